@@ -1,0 +1,193 @@
+#include "core/bundle.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "core/crc32.h"
+
+namespace lens {
+
+using nlohmann::json;
+using R = Result<Bundle>;
+
+static const std::uint8_t kMagic[8] = {0x89, 'L', 'E', 'N', 'S', 0x0D, 0x0A, 0x1A};
+constexpr std::size_t kFixedHeader = 16;  // magic, version, header length
+constexpr std::size_t kChecksumBytes = 4;
+
+static void put_u32(Bytes& out, std::uint32_t v) {
+  for (int k = 0; k < 4; ++k) out.push_back(std::uint8_t(v >> (8 * k)));
+}
+static std::uint32_t get_u32(const std::uint8_t* p) {
+  return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
+}
+static void put_f32(Bytes& out, float f) {
+  std::uint32_t v;
+  std::memcpy(&v, &f, 4);
+  put_u32(out, v);
+}
+static float get_f32(const std::uint8_t* p) {
+  const std::uint32_t v = get_u32(p);
+  float f;
+  std::memcpy(&f, &v, 4);
+  return f;
+}
+
+static json header_json(const Bundle& b) {
+  json layers = json::array();
+  for (const Dense& d : b.net.layers)
+    layers.push_back({{"inputs", d.inputs()}, {"outputs", d.outputs()}, {"activation", activation_name(d.act)}});
+  json h = {{"format", "mnist-lens"}, {"version", kBundleVersion}, {"id", b.info.id}, {"name", b.info.name},
+            {"dataset", b.info.dataset}, {"layers", layers}, {"head", head_name(b.net.head)},
+            {"seed", b.info.seed}, {"training", b.info.training}, {"notes", b.info.notes}};
+  if (b.info.test_accuracy >= 0) h["test_accuracy"] = b.info.test_accuracy;
+  return h;
+}
+
+Bytes bundle_write(const Bundle& b) {
+  const std::string header = header_json(b).dump();
+  Bytes out(kMagic, kMagic + 8);
+  put_u32(out, kBundleVersion);
+  put_u32(out, std::uint32_t(header.size()));
+  out.insert(out.end(), header.begin(), header.end());
+  for (const Dense& d : b.net.layers) {
+    for (Eigen::Index o = 0; o < d.W.rows(); ++o)  // row-major: each unit's incoming weights together
+      for (Eigen::Index i = 0; i < d.W.cols(); ++i) put_f32(out, d.W(o, i));
+    for (Eigen::Index o = 0; o < d.b.size(); ++o) put_f32(out, d.b(o));
+  }
+  put_u32(out, crc32(out.data(), out.size()));
+  return out;
+}
+
+static bool valid_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  return true;
+}
+
+static std::string optional_string(const json& h, const char* key, std::string& out) {
+  if (!h.contains(key)) return "";
+  if (!h[key].is_string()) return std::string("header field \"") + key + "\" must be a string";
+  out = h[key].get<std::string>();
+  return "";
+}
+
+// Reads the JSON header into info and an Mlp with correctly shaped, zero weights.
+static std::string parse_header(const json& h, BundleInfo& info, Mlp& net) {
+  if (!h.is_object()) return "bad JSON header: not an object";
+  if (!h.contains("id") || !h["id"].is_string()) return "header field \"id\" missing or not a string";
+  info.id = h["id"].get<std::string>();
+  if (!valid_id(info.id)) return "header field \"id\" must be 1-64 characters of a-z, 0-9, - and _";
+  info.name = info.id;
+  for (auto [key, field] : {std::pair<const char*, std::string*>{"name", &info.name},
+                             {"dataset", &info.dataset}, {"notes", &info.notes}})
+    if (std::string e = optional_string(h, key, *field); !e.empty()) return e;
+  if (h.contains("seed")) {
+    if (!h["seed"].is_number_unsigned()) return "header field \"seed\" must be a non-negative integer";
+    info.seed = h["seed"].get<std::uint64_t>();
+  }
+  if (h.contains("test_accuracy")) {
+    if (!h["test_accuracy"].is_number()) return "header field \"test_accuracy\" must be a number";
+    info.test_accuracy = h["test_accuracy"].get<double>();
+    if (!(info.test_accuracy >= 0 && info.test_accuracy <= 1)) return "header field \"test_accuracy\" must be in [0, 1]";
+  }
+  if (h.contains("training")) {
+    if (!h["training"].is_object()) return "header field \"training\" must be an object";
+    info.training = h["training"];
+  }
+  net.head = Head::Softmax;
+  if (h.contains("head")) {
+    if (!h["head"].is_string()) return "header field \"head\" must be a string";
+    const std::string head = h["head"].get<std::string>();
+    if (head == "sigmoid") net.head = Head::Sigmoid;
+    else if (head != "softmax") return "unknown head \"" + head + "\" (softmax or sigmoid)";
+  }
+  if (!h.contains("layers") || !h["layers"].is_array()) return "header field \"layers\" missing or not an array";
+  const json& layers = h["layers"];
+  if (layers.empty() || layers.size() > std::size_t(kBundleMaxLayers))
+    return "absurd size: " + std::to_string(layers.size()) + " layers (1.." + std::to_string(kBundleMaxLayers) + " allowed)";
+  std::size_t params = 0;
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const json& L = layers[l];
+    const std::string where = "layer " + std::to_string(l);
+    if (!L.is_object()) return where + ": not an object";
+    for (const char* key : {"inputs", "outputs"})
+      if (!L.contains(key) || !L[key].is_number_integer()) return where + ": \"" + key + "\" missing or not an integer";
+    const std::int64_t I = L["inputs"].get<std::int64_t>(), O = L["outputs"].get<std::int64_t>();
+    if (I < 1 || O < 1 || I > kBundleMaxWidth || O > kBundleMaxWidth)
+      return "absurd size: " + where + " is " + std::to_string(O) + " x " + std::to_string(I) + " (each side 1.." +
+             std::to_string(kBundleMaxWidth) + ")";
+    if (l > 0 && I != net.layers.back().outputs())
+      return "header/array size mismatch: " + where + " takes " + std::to_string(I) + " inputs but the layer before gives " +
+             std::to_string(net.layers.back().outputs());
+    if (!L.contains("activation") || !L["activation"].is_string()) return where + ": \"activation\" missing or not a string";
+    const auto act = activation_from_name(L["activation"].get<std::string>());
+    if (!act) return where + ": unknown activation \"" + L["activation"].get<std::string>() + "\"";
+    params += std::size_t(I * O + O);
+    if (params > kBundleMaxParameters) return "absurd size: more than " + std::to_string(kBundleMaxParameters) + " parameters";
+    Dense d;
+    d.W = Eigen::MatrixXf::Zero(O, I);
+    d.b = Eigen::VectorXf::Zero(O);
+    d.act = *act;
+    net.layers.push_back(std::move(d));
+  }
+  return "";
+}
+
+R bundle_read(const Bytes& b) {
+  if (b.empty()) return R::fail("bundle: empty file");
+  if (b.size() < 8 || std::memcmp(b.data(), kMagic, std::min<std::size_t>(8, b.size())) != 0)
+    return R::fail(b.size() < 8 && std::memcmp(b.data(), kMagic, b.size()) == 0
+                       ? "bundle: truncated (" + std::to_string(b.size()) + " bytes, shorter than the magic)"
+                       : "bundle: bad magic (not a .lens weight bundle)");
+  if (b.size() < kFixedHeader + kChecksumBytes)
+    return R::fail("bundle: truncated (" + std::to_string(b.size()) + " bytes, shorter than the fixed header)");
+  const std::uint32_t version = get_u32(&b[8]);
+  if (version != kBundleVersion)
+    return R::fail("bundle: unsupported format version " + std::to_string(version) + " (this reader knows version " +
+                   std::to_string(kBundleVersion) + ")");
+  const std::size_t header_len = get_u32(&b[12]);
+  if (header_len > kBundleMaxHeader)
+    return R::fail("bundle: absurd size: JSON header of " + std::to_string(header_len) + " bytes (limit 1 MiB)");
+  if (b.size() < kFixedHeader + header_len + kChecksumBytes)
+    return R::fail("bundle: truncated (header says " + std::to_string(header_len) + " bytes of JSON, file has " +
+                   std::to_string(b.size()) + " bytes in all)");
+  const json h = json::parse(b.begin() + kFixedHeader, b.begin() + std::ptrdiff_t(kFixedHeader + header_len), nullptr,
+                             /*allow_exceptions=*/false);
+  if (h.is_discarded()) return R::fail("bundle: bad JSON header (does not parse)");
+  Bundle out;
+  if (std::string e = parse_header(h, out.info, out.net); !e.empty()) return R::fail("bundle: " + e);
+
+  const std::size_t expected = kFixedHeader + header_len + 4 * out.net.parameter_count() + kChecksumBytes;
+  if (b.size() < expected)
+    return R::fail("bundle: truncated (the header's layers need " + std::to_string(expected) + " bytes, file has " +
+                   std::to_string(b.size()) + ")");
+  if (b.size() > expected)
+    return R::fail("bundle: header/array size mismatch (the header's layers need " + std::to_string(expected) +
+                   " bytes, file has " + std::to_string(b.size()) + ")");
+  const std::uint32_t stored = get_u32(&b[b.size() - 4]), actual = crc32(b.data(), b.size() - 4);
+  if (stored != actual) return R::fail("bundle: bad checksum (the file is corrupted)");
+
+  const std::uint8_t* p = &b[kFixedHeader + header_len];
+  for (std::size_t l = 0; l < out.net.layers.size(); ++l) {
+    Dense& d = out.net.layers[l];
+    for (Eigen::Index o = 0; o < d.W.rows(); ++o)
+      for (Eigen::Index i = 0; i < d.W.cols(); ++i, p += 4) d.W(o, i) = get_f32(p);
+    for (Eigen::Index o = 0; o < d.b.size(); ++o, p += 4) d.b(o) = get_f32(p);
+    if (!d.W.allFinite() || !d.b.allFinite())
+      return R::fail("bundle: layer " + std::to_string(l) + " has NaN or infinite weights");
+  }
+  return R::ok(std::move(out));
+}
+
+R bundle_load(const std::string& path) {
+  auto bytes = file_read(path);
+  if (!bytes) return R::fail(bytes.error);
+  auto r = bundle_read(*bytes);
+  if (!r) return R::fail(path + ": " + r.error);
+  return r;
+}
+
+Result<bool> bundle_save(const Bundle& bundle, const std::string& path) { return file_write(path, bundle_write(bundle)); }
+
+}  // namespace lens

@@ -1,0 +1,42 @@
+// The .lens weight bundle: one self-describing little-endian file per model.
+// The byte layout is specified in docs/bundle-format.md.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <string>
+
+#include "core/bytes.h"
+#include "core/mlp.h"
+#include "core/result.h"
+
+namespace lens {
+
+constexpr std::uint32_t kBundleVersion = 1;
+constexpr std::size_t kBundleMaxHeader = std::size_t(1) << 20;    // JSON header bytes
+constexpr int kBundleMaxLayers = 16;
+constexpr int kBundleMaxWidth = 16384;                           // units in one layer
+constexpr std::size_t kBundleMaxParameters = std::size_t(1) << 24;  // 64 MB of float32
+
+struct BundleInfo {
+  std::string id;              // short, URL-safe: [a-z0-9_-]
+  std::string name;            // display name
+  std::string dataset = "mnist";
+  std::string notes;
+  std::uint64_t seed = 0;
+  double test_accuracy = -1;   // measured on the data set's test split; < 0 if unknown
+  nlohmann::json training = nlohmann::json::object();  // the full recipe
+};
+
+struct Bundle {
+  BundleInfo info;
+  Mlp net;
+};
+
+Bytes bundle_write(const Bundle& bundle);
+// Validates everything (magic, version, JSON, sizes, checksum, finite values).
+Result<Bundle> bundle_read(const Bytes& bytes);
+
+Result<Bundle> bundle_load(const std::string& path);
+Result<bool> bundle_save(const Bundle& bundle, const std::string& path);
+
+}  // namespace lens

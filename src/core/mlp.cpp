@@ -1,0 +1,105 @@
+#include "core/mlp.h"
+
+namespace lens {
+
+const char* head_name(Head h) { return h == Head::Softmax ? "softmax" : "sigmoid"; }
+
+std::vector<int> Mlp::sizes() const {
+  std::vector<int> s;
+  if (layers.empty()) return s;
+  s.push_back(inputs());
+  for (const Dense& d : layers) s.push_back(d.outputs());
+  return s;
+}
+
+std::size_t Mlp::parameter_count() const {
+  std::size_t n = 0;
+  for (const Dense& d : layers) n += std::size_t(d.W.size() + d.b.size());
+  return n;
+}
+
+Mlp mlp_make(const std::vector<int>& sizes, Activation hidden, Activation output, Head head) {
+  Mlp net;
+  net.head = head;
+  for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
+    Dense d;
+    d.W = Eigen::MatrixXf::Zero(sizes[l + 1], sizes[l]);
+    d.b = Eigen::VectorXf::Zero(sizes[l + 1]);
+    d.act = (l + 2 == sizes.size()) ? output : hidden;
+    net.layers.push_back(std::move(d));
+  }
+  return net;
+}
+
+// forward: z = W x + b, a = act(z)
+static void dense_forward(const Dense& d, const Eigen::Ref<const Eigen::MatrixXf>& x, LayerTrace& t) {
+  t.z.noalias() = d.W * x;
+  t.z.colwise() += d.b;
+  t.a = activate(d.act, t.z);
+}
+
+Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x) {
+  Eigen::MatrixXf a = x;
+  LayerTrace t;
+  for (const Dense& d : net.layers) {
+    dense_forward(d, a, t);
+    a.swap(t.a);
+  }
+  return a;
+}
+
+void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, Trace& trace) {
+  trace.x = x;
+  trace.layers.resize(net.layers.size());
+  const Eigen::MatrixXf* in = &trace.x;
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    dense_forward(net.layers[l], *in, trace.layers[l]);
+    in = &trace.layers[l].a;
+  }
+}
+
+// backward of z = W x + b, a = act(z):
+//   dz = da .* act'(z);  dW = dz x^T;  db = row sums of dz;  dx = W^T dz
+Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<const Eigen::MatrixXf>& dlogits) {
+  const std::size_t L = net.layers.size();
+  Gradients g;
+  g.dW.resize(L);
+  g.db.resize(L);
+  Eigen::MatrixXf da = dlogits;
+  for (std::size_t l = L; l-- > 0;) {
+    const Dense& d = net.layers[l];
+    const LayerTrace& t = trace.layers[l];
+    const Eigen::MatrixXf& x = l == 0 ? trace.x : trace.layers[l - 1].a;
+    Eigen::MatrixXf dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a));
+    g.dW[l].noalias() = dz * x.transpose();
+    g.db[l] = dz.rowwise().sum();
+    da.noalias() = d.W.transpose() * dz;
+  }
+  g.dx = std::move(da);
+  return g;
+}
+
+Eigen::MatrixXf head_probabilities(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits) {
+  if (head == Head::Sigmoid)
+    return logits.unaryExpr([](float v) { return 1.f / (1.f + std::exp(-v)); });
+  // Subtracting each column's max keeps exp() finite for any logits.
+  Eigen::MatrixXf p = (logits.rowwise() - logits.colwise().maxCoeff()).array().exp().matrix();
+  p.array().rowwise() /= p.colwise().sum().array();
+  return p;
+}
+
+std::vector<int> head_predict(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits) {
+  std::vector<int> out(std::size_t(logits.cols()));
+  for (Eigen::Index n = 0; n < logits.cols(); ++n) {
+    if (head == Head::Sigmoid && logits.rows() == 1) {
+      out[std::size_t(n)] = logits(0, n) > 0.f ? 1 : 0;
+    } else {
+      Eigen::Index k = 0;
+      logits.col(n).maxCoeff(&k);
+      out[std::size_t(n)] = int(k);
+    }
+  }
+  return out;
+}
+
+}  // namespace lens

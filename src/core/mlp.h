@@ -1,0 +1,67 @@
+// A fully connected network: dense layers, one sample per column, float32.
+// Shape letters for this file: N = batch, I = layer inputs, O = layer outputs.
+// The last layer's activation is normally Identity: it gives logits, and the
+// Head turns logits into probabilities (softmax over classes, or a sigmoid for
+// a single binary output such as XOR).
+#pragma once
+#include <Eigen/Core>
+#include <vector>
+
+#include "core/activation.h"
+
+namespace lens {
+
+enum class Head { Softmax, Sigmoid };
+const char* head_name(Head h);
+
+struct Dense {
+  Eigen::MatrixXf W;  // (O, I)
+  Eigen::VectorXf b;  // (O)
+  Activation act = Activation::Identity;
+  int inputs() const { return int(W.cols()); }
+  int outputs() const { return int(W.rows()); }
+};
+
+struct Mlp {
+  std::vector<Dense> layers;
+  Head head = Head::Softmax;
+  int inputs() const { return layers.empty() ? 0 : layers.front().inputs(); }
+  int outputs() const { return layers.empty() ? 0 : layers.back().outputs(); }
+  std::vector<int> sizes() const;  // [inputs, hidden..., outputs]
+  std::size_t parameter_count() const;
+};
+
+struct LayerTrace {
+  Eigen::MatrixXf z;  // pre-activation (O, N)
+  Eigen::MatrixXf a;  // activation (O, N)
+};
+
+struct Trace {
+  Eigen::MatrixXf x;               // input (I, N)
+  std::vector<LayerTrace> layers;  // one per layer; layers.back().a are the logits
+  const Eigen::MatrixXf& logits() const { return layers.back().a; }
+};
+
+struct Gradients {
+  std::vector<Eigen::MatrixXf> dW;  // same shapes as the layers' W
+  std::vector<Eigen::VectorXf> db;
+  Eigen::MatrixXf dx;               // gradient with respect to the input (I, N)
+};
+
+// Builds a network of the given sizes with zero weights (initialisation is the trainer's job).
+Mlp mlp_make(const std::vector<int>& sizes, Activation hidden, Activation output = Activation::Identity,
+             Head head = Head::Softmax);
+
+// x (I,N) -> logits (O,N), without keeping intermediates.
+Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x);
+// Same, recording every layer's pre-activation and activation.
+void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, Trace& trace);
+// Back-propagates dL/dlogits through a recorded trace.
+Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<const Eigen::MatrixXf>& dlogits);
+
+// logits (O,N) -> probabilities (O,N) through the head.
+Eigen::MatrixXf head_probabilities(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits);
+// Predicted class per column: argmax for softmax, p > 0.5 for a single sigmoid output.
+std::vector<int> head_predict(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits);
+
+}  // namespace lens

@@ -1,0 +1,195 @@
+// Forward pass against hand-computed values; backward against central finite
+// differences for every activation and both heads.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/loss.h"
+#include "core/mlp.h"
+#include "test_support.h"
+
+namespace lens {
+namespace {
+
+// 2-2-1 network with weights small enough to do by hand.
+Mlp hand_network(Activation hidden) {
+  Mlp net = mlp_make({2, 2, 1}, hidden, Activation::Identity, Head::Sigmoid);
+  net.layers[0].W << 1, -2,
+                     0.5, 1;
+  net.layers[0].b << 0.5, -1;
+  net.layers[1].W << 2, -1;
+  net.layers[1].b << 0.25;
+  return net;
+}
+
+// x = (1, 2): z1 = (1 - 4 + 0.5, 0.5 + 2 - 1) = (-2.5, 1.5)
+TEST(MlpForward, ReluMatchesHandComputation) {
+  const Mlp net = hand_network(Activation::ReLU);
+  Eigen::MatrixXf x(2, 1);
+  x << 1, 2;
+  Trace t;
+  mlp_forward_trace(net, x, t);
+  EXPECT_FLOAT_EQ(t.layers[0].z(0, 0), -2.5f);
+  EXPECT_FLOAT_EQ(t.layers[0].z(1, 0), 1.5f);
+  EXPECT_FLOAT_EQ(t.layers[0].a(0, 0), 0.f);
+  EXPECT_FLOAT_EQ(t.layers[0].a(1, 0), 1.5f);
+  EXPECT_FLOAT_EQ(t.logits()(0, 0), 2 * 0.f - 1.5f + 0.25f);  // -1.25
+  EXPECT_FLOAT_EQ(mlp_forward(net, x)(0, 0), -1.25f);
+  EXPECT_NEAR(head_probabilities(Head::Sigmoid, t.logits())(0, 0), 1 / (1 + std::exp(1.25)), 1e-7);
+}
+
+TEST(MlpForward, TanhSigmoidLeakyMatchHandComputation) {
+  Eigen::MatrixXf x(2, 1);
+  x << 1, 2;
+  const float z0 = -2.5f, z1 = 1.5f;
+  struct Case { Activation act; float a0, a1; };
+  for (const Case& c : {Case{Activation::Tanh, std::tanh(z0), std::tanh(z1)},
+                        Case{Activation::Sigmoid, 1 / (1 + std::exp(-z0)), 1 / (1 + std::exp(-z1))},
+                        Case{Activation::LeakyReLU, kLeakySlope * z0, z1},
+                        Case{Activation::Identity, z0, z1}}) {
+    const Mlp net = hand_network(c.act);
+    EXPECT_NEAR(mlp_forward(net, x)(0, 0), 2 * c.a0 - c.a1 + 0.25f, 1e-6) << activation_name(c.act);
+  }
+}
+
+// Columns are independent samples: a batch gives the same outputs as one at a time.
+TEST(MlpForward, BatchEqualsColumnByColumn) {
+  Mlp net = mlp_make({5, 4, 3}, Activation::Tanh);
+  test::randomize(net, 3);
+  Eigen::MatrixXf x = Eigen::MatrixXf::Random(5, 7);
+  const Eigen::MatrixXf all = mlp_forward(net, x);
+  for (int n = 0; n < 7; ++n)
+    EXPECT_LT((mlp_forward(net, x.col(n)) - all.col(n)).cwiseAbs().maxCoeff(), 1e-6f);
+}
+
+TEST(Softmax, RowsSumToOneAndSurviveHugeLogits) {
+  Eigen::MatrixXf z(3, 2);
+  z << 1000, -5, 999, 0, -1000, 5;
+  const Eigen::MatrixXf p = head_probabilities(Head::Softmax, z);
+  EXPECT_TRUE(p.allFinite());
+  EXPECT_NEAR(p.col(0).sum(), 1.f, 1e-6);
+  EXPECT_NEAR(p(0, 0) / p(1, 0), std::exp(1.f), 1e-4);
+  EXPECT_EQ(head_predict(Head::Softmax, z), (std::vector<int>{0, 2}));
+}
+
+TEST(CrossEntropy, MatchesDefinition) {
+  Eigen::MatrixXf z(3, 1);
+  z << 1, 2, 3;
+  const LossResult r = cross_entropy(Head::Softmax, z, one_hot({2}, 3));
+  const double lse = std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0));
+  EXPECT_NEAR(r.loss, lse - 3.0, 1e-6);
+}
+
+// --- backward against central finite differences ---------------------------
+
+struct GradCheck {
+  Mlp net;
+  Eigen::MatrixXf x, y;
+  // The loss in double from the float logits, so rounding of the loss itself
+  // does not swamp the finite differences.
+  double loss() const {
+    const Eigen::MatrixXd z = mlp_forward(net, x).cast<double>();
+    double total = 0;
+    for (Eigen::Index n = 0; n < z.cols(); ++n) {
+      if (net.head == Head::Softmax) {
+        const double lse = std::log(z.col(n).array().exp().sum());
+        total -= y.col(n).cast<double>().dot((z.col(n).array() - lse).matrix());
+      } else {
+        const double p = 1 / (1 + std::exp(-z(0, n)));
+        total -= y(0, n) * std::log(p) + (1 - y(0, n)) * std::log(1 - p);
+      }
+    }
+    return total / double(z.cols());
+  }
+};
+
+// Relative error with a floor, so entries that are ~0 on both sides compare absolutely.
+double relative_error(double analytic, double numeric) {
+  return std::abs(analytic - numeric) / std::max({std::abs(analytic), std::abs(numeric), 1e-2});
+}
+
+// Central difference of the loss in one float parameter; the step is taken as
+// the difference actually stored, so rounding of p +- h does not bias it.
+double numeric_derivative(GradCheck& g, float& p) {
+  const float h = 1.f / 128, saved = p;
+  p = saved + h;
+  const float up = p;
+  const double lp = g.loss();
+  p = saved - h;
+  const float down = p;
+  const double lm = g.loss();
+  p = saved;
+  return (lp - lm) / double(up - down);
+}
+
+// True if nudging p by the finite-difference step moves any ReLU-like unit across its kink.
+bool crosses_kink(GradCheck& g, float& p) {
+  auto signs = [&] {
+    Trace t;
+    mlp_forward_trace(g.net, g.x, t);
+    std::vector<bool> s;
+    for (const LayerTrace& l : t.layers)
+      for (Eigen::Index i = 0; i < l.z.size(); ++i) s.push_back(l.z.data()[i] > 0);
+    return s;
+  };
+  const float saved = p;
+  p = saved + 1.f / 128;
+  const auto a = signs();
+  p = saved - 1.f / 128;
+  const auto b = signs();
+  p = saved;
+  return a != b;
+}
+
+void check_gradients(Activation act, Head head, std::uint64_t seed) {
+  GradCheck g;
+  const int classes = head == Head::Softmax ? 4 : 1;
+  g.net = mlp_make({6, 5, 4, classes}, act, Activation::Identity, head);
+  test::randomize(g.net, seed, 0.6f);
+  Rng rng(seed + 100);
+  g.x = Eigen::MatrixXf(6, 3);
+  for (Eigen::Index i = 0; i < g.x.size(); ++i) g.x.data()[i] = rng.normal();
+  g.y = head == Head::Softmax ? one_hot({0, 3, 1}, 4) : Eigen::MatrixXf(Eigen::RowVector3f(1, 0, 1));
+
+  Trace t;
+  mlp_forward_trace(g.net, g.x, t);
+  const Gradients grad = mlp_backward(g.net, t, cross_entropy(head, t.logits(), g.y).dlogits);
+
+  double worst = 0;
+  int checked = 0;
+  auto check = [&](float& p, float analytic) {
+    if (crosses_kink(g, p)) return;
+    worst = std::max(worst, relative_error(analytic, numeric_derivative(g, p)));
+    ++checked;
+  };
+  for (std::size_t l = 0; l < g.net.layers.size(); ++l) {
+    Dense& d = g.net.layers[l];
+    for (Eigen::Index i = 0; i < d.W.size(); ++i) check(d.W.data()[i], grad.dW[l].data()[i]);
+    for (Eigen::Index i = 0; i < d.b.size(); ++i) check(d.b(i), grad.db[l](i));
+  }
+  for (Eigen::Index i = 0; i < g.x.size(); ++i) check(g.x.data()[i], grad.dx.data()[i]);
+
+  EXPECT_GT(checked, 80) << "too few coordinates away from kinks";
+  EXPECT_LT(worst, 1e-3) << activation_name(act) << " / " << head_name(head) << ": max relative error " << worst;
+}
+
+TEST(MlpBackward, MatchesFiniteDifferencesForEveryActivation) {
+  for (Activation act : {Activation::Identity, Activation::ReLU, Activation::LeakyReLU, Activation::Sigmoid,
+                         Activation::Tanh})
+    for (Head head : {Head::Softmax, Head::Sigmoid}) check_gradients(act, head, 11);
+}
+
+TEST(MlpBackward, InputGradientHasInputShape) {
+  Mlp net = mlp_make({7, 3, 2}, Activation::ReLU);
+  test::randomize(net, 5);
+  Trace t;
+  mlp_forward_trace(net, Eigen::MatrixXf::Ones(7, 4), t);
+  const Gradients g = mlp_backward(net, t, Eigen::MatrixXf::Ones(2, 4));
+  EXPECT_EQ(g.dx.rows(), 7);
+  EXPECT_EQ(g.dx.cols(), 4);
+  EXPECT_EQ(g.dW[0].rows(), 3);
+  EXPECT_EQ(g.dW[0].cols(), 7);
+}
+
+}  // namespace
+}  // namespace lens

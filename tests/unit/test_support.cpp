@@ -1,0 +1,33 @@
+#include "test_support.h"
+
+#include <cstdlib>
+
+#include "core/mnist.h"
+
+namespace lens::test {
+
+#ifndef LENS_TEST_MNIST_DIR
+#define LENS_TEST_MNIST_DIR ""
+#endif
+#ifndef LENS_TEST_FORWARD_REF_DIR
+#define LENS_TEST_FORWARD_REF_DIR ""
+#endif
+
+static std::string env_or(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+std::string mnist_dir() { return mnist_default_dir(env_or("LENS_MNIST_DIR", LENS_TEST_MNIST_DIR)); }
+
+std::string forward_ref_dir() { return env_or("LENS_FORWARD_REF_DIR", LENS_TEST_FORWARD_REF_DIR); }
+
+void randomize(Mlp& net, std::uint64_t seed, float scale) {
+  Rng rng(seed);
+  for (Dense& d : net.layers) {
+    for (Eigen::Index i = 0; i < d.W.size(); ++i) d.W.data()[i] = scale * rng.normal();
+    for (Eigen::Index i = 0; i < d.b.size(); ++i) d.b(i) = scale * rng.normal();
+  }
+}
+
+}  // namespace lens::test
