@@ -82,6 +82,7 @@ static std::string parse_header(const json& h, BundleInfo& info, Mlp& net) {
   for (auto [key, field] : {std::pair<const char*, std::string*>{"name", &info.name},
                              {"dataset", &info.dataset}, {"notes", &info.notes}})
     if (std::string e = optional_string(h, key, *field); !e.empty()) return e;
+  if (info.name.empty()) info.name = info.id;
   if (h.contains("seed")) {
     if (!h["seed"].is_number_unsigned()) return "header field \"seed\" must be a non-negative integer";
     info.seed = h["seed"].get<std::uint64_t>();

@@ -1,0 +1,52 @@
+// The served page loads in a real browser, reports ready and logs no errors.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+test('page loads, reports ready, no console errors', async () => {
+  const { page, errors, context } = await openPage(browser, server.url);
+  await waitReady(page);
+  const models = await page.evaluate(() => window.lens.models());
+  assert.ok(models.length >= 1, 'at least one model is listed');
+  for (const m of models) {
+    assert.equal(m.layers[0] === 784 || m.layers[0] === 2, true, `${m.id}: input layer`);
+  }
+  assert.equal(await page.evaluate(() => window.lens.model()), models[0].id);
+  const overlayHidden = await page.evaluate(() => document.getElementById('overlay').classList.contains('hidden'));
+  assert.ok(overlayHidden, 'the loading overlay is gone once ready');
+  await page.waitForTimeout(500);  // a few more frames
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('unknown model id throws and changes nothing', async () => {
+  const { page, errors, context } = await openPage(browser, server.url);
+  await waitReady(page);
+  const before = await page.evaluate(() => window.lens.model());
+  const message = await page.evaluate(() => { try { window.lens.selectModel('no-such-model'); return null; } catch (e) { return e.message; } });
+  assert.match(message ?? '', /unknown model id "no-such-model"/);
+  assert.equal(await page.evaluate(() => window.lens.model()), before);
+  const typeMessage = await page.evaluate(() => { try { window.lens.selectModel(42); return null; } catch (e) { return e.message; } });
+  assert.match(typeMessage ?? '', /must be a string/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('without WebGL2 the page explains instead of staying blank', async () => {
+  const { page, context } = await openPage(browser, 'about:blank');
+  await page.addInitScript(() => {
+    const orig = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+      return kind === 'webgl2' ? null : orig.call(this, kind, ...rest);
+    };
+  });
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.querySelector('#card.error'), null, { timeout: 10000 });
+  const text = await page.textContent('#card');
+  assert.match(text, /WebGL2 is not available/);
+  await context.close();
+});

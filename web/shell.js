@@ -1,0 +1,73 @@
+// The page shell: checks what the browser can do, shows loading progress, then
+// starts lens.js (the Emscripten build). On failure it says why, in words.
+(function () {
+  'use strict';
+  var statusEl = document.getElementById('status');
+  var progressEl = document.getElementById('progress');
+  var overlay = document.getElementById('overlay');
+
+  function fail(title, text) {
+    var card = document.getElementById('card');
+    card.className = 'card error';
+    card.innerHTML = '';
+    var h = document.createElement('h1');
+    h.textContent = title;
+    var p = document.createElement('p');
+    p.textContent = text;
+    card.appendChild(h);
+    card.appendChild(p);
+    overlay.classList.remove('hidden');
+    if (window.lens && window.lens._reject) window.lens._reject(new Error(title + ': ' + text));
+  }
+
+  function hasWebAssembly() {
+    try {
+      return typeof WebAssembly === 'object' &&
+        WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    } catch (e) { return false; }
+  }
+  function hasWebGL2() {
+    try { return !!document.createElement('canvas').getContext('webgl2'); } catch (e) { return false; }
+  }
+
+  if (!hasWebAssembly()) {
+    fail('WebAssembly is not available',
+         'MNIST Lens computes everything in WebAssembly. Please open it in a current version of Chrome, Edge, Firefox or Safari.');
+    return;
+  }
+  if (!hasWebGL2()) {
+    fail('WebGL2 is not available',
+         'MNIST Lens draws with WebGL2, which this browser or its graphics settings do not provide. ' +
+         'Try a current browser, or enable hardware acceleration in its settings.');
+    return;
+  }
+
+  window.Module = {
+    canvas: document.getElementById('canvas'),
+    print: function (t) { console.log(t); },
+    printErr: function (t) { console.warn(t); },
+    setStatus: function (text) {
+      // Emscripten reports "Downloading data... (loaded/total)".
+      var m = /\((\d+(?:\.\d+)?)\/(\d+)\)/.exec(text || '');
+      if (m) {
+        progressEl.value = Number(m[1]) / Number(m[2]);
+        statusEl.textContent = 'Downloading models… ' + Math.round(100 * m[1] / m[2]) + '%';
+      } else if (text) {
+        statusEl.textContent = text.replace('...', '…');
+      }
+    },
+    onLensReady: function () {
+      overlay.classList.add('hidden');
+      window.lens._resolve();
+    },
+    onLensFatal: function (text) { fail('MNIST Lens could not start', text); },
+    onAbort: function (what) { fail('MNIST Lens stopped', String(what)); }
+  };
+  statusEl.textContent = 'Downloading the app…';
+
+  var script = document.createElement('script');
+  script.src = 'lens.js';
+  script.async = true;
+  script.onerror = function () { fail('Download failed', 'lens.js could not be loaded. Check the connection and reload.'); };
+  document.body.appendChild(script);
+})();
