@@ -11,11 +11,13 @@ test('page loads, reports ready, no console errors', async () => {
   const { page, errors, context } = await openPage(browser, server.url);
   await waitReady(page);
   const models = await page.evaluate(() => window.lens.models());
-  assert.ok(models.length >= 1, 'at least one model is listed');
-  for (const m of models) {
-    assert.equal(m.layers[0] === 784 || m.layers[0] === 2, true, `${m.id}: input layer`);
-  }
-  assert.equal(await page.evaluate(() => window.lens.model()), models[0].id);
+  assert.deepEqual(models.map((m) => m.id), ['xor', 'mlp6-dead', 'mlp6', 'mlp32', 'mlp128', 'mlp2x64']);
+  const mlp128 = models.find((m) => m.id === 'mlp128');
+  assert.deepEqual(mlp128.layers, [784, 128, 10]);
+  assert.ok(mlp128.accuracy >= 0.98, `mlp128 accuracy ${mlp128.accuracy}`);
+  assert.equal(await page.evaluate(() => window.lens.model()), 'mlp32', 'the default model');
+  await page.evaluate(() => window.lens.selectModel('mlp6-dead'));
+  assert.equal(await page.evaluate(() => window.lens.model()), 'mlp6-dead');
   const overlayHidden = await page.evaluate(() => document.getElementById('overlay').classList.contains('hidden'));
   assert.ok(overlayHidden, 'the loading overlay is gone once ready');
   await page.waitForTimeout(500);  // a few more frames

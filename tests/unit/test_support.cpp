@@ -9,6 +9,9 @@ namespace lens::test {
 #ifndef LENS_TEST_MNIST_DIR
 #define LENS_TEST_MNIST_DIR ""
 #endif
+#ifndef LENS_TEST_ASSETS_DIR
+#define LENS_TEST_ASSETS_DIR ""
+#endif
 #ifndef LENS_TEST_FORWARD_REF_DIR
 #define LENS_TEST_FORWARD_REF_DIR ""
 #endif
@@ -19,6 +22,8 @@ static std::string env_or(const char* name, const char* fallback) {
 }
 
 std::string mnist_dir() { return mnist_default_dir(env_or("LENS_MNIST_DIR", LENS_TEST_MNIST_DIR)); }
+
+std::string assets_dir() { return env_or("LENS_ASSETS_DIR", LENS_TEST_ASSETS_DIR); }
 
 std::string forward_ref_dir() { return env_or("LENS_FORWARD_REF_DIR", LENS_TEST_FORWARD_REF_DIR); }
 

@@ -11,6 +11,8 @@ namespace lens::test {
 std::string mnist_dir();
 // Folder with the native forward reference: $LENS_FORWARD_REF_DIR, else the native build's.
 std::string forward_ref_dir();
+// The repository's assets/ folder: $LENS_ASSETS_DIR, else the source tree's.
+std::string assets_dir();
 
 // Fills every weight and bias of net with N(0, scale^2) from the seed.
 void randomize(Mlp& net, std::uint64_t seed, float scale = 0.5f);

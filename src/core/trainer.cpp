@@ -1,0 +1,316 @@
+#include "core/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "core/loss.h"
+
+namespace lens {
+
+using nlohmann::json;
+
+// --- recipe <-> JSON ---------------------------------------------------------
+
+static const char* init_name(Init i) { return i == Init::He ? "he" : i == Init::Xavier ? "xavier" : "uniform"; }
+static const char* optimizer_name(Optimizer o) { return o == Optimizer::Sgd ? "sgd" : "adam"; }
+static const char* schedule_name(Schedule s) {
+  return s == Schedule::Constant ? "constant" : s == Schedule::Step ? "step" : "cosine";
+}
+
+json train_config_to_json(const TrainConfig& c) {
+  return {{"layers", c.sizes}, {"activation", activation_name(c.hidden)}, {"head", head_name(c.head)},
+          {"init", init_name(c.init)}, {"bias_init", c.bias_init}, {"optimizer", optimizer_name(c.optimizer)},
+          {"lr", c.lr}, {"momentum", c.momentum}, {"beta1", c.beta1}, {"beta2", c.beta2}, {"adam_eps", c.adam_eps},
+          {"schedule", schedule_name(c.schedule)}, {"lr_decay", c.lr_decay}, {"lr_step", c.lr_step},
+          {"batch", c.batch}, {"epochs", c.epochs}, {"l2", c.l2}, {"seed", c.seed}, {"validation", c.validation}};
+}
+
+namespace {
+struct Reader {  // reads typed fields from a JSON object, collecting the first error
+  const json& j;
+  std::string error;
+  template <class F> void field(const char* key, F&& read) {
+    if (error.empty() && j.contains(key)) read(j[key]);
+  }
+  void number(const char* key, float& out, float lo, float hi) {
+    field(key, [&](const json& v) {
+      if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi))
+        error = std::string("\"") + key + "\" must be a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+      else out = v.get<float>();
+    });
+  }
+  void integer(const char* key, int& out, int lo, int hi) {
+    field(key, [&](const json& v) {
+      if (!v.is_number_integer() || v.get<std::int64_t>() < lo || v.get<std::int64_t>() > hi)
+        error = std::string("\"") + key + "\" must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+      else out = int(v.get<std::int64_t>());
+    });
+  }
+  template <class E> void choice(const char* key, E& out, std::initializer_list<std::pair<const char*, E>> options) {
+    field(key, [&](const json& v) {
+      std::string names;
+      for (const auto& [name, value] : options) {
+        if (v.is_string() && v.get<std::string>() == name) { out = value; return; }
+        names += std::string(names.empty() ? "" : ", ") + name;
+      }
+      error = std::string("\"") + key + "\" must be one of: " + names;
+    });
+  }
+};
+}  // namespace
+
+Result<TrainConfig> train_config_from_json(const json& j) {
+  using R = Result<TrainConfig>;
+  if (!j.is_object()) return R::fail("recipe: expected a JSON object");
+  static const std::vector<std::string> known = {"layers", "activation", "head", "init", "bias_init", "optimizer", "lr",
+      "momentum", "beta1", "beta2", "adam_eps", "schedule", "lr_decay", "lr_step", "batch", "epochs", "l2", "seed",
+      "validation", "id", "name", "notes", "dataset", "comment"};
+  for (const auto& item : j.items())
+    if (std::find(known.begin(), known.end(), item.key()) == known.end()) return R::fail("recipe: unknown key \"" + item.key() + "\"");
+  TrainConfig c;
+  Reader r{j, ""};
+  r.field("layers", [&](const json& v) {
+    if (!v.is_array() || v.size() < 2 || v.size() > 17) { r.error = "\"layers\" must be a list of 2 to 17 sizes"; return; }
+    c.sizes.clear();
+    for (const json& n : v) {
+      if (!n.is_number_integer() || n.get<std::int64_t>() < 1 || n.get<std::int64_t>() > 16384) {
+        r.error = "\"layers\" sizes must be integers in [1, 16384]";
+        return;
+      }
+      c.sizes.push_back(int(n.get<std::int64_t>()));
+    }
+  });
+  r.choice("activation", c.hidden, {{"relu", Activation::ReLU}, {"leaky_relu", Activation::LeakyReLU},
+                                    {"sigmoid", Activation::Sigmoid}, {"tanh", Activation::Tanh},
+                                    {"identity", Activation::Identity}});
+  r.choice("head", c.head, {{"softmax", Head::Softmax}, {"sigmoid", Head::Sigmoid}});
+  r.choice("init", c.init, {{"he", Init::He}, {"xavier", Init::Xavier}, {"uniform", Init::Uniform}});
+  r.choice("optimizer", c.optimizer, {{"sgd", Optimizer::Sgd}, {"adam", Optimizer::Adam}});
+  r.choice("schedule", c.schedule, {{"constant", Schedule::Constant}, {"step", Schedule::Step}, {"cosine", Schedule::Cosine}});
+  r.number("bias_init", c.bias_init, -100.f, 100.f);
+  r.number("lr", c.lr, 1e-9f, 100.f);
+  r.number("momentum", c.momentum, 0.f, 0.9999f);
+  r.number("beta1", c.beta1, 0.f, 0.9999f);
+  r.number("beta2", c.beta2, 0.f, 0.999999f);
+  r.number("adam_eps", c.adam_eps, 1e-12f, 1.f);
+  r.number("lr_decay", c.lr_decay, 1e-6f, 1.f);
+  r.integer("lr_step", c.lr_step, 1, 100000);
+  r.integer("batch", c.batch, 1, 65536);
+  r.integer("epochs", c.epochs, 0, 100000);
+  r.number("l2", c.l2, 0.f, 10.f);
+  r.integer("validation", c.validation, 0, 1000000);
+  r.field("seed", [&](const json& v) {
+    if (!v.is_number_unsigned()) r.error = "\"seed\" must be a non-negative integer";
+    else c.seed = v.get<std::uint64_t>();
+  });
+  if (!r.error.empty()) return R::fail("recipe: " + r.error);
+  return R::ok(c);
+}
+
+// --- initialisation ------------------------------------------------------------
+
+void mlp_initialize(Mlp& net, Init init, float bias_init, Rng& rng) {
+  for (Dense& d : net.layers) {
+    const float fan_in = float(d.inputs()), fan_out = float(d.outputs());
+    for (Eigen::Index i = 0; i < d.W.size(); ++i) {
+      float w = 0.f;
+      switch (init) {
+        case Init::He: w = std::sqrt(2.f / fan_in) * rng.normal(); break;
+        case Init::Xavier: w = std::sqrt(2.f / (fan_in + fan_out)) * rng.normal(); break;
+        case Init::Uniform: {
+          const float a = 1.f / std::sqrt(fan_in);  // the classic U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+          w = rng.uniform(-a, a);
+          break;
+        }
+      }
+      d.W.data()[i] = w;
+    }
+    d.b.setConstant(&d == &net.layers.back() ? 0.f : bias_init);
+  }
+}
+
+// --- evaluation ------------------------------------------------------------------
+
+static Eigen::MatrixXf targets_for(Head head, int outputs, const std::vector<int>& labels) {
+  if (head == Head::Sigmoid && outputs == 1) {
+    Eigen::MatrixXf y(1, Eigen::Index(labels.size()));
+    for (std::size_t n = 0; n < labels.size(); ++n) y(0, Eigen::Index(n)) = labels[n] ? 1.f : 0.f;
+    return y;
+  }
+  return one_hot(labels, outputs);
+}
+
+Evaluation evaluate(const Mlp& net, const DataSet& data, int batch) {
+  Evaluation e;
+  e.count = data.size();
+  if (e.count == 0) return e;
+  double loss = 0;
+  int correct = 0;
+  for (int first = 0; first < e.count; first += batch) {
+    const int n = std::min(batch, e.count - first);
+    const Eigen::MatrixXf logits = mlp_forward(net, data.images.middleCols(first, n));
+    const std::vector<int> labels(data.labels.begin() + first, data.labels.begin() + first + n);
+    loss += double(cross_entropy(net.head, logits, targets_for(net.head, net.outputs(), labels)).loss) * n;
+    const std::vector<int> predicted = head_predict(net.head, logits);
+    for (int i = 0; i < n; ++i) correct += predicted[std::size_t(i)] == labels[std::size_t(i)];
+  }
+  e.loss = float(loss / e.count);
+  e.accuracy = float(correct) / float(e.count);
+  return e;
+}
+
+// --- optimisation ----------------------------------------------------------------
+
+namespace {
+struct OptimizerState {
+  std::vector<Eigen::MatrixXf> mW, vW;  // momentum / Adam first moment, Adam second moment
+  std::vector<Eigen::VectorXf> mb, vb;
+  long step = 0;
+
+  explicit OptimizerState(const Mlp& net) {
+    for (const Dense& d : net.layers) {
+      mW.push_back(Eigen::MatrixXf::Zero(d.W.rows(), d.W.cols()));
+      vW.push_back(Eigen::MatrixXf::Zero(d.W.rows(), d.W.cols()));
+      mb.push_back(Eigen::VectorXf::Zero(d.b.size()));
+      vb.push_back(Eigen::VectorXf::Zero(d.b.size()));
+    }
+  }
+};
+
+template <class P, class G, class S>
+void adam_update(P& p, const G& g, S& m, S& v, const TrainConfig& c, float lr, float bc1, float bc2) {
+  m = c.beta1 * m + (1 - c.beta1) * g;
+  v = c.beta2 * v + (1 - c.beta2) * g.cwiseProduct(g);
+  p.array() -= lr * (m.array() / bc1) / ((v.array() / bc2).sqrt() + c.adam_eps);
+}
+
+void optimizer_step(Mlp& net, Gradients& g, OptimizerState& s, const TrainConfig& c, float lr) {
+  ++s.step;
+  const float bc1 = 1.f - std::pow(c.beta1, float(s.step)), bc2 = 1.f - std::pow(c.beta2, float(s.step));
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    Dense& d = net.layers[l];
+    if (c.l2 > 0) g.dW[l] += c.l2 * d.W;  // d/dW of (l2/2)|W|^2
+    if (c.optimizer == Optimizer::Adam) {
+      adam_update(d.W, g.dW[l], s.mW[l], s.vW[l], c, lr, bc1, bc2);
+      adam_update(d.b, g.db[l], s.mb[l], s.vb[l], c, lr, bc1, bc2);
+    } else {  // classical momentum: v = mu v + g; p -= lr v
+      s.mW[l] = c.momentum * s.mW[l] + g.dW[l];
+      s.mb[l] = c.momentum * s.mb[l] + g.db[l];
+      d.W -= lr * s.mW[l];
+      d.b -= lr * s.mb[l];
+    }
+  }
+}
+
+float learning_rate(const TrainConfig& c, int epoch0, int step, int steps) {
+  switch (c.schedule) {
+    case Schedule::Constant: return c.lr;
+    case Schedule::Step: return c.lr * std::pow(c.lr_decay, float(epoch0 / c.lr_step));
+    case Schedule::Cosine: {
+      const double t = (double(epoch0) * steps + step) / (double(c.epochs) * steps);
+      return float(c.lr * 0.5 * (1 + std::cos(3.141592653589793 * t)));
+    }
+  }
+  return c.lr;
+}
+}  // namespace
+
+Mlp train(const TrainConfig& c, const DataSet& data, const DataSet& validation, const TrainCallbacks& cb) {
+  using Clock = std::chrono::steady_clock;
+  Rng rng(c.seed);
+  Mlp net = mlp_make(c.sizes, c.hidden, Activation::Identity, c.head);
+  mlp_initialize(net, c.init, c.bias_init, rng);
+  OptimizerState state(net);
+
+  const int N = data.size(), B = std::min(c.batch, std::max(N, 1));
+  const int steps = N / B;  // the last partial batch is dropped, as is usual
+  std::vector<int> order(static_cast<std::size_t>(N));
+  Eigen::MatrixXf x(data.images.rows(), B);
+  std::vector<int> labels(static_cast<std::size_t>(B));
+  Trace trace;
+  for (int epoch = 0; epoch < c.epochs; ++epoch) {
+    const auto t0 = Clock::now();
+    std::iota(order.begin(), order.end(), 0);
+    for (int i = N - 1; i > 0; --i) std::swap(order[std::size_t(i)], order[rng.below(std::uint32_t(i + 1))]);
+    double loss_sum = 0;
+    float lr = c.lr;
+    for (int step = 0; step < steps; ++step) {
+      for (int k = 0; k < B; ++k) {
+        const int n = order[std::size_t(step * B + k)];
+        x.col(k) = data.images.col(n);
+        labels[std::size_t(k)] = data.labels[std::size_t(n)];
+      }
+      lr = learning_rate(c, epoch, step, steps);
+      mlp_forward_trace(net, x, trace);
+      const LossResult loss = cross_entropy(net.head, trace.logits(), targets_for(net.head, net.outputs(), labels));
+      Gradients g = mlp_backward(net, trace, loss.dlogits);
+      optimizer_step(net, g, state, c, lr);
+      loss_sum += loss.loss;
+      if (cb.on_progress && (step % 50 == 49 || step + 1 == steps)) {
+        const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        cb.on_progress({epoch + 1, step + 1, steps, float(loss_sum / (step + 1)), s > 0 ? (step + 1) * B / s : 0});
+      }
+    }
+    EpochReport r;
+    r.epoch = epoch + 1;
+    r.lr = lr;
+    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    r.samples_per_second = r.seconds > 0 ? steps * B / r.seconds : 0;
+    if (cb.on_epoch) {
+      r.train = evaluate(net, data);
+      r.validation = evaluate(net, validation);
+      cb.on_epoch(r);
+    }
+  }
+  return net;
+}
+
+// --- data helpers -------------------------------------------------------------------
+
+void split_validation(const DataSet& all, int count, std::uint64_t seed, DataSet& train, DataSet& validation) {
+  const int N = all.size();
+  count = std::clamp(count, 0, N);
+  std::vector<int> order(static_cast<std::size_t>(N));
+  std::iota(order.begin(), order.end(), 0);
+  Rng rng(seed ^ 0x5EEDF00Dull);  // a stream of its own: the split does not shift the training shuffle
+  for (int i = N - 1; i > 0; --i) std::swap(order[std::size_t(i)], order[rng.below(std::uint32_t(i + 1))]);
+  auto take = [&](DataSet& out, int first, int n) {
+    std::vector<int> idx(order.begin() + first, order.begin() + first + n);
+    std::sort(idx.begin(), idx.end());  // keep the original order within each part
+    out.images.resize(all.images.rows(), n);
+    out.labels.resize(std::size_t(n));
+    for (int k = 0; k < n; ++k) {
+      out.images.col(k) = all.images.col(idx[std::size_t(k)]);
+      out.labels[std::size_t(k)] = all.labels[std::size_t(idx[std::size_t(k)])];
+    }
+  };
+  take(validation, 0, count);
+  take(train, count, N - count);
+}
+
+DataSet xor_points() {
+  DataSet d;
+  d.images.resize(2, 4);
+  d.images << 0, 0, 1, 1,
+              0, 1, 0, 1;
+  d.labels = {0, 1, 1, 0};
+  return d;
+}
+
+DataSet xor_cloud(int per_corner, float noise, std::uint64_t seed) {
+  const DataSet corners = xor_points();
+  Rng rng(seed);
+  DataSet d;
+  d.images.resize(2, 4 * per_corner);
+  d.labels.resize(std::size_t(4 * per_corner));
+  for (int k = 0; k < 4 * per_corner; ++k) {
+    const int c = k % 4;
+    d.images(0, k) = corners.images(0, c) + noise * rng.normal();
+    d.images(1, k) = corners.images(1, c) + noise * rng.normal();
+    d.labels[std::size_t(k)] = corners.labels[std::size_t(c)];
+  }
+  return d;
+}
+
+}  // namespace lens

@@ -1,0 +1,62 @@
+// Per-neuron statistics of a network over a labelled data set (the 10k MNIST
+// test set by default): what each hidden neuron responds to, how often it fires,
+// which images excite it most, and which neurons are dead.
+// Shape letters: H = units in a layer, C = classes, N = images.
+#pragma once
+#include <Eigen/Core>
+#include <vector>
+
+#include "core/mlp.h"
+#include "core/mnist.h"
+
+namespace lens {
+
+constexpr float kNearlyDeadRate = 0.01f;  // active on fewer than 1% of images
+
+struct LayerStats {
+  Eigen::MatrixXf class_mean;           // (H, C) mean activation on images of each class
+  Eigen::VectorXf mean, max, min;       // (H) over all images
+  Eigen::VectorXf active_rate;          // (H) fraction of images on which the unit fires (> 0 for ReLU)
+  Eigen::VectorXf selectivity;          // (H) (top class mean - mean of the others) / (sum), in [0, 1] for ReLU
+  std::vector<std::vector<int>> top;    // (H) indices of the top-k activating images, strongest first
+  std::vector<int> dead;                // never active on any image
+  std::vector<int> nearly_dead;         // active, but on fewer than kNearlyDeadRate of images
+  int units() const { return int(mean.size()); }
+  bool is_dead(int unit) const;
+};
+
+struct NetworkStats {
+  std::vector<LayerStats> layers;       // hidden layers only
+  Eigen::MatrixXi confusion;            // (C, C) rows = true class, columns = predicted
+  Eigen::VectorXf class_accuracy;       // (C)
+  float accuracy = 0.f;
+  int images = 0;
+};
+
+// Computes incrementally, so the page can spread the work over frames.
+class StatsBuilder {
+ public:
+  StatsBuilder(const Mlp& net, const DataSet& data, int top_k = 9, int classes = 10);
+  // Processes up to max_images more images; returns true once all are done.
+  bool step(int max_images);
+  float progress() const { return total_ ? float(next_) / float(total_) : 1.f; }
+  bool done() const { return next_ >= total_; }
+  NetworkStats finish() const;  // call once done()
+
+ private:
+  struct Unit { std::vector<std::pair<float, int>> heap; };  // min-heap of (activation, image)
+  const Mlp& net_;
+  const DataSet& data_;
+  int top_k_, classes_, next_ = 0, total_ = 0;
+  std::vector<Eigen::MatrixXd> class_sum_;   // per layer (H, C)
+  std::vector<Eigen::VectorXd> sum_;
+  std::vector<Eigen::VectorXf> max_, min_;
+  std::vector<Eigen::VectorXi> active_;
+  std::vector<std::vector<Unit>> top_;
+  Eigen::VectorXi class_count_;
+  Eigen::MatrixXi confusion_;
+};
+
+NetworkStats stats_compute(const Mlp& net, const DataSet& data, int top_k = 9);
+
+}  // namespace lens

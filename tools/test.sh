@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: native unit tests, the same unit tests compiled to wasm under
+# node, bounded fuzzing of the readers, and the browser tests against the page.
+#   FUZZ_SECONDS=30 (per target) tools/test.sh
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+passed=0; failed=0; failures=()
+stage() {  # stage NAME COMMAND...
+  local name="$1"; shift
+  local t0=$SECONDS
+  echo; echo "=== $name"
+  if "$@"; then passed=$((passed + 1)); echo "=== $name: ok ($((SECONDS - t0)) s)"
+  else failed=$((failed + 1)); failures+=("$name"); echo "=== $name: FAILED ($((SECONDS - t0)) s)"; fi
+}
+
+tools/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
+native() { cmake --preset native >/dev/null && cmake --build --preset native && ctest --preset native; }
+web() { tools/build-web.sh && ctest --preset web; }
+browser() { node --test tests/browser/; }
+
+stage "native unit tests" native
+stage "wasm unit tests (node)" web
+stage "fuzz (${FUZZ_SECONDS:-30} s per reader)" tools/fuzz.sh "${FUZZ_SECONDS:-30}"
+stage "browser tests (chromium)" browser
+
+echo
+[ $failed -gt 0 ] && echo "failed stages: ${failures[*]}"
+echo "stages: $passed passed, $failed failed"
+[ $failed -eq 0 ]
