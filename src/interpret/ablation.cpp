@@ -1,0 +1,68 @@
+#include "interpret/ablation.h"
+
+#include <cmath>
+
+namespace lens {
+
+Ablation Ablation::none(const Mlp& net) {
+  Ablation a;
+  for (std::size_t l = 0; l + 1 < net.layers.size(); ++l)
+    a.clamp.push_back(Eigen::VectorXf::Constant(net.layers[l].outputs(), std::nanf("")));
+  return a;
+}
+
+bool Ablation::any() const {
+  for (const Eigen::VectorXf& c : clamp)
+    for (Eigen::Index h = 0; h < c.size(); ++h)
+      if (!std::isnan(c(h))) return true;
+  return false;
+}
+
+static void apply_clamp(Eigen::MatrixXf& a, const Eigen::VectorXf& clamp) {
+  for (Eigen::Index h = 0; h < clamp.size() && h < a.rows(); ++h)
+    if (!std::isnan(clamp(h))) a.row(h).setConstant(clamp(h));
+}
+
+// Runs layers [first, L) on activations a that already went through layer first - 1.
+static Eigen::MatrixXf forward_from(const Mlp& net, Eigen::MatrixXf a, std::size_t first, const Ablation& ab) {
+  for (std::size_t l = first; l < net.layers.size(); ++l) {
+    const Dense& d = net.layers[l];
+    Eigen::MatrixXf z = d.W * a;
+    z.colwise() += d.b;
+    a = activate(d.act, z);
+    if (l < ab.clamp.size()) apply_clamp(a, ab.clamp[l]);
+  }
+  return a;
+}
+
+Eigen::MatrixXf mlp_forward_ablated(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, const Ablation& ab) {
+  return forward_from(net, x, 0, ab);
+}
+
+AblationScorer::AblationScorer(const Mlp& net, const DataSet& data) : net_(net), data_(data) {
+  z0_ = net.layers[0].W * data.images;
+  z0_.colwise() += net.layers[0].b;
+  class_count_ = Eigen::VectorXi::Zero(net.outputs());
+  for (int y : data.labels)
+    if (y >= 0 && y < net.outputs()) ++class_count_(y);
+}
+
+Score AblationScorer::score(const Ablation& ab) const {
+  Eigen::MatrixXf a0 = activate(net_.layers[0].act, z0_);
+  if (net_.layers.size() > 1 && !ab.clamp.empty()) apply_clamp(a0, ab.clamp[0]);
+  const Eigen::MatrixXf logits = net_.layers.size() > 1 ? forward_from(net_, std::move(a0), 1, ab) : a0;
+  const std::vector<int> predicted = head_predict(net_.head, logits);
+  const int C = net_.outputs();
+  Eigen::VectorXi correct = Eigen::VectorXi::Zero(C);
+  for (std::size_t n = 0; n < predicted.size(); ++n) {
+    const int y = data_.labels[n];
+    if (y >= 0 && y < C && predicted[n] == y) ++correct(y);
+  }
+  Score s;
+  s.accuracy = data_.size() ? float(correct.sum()) / float(data_.size()) : 0.f;
+  s.class_accuracy = Eigen::VectorXf::Zero(C);
+  for (int c = 0; c < C; ++c) s.class_accuracy(c) = class_count_(c) ? float(correct(c)) / float(class_count_(c)) : 0.f;
+  return s;
+}
+
+}  // namespace lens

@@ -1,0 +1,41 @@
+// Ablation: switch hidden neurons off (or clamp them to a value) and re-score a data set.
+// The first layer's pre-activations of the whole data set are computed once, so each
+// re-score only runs the (small) rest of the network: fast enough to be interactive.
+#pragma once
+#include <Eigen/Core>
+#include <vector>
+
+#include "core/mlp.h"
+#include "core/mnist.h"
+
+namespace lens {
+
+struct Ablation {
+  // clamp[l][h] = value the unit is held at; NaN = left alone. One vector per hidden layer.
+  std::vector<Eigen::VectorXf> clamp;
+  static Ablation none(const Mlp& net);
+  void switch_off(int layer, int unit) { clamp[std::size_t(layer)](unit) = 0.f; }
+  bool any() const;
+};
+
+// Forward with hidden units clamped. x (I, N) -> logits (C, N)
+Eigen::MatrixXf mlp_forward_ablated(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, const Ablation& ab);
+
+struct Score {
+  float accuracy = 0.f;
+  Eigen::VectorXf class_accuracy;  // (C)
+};
+
+class AblationScorer {
+ public:
+  AblationScorer(const Mlp& net, const DataSet& data);
+  Score score(const Ablation& ab) const;
+
+ private:
+  const Mlp& net_;
+  const DataSet& data_;
+  Eigen::MatrixXf z0_;             // first layer pre-activations (H0, N)
+  Eigen::VectorXi class_count_;
+};
+
+}  // namespace lens

@@ -1,0 +1,161 @@
+#include "interpret/actmax.h"
+
+#include <cmath>
+
+namespace lens {
+
+ActmaxSolver::ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, const ActmaxConfig& config,
+                           ActmaxObjective output_objective, const Eigen::VectorXf* mean_image)
+    : layer_(layer), units_(std::move(units)), config_(config), objective_(output_objective), rng_(config.seed) {
+  net_.head = net.head;
+  net_.layers.assign(net.layers.begin(), net.layers.begin() + layer + 1);
+  if (layer + 1 < int(net.layers.size())) objective_ = ActmaxObjective::PreActivation;
+  const Eigen::Index I = net.inputs(), U = Eigen::Index(units_.size());
+  switch (config_.start) {
+    case ActmaxStart::Zeros: x_ = Eigen::MatrixXf::Zero(I, U); break;
+    case ActmaxStart::Noise:
+      x_.resize(I, U);
+      for (Eigen::Index i = 0; i < x_.size(); ++i) x_.data()[i] = 0.1f * rng_.uniform();
+      break;
+    case ActmaxStart::Mean:
+      x_ = mean_image && mean_image->size() == I ? Eigen::MatrixXf(mean_image->replicate(1, U)) : Eigen::MatrixXf::Zero(I, U);
+      break;
+  }
+  m_ = Eigen::MatrixXf::Zero(I, U);
+  v_ = Eigen::MatrixXf::Zero(I, U);
+}
+
+// Forward to the target layer, then back-propagate only towards the input:
+// with z the target layer's pre-activation, dJ/dz is e_u for column u (or, for
+// log p_k, e_k - softmax(z)).
+Eigen::MatrixXf ActmaxSolver::objective_gradient(const Eigen::MatrixXf& x) const {
+  const Eigen::Index U = x.cols();
+  if (net_.layers.size() == 1 && objective_ != ActmaxObjective::LogProbability) {
+    // A first-layer pre-activation is linear in x: its gradient is the unit's weight row.
+    Eigen::MatrixXf g(x.rows(), U);
+    for (Eigen::Index u = 0; u < U; ++u) g.col(u) = net_.layers[0].W.row(units_[std::size_t(u)]).transpose();
+    return g;
+  }
+  Trace t;
+  mlp_forward_trace(net_, x, t);
+  const Eigen::MatrixXf& z = t.layers.back().z;
+  Eigen::MatrixXf dz = Eigen::MatrixXf::Zero(z.rows(), U);
+  if (objective_ == ActmaxObjective::LogProbability && net_.head == Head::Softmax) {
+    dz = -head_probabilities(Head::Softmax, z);
+    for (Eigen::Index u = 0; u < U; ++u) dz(units_[std::size_t(u)], u) += 1.f;
+  } else {
+    for (Eigen::Index u = 0; u < U; ++u) dz(units_[std::size_t(u)], u) = 1.f;
+  }
+  // dx = W_1^T (... act'(z_l) .* (W_l^T dz)); dW is not needed here.
+  Eigen::MatrixXf d = dz;
+  for (std::size_t l = net_.layers.size(); l-- > 0;) {
+    if (l + 1 < net_.layers.size()) {
+      const LayerTrace& lt = t.layers[l];
+      d = d.cwiseProduct(activate_derivative(net_.layers[l].act, lt.z, lt.a));
+    }
+    d = net_.layers[l].W.transpose() * d;
+  }
+  return d;
+}
+
+// Adds the gradients of the penalties (to be ascended): -l2 x and -tv * grad TV(x),
+// TV(x) = 1/2 sum of squared differences between 4-neighbours.
+void ActmaxSolver::regularize(Eigen::MatrixXf& g) const {
+  if (config_.l2 > 0) g -= config_.l2 * x_;
+  if (config_.tv > 0) {
+    const int W = config_.width, H = int(x_.rows()) / W;
+    for (Eigen::Index u = 0; u < x_.cols(); ++u) {
+      const float* p = x_.col(u).data();
+      float* gp = g.col(u).data();
+      for (int y = 0; y < H; ++y)
+        for (int x = 0; x < W; ++x) {
+          const int i = y * W + x;
+          float lap = 0.f;
+          if (x > 0) lap += p[i] - p[i - 1];
+          if (x + 1 < W) lap += p[i] - p[i + 1];
+          if (y > 0) lap += p[i] - p[i - W];
+          if (y + 1 < H) lap += p[i] - p[i + W];
+          gp[i] -= config_.tv * lap;
+        }
+    }
+  }
+}
+
+bool ActmaxSolver::step(int max_steps) {
+  const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
+  for (int k = 0; k < max_steps && !done(); ++k) {
+    // Jitter: evaluate the gradient at a randomly shifted copy and shift it back, so the
+    // image must excite the unit wherever it sits within a few pixels (no pixel-exact noise).
+    const int j = config_.jitter;
+    const int dx = j > 0 ? int(rng_.below(std::uint32_t(2 * j + 1))) - j : 0;
+    const int dy = j > 0 ? int(rng_.below(std::uint32_t(2 * j + 1))) - j : 0;
+    Eigen::MatrixXf g = (dx || dy) ? image_shift(objective_gradient(image_shift(x_, config_.width, dx, dy)), config_.width, -dx, -dy)
+                                   : objective_gradient(x_);
+    regularize(g);
+    ++step_;
+    // Adam ascent on the pixels.
+    m_ = b1 * m_ + (1 - b1) * g;
+    v_ = b2 * v_ + (1 - b2) * g.cwiseProduct(g);
+    const float c1 = 1 - std::pow(b1, float(step_)), c2 = 1 - std::pow(b2, float(step_));
+    x_.array() += config_.lr * (m_.array() / c1) / ((v_.array() / c2).sqrt() + eps);
+    // Blur shapes the image early on; the last quarter of the steps sharpens it without blur.
+    if (config_.blur_every > 0 && config_.blur_sigma > 0 && step_ % config_.blur_every == 0 && 4 * step_ < 3 * config_.steps)
+      x_ = image_blur(x_, config_.width, config_.blur_sigma);
+    if (config_.clamp) x_ = x_.cwiseMax(0.f).cwiseMin(1.f);
+  }
+  return done();
+}
+
+Eigen::VectorXf ActmaxSolver::achieved() const {
+  Trace t;
+  mlp_forward_trace(net_, x_, t);
+  // Hidden units report their activation, output classes the objective (logit or log p).
+  const bool output = objective_ == ActmaxObjective::LogProbability && net_.head == Head::Softmax;
+  const Eigen::MatrixXf values =
+      output ? Eigen::MatrixXf(head_probabilities(Head::Softmax, t.layers.back().z).array().log().matrix())
+             : Eigen::MatrixXf(t.layers.back().a);
+  Eigen::VectorXf out(Eigen::Index(units_.size()));
+  for (std::size_t u = 0; u < units_.size(); ++u) out(Eigen::Index(u)) = values(units_[u], Eigen::Index(u));
+  return out;
+}
+
+Eigen::MatrixXf actmax_run(const Mlp& net, int layer, const std::vector<int>& units, const ActmaxConfig& config,
+                           ActmaxObjective output_objective) {
+  ActmaxSolver s(net, layer, units, config, output_objective);
+  while (!s.step(64)) {}
+  return s.images();
+}
+
+Eigen::MatrixXf image_shift(const Eigen::MatrixXf& x, int width, int dx, int dy) {
+  const int H = int(x.rows()) / width;
+  Eigen::MatrixXf out = Eigen::MatrixXf::Zero(x.rows(), x.cols());
+  const int x0 = std::max(0, dx), x1 = std::min(width, width + dx);
+  if (x1 <= x0) return out;
+  for (int y = std::max(0, dy); y < std::min(H, H + dy); ++y)
+    out.middleRows((y)*width + x0, x1 - x0) = x.middleRows((y - dy) * width + x0 - dx, x1 - x0);
+  return out;
+}
+
+Eigen::MatrixXf image_blur(const Eigen::MatrixXf& x, int width, float sigma) {
+  const int H = int(x.rows()) / width, r = std::max(1, int(std::ceil(2.5f * sigma)));
+  std::vector<float> k(std::size_t(2 * r + 1));
+  float sum = 0.f;
+  for (int i = -r; i <= r; ++i) sum += k[std::size_t(i + r)] = std::exp(-0.5f * float(i * i) / (sigma * sigma));
+  for (float& v : k) v /= sum;
+  Eigen::MatrixXf tmp = Eigen::MatrixXf::Zero(x.rows(), x.cols()), out = Eigen::MatrixXf::Zero(x.rows(), x.cols());
+  // Rows are whole image rows (width pixels each), so each pass is a sum of shifted row blocks.
+  for (int i = -r; i <= r; ++i) {
+    const float w = k[std::size_t(i + r)];
+    for (int y = 0; y < H; ++y) {
+      const int xa = std::max(0, -i), xb = std::min(width, width - i);
+      tmp.middleRows(y * width + xa, xb - xa) += w * x.middleRows(y * width + xa + i, xb - xa);
+    }
+  }
+  for (int i = -r; i <= r; ++i) {
+    const float w = k[std::size_t(i + r)];
+    for (int y = std::max(0, -i); y < std::min(H, H - i); ++y) out.middleRows(y * width, width) += w * tmp.middleRows((y + i) * width, width);
+  }
+  return out;
+}
+
+}  // namespace lens

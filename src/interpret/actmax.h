@@ -1,0 +1,73 @@
+// Activation maximization: gradient ascent on the 28x28 input to find the image
+// that most excites a neuron. All requested units of one layer are optimized
+// together as one matrix problem: column u of X is unit u's image.
+// Shape letters: I = input pixels (784), U = units being maximized.
+#pragma once
+#include <Eigen/Core>
+#include <cstdint>
+#include <vector>
+
+#include "core/mlp.h"
+#include "core/rng.h"
+
+namespace lens {
+
+enum class ActmaxStart { Zeros, Noise, Mean };
+// Output classes: maximize the logit, or the log-probability (the logit minus the log-sum-exp
+// of all logits: "this class and not the others").
+enum class ActmaxObjective { PreActivation, Logit, LogProbability };
+
+struct ActmaxConfig {
+  int steps = 256;
+  float lr = 0.05f;            // Adam step on pixels
+  float l2 = 0.02f;            // decay towards 0 (paper background): only useful ink survives
+  float tv = 0.05f;            // total variation: neighbouring pixels agree, so ink forms strokes
+  float blur_sigma = 0.5f;     // Gaussian blur (pixels) ...
+  int blur_every = 4;          // ... every this many steps; 0 = never
+  int jitter = 1;              // random translation of up to this many pixels per step
+  bool clamp = true;           // keep pixels in [0, 1]
+  ActmaxStart start = ActmaxStart::Zeros;
+  std::uint64_t seed = 1;
+  int width = 28;              // images are width x (inputs / width)
+};
+
+// Maximizes units of one layer. `layer` indexes net.layers (the last is the output
+// layer); for hidden layers the objective is the unit's pre-activation, for the
+// output layer the chosen objective. Work can be done in slices (step) so a UI
+// stays responsive.
+class ActmaxSolver {
+ public:
+  ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, const ActmaxConfig& config,
+               ActmaxObjective output_objective = ActmaxObjective::Logit,
+               const Eigen::VectorXf* mean_image = nullptr);
+  bool step(int max_steps);     // returns true once all steps are done
+  bool done() const { return step_ >= config_.steps; }
+  float progress() const { return config_.steps ? float(step_) / float(config_.steps) : 1.f; }
+  const Eigen::MatrixXf& images() const { return x_; }  // (I, U)
+  // Each unit's value (activation for hidden units, the objective for outputs) at its own image.
+  Eigen::VectorXf achieved() const;
+  const std::vector<int>& units() const { return units_; }
+
+ private:
+  Eigen::MatrixXf objective_gradient(const Eigen::MatrixXf& x) const;  // d objective / d x, (I, U)
+  void regularize(Eigen::MatrixXf& grad) const;
+
+  Mlp net_;                     // truncated to the layers up to `layer`
+  int layer_;
+  std::vector<int> units_;
+  ActmaxConfig config_;
+  ActmaxObjective objective_;
+  Rng rng_;
+  Eigen::MatrixXf x_, m_, v_;   // images and Adam moments (I, U)
+  int step_ = 0;
+};
+
+// Convenience: runs to completion.
+Eigen::MatrixXf actmax_run(const Mlp& net, int layer, const std::vector<int>& units, const ActmaxConfig& config,
+                           ActmaxObjective output_objective = ActmaxObjective::Logit);
+
+// Image helpers on column-stacked width x height images (row-major pixels).
+Eigen::MatrixXf image_shift(const Eigen::MatrixXf& x, int width, int dx, int dy);  // zero fill
+Eigen::MatrixXf image_blur(const Eigen::MatrixXf& x, int width, float sigma);     // separable Gaussian
+
+}  // namespace lens

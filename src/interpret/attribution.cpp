@@ -1,0 +1,46 @@
+#include "interpret/attribution.h"
+
+namespace lens {
+
+// Back-propagates several seeds at once through a trace of ONE input: column k of d
+// is dJ_k/dz of layer from_layer; returns dJ_k/d(input of layer down_to), one column each.
+static Eigen::MatrixXf backprop_to(const Mlp& net, const Trace& t, Eigen::MatrixXf d, int from_layer, int down_to) {
+  for (int l = from_layer; l >= down_to; --l) {
+    const LayerTrace& lt = t.layers[std::size_t(l)];
+    if (l != from_layer)  // the trace has one column: the same act'(z) scales every seed
+      d.array().colwise() *= activate_derivative(net.layers[std::size_t(l)].act, lt.z, lt.a).col(0).array();
+    d = net.layers[std::size_t(l)].W.transpose() * d;
+  }
+  return d;
+}
+
+Eigen::MatrixXf hidden_contributions(const Mlp& net, const Eigen::VectorXf& x, int layer) {
+  Trace t;
+  mlp_forward_trace(net, x, t);
+  const int L = int(net.layers.size()), C = net.outputs();
+  // Column c of seeds is e_c at the logits; back to the activation of `layer` (the input of layer+1).
+  const Eigen::MatrixXf grads = backprop_to(net, t, Eigen::MatrixXf::Identity(C, C), L - 1, layer + 1);  // (H, C)
+  return (grads.array().colwise() * t.layers[std::size_t(layer)].a.col(0).array()).matrix().transpose();
+}
+
+Eigen::MatrixXf logit_input_gradients(const Mlp& net, const Eigen::VectorXf& x) {
+  Trace t;
+  mlp_forward_trace(net, x, t);
+  const int C = net.outputs();
+  return backprop_to(net, t, Eigen::MatrixXf::Identity(C, C), int(net.layers.size()) - 1, 0);
+}
+
+Eigen::VectorXf saliency(const Mlp& net, const Eigen::VectorXf& x, int cls) {
+  return x.cwiseProduct(logit_input_gradients(net, x).col(cls));
+}
+
+Eigen::VectorXf input_times_weight(const Mlp& net, const Eigen::VectorXf& x, int layer, int unit) {
+  if (layer == 0) return x.cwiseProduct(net.layers[0].W.row(unit).transpose());
+  Trace t;
+  mlp_forward_trace(net, x, t);
+  Eigen::MatrixXf seed = Eigen::MatrixXf::Zero(net.layers[std::size_t(layer)].outputs(), 1);
+  seed(unit, 0) = 1.f;
+  return x.cwiseProduct(backprop_to(net, t, seed, layer, 0).col(0));
+}
+
+}  // namespace lens

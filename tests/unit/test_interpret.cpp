@@ -1,0 +1,213 @@
+// The interpretation engine on hand-built networks (where the answer is known by
+// construction) and on the shipped models.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/bundle.h"
+#include "core/loss.h"
+#include "core/trainer.h"
+#include "interpret/ablation.h"
+#include "interpret/actmax.h"
+#include "interpret/attribution.h"
+#include "interpret/explain.h"
+#include "interpret/neuron_stats.h"
+#include "test_support.h"
+
+namespace lens {
+namespace {
+
+const DataSet& test_set() {
+  static const DataSet d = [] {
+    auto r = mnist_load(test::mnist_dir(), "t10k");
+    if (!r) { ADD_FAILURE() << r.error; return DataSet{}; }
+    return *r;
+  }();
+  return d;
+}
+
+Bundle shipped(const std::string& id) {
+  auto b = bundle_load(test::assets_dir() + "/models/" + id + ".lens");
+  EXPECT_TRUE(b) << b.error;
+  return b ? *b : Bundle{};
+}
+
+// Hidden unit 0 copies pixel (row 10, column 17); unit 1 is wired to be dead (bias -100).
+constexpr int kPixel = 10 * 28 + 17;
+Mlp pixel_copier() {
+  Mlp net = mlp_make({784, 2, 10}, Activation::ReLU);
+  net.layers[0].W(0, kPixel) = 1.f;
+  net.layers[0].b(1) = -100.f;
+  net.layers[1].W(3, 0) = 1.f;  // the copied pixel votes for class 3
+  return net;
+}
+
+TEST(NeuronStats, PixelCopierMatchesByConstruction) {
+  const DataSet& d = test_set();
+  const NetworkStats s = stats_compute(pixel_copier(), d);
+  ASSERT_EQ(s.layers.size(), 1u);
+  const LayerStats& L = s.layers[0];
+  // Mean activation per class is the mean of that pixel over the class's images.
+  for (int c = 0; c < 10; ++c) {
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < d.size(); ++i)
+      if (d.labels[std::size_t(i)] == c) { sum += d.images(kPixel, i); ++n; }
+    EXPECT_NEAR(L.class_mean(0, c), sum / n, 1e-5) << "class " << c;
+  }
+  EXPECT_FLOAT_EQ(L.max(0), d.images.row(kPixel).maxCoeff());
+  const float rate = float((d.images.row(kPixel).array() > 0).count()) / float(d.size());
+  EXPECT_FLOAT_EQ(L.active_rate(0), rate);
+  // Top images really are the brightest at that pixel.
+  ASSERT_EQ(L.top[0].size(), 9u);
+  EXPECT_FLOAT_EQ(d.images(kPixel, L.top[0][0]), L.max(0));
+  EXPECT_EQ(L.dead, std::vector<int>{1});
+}
+
+TEST(Actmax, PixelCopierLightsThatPixel) {
+  ActmaxConfig c;
+  const Eigen::MatrixXf img = actmax_run(pixel_copier(), 0, {0}, c);
+  // The pixel is fully lit and as bright as any; jitter (+-1 px) lights its 3x3
+  // neighbourhood too and smoothing leaves a fading halo, centred on the pixel.
+  EXPECT_GT(img(kPixel, 0), 0.9f);
+  EXPECT_FLOAT_EQ(img(kPixel, 0), img.col(0).maxCoeff());
+  double mass = 0, mx = 0, my = 0, near = 0;
+  for (int i = 0; i < 784; ++i) {
+    const int y = i / 28, x = i % 28;
+    mass += img(i, 0); mx += img(i, 0) * x; my += img(i, 0) * y;
+    if (std::abs(y - 10) <= 2 && std::abs(x - 17) <= 2) near += img(i, 0);
+    if (std::abs(y - 10) > 4 || std::abs(x - 17) > 4) EXPECT_LT(img(i, 0), 0.15f) << "pixel " << i;
+  }
+  EXPECT_NEAR(mx / mass, 17.0, 0.5);
+  EXPECT_NEAR(my / mass, 10.0, 0.5);
+  EXPECT_GT(near / mass, 0.5) << "most ink within 2 px of the pixel";
+}
+
+TEST(NeuronStats, DeadUnitsOfMlp6DeadNeverActivate) {
+  const Bundle b = shipped("mlp6-dead");
+  const DataSet& d = test_set();
+  const NetworkStats s = stats_compute(b.net, d);
+  Trace t;
+  mlp_forward_trace(b.net, d.images, t);
+  std::vector<int> never;
+  for (int h = 0; h < t.layers[0].a.rows(); ++h)
+    if (t.layers[0].a.row(h).maxCoeff() <= 0.f) never.push_back(h);
+  EXPECT_EQ(s.layers[0].dead, never);
+  EXPECT_GE(never.size(), 4u) << "the shipped mlp6-dead should have at least 4 dead units of 6";
+
+  // The network summary names every dead unit.
+  std::vector<std::vector<NeuronExplanation>> neurons(1);
+  for (int h = 0; h < 6; ++h) neurons[0].push_back(explain_neuron(b.net, s, 0, h));
+  const std::string text = explain_network(b.net, b.info, s, neurons, {});
+  for (int h : never) EXPECT_NE(text.find("layer 1 #" + std::to_string(h)), std::string::npos) << text;
+  for (int h : never) EXPECT_TRUE(neurons[0][std::size_t(h)].dead);
+  // The survivor responds most to a round digit (0, 6, 8 or 9).
+  for (int h = 0; h < 6; ++h)
+    if (!neurons[0][std::size_t(h)].dead) {
+      const int top = neurons[0][std::size_t(h)].strong.front();
+      EXPECT_TRUE(top == 0 || top == 6 || top == 8 || top == 9) << "survivor " << h << " prefers " << top;
+    }
+}
+
+TEST(Actmax, Mlp128OutputClassesAreRecognised) {
+  const Bundle b = shipped("mlp128");
+  std::vector<int> classes(10);
+  for (int k = 0; k < 10; ++k) classes[std::size_t(k)] = k;
+  const Eigen::MatrixXf img = actmax_run(b.net, 1, classes, ActmaxConfig{});
+  const Eigen::MatrixXf p = head_probabilities(Head::Softmax, mlp_forward(b.net, img));
+  for (int k = 0; k < 10; ++k) {
+    EXPECT_GE(p(k, k), 0.99f) << "class " << k;
+    EXPECT_GE(img.col(k).minCoeff(), 0.f);
+    EXPECT_LE(img.col(k).maxCoeff(), 1.f);
+  }
+}
+
+TEST(Actmax, Mlp128HiddenImagesBeatTheWholeTestSet) {
+  const Bundle b = shipped("mlp128");
+  const NetworkStats s = stats_compute(b.net, test_set());
+  std::vector<int> units(128);
+  for (int u = 0; u < 128; ++u) units[std::size_t(u)] = u;
+  ActmaxSolver solver(b.net, 0, units, ActmaxConfig{});
+  while (!solver.step(64)) {}
+  const Eigen::VectorXf a = solver.achieved();
+  int beaten = 0;
+  for (int u = 0; u < 128; ++u) {
+    if (s.layers[0].is_dead(u)) continue;  // nothing in [0,1]^784 may excite a dead unit
+    EXPECT_GT(a(u), s.layers[0].max(u)) << "unit " << u;
+    ++beaten;
+  }
+  EXPECT_GT(beaten, 100);
+}
+
+TEST(Ablation, Mlp6AllOffIsChanceNoneChangesNothing) {
+  const Bundle b = shipped("mlp6");
+  const DataSet& d = test_set();
+  const AblationScorer scorer(b.net, d);
+  const Score none = scorer.score(Ablation::none(b.net));
+  EXPECT_NEAR(none.accuracy, evaluate(b.net, d).accuracy, 1e-6);
+  EXPECT_NEAR(none.accuracy, float(b.info.test_accuracy), 1e-4);
+  Ablation all = Ablation::none(b.net);
+  for (int h = 0; h < 6; ++h) all.switch_off(0, h);
+  const Score off = scorer.score(all);
+  EXPECT_NEAR(off.accuracy, 0.1f, 0.03f) << "with no hidden signal the model says one class for everything";
+  EXPECT_EQ(mlp_forward_ablated(b.net, d.images.leftCols(50), Ablation::none(b.net)),
+            mlp_forward(b.net, d.images.leftCols(50)));
+}
+
+TEST(Attribution, ContributionsSumToTheLogit) {
+  const Bundle b = shipped("mlp32");
+  const Eigen::VectorXf x = test_set().images.col(0);
+  const Eigen::MatrixXf contrib = hidden_contributions(b.net, x, 0);  // (10, 32)
+  const Eigen::VectorXf logits = mlp_forward(b.net, x);
+  for (int c = 0; c < 10; ++c)
+    EXPECT_NEAR(contrib.row(c).sum() + b.net.layers[1].b(c), logits(c), 1e-3);
+  // Gradient x input of a linear-then-ReLU first layer equals input x weight.
+  const Eigen::VectorXf s = saliency(b.net, x, 7);
+  EXPECT_EQ(s.size(), 784);
+  EXPECT_EQ((s.array() != 0).count() > 0, true);
+  EXPECT_LT((input_times_weight(b.net, x, 0, 2) - x.cwiseProduct(b.net.layers[0].W.row(2).transpose())).norm(), 1e-6);
+}
+
+TEST(Attribution, InputGradientMatchesFiniteDifferences) {
+  const Bundle b = shipped("mlp2x64");
+  const Eigen::VectorXf x = test_set().images.col(3);
+  const Eigen::MatrixXf g = logit_input_gradients(b.net, x);
+  for (int i : {150, 300, 400, 500}) {
+    Eigen::VectorXf up = x, down = x;
+    up(i) += 1e-2f;
+    down(i) -= 1e-2f;
+    const float fd = (mlp_forward(b.net, up)(4) - mlp_forward(b.net, down)(4)) / 2e-2f;
+    EXPECT_NEAR(g(i, 4), fd, 2e-2f * std::max(1.f, std::abs(fd)));
+  }
+}
+
+TEST(Explain, ScoresAreBoundedAndBeatRandomSummaries) {
+  const Bundle b = shipped("mlp32");
+  const DataSet& d = test_set();
+  const NetworkStats s = stats_compute(b.net, d);
+  Trace t;
+  mlp_forward_trace(b.net, d.images, t);
+  Rng rng(4);
+  double real = 0, random = 0;
+  int live = 0;
+  for (int h = 0; h < 32; ++h) {
+    NeuronExplanation e = explain_neuron(b.net, s, 0, h);
+    explanation_score(e, t.layers[0].a.row(h), d.labels);
+    EXPECT_GE(e.score, -1.f);
+    EXPECT_LE(e.score, 1.f);
+    if (e.dead || s.layers[0].selectivity(h) < 0.3f) continue;
+    std::vector<int> strong, moderate;
+    for (std::size_t k = 0; k < e.strong.size(); ++k) strong.push_back(int(rng.below(10)));
+    for (std::size_t k = 0; k < e.moderate.size(); ++k) moderate.push_back(int(rng.below(10)));
+    real += e.score;
+    random += simulated_correlation(strong, moderate, t.layers[0].a.row(h), d.labels);
+    ++live;
+  }
+  ASSERT_GT(live, 5);
+  EXPECT_GT(real / live, random / live + 0.2) << "mean score " << real / live << " vs random " << random / live;
+  std::printf("explanation score over %d live selective neurons: %.3f (random summaries %.3f)\n", live, real / live,
+              random / live);
+}
+
+}  // namespace
+}  // namespace lens
