@@ -6,7 +6,7 @@ namespace lens {
 
 ActmaxSolver::ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, const ActmaxConfig& config,
                            ActmaxObjective output_objective, const Eigen::VectorXf* mean_image)
-    : layer_(layer), units_(std::move(units)), config_(config), objective_(output_objective), rng_(config.seed) {
+    : units_(std::move(units)), config_(config), objective_(output_objective), rng_(config.seed) {
   net_.head = net.head;
   net_.layers.assign(net.layers.begin(), net.layers.begin() + layer + 1);
   if (layer + 1 < int(net.layers.size())) objective_ = ActmaxObjective::PreActivation;

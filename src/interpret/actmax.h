@@ -53,7 +53,6 @@ class ActmaxSolver {
   void regularize(Eigen::MatrixXf& grad) const;
 
   Mlp net_;                     // truncated to the layers up to `layer`
-  int layer_;
   std::vector<int> units_;
   ActmaxConfig config_;
   ActmaxObjective objective_;

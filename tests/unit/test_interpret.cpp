@@ -85,6 +85,7 @@ TEST(Actmax, PixelCopierLightsThatPixel) {
 
 TEST(NeuronStats, DeadUnitsOfMlp6DeadNeverActivate) {
   const Bundle b = shipped("mlp6-dead");
+  ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp6-dead bundle";
   const DataSet& d = test_set();
   const NetworkStats s = stats_compute(b.net, d);
   Trace t;
@@ -111,6 +112,7 @@ TEST(NeuronStats, DeadUnitsOfMlp6DeadNeverActivate) {
 
 TEST(Actmax, Mlp128OutputClassesAreRecognised) {
   const Bundle b = shipped("mlp128");
+  ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp128 bundle";
   std::vector<int> classes(10);
   for (int k = 0; k < 10; ++k) classes[std::size_t(k)] = k;
   const Eigen::MatrixXf img = actmax_run(b.net, 1, classes, ActmaxConfig{});
@@ -124,6 +126,7 @@ TEST(Actmax, Mlp128OutputClassesAreRecognised) {
 
 TEST(Actmax, Mlp128HiddenImagesBeatTheWholeTestSet) {
   const Bundle b = shipped("mlp128");
+  ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp128 bundle";
   const NetworkStats s = stats_compute(b.net, test_set());
   std::vector<int> units(128);
   for (int u = 0; u < 128; ++u) units[std::size_t(u)] = u;
@@ -141,6 +144,7 @@ TEST(Actmax, Mlp128HiddenImagesBeatTheWholeTestSet) {
 
 TEST(Ablation, Mlp6AllOffIsChanceNoneChangesNothing) {
   const Bundle b = shipped("mlp6");
+  ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp6 bundle";
   const DataSet& d = test_set();
   const AblationScorer scorer(b.net, d);
   const Score none = scorer.score(Ablation::none(b.net));
@@ -156,6 +160,7 @@ TEST(Ablation, Mlp6AllOffIsChanceNoneChangesNothing) {
 
 TEST(Attribution, ContributionsSumToTheLogit) {
   const Bundle b = shipped("mlp32");
+  ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp32 bundle";
   const Eigen::VectorXf x = test_set().images.col(0);
   const Eigen::MatrixXf contrib = hidden_contributions(b.net, x, 0);  // (10, 32)
   const Eigen::VectorXf logits = mlp_forward(b.net, x);
@@ -170,6 +175,7 @@ TEST(Attribution, ContributionsSumToTheLogit) {
 
 TEST(Attribution, InputGradientMatchesFiniteDifferences) {
   const Bundle b = shipped("mlp2x64");
+  ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp2x64 bundle";
   const Eigen::VectorXf x = test_set().images.col(3);
   const Eigen::MatrixXf g = logit_input_gradients(b.net, x);
   for (int i : {150, 300, 400, 500}) {
@@ -183,6 +189,7 @@ TEST(Attribution, InputGradientMatchesFiniteDifferences) {
 
 TEST(Explain, ScoresAreBoundedAndBeatRandomSummaries) {
   const Bundle b = shipped("mlp32");
+  ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp32 bundle";
   const DataSet& d = test_set();
   const NetworkStats s = stats_compute(b.net, d);
   Trace t;
