@@ -1,29 +1,162 @@
 // window.lens: the page's JavaScript API for tests and embedders.
-// Available once `await window.lens.ready` resolves. Bad arguments throw an
-// Error with a clear message and change nothing.
+// Available once `await window.lens.ready` resolves. A call with bad arguments
+// throws an Error with a clear message and changes nothing.
 (function () {
   'use strict';
   var resolveReady, rejectReady;
   var ready = new Promise(function (resolve, reject) { resolveReady = resolve; rejectReady = reject; });
+  var isReady = false;
+  var TABS = ['explore', 'neuron', 'outputs', 'network'];
 
-  function call(name, returnType, argTypes, args) {
-    if (!window.Module || !Module.ccall) throw new Error('lens: not ready yet (await lens.ready first)');
-    return Module.ccall(name, returnType, argTypes || [], args || []);
+  function need() { if (!isReady) throw new Error('lens: not ready yet (await lens.ready first)'); }
+  function call(name, ret, types, args) { return Module.ccall(name, ret, types || [], args || []); }
+  function check(prefix, error) { if (error) throw new Error('lens.' + prefix + ': ' + error.replace(/^[a-zA-Z]+: /, '')); }
+  function isInt(v) { return typeof v === 'number' && Number.isInteger(v); }
+
+  // Copies numbers into the wasm heap as float32, calls fn(pointer), frees.
+  function withFloats(values, fn) {
+    var p = Module._malloc(Math.max(4, values.length * 4));
+    try {
+      Module.HEAPF32.set(values, p >> 2);
+      return fn(p);
+    } finally { Module._free(p); }
   }
-  function check(error) { if (error) throw new Error('lens: ' + error); }
 
-  window.lens = {
+  function numbersIn01(values, what) {
+    for (var i = 0; i < values.length; i++) {
+      var v = values[i];
+      if (typeof v !== 'number' || !isFinite(v)) throw new Error(what + ': value ' + i + ' is ' + String(v) + ', not a finite number');
+      if (v < 0 || v > 1) throw new Error(what + ': value ' + i + ' is ' + v + ', outside [0, 1]');
+    }
+  }
+
+  function currentModel() {
+    var id = call('lens_model_id', 'string');
+    return JSON.parse(call('lens_models_json', 'string')).filter(function (m) { return m.id === id; })[0];
+  }
+
+  var api = {
     ready: ready,
-    _resolve: function () { resolveReady(window.lens); },
+    _resolve: function () { isReady = true; applyHash(location.hash, true); resolveReady(api); },
     _reject: function (e) { rejectReady(e); },
 
     // [{id, name, layers: [784, ..., 10], accuracy}]
-    models: function () { return JSON.parse(call('lens_models_json', 'string')); },
-    // The current model's id.
-    model: function () { return call('lens_model_id', 'string'); },
+    models: function () { need(); return JSON.parse(call('lens_models_json', 'string')); },
+    model: function () { need(); return call('lens_model_id', 'string'); },
     selectModel: function (id) {
+      need();
       if (typeof id !== 'string') throw new Error('lens.selectModel: id must be a string, got ' + typeof id);
-      check(call('lens_select_model', 'string', ['string'], [id]));
-    }
+      check('selectModel', call('lens_select_model', 'string', ['string'], [id]));
+    },
+    // pixels: the model's input size (784 for MNIST models, row-major 28x28), values in [0, 1].
+    setInput: function (pixels) {
+      need();
+      if (!pixels || typeof pixels.length !== 'number') throw new Error('lens.setInput: expected an array of numbers');
+      var n = currentModel().layers[0];
+      if (pixels.length !== n) throw new Error('lens.setInput: expected ' + n + ' values, got ' + pixels.length);
+      var values = Array.prototype.slice.call(pixels);
+      numbersIn01(values, 'lens.setInput');
+      check('setInput', withFloats(values, function (p) { return call('lens_set_input', 'string', ['number', 'number'], [p, values.length]); }));
+    },
+    clear: function () { need(); call('lens_clear', null); },
+    // points: [[x, y], ...] in [0, 1] canvas coordinates, drawn like a person's stroke.
+    drawStroke: function (points) {
+      need();
+      if (!Array.isArray(points) || points.length === 0) throw new Error('lens.drawStroke: expected a non-empty array of [x, y] points');
+      var flat = [];
+      for (var i = 0; i < points.length; i++) {
+        var q = points[i];
+        if (!Array.isArray(q) || q.length !== 2) throw new Error('lens.drawStroke: point ' + i + ' is not an [x, y] pair');
+        flat.push(q[0], q[1]);
+      }
+      numbersIn01(flat, 'lens.drawStroke');
+      check('drawStroke', withFloats(flat, function (p) { return call('lens_draw_stroke', 'string', ['number', 'number'], [p, points.length]); }));
+    },
+    // {model, input, probs, predicted, layers: [[...], ...], dead: [[...], ...], tab, selected}
+    state: function () { need(); return JSON.parse(call('lens_state_json', 'string')); },
+    // The maximization image of a neuron: layer counts hidden layers from 0; the output layer is the last.
+    actmax: function (layer, neuron) {
+      need();
+      if (!isInt(layer) || !isInt(neuron)) throw new Error('lens.actmax: layer and neuron must be integers');
+      var out = Module._malloc(784 * 4), result;
+      try {
+        check('actmax', call('lens_actmax', 'string', ['number', 'number', 'number'], [layer, neuron, out]));
+        result = Array.from(Module.HEAPF32.subarray(out >> 2, (out >> 2) + 784));
+      } finally { Module._free(out); }
+      return Promise.resolve(result);
+    },
+    select: function (layer, neuron) {
+      need();
+      if (!isInt(layer) || !isInt(neuron)) throw new Error('lens.select: layer and neuron must be integers');
+      check('select', call('lens_select', 'string', ['number', 'number'], [layer, neuron]));
+    },
+    setTab: function (name) {
+      need();
+      if (typeof name !== 'string') throw new Error('lens.setTab: name must be a string (' + TABS.join(', ') + ')');
+      check('setTab', call('lens_set_tab', 'string', ['string'], [name]));
+    },
+    // The drawing canvas in CSS pixels relative to the viewport: {x, y, width, height}.
+    canvasRect: function () { need(); return JSON.parse(call('lens_canvas_rect_json', 'string')); },
+    // Timings for benchmarks: frame time, per-stroke compute, analysis progress.
+    perf: function () { need(); return JSON.parse(call('lens_perf_json', 'string')); }
   };
+
+  // --- the URL hash: #model=mlp6-dead&tab=neuron&layer=0&neuron=1 (also theme=light, scale=1.5, help=0) ---
+  function parseHash(hash) {
+    var out = {}, errors = [];
+    var text = (hash || '').replace(/^#/, '');
+    if (!text) return { values: out, errors: errors };
+    text.split('&').forEach(function (part) {
+      if (!part) return;
+      var eq = part.indexOf('=');
+      var key = eq < 0 ? part : part.slice(0, eq);
+      var value;
+      try { value = decodeURIComponent(eq < 0 ? '' : part.slice(eq + 1)); } catch (e) { errors.push('"' + part + '" is not valid'); return; }
+      if (['model', 'tab', 'layer', 'neuron', 'theme', 'scale', 'help'].indexOf(key) < 0) errors.push('unknown key "' + key + '"');
+      else out[key] = value;
+    });
+    return { values: out, errors: errors };
+  }
+
+  function applyHash(hash, initial) {
+    var parsed = parseHash(hash), v = parsed.values, errors = parsed.errors.slice();
+    var models = api.models().map(function (m) { return m.id; });
+    if ('model' in v && models.indexOf(v.model) < 0) errors.push('no model "' + v.model + '"');
+    if ('tab' in v && TABS.indexOf(v.tab) < 0) errors.push('no tab "' + v.tab + '"');
+    ['layer', 'neuron'].forEach(function (k) { if (k in v && !/^\d+$/.test(v[k])) errors.push(k + ' "' + v[k] + '" is not a number'); });
+    if ('neuron' in v && !('layer' in v)) v.layer = '0';
+    if ('theme' in v && v.theme !== 'dark' && v.theme !== 'light') errors.push('theme must be dark or light');
+    if ('scale' in v && !(Number(v.scale) >= 1 && Number(v.scale) <= 2)) errors.push('scale must be between 1 and 2');
+    if (!errors.length && 'neuron' in v) {
+      // Check the neuron exists in the model the link names, before changing anything.
+      var layers = (api.models().filter(function (m) { return m.id === (v.model || api.model()); })[0] || {}).layers || [];
+      var L = Number(v.layer), N = Number(v.neuron);
+      if (L >= layers.length - 2) errors.push('layer ' + L + ' is not a hidden layer of ' + (v.model || api.model()));
+      else if (N >= layers[L + 1]) errors.push('layer ' + L + ' has no neuron ' + N);
+    }
+    if (errors.length) {
+      call('lens_notice', null, ['string'], ['This link could not be opened (' + errors.join('; ') + '), so the default view is shown.']);
+      return false;
+    }
+    if (v.model) api.selectModel(v.model);
+    if ('neuron' in v) api.select(Number(v.layer), Number(v.neuron));
+    if (v.tab) api.setTab(v.tab);
+    else if ('neuron' in v) api.setTab('neuron');
+    call('lens_set_view', null, ['number', 'number', 'number'],
+         ['theme' in v ? (v.theme === 'dark' ? 1 : 0) : -1, 'scale' in v ? Number(v.scale) : 0, v.help === '0' ? 0 : -1]);
+    if (initial && v.help !== '0') showHelpOnFirstVisit();
+    return true;
+  }
+
+  function showHelpOnFirstVisit() {
+    try {
+      if (!localStorage.getItem('mnist-lens-visited')) {
+        localStorage.setItem('mnist-lens-visited', '1');
+        call('lens_set_view', null, ['number', 'number', 'number'], [-1, 0, 1]);
+      }
+    } catch (e) { /* storage blocked (e.g. a sandboxed iframe): skip the overlay */ }
+  }
+
+  window.addEventListener('hashchange', function () { if (isReady) applyHash(location.hash, false); });
+  window.lens = api;
 })();

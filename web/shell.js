@@ -56,6 +56,20 @@
         statusEl.textContent = text.replace('...', '…');
       }
     },
+    onLensStarted: function () {
+      testDigits.then(function (files) {
+        var pi = Module._malloc(files[0].length), pl = Module._malloc(files[1].length);
+        Module.HEAPU8.set(files[0], pi);
+        Module.HEAPU8.set(files[1], pl);
+        var err = Module.ccall('lens_load_test_set', 'string', ['number', 'number', 'number', 'number'],
+                               [pi, files[0].length, pl, files[1].length]);
+        Module._free(pi);
+        Module._free(pl);
+        if (err) console.warn('MNIST Lens: ' + err);
+      }, function (e) {
+        Module.ccall('lens_test_set_failed', null, ['string'], [String(e && e.message || e)]);
+      });
+    },
     onLensReady: function () {
       overlay.classList.add('hidden');
       window.lens._resolve();
@@ -64,6 +78,18 @@
     onAbort: function (what) { fail('MNIST Lens stopped', String(what)); }
   };
   statusEl.textContent = 'Downloading the app…';
+
+  // The 10,000 MNIST test digits (gzip, about 1.6 MB) load while the app starts;
+  // the browser decompresses them.
+  function fetchGzip(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+      if (typeof DecompressionStream === 'undefined') throw new Error('this browser cannot decompress gzip');
+      return new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+    }).then(function (b) { return new Uint8Array(b); });
+  }
+  var testDigits = Promise.all([fetchGzip('mnist/t10k-images-idx3-ubyte.gz'), fetchGzip('mnist/t10k-labels-idx1-ubyte.gz')]);
+  testDigits.catch(function () { /* reported once the app has started */ });
 
   var script = document.createElement('script');
   script.src = 'lens.js';

@@ -1,10 +1,17 @@
 // The one state struct of the page: panels read and write it, the JS API and
 // the URL hash change it, nothing else holds UI state.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "app/drawing.h"
+#include "app/live_input.h"
+#include "app/model_analysis.h"
 #include "core/bundle.h"
+#include "core/constants.h"
+#include "core/mnist.h"
+#include "interpret/actmax.h"
 
 namespace lens {
 
@@ -13,17 +20,74 @@ struct LoadedModel {
   std::string path;  // where it was read from (in the page's virtual file system)
 };
 
-struct AppState {
-  std::vector<LoadedModel> models;
-  int current = -1;                  // index into models, -1 before any model loads
-  std::vector<std::string> load_errors;  // bundles that failed to load, with the reason
+enum class Tab { Explore, Neuron, Outputs, Network };
+const char* tab_name(Tab t);  // "explore", "neuron", "outputs", "network" (URL and JS API names)
+bool tab_from_name(const std::string& name, Tab& out);
 
-  float ui_scale = 1.f;              // presentation scale (1 = laptop; larger for a projector)
+enum class InputSource { Drawing, TestImage, Script };
+
+struct AppState {
+  // Models and what is known about them.
+  std::vector<LoadedModel> models;
+  std::vector<std::unique_ptr<ModelAnalysis>> analyses;  // one per model, made on first use
+  int current = -1;                    // index into models, -1 before any model loads
+  std::vector<std::string> load_errors;  // bundles that failed to load, with the reason
+  DataSet test;                        // MNIST test set shipped with the page (empty until loaded)
+  bool test_pending = true;            // the page is still fetching it
+  std::string test_error;
+
+  // The input.
+  Drawing drawing;
+  InputSource source = InputSource::Drawing;
+  int test_index = -1;                 // shown test image, when source == TestImage
+  LiveInput live;
+  bool live_dirty = true;
+  int explain_class = -1;              // class the attribution explains; -1 = predicted
+  Ablation ablation;                   // for the current model
+
+  // Navigation.
+  Tab tab = Tab::Explore;
+  int sel_layer = 0, sel_unit = -1;    // selected neuron (layer counts hidden layers; last = output)
+  bool sort_by_activation = false;
+  ActmaxConfig inspector_config;       // the inspector's regularizer controls
+
+  // Presentation.
+  bool dark = true;
+  float ui_scale = 1.f;                // 1 = laptop; 1.5 and 2 for a projector
+  float applied_scale = 0.f;           // the scale the fonts were last built at
   float device_pixel_ratio = 1.f;
+  bool show_help = false;
+  bool show_saliency = false;
+  std::string notice;                  // a short message (e.g. a bad link), shown until dismissed
+  double notice_until = 0;
+
+  struct Rect { float x = 0, y = 0, w = 0, h = 0; };
+  Rect canvas_rect;                    // where the drawing canvas was last laid out (CSS pixels)
+  bool canvas_hovered = false;         // the pointer is over the canvas and nothing covers it
+  int canvas_visible_frame = -1;       // the last frame the canvas was laid out
+
+  // Bookkeeping.
   int frame = 0;
-  bool ready_announced = false;      // window.lens.ready resolved
+  bool ready_announced = false;        // window.lens.ready resolved
+  double frame_ms = 0, work_ms = 0;    // last frame's CPU time and analysis time
 
   const LoadedModel* model() const { return current >= 0 ? &models[std::size_t(current)] : nullptr; }
+  ModelAnalysis* analysis() { return current >= 0 ? analyses[std::size_t(current)].get() : nullptr; }
+  int hidden_layers() const { return model() ? int(model()->bundle.net.layers.size()) - 1 : 0; }
+  bool is_image_model() const { return model() && model()->bundle.net.inputs() == kPixels; }
 };
+
+// Switches model: resets ablation and selection, starts its analysis if needed.
+void app_select_model(AppState& s, int index, double now_ms);
+// Marks the input changed (prediction recomputed before the next frame is drawn).
+void app_set_input_from_drawing(AppState& s);
+void app_set_input(AppState& s, const Eigen::VectorXf& x, InputSource source, int test_index = -1);
+void app_clear_input(AppState& s);
+// Pointer input for the drawing canvas, in CSS pixels (mouse, pen and touch all arrive
+// as these); returns true if the event drew.
+enum class PointerPhase { Down, Move, Up };
+bool canvas_pointer_event(AppState& s, PointerPhase phase, float x, float y);
+// Recomputes the live results when dirty.
+void app_refresh_live(AppState& s);
 
 }  // namespace lens

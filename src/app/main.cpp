@@ -1,21 +1,26 @@
 // MNIST Lens in the browser: SDL2 + Dear ImGui on WebGL2, compiled with Emscripten.
-// Steps: 1. SDL window and WebGL2 context  2. Dear ImGui  3. models  4. main loop.
+// Steps: 1. SDL window and WebGL2 context  2. Dear ImGui and fonts  3. models
+// 4. main loop: events, live input, background analysis within a budget, panels.
 #include <SDL.h>
-#include <SDL_opengles2.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
+#include <GLES3/gl3.h>
 
 #include <cstdio>
 
 #include "app/app_state.h"
+#include "app/gfx.h"
 #include "app/js_api.h"
 #include "app/model_library.h"
 #include "app/panels.h"
+#include "app/ui.h"
 
 namespace lens {
+
+constexpr double kWorkBudgetMs = 6.0;  // background analysis per frame: leaves room for 60 fps
 
 struct Platform {
   SDL_Window* window = nullptr;
@@ -25,6 +30,8 @@ struct Platform {
 struct App {
   Platform platform;
   AppState state;
+  Gfx gfx;
+  bool applied_dark = true;
 };
 
 static bool platform_init(Platform& p) {
@@ -54,28 +61,31 @@ static bool platform_init(Platform& p) {
   return true;
 }
 
+// Rasterises the font at device resolution for the current scale, so text is crisp on hi-DPI screens.
+static void fonts_build(AppState& s) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  const float px = 16.f * s.ui_scale * s.device_pixel_ratio;
+  if (io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", px)) {
+    io.FontGlobalScale = 1.f / s.device_pixel_ratio;
+  } else {
+    std::fprintf(stderr, "font /fonts/DejaVuSans.ttf missing, using the built-in font\n");
+    io.Fonts->AddFontDefault();
+    io.FontGlobalScale = s.ui_scale;
+  }
+  s.applied_scale = s.ui_scale;
+}
+
 static void imgui_init(const Platform& p, AppState& s) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout comes from code, not from a file
-  ImGui::StyleColorsDark();
   ImGui_ImplSDL2_InitForOpenGL(p.window, p.gl);
   ImGui_ImplOpenGL3_Init("#version 300 es");
-
   s.device_pixel_ratio = float(emscripten_get_device_pixel_ratio());
-  // Rasterise the font at device resolution and scale back, so text is crisp on hi-DPI screens.
-  const float px = 17.f * s.ui_scale * s.device_pixel_ratio;
-  if (!io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", px)) {
-    std::fprintf(stderr, "font /fonts/DejaVuSans.ttf missing, using the built-in font\n");
-    io.Fonts->AddFontDefault();
-  } else {
-    io.FontGlobalScale = 1.f / s.device_pixel_ratio;
-  }
-  ImGuiStyle& style = ImGui::GetStyle();
-  style.WindowRounding = 6.f;
-  style.FrameRounding = 4.f;
-  style.ScaleAllSizes(s.ui_scale);
+  fonts_build(s);
+  ui::apply_theme(s.dark, s.ui_scale);
 }
 
 // Keeps the SDL window (and so the drawing buffer) the size the page lays the canvas out at.
@@ -87,27 +97,70 @@ static void follow_canvas_size(const Platform& p) {
   if (css_w >= 1 && css_h >= 1 && (int(css_w) != w || int(css_h) != h)) SDL_SetWindowSize(p.window, int(css_w), int(css_h));
 }
 
+static void apply_presentation(App& app) {
+  AppState& s = app.state;
+  if (s.applied_scale != s.ui_scale) {
+    fonts_build(s);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    ui::apply_theme(s.dark, s.ui_scale);
+    app.applied_dark = s.dark;
+  }
+  if (app.applied_dark != s.dark) {
+    ui::apply_theme(s.dark, s.ui_scale);
+    app.applied_dark = s.dark;
+    EM_ASM({ document.body.classList.toggle('light', $0 == 0); }, s.dark ? 1 : 0);
+  }
+}
+
+// SDL turns touch and pen input into mouse events too, so this covers all pointers.
+static void canvas_event(AppState& s, const SDL_Event& e) {
+  if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT)
+    canvas_pointer_event(s, PointerPhase::Down, float(e.button.x), float(e.button.y));
+  else if (e.type == SDL_MOUSEMOTION)
+    canvas_pointer_event(s, PointerPhase::Move, float(e.motion.x), float(e.motion.y));
+  else if (e.type == SDL_MOUSEBUTTONUP && e.button.button == SDL_BUTTON_LEFT)
+    canvas_pointer_event(s, PointerPhase::Up, float(e.button.x), float(e.button.y));
+}
+
 static void frame(void* arg) {
   App& app = *static_cast<App*>(arg);
+  AppState& s = app.state;
+  const double t0 = emscripten_get_now();
   follow_canvas_size(app.platform);
   SDL_Event event;
-  while (SDL_PollEvent(&event)) ImGui_ImplSDL2_ProcessEvent(&event);
+  while (SDL_PollEvent(&event)) {
+    ImGui_ImplSDL2_ProcessEvent(&event);
+    canvas_event(s, event);
+  }
+  apply_presentation(app);
+
+  if (ModelAnalysis* a = s.analysis(); a && !s.test_pending) {
+    const double w0 = emscripten_get_now();
+    analysis_work(*a, kWorkBudgetMs, &emscripten_get_now);
+    s.work_ms = emscripten_get_now() - w0;
+  }
+  app_refresh_live(s);
+  gfx_refresh(s, app.gfx);
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
-  panel_model(app.state);
+  panel_page(s, app.gfx, t0);
   ImGui::Render();
+  app_refresh_live(s);  // panels may have changed the input: the next frame shows it
 
   const ImGuiIO& io = ImGui::GetIO();
   glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x), int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-  glClearColor(0.09f, 0.10f, 0.12f, 1.f);
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(bg.x, bg.y, bg.z, 1.f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   SDL_GL_SwapWindow(app.platform.window);
 
-  ++app.state.frame;
-  if (app.state.frame >= 2) js_api_announce_ready(app.state);
+  s.frame_ms = emscripten_get_now() - t0;
+  ++s.frame;
+  if (s.frame >= 2) js_api_announce_ready(s);
 }
 
 }  // namespace lens
@@ -121,7 +174,12 @@ int main(int, char**) {
   lens::imgui_init(app.platform, app.state);
   lens::model_library_load(app.state, "/models");
   for (const std::string& e : app.state.load_errors) std::fprintf(stderr, "model load: %s\n", e.c_str());
+  const int first = app.state.current;
+  app.state.current = -1;
+  lens::app_select_model(app.state, first, emscripten_get_now());
   lens::js_api_bind(app.state);
+  // The page fetches the MNIST test digits in parallel; it calls lens_load_test_set when they arrive.
+  EM_ASM({ if (Module['onLensStarted']) Module['onLensStarted'](); });
   emscripten_set_main_loop_arg(lens::frame, &app, 0, true);
   return 0;
 }

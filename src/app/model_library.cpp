@@ -26,6 +26,7 @@ void model_library_load(AppState& state, const std::string& folder) {
     }
     state.models.push_back(LoadedModel{std::move(*bundle), path});
   }
+  // The caller selects it (app_select_model); here only which one comes first.
   if (manifest.contains("default") && manifest["default"].is_string())
     state.current = model_library_find(state, manifest["default"].get<std::string>());
   if (state.current < 0 && !state.models.empty()) state.current = 0;

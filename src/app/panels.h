@@ -1,9 +1,26 @@
-// One function per panel, each reading and writing the AppState.
+// One function per panel, each reading and writing the AppState; the GPU
+// images they show live in Gfx. main calls panel_page once per frame.
 #pragma once
 #include "app/app_state.h"
+#include "app/gfx.h"
 
 namespace lens {
 
-void panel_model(AppState& s);
+void panel_page(AppState& s, Gfx& g, double now_ms);   // the whole page: top bar + current tab
+void panel_top_bar(AppState& s, double now_ms);
+void panel_explore(AppState& s, Gfx& g);                // draw, prediction, attribution, neuron grid
+void panel_draw(AppState& s, Gfx& g, float width);
+void panel_prediction(AppState& s, float width);
+void panel_contributions(AppState& s, float width);
+void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height);
+void panel_neuron(AppState& s, Gfx& g);                 // the inspector
+void panel_outputs(AppState& s, Gfx& g);
+void panel_network(AppState& s);
+void panel_xor(AppState& s, Gfx& g);                    // XOR's lesson: the input square
+void panel_help(AppState& s);
+void panel_story_banner(AppState& s);
+
+// Refreshes the textures that depend on state (called before the panels).
+void gfx_refresh(AppState& s, Gfx& g);
 
 }  // namespace lens

@@ -18,15 +18,19 @@ InkBox ink_bounding_box(const Canvas& c, float threshold) {
   return b;
 }
 
-// Box-filter resampling of the source rectangle `box` to out_w x out_h: each output
-// pixel averages the source area it covers, weighted by overlap.
-static Canvas resample_area(const Canvas& c, const InkBox& box, int out_w, int out_h) {
+// Box-filter resampling of the source rectangle `box` by `scale` (output pixels per
+// source pixel, the same on both axes so the aspect ratio is exact): each output pixel
+// averages the source area it covers. The last row/column may be only partly covered
+// and comes out fainter, which keeps the result continuous as the stroke moves.
+static Canvas resample_area(const Canvas& c, const InkBox& box, float scale) {
+  const int out_w = std::clamp(int(std::ceil(box.width() * scale - 1e-3f)), 1, kDigitBox);
+  const int out_h = std::clamp(int(std::ceil(box.height() * scale - 1e-3f)), 1, kDigitBox);
   Canvas out(out_w, out_h);
-  const float sx = float(box.width()) / float(out_w), sy = float(box.height()) / float(out_h);
+  const float step = 1.f / scale;  // source pixels per output pixel
   for (int oy = 0; oy < out_h; ++oy) {
-    const float ya = oy * sy, yb = (oy + 1) * sy;
+    const float ya = oy * step, yb = std::min((oy + 1) * step, float(box.height()));
     for (int ox = 0; ox < out_w; ++ox) {
-      const float xa = ox * sx, xb = (ox + 1) * sx;
+      const float xa = ox * step, xb = std::min((ox + 1) * step, float(box.width()));
       float sum = 0.f;
       for (int y = int(ya); y < int(std::ceil(yb)) && y < box.height(); ++y) {
         const float wy = std::min(yb, float(y + 1)) - std::max(ya, float(y));
@@ -35,7 +39,7 @@ static Canvas resample_area(const Canvas& c, const InkBox& box, int out_w, int o
           sum += wx * wy * c.at(box.x0 + x, box.y0 + y);
         }
       }
-      out.at(ox, oy) = std::clamp(sum / (sx * sy), 0.f, 1.f);
+      out.at(ox, oy) = std::clamp(sum / (step * step), 0.f, 1.f);
     }
   }
   return out;
@@ -46,9 +50,8 @@ Digit preprocess_canvas(const Canvas& c) {
   const InkBox box = ink_bounding_box(c);
   if (box.empty()) return d;
   const float scale = float(kDigitBox) / float(std::max(box.width(), box.height()));
-  const int w = std::clamp(int(std::lround(box.width() * scale)), 1, kDigitBox);
-  const int h = std::clamp(int(std::lround(box.height() * scale)), 1, kDigitBox);
-  const Canvas small = resample_area(c, box, w, h);
+  const Canvas small = resample_area(c, box, scale);
+  const int w = small.width, h = small.height;
 
   double mass = 0, mx = 0, my = 0;
   for (int y = 0; y < h; ++y)

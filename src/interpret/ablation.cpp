@@ -39,12 +39,22 @@ Eigen::MatrixXf mlp_forward_ablated(const Mlp& net, const Eigen::Ref<const Eigen
   return forward_from(net, x, 0, ab);
 }
 
-AblationScorer::AblationScorer(const Mlp& net, const DataSet& data) : net_(net), data_(data) {
-  z0_ = net.layers[0].W * data.images;
-  z0_.colwise() += net.layers[0].b;
+AblationScorer::AblationScorer(const Mlp& net, const DataSet& data, bool prepare_now) : net_(net), data_(data) {
+  z0_.resize(net.layers[0].outputs(), data.size());
   class_count_ = Eigen::VectorXi::Zero(net.outputs());
   for (int y : data.labels)
     if (y >= 0 && y < net.outputs()) ++class_count_(y);
+  if (prepare_now) prepare(data.size());
+}
+
+bool AblationScorer::prepare(int max_images) {
+  const int n = std::min(max_images, data_.size() - prepared_);
+  if (n > 0) {
+    z0_.middleCols(prepared_, n).noalias() = net_.layers[0].W * data_.images.middleCols(prepared_, n);
+    z0_.middleCols(prepared_, n).colwise() += net_.layers[0].b;
+    prepared_ += n;
+  }
+  return ready();
 }
 
 Score AblationScorer::score(const Ablation& ab) const {

@@ -28,14 +28,19 @@ struct Score {
 
 class AblationScorer {
  public:
-  AblationScorer(const Mlp& net, const DataSet& data);
-  Score score(const Ablation& ab) const;
+  // prepare_now = false defers the one-time first-layer pass to prepare(), in slices.
+  AblationScorer(const Mlp& net, const DataSet& data, bool prepare_now = true);
+  bool prepare(int max_images);    // returns true once ready
+  bool ready() const { return prepared_ >= data_.size(); }
+  float progress() const { return data_.size() ? float(prepared_) / float(data_.size()) : 1.f; }
+  Score score(const Ablation& ab) const;  // call once ready()
 
  private:
   const Mlp& net_;
   const DataSet& data_;
   Eigen::MatrixXf z0_;             // first layer pre-activations (H0, N)
   Eigen::VectorXi class_count_;
+  int prepared_ = 0;
 };
 
 }  // namespace lens

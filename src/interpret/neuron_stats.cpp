@@ -27,6 +27,11 @@ bool StatsBuilder::step(int max_images) {
   Trace t;
   mlp_forward_trace(net_, data_.images.middleCols(next_, N), t);
   const std::vector<int> predicted = head_predict(net_.head, t.logits());
+  if (keep_) {
+    if (acts_.empty())
+      for (std::size_t l = 0; l < class_sum_.size(); ++l) acts_.push_back(Eigen::MatrixXf::Zero(t.layers[l].a.rows(), total_));
+    for (std::size_t l = 0; l < class_sum_.size(); ++l) acts_[l].middleCols(next_, N) = t.layers[l].a;
+  }
   auto by_activation = [](const std::pair<float, int>& a, const std::pair<float, int>& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);  // min-heap, ties to the lower index
   };

@@ -37,6 +37,9 @@ struct NetworkStats {
 class StatsBuilder {
  public:
   StatsBuilder(const Mlp& net, const DataSet& data, int top_k = 9, int classes = 10);
+  // Also keep every hidden activation, (H, N) per layer, e.g. to score explanations.
+  void keep_activations(bool keep) { keep_ = keep; }
+  const std::vector<Eigen::MatrixXf>& activations() const { return acts_; }
   // Processes up to max_images more images; returns true once all are done.
   bool step(int max_images);
   float progress() const { return total_ ? float(next_) / float(total_) : 1.f; }
@@ -48,6 +51,8 @@ class StatsBuilder {
   const Mlp& net_;
   const DataSet& data_;
   int top_k_, classes_, next_ = 0, total_ = 0;
+  bool keep_ = false;
+  std::vector<Eigen::MatrixXf> acts_;
   std::vector<Eigen::MatrixXd> class_sum_;   // per layer (H, C)
   std::vector<Eigen::VectorXd> sum_;
   std::vector<Eigen::VectorXf> max_, min_;

@@ -46,9 +46,11 @@ export async function launchBrowser() {
 }
 
 // Opens the page and collects console errors and uncaught exceptions.
-export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1 } = {}) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor });
+export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, skipHelp = false, hasTouch = false } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor, hasTouch });
   const page = await context.newPage();
+  // A returning visitor: no first-visit help overlay.
+  if (skipHelp) await page.addInitScript(() => { try { localStorage.setItem('mnist-lens-visited', '1'); } catch (e) {} });
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -76,7 +76,9 @@ TEST(Actmax, PixelCopierLightsThatPixel) {
     const int y = i / 28, x = i % 28;
     mass += img(i, 0); mx += img(i, 0) * x; my += img(i, 0) * y;
     if (std::abs(y - 10) <= 2 && std::abs(x - 17) <= 2) near += img(i, 0);
-    if (std::abs(y - 10) > 4 || std::abs(x - 17) > 4) EXPECT_LT(img(i, 0), 0.15f) << "pixel " << i;
+    if (std::abs(y - 10) > 4 || std::abs(x - 17) > 4) {
+      EXPECT_LT(img(i, 0), 0.15f) << "pixel " << i;
+    }
   }
   EXPECT_NEAR(mx / mass, 17.0, 0.5);
   EXPECT_NEAR(my / mass, 10.0, 0.5);

@@ -1,0 +1,34 @@
+// The visitor's drawing: strokes on a fixed-resolution canvas, with undo.
+// Pointer positions arrive in canvas pixels; the display size does not matter.
+#pragma once
+#include <vector>
+
+#include "core/canvas.h"
+
+namespace lens {
+
+constexpr int kCanvasSide = 280;            // ten canvas pixels per MNIST pixel
+constexpr float kDefaultBrushRadius = 10.f;  // about 2 MNIST pixels wide after scaling, like MNIST strokes
+
+struct Stroke {
+  float radius = kDefaultBrushRadius;
+  std::vector<float> xy;  // x0, y0, x1, y1, ... in canvas pixels
+};
+
+struct Drawing {
+  Canvas canvas{kCanvasSide, kCanvasSide};
+  std::vector<Stroke> strokes;
+  float brush_radius = kDefaultBrushRadius;
+  bool stroke_open = false;
+  int version = 0;  // bumps on every change (texture and prediction refresh)
+};
+
+void drawing_begin(Drawing& d, float x, float y);
+void drawing_extend(Drawing& d, float x, float y);  // draws the new segment only
+void drawing_end(Drawing& d);
+void drawing_undo(Drawing& d);
+void drawing_clear(Drawing& d);
+// A whole stroke at once (the JS drawStroke API): the same brush as a pointer stroke.
+void drawing_add_stroke(Drawing& d, const std::vector<float>& xy);
+
+}  // namespace lens

@@ -1,0 +1,335 @@
+// The Explore tab: draw a digit, see the prediction, how it was made, and every
+// hidden neuron's response at a glance.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "app/panels.h"
+#include "app/ui.h"
+#include "core/constants.h"
+
+namespace lens {
+
+// --- drawing -----------------------------------------------------------------------
+
+static void load_test_digit(AppState& s, int index) {
+  if (index < 0 || index >= s.test.size()) return;
+  app_set_input(s, s.test.images.col(index), InputSource::TestImage, index);
+}
+
+// Next test image after the current one that the model gets wrong.
+static void next_misclassified(AppState& s) {
+  if (!s.model() || !s.test.size()) return;
+  const Mlp& net = s.model()->bundle.net;
+  const int N = s.test.size();
+  for (int k = 1; k <= N; ++k) {
+    const int i = (std::max(s.test_index, -1) + k) % N;
+    const Eigen::VectorXf logits = mlp_forward(net, s.test.images.col(i));
+    if (head_predict(net.head, logits)[0] != s.test.labels[std::size_t(i)]) return load_test_digit(s, i);
+  }
+}
+
+static void draw_keyboard_shortcuts(AppState& s) {
+  if (ImGui::GetIO().WantTextInput) return;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace)) || ImGui::IsKeyPressed('Z')) {
+    drawing_undo(s.drawing);
+    app_set_input_from_drawing(s);
+  }
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete)) || ImGui::IsKeyPressed('C')) app_clear_input(s);
+  if (ImGui::IsKeyPressed('R') && s.test.size()) load_test_digit(s, int((s.frame * 7919u + 13u) % unsigned(s.test.size())));
+  if (ImGui::IsKeyPressed('M')) next_misclassified(s);
+}
+
+void panel_draw(AppState& s, Gfx& g, float width) {
+  const float em = ui::em();
+  ui::title("Draw a digit", "Draw with a mouse, pen or finger. The network updates while you draw. What it actually "
+                            "sees is the small image below: your drawing cropped, scaled to 20x20 pixels and centred "
+                            "on a 28x28 field by its centre of mass, exactly how MNIST digits were prepared.");
+  const float side = std::max(8.f * em, width);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  // The strokes themselves come from every pointer event (canvas_pointer_event), not from
+  // ImGui's once-per-frame mouse position, so fast strokes keep all their points. The
+  // button only tells whether the canvas is uncovered and under the pointer.
+  ImGui::InvisibleButton("##canvas", ImVec2(side, side));
+  s.canvas_hovered = ImGui::IsItemHovered();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddImage(g.canvas.imgui_id(), p0, ImVec2(p0.x + side, p0.y + side));
+  dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), ui::palette(s.dark).card_border, 4.f, 0, 2.f);
+  if (s.live.blank && s.source == InputSource::Drawing) {
+    const char* hint = "draw here";
+    const ImVec2 ts = ImGui::CalcTextSize(hint);
+    dl->AddText(ImVec2(p0.x + (side - ts.x) * 0.5f, p0.y + (side - ts.y) * 0.5f), ui::palette(s.dark).text_dim, hint);
+  }
+  if (s.source == InputSource::TestImage && s.test_index >= 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "MNIST test digit #%d, labelled %d", s.test_index, s.test.labels[std::size_t(s.test_index)]);
+    dl->AddText(ImVec2(p0.x + 6, p0.y + 4), ui::palette(s.dark).text_dim, buf);
+  }
+  s.canvas_rect = {p0.x, p0.y, side, side};
+  s.canvas_visible_frame = s.frame;
+
+  if (ui::small_button("Undo", "Undo the last stroke (Z or Backspace)")) {
+    drawing_undo(s.drawing);
+    app_set_input_from_drawing(s);
+  }
+  ImGui::SameLine();
+  if (ui::small_button("Clear", "Start again (C or Delete)")) app_clear_input(s);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::max(3.f * em, ImGui::GetContentRegionAvail().x));
+  ImGui::SliderFloat("##brush", &s.drawing.brush_radius, 4.f, 24.f, "brush %.0f");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Brush size. MNIST strokes are about 2-3 pixels wide out of 28.");
+  if (s.test.size()) {
+    if (ui::small_button("Random test digit", "Load a real handwritten digit from the MNIST test set (R)"))
+      load_test_digit(s, int((unsigned(s.frame) * 7919u + 13u) % unsigned(s.test.size())));
+    ImGui::SameLine();
+    if (ui::small_button("Next mistake", "Load the next test digit this model gets wrong (M)")) next_misclassified(s);
+  }
+  draw_keyboard_shortcuts(s);
+}
+
+static void panel_network_input(AppState& s, Gfx& g, float width) {
+  const float em = ui::em();
+  ui::title("What the network sees", "The 784 numbers the network receives: 28x28 pixels, 0 = background, 1 = ink. "
+                                     "With 'saliency' on, the colours show gradient x input for the explained class: "
+                                     "orange pixels push that class up, purple ones push it down.");
+  const float side = std::min(width, 9.f * em);
+  ImGui::Image(s.show_saliency ? g.saliency.imgui_id() : g.input.imgui_id(), ImVec2(side, side));
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::Checkbox("saliency", &s.show_saliency);
+  if (s.show_saliency && s.live.saliency_class >= 0) {
+    ImGui::TextDisabled("for class %d", s.live.saliency_class);
+    ui::diverging_legend(std::max(4.f * em, width - side - em), 0.6f * em, s.live.saliency.cwiseAbs().maxCoeff(), "");
+  }
+  ImGui::EndGroup();
+}
+
+// --- prediction and attribution ------------------------------------------------------
+
+void panel_prediction(AppState& s, float width) {
+  const float em = ui::em();
+  ui::title("Prediction", "The softmax output: the network's probability for each digit. The highlighted bar is its "
+                          "answer. With a neuron switched off (Neuron tab), the thin second bar shows the answer without it.");
+  const ui::Palette& pal = ui::palette(s.dark);
+  const LiveInput& L = s.live;
+  if (L.probs.size() != kClasses) return;
+  for (int k = 0; k < kClasses; ++k) {
+    ImGui::PushID(k);
+    const bool win = k == L.predicted && !L.blank;
+    ImGui::PushStyleColor(ImGuiCol_Text, win ? ImGui::ColorConvertU32ToFloat4(pal.accent) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
+    ImGui::Text("%d", k);
+    ImGui::PopStyleColor();
+    ImGui::SameLine(1.4f * em);
+    char label[32];
+    std::snprintf(label, sizeof label, "%.1f%%", 100.0 * L.probs(k));
+    ui::bar(width - 1.6f * em, 1.15f * em, L.probs(k), win ? pal.accent : pal.text_dim, label);
+    if (L.ablated) {
+      ImGui::SetCursorPosX(1.4f * em + ImGui::GetStyle().WindowPadding.x * 0.f);
+      ui::bar(width - 1.6f * em, 0.3f * em, L.ablated_probs(k), pal.dead, nullptr);
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("P(%d) = %.4f; logit %.3f", k, double(L.probs(k)), double(L.trace.logits()(k, 0)));
+    ImGui::PopID();
+  }
+  if (L.blank) ImGui::TextDisabled("Nothing drawn yet: these are the network's guesses for an empty image.");
+  if (L.ablated)
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "With the switched-off neurons: %d (%.0f%%)",
+                       L.ablated_predicted, 100.0 * L.ablated_probs(std::max(0, L.ablated_predicted)));
+}
+
+void panel_contributions(AppState& s, float width) {
+  const float em = ui::em();
+  const LiveInput& L = s.live;
+  const int last = s.hidden_layers() - 1;
+  if (last < 0 || L.contributions.rows() == 0) return;
+  const int cls = s.explain_class >= 0 ? s.explain_class : L.predicted;
+  char title[96];
+  std::snprintf(title, sizeof title, "How the answer %d was made", cls);
+  ui::title(title, "Each hidden neuron of the last hidden layer adds (activation x outgoing weight) to the class's logit. "
+                   "Orange bars push the class up, purple push it down; the longest bars decided the answer. "
+                   "Pick another class to see why it lost.");
+  ImGui::TextDisabled("explain class");
+  for (int k = 0; k < kClasses; ++k) {
+    ImGui::SameLine(0, 3);
+    ImGui::PushID(k);
+    char b[4];
+    std::snprintf(b, sizeof b, "%d", k);
+    const bool on = k == cls;
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
+    if (ImGui::SmallButton(b)) { s.explain_class = k; s.live_dirty = true; }
+    if (on) ImGui::PopStyleColor();
+    ImGui::PopID();
+  }
+  const Eigen::VectorXf c = L.contributions.row(cls).transpose();
+  std::vector<int> order(std::size_t(c.size()));
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return std::abs(c(a)) > std::abs(c(b)); });
+  const float limit = std::max(1e-6f, c.cwiseAbs().maxCoeff());
+  const int show = std::min<int>(8, int(order.size()));
+  const ui::Palette& pal = ui::palette(s.dark);
+  for (int i = 0; i < show; ++i) {
+    const int h = order[std::size_t(i)];
+    ImGui::PushID(h);
+    char label[48];
+    std::snprintf(label, sizeof label, "#%d", h);
+    if (ImGui::Selectable(label, s.sel_layer == last && s.sel_unit == h, 0, ImVec2(2.6f * em, 0))) {
+      s.sel_layer = last;
+      s.sel_unit = h;
+    }
+    ImGui::SameLine();
+    ui::signed_bar(width - 7.5f * em, 0.9f * em, c(h) / limit, pal.positive, pal.negative);
+    ImGui::SameLine();
+    ImGui::Text("%+.2f", double(c(h)));
+    ImGui::PopID();
+  }
+  const float bias = s.model()->bundle.net.layers.back().b(cls);
+  ImGui::TextDisabled("sum %+.2f + bias %+.2f = logit %+.2f", double(c.sum()), double(bias), double(c.sum() + bias));
+}
+
+// --- neuron cards ----------------------------------------------------------------------
+
+void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height) {
+  const float em = ui::em();
+  const Mlp& net = s.model()->bundle.net;
+  const int U = net.layers[std::size_t(layer)].outputs();
+  ModelAnalysis* a = s.analysis();
+  const ui::Palette& pal = ui::palette(s.dark);
+  char title[128];
+  std::snprintf(title, sizeof title, "Hidden layer %d: %d neurons", layer + 1, U);
+  ui::title(title, "Each card is one neuron. Picture: the input that excites it most (activation maximization). "
+                   "Bar: how strongly it responds to your digit now, relative to its strongest response on the test set. "
+                   "Grey card with 'dead': it never fires on any test digit. Click a card to inspect the neuron.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(8 * em);
+  int sort = s.sort_by_activation ? 1 : 0;
+  const char* sorts[] = {"by index", "by activation"};
+  ImGui::PushID(layer);
+  if (ImGui::Combo("##sort", &sort, sorts, 2)) s.sort_by_activation = sort == 1;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Order of the cards: neuron number, or strongest response to the current input first");
+
+  const float card = U <= 8 ? 6.5f * em : U <= 32 ? 4.6f * em : 3.4f * em;
+  const float gap = 0.35f * em;
+  const int columns = std::max(1, int((width - ImGui::GetStyle().ScrollbarSize) / (card + gap)));
+  const Eigen::VectorXf act = s.live.trace.layers.size() > std::size_t(layer)
+                                  ? Eigen::VectorXf(s.live.trace.layers[std::size_t(layer)].a.col(0))
+                                  : Eigen::VectorXf::Zero(U);
+  std::vector<int> order(static_cast<std::size_t>(U));
+  std::iota(order.begin(), order.end(), 0);
+  if (s.sort_by_activation) std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return act(x) > act(y); });
+
+  ImGui::BeginChild("##cards", ImVec2(width, height), false);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const Atlas* atlas = std::size_t(layer) < g.actmax.size() ? &g.actmax[std::size_t(layer)] : nullptr;
+  for (int i = 0; i < U; ++i) {
+    const int h = order[std::size_t(i)];
+    if (i % columns) ImGui::SameLine(0, gap);
+    ImGui::PushID(h);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float bar_h = 0.45f * em;
+    if (ImGui::InvisibleButton("##card", ImVec2(card, card + bar_h + 2))) {
+      s.sel_layer = layer;
+      s.sel_unit = h;
+      s.tab = Tab::Neuron;
+    }
+    const bool hovered = ImGui::IsItemHovered();
+    const bool dead = a && a->has_stats && a->stats.layers[std::size_t(layer)].is_dead(h);
+    const bool nearly = a && a->has_stats && !dead && a->stats.layers[std::size_t(layer)].active_rate(h) < kNearlyDeadRate;
+    dl->AddRectFilled(p, ImVec2(p.x + card, p.y + card), pal.card_bg, 4.f);
+    if (atlas && atlas->count > h) {
+      ImVec2 uv0, uv1;
+      atlas->uv(h, uv0, uv1);
+      dl->AddImage(atlas->texture.imgui_id(), ImVec2(p.x + 1, p.y + 1), ImVec2(p.x + card - 1, p.y + card - 1), uv0, uv1,
+                   dead ? IM_COL32(255, 255, 255, 70) : IM_COL32_WHITE);
+    }
+    const bool selected = s.sel_layer == layer && s.sel_unit == h;
+    dl->AddRect(p, ImVec2(p.x + card, p.y + card), selected ? pal.accent : hovered ? pal.text_dim : pal.card_border, 4.f, 0,
+                selected ? 3.f : 1.f);
+    char num[16];
+    std::snprintf(num, sizeof num, "%d", h);
+    dl->AddText(ImVec2(p.x + 3, p.y + 1), pal.text_dim, num);
+    if (dead || nearly) {
+      const char* badge = dead ? "dead" : "~dead";
+      const ImVec2 ts = ImGui::CalcTextSize(badge);
+      const ImVec2 b0(p.x + card - ts.x - 6, p.y + card - ts.y - 4);
+      dl->AddRectFilled(b0, ImVec2(p.x + card - 2, p.y + card - 2), dead ? pal.dead : IM_COL32(200, 140, 40, 230), 3.f);
+      dl->AddText(ImVec2(b0.x + 2, b0.y), IM_COL32_WHITE, badge);
+    }
+    // Current activation relative to the neuron's maximum over the test set.
+    const float mx = a && a->has_stats ? a->stats.layers[std::size_t(layer)].max(h) : std::max(1e-6f, act.cwiseAbs().maxCoeff());
+    const float v = mx > 0 ? std::clamp(act(h) / mx, 0.f, 1.f) : 0.f;
+    const ImVec2 b0(p.x, p.y + card + 2), b1(p.x + card, p.y + card + 2 + bar_h);
+    dl->AddRectFilled(b0, b1, pal.bar_bg, 2.f);
+    if (v > 0) dl->AddRectFilled(b0, ImVec2(b0.x + std::max(2.f, card * v), b1.y), pal.positive, 2.f);
+    if (hovered) {
+      ImGui::BeginTooltip();
+      ImGui::Text("Layer %d, neuron %d", layer + 1, h);
+      ImGui::Text("activation now: %.3f  (max on test set %.2f)", double(act(h)), double(mx));
+      if (a && a->explanations.size() > std::size_t(layer)) {
+        ImGui::PushTextWrapPos(em * 24);
+        ImGui::TextUnformatted(a->explanations[std::size_t(layer)][std::size_t(h)].one_line.c_str());
+        ImGui::PopTextWrapPos();
+      } else if (dead) {
+        ImGui::TextUnformatted("Dead: never fires on any test image.");
+      }
+      ImGui::TextDisabled("click to inspect");
+      ImGui::EndTooltip();
+    }
+    ImGui::PopID();
+  }
+  ImGui::EndChild();
+  ImGui::PopID();
+}
+
+// --- layout ------------------------------------------------------------------------------
+
+void panel_explore(AppState& s, Gfx& g) {
+  const float em = ui::em();
+  panel_story_banner(s);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool wide = avail.x >= 58 * em;
+  const int H = s.hidden_layers();
+  if (wide) {
+    const float left = std::min(21.f * em, avail.y - 9.5f * em), mid = 19.f * em;
+    ImGui::BeginChild("##left", ImVec2(left + 1.2f * em, avail.y), true);
+    panel_draw(s, g, left);
+    ImGui::Spacing();
+    panel_network_input(s, g, left);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("##mid", ImVec2(mid, avail.y), true);
+    panel_prediction(s, mid - 1.4f * em);
+    ImGui::Spacing();
+    panel_contributions(s, mid - 1.4f * em);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("##right", ImVec2(0, avail.y), true);
+    const float w = ImGui::GetContentRegionAvail().x;
+    const float per = (ImGui::GetContentRegionAvail().y - H * 2.2f * em) / float(std::max(1, H));
+    for (int l = 0; l < H; ++l) panel_neuron_grid(s, g, l, w, per);
+    ImGui::EndChild();
+  } else {
+    // Portrait / narrow: drawing and prediction side by side, the neurons below.
+    const float half = (avail.x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+    const float top_h = std::min(avail.y * 0.56f, half + 14.f * em);
+    ImGui::BeginChild("##left", ImVec2(half, top_h), true);
+    panel_draw(s, g, std::min(half - 1.4f * em, top_h - 15.5f * em));
+    ImGui::Spacing();
+    panel_network_input(s, g, half - 1.4f * em);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("##mid", ImVec2(0, top_h), true);
+    panel_prediction(s, half - 1.4f * em);
+    ImGui::Spacing();
+    panel_contributions(s, half - 1.4f * em);
+    ImGui::EndChild();
+    ImGui::BeginChild("##right", ImVec2(0, 0), true);
+    const float w = ImGui::GetContentRegionAvail().x;
+    const float per = (ImGui::GetContentRegionAvail().y - H * 2.2f * em) / float(std::max(1, H));
+    for (int l = 0; l < H; ++l) panel_neuron_grid(s, g, l, w, per);
+    ImGui::EndChild();
+  }
+}
+
+}  // namespace lens

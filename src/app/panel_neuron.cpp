@@ -1,0 +1,239 @@
+// The Neuron tab: one neuron up close.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "app/panels.h"
+#include "app/ui.h"
+#include "core/constants.h"
+
+namespace lens {
+
+static void neuron_picker(AppState& s) {
+  const int H = s.hidden_layers();
+  const Mlp& net = s.model()->bundle.net;
+  const float em = ui::em();
+  if (H > 1) {
+    ImGui::SetNextItemWidth(9 * em);
+    int l = s.sel_layer + 1;  // people count layers from 1
+    if (ImGui::SliderInt("##layer", &l, 1, H, "hidden layer %d")) { s.sel_layer = l - 1; s.sel_unit = 0; }
+    ImGui::SameLine();
+  }
+  s.sel_layer = std::clamp(s.sel_layer, 0, H - 1);
+  const int U = net.layers[std::size_t(s.sel_layer)].outputs();
+  if (s.sel_unit < 0 || s.sel_unit >= U) s.sel_unit = 0;
+  if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) s.sel_unit = (s.sel_unit + U - 1) % U;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(9 * em);
+  ImGui::SliderInt("##unit", &s.sel_unit, 0, U - 1, "neuron %d");
+  ImGui::SameLine();
+  if (ImGui::ArrowButton("##next", ImGuiDir_Right)) s.sel_unit = (s.sel_unit + 1) % U;
+}
+
+static void class_chart(AppState& s, const LayerStats& L, int h, const NeuronExplanation* e, float width) {
+  const float em = ui::em();
+  ui::title("Mean activation by digit", "The neuron's average activation over the test images of each digit class. "
+                                        "Highlighted bars are the classes its summary names as strong.");
+  const ui::Palette& pal = ui::palette(s.dark);
+  const Eigen::RowVectorXf m = L.class_mean.row(h);
+  const float mx = std::max(1e-6f, m.maxCoeff());
+  const float bw = width / 10.f, ch = 6 * em;
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddLine(ImVec2(p.x, p.y + ch), ImVec2(p.x + width, p.y + ch), pal.card_border);
+  for (int c = 0; c < 10; ++c) {
+    const bool strong = e && std::find(e->strong.begin(), e->strong.end(), c) != e->strong.end();
+    const float v = std::max(0.f, m(c)) / mx;
+    dl->AddRectFilled(ImVec2(p.x + c * bw + 3, p.y + ch * (1 - v)), ImVec2(p.x + (c + 1) * bw - 3, p.y + ch),
+                      strong ? pal.positive : pal.text_dim, 2.f);
+    char lab[4];
+    std::snprintf(lab, sizeof lab, "%d", c);
+    dl->AddText(ImVec2(p.x + c * bw + bw * 0.5f - ImGui::CalcTextSize(lab).x * 0.5f, p.y + ch + 2), ImGui::GetColorU32(ImGuiCol_Text), lab);
+  }
+  ImGui::InvisibleButton("##chart", ImVec2(width, ch + em * 1.3f));
+  if (ImGui::IsItemHovered()) {
+    const int c = std::clamp(int((ImGui::GetIO().MousePos.x - p.x) / bw), 0, 9);
+    ImGui::SetTooltip("digit %d: mean activation %.3f over its test images", c, double(m(c)));
+  }
+}
+
+static void outgoing_weights(AppState& s, int h, float width) {
+  const Mlp& net = s.model()->bundle.net;
+  if (s.sel_layer + 2 != int(net.layers.size())) return;
+  const float em = ui::em();
+  ui::title("How it votes", "Its outgoing weights to the ten outputs: when the neuron fires, it adds activation x weight "
+                            "to each digit's score. Orange raises that digit, purple lowers it.");
+  const Eigen::VectorXf w = net.layers.back().W.col(h);
+  const float lim = std::max(1e-6f, w.cwiseAbs().maxCoeff());
+  const ui::Palette& pal = ui::palette(s.dark);
+  for (int c = 0; c < net.outputs(); ++c) {
+    ImGui::Text("%d", c);
+    ImGui::SameLine(1.4f * em);
+    ui::signed_bar(width - 5.5f * em, 0.8f * em, w(c) / lim, pal.positive, pal.negative);
+    ImGui::SameLine();
+    ImGui::Text("%+.2f", double(w(c)));
+  }
+}
+
+static void formula(AppState& s, int h) {
+  const Mlp& net = s.model()->bundle.net;
+  const int l = s.sel_layer;
+  if (s.live.trace.layers.size() <= std::size_t(l)) return;
+  const Dense& d = net.layers[std::size_t(l)];
+  const Eigen::VectorXf in = l == 0 ? s.live.x : Eigen::VectorXf(s.live.trace.layers[std::size_t(l) - 1].a.col(0));
+  const Eigen::VectorXf terms = d.W.row(h).transpose().cwiseProduct(in);
+  const float z = s.live.trace.layers[std::size_t(l)].z(h, 0), a = s.live.trace.layers[std::size_t(l)].a(h, 0);
+  ui::title("The formula, with your digit's numbers", "z = sum of (weight x input) over every input, plus the bias; "
+                                                     "the activation function then turns z into the neuron's output.");
+  ImGui::Text("z = sum(w_i x_i) + b = %.3f %+.3f = %.3f", double(terms.sum()), double(d.b(h)), double(z));
+  const char* act = activation_name(d.act);
+  if (d.act == Activation::ReLU)
+    ImGui::Text("a = relu(z) = max(0, z) = %.3f%s", double(a), z <= 0 ? "   (z <= 0: silent)" : "");
+  else
+    ImGui::Text("a = %s(z) = %.3f", act, double(a));
+  std::vector<int> order(std::size_t(terms.size()));
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int x, int y) { return std::abs(terms(x)) > std::abs(terms(y)); });
+  ImGui::TextDisabled("largest terms:");
+  for (int k = 0; k < 3 && k < int(order.size()); ++k) {
+    const int i = order[std::size_t(k)];
+    ImGui::SameLine();
+    if (l == 0 && net.inputs() == kPixels)
+      ImGui::TextDisabled("pixel (%d,%d): %.2f x %.2f = %+.2f;", i % kSide, i / kSide, double(d.W(h, i)), double(in(i)), double(terms(i)));
+    else
+      ImGui::TextDisabled("input %d: %.2f x %.2f = %+.2f;", i, double(d.W(h, i)), double(in(i)), double(terms(i)));
+  }
+}
+
+static void actmax_controls(AppState& s) {
+  ActmaxConfig& c = s.inspector_config;
+  const float em = ui::em();
+  ImGui::PushItemWidth(9 * em);
+  ImGui::SliderInt("steps", &c.steps, 16, 512);
+  ImGui::SliderFloat("step size", &c.lr, 0.005f, 0.2f, "%.3f");
+  ImGui::SliderFloat("L2 decay", &c.l2, 0.f, 0.2f, "%.3f");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pulls every pixel towards 0, so only ink the neuron needs survives.");
+  ImGui::SliderFloat("smoothness (TV)", &c.tv, 0.f, 0.5f, "%.3f");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Total variation: neighbouring pixels should agree, which favours strokes over noise.");
+  ImGui::SliderFloat("blur", &c.blur_sigma, 0.f, 1.5f, "%.2f px");
+  ImGui::SliderInt("jitter", &c.jitter, 0, 3, "%d px");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Random shifts while optimizing: the image must work wherever it sits, which removes pixel-exact noise.");
+  int start = int(c.start);
+  const char* starts[] = {"zeros", "noise", "mean digit"};
+  ImGui::Combo("start", &start, starts, 3);
+  c.start = ActmaxStart(start);
+  ImGui::PopItemWidth();
+  if (ImGui::Button("Regenerate this layer")) analysis_regenerate_actmax(*s.analysis(), s.sel_layer, c);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Re-run activation maximization for every neuron of this layer with these settings.");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("defaults")) c = ActmaxConfig{};
+}
+
+static void ablation_switch(AppState& s, int h) {
+  ModelAnalysis* a = s.analysis();
+  float& clamp = s.ablation.clamp[std::size_t(s.sel_layer)](h);
+  bool off = !std::isnan(clamp);
+  ui::title("Switch it off", "Ablation: hold this neuron's output at 0 and re-score all 10,000 test digits. "
+                             "The drop shows how much the network relies on it.");
+  if (ImGui::Checkbox("neuron switched off", &off)) {
+    clamp = off ? 0.f : std::nanf("");
+    s.live_dirty = true;
+  }
+  if (!a || !a->scorer || !a->scorer->ready()) {
+    ImGui::TextDisabled("(test-set scoring is still being prepared)");
+    return;
+  }
+  if (s.ablation.any()) {
+    const Score sc = a->scorer->score(s.ablation);
+    ImGui::Text("test accuracy %.2f%% -> %.2f%% (%+.2f points)", 100.0 * a->base_score.accuracy, 100.0 * sc.accuracy,
+                100.0 * (sc.accuracy - a->base_score.accuracy));
+    if (s.live.ablated && !s.live.blank)
+      ImGui::Text("your digit: %d (%.0f%%) -> %d (%.0f%%)", s.live.predicted, 100.0 * s.live.probs(s.live.predicted),
+                  s.live.ablated_predicted, 100.0 * s.live.ablated_probs(s.live.ablated_predicted));
+    if (ImGui::SmallButton("switch all back on")) {
+      s.ablation = Ablation::none(s.model()->bundle.net);
+      s.live_dirty = true;
+    }
+  } else if (a->importance.size() > std::size_t(s.sel_layer)) {
+    ImGui::TextDisabled("switching it off would cost %.2f points of accuracy", 100.0 * a->importance[std::size_t(s.sel_layer)](h));
+  }
+}
+
+void panel_neuron(AppState& s, Gfx& g) {
+  const float em = ui::em();
+  if (s.hidden_layers() < 1) return;
+  neuron_picker(s);
+  const int l = s.sel_layer, h = s.sel_unit;
+  ModelAnalysis* a = s.analysis();
+  const bool stats = a && a->has_stats;
+  const NeuronExplanation* e = a && a->explanations.size() > std::size_t(l) ? &a->explanations[std::size_t(l)][std::size_t(h)] : nullptr;
+  const ui::Palette& pal = ui::palette(s.dark);
+  ImGui::SameLine(0, 2 * em);
+  if (stats && a->stats.layers[std::size_t(l)].is_dead(h)) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "DEAD");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A dead ReLU never fires on any test image: its input sum stays below 0, so its output and its gradient are always 0.");
+  } else if (stats) {
+    const LayerStats& L = a->stats.layers[std::size_t(l)];
+    ImGui::Text("active on %.1f%% of test digits | max %.2f | selectivity %.2f", 100.0 * L.active_rate(h), double(L.max(h)), double(L.selectivity(h)));
+    ui::help_marker("Selectivity: (mean on its best digit - mean on the others) / (their sum). 1 = responds to one digit only, 0 = to all alike.");
+  }
+  if (e) {
+    ui::wrapped(e->text);
+    if (e->score_defined)
+      ImGui::TextDisabled("explanation score %.2f", double(e->score));
+    else
+      ImGui::TextDisabled("explanation score n/a (the activation is constant)");
+    ui::help_marker("How well the summary predicts the neuron: simulate its activation from the digit classes the summary names "
+                    "(strong = 1, moderate = 0.5, others 0) and correlate with the real activations over the test set. 1 = perfect, 0 = no better than chance.");
+  }
+  ImGui::Separator();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool wide = avail.x >= 50 * em;
+  const float col = wide ? (avail.x - 2 * em) / 3.f : avail.x;
+  ImGui::BeginChild("##insp", ImVec2(0, 0), false);
+  // Column 1: the maximization image and its controls.
+  ImGui::BeginGroup();
+  ui::title("What excites it most", "Activation maximization: starting from a blank image, gradient ascent changes the pixels to "
+                                    "make this neuron fire as strongly as possible, with regularizers that keep the image smooth.");
+  const float big = std::min(col - em, 16 * em);
+  if (g.actmax.size() > std::size_t(l) && g.actmax[std::size_t(l)].count > h) {
+    ImVec2 uv0, uv1;
+    g.actmax[std::size_t(l)].uv(h, uv0, uv1);
+    ImGui::Image(g.actmax[std::size_t(l)].texture.imgui_id(), ImVec2(big, big), uv0, uv1);
+  }
+  if (a && a->done()) actmax_controls(s);
+  ImGui::EndGroup();
+  if (wide) ImGui::SameLine(0, em);
+  // Column 2: weights and the formula.
+  ImGui::BeginGroup();
+  if (l == 0 && s.is_image_model()) {
+    ui::title("Incoming weights", "One weight per input pixel. Orange: ink there raises the neuron's input sum; "
+                                  "purple: ink there lowers it. Colour-blind safe diverging scale.");
+    const float side = std::min(col - em, 13 * em);
+    ImGui::Image(g.weights.imgui_id(), ImVec2(side, side));
+    const float lim = s.model()->bundle.net.layers[0].W.row(h).cwiseAbs().maxCoeff();
+    ui::diverging_legend(side, 0.6f * em, lim, "weight");
+  }
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + col - em);
+  formula(s, h);
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+  if (wide) ImGui::SameLine(0, em);
+  // Column 3: statistics, votes, ablation.
+  ImGui::BeginGroup();
+  if (stats) {
+    class_chart(s, a->stats.layers[std::size_t(l)], h, e, col - em);
+    ui::title("Test digits that excite it most", "The nine test images with the highest activation for this neuron.");
+    const float side = std::min(col - em, 10 * em);
+    ImGui::Image(g.top_images.imgui_id(), ImVec2(side, side));
+  }
+  outgoing_weights(s, h, col - em);
+  ablation_switch(s, h);
+  ImGui::EndGroup();
+  ImGui::EndChild();
+}
+
+}  // namespace lens

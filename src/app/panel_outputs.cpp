@@ -1,0 +1,140 @@
+// The Outputs tab ("what the network thinks a 3 looks like") and the Network tab
+// (the whole network in words and numbers).
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "app/panels.h"
+#include "app/ui.h"
+#include "core/constants.h"
+
+namespace lens {
+
+void panel_outputs(AppState& s, Gfx& g) {
+  const float em = ui::em();
+  const Mlp& net = s.model()->bundle.net;
+  const int out = int(net.layers.size()) - 1;
+  ui::title("What the network thinks each digit looks like",
+            "For each output class, the input image that maximizes that class's logit (activation maximization), "
+            "found by gradient ascent from a blank image with smoothing regularizers. Below each: the current logit and "
+            "probability for your digit.");
+  if (!s.is_image_model()) {
+    ImGui::TextDisabled("This model's input is not an image (see the Explore tab).");
+    return;
+  }
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const int columns = avail > 60 * em ? 5 : avail > 30 * em ? 5 : 2;
+  const float side = std::min(12.f * em, avail / float(columns) - em);
+  const ui::Palette& pal = ui::palette(s.dark);
+  for (int k = 0; k < net.outputs(); ++k) {
+    if (k % columns) ImGui::SameLine(0, em);
+    ImGui::BeginGroup();
+    if (g.actmax.size() > std::size_t(out) && g.actmax[std::size_t(out)].count > k) {
+      ImVec2 uv0, uv1;
+      g.actmax[std::size_t(out)].uv(k, uv0, uv1);
+      ImGui::Image(g.actmax[std::size_t(out)].texture.imgui_id(), ImVec2(side, side), uv0, uv1);
+    }
+    const bool win = k == s.live.predicted && !s.live.blank;
+    ImGui::PushStyleColor(ImGuiCol_Text, win ? ImGui::ColorConvertU32ToFloat4(pal.accent) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
+    ImGui::Text("%d", k);
+    ImGui::PopStyleColor();
+    if (s.live.probs.size() == net.outputs()) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("logit %+.2f  p %.0f%%", double(s.live.trace.logits()(k, 0)), 100.0 * s.live.probs(k));
+    }
+    ImGui::EndGroup();
+  }
+}
+
+static void confusion_matrix(const NetworkStats& st, bool dark) {
+  const float em = ui::em();
+  ui::title("Confusion matrix", "Rows: the true digit; columns: the network's answer. The diagonal counts correct answers; "
+                                "bright cells off the diagonal are the mistakes it makes most.");
+  const float cell = 2.3f * em;
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ui::Palette& pal = ui::palette(dark);
+  int off_max = 1;
+  for (int r = 0; r < 10; ++r)
+    for (int c = 0; c < 10; ++c)
+      if (r != c) off_max = std::max(off_max, st.confusion(r, c));
+  for (int r = 0; r < 10; ++r) {
+    char lab[4];
+    std::snprintf(lab, sizeof lab, "%d", r);
+    dl->AddText(ImVec2(p.x, p.y + (r + 1) * cell + cell * 0.25f), pal.text_dim, lab);
+    dl->AddText(ImVec2(p.x + (r + 1) * cell + cell * 0.35f, p.y + cell * 0.2f), pal.text_dim, lab);
+    for (int c = 0; c < 10; ++c) {
+      const int n = st.confusion(r, c);
+      const ImVec2 a(p.x + (c + 1) * cell, p.y + (r + 1) * cell), b(a.x + cell - 2, a.y + cell - 2);
+      const float t = r == c ? 0.35f : std::min(1.f, float(n) / float(off_max));
+      const ImU32 col = r == c ? pal.accent_soft : IM_COL32(224, 130, 20, int(40 + 200 * t));
+      dl->AddRectFilled(a, b, n ? col : pal.bar_bg, 2.f);
+      char num[8];
+      std::snprintf(num, sizeof num, "%d", n);
+      const ImVec2 ts = ImGui::CalcTextSize(num);
+      if (ts.x < cell) dl->AddText(ImVec2(a.x + (cell - 2 - ts.x) * 0.5f, a.y + (cell - 2 - ts.y) * 0.5f), ImGui::GetColorU32(ImGuiCol_Text), num);
+    }
+  }
+  ImGui::Dummy(ImVec2(11 * cell, 11 * cell));
+}
+
+void panel_network(AppState& s) {
+  const float em = ui::em();
+  ModelAnalysis* a = s.analysis();
+  const BundleInfo& info = s.model()->bundle.info;
+  ui::title("The network in words", "A summary written from the measurements below: accuracy, dead neurons, and which "
+                                    "neurons the answer depends on most (found by switching each off in turn).");
+  if (!info.notes.empty()) ImGui::TextDisabled("%s", info.notes.c_str());
+  if (!a || !a->done()) {
+    ImGui::TextDisabled("Measuring the network... %d%%", int(100 * (a ? a->progress() : 0.f)));
+    return;
+  }
+  if (!a->network_text.empty()) {
+    // The summary is Markdown; show it as plain paragraphs.
+    std::string text = a->network_text;
+    for (std::string::size_type p; (p = text.find("**")) != std::string::npos;) text.erase(p, 2);
+    ImGui::PushTextWrapPos(std::min(ImGui::GetContentRegionAvail().x, 60 * em));
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (!a->has_stats) return;
+  ImGui::Separator();
+  const NetworkStats& st = a->stats;
+  const bool wide = ImGui::GetContentRegionAvail().x > 50 * em;
+  ImGui::BeginGroup();
+  ui::title("Accuracy by digit", "The fraction of each digit's test images the network classifies correctly.");
+  const ui::Palette& pal = ui::palette(s.dark);
+  for (int c = 0; c < 10; ++c) {
+    char label[32];
+    std::snprintf(label, sizeof label, "%d: %.1f%%", c, 100.0 * st.class_accuracy(c));
+    ui::bar(16 * em, 1.1f * em, st.class_accuracy(c), pal.accent, label);
+  }
+  ImGui::EndGroup();
+  if (wide) ImGui::SameLine(0, 2 * em);
+  ImGui::BeginGroup();
+  confusion_matrix(st, s.dark);
+  ImGui::EndGroup();
+  ImGui::Separator();
+  ui::title("Neurons the answer depends on", "Accuracy lost on the test set when one neuron alone is switched off. "
+                                             "Click a row to inspect the neuron.");
+  for (std::size_t l = 0; l < a->importance.size(); ++l) {
+    const Eigen::VectorXf& imp = a->importance[l];
+    std::vector<int> order(std::size_t(imp.size()));
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = int(i);
+    std::sort(order.begin(), order.end(), [&](int x, int y) { return imp(x) > imp(y); });
+    for (int k = 0; k < std::min<int>(5, int(order.size())); ++k) {
+      const int h = order[std::size_t(k)];
+      char label[160];
+      std::snprintf(label, sizeof label, "layer %zu, neuron %d: -%.2f points. %s", l + 1, h, 100.0 * imp(h),
+                    a->explanations[l][std::size_t(h)].one_line.c_str());
+      if (ImGui::Selectable(label)) {
+        s.sel_layer = int(l);
+        s.sel_unit = h;
+        s.tab = Tab::Neuron;
+      }
+    }
+  }
+}
+
+}  // namespace lens

@@ -1,0 +1,247 @@
+// The page frame: top bar (model, tabs, progress, theme, scale, help), the
+// current tab, the first-visit help and notices.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "app/panels.h"
+#include "app/ui.h"
+#include "core/constants.h"
+
+namespace lens {
+
+// --- textures that follow the state ------------------------------------------
+
+static void upload_gray(Texture& t, const float* v, int w, int h, int scale, bool dark) {
+  std::vector<std::uint8_t> rgba(std::size_t(w * scale) * std::size_t(h * scale) * 4, 255);
+  for (int y = 0; y < h * scale; ++y)
+    for (int x = 0; x < w * scale; ++x) {
+      const float a = std::clamp(v[(y / scale) * w + x / scale], 0.f, 1.f);
+      const std::uint8_t g = std::uint8_t(255.f * (dark ? a : 1.f - a) + 0.5f);
+      std::uint8_t* p = &rgba[(std::size_t(y) * std::size_t(w * scale) + std::size_t(x)) * 4];
+      p[0] = p[1] = p[2] = g;
+    }
+  texture_upload_rgba(t, w * scale, h * scale, rgba.data());
+}
+
+void gfx_refresh(AppState& s, Gfx& g) {
+  const int theme_key = s.dark ? 1 : 0;
+  // The canvas shows the drawing, or the loaded digit blown up when the input came from elsewhere.
+  const int canvas_version = s.drawing.version * 4 + int(s.source) * 2 + theme_key + (s.test_index + 1) * 7919;
+  if (g.canvas_version != canvas_version || !g.canvas.id) {
+    if (s.source == InputSource::Drawing || s.live.x.size() != kPixels)
+      upload_gray(g.canvas, s.drawing.canvas.pixels.data(), kCanvasSide, kCanvasSide, 1, s.dark);
+    else
+      upload_gray(g.canvas, s.live.x.data(), kSide, kSide, 1, s.dark);
+    g.canvas_version = canvas_version;
+  }
+  if (!s.is_image_model()) return;
+  const int input_version = canvas_version ^ (s.live_dirty ? 1 : 0) ^ (s.live.saliency_class << 20);
+  if (g.input_version != input_version && s.live.x.size() == kPixels) {
+    upload_gray(g.input, s.live.x.data(), kSide, kSide, 1, s.dark);
+    if (s.live.saliency.size() == kPixels) texture_upload(g.saliency, image_diverging(s.live.saliency.data(), kSide, kSide, 1));
+    g.input_version = input_version;
+  }
+  ModelAnalysis* a = s.analysis();
+  if (a && (g.actmax_model != s.current || g.actmax_version != a->actmax_version || g.atlas_dark != s.dark)) {
+    g.actmax.resize(a->actmax.size());
+    for (std::size_t l = 0; l < a->actmax.size(); ++l)
+      atlas_upload_ink(g.actmax[l], a->actmax[l].data(), int(a->actmax[l].cols()), kSide, kSide, s.dark);
+    g.actmax_model = s.current;
+    g.actmax_version = a->actmax_version;
+    g.atlas_dark = s.dark;
+  }
+  if (s.sel_unit >= 0 && s.sel_layer == 0 && s.sel_layer < s.hidden_layers()) {
+    const int key = s.current * 100000 + s.sel_unit;
+    if (g.weights_key != key) {
+      const Eigen::VectorXf w = s.model()->bundle.net.layers[0].W.row(s.sel_unit).transpose();
+      texture_upload(g.weights, image_diverging(w.data(), kSide, kSide, 1));
+      g.weights_key = key;
+    }
+  }
+  if (s.sel_unit >= 0 && a && a->has_stats && s.sel_layer < s.hidden_layers()) {
+    const int key = s.current * 100000 + s.sel_layer * 1000 + s.sel_unit + (theme_key << 24);
+    if (g.top_key != key) {
+      const std::vector<int>& top = a->stats.layers[std::size_t(s.sel_layer)].top[std::size_t(s.sel_unit)];
+      Eigen::MatrixXf cols(kPixels, Eigen::Index(top.size()));
+      for (std::size_t i = 0; i < top.size(); ++i) cols.col(Eigen::Index(i)) = s.test.images.col(top[i]);
+      Atlas tmp;
+      tmp.texture = g.top_images;
+      atlas_upload_ink(tmp, cols.data(), int(top.size()), kSide, kSide, s.dark);
+      g.top_images = tmp.texture;
+      g.top_key = key;
+    }
+  }
+}
+
+// --- top bar -----------------------------------------------------------------------
+
+static std::string model_label(const LoadedModel& m) {
+  std::string layers;
+  for (int n : m.bundle.net.sizes()) layers += (layers.empty() ? "" : "-") + std::to_string(n);
+  char acc[32] = "";
+  if (m.bundle.info.test_accuracy >= 0) std::snprintf(acc, sizeof acc, ", %.1f%%", 100 * m.bundle.info.test_accuracy);
+  return m.bundle.info.name + "  (" + layers + acc + ")";
+}
+
+static void view_controls(AppState& s, float x);
+
+void panel_top_bar(AppState& s, double now_ms) {
+  const float em = ui::em();
+  ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).accent);
+  ImGui::TextUnformatted("MNIST Lens");
+  ImGui::PopStyleColor();
+  ImGui::SameLine(0, em);
+  ImGui::SetNextItemWidth(std::min(22.f * em, ImGui::GetContentRegionAvail().x * 0.45f));
+  if (ImGui::BeginCombo("##model", s.model() ? model_label(*s.model()).c_str() : "no model")) {
+    for (std::size_t i = 0; i < s.models.size(); ++i) {
+      ImGui::PushID(int(i));
+      if (ImGui::Selectable(model_label(s.models[i]).c_str(), int(i) == s.current)) app_select_model(s, int(i), now_ms);
+      if (ImGui::IsItemHovered() && !s.models[i].bundle.info.notes.empty()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(em * 26);
+        ImGui::TextUnformatted(s.models[i].bundle.info.notes.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  }
+  if (ImGui::IsItemHovered() && s.model()) ImGui::SetTooltip("The network being explained. Every model is pre-trained on MNIST (XOR on its four points).");
+  const bool narrow = ImGui::GetContentRegionAvail().x < 62 * em;
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  const float controls = 11.5f * em;
+  if (narrow) {  // model and view controls on the first row, tabs and progress on the second
+    view_controls(s, right - controls);
+  }
+  static const char* kTabLabels[] = {"Explore", "Neuron", "Outputs", "Network"};
+  static const char* kTabHelp[] = {"Draw a digit and watch every neuron respond.",
+                                   "One neuron up close: what it looks for, how it votes, its formula.",
+                                   "What the network thinks each digit looks like.",
+                                   "The whole network in words: accuracy, dead neurons, which features carry the work."};
+  for (int t = 0; t < 4; ++t) {
+    if (t > 0 || !narrow) ImGui::SameLine(0, t == 0 ? em : 4);
+    const bool on = int(s.tab) == t;
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
+    if (ImGui::Button(kTabLabels[t])) s.tab = Tab(t);
+    if (on) ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kTabHelp[t]);
+  }
+  // Progress of the model analysis, then (wide layout) theme, scale, help.
+  ModelAnalysis* a = s.analysis();
+  if (a && !a->done()) {
+    ImGui::SameLine(0, em);
+    const float w = std::max(4.f * em, (narrow ? right : right - controls) - ImGui::GetCursorPosX() - em);
+    char label[96];
+    std::snprintf(label, sizeof label, "%s %d%%", a->phase_label.c_str(), int(100 * a->progress()));
+    ImGui::ProgressBar(a->progress(), ImVec2(w, 0), label);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Computing statistics and maximization images for this model in the background, a few milliseconds per frame, so the page never freezes.");
+  }
+  if (!narrow) view_controls(s, right - controls);
+}
+
+static void view_controls(AppState& s, float x) {
+  const float em = ui::em();
+  ImGui::SameLine(x);
+  if (ui::small_button(s.dark ? "Light" : "Dark", "Switch between a dark and a light theme")) s.dark = !s.dark;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(4.5f * em);
+  const char* scales[] = {"100%", "125%", "150%", "200%"};
+  const float values[] = {1.f, 1.25f, 1.5f, 2.f};
+  int si = 0;
+  for (int i = 0; i < 4; ++i) if (std::abs(s.ui_scale - values[i]) < 0.01f) si = i;
+  if (ImGui::Combo("##scale", &si, scales, 4)) s.ui_scale = values[si];
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Text size: 150%% or 200%% for a projector");
+  ImGui::SameLine();
+  if (ui::small_button("?", "How to use this page")) s.show_help = true;
+}
+
+void panel_story_banner(AppState& s) {
+  ModelAnalysis* a = s.analysis();
+  if (!a || !a->has_stats || a->stats.layers.empty()) return;
+  int dead = 0, total = 0;
+  for (const LayerStats& L : a->stats.layers) { dead += int(L.dead.size()); total += L.units(); }
+  if (dead * 2 < total) return;  // the story is for networks that lost most of their neurons
+  const LayerStats& L = a->stats.layers[0];
+  std::string alive;
+  int alive_count = 0;
+  for (int h = 0; h < L.units(); ++h)
+    if (!L.is_dead(h)) { alive += (alive.empty() ? "" : ", ") + std::to_string(h); ++alive_count; }
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "%d of %d hidden neurons are dead: they never fire on any test digit, so they pass nothing on. "
+                "Neuron%s %s carr%s all the work, so the network can tell only a few kinds of digit apart: %.0f%% accuracy. "
+                "Grey cards below are the dead neurons; open the Network tab for the whole story.",
+                dead, total, alive_count == 1 ? "" : "s", alive.c_str(), alive_count == 1 ? "ies" : "y",
+                100.0 * a->stats.accuracy);
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(ui::palette(s.dark).accent_soft));
+  const float h = ImGui::GetTextLineHeightWithSpacing() * (ImGui::GetContentRegionAvail().x < 50 * ui::em() ? 4.2f : 2.6f);
+  ImGui::BeginChild("##story", ImVec2(0, h), true);
+  ui::wrapped(buf);
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+void panel_help(AppState& s) {
+  if (!s.show_help) return;
+  const float em = ui::em();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.45f),
+                          ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(std::min(34 * em, vp->WorkSize.x - 2 * em), 0), ImGuiCond_Always);
+  ImGui::SetNextWindowFocus();
+  if (ImGui::Begin("How to use MNIST Lens", &s.show_help, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                                            ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
+    ImGui::PushTextWrapPos(0.f);
+    ImGui::BulletText("Draw a digit in the black square with a mouse, pen or finger. The bars show what the network "
+                      "thinks it is, updated as you draw.");
+    ImGui::BulletText("Each card is a hidden neuron: its picture is the input that excites it most, the bar under it "
+                      "how strongly it responds to your digit right now. Grey cards are dead neurons.");
+    ImGui::BulletText("Click a card to inspect the neuron: what it responds to, how it votes, its formula with your "
+                      "numbers, and a switch that turns it off.");
+    ImGui::BulletText("Pick another model at the top: mlp6-dead is a network whose neurons died in training; XOR is "
+                      "small enough to read from its weights.");
+    ImGui::BulletText("Keys: Z or Backspace undo, C or Delete clear, R random test digit, M next misclassified digit.");
+    ImGui::PopTextWrapPos();
+    ImGui::Spacing();
+    if (ImGui::Button("Got it", ImVec2(8 * em, 0))) s.show_help = false;
+  }
+  ImGui::End();
+}
+
+void panel_page(AppState& s, Gfx& g, double now_ms) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus;
+  if (ImGui::Begin("##page", nullptr, flags)) {
+    panel_top_bar(s, now_ms);
+    if (!s.notice.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).dead);
+      ImGui::TextUnformatted(s.notice.c_str());
+      ImGui::PopStyleColor();
+      ImGui::SameLine();
+      if (ImGui::SmallButton("dismiss")) s.notice.clear();
+    }
+    for (const std::string& e : s.load_errors) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e.c_str());
+    ImGui::Separator();
+    if (!s.model()) {
+      ImGui::TextUnformatted("No model could be loaded.");
+    } else {
+      switch (s.tab) {
+        case Tab::Explore: s.is_image_model() ? panel_explore(s, g) : panel_xor(s, g); break;
+        case Tab::Neuron: panel_neuron(s, g); break;
+        case Tab::Outputs: panel_outputs(s, g); break;
+        case Tab::Network: panel_network(s); break;
+      }
+    }
+  }
+  ImGui::End();
+  panel_help(s);
+}
+
+}  // namespace lens

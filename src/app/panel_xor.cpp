@@ -1,0 +1,124 @@
+// XOR, the first lesson: a 2-2-1 network small enough to read from its weights.
+// The input is a point in the plane; the square shows the network's answer
+// everywhere, and each hidden neuron's line (where its input sum is 0).
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "app/panels.h"
+#include "app/ui.h"
+#include "core/trainer.h"
+
+namespace lens {
+
+constexpr float kXorLo = -0.25f, kXorHi = 1.25f;  // the plotted input range
+constexpr int kXorGrid = 96;
+
+static void refresh_surface(AppState& s, Gfx& g) {
+  const int key = s.current;
+  if (g.xor_key == key) return;
+  const Mlp& net = s.model()->bundle.net;
+  Eigen::MatrixXf pts(2, kXorGrid * kXorGrid);
+  for (int y = 0; y < kXorGrid; ++y)
+    for (int x = 0; x < kXorGrid; ++x) {
+      pts(0, y * kXorGrid + x) = kXorLo + (kXorHi - kXorLo) * (x + 0.5f) / kXorGrid;
+      pts(1, y * kXorGrid + x) = kXorHi - (kXorHi - kXorLo) * (y + 0.5f) / kXorGrid;  // y up
+    }
+  const Eigen::MatrixXf p = head_probabilities(net.head, mlp_forward(net, pts));
+  std::vector<float> centred(std::size_t(p.cols()));
+  for (Eigen::Index i = 0; i < p.cols(); ++i) centred[std::size_t(i)] = 2.f * (p(0, i) - 0.5f);
+  texture_upload(g.xor_surface, image_diverging(centred.data(), kXorGrid, kXorGrid, 1, 1.f));
+  g.xor_key = key;
+}
+
+void panel_xor(AppState& s, Gfx& g) {
+  const float em = ui::em();
+  refresh_surface(s, g);
+  const Mlp& net = s.model()->bundle.net;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool wide = avail.x > 50 * em;
+  const float side = std::min(wide ? avail.x * 0.5f : avail.x, avail.y - (wide ? 3 : 16) * em);
+  ImGui::BeginGroup();
+  ui::title("XOR: click anywhere in the square", "The output is 1 when exactly one input is on. Colour: the network's "
+                                                  "probability of 1 (orange) or 0 (purple) at each point. Dashed lines: "
+                                                  "where each hidden neuron's input sum is zero; it is active on one side.");
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##xor", ImVec2(side, side));
+  auto to_screen = [&](float x, float y) {
+    return ImVec2(p0.x + (x - kXorLo) / (kXorHi - kXorLo) * side, p0.y + (kXorHi - y) / (kXorHi - kXorLo) * side);
+  };
+  if (ImGui::IsItemActive()) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    Eigen::VectorXf x(2);
+    x << kXorLo + (m.x - p0.x) / side * (kXorHi - kXorLo), kXorHi - (m.y - p0.y) / side * (kXorHi - kXorLo);
+    app_set_input(s, x, InputSource::Script);
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddImage(g.xor_surface.imgui_id(), p0, ImVec2(p0.x + side, p0.y + side));
+  dl->PushClipRect(p0, ImVec2(p0.x + side, p0.y + side), true);
+  const Dense& h = net.layers[0];
+  for (int u = 0; u < h.outputs(); ++u) {  // w0 x + w1 y + b = 0
+    const float w0 = h.W(u, 0), w1 = h.W(u, 1), b = h.b(u);
+    ImVec2 a, c;
+    if (std::abs(w1) > std::abs(w0)) {
+      a = to_screen(kXorLo, -(b + w0 * kXorLo) / w1);
+      c = to_screen(kXorHi, -(b + w0 * kXorHi) / w1);
+    } else {
+      a = to_screen(-(b + w1 * kXorLo) / w0, kXorLo);
+      c = to_screen(-(b + w1 * kXorHi) / w0, kXorHi);
+    }
+    for (int k = 0; k < 20; k += 2)
+      dl->AddLine(ImVec2(a.x + (c.x - a.x) * k / 20.f, a.y + (c.y - a.y) * k / 20.f),
+                  ImVec2(a.x + (c.x - a.x) * (k + 1) / 20.f, a.y + (c.y - a.y) * (k + 1) / 20.f), IM_COL32(20, 20, 20, 220), 2.f);
+    char lab[16];
+    std::snprintf(lab, sizeof lab, "h%d", u);
+    dl->AddText(ImVec2((a.x + c.x) * 0.5f + 4, (a.y + c.y) * 0.5f), IM_COL32(20, 20, 20, 255), lab);
+  }
+  const DataSet corners = xor_points();
+  for (int i = 0; i < 4; ++i) {
+    const ImVec2 q = to_screen(corners.images(0, i), corners.images(1, i));
+    dl->AddCircleFilled(q, 0.45f * em, corners.labels[std::size_t(i)] ? IM_COL32(127, 59, 8, 255) : IM_COL32(45, 0, 75, 255));
+    dl->AddCircle(q, 0.45f * em, IM_COL32_WHITE, 0, 2.f);
+  }
+  if (s.live.x.size() == 2) {
+    const ImVec2 q = to_screen(s.live.x(0), s.live.x(1));
+    dl->AddCircle(q, 0.6f * em, IM_COL32(0, 0, 0, 255), 0, 3.f);
+    dl->AddCircle(q, 0.6f * em, IM_COL32_WHITE, 0, 1.5f);
+  }
+  dl->PopClipRect();
+  ImGui::EndGroup();
+  if (wide) ImGui::SameLine(0, 1.5f * em);
+  ImGui::BeginGroup();
+  if (s.live.x.size() == 2 && s.live.probs.size() == 1) {
+    ImGui::Text("input x = (%.2f, %.2f)", double(s.live.x(0)), double(s.live.x(1)));
+    ImGui::Text("P(output = 1) = %.3f  ->  answer %d", double(s.live.probs(0)), s.live.predicted);
+  }
+  ImGui::Separator();
+  ui::title("Every weight of the network", "Two hidden tanh neurons, each a weighted sum of the two inputs plus a bias; "
+                                           "the output is a sigmoid of a weighted sum of the two hidden neurons.");
+  for (int u = 0; u < h.outputs(); ++u) {
+    const float z = s.live.trace.layers.empty() ? 0.f : s.live.trace.layers[0].z(u, 0);
+    const float a = s.live.trace.layers.empty() ? 0.f : s.live.trace.layers[0].a(u, 0);
+    ImGui::Text("h%d = tanh(%+.2f x1 %+.2f x2 %+.2f) = tanh(%+.2f) = %+.2f", u, double(h.W(u, 0)), double(h.W(u, 1)),
+                double(h.b(u)), double(z), double(a));
+  }
+  const Dense& o = net.layers.back();
+  std::string sum;
+  char term[48];
+  for (int u = 0; u < o.inputs(); ++u) {
+    std::snprintf(term, sizeof term, "%+.2f h%d ", double(o.W(0, u)), u);
+    sum += term;
+  }
+  std::snprintf(term, sizeof term, "%+.2f", double(o.b(0)));
+  ImGui::Text("output = sigmoid(%s%s)", sum.c_str(), term);
+  ImGui::Spacing();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(18 * em, avail.x - side - 3 * em));
+  ImGui::TextDisabled("Reading it: each hidden neuron draws one line across the square. XOR needs two lines, because "
+                      "no single line separates (0,1) and (1,0) from (0,0) and (1,1). The output neuron combines the two "
+                      "half-planes into the band between the lines.");
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+}
+
+}  // namespace lens

@@ -1,0 +1,33 @@
+// GPU textures for the page's images (maximization images, inputs, weights).
+// Pixel images are drawn with nearest filtering, so 28x28 stays crisp at any size.
+#pragma once
+#include <imgui.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "interpret/colormap.h"
+
+namespace lens {
+
+struct Texture {
+  unsigned id = 0;
+  int width = 0, height = 0;
+  int version = -1;  // what the caller last uploaded (to skip needless uploads)
+  ImTextureID imgui_id() const { return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(id)); }
+};
+
+void texture_upload(Texture& t, const RgbImage& image);
+void texture_upload_rgba(Texture& t, int width, int height, const std::uint8_t* rgba);
+void texture_release(Texture& t);
+
+// An atlas of equally sized tiles (e.g. every maximization image of a layer): tile i's UVs.
+struct Atlas {
+  Texture texture;
+  int tile_w = 0, tile_h = 0, columns = 1, count = 0;
+  void uv(int i, ImVec2& uv0, ImVec2& uv1) const;
+};
+// Tiles are column-stacked grayscale images in [0,1] (width x height each), drawn as ink.
+void atlas_upload_ink(Atlas& a, const float* columns, int count, int width, int height, bool dark);
+
+}  // namespace lens

@@ -1,0 +1,130 @@
+#include "app/ui.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "interpret/colormap.h"
+
+namespace lens::ui {
+
+float em() { return ImGui::GetFontSize(); }
+
+const Palette& palette(bool dark) {
+  static const Palette kDark{IM_COL32(96, 165, 250, 255),  IM_COL32(96, 165, 250, 70),  IM_COL32(253, 174, 97, 255),
+                             IM_COL32(153, 142, 195, 255), IM_COL32(239, 83, 80, 255),  IM_COL32(150, 156, 168, 255),
+                             IM_COL32(34, 37, 44, 255),    IM_COL32(60, 65, 76, 255),   IM_COL32(48, 52, 61, 255),
+                             IM_COL32(0, 0, 0, 255),       IM_COL32(255, 255, 255, 255)};
+  static const Palette kLight{IM_COL32(37, 99, 235, 255),   IM_COL32(37, 99, 235, 50),   IM_COL32(224, 130, 20, 255),
+                              IM_COL32(84, 39, 136, 255),   IM_COL32(211, 47, 47, 255),  IM_COL32(95, 100, 110, 255),
+                              IM_COL32(255, 255, 255, 255), IM_COL32(205, 210, 218, 255), IM_COL32(226, 230, 236, 255),
+                              IM_COL32(255, 255, 255, 255), IM_COL32(0, 0, 0, 255)};
+  return dark ? kDark : kLight;
+}
+
+void apply_theme(bool dark, float scale) {
+  ImGuiStyle& st = ImGui::GetStyle();
+  st = ImGuiStyle();
+  if (dark) {
+    ImGui::StyleColorsDark();
+    st.Colors[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.f);
+    st.Colors[ImGuiCol_ChildBg] = ImVec4(0.11f, 0.12f, 0.145f, 1.f);
+    st.Colors[ImGuiCol_Text] = ImVec4(0.92f, 0.93f, 0.95f, 1.f);
+  } else {
+    ImGui::StyleColorsLight();
+    st.Colors[ImGuiCol_WindowBg] = ImVec4(0.96f, 0.965f, 0.975f, 1.f);
+    st.Colors[ImGuiCol_ChildBg] = ImVec4(1.f, 1.f, 1.f, 1.f);
+    st.Colors[ImGuiCol_Text] = ImVec4(0.08f, 0.09f, 0.11f, 1.f);
+  }
+  st.WindowRounding = 0.f;
+  st.ChildRounding = 6.f;
+  st.FrameRounding = 5.f;
+  st.GrabRounding = 5.f;
+  st.PopupRounding = 6.f;
+  st.WindowPadding = ImVec2(12, 10);
+  st.FramePadding = ImVec2(8, 5);
+  st.ItemSpacing = ImVec2(8, 7);
+  st.ScrollbarSize = 16.f;  // wide enough for a finger
+  st.ScaleAllSizes(scale);
+}
+
+void help_marker(const char* help) {
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.f);
+    ImGui::TextUnformatted(help);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+void title(const char* text, const char* help) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_Text]);
+  ImGui::TextUnformatted(text);
+  ImGui::PopStyleColor();
+  if (help) help_marker(help);
+}
+
+void bar(float w, float h, float value, ImU32 color, const char* label) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const bool dark = ImGui::GetStyle().Colors[ImGuiCol_WindowBg].x < 0.5f;
+  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), palette(dark).bar_bg, 3.f);
+  const float v = std::clamp(value, 0.f, 1.f);
+  if (v > 0) dl->AddRectFilled(p, ImVec2(p.x + std::max(2.f, w * v), p.y + h), color, 3.f);
+  if (label) {
+    const ImVec2 ts = ImGui::CalcTextSize(label);
+    dl->AddText(ImVec2(p.x + 6, p.y + (h - ts.y) * 0.5f), ImGui::GetColorU32(ImGuiCol_Text), label);
+  }
+  ImGui::Dummy(ImVec2(w, h));
+}
+
+void signed_bar(float w, float h, float value, ImU32 pos, ImU32 neg) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const bool dark = ImGui::GetStyle().Colors[ImGuiCol_WindowBg].x < 0.5f;
+  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), palette(dark).bar_bg, 3.f);
+  const float mid = p.x + w * 0.5f, v = std::clamp(value, -1.f, 1.f);
+  if (v > 0) dl->AddRectFilled(ImVec2(mid, p.y), ImVec2(mid + v * w * 0.5f, p.y + h), pos, 2.f);
+  if (v < 0) dl->AddRectFilled(ImVec2(mid + v * w * 0.5f, p.y), ImVec2(mid, p.y + h), neg, 2.f);
+  dl->AddLine(ImVec2(mid, p.y), ImVec2(mid, p.y + h), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  ImGui::Dummy(ImVec2(w, h));
+}
+
+void diverging_legend(float w, float h, float limit, const char* what) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const int steps = 48;
+  for (int i = 0; i < steps; ++i) {
+    const Rgb c = colormap_diverging(-1.f + 2.f * (float(i) + 0.5f) / float(steps));
+    dl->AddRectFilled(ImVec2(p.x + w * float(i) / steps, p.y), ImVec2(p.x + w * float(i + 1) / steps + 1, p.y + h),
+                      IM_COL32(c[0], c[1], c[2], 255));
+  }
+  ImGui::Dummy(ImVec2(w, h));
+  char lo[32], hi[32];
+  std::snprintf(lo, sizeof lo, "%+.2f", -double(limit));
+  std::snprintf(hi, sizeof hi, "%+.2f", double(limit));
+  ImGui::TextDisabled("%s", lo);
+  ImGui::SameLine();
+  const float tw = ImGui::CalcTextSize(what).x;
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.f, (w - tw) * 0.5f - ImGui::CalcTextSize(lo).x - 8));
+  ImGui::TextDisabled("%s", what);
+  ImGui::SameLine();
+  ImGui::SetCursorScreenPos(ImVec2(p.x + w - ImGui::CalcTextSize(hi).x, ImGui::GetCursorScreenPos().y));
+  ImGui::TextDisabled("%s", hi);
+}
+
+bool small_button(const char* label, const char* tooltip) {
+  const bool pressed = ImGui::Button(label);
+  if (tooltip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tooltip);
+  return pressed;
+}
+
+void wrapped(const std::string& text) {
+  ImGui::PushTextWrapPos(0.f);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+}
+
+}  // namespace lens::ui

@@ -1,0 +1,33 @@
+// Small drawing helpers shared by the panels: theme colours, section titles
+// with an explanation on hover, bars, and image cards. Sizes are in "em"
+// (the font size), so the presentation scale enlarges everything together.
+#pragma once
+#include <imgui.h>
+
+#include <string>
+
+#include "app/app_state.h"
+
+namespace lens::ui {
+
+float em();  // current font size in pixels
+
+struct Palette {
+  ImU32 accent, accent_soft, positive, negative, dead, text_dim, card_bg, card_border, bar_bg, paper, ink;
+};
+const Palette& palette(bool dark);
+void apply_theme(bool dark, float scale);
+
+// A section title; hovering the (?) shows `help`.
+void title(const char* text, const char* help = nullptr);
+void help_marker(const char* help);
+// Horizontal bar of width w: value in [0,1] of the full width, colour c, with a label drawn over it.
+void bar(float w, float h, float value, ImU32 color, const char* label);
+// Signed bar around a centre line, value in [-1, 1].
+void signed_bar(float w, float h, float value, ImU32 pos, ImU32 neg);
+// A diverging colour legend with labels at both ends.
+void diverging_legend(float w, float h, float limit, const char* what);
+bool small_button(const char* label, const char* tooltip);
+void wrapped(const std::string& text);
+
+}  // namespace lens::ui

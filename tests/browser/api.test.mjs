@@ -1,0 +1,179 @@
+// The page's JS API, real pointer drawing, URL deep links and agreement with the
+// native library, in headless chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+async function open(hash = '') {
+  const { page, errors, context } = await openPage(browser, server.url + hash, { skipHelp: true });
+  await waitReady(page);
+  return { page, errors, context };
+}
+
+// Waits until the page's background analysis of the current model has finished.
+async function analysed(page) {
+  await page.waitForFunction(() => window.lens.state().analysis >= 1, null, { timeout: 60000 });
+}
+
+// A stroke with real pointer events, one move per frame, as a person would draw it.
+async function pointerStroke(page, points) {
+  const r = await page.evaluate(() => window.lens.canvasRect());
+  assert.ok(r.width > 100 && r.height > 100, `canvas rect ${JSON.stringify(r)}`);
+  const at = ([x, y]) => [r.x + x * r.width, r.y + y * r.height];
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const p of points.slice(1)) {
+    await page.mouse.move(...at(p));
+    await page.waitForTimeout(20);
+  }
+  await page.mouse.up();
+  await page.waitForTimeout(100);
+}
+
+test('drawing with real pointer events: a vertical stroke is a 1, a closed loop is a 0 (mlp128)', async () => {
+  const { page, errors, context } = await open('#model=mlp128&help=0');
+  assert.equal(await page.evaluate(() => window.lens.model()), 'mlp128');
+  const line = [];
+  for (let i = 0; i <= 12; i++) line.push([0.5, 0.15 + 0.7 * i / 12]);
+  await pointerStroke(page, line);
+  let s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.predicted, 1, `vertical stroke predicted ${s.predicted}, probs ${s.probs.map((p) => p.toFixed(2))}`);
+  assert.ok(s.input.some((v) => v > 0.5), 'the stroke reached the network input');
+
+  await page.evaluate(() => window.lens.clear());
+  const loop = [];
+  for (let i = 0; i <= 40; i++) {
+    const t = 2 * Math.PI * i / 40;
+    loop.push([0.5 + 0.22 * Math.sin(t), 0.5 - 0.32 * Math.cos(t)]);
+  }
+  await pointerStroke(page, loop);
+  s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.predicted, 0, `loop predicted ${s.predicted}, probs ${s.probs.map((p) => p.toFixed(2))}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('drawStroke goes through the same brush and preprocessing as a pointer stroke', async () => {
+  const { page, context } = await open('#model=mlp128&help=0');
+  const line = [];
+  for (let i = 0; i <= 12; i++) line.push([0.45 + 0.1 * i / 12, 0.15 + 0.7 * i / 12]);
+  await pointerStroke(page, line);
+  const byPointer = await page.evaluate(() => window.lens.state());
+  await page.evaluate((pts) => { window.lens.clear(); window.lens.drawStroke(pts); }, line);
+  const byScript = await page.evaluate(() => window.lens.state());
+  assert.equal(byScript.predicted, byPointer.predicted);
+  // Pointer positions are whole CSS pixels, so the centring may round one pixel the other
+  // way; the ink itself must agree.
+  const ink = (s) => s.input.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(ink(byScript) - ink(byPointer)) < 0.05 * ink(byPointer), `ink ${ink(byScript)} vs ${ink(byPointer)}`);
+  assert.ok(Math.abs(byScript.probs[byScript.predicted] - byPointer.probs[byPointer.predicted]) < 0.1);
+  await context.close();
+});
+
+test('setInput with 100 MNIST test images gives the native library\'s predictions', async () => {
+  const mnist = process.env.LENS_MNIST_DIR || path.resolve(root, '../shared/data/mnist');
+  const images = gunzipSync(readFileSync(path.join(mnist, 't10k-images-idx3-ubyte.gz')));
+  const native = JSON.parse(execFileSync(path.join(root, 'build/native/tools/lens-predict'),
+    ['--model', path.join(root, 'assets/models/mlp128.lens'), '--data', mnist, '--count', '100']).toString());
+  const { page, errors, context } = await open('#model=mlp128&help=0');
+  const pixels = [];
+  for (let i = 0; i < 100; i++) pixels.push(Array.from(images.subarray(16 + 784 * i, 16 + 784 * (i + 1)), (b) => b / 255));
+  const page_pred = await page.evaluate((all) => all.map((x) => { window.lens.setInput(x); const s = window.lens.state(); return [s.predicted, s.probs[s.predicted]]; }), pixels);
+  assert.deepEqual(page_pred.map((p) => p[0]), native.predicted);
+  for (let i = 0; i < 100; i++) assert.ok(Math.abs(page_pred[i][1] - native.confidence[i]) < 1e-4, `image ${i}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('actmax returns 784 values in [0,1] for hidden neurons and output classes', async () => {
+  const { page, context } = await open('#model=mlp32&help=0');
+  const hidden = await page.evaluate(() => window.lens.actmax(0, 2));
+  assert.equal(hidden.length, 784);
+  assert.ok(hidden.every((v) => v >= 0 && v <= 1));
+  assert.ok(hidden.some((v) => v > 0.5), 'the image has ink');
+  const output = await page.evaluate(() => window.lens.actmax(1, 3));
+  assert.equal(output.length, 784);
+  assert.ok(output.every((v) => v >= 0 && v <= 1));
+  await context.close();
+});
+
+test('a deep link opens the model, tab and neuron', async () => {
+  const { page, errors, context } = await open('#model=mlp6-dead&tab=neuron&layer=0&neuron=1&help=0');
+  const s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.model, 'mlp6-dead');
+  assert.equal(s.tab, 'neuron');
+  assert.deepEqual(s.selected, { layer: 0, neuron: 1 });
+  await analysed(page);
+  const dead = (await page.evaluate(() => window.lens.state())).dead[0];
+  assert.ok(dead.length >= 4, `mlp6-dead reports dead neurons ${dead}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a bad link shows a message and opens the default view', async () => {
+  const { page, errors, context } = await open('#model=nope&tab=neuron&help=0');
+  const s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.model, 'mlp32', 'default model');
+  assert.equal(s.tab, 'explore', 'default tab');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('bad API arguments throw and change nothing', async () => {
+  const { page, errors, context } = await open('#model=mlp32&help=0');
+  await page.evaluate(() => window.lens.drawStroke([[0.5, 0.2], [0.5, 0.8]]));
+  // Everything but the background analysis' progress.
+  const snapshot = () => page.evaluate(() => { const s = window.lens.state(); delete s.analysis; delete s.statsReady; delete s.dead; return JSON.stringify(s); });
+  const before = await snapshot();
+  const messages = await page.evaluate(() => {
+    const tryIt = (f) => { try { f(); return null; } catch (e) { return e.message; } };
+    const L = window.lens;
+    return {
+      shortInput: tryIt(() => L.setInput([0.5, 0.5])),
+      nanInput: tryIt(() => L.setInput(new Array(784).fill(NaN))),
+      bigInput: tryIt(() => L.setInput(new Array(784).fill(2))),
+      notArray: tryIt(() => L.setInput('hello')),
+      strokeOut: tryIt(() => L.drawStroke([[0.5, 1.5]])),
+      strokeShape: tryIt(() => L.drawStroke([[0.5]])),
+      strokeEmpty: tryIt(() => L.drawStroke([])),
+      model: tryIt(() => L.selectModel('mlp9000')),
+      tab: tryIt(() => L.setTab('kitchen')),
+      layer: tryIt(() => L.select(5, 0)),
+      neuron: tryIt(() => L.select(0, 999)),
+      actmaxType: tryIt(() => L.actmax('0', 1)),
+      actmaxRange: tryIt(() => L.actmax(0, -1)),
+    };
+  });
+  for (const [k, m] of Object.entries(messages)) assert.ok(m && m.startsWith('lens.'), `${k}: ${m}`);
+  assert.match(messages.shortInput, /expected 784 values, got 2/);
+  assert.match(messages.nanInput, /not a finite number/);
+  assert.match(messages.model, /unknown model id "mlp9000"/);
+  assert.match(messages.neuron, /neuron 999 does not exist/);
+  assert.equal(await snapshot(), before, 'state unchanged');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('every model can be selected and analysed without errors', async () => {
+  const { page, errors, context } = await open('#help=0');
+  for (const m of await page.evaluate(() => window.lens.models())) {
+    await page.evaluate((id) => window.lens.selectModel(id), m.id);
+    await analysed(page);
+    for (const tab of ['explore', 'neuron', 'outputs', 'network']) {
+      await page.evaluate((t) => window.lens.setTab(t), tab);
+      await page.waitForTimeout(60);
+    }
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});

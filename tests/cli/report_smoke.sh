@@ -1,0 +1,59 @@
+#!/bin/sh
+# lens-report on the dead-neuron model: the README names the dead neurons, every
+# figure it links exists and is a well-formed PNG or SVG, and errors give the
+# documented exit codes.
+#   report_smoke.sh LENS_REPORT MNIST_DIR MODELS_DIR WORK_DIR
+set -eu
+report="$1"; data="$2"; models="$3"; work="$4"
+out="$work/mlp6-dead"
+rm -rf "$work"
+mkdir -p "$work"
+fail() { echo "report_smoke: $*" >&2; exit 1; }
+
+"$report" --quiet --model "$models/mlp6-dead.lens" --data "$data" --out "$out" > "$work/run.log"
+readme="$out/README.md"
+[ -s "$readme" ] || fail "no README.md in $out"
+
+# Neurons 1-5 are dead, neuron 0 is the survivor: the summary says so, and each
+# dead neuron's section opens with the word.
+grep -qF '| 1 | 6 | 5: [1](#layer-1-neuron-1), [2](#layer-1-neuron-2), [3](#layer-1-neuron-3), [4](#layer-1-neuron-4), [5](#layer-1-neuron-5) |' "$readme" \
+  || fail "the dead-neuron table does not list neurons 1-5"
+for n in 1 2 3 4 5; do
+  grep -q "^### Layer 1, neuron $n\$" "$readme" || fail "no section for neuron $n"
+  awk -v h="### Layer 1, neuron $n" '$0 == h { getline; getline; exit ($0 ~ /^\*\*Dead\.\*\*/) ? 0 : 1 }' "$readme" \
+    || fail "neuron $n is not reported dead"
+done
+awk '$0 == "### Layer 1, neuron 0" { getline; getline; exit ($0 ~ /^\*\*Alive\*\*/) ? 0 : 1 }' "$readme" \
+  || fail "neuron 0 is not reported alive"
+
+# Every linked figure exists and is well formed.
+links=$(grep -o '](figures/[^)]*)' "$readme" | sed 's/^](//; s/)$//' | sort -u)
+[ -n "$links" ] || fail "README links no figures"
+count=0
+for f in $links; do
+  file="$out/$f"
+  [ -s "$file" ] || fail "missing figure $f"
+  case "$f" in
+    *.png)
+      [ "$(head -c 8 "$file" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "$f: not a PNG signature"
+      [ "$(tail -c 8 "$file" | head -c 4)" = "IEND" ] || fail "$f: PNG does not end with IEND" ;;
+    *.svg)
+      head -c 5 "$file" | grep -q '^<svg' || fail "$f: not an SVG"
+      tail -n 1 "$file" | grep -q '</svg>' || fail "$f: SVG not closed" ;;
+    *) fail "$f: unexpected figure type" ;;
+  esac
+  count=$((count + 1))
+done
+
+# Exit codes: 1 for a file that cannot be read, 2 for bad flags.
+set +e
+"$report" --quiet --model "$work/no-such-model.lens" --data "$data" --out "$work/x" 2> "$work/err.log"; rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "missing bundle gave exit code $rc, expected 1"
+grep -q "no-such-model.lens" "$work/err.log" || fail "the error does not name the missing bundle"
+set +e
+"$report" --quiet --model "$models/mlp6-dead.lens" --out "$work/x" --top 0 2> /dev/null; rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "bad --top gave exit code $rc, expected 2"
+
+echo "report_smoke: README.md and $count figures OK, dead neurons named, exit codes 1 and 2"

@@ -1,0 +1,123 @@
+// lens-report: writes a Markdown report with figures that explains a network
+// neuron by neuron, ready to publish as is (README.md + figures/ in one folder).
+//   lens-report --model assets/models/mlp32.lens --out docs/reports/mlp32 [--data DIR] [--top 9]
+// MNIST models (784 inputs, 10 classes) are measured on the 10k test set; XOR
+// models get a smaller report of tables and a decision-region figure.
+// Exit codes: 0 done, 1 a file could not be read or written, 2 bad flags.
+#include <CLI/CLI.hpp>
+#include <Eigen/Core>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "core/bundle.h"
+#include "core/constants.h"
+#include "core/mnist.h"
+#include "report_analysis.h"
+#include "report_sections.h"
+#include "report_xor.h"
+
+using namespace lens;
+
+namespace {
+
+struct Cli {
+  std::string model, out, data_dir;
+  int top = 9;
+  bool quiet = false;
+};
+
+class Clock {  // progress lines on stderr: what is done and how long it took
+ public:
+  explicit Clock(bool quiet) : quiet_(quiet) {}
+  void done(const char* what) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!quiet_) std::fprintf(stderr, "  %-38s %6.2f s\n", what, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+  double total() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+
+ private:
+  bool quiet_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_ = start_;
+};
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "lens-report: %s\n", message.c_str());
+  return 1;
+}
+
+// The XOR report draws one hidden layer of lines in the plane, so it takes 2-H-1 networks only.
+bool is_xor(const Bundle& b) {
+  return b.net.inputs() == 2 && b.net.outputs() == 1 && b.net.layers.size() == 2;
+}
+bool is_mnist(const Bundle& b) {
+  return b.net.inputs() == kPixels && b.net.outputs() == kClasses && b.net.layers.size() >= 2;
+}
+
+void write_mnist_report(const Bundle& bundle, const DataSet& test, const Cli& cli, ReportPage& page, Clock& clock) {
+  ReportAnalysis a;
+  analyze_neurons(bundle.net, test, cli.top, a);
+  clock.done("statistics, trace, explanations");
+  analyze_importance(bundle.net, test, a);
+  clock.done("single-neuron ablations");
+  analyze_actmax(bundle.net, a);
+  clock.done("activation maximization");
+  const ReportContext c{bundle, test, a, cli.model};
+  section_title(page, c);
+  section_model(page, c);
+  section_summary(page, c);
+  section_outputs(page, c);
+  section_reading_guide(page, c);
+  for (int l = 0; l < a.hidden_layers(); ++l) section_layer(page, c, l);
+  clock.done("write the figures");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lens-report: explain a network neuron by neuron in a Markdown report with figures"};
+  Cli cli;
+  app.add_option("--model,-m", cli.model, "weight bundle (.lens)")->required();
+  app.add_option("--out,-o", cli.out, "output folder (README.md and figures/ are written there)")->required();
+  app.add_option("--data", cli.data_dir,
+                 "folder with the MNIST IDX files (default: $LENS_MNIST_DIR, else ../shared/data/mnist)");
+  app.add_option("--top", cli.top, "strongest test images shown per neuron (1-25, default 9)")
+      ->check(CLI::Range(1, 25));
+  app.add_flag("--quiet,-q", cli.quiet, "no progress lines");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);                            // prints help, or the error with a hint
+    return e.get_exit_code() == 0 ? 0 : 2;  // CLI11's own codes are > 100; ours say "bad flags"
+  }
+  // OpenMP worker threads spin while waiting; on a small machine they slow everything else down.
+  Eigen::setNbThreads(1);
+  Clock clock(cli.quiet);
+
+  auto bundle = bundle_load(cli.model);
+  if (!bundle) return fail(bundle.error);
+  if (!is_xor(*bundle) && !is_mnist(*bundle))
+    return fail(cli.model +
+                ": not an MNIST model (784 inputs, 10 outputs, a hidden layer) or an XOR model (2 inputs, "
+                "one hidden layer, 1 output); it has " +
+                std::to_string(bundle->net.inputs()) + " inputs and " + std::to_string(bundle->net.outputs()) +
+                " outputs");
+  DataSet test;  // read before anything is written, so a missing file leaves no half-made folder
+  if (!is_xor(*bundle)) {
+    auto loaded = mnist_load(mnist_default_dir(cli.data_dir), "t10k");
+    if (!loaded) return fail(loaded.error);
+    test = std::move(*loaded);
+    clock.done("load the test set");
+  }
+  auto page = ReportPage::open(cli.out);
+  if (!page) return fail(page.error);
+  if (is_xor(*bundle))
+    report_xor(*page, *bundle, cli.model);
+  else
+    write_mnist_report(*bundle, test, cli, *page, clock);
+  if (auto saved = page->save(); !saved) return fail(saved.error);
+  std::printf("wrote %s/README.md and %d figure%s in %.1f s\n", cli.out.c_str(), page->figure_count(),
+              page->figure_count() == 1 ? "" : "s", clock.total());
+  return 0;
+}

@@ -1,0 +1,62 @@
+// "What each output class looks for": one maximization image per class, and the
+// model's own verdict on each.
+#include "core/constants.h"
+#include "report_images.h"
+#include "report_sections.h"
+#include "report_text.h"
+
+namespace lens {
+
+// With one live unit in the last hidden layer, every logit is a line in that unit's activation:
+// each class's best image can only be "as much of it as possible" or "as little as possible".
+static std::string single_feature_outputs(const ReportContext& c) {
+  const int l = c.analysis.hidden_layers() - 1;
+  const std::vector<int> alive = alive_units(c.analysis.stats.layers[std::size_t(l)]);
+  if (alive.size() != 1) return "";
+  const int u = alive[0];
+  const Eigen::VectorXf w = c.bundle.net.layers.back().W.col(u);
+  const float big = 0.1f * w.cwiseAbs().maxCoeff();  // smaller weights leave a nearly blank picture
+  std::vector<int> more, less, flat, sure;
+  for (int k = 0; k < int(w.size()); ++k) {
+    (w(k) > big ? more : w(k) < -big ? less : flat).push_back(k);
+    if (c.analysis.output_probability(k) > 0.5f) sure.push_back(k);
+  }
+  std::string t =
+      "With a single live neuron feeding the outputs, every class's logit is a straight line in that "
+      "neuron's activation, so the pictures above come in few kinds: as much of neuron " +
+      neuron_link(l, u) + "'s pattern as possible";
+  if (!more.empty()) t += " for " + join_classes(more) + ", whose weight from it is positive";
+  if (!less.empty()) t += "; as little of it as possible for " + join_classes(less);
+  if (!flat.empty()) t += "; and nearly blank for " + join_classes(flat) + ", whose logit hardly depends on it";
+  t += ". ";
+  if (sure.empty())
+    t += "On none of them is the network sure of the class the image was built for.";
+  else
+    t += "Only on the image" + std::string(sure.size() > 1 ? "s" : "") + " for " + join_classes(sure) +
+         " is the network sure of the class it was built for; on the others it still prefers another answer.";
+  return t + "\n\n";
+}
+
+void section_outputs(ReportPage& page, const ReportContext& c) {
+  const ReportAnalysis& a = c.analysis;
+  const int C = int(a.output_actmax.cols());
+  std::vector<RgbImage> tiles;
+  for (int k = 0; k < C; ++k) tiles.push_back(digit_tile(a.output_actmax.col(k), 3));
+  page.md +=
+      "## What each output class looks for\n\n"
+      "For each digit, gradient ascent starts from a blank page and changes the pixels to raise that class's "
+      "logit as far as possible, while penalties keep the ink sparse and smooth (256 steps, the same settings "
+      "as the MNIST Lens page). The result is what the network would most like to see for that answer — "
+      "often not much like a handwritten digit.\n\n";
+  const std::string strip = page.png("outputs-actmax.png", image_grid(tiles, C, 6));
+  page.figure({strip, "Ten images, one per digit 0 to 9 from left to right, each built to maximize that digit's logit",
+               "Maximization images for the output classes 0 to 9, left to right (dark = ink)."});
+  std::vector<std::string> head = {"class"}, p = {"model's probability for that class"};
+  for (int k = 0; k < C; ++k) {
+    head.push_back(std::to_string(k));
+    p.push_back(pct(a.output_probability(k), 0));
+  }
+  page.md += md_table(head, {p}, "l" + std::string(std::size_t(C), 'r')) + "\n" + single_feature_outputs(c);
+}
+
+}  // namespace lens

@@ -1,0 +1,39 @@
+// The sections of an MNIST model's report, in reading order. Each appends
+// Markdown to the page and writes the figures it links.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/bundle.h"
+#include "core/mnist.h"
+#include "report_analysis.h"
+#include "report_page.h"
+
+namespace lens {
+
+struct ReportContext {
+  const Bundle& bundle;
+  const DataSet& test;
+  const ReportAnalysis& analysis;
+  std::string model_file;  // as given on the command line, for the "generated from" line
+};
+
+// The network as a whole.
+void section_title(ReportPage& page, const ReportContext& c);    // report_overview.cpp
+void section_model(ReportPage& page, const ReportContext& c);    // report_overview.cpp: facts, recipe, accuracy
+void section_summary(ReportPage& page, const ReportContext& c);  // report_summary.cpp: explanation, importance
+void section_outputs(ReportPage& page, const ReportContext& c);  // report_outputs.cpp: an image per class
+
+// report_neurons.cpp: neuron by neuron.
+void section_reading_guide(ReportPage& page, const ReportContext& c);
+void section_layer(ReportPage& page, const ReportContext& c, int layer);
+
+// Shared by the MNIST and XOR reports.
+std::string layers_text(const Mlp& net);  // "784 inputs → 6 ReLU → 10 logits → softmax"
+std::string recipe_table(const nlohmann::json& training);
+std::string neuron_heading(int layer, int unit);        // "Layer 1, neuron 3" (layer 0-based in)
+std::string neuron_link(int layer, int unit);           // [3](#layer-1-neuron-3)
+std::vector<int> alive_units(const LayerStats& layer);  // units that fire on some test image
+
+}  // namespace lens

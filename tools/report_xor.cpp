@@ -1,0 +1,233 @@
+#include "report_xor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "core/trainer.h"
+#include "interpret/colormap.h"
+#include "report_sections.h"
+#include "report_svg.h"
+#include "report_text.h"
+
+namespace lens {
+
+// The Boolean function a unit computes, read from where it is positive on the four
+// corners in the order (0,0) (0,1) (1,0) (1,1), as bits 8 4 2 1.
+static const char* boolean_name(int pattern) {
+  static const char* names[16] = {
+      "never on", "x₁ AND x₂", "x₁ AND NOT x₂", "x₁",     "x₂ AND NOT x₁", "x₂",   "x₁ XOR x₂", "x₁ OR x₂", "NOR",
+      "XNOR",     "NOT x₂",    "x₁ OR NOT x₂",  "NOT x₁", "x₂ OR NOT x₁",  "NAND", "always on"};
+  return names[pattern & 15];
+}
+
+static int sign_pattern(const Eigen::RowVectorXf& v) {  // v over the four corners
+  int p = 0;
+  for (int k = 0; k < 4; ++k) p = p * 2 + (v(k) > 0);
+  return p;
+}
+
+// "−5.61 x₁ − 5.13 x₂ + 2.85"
+static std::string linear_text(const std::vector<std::pair<float, std::string>>& terms, float bias) {
+  std::string s;
+  for (const auto& [w, name] : terms) {
+    if (s.empty())
+      s = signed_number(w) + " " + name;
+    else
+      s += (w < 0 ? " − " : " + ") + signed_number(std::abs(w)) + " " + name;
+  }
+  return s + (bias < 0 ? " − " : " + ") + signed_number(std::abs(bias));
+}
+
+static std::string corner(const Eigen::MatrixXf& x, int k) {
+  return "(" + fmt("%g", x(0, k)) + ", " + fmt("%g", x(1, k)) + ")";
+}
+
+static std::string on_corners(const DataSet& pts, const Eigen::RowVectorXf& v) {
+  std::vector<std::string> on;
+  for (int k = 0; k < pts.size(); ++k)
+    if (v(k) > 0) on.push_back(corner(pts.images, k));
+  if (on.empty()) return "none of the corners";
+  std::string s;
+  for (std::size_t i = 0; i < on.size(); ++i) s += (i == 0 ? "" : i + 1 == on.size() ? " and " : ", ") + on[i];
+  return s;
+}
+
+static void points_table(ReportPage& page, const Mlp& net, const DataSet& pts, const Trace& t) {
+  const Eigen::MatrixXf p = head_probabilities(net.head, t.logits());
+  const std::vector<int> answer = head_predict(net.head, t.logits());
+  std::vector<std::string> head = {"x₁", "x₂", "target"};
+  for (int h = 0; h < net.layers[0].outputs(); ++h) head.push_back("hidden " + std::to_string(h));
+  head.insert(head.end(), {"logit", "p(output = 1)", "answer"});
+  std::vector<std::vector<std::string>> rows;
+  for (int k = 0; k < pts.size(); ++k) {
+    std::vector<std::string> r = {fmt("%g", pts.images(0, k)), fmt("%g", pts.images(1, k)),
+                                  std::to_string(pts.labels[std::size_t(k)])};
+    for (int h = 0; h < net.layers[0].outputs(); ++h) r.push_back(signed_number(t.layers[0].a(h, k)));
+    r.push_back(signed_number(t.logits()(0, k)));
+    r.push_back(fmt("%.3f", p(0, k)));
+    r.push_back(std::to_string(answer[std::size_t(k)]) +
+                (answer[std::size_t(k)] == pts.labels[std::size_t(k)] ? " ✓" : " ✗"));
+    rows.push_back(r);
+  }
+  page.md +=
+      "## The four points\n\nThe whole test set: every corner of the unit square, traced through the network.\n\n";
+  page.md += md_table(head, rows, std::string(head.size(), 'r')) + "\n";
+}
+
+static void weights_tables(ReportPage& page, const Mlp& net) {
+  const Dense& h = net.layers[0];
+  std::vector<std::vector<std::string>> rows;
+  for (int u = 0; u < h.outputs(); ++u)
+    rows.push_back(
+        {"hidden " + std::to_string(u), signed_number(h.W(u, 0)), signed_number(h.W(u, 1)), signed_number(h.b(u))});
+  page.md += "## Weights\n\nHidden layer (" + std::string(activation_name(h.act)) + "):\n\n" +
+             md_table({"neuron", "from x₁", "from x₂", "bias"}, rows, "lrrr") + "\n";
+  const Dense& o = net.layers.back();
+  std::vector<std::string> head =
+                               {
+                                   "",
+                               },
+                           row = {"output"};
+  for (int u = 0; u < o.inputs(); ++u)
+    head.push_back("from hidden " + std::to_string(u)), row.push_back(signed_number(o.W(0, u)));
+  head.push_back("bias");
+  row.push_back(signed_number(o.b(0)));
+  page.md += "Output layer (logit, then " + std::string(head_name(net.head)) + "):\n\n" +
+             md_table(head, {row}, "l" + std::string(std::size_t(o.inputs()) + 1, 'r')) + "\n";
+}
+
+static void how_it_works(ReportPage& page, const Mlp& net, const DataSet& pts, const Trace& t) {
+  page.md += "## How the network works\n\n";
+  const Dense& h = net.layers[0];
+  for (int u = 0; u < h.outputs(); ++u) {
+    const Eigen::RowVectorXf a = t.layers[0].a.row(u);
+    const std::string on = on_corners(pts, a);
+    page.md += "- **Hidden neuron " + std::to_string(u) + "** computes " + activation_name(h.act) + "(" +
+               linear_text({{h.W(u, 0), "x₁"}, {h.W(u, 1), "x₂"}}, h.b(u)) + "). It is positive on " + on +
+               ": it acts like **" + boolean_name(sign_pattern(a)) + "**.\n";
+  }
+  const int answer = sign_pattern(t.logits().row(0));
+  const Dense& o = net.layers.back();
+  std::vector<std::pair<float, std::string>> terms;
+  for (int u = 0; u < o.inputs(); ++u) terms.emplace_back(o.W(0, u), "h" + std::to_string(u));
+  page.md += "- **The output** computes the logit " + linear_text(terms, o.b(0)) +
+             " (h0, h1 being the hidden neurons) "
+             "and answers 1 where it is positive: on " +
+             on_corners(pts, t.logits().row(0)) + ", that is **" + boolean_name(answer) + "**" +
+             (answer == 6 ? ", so the network solves the task" : ", not XOR") +
+             ".\n\n"
+             "Each hidden neuron draws one straight line across the plane (where its weighted input is 0) and is "
+             "positive on one side of it. No single line can put (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) "
+             "on the other, but the output can combine the two half-planes into the band between the lines.\n\n";
+}
+
+static std::string region_svg(const Mlp& net, const DataSet& pts) {
+  const int plot = 240, margin = 34, side = plot + 2 * margin, cells = 48;
+  const float lo = -0.5f, hi = 1.5f;
+  auto px = [&](float v) { return margin + plot * (v - lo) / (hi - lo); };
+  auto py = [&](float v) { return margin + plot * (hi - v) / (hi - lo); };
+  Eigen::MatrixXf grid(2, cells * cells);
+  for (int j = 0; j < cells; ++j)
+    for (int i = 0; i < cells; ++i)
+      grid.col(j * cells + i) << lo + (i + 0.5f) * (hi - lo) / cells, lo + (j + 0.5f) * (hi - lo) / cells;
+  const Eigen::MatrixXf p = head_probabilities(net.head, mlp_forward(net, grid));
+  char buf[320];
+  std::string s = svg_open(side, side + 28,
+                           "Decision regions of the XOR network over the plane from -0.5 to 1.5, "
+                           "with the four corners and the lines drawn by the two hidden neurons");
+  const double cell = double(plot) / cells;
+  for (int j = 0; j < cells; ++j)
+    for (int i = 0; i < cells; ++i) {
+      // Half strength: the light end of the map, so the dots, lines and labels stay readable on it.
+      const Rgb c = colormap_diverging(0.5f * (2.f * p(0, j * cells + i) - 1.f));
+      std::snprintf(buf, sizeof buf,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.2f\" fill=\"#%02x%02x%02x\"/>",
+                    margin + i * cell, margin + plot - (j + 1) * cell, cell + 0.3, cell + 0.3, c[0], c[1], c[2]);
+      s += buf;
+    }
+  s += "\n<clipPath id=\"plot\"><rect x=\"" + std::to_string(margin) + "\" y=\"" + std::to_string(margin) +
+       "\" width=\"" + std::to_string(plot) + "\" height=\"" + std::to_string(plot) + "\"/></clipPath>\n";
+  const Dense& h = net.layers[0];
+  for (int u = 0; u < h.outputs() && u < 4; ++u) {  // w1 x1 + w2 x2 + b = 0, clipped to the plot
+    const float w1 = h.W(u, 0), w2 = h.W(u, 1), b = h.b(u);
+    float x0, y0, x1, y1;
+    if (std::abs(w2) >= std::abs(w1) && w2 != 0)
+      x0 = -10, x1 = 10, y0 = -(b + w1 * x0) / w2, y1 = -(b + w1 * x1) / w2;
+    else if (w1 != 0)
+      y0 = -10, y1 = 10, x0 = -(b + w2 * y0) / w1, x1 = -(b + w2 * y1) / w1;
+    else
+      continue;
+    std::snprintf(buf, sizeof buf,
+                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" stroke-width=\"2\" "
+                  "stroke-dasharray=\"%s\" clip-path=\"url(#plot)\"/>\n",
+                  px(x0), py(y0), px(x1), py(y1), u == 0 ? "none" : "6 4");
+    s += buf;
+  }
+  for (int k = 0; k < pts.size(); ++k) {
+    const bool one = pts.labels[std::size_t(k)] == 1;
+    std::snprintf(buf, sizeof buf,
+                  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"%s\" stroke=\"#000\" stroke-width=\"1.5\"/>"
+                  "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" stroke=\"#fff\" stroke-width=\"3\" "
+                  "paint-order=\"stroke\">%s</text>\n",
+                  px(pts.images(0, k)), py(pts.images(1, k)), one ? "#000" : "#fff", px(pts.images(0, k)) + 9,
+                  py(pts.images(1, k)) - 8, svg_escape(corner(pts.images, k)).c_str());
+    s += buf;
+  }
+  std::snprintf(buf, sizeof buf,
+                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>\n"
+                "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">x₁ →</text>"
+                "<text transform=\"translate(%d %.1f) rotate(-90)\" text-anchor=\"middle\">x₂ →</text>\n"
+                "<text x=\"%d\" y=\"%d\">solid: hidden 0 = 0 · dashed: hidden 1 = 0</text>\n",
+                margin, margin, plot, plot, margin + plot / 2.0, margin + plot + 26, margin - 16, margin + plot / 2.0,
+                margin, side + 14);
+  s += buf;
+  for (int v = 0; v <= 1; ++v) {  // ticks at 0 and 1 on both axes
+    std::snprintf(buf, sizeof buf,
+                  "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>"
+                  "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d</text>\n",
+                  px(float(v)), margin + plot + 12, v, margin - 4, py(float(v)) + 3.5, v);
+    s += buf;
+  }
+  return s + svg_close();
+}
+
+void report_xor(ReportPage& page, const Bundle& bundle, const std::string& model_file) {
+  const Mlp& net = bundle.net;
+  const DataSet pts = xor_points();
+  Trace t;
+  mlp_forward_trace(net, pts.images, t);
+  const std::vector<int> answer = head_predict(net.head, t.logits());
+  int right = 0;
+  for (int k = 0; k < pts.size(); ++k) right += answer[std::size_t(k)] == pts.labels[std::size_t(k)];
+  const BundleInfo& info = bundle.info;
+  page.md += "# " + md_escape(info.name) + ": a neuron-by-neuron report\n\n";
+  page.md += "Generated by `lens-report` from the weight bundle `" +
+             std::filesystem::path(model_file).filename().string() +
+             "`. The XOR task has only four inputs, the corners of the unit square, so everything below is exact. "
+             "The inputs are not images, so instead of pictures of neurons the report shows the weights as tables and "
+             "the network's answer over the whole plane.\n\n";
+  if (!info.notes.empty()) page.md += "> " + md_escape(info.notes) + "\n\n";
+  page.md +=
+      "## The model\n\n" +
+      md_facts({{"name", md_escape(info.name)},
+                {"id", "`" + info.id + "`"},
+                {"layers", layers_text(net)},
+                {"parameters", with_commas((long long)net.parameter_count())},
+                {"accuracy", "**" + std::to_string(right) + " of 4** corners right (recomputed); the bundle records " +
+                                 (info.test_accuracy >= 0 ? pct(info.test_accuracy, 0) : std::string("none"))}});
+  page.md += "### Training recipe\n\n" + recipe_table(info.training);
+  points_table(page, net, pts, t);
+  how_it_works(page, net, pts, t);
+  weights_tables(page, net);
+  page.md += "## Decision regions\n\n";
+  const std::string region = page.svg("xor-regions.svg", region_svg(net, pts));
+  page.figure({region,
+               "The plane coloured by the network's answer, with the four corners and the two hidden neurons' lines",
+               "The network's probability of answering 1 over the plane: orange = 1, purple = 0, light = unsure. "
+               "Filled dots are corners whose target is 1, hollow dots target 0. Each line is where one hidden "
+               "neuron's weighted input is 0."});
+}
+
+}  // namespace lens
