@@ -1,20 +1,45 @@
-// Screenshots of the built page for the README and for looking at it:
-//   node tools/screenshot.mjs OUT_DIR [HASH]
-// Writes desktop.png (1280x800) and tablet.png (820x1180 portrait, DPR 2).
+// Screenshots of the built page, for the README and for looking at it:
+//   node tools/screenshot.mjs OUT_DIR [all]
+// Writes desktop.png (1280x800) and tablet.png (820x1180 portrait, 2x); with
+// "all", also every tab, the dead-neuron model, XOR and the light theme.
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { startServer, launchBrowser, openPage, waitReady } from '../tests/browser/harness.mjs';
 
 const out = process.argv[2] || 'screenshots';
-const hash = process.argv[3] || '';
+const all = process.argv[3] === 'all';
 mkdirSync(out, { recursive: true });
+
+// A handwritten-looking "2": a hook, a diagonal and a base line.
+const two = [[0.3, 0.3], [0.38, 0.2], [0.5, 0.17], [0.62, 0.21], [0.67, 0.32], [0.63, 0.45], [0.52, 0.57],
+  [0.4, 0.68], [0.3, 0.8], [0.45, 0.79], [0.6, 0.79], [0.72, 0.8]];
+const desktop = { width: 1280, height: 800 }, tablet = { width: 820, height: 1180 };
+const shots = [
+  ['desktop', desktop, 1, '#model=mlp32&help=0', async (p) => p.evaluate((s) => window.lens.drawStroke(s), two)],
+  ['tablet', tablet, 2, '#model=mlp32&help=0', async (p) => p.evaluate((s) => window.lens.drawStroke(s), two)],
+];
+if (all) {
+  shots.push(
+    ['first-visit', desktop, 1, '', null],
+    ['neuron', desktop, 1, '#model=mlp32&tab=neuron&layer=0&neuron=7&help=0', async (p) => p.evaluate((s) => window.lens.drawStroke(s), two)],
+    ['outputs', desktop, 1, '#model=mlp128&tab=outputs&help=0', null],
+    ['network', desktop, 1, '#model=mlp6-dead&tab=network&help=0', null],
+    ['dead', desktop, 1, '#model=mlp6-dead&help=0', async (p) => p.evaluate((s) => window.lens.drawStroke(s), two)],
+    ['xor', desktop, 1, '#model=xor&help=0', null],
+    ['mlp2x64', desktop, 1, '#model=mlp2x64&help=0&theme=light', async (p) => p.evaluate((s) => window.lens.drawStroke(s), two)],
+    ['projector', desktop, 1, '#model=mlp6&help=0&scale=1.5', async (p) => p.evaluate((s) => window.lens.drawStroke(s), two)],
+    ['tablet-neuron', tablet, 2, '#model=mlp128&tab=neuron&layer=0&neuron=3&help=0', null],
+  );
+}
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  for (const [name, viewport, dpr] of [['desktop', { width: 1280, height: 800 }, 1], ['tablet', { width: 820, height: 1180 }, 2]]) {
-    const { page, errors, context } = await openPage(browser, server.url + hash, { viewport, deviceScaleFactor: dpr });
+  for (const [name, viewport, dpr, hash, act] of shots) {
+    const { page, errors, context } = await openPage(browser, server.url + hash, { viewport, deviceScaleFactor: dpr, skipHelp: name !== 'first-visit' });
     await waitReady(page);
-    await page.waitForTimeout(800);
+    await page.waitForFunction(() => window.lens.state().analysis >= 1, null, { timeout: 60000 });
+    if (act) await act(page);
+    await page.waitForTimeout(400);
     const file = path.join(out, `${name}.png`);
     await page.screenshot({ path: file });
     console.log(`${file}: ${viewport.width}x${viewport.height} @${dpr}x, console errors: ${errors.length ? errors.join(' | ') : 'none'}`);

@@ -50,6 +50,7 @@ struct AppState {
   int sel_layer = 0, sel_unit = -1;    // selected neuron (layer counts hidden layers; last = output)
   bool sort_by_activation = false;
   ActmaxConfig inspector_config;       // the inspector's regularizer controls
+  bool show_actmax_settings = false;
 
   // Presentation.
   bool dark = true;

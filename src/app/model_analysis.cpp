@@ -27,7 +27,9 @@ float ModelAnalysis::progress() const {
 static void start_actmax_layer(ModelAnalysis& a, int layer) {
   a.actmax_layer = layer;
   const Mlp& net = a.bundle->net;
-  a.solver = std::make_unique<ActmaxSolver>(net, layer, all_units(net.layers[std::size_t(layer)].outputs()), a.actmax_config);
+  const bool output = layer + 1 == int(net.layers.size());
+  a.solver = std::make_unique<ActmaxSolver>(net, layer, all_units(net.layers[std::size_t(layer)].outputs()),
+                                            output ? actmax_output_defaults() : a.actmax_config);
 }
 
 void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test, double now_ms) {
@@ -141,7 +143,8 @@ void analysis_regenerate_actmax(ModelAnalysis& a, int layer, const ActmaxConfig&
 
 Eigen::VectorXf analysis_actmax_single(const ModelAnalysis& a, int layer, int unit) {
   if (a.actmax_done[std::size_t(layer)]) return a.actmax[std::size_t(layer)].col(unit);
-  ActmaxSolver s(a.bundle->net, layer, {unit}, a.actmax_config);
+  const bool output = layer + 1 == int(a.bundle->net.layers.size());
+  ActmaxSolver s(a.bundle->net, layer, {unit}, output ? actmax_output_defaults() : a.actmax_config);
   while (!s.step(64)) {}
   return s.images().col(0);
 }

@@ -151,8 +151,11 @@ void panel_contributions(AppState& s, float width) {
                    "Orange bars push the class up, purple push it down; the longest bars decided the answer. "
                    "Pick another class to see why it lost.");
   ImGui::TextDisabled("explain class");
+  const float button_w = ImGui::CalcTextSize("0").x + 2 * ImGui::GetStyle().FramePadding.x + 3;
+  const float label_w = ImGui::CalcTextSize("explain class").x + ImGui::GetStyle().ItemSpacing.x;
+  const bool one_row = label_w + kClasses * button_w <= width;
   for (int k = 0; k < kClasses; ++k) {
-    ImGui::SameLine(0, 3);
+    if (one_row || k > 0) ImGui::SameLine(0, 3);
     ImGui::PushID(k);
     char b[4];
     std::snprintf(b, sizeof b, "%d", k);
@@ -209,9 +212,16 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
   if (ImGui::Combo("##sort", &sort, sorts, 2)) s.sort_by_activation = sort == 1;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Order of the cards: neuron number, or strongest response to the current input first");
 
-  const float card = U <= 8 ? 6.5f * em : U <= 32 ? 4.6f * em : 3.4f * em;
-  const float gap = 0.35f * em;
-  const int columns = std::max(1, int((width - ImGui::GetStyle().ScrollbarSize) / (card + gap)));
+  // The largest card (between 3 and 9 em) at which the whole layer fits the area without scrolling.
+  const float gap = 0.35f * em, bar_extra = 0.45f * em + 2 + ImGui::GetStyle().ItemSpacing.y;
+  const float usable_w = width - ImGui::GetStyle().ScrollbarSize;
+  float card = 3.f * em;
+  for (float c = 9.f * em; c >= 3.f * em; c -= 0.1f * em) {
+    const int cols = std::max(1, int((usable_w + gap) / (c + gap)));
+    const int rows = (U + cols - 1) / cols;
+    if (rows * (c + bar_extra) <= height) { card = c; break; }
+  }
+  const int columns = std::max(1, int((usable_w + gap) / (card + gap)));
   const Eigen::VectorXf act = s.live.trace.layers.size() > std::size_t(layer)
                                   ? Eigen::VectorXf(s.live.trace.layers[std::size_t(layer)].a.col(0))
                                   : Eigen::VectorXf::Zero(U);
@@ -288,10 +298,11 @@ void panel_explore(AppState& s, Gfx& g) {
   const float em = ui::em();
   panel_story_banner(s);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const bool wide = avail.x >= 58 * em;
+  const bool wide = avail.x >= avail.y * 1.05f && avail.x >= 44 * em;  // landscape: three columns
   const int H = s.hidden_layers();
   if (wide) {
-    const float left = std::min(21.f * em, avail.y - 9.5f * em), mid = 19.f * em;
+    const float left = std::clamp(std::min(avail.x * 0.3f, avail.y - 12.5f * em), 12.f * em, 21.f * em);
+    const float mid = std::clamp(avail.x * 0.26f, 13.f * em, 19.f * em);
     ImGui::BeginChild("##left", ImVec2(left + 1.2f * em, avail.y), true);
     panel_draw(s, g, left);
     ImGui::Spacing();

@@ -97,14 +97,18 @@ static void formula(AppState& s, int h) {
   std::vector<int> order(std::size_t(terms.size()));
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](int x, int y) { return std::abs(terms(x)) > std::abs(terms(y)); });
-  ImGui::TextDisabled("largest terms:");
+  if (terms.cwiseAbs().maxCoeff() == 0.f) {
+    ImGui::TextDisabled("(no input yet: every term is 0, so z is just the bias)");
+    return;
+  }
+  ImGui::TextDisabled("largest terms (weight x input):");
   for (int k = 0; k < 3 && k < int(order.size()); ++k) {
     const int i = order[std::size_t(k)];
-    ImGui::SameLine();
+    if (terms(i) == 0.f) break;
     if (l == 0 && net.inputs() == kPixels)
-      ImGui::TextDisabled("pixel (%d,%d): %.2f x %.2f = %+.2f;", i % kSide, i / kSide, double(d.W(h, i)), double(in(i)), double(terms(i)));
+      ImGui::BulletText("pixel (%d, %d): %.2f x %.2f = %+.2f", i % kSide, i / kSide, double(d.W(h, i)), double(in(i)), double(terms(i)));
     else
-      ImGui::TextDisabled("input %d: %.2f x %.2f = %+.2f;", i, double(d.W(h, i)), double(in(i)), double(terms(i)));
+      ImGui::BulletText("neuron %d of layer %d: %.2f x %.2f = %+.2f", i, l, double(d.W(h, i)), double(in(i)), double(terms(i)));
   }
 }
 
@@ -192,7 +196,8 @@ void panel_neuron(AppState& s, Gfx& g) {
   ImGui::Separator();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const bool wide = avail.x >= 50 * em;
-  const float col = wide ? (avail.x - 2 * em) / 3.f : avail.x;
+  const bool two = !wide && avail.x >= 30 * em;  // tablet portrait: two columns
+  const float col = wide ? (avail.x - 2 * em) / 3.f : two ? (avail.x - em) / 2.f : avail.x;
   ImGui::BeginChild("##insp", ImVec2(0, 0), false);
   // Column 1: the maximization image and its controls.
   ImGui::BeginGroup();
@@ -204,15 +209,18 @@ void panel_neuron(AppState& s, Gfx& g) {
     g.actmax[std::size_t(l)].uv(h, uv0, uv1);
     ImGui::Image(g.actmax[std::size_t(l)].texture.imgui_id(), ImVec2(big, big), uv0, uv1);
   }
-  if (a && a->done()) actmax_controls(s);
+  if (a && a->done()) {
+    ImGui::Checkbox("maximization settings", &s.show_actmax_settings);
+    if (s.show_actmax_settings) actmax_controls(s);
+  }
   ImGui::EndGroup();
-  if (wide) ImGui::SameLine(0, em);
+  if (wide || two) ImGui::SameLine(0, em);
   // Column 2: weights and the formula.
   ImGui::BeginGroup();
   if (l == 0 && s.is_image_model()) {
     ui::title("Incoming weights", "One weight per input pixel. Orange: ink there raises the neuron's input sum; "
                                   "purple: ink there lowers it. Colour-blind safe diverging scale.");
-    const float side = std::min(col - em, 13 * em);
+    const float side = std::min(col - em, 10 * em);
     ImGui::Image(g.weights.imgui_id(), ImVec2(side, side));
     const float lim = s.model()->bundle.net.layers[0].W.row(h).cwiseAbs().maxCoeff();
     ui::diverging_legend(side, 0.6f * em, lim, "weight");
@@ -220,6 +228,8 @@ void panel_neuron(AppState& s, Gfx& g) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + col - em);
   formula(s, h);
   ImGui::PopTextWrapPos();
+  ImGui::Spacing();
+  outgoing_weights(s, h, col - em);
   ImGui::EndGroup();
   if (wide) ImGui::SameLine(0, em);
   // Column 3: statistics, votes, ablation.
@@ -230,7 +240,6 @@ void panel_neuron(AppState& s, Gfx& g) {
     const float side = std::min(col - em, 10 * em);
     ImGui::Image(g.top_images.imgui_id(), ImVec2(side, side));
   }
-  outgoing_weights(s, h, col - em);
   ablation_switch(s, h);
   ImGui::EndGroup();
   ImGui::EndChild();

@@ -27,6 +27,11 @@ void panel_outputs(AppState& s, Gfx& g) {
   const int columns = avail > 60 * em ? 5 : avail > 30 * em ? 5 : 2;
   const float side = std::min(12.f * em, avail / float(columns) - em);
   const ui::Palette& pal = ui::palette(s.dark);
+  // How sure the network is of each image's own class (ten forward passes: cheap).
+  ModelAnalysis* a = s.analysis();
+  Eigen::MatrixXf own;
+  if (a && a->actmax_done.size() > std::size_t(out) && a->actmax_done[std::size_t(out)])
+    own = head_probabilities(net.head, mlp_forward(net, a->actmax[std::size_t(out)]));
   for (int k = 0; k < net.outputs(); ++k) {
     if (k % columns) ImGui::SameLine(0, em);
     ImGui::BeginGroup();
@@ -39,10 +44,12 @@ void panel_outputs(AppState& s, Gfx& g) {
     ImGui::PushStyleColor(ImGuiCol_Text, win ? ImGui::ColorConvertU32ToFloat4(pal.accent) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
     ImGui::Text("%d", k);
     ImGui::PopStyleColor();
-    if (s.live.probs.size() == net.outputs()) {
+    if (own.cols() > k) {
       ImGui::SameLine();
-      ImGui::TextDisabled("logit %+.2f  p %.0f%%", double(s.live.trace.logits()(k, 0)), 100.0 * s.live.probs(k));
+      ImGui::Text("image: p(%d) = %.1f%%", k, 100.0 * own(k, k));
     }
+    if (s.live.probs.size() == net.outputs() && !s.live.blank)
+      ImGui::TextDisabled("your digit: logit %+.2f, p %.1f%%", double(s.live.trace.logits()(k, 0)), 100.0 * s.live.probs(k));
     ImGui::EndGroup();
   }
 }

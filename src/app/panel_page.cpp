@@ -77,12 +77,11 @@ void gfx_refresh(AppState& s, Gfx& g) {
 
 // --- top bar -----------------------------------------------------------------------
 
+// The name already says the layers; add the test accuracy.
 static std::string model_label(const LoadedModel& m) {
-  std::string layers;
-  for (int n : m.bundle.net.sizes()) layers += (layers.empty() ? "" : "-") + std::to_string(n);
   char acc[32] = "";
-  if (m.bundle.info.test_accuracy >= 0) std::snprintf(acc, sizeof acc, ", %.1f%%", 100 * m.bundle.info.test_accuracy);
-  return m.bundle.info.name + "  (" + layers + acc + ")";
+  if (m.bundle.info.test_accuracy >= 0) std::snprintf(acc, sizeof acc, "  |  %.1f%%", 100 * m.bundle.info.test_accuracy);
+  return m.bundle.info.name + acc;
 }
 
 static void view_controls(AppState& s, float x);

@@ -78,14 +78,22 @@ void panel_xor(AppState& s, Gfx& g) {
   const DataSet corners = xor_points();
   for (int i = 0; i < 4; ++i) {
     const ImVec2 q = to_screen(corners.images(0, i), corners.images(1, i));
-    dl->AddCircleFilled(q, 0.45f * em, corners.labels[std::size_t(i)] ? IM_COL32(127, 59, 8, 255) : IM_COL32(45, 0, 75, 255));
-    dl->AddCircle(q, 0.45f * em, IM_COL32_WHITE, 0, 2.f);
+    dl->AddCircleFilled(q, 0.7f * em, IM_COL32(255, 255, 255, 235));
+    dl->AddCircle(q, 0.7f * em, IM_COL32(0, 0, 0, 255), 0, 1.5f);
+    char lab[48];
+    std::snprintf(lab, sizeof lab, "%d", corners.labels[std::size_t(i)]);
+    const ImVec2 ts = ImGui::CalcTextSize(lab);
+    dl->AddText(ImVec2(q.x - ts.x * 0.5f, q.y - ts.y * 0.5f), IM_COL32(0, 0, 0, 255), lab);
+    std::snprintf(lab, sizeof lab, "(%d,%d)", int(corners.images(0, i)), int(corners.images(1, i)));
+    dl->AddText(ImVec2(q.x + 0.9f * em, q.y - ts.y * 0.5f), IM_COL32(255, 255, 255, 255), lab);
   }
   if (s.live.x.size() == 2) {
     const ImVec2 q = to_screen(s.live.x(0), s.live.x(1));
     dl->AddCircle(q, 0.6f * em, IM_COL32(0, 0, 0, 255), 0, 3.f);
     dl->AddCircle(q, 0.6f * em, IM_COL32_WHITE, 0, 1.5f);
   }
+  dl->AddText(ImVec2(p0.x + side - 3 * em, p0.y + side - 1.4f * em), IM_COL32_WHITE, "x1 ->");
+  dl->AddText(ImVec2(p0.x + 0.4f * em, p0.y + 0.3f * em), IM_COL32_WHITE, "x2 (up)");
   dl->PopClipRect();
   ImGui::EndGroup();
   if (wide) ImGui::SameLine(0, 1.5f * em);

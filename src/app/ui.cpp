@@ -34,6 +34,10 @@ void apply_theme(bool dark, float scale) {
     st.Colors[ImGuiCol_WindowBg] = ImVec4(0.96f, 0.965f, 0.975f, 1.f);
     st.Colors[ImGuiCol_ChildBg] = ImVec4(1.f, 1.f, 1.f, 1.f);
     st.Colors[ImGuiCol_Text] = ImVec4(0.08f, 0.09f, 0.11f, 1.f);
+    // Frames (sliders, checkboxes) must stand out from the white panels.
+    st.Colors[ImGuiCol_FrameBg] = ImVec4(0.86f, 0.88f, 0.91f, 1.f);
+    st.Colors[ImGuiCol_FrameBgHovered] = ImVec4(0.78f, 0.84f, 0.93f, 1.f);
+    st.Colors[ImGuiCol_Border] = ImVec4(0.75f, 0.77f, 0.8f, 1.f);
   }
   st.WindowRounding = 0.f;
   st.ChildRounding = 6.f;

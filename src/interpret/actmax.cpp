@@ -4,6 +4,13 @@
 
 namespace lens {
 
+ActmaxConfig actmax_output_defaults() {
+  ActmaxConfig c;
+  c.tv = 0.3f;
+  c.l2 = 0.1f;
+  return c;
+}
+
 ActmaxSolver::ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, const ActmaxConfig& config,
                            ActmaxObjective output_objective, const Eigen::VectorXf* mean_image)
     : units_(std::move(units)), config_(config), objective_(output_objective), rng_(config.seed) {

@@ -31,6 +31,10 @@ struct ActmaxConfig {
   int width = 28;              // images are width x (inputs / width)
 };
 
+// Output classes tolerate (and look far more like digits with) stronger smoothing than
+// hidden units, whose images must still beat every test digit's activation.
+ActmaxConfig actmax_output_defaults();
+
 // Maximizes units of one layer. `layer` indexes net.layers (the last is the output
 // layer); for hidden layers the objective is the unit's pre-activation, for the
 // output layer the chosen objective. Work can be done in slices (step) so a UI

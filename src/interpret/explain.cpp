@@ -162,8 +162,14 @@ std::string explain_network(const Mlp& net, const BundleInfo& info, const Networ
     std::vector<int> order(std::size_t(imp.size()));
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](int a, int b) { return imp(a) > imp(b); });
-    const int show = std::min<int>(3, int(order.size()));
-    t += "In hidden layer " + std::to_string(l + 1) + " the work is carried most by ";
+    int show = 0;  // units whose loss is visible at all, at most three
+    while (show < std::min<int>(3, int(order.size())) && imp(order[std::size_t(show)]) > 5e-4f) ++show;
+    if (show == 0) {
+      t += "In hidden layer " + std::to_string(l + 1) + " no single neuron matters: switching any one off costs "
+           "less than 0.05 points of accuracy.\n\n";
+      continue;
+    }
+    t += "In hidden layer " + std::to_string(l + 1) + (show == 1 ? " the work is carried entirely by " : " the work is carried most by ");
     for (int k = 0; k < show; ++k) {
       const int u = order[std::size_t(k)];
       const NeuronExplanation& e = neurons[l][std::size_t(u)];

@@ -117,7 +117,7 @@ TEST(Actmax, Mlp128OutputClassesAreRecognised) {
   ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp128 bundle";
   std::vector<int> classes(10);
   for (int k = 0; k < 10; ++k) classes[std::size_t(k)] = k;
-  const Eigen::MatrixXf img = actmax_run(b.net, 1, classes, ActmaxConfig{});
+  const Eigen::MatrixXf img = actmax_run(b.net, 1, classes, actmax_output_defaults());
   const Eigen::MatrixXf p = head_probabilities(Head::Softmax, mlp_forward(b.net, img));
   for (int k = 0; k < 10; ++k) {
     EXPECT_GE(p(k, k), 0.99f) << "class " << k;
