@@ -70,11 +70,11 @@ void app_clear_input(AppState& s) {
 
 bool canvas_pointer_event(AppState& s, PointerPhase phase, float x, float y) {
   const AppState::Rect& r = s.canvas_rect;
-  const bool canvas_shown = s.canvas_visible_frame >= s.frame - 1 && r.w > 0 && !s.show_help;
+  const bool canvas_shown = s.canvas_visible_frame >= s.frame - 1 && r.w > 0 && !s.show_help && !s.canvas_covered;
   const float cx = (x - r.x) / r.w * kCanvasSide, cy = (y - r.y) / r.h * kCanvasSide;
   switch (phase) {
     case PointerPhase::Down:
-      if (!canvas_shown || !s.canvas_hovered || x < r.x || y < r.y || x > r.x + r.w || y > r.y + r.h) return false;
+      if (!canvas_shown || x < r.x || y < r.y || x > r.x + r.w || y > r.y + r.h) return false;
       if (s.source != InputSource::Drawing) drawing_clear(s.drawing);
       drawing_begin(s.drawing, cx, cy);
       break;

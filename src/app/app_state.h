@@ -64,7 +64,7 @@ struct AppState {
 
   struct Rect { float x = 0, y = 0, w = 0, h = 0; };
   Rect canvas_rect;                    // where the drawing canvas was last laid out (CSS pixels)
-  bool canvas_hovered = false;         // the pointer is over the canvas and nothing covers it
+  bool canvas_covered = false;         // a popup lies over the canvas
   int canvas_visible_frame = -1;       // the last frame the canvas was laid out
 
   // Bookkeeping.

@@ -10,6 +10,7 @@
 #include <GLES3/gl3.h>
 
 #include <cstdio>
+#include <string>
 
 #include "app/app_state.h"
 #include "app/gfx.h"
@@ -32,6 +33,7 @@ struct App {
   AppState state;
   Gfx gfx;
   bool applied_dark = true;
+  std::string last_hash;
 };
 
 static bool platform_init(Platform& p) {
@@ -123,6 +125,19 @@ static void canvas_event(AppState& s, const SDL_Event& e) {
     canvas_pointer_event(s, PointerPhase::Up, float(e.button.x), float(e.button.y));
 }
 
+// Keeps the address bar a deep link to what is on screen (replaceState: no history spam,
+// and no hashchange event, so it never fights the links it came from).
+static void sync_url_hash(AppState& s, std::string& last) {
+  if (!s.ready_announced || !s.model()) return;
+  std::string h = "#model=" + s.model()->bundle.info.id + "&tab=" + tab_name(s.tab);
+  if (s.sel_unit >= 0) h += "&layer=" + std::to_string(s.sel_layer) + "&neuron=" + std::to_string(s.sel_unit);
+  if (!s.dark) h += "&theme=light";
+  if (s.ui_scale != 1.f) h += "&scale=" + std::to_string(s.ui_scale).substr(0, 4);
+  if (h == last) return;
+  last = h;
+  EM_ASM({ history.replaceState(null, document.title, UTF8ToString($0)); }, h.c_str());
+}
+
 static void frame(void* arg) {
   App& app = *static_cast<App*>(arg);
   AppState& s = app.state;
@@ -161,6 +176,7 @@ static void frame(void* arg) {
   s.frame_ms = emscripten_get_now() - t0;
   ++s.frame;
   if (s.frame >= 2) js_api_announce_ready(s);
+  sync_url_hash(s, app.last_hash);
 }
 
 }  // namespace lens

@@ -54,7 +54,9 @@ void panel_draw(AppState& s, Gfx& g, float width) {
   // ImGui's once-per-frame mouse position, so fast strokes keep all their points. The
   // button only tells whether the canvas is uncovered and under the pointer.
   ImGui::InvisibleButton("##canvas", ImVec2(side, side));
-  s.canvas_hovered = ImGui::IsItemHovered();
+  // Touch and pen have no hover before they press, so what matters is only that no
+  // popup (e.g. an open model list) covers the canvas.
+  s.canvas_covered = ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddImage(g.canvas.imgui_id(), p0, ImVec2(p0.x + side, p0.y + side));
   dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), ui::palette(s.dark).card_border, 4.f, 0, 2.f);

@@ -177,3 +177,29 @@ test('every model can be selected and analysed without errors', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('drawing with a finger (touch events) works like a mouse', async () => {
+  const { page, context } = await openPage(browser, server.url + '#model=mlp128&help=0', { skipHelp: true, hasTouch: true });
+  await waitReady(page);
+  const r = await page.evaluate(() => window.lens.canvasRect());
+  const cdp = await context.newCDPSession(page);
+  const at = (y) => [{ x: r.x + 0.5 * r.width, y: r.y + y * r.height, id: 1 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0.15) });
+  for (let i = 1; i <= 12; i++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(0.15 + 0.7 * i / 12) });
+    await page.waitForTimeout(20);
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await page.waitForTimeout(100);
+  const s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.predicted, 1, `touch stroke predicted ${s.predicted}`);
+  await context.close();
+});
+
+test('the address bar follows the view, so it can be shared', async () => {
+  const { page, context } = await open('#model=mlp32&help=0');
+  await page.evaluate(() => { window.lens.selectModel('mlp6'); window.lens.select(0, 4); window.lens.setTab('neuron'); });
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => location.hash), '#model=mlp6&tab=neuron&layer=0&neuron=4');
+  await context.close();
+});
