@@ -59,7 +59,7 @@ static void work_slice(ModelAnalysis& a) {
   switch (a.phase) {
     case ModelAnalysis::Phase::Stats:
       a.phase_label = "Measuring neurons";
-      if (a.stats_builder->step(250)) {
+      if (a.stats_builder->step(100)) {
         a.stats = a.stats_builder->finish();
         a.has_stats = true;
         a.phase = ModelAnalysis::Phase::Actmax;
@@ -68,7 +68,7 @@ static void work_slice(ModelAnalysis& a) {
       break;
     case ModelAnalysis::Phase::Actmax: {
       a.phase_label = "Maximizing";
-      const bool finished = a.solver->step(4);
+      const bool finished = a.solver->step(2);
       a.actmax[std::size_t(a.actmax_layer)] = a.solver->images();
       ++a.actmax_version;
       if (finished) {
@@ -77,14 +77,16 @@ static void work_slice(ModelAnalysis& a) {
         else {
           a.solver.reset();
           a.phase = a.test ? ModelAnalysis::Phase::Ablation : ModelAnalysis::Phase::Done;
-          if (a.test) a.scorer = std::make_unique<AblationScorer>(net, *a.test, /*prepare_now=*/false);
+          a.stats_actmax_ms = a.now_ms();
+          // The statistics pass already has the first layer's activations: the scorer starts from them.
+          if (a.test) a.scorer = std::make_unique<AblationScorer>(net, *a.test, a.stats_builder->activations()[0]);
         }
       }
       break;
     }
     case ModelAnalysis::Phase::Ablation:
       a.phase_label = "Preparing ablation";
-      if (a.scorer->prepare(500)) {
+      if (a.scorer->prepare(200)) {
         a.base_score = a.scorer->score(Ablation::none(net));
         a.phase = ModelAnalysis::Phase::Explain;
       }
@@ -124,6 +126,7 @@ static void work_slice(ModelAnalysis& a) {
 
 bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)()) {
   if (!a.bundle || a.done()) return true;
+  a.now_ms = now_ms;
   const double t0 = now_ms();
   while (!a.done() && now_ms() - t0 < budget_ms) work_slice(a);
   a.seconds_spent += (now_ms() - t0) / 1000.0;

@@ -43,6 +43,8 @@ struct ModelAnalysis {
   std::string network_text;
 
   double seconds_spent = 0;            // compute time so far
+  double stats_actmax_ms = 0;          // clock when statistics and all maximization images were done
+  double (*now_ms)() = nullptr;        // the clock analysis_work was given
   double started_at = 0, finished_at = 0;  // wall clock (ms)
   float progress() const;              // overall, 0..1
   bool done() const { return phase == Phase::Done; }

@@ -39,8 +39,16 @@ Eigen::MatrixXf mlp_forward_ablated(const Mlp& net, const Eigen::Ref<const Eigen
   return forward_from(net, x, 0, ab);
 }
 
+AblationScorer::AblationScorer(const Mlp& net, const DataSet& data, Eigen::MatrixXf first_layer_activations)
+    : AblationScorer(net, data, false) {
+  if (first_layer_activations.rows() == a0_.rows() && first_layer_activations.cols() == a0_.cols()) {
+    a0_ = std::move(first_layer_activations);
+    prepared_ = data.size();
+  }
+}
+
 AblationScorer::AblationScorer(const Mlp& net, const DataSet& data, bool prepare_now) : net_(net), data_(data) {
-  z0_.resize(net.layers[0].outputs(), data.size());
+  a0_.resize(net.layers[0].outputs(), data.size());
   class_count_ = Eigen::VectorXi::Zero(net.outputs());
   for (int y : data.labels)
     if (y >= 0 && y < net.outputs()) ++class_count_(y);
@@ -50,15 +58,16 @@ AblationScorer::AblationScorer(const Mlp& net, const DataSet& data, bool prepare
 bool AblationScorer::prepare(int max_images) {
   const int n = std::min(max_images, data_.size() - prepared_);
   if (n > 0) {
-    z0_.middleCols(prepared_, n).noalias() = net_.layers[0].W * data_.images.middleCols(prepared_, n);
-    z0_.middleCols(prepared_, n).colwise() += net_.layers[0].b;
+    Eigen::MatrixXf z = net_.layers[0].W * data_.images.middleCols(prepared_, n);
+    z.colwise() += net_.layers[0].b;
+    a0_.middleCols(prepared_, n) = activate(net_.layers[0].act, z);
     prepared_ += n;
   }
   return ready();
 }
 
 Score AblationScorer::score(const Ablation& ab) const {
-  Eigen::MatrixXf a0 = activate(net_.layers[0].act, z0_);
+  Eigen::MatrixXf a0 = a0_;
   if (net_.layers.size() > 1 && !ab.clamp.empty()) apply_clamp(a0, ab.clamp[0]);
   const Eigen::MatrixXf logits = net_.layers.size() > 1 ? forward_from(net_, std::move(a0), 1, ab) : a0;
   const std::vector<int> predicted = head_predict(net_.head, logits);

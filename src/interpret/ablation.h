@@ -30,6 +30,9 @@ class AblationScorer {
  public:
   // prepare_now = false defers the one-time first-layer pass to prepare(), in slices.
   AblationScorer(const Mlp& net, const DataSet& data, bool prepare_now = true);
+  // Ready at once from the first hidden layer's activations over data, (H0, N), e.g. the
+  // ones the statistics pass already computed.
+  AblationScorer(const Mlp& net, const DataSet& data, Eigen::MatrixXf first_layer_activations);
   bool prepare(int max_images);    // returns true once ready
   bool ready() const { return prepared_ >= data_.size(); }
   float progress() const { return data_.size() ? float(prepared_) / float(data_.size()) : 1.f; }
@@ -38,7 +41,7 @@ class AblationScorer {
  private:
   const Mlp& net_;
   const DataSet& data_;
-  Eigen::MatrixXf z0_;             // first layer pre-activations (H0, N)
+  Eigen::MatrixXf a0_;             // first layer activations (H0, N), before any clamping
   Eigen::VectorXi class_count_;
   int prepared_ = 0;
 };

@@ -158,6 +158,17 @@ TEST(Ablation, Mlp6AllOffIsChanceNoneChangesNothing) {
   EXPECT_NEAR(off.accuracy, 0.1f, 0.03f) << "with no hidden signal the model says one class for everything";
   EXPECT_EQ(mlp_forward_ablated(b.net, d.images.leftCols(50), Ablation::none(b.net)),
             mlp_forward(b.net, d.images.leftCols(50)));
+  // A scorer built from the statistics pass's activations scores the same.
+  StatsBuilder stats(b.net, d);
+  stats.keep_activations(true);
+  while (!stats.step(1000)) {}
+  const AblationScorer reused(b.net, d, stats.activations()[0]);
+  ASSERT_TRUE(reused.ready());
+  Ablation two = Ablation::none(b.net);
+  two.switch_off(0, 1);
+  two.switch_off(0, 4);
+  EXPECT_EQ(reused.score(two).accuracy, scorer.score(two).accuracy);
+  EXPECT_LT(scorer.score(two).accuracy, none.accuracy);
 }
 
 TEST(Attribution, ContributionsSumToTheLogit) {
