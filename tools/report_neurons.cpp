@@ -144,13 +144,13 @@ static std::string top_caption(const ReportContext& c, const NeuronExplanation& 
   return s;
 }
 
-static void neuron_alive(ReportPage& page, const ReportContext& c, const NeuronExplanation& e) {
-  const ReportAnalysis& a = c.analysis;
+// The figures every neuron section starts with: its maximization image and, in the
+// first layer, its incoming weights as an image.
+static std::vector<Figure> image_figures(ReportPage& page, const ReportContext& c, const NeuronExplanation& e) {
   const Mlp& net = c.bundle.net;
   const std::string stem = file_stem(e.layer, e.unit), who = neuron_name(e.layer, e.unit);
-  page.md += numbers_line(c, e) + e.text + "\n\n";
   std::vector<Figure> images;
-  images.push_back({page.png(stem + "-actmax.png", digit_tile(a.hidden_actmax[std::size_t(e.layer)].col(e.unit), 4)),
+  images.push_back({page.png(stem + "-actmax.png", digit_tile(c.analysis.hidden_actmax[std::size_t(e.layer)].col(e.unit), 4)),
                     "Maximization image of " + who, "Maximization image"});
   if (e.layer == 0) {
     images.push_back(
@@ -158,6 +158,15 @@ static void neuron_alive(ReportPage& page, const ReportContext& c, const NeuronE
                   weight_tile(net.layers[0].W.row(e.unit).transpose(), weight_limits(net.layers[0].W)(e.unit), 4)),
          "Incoming weights of " + who + " as a 28 by 28 image", std::string("Incoming weights<br>") + kWeightLegend});
   }
+  return images;
+}
+
+static void neuron_alive(ReportPage& page, const ReportContext& c, const NeuronExplanation& e) {
+  const ReportAnalysis& a = c.analysis;
+  const Mlp& net = c.bundle.net;
+  const std::string stem = file_stem(e.layer, e.unit), who = neuron_name(e.layer, e.unit);
+  page.md += numbers_line(c, e) + e.text + "\n\n";
+  std::vector<Figure> images = image_figures(page, c, e);
   const std::vector<int>& top = a.stats.layers[std::size_t(e.layer)].top[std::size_t(e.unit)];
   const int per_row = int(std::ceil(std::sqrt(double(top.size()))));
   images.push_back({page.png(stem + "-top.png", digit_grid(c.test.images, top, per_row, 2, 3)),
@@ -207,15 +216,7 @@ static void neuron_dead(ReportPage& page, const ReportContext& c, const NeuronEx
     page.md += " Gradient ascent can build an input that lifts its weighted input to " + signed_number(reached) +
                " (the maximization image), but no real digit comes close.";
   page.md += "\n\n";
-  std::vector<Figure> images;
-  images.push_back({page.png(stem + "-actmax.png", digit_tile(a.hidden_actmax[std::size_t(e.layer)].col(e.unit), 4)),
-                    "Maximization image of " + who, "Maximization image"});
-  if (e.layer == 0) {
-    images.push_back(
-        {page.png(stem + "-weights.png",
-                  weight_tile(net.layers[0].W.row(e.unit).transpose(), weight_limits(net.layers[0].W)(e.unit), 4)),
-         "Incoming weights of " + who + " as a 28 by 28 image", std::string("Incoming weights<br>") + kWeightLegend});
-  }
+  std::vector<Figure> images = image_figures(page, c, e);
   page.figure_row(images);
 }
 

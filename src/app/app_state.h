@@ -11,6 +11,7 @@
 #include "core/bundle.h"
 #include "core/constants.h"
 #include "core/mnist.h"
+#include "core/rng.h"
 #include "interpret/actmax.h"
 
 namespace lens {
@@ -40,6 +41,7 @@ struct AppState {
   Drawing drawing;
   InputSource source = InputSource::Drawing;
   int test_index = -1;                 // shown test image, when source == TestImage
+  Rng picker{20261128};                // "random test digit": seeded, like every random choice here
   LiveInput live;
   bool live_dirty = true;
   int explain_class = -1;              // class the attribution explains; -1 = predicted

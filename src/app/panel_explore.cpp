@@ -39,7 +39,7 @@ static void draw_keyboard_shortcuts(AppState& s) {
     app_set_input_from_drawing(s);
   }
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete)) || ImGui::IsKeyPressed('C')) app_clear_input(s);
-  if (ImGui::IsKeyPressed('R') && s.test.size()) load_test_digit(s, int((s.frame * 7919u + 13u) % unsigned(s.test.size())));
+  if (ImGui::IsKeyPressed('R') && s.test.size()) load_test_digit(s, int(s.picker.below(std::uint32_t(s.test.size()))));
   if (ImGui::IsKeyPressed('M')) next_misclassified(s);
 }
 
@@ -85,7 +85,7 @@ void panel_draw(AppState& s, Gfx& g, float width) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Brush size. MNIST strokes are about 2-3 pixels wide out of 28.");
   if (s.test.size()) {
     if (ui::small_button("Random test digit", "Load a real handwritten digit from the MNIST test set (R)"))
-      load_test_digit(s, int((unsigned(s.frame) * 7919u + 13u) % unsigned(s.test.size())));
+      load_test_digit(s, int(s.picker.below(std::uint32_t(s.test.size()))));
     ImGui::SameLine();
     if (ui::small_button("Next mistake", "Load the next test digit this model gets wrong (M)")) next_misclassified(s);
   }
