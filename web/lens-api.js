@@ -97,6 +97,18 @@
     },
     // The drawing canvas in CSS pixels relative to the viewport: {x, y, width, height}.
     canvasRect: function () { need(); return JSON.parse(call('lens_canvas_rect_json', 'string')); },
+    // Adds a .lens weight bundle (ArrayBuffer or Uint8Array), selects it and returns its id.
+    loadBundle: function (bytes) {
+      need();
+      if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+      if (!(bytes instanceof Uint8Array)) throw new Error('lens.loadBundle: expected an ArrayBuffer or Uint8Array');
+      var p = Module._malloc(Math.max(1, bytes.length));
+      try {
+        Module.HEAPU8.set(bytes, p);
+        check('loadBundle', call('lens_add_bundle', 'string', ['number', 'number'], [p, bytes.length]));
+      } finally { Module._free(p); }
+      return api.model();
+    },
     // Timings for benchmarks: frame time, per-stroke compute, analysis progress.
     perf: function () { need(); return JSON.parse(call('lens_perf_json', 'string')); }
   };
@@ -158,5 +170,18 @@
   }
 
   window.addEventListener('hashchange', function () { if (isReady) applyHash(location.hash, false); });
+
+  // Drop a .lens file anywhere on the page to inspect a model of your own.
+  window.addEventListener('dragover', function (e) { e.preventDefault(); });
+  window.addEventListener('drop', function (e) {
+    e.preventDefault();
+    if (!isReady || !e.dataTransfer || !e.dataTransfer.files.length) return;
+    var file = e.dataTransfer.files[0];
+    file.arrayBuffer().then(function (buf) {
+      try { api.loadBundle(buf); } catch (err) {
+        call('lens_notice', null, ['string'], [file.name + ' could not be loaded: ' + err.message.replace(/^lens\.loadBundle: /, '')]);
+      }
+    });
+  });
   window.lens = api;
 })();

@@ -1,6 +1,7 @@
 // The one state struct of the page: panels read and write it, the JS API and
 // the URL hash change it, nothing else holds UI state.
 #pragma once
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,7 +30,7 @@ enum class InputSource { Drawing, TestImage, Script };
 
 struct AppState {
   // Models and what is known about them.
-  std::vector<LoadedModel> models;
+  std::deque<LoadedModel> models;     // a deque: adding a dropped model never moves the others (analyses point into them)
   std::vector<std::unique_ptr<ModelAnalysis>> analyses;  // one per model, made on first use
   int current = -1;                    // index into models, -1 before any model loads
   std::vector<std::string> load_errors;  // bundles that failed to load, with the reason

@@ -11,6 +11,7 @@
 
 #include "app/model_library.h"
 #include "core/constants.h"
+#include "core/bundle.h"
 #include "core/idx.h"
 
 namespace lens {
@@ -191,6 +192,28 @@ EMSCRIPTEN_KEEPALIVE void lens_test_set_failed(const char* why) {
   g_state->test_pending = false;
   g_state->test_error = why ? why : "unknown error";
   g_state->notice = "The MNIST test digits could not be loaded (" + g_state->test_error + "): statistics are unavailable.";
+}
+
+// A .lens bundle dropped on the page (or passed to lens.loadBundle): validated, added
+// to the models and selected. Returns "" and the new id via lens_model_id, or the error.
+EMSCRIPTEN_KEEPALIVE const char* lens_add_bundle(const std::uint8_t* bytes, int n) {
+  AppState& s = *g_state;
+  auto b = bundle_read(Bytes(bytes, bytes + std::max(0, n)));
+  if (!b) return reply(b.error);
+  const Mlp& net = b->net;
+  const bool image = net.inputs() == kPixels && net.outputs() == kClasses && net.head == Head::Softmax;
+  const bool plane = net.inputs() == 2 && net.outputs() == 1 && net.head == Head::Sigmoid;
+  if (!image && !plane)
+    return reply("bundle: the page shows models with 784 inputs and 10 softmax outputs (MNIST), or 2 inputs and one "
+                 "sigmoid output (like XOR); this one has " + std::to_string(net.inputs()) + " inputs and " +
+                 std::to_string(net.outputs()) + " outputs");
+  // Keep ids unique, so links and the picker stay unambiguous.
+  const std::string base = b->info.id;
+  for (int k = 2; model_library_find(s, b->info.id) >= 0; ++k) b->info.id = base + "-" + std::to_string(k);
+  s.models.push_back(LoadedModel{std::move(*b), "(dropped)"});
+  app_select_model(s, int(s.models.size()) - 1, emscripten_get_now());
+  app_refresh_live(s);
+  return reply("");
 }
 
 // Figures for the browser benchmark.

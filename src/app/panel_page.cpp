@@ -205,6 +205,7 @@ void panel_help(AppState& s) {
                       "small enough to read from its weights.");
     ImGui::BulletText("Keys: Z or Backspace undo, C or Delete clear, R random test digit, M next misclassified digit.");
     ImGui::BulletText("The address bar always holds a link to what you see (model, tab, neuron): copy it into slides or a post.");
+    ImGui::BulletText("Trained your own model with lens-train? Drop its .lens file onto the page to inspect it.");
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
     if (ImGui::Button("Got it", ImVec2(8 * em, 0))) s.show_help = false;

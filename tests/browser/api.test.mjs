@@ -203,3 +203,19 @@ test('the address bar follows the view, so it can be shared', async () => {
   assert.equal(await page.evaluate(() => location.hash), '#model=mlp6&tab=neuron&layer=0&neuron=4');
   await context.close();
 });
+
+test('a dropped bundle is validated: a good one is added and selected, a corrupt one is refused', async () => {
+  const { page, errors, context } = await open('#model=mlp32&help=0');
+  const good = Array.from(readFileSync(path.join(root, 'assets/models/mlp6.lens')));
+  const id = await page.evaluate((b) => window.lens.loadBundle(new Uint8Array(b)), good);
+  assert.equal(id, 'mlp6-2', 'a clashing id gets a suffix');
+  assert.equal(await page.evaluate(() => window.lens.model()), 'mlp6-2');
+  assert.equal((await page.evaluate(() => window.lens.models())).length, 7);
+  const bad = good.slice(0, good.length - 100);
+  const message = await page.evaluate((b) => { try { window.lens.loadBundle(new Uint8Array(b)); return null; } catch (e) { return e.message; } }, bad);
+  assert.match(message ?? '', /truncated/);
+  assert.equal(await page.evaluate(() => window.lens.model()), 'mlp6-2', 'nothing changed');
+  assert.equal((await page.evaluate(() => window.lens.models())).length, 7);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
