@@ -48,7 +48,7 @@ void panel_draw(AppState& s, Gfx& g, float width) {
   ui::title("Draw a digit", "Draw with a mouse, pen or finger. The network updates while you draw. What it actually "
                             "sees is the small image below: your drawing cropped, scaled to 20x20 pixels and centred "
                             "on a 28x28 field by its centre of mass, exactly how MNIST digits were prepared.");
-  const float side = std::max(8.f * em, width);
+  const float side = std::max(8.f * em, std::min(width, ImGui::GetContentRegionAvail().x));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   // The strokes themselves come from every pointer event (canvas_pointer_event), not from
   // ImGui's once-per-frame mouse position, so fast strokes keep all their points. The
@@ -86,7 +86,7 @@ void panel_draw(AppState& s, Gfx& g, float width) {
   if (s.test.size()) {
     if (ui::small_button("Random test digit", "Load a real handwritten digit from the MNIST test set (R)"))
       load_test_digit(s, int(s.picker.below(std::uint32_t(s.test.size()))));
-    ImGui::SameLine();
+    ui::same_line_if_fits(ImGui::CalcTextSize("Next mistake").x + 2 * ImGui::GetStyle().FramePadding.x);
     if (ui::small_button("Next mistake", "Load the next test digit this model gets wrong (M)")) next_misclassified(s);
   }
   draw_keyboard_shortcuts(s);
@@ -99,7 +99,7 @@ static void panel_network_input(AppState& s, Gfx& g, float width) {
                                      "orange pixels push that class up, purple ones push it down.");
   const float side = std::min(width, 9.f * em);
   ImGui::Image(s.show_saliency ? g.saliency.imgui_id() : g.input.imgui_id(), ImVec2(side, side));
-  ImGui::SameLine();
+  ui::same_line_if_fits(ImGui::CalcTextSize("saliency").x + 3 * em);
   ImGui::BeginGroup();
   ImGui::Checkbox("saliency", &s.show_saliency);
   if (s.show_saliency && s.live.saliency_class >= 0) {
@@ -157,7 +157,8 @@ void panel_contributions(AppState& s, float width) {
   const float label_w = ImGui::CalcTextSize("explain class").x + ImGui::GetStyle().ItemSpacing.x;
   const bool one_row = label_w + kClasses * button_w <= width;
   for (int k = 0; k < kClasses; ++k) {
-    if (one_row || k > 0) ImGui::SameLine(0, 3);
+    if (one_row) ImGui::SameLine(0, 3);
+    else if (k > 0) ui::same_line_if_fits(button_w);
     ImGui::PushID(k);
     char b[4];
     std::snprintf(b, sizeof b, "%d", k);

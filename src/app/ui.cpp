@@ -64,10 +64,16 @@ void help_marker(const char* help) {
 }
 
 void title(const char* text, const char* help) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_Text]);
+  // Narrow columns (a projector's large type) wrap the title instead of cutting it off.
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionMax().x - (help ? ImGui::CalcTextSize(" (?)").x + 8 : 0));
   ImGui::TextUnformatted(text);
-  ImGui::PopStyleColor();
+  ImGui::PopTextWrapPos();
   if (help) help_marker(help);
+}
+
+void same_line_if_fits(float width) {
+  const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x;
+  if (used + width <= ImGui::GetContentRegionMax().x) ImGui::SameLine();
 }
 
 void bar(float w, float h, float value, ImU32 color, const char* label) {
