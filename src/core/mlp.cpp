@@ -33,8 +33,7 @@ Mlp mlp_make(const std::vector<int>& sizes, Activation hidden, Activation output
 
 // forward: z = W x + b, a = act(z)
 static void dense_forward(const Dense& d, const Eigen::Ref<const Eigen::MatrixXf>& x, LayerTrace& t) {
-  t.z.noalias() = d.W * x;
-  t.z.colwise() += d.b;
+  gemm(d.W, x, t.z, &d.b);  // natively t.z.noalias() = d.W * x; t.z.colwise() += d.b
   t.a = activate(d.act, t.z);
 }
 
@@ -77,6 +76,38 @@ Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<cons
   }
   g.dx = std::move(da);
   return g;
+}
+
+// The same two passes for training, product by product (see mlp.h).
+void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace) {
+  trace.x.resize(0, 0);
+  trace.layers.resize(net.layers.size());
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const Dense& d = net.layers[l];
+    LayerTrace& t = trace.layers[l];
+    if (l == 0) gemm_sparse(d.W, x, t.z);
+    else gemm_exact(d.W, false, trace.layers[l - 1].a, false, t.z);
+    t.z.colwise() += d.b;
+    t.a = activate(d.act, t.z);
+  }
+}
+
+void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
+                  const Eigen::Ref<const Eigen::MatrixXf>& dlogits, Gradients& g) {
+  const std::size_t L = net.layers.size();
+  g.dW.resize(L);
+  g.db.resize(L);
+  g.dx.resize(0, 0);
+  Eigen::MatrixXf da = dlogits, dz;
+  for (std::size_t l = L; l-- > 0;) {
+    const Dense& d = net.layers[l];
+    const LayerTrace& t = trace.layers[l];
+    dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a));
+    if (l == 0) gemm_sparse(dz, xt, g.dW[l]);  // dz x^T
+    else gemm_exact(dz, false, trace.layers[l - 1].a, true, g.dW[l]);
+    g.db[l] = dz.rowwise().sum();
+    if (l > 0) gemm_exact(d.W, true, dz, false, da);  // the input gradient (l == 0) is skipped
+  }
 }
 
 Eigen::MatrixXf head_probabilities(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits) {

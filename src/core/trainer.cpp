@@ -185,21 +185,37 @@ void adam_update(P& p, const G& g, S& m, S& v, const TrainConfig& c, float lr, f
   p.array() -= lr * (m.array() / bc1) / ((v.array() / bc2).sqrt() + c.adam_eps);
 }
 
+// The updates are coefficient-wise, so they run over segments small enough that a segment's
+// parameters, gradient and moments stay in cache from one statement to the next, instead of
+// streaming all of them (1.6 MB for mlp128) through each statement in turn. Segments start on
+// packet boundaries, so Eigen vectorizes exactly the coefficients it vectorizes over the whole
+// matrix, which keeps results bit-identical (its packet sqrt is not the scalar std::sqrt).
+constexpr Eigen::Index kSegment = 4096;
+static_assert(kSegment % 16 == 0, "segments must start on packet boundaries (up to 16 floats)");
+
+void update_parameters(float* p, float* g, float* m, float* v, Eigen::Index n, bool decay, const TrainConfig& c,
+                       float lr, float bc1, float bc2) {
+  using Segment = Eigen::Map<Eigen::VectorXf>;
+  for (Eigen::Index i = 0; i < n; i += kSegment) {
+    const Eigen::Index len = std::min(kSegment, n - i);
+    Segment P(p + i, len), G(g + i, len), M(m + i, len), V(v + i, len);
+    if (decay) G += c.l2 * P;  // d/dW of (l2/2)|W|^2
+    if (c.optimizer == Optimizer::Adam) {
+      adam_update(P, G, M, V, c, lr, bc1, bc2);
+    } else {  // classical momentum: v = mu v + g; p -= lr v
+      M = c.momentum * M + G;
+      P -= lr * M;
+    }
+  }
+}
+
 void optimizer_step(Mlp& net, Gradients& g, OptimizerState& s, const TrainConfig& c, float lr) {
   ++s.step;
   const float bc1 = 1.f - std::pow(c.beta1, float(s.step)), bc2 = 1.f - std::pow(c.beta2, float(s.step));
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     Dense& d = net.layers[l];
-    if (c.l2 > 0) g.dW[l] += c.l2 * d.W;  // d/dW of (l2/2)|W|^2
-    if (c.optimizer == Optimizer::Adam) {
-      adam_update(d.W, g.dW[l], s.mW[l], s.vW[l], c, lr, bc1, bc2);
-      adam_update(d.b, g.db[l], s.mb[l], s.vb[l], c, lr, bc1, bc2);
-    } else {  // classical momentum: v = mu v + g; p -= lr v
-      s.mW[l] = c.momentum * s.mW[l] + g.dW[l];
-      s.mb[l] = c.momentum * s.mb[l] + g.db[l];
-      d.W -= lr * s.mW[l];
-      d.b -= lr * s.mb[l];
-    }
+    update_parameters(d.W.data(), g.dW[l].data(), s.mW[l].data(), s.vW[l].data(), d.W.size(), c.l2 > 0, c, lr, bc1, bc2);
+    update_parameters(d.b.data(), g.db[l].data(), s.mb[l].data(), s.vb[l].data(), d.b.size(), false, c, lr, bc1, bc2);
   }
 }
 
@@ -226,9 +242,10 @@ Mlp train(const TrainConfig& c, const DataSet& data, const DataSet& validation, 
   const int N = data.size(), B = std::min(c.batch, std::max(N, 1));
   const int steps = N / B;  // the last partial batch is dropped, as is usual
   std::vector<int> order(static_cast<std::size_t>(N));
-  Eigen::MatrixXf x(data.images.rows(), B);
+  SparseColumns x, xt;  // the batch and its transpose; MNIST pixels are mostly 0 (see gemm.h)
   std::vector<int> labels(static_cast<std::size_t>(B));
   Trace trace;
+  Gradients g;
   for (int epoch = 0; epoch < c.epochs; ++epoch) {
     const auto t0 = Clock::now();
     std::iota(order.begin(), order.end(), 0);
@@ -236,15 +253,13 @@ Mlp train(const TrainConfig& c, const DataSet& data, const DataSet& validation, 
     double loss_sum = 0;
     float lr = c.lr;
     for (int step = 0; step < steps; ++step) {
-      for (int k = 0; k < B; ++k) {
-        const int n = order[std::size_t(step * B + k)];
-        x.col(k) = data.images.col(n);
-        labels[std::size_t(k)] = data.labels[std::size_t(n)];
-      }
+      const int* ids = order.data() + std::size_t(step) * std::size_t(B);
+      sparse_gather(data.images, ids, B, x, xt);
+      for (int k = 0; k < B; ++k) labels[std::size_t(k)] = data.labels[std::size_t(ids[k])];
       lr = learning_rate(c, epoch, step, steps);
       mlp_forward_trace(net, x, trace);
       const LossResult loss = cross_entropy(net.head, trace.logits(), targets_for(net.head, net.outputs(), labels));
-      Gradients g = mlp_backward(net, trace, loss.dlogits);
+      mlp_backward(net, trace, xt, loss.dlogits, g);
       optimizer_step(net, g, state, c, lr);
       loss_sum += loss.loss;
       if (cb.on_progress && (step % 50 == 49 || step + 1 == steps)) {

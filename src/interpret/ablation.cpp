@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/gemm.h"
+
 namespace lens {
 
 Ablation Ablation::none(const Mlp& net) {
@@ -27,8 +29,8 @@ static void apply_clamp(Eigen::MatrixXf& a, const Eigen::VectorXf& clamp) {
 static Eigen::MatrixXf forward_from(const Mlp& net, Eigen::MatrixXf a, std::size_t first, const Ablation& ab) {
   for (std::size_t l = first; l < net.layers.size(); ++l) {
     const Dense& d = net.layers[l];
-    Eigen::MatrixXf z = d.W * a;
-    z.colwise() += d.b;
+    Eigen::MatrixXf z;
+    gemm(d.W, a, z, &d.b);
     a = activate(d.act, z);
     if (l < ab.clamp.size()) apply_clamp(a, ab.clamp[l]);
   }
@@ -58,8 +60,8 @@ AblationScorer::AblationScorer(const Mlp& net, const DataSet& data, bool prepare
 bool AblationScorer::prepare(int max_images) {
   const int n = std::min(max_images, data_.size() - prepared_);
   if (n > 0) {
-    Eigen::MatrixXf z = net_.layers[0].W * data_.images.middleCols(prepared_, n);
-    z.colwise() += net_.layers[0].b;
+    Eigen::MatrixXf z;
+    gemm(net_.layers[0].W, data_.images.middleCols(prepared_, n), z, &net_.layers[0].b);
     a0_.middleCols(prepared_, n) = activate(net_.layers[0].act, z);
     prepared_ += n;
   }

@@ -1,8 +1,10 @@
 // Forward pass against hand-computed values; backward against central finite
-// differences for every activation and both heads.
+// differences for every activation and both heads; the products (gemm.h) against a
+// plain loop in double and, where they promise it, against Eigen's bits.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "core/loss.h"
 #include "core/mlp.h"
@@ -189,6 +191,182 @@ TEST(MlpBackward, InputGradientHasInputShape) {
   EXPECT_EQ(g.dx.cols(), 4);
   EXPECT_EQ(g.dW[0].rows(), 3);
   EXPECT_EQ(g.dW[0].cols(), 7);
+}
+
+// --- products (gemm.h) ----------------------------------------------------------
+
+Eigen::MatrixXf random_matrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed, float zero_fraction = 0.f) {
+  Rng rng(seed);
+  Eigen::MatrixXf m(rows, cols);
+  for (Eigen::Index i = 0; i < m.size(); ++i) {
+    const float v = rng.normal();
+    m.data()[i] = rng.uniform(0.f, 1.f) < zero_fraction ? 0.f : v;
+  }
+  return m;
+}
+
+// Bitwise equality, so a test can tell "same bits" from "close" (NaNs compare by their bits too).
+bool same_bits(const Eigen::MatrixXf& a, const Eigen::MatrixXf& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), sizeof(float) * std::size_t(a.size())) == 0;
+}
+
+// Runs f with Eigen set to each thread count the products must agree with, then restores it.
+template <class F> void for_each_thread_count(F f) {
+  const int saved = Eigen::nbThreads();
+  for (int threads : {1, 2}) {
+    Eigen::setNbThreads(threads);
+    f(threads);
+  }
+  Eigen::setNbThreads(saved);
+}
+
+struct Shape { Eigen::Index rows, depth, cols; };
+
+// Odd sizes (rows not a multiple of a SIMD panel, one column, one row) and the first layer's.
+const Shape kShapes[] = {{17, 33, 5}, {17, 33, 11}, {128, 784, 50}, {1, 7, 3}, {5, 3, 1}, {16, 16, 8}, {33, 100, 9},
+                         {10, 128, 300}, {128, 784, 257}, {128, 784, 3}, {6, 784, 64}, {64, 64, 64}};
+
+// Z = W X + b in double, the reference for the float kernels.
+TEST(Gemm, MatchesPlainLoopInDoubleOnOddShapes) {
+  for (const Shape& s : kShapes) {
+    const Eigen::MatrixXf W = random_matrix(s.rows, s.depth, 1), X = random_matrix(s.depth, s.cols, 2, 0.5f);
+    const Eigen::VectorXf b = random_matrix(s.rows, 1, 3);
+    Eigen::MatrixXf Z, Zb;
+    gemm(W, X, Z);
+    gemm(W, X, Zb, &b);
+    ASSERT_EQ(Z.rows(), s.rows);
+    ASSERT_EQ(Z.cols(), s.cols);
+    double worst = 0;
+    for (Eigen::Index j = 0; j < s.cols; ++j)
+      for (Eigen::Index i = 0; i < s.rows; ++i) {
+        double sum = 0, scale = 0;
+        for (Eigen::Index k = 0; k < s.depth; ++k) {
+          sum += double(W(i, k)) * double(X(k, j));
+          scale += std::abs(double(W(i, k)) * double(X(k, j)));
+        }
+        // float sums of `depth` terms: error within a few ulps of the sum of magnitudes
+        const double tol = 1e-6 * (scale + 1);
+        worst = std::max({worst, std::abs(Z(i, j) - sum) / tol, std::abs(Zb(i, j) - (sum + b(i))) / (tol + 1e-6 * std::abs(b(i)))});
+      }
+    EXPECT_LT(worst, 1.0) << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols;
+  }
+}
+
+#ifndef __EMSCRIPTEN__
+// Natively gemm is Eigen's product, bit for bit: the shipped bundles and the native forward
+// reference depend on it.
+TEST(Gemm, NativeIsEigensProductBitForBit) {
+  for (const Shape& s : kShapes) {
+    const Eigen::MatrixXf W = random_matrix(s.rows, s.depth, 4), X = random_matrix(s.depth, s.cols, 5, 0.8f);
+    const Eigen::VectorXf b = random_matrix(s.rows, 1, 6);
+    Eigen::MatrixXf Z, expected = W * X;
+    expected.colwise() += b;
+    gemm(W, X, Z, &b);
+    EXPECT_TRUE(same_bits(Z, expected)) << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols;
+  }
+}
+#endif
+
+// gemm_exact runs on one thread but must give what Eigen's product gives with 1 or 2 threads.
+TEST(GemmExact, BitIdenticalToEigensProductForEveryTransposeAndThreadCount) {
+  for_each_thread_count([](int threads) {
+    for (const Shape& s : kShapes)
+      for (bool ta : {false, true})
+        for (bool tb : {false, true}) {
+          const Eigen::MatrixXf A = ta ? random_matrix(s.depth, s.rows, 7) : random_matrix(s.rows, s.depth, 7);
+          const Eigen::MatrixXf B = tb ? random_matrix(s.cols, s.depth, 8) : random_matrix(s.depth, s.cols, 8);
+          Eigen::MatrixXf expected;
+          if (!ta && !tb) expected.noalias() = A * B;
+          else if (!ta) expected.noalias() = A * B.transpose();
+          else if (!tb) expected.noalias() = A.transpose() * B;
+          else expected.noalias() = A.transpose() * B.transpose();
+          Eigen::MatrixXf C;
+          gemm_exact(A, ta, B, tb, C);
+          EXPECT_TRUE(same_bits(C, expected)) << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols
+                                              << (ta ? " A^T" : "") << (tb ? " B^T" : "") << ", " << threads << " threads";
+        }
+  });
+}
+
+// Both orientations of the gathered batch hold exactly the chosen columns.
+TEST(SparseGather, HoldsTheChosenColumnsAndTheirTranspose) {
+  const Eigen::MatrixXf X = random_matrix(50, 40, 9, 0.8f);
+  const std::vector<int> ids = {39, 0, 7, 7, 12};
+  SparseColumns x, xt;
+  sparse_gather(X, ids.data(), int(ids.size()), x, xt);
+  Eigen::MatrixXf expected(50, int(ids.size()));
+  for (std::size_t j = 0; j < ids.size(); ++j) expected.col(Eigen::Index(j)) = X.col(ids[j]);
+  EXPECT_TRUE(same_bits(x.dense(), expected));
+  EXPECT_TRUE(same_bits(xt.dense(), Eigen::MatrixXf(expected.transpose())));
+  EXPECT_EQ(x.start.back(), (expected.array() != 0.f).count());
+}
+
+// Leaving out the zeros of B must not change a bit of A B, whatever the thread count; a
+// non-finite A (inf * 0 = NaN) and rows outside full SIMD panels take Eigen's path.
+TEST(GemmSparse, BitIdenticalToEigensDenseProduct) {
+  for_each_thread_count([](int threads) {
+    for (const Shape& s : kShapes)
+      for (float zeros : {0.f, 0.5f, 0.9f, 1.f}) {
+        Eigen::MatrixXf A = random_matrix(s.rows, s.depth, 10);
+        const Eigen::MatrixXf B = random_matrix(s.depth, s.cols, 11, zeros);
+        SparseColumns b, bt;
+        std::vector<int> ids(std::size_t(s.cols));
+        for (std::size_t j = 0; j < ids.size(); ++j) ids[j] = int(j);
+        sparse_gather(B, ids.data(), int(s.cols), b, bt);
+        Eigen::MatrixXf C, expected = A * B;
+        gemm_sparse(A, b, C);
+        EXPECT_TRUE(same_bits(C, expected)) << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols
+                                            << ", zeros " << zeros << ", " << threads << " threads";
+        A(s.rows / 2, s.depth / 2) = INFINITY;
+        expected = A * B;
+        gemm_sparse(A, b, C);
+        EXPECT_TRUE(same_bits(C, expected)) << "with an infinite weight, " << s.rows << "x" << s.depth;
+      }
+  });
+}
+
+// Natively the training passes give the dense passes' bits. In wasm the dense forward's first
+// product is gemm's SIMD kernel (another summation order) while training keeps Eigen's, so
+// there the two agree to float rounding.
+bool same_as_dense_passes(const Eigen::MatrixXf& training, const Eigen::MatrixXf& dense) {
+#ifdef __EMSCRIPTEN__
+  return training.rows() == dense.rows() && training.cols() == dense.cols() &&
+         (training - dense).cwiseAbs().maxCoeff() <= 1e-5f * (1.f + dense.cwiseAbs().maxCoeff());
+#else
+  return same_bits(training, dense);
+#endif
+}
+
+// Training's passes (sparse batch, products on one thread, no input gradient) give the
+// dense passes' results (see above).
+TEST(MlpBackward, TrainingPassesMatchDensePasses) {
+  for_each_thread_count([](int threads) {
+    for (Activation act : {Activation::ReLU, Activation::Tanh}) {
+      Mlp net = mlp_make({784, 32, 16, 10}, act);
+      test::randomize(net, 12, 0.1f);
+      const Eigen::MatrixXf images = random_matrix(784, 90, 13, 0.8f).cwiseAbs();
+      std::vector<int> ids(70);
+      for (std::size_t j = 0; j < ids.size(); ++j) ids[j] = int((j * 37) % 90);
+      SparseColumns x, xt;
+      sparse_gather(images, ids.data(), int(ids.size()), x, xt);
+      const Eigen::MatrixXf dense = x.dense(), dlogits = random_matrix(10, Eigen::Index(ids.size()), 14);
+
+      Trace t_dense, t_sparse;
+      mlp_forward_trace(net, dense, t_dense);
+      mlp_forward_trace(net, x, t_sparse);
+      const Gradients g_dense = mlp_backward(net, t_dense, dlogits);
+      Gradients g;
+      mlp_backward(net, t_sparse, xt, dlogits, g);
+      for (std::size_t l = 0; l < net.layers.size(); ++l) {
+        EXPECT_TRUE(same_as_dense_passes(t_sparse.layers[l].z, t_dense.layers[l].z)) << "z" << l << ", " << threads << " threads";
+        EXPECT_TRUE(same_as_dense_passes(t_sparse.layers[l].a, t_dense.layers[l].a)) << "a" << l;
+        EXPECT_TRUE(same_as_dense_passes(g.dW[l], g_dense.dW[l])) << "dW" << l << ", " << threads << " threads";
+        EXPECT_TRUE(same_as_dense_passes(g.db[l], g_dense.db[l])) << "db" << l;
+      }
+      EXPECT_EQ(g.dx.size(), 0) << "training skips the input gradient";
+    }
+  });
 }
 
 }  // namespace

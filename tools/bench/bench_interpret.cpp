@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/bundle.h"
+#include "core/gemm.h"
 #include "core/mlp.h"
 #include "core/mnist.h"
 #include "interpret/ablation.h"
@@ -209,6 +210,8 @@ void add_parts(std::vector<Row>& rows, const lens::Mlp& net, const lens::DataSet
   Eigen::MatrixXf Z0(H, N), A0, Z1;
   rows.push_back({"p_gemm0", "  stats: W0*X product (128x784 by 784x10000)", "ms",
                   measure([&] { Z0.noalias() = L0.W * X; g_sink = g_sink + Z0(0, 0); })});
+  rows.push_back({"p_gemm0_lib", "  stats: gemm() W0*X (core/gemm.h; wasm: SIMD)", "ms",
+                  measure([&] { lens::gemm(L0.W, X, Z0); g_sink = g_sink + Z0(0, 0); })});
   rows.push_back({"p_trace", "  stats: mlp_forward_trace of 10000 (1000/step)", "ms", measure([&] {
                     lens::Trace t;
                     for (Eigen::Index i = 0; i < N; i += 1000)
