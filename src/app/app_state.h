@@ -74,6 +74,7 @@ struct AppState {
   int frame = 0;
   bool ready_announced = false;        // window.lens.ready resolved
   double frame_ms = 0, work_ms = 0;    // last frame's CPU time and analysis time
+  double render_ms = 0;                // last frame's render call, including any wait for the GPU
 
   const LoadedModel* model() const { return current >= 0 ? &models[std::size_t(current)] : nullptr; }
   ModelAnalysis* analysis() { return current >= 0 ? analyses[std::size_t(current)].get() : nullptr; }
