@@ -33,6 +33,7 @@ void app_select_model(AppState& s, int index, double now_ms) {
   if (changed) {
     const Mlp& net = s.models[std::size_t(index)].bundle.net;
     s.ablation = Ablation::none(net);
+    ++s.ablation_version;
     s.sel_layer = 0;
     s.sel_unit = -1;
     s.explain_class = -1;

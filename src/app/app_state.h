@@ -47,6 +47,9 @@ struct AppState {
   bool live_dirty = true;
   int explain_class = -1;              // class the attribution explains; -1 = predicted
   Ablation ablation;                   // for the current model
+  int ablation_version = 0;            // bumps whenever `ablation` changes
+  int scored_version = -1;             // the version ablation_score belongs to
+  Score ablation_score;                // the test set re-scored with `ablation` (cached: a few ms)
 
   // Navigation.
   Tab tab = Tab::Explore;

@@ -144,6 +144,7 @@ static void ablation_switch(AppState& s, int h) {
                              "The drop shows how much the network relies on it.");
   if (ImGui::Checkbox("neuron switched off", &off)) {
     clamp = off ? 0.f : std::nanf("");
+    ++s.ablation_version;
     s.live_dirty = true;
   }
   if (!a || !a->scorer || !a->scorer->ready()) {
@@ -151,7 +152,11 @@ static void ablation_switch(AppState& s, int h) {
     return;
   }
   if (s.ablation.any()) {
-    const Score sc = a->scorer->score(s.ablation);
+    if (s.scored_version != s.ablation_version) {  // re-score only when the ablation changed
+      s.ablation_score = a->scorer->score(s.ablation);
+      s.scored_version = s.ablation_version;
+    }
+    const Score& sc = s.ablation_score;
     ImGui::Text("test accuracy %.2f%% -> %.2f%% (%+.2f points)", 100.0 * a->base_score.accuracy, 100.0 * sc.accuracy,
                 100.0 * (sc.accuracy - a->base_score.accuracy));
     if (s.live.ablated && !s.live.blank)
@@ -159,6 +164,7 @@ static void ablation_switch(AppState& s, int h) {
                   s.live.ablated_predicted, 100.0 * s.live.ablated_probs(s.live.ablated_predicted));
     if (ImGui::SmallButton("switch all back on")) {
       s.ablation = Ablation::none(s.model()->bundle.net);
+      ++s.ablation_version;
       s.live_dirty = true;
     }
   } else if (a->importance.size() > std::size_t(s.sel_layer)) {

@@ -258,6 +258,17 @@ SparseColumnsKernel sparse_columns_kernel() { return sparse_columns_base; }
 // the new end), counts them per row in count[0..K); returns the new end.
 using AppendNonzeros = int (*)(const float*, Index, int*, float*, int, int*);
 
+// The plain loop over col[k..K): the whole scan without SIMD, and every SIMD scan's tail.
+static int append_nonzeros_scalar(const float* col, Index k, Index K, int* index, float* value, int at, int* count) {
+  for (; k < K; ++k)
+    if (col[k] != 0.f) {
+      index[at] = int(k);
+      value[at++] = col[k];
+      ++count[k];
+    }
+  return at;
+}
+
 int append_nonzeros_base(const float* col, Index K, int* index, float* value, int at, int* count) {
   Index k = 0;
 #ifdef __SSE2__
@@ -276,13 +287,7 @@ int append_nonzeros_base(const float* col, Index K, int* index, float* value, in
     }
   }
 #endif
-  for (; k < K; ++k)
-    if (col[k] != 0.f) {
-      index[at] = int(k);
-      value[at++] = col[k];
-      ++count[k];
-    }
-  return at;
+  return append_nonzeros_scalar(col, k, K, index, value, at, count);
 }
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
@@ -302,13 +307,7 @@ __attribute__((target("avx512f"))) int append_nonzeros_avx512(const float* col, 
     at += __builtin_popcount(unsigned(m));
     rows = _mm512_add_epi32(rows, sixteen);
   }
-  for (; k < K; ++k)
-    if (col[k] != 0.f) {
-      index[at] = int(k);
-      value[at++] = col[k];
-      ++count[k];
-    }
-  return at;
+  return append_nonzeros_scalar(col, k, K, index, value, at, count);
 }
 AppendNonzeros append_nonzeros_kernel() {
   return __builtin_cpu_supports("avx512f") ? append_nonzeros_avx512 : append_nonzeros_base;

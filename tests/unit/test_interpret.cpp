@@ -85,13 +85,27 @@ TEST(Actmax, PixelCopierLightsThatPixel) {
   EXPECT_GT(near / mass, 0.5) << "most ink within 2 px of the pixel";
 }
 
-TEST(NeuronStats, DeadUnitsOfMlp6DeadNeverActivate) {
-  const Bundle b = shipped("mlp6-dead");
-  ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp6-dead bundle";
-  const DataSet& d = test_set();
-  const NetworkStats s = stats_compute(b.net, d);
+// A shipped model with its statistics and full trace over the test set.
+struct Measured {
+  Bundle b;
+  NetworkStats s;
   Trace t;
-  mlp_forward_trace(b.net, d.images, t);
+};
+Measured measured(const std::string& id) {
+  Measured m;
+  m.b = shipped(id);
+  if (m.b.net.layers.empty()) return m;
+  m.s = stats_compute(m.b.net, test_set());
+  mlp_forward_trace(m.b.net, test_set().images, m.t);
+  return m;
+}
+
+TEST(NeuronStats, DeadUnitsOfMlp6DeadNeverActivate) {
+  const Measured m = measured("mlp6-dead");
+  const Bundle& b = m.b;
+  ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp6-dead bundle";
+  const NetworkStats& s = m.s;
+  const Trace& t = m.t;
   std::vector<int> never;
   for (int h = 0; h < t.layers[0].a.rows(); ++h)
     if (t.layers[0].a.row(h).maxCoeff() <= 0.f) never.push_back(h);
@@ -201,12 +215,12 @@ TEST(Attribution, InputGradientMatchesFiniteDifferences) {
 }
 
 TEST(Explain, ScoresAreBoundedAndBeatRandomSummaries) {
-  const Bundle b = shipped("mlp32");
+  const Measured m = measured("mlp32");
+  const Bundle& b = m.b;
   ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp32 bundle";
   const DataSet& d = test_set();
-  const NetworkStats s = stats_compute(b.net, d);
-  Trace t;
-  mlp_forward_trace(b.net, d.images, t);
+  const NetworkStats& s = m.s;
+  const Trace& t = m.t;
   Rng rng(4);
   double real = 0, random = 0;
   int live = 0;
