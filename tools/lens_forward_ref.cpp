@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "core/bundle.h"
@@ -42,8 +43,12 @@ int main(int argc, char** argv) {
   const Eigen::MatrixXf logits = mlp_forward(b.net, test->images.leftCols(1000));
   const Bytes raw(reinterpret_cast<const std::uint8_t*>(logits.data()),
                   reinterpret_cast<const std::uint8_t*>(logits.data() + logits.size()));
-  std::string mk = "mkdir -p '" + out + "'";
-  if (std::system(mk.c_str()) != 0) return 1;
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) {
+    std::fprintf(stderr, "lens-forward-ref: cannot create %s: %s\n", out.c_str(), ec.message().c_str());
+    return 1;
+  }
   if (auto r = bundle_save(b, out + "/forward-ref.lens"); !r) { std::fprintf(stderr, "%s\n", r.error.c_str()); return 1; }
   if (auto r = file_write(out + "/forward-ref.logits", raw); !r) { std::fprintf(stderr, "%s\n", r.error.c_str()); return 1; }
   std::printf("wrote %s/forward-ref.{lens,logits}: 1000 images x 10 logits, |logit| max %.2f\n", out.c_str(),
