@@ -12,7 +12,7 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config dpkg-dev
+  build-essential cmake ninja-build ccache pkg-config dpkg-dev xz-utils
   emscripten binaryen
   libeigen3-dev zlib1g-dev libgtest-dev googletest libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libstb-dev

@@ -184,6 +184,12 @@ void panel_story_banner(AppState& s) {
   ImGui::PopStyleColor();
 }
 
+// A bullet whose text wraps at the window edge (BulletText does not wrap).
+static void help_bullet(const char* text) {
+  ImGui::Bullet();
+  ImGui::TextWrapped("%s", text);
+}
+
 void panel_help(AppState& s) {
   if (!s.show_help) return;
   const float em = ui::em();
@@ -195,17 +201,17 @@ void panel_help(AppState& s) {
   if (ImGui::Begin("How to use MNIST Lens", &s.show_help, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                                             ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
     ImGui::PushTextWrapPos(0.f);
-    ImGui::BulletText("Draw a digit in the black square with a mouse, pen or finger. The bars show what the network "
+    help_bullet("Draw a digit in the black square with a mouse, pen or finger. The bars show what the network "
                       "thinks it is, updated as you draw.");
-    ImGui::BulletText("Each card is a hidden neuron: its picture is the input that excites it most, the bar under it "
+    help_bullet("Each card is a hidden neuron: its picture is the input that excites it most, the bar under it "
                       "how strongly it responds to your digit right now. Grey cards are dead neurons.");
-    ImGui::BulletText("Click a card to inspect the neuron: what it responds to, how it votes, its formula with your "
+    help_bullet("Click a card to inspect the neuron: what it responds to, how it votes, its formula with your "
                       "numbers, and a switch that turns it off.");
-    ImGui::BulletText("Pick another model at the top: mlp6-dead is a network whose neurons died in training; XOR is "
+    help_bullet("Pick another model at the top: mlp6-dead is a network whose neurons died in training; XOR is "
                       "small enough to read from its weights.");
-    ImGui::BulletText("Keys: Z or Backspace undo, C or Delete clear, R random test digit, M next misclassified digit.");
-    ImGui::BulletText("The address bar always holds a link to what you see (model, tab, neuron): copy it into slides or a post.");
-    ImGui::BulletText("Trained your own model with lens-train? Drop its .lens file onto the page to inspect it.");
+    help_bullet("Keys: Z or Backspace undo, C or Delete clear, R random test digit, M next misclassified digit.");
+    help_bullet("The address bar always holds a link to what you see (model, tab, neuron): copy it into slides or a post.");
+    help_bullet("Trained your own model with lens-train? Drop its .lens file onto the page to inspect it.");
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
     if (ImGui::Button("Got it", ImVec2(8 * em, 0))) s.show_help = false;
