@@ -16,6 +16,7 @@ struct Gfx {
   Texture xor_surface;            // XOR: the output over the input square
   Texture legend;                 // diverging colour bar
   std::vector<Atlas> actmax;      // per layer (hidden..., output) maximization images
+  std::vector<int> actmax_uploaded;  // per layer: the analysis' layer version on the GPU
   int canvas_version = -1, input_version = -1, actmax_model = -1, actmax_version = -1;
   int weights_key = -1, top_key = -1, xor_key = -1;
   bool atlas_dark = true;

@@ -14,10 +14,10 @@ void live_update(LiveInput& live, const Mlp& net, const Ablation& ablation, int 
   live.probs = head_probabilities(net.head, live.trace.logits()).col(0);
   live.predicted = head_predict(net.head, live.trace.logits())[0];
   const int hidden = int(net.layers.size()) - 1;
-  live.contributions = hidden > 0 ? hidden_contributions(net, live.x, hidden - 1) : Eigen::MatrixXf();
+  live.contributions = hidden > 0 ? hidden_contributions(net, live.trace, hidden - 1) : Eigen::MatrixXf();
   live.saliency_class = chosen_class >= 0 && chosen_class < net.outputs() ? chosen_class : live.predicted;
   // A single sigmoid output (XOR) has one logit whatever the predicted class.
-  live.saliency = saliency(net, live.x, net.outputs() == 1 ? 0 : live.saliency_class);
+  live.saliency = saliency(net, live.trace, net.outputs() == 1 ? 0 : live.saliency_class);
   live.ablated = ablation.any();
   if (live.ablated) {
     const Eigen::MatrixXf logits = mlp_forward_ablated(net, live.x, ablation);

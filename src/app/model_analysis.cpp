@@ -41,6 +41,7 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
   for (const Dense& d : net.layers) {
     a.actmax.push_back(Eigen::MatrixXf::Zero(net.inputs(), d.outputs()));
     a.actmax_done.push_back(false);
+    a.actmax_layer_version.push_back(0);
   }
   if (a.test) {
     a.stats_builder = std::make_unique<StatsBuilder>(net, *a.test);
@@ -71,6 +72,7 @@ static void work_slice(ModelAnalysis& a) {
       const bool finished = a.solver->step(2);
       a.actmax[std::size_t(a.actmax_layer)] = a.solver->images();
       ++a.actmax_version;
+      ++a.actmax_layer_version[std::size_t(a.actmax_layer)];
       if (finished) {
         a.actmax_done[std::size_t(a.actmax_layer)] = true;
         if (a.actmax_layer + 1 < L) start_actmax_layer(a, a.actmax_layer + 1);
@@ -142,6 +144,7 @@ void analysis_regenerate_actmax(ModelAnalysis& a, int layer, const ActmaxConfig&
   a.actmax[std::size_t(layer)] = s.images();
   a.actmax_done[std::size_t(layer)] = true;
   ++a.actmax_version;
+  ++a.actmax_layer_version[std::size_t(layer)];
 }
 
 Eigen::VectorXf analysis_actmax_single(const ModelAnalysis& a, int layer, int unit) {

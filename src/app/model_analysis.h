@@ -34,6 +34,7 @@ struct ModelAnalysis {
   std::vector<Eigen::MatrixXf> actmax;  // per layer, hidden layers then output: (784, U)
   std::vector<bool> actmax_done;
   int actmax_version = 0;              // bumps whenever images change (texture refresh)
+  std::vector<int> actmax_layer_version;  // per layer: which layers' images changed
 
   std::unique_ptr<AblationScorer> scorer;
   Score base_score;

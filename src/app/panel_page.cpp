@@ -45,9 +45,15 @@ void gfx_refresh(AppState& s, Gfx& g) {
   }
   ModelAnalysis* a = s.analysis();
   if (a && (g.actmax_model != s.current || g.actmax_version != a->actmax_version || g.atlas_dark != s.dark)) {
+    // Only the layers whose images changed go to the GPU again (one layer per slice while solving).
+    const bool all = g.actmax_model != s.current || g.atlas_dark != s.dark;
     g.actmax.resize(a->actmax.size());
-    for (std::size_t l = 0; l < a->actmax.size(); ++l)
+    g.actmax_uploaded.resize(a->actmax.size(), -1);
+    for (std::size_t l = 0; l < a->actmax.size(); ++l) {
+      if (!all && g.actmax_uploaded[l] == a->actmax_layer_version[l]) continue;
       atlas_upload_ink(g.actmax[l], a->actmax[l].data(), int(a->actmax[l].cols()), kSide, kSide, s.dark);
+      g.actmax_uploaded[l] = a->actmax_layer_version[l];
+    }
     g.actmax_model = s.current;
     g.actmax_version = a->actmax_version;
     g.atlas_dark = s.dark;

@@ -14,24 +14,38 @@ static Eigen::MatrixXf backprop_to(const Mlp& net, const Trace& t, Eigen::Matrix
   return d;
 }
 
-Eigen::MatrixXf hidden_contributions(const Mlp& net, const Eigen::VectorXf& x, int layer) {
-  Trace t;
-  mlp_forward_trace(net, x, t);
+Eigen::MatrixXf hidden_contributions(const Mlp& net, const Trace& t, int layer) {
   const int L = int(net.layers.size()), C = net.outputs();
   // Column c of seeds is e_c at the logits; back to the activation of `layer` (the input of layer+1).
   const Eigen::MatrixXf grads = backprop_to(net, t, Eigen::MatrixXf::Identity(C, C), L - 1, layer + 1);  // (H, C)
   return (grads.array().colwise() * t.layers[std::size_t(layer)].a.col(0).array()).matrix().transpose();
 }
 
-Eigen::MatrixXf logit_input_gradients(const Mlp& net, const Eigen::VectorXf& x) {
+Eigen::MatrixXf hidden_contributions(const Mlp& net, const Eigen::VectorXf& x, int layer) {
   Trace t;
   mlp_forward_trace(net, x, t);
+  return hidden_contributions(net, t, layer);
+}
+
+static Eigen::MatrixXf logit_input_gradients(const Mlp& net, const Trace& t) {
   const int C = net.outputs();
   return backprop_to(net, t, Eigen::MatrixXf::Identity(C, C), int(net.layers.size()) - 1, 0);
 }
 
+Eigen::MatrixXf logit_input_gradients(const Mlp& net, const Eigen::VectorXf& x) {
+  Trace t;
+  mlp_forward_trace(net, x, t);
+  return logit_input_gradients(net, t);
+}
+
+Eigen::VectorXf saliency(const Mlp& net, const Trace& t, int cls) {
+  return t.x.col(0).cwiseProduct(logit_input_gradients(net, t).col(cls));
+}
+
 Eigen::VectorXf saliency(const Mlp& net, const Eigen::VectorXf& x, int cls) {
-  return x.cwiseProduct(logit_input_gradients(net, x).col(cls));
+  Trace t;
+  mlp_forward_trace(net, x, t);
+  return saliency(net, t, cls);
 }
 
 Eigen::VectorXf input_times_weight(const Mlp& net, const Eigen::VectorXf& x, int layer, int unit) {
