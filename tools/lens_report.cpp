@@ -13,7 +13,7 @@
 #include "core/bundle.h"
 #include "core/constants.h"
 #include "core/mnist.h"
-#include "report_analysis.h"
+#include "interpret/model_analysis.h"
 #include "report_sections.h"
 #include "report_xor.h"
 
@@ -56,13 +56,13 @@ bool is_mnist(const Bundle& b) {
 }
 
 void write_mnist_report(const Bundle& bundle, const DataSet& test, const Cli& cli, ReportPage& page, Clock& clock) {
-  ReportAnalysis a;
-  analyze_neurons(bundle.net, test, cli.top, a);
-  clock.done("statistics, trace, explanations");
-  analyze_importance(bundle.net, test, a);
-  clock.done("single-neuron ablations");
-  analyze_actmax(bundle.net, a);
-  clock.done("activation maximization");
+  // The page's analysis, run to the end: the same settings, numbers and sentences.
+  AnalysisSettings settings;
+  settings.top_k = cli.top;
+  ModelAnalysis a;
+  analysis_start(a, bundle, &test, 0, settings);
+  analysis_run(a);
+  clock.done("statistics, maximization, ablation, facts");
   const ReportContext c{bundle, test, a, cli.model};
   section_title(page, c);
   section_model(page, c);

@@ -1,6 +1,7 @@
 // "What each output class looks for": one maximization image per class, and the
 // model's own verdict on each.
 #include "core/constants.h"
+#include "interpret/prose.h"
 #include "report_images.h"
 #include "report_sections.h"
 #include "report_text.h"
@@ -11,7 +12,7 @@ namespace lens {
 // each class's best image can only be "as much of it as possible" or "as little as possible".
 static std::string single_feature_outputs(const ReportContext& c) {
   const int l = c.analysis.hidden_layers() - 1;
-  const std::vector<int> alive = alive_units(c.analysis.stats.layers[std::size_t(l)]);
+  const std::vector<int>& alive = c.analysis.network.layers[std::size_t(l)].alive;
   if (alive.size() != 1) return "";
   const int u = alive[0];
   const Eigen::VectorXf w = c.bundle.net.layers.back().W.col(u);
@@ -38,15 +39,16 @@ static std::string single_feature_outputs(const ReportContext& c) {
 }
 
 void section_outputs(ReportPage& page, const ReportContext& c) {
-  const ReportAnalysis& a = c.analysis;
-  const int C = int(a.output_actmax.cols());
+  const ModelAnalysis& a = c.analysis;
+  const Eigen::MatrixXf& images = a.actmax.back();
+  const int C = int(images.cols());
   std::vector<RgbImage> tiles;
-  for (int k = 0; k < C; ++k) tiles.push_back(digit_tile(a.output_actmax.col(k), 3));
+  for (int k = 0; k < C; ++k) tiles.push_back(digit_tile(images.col(k), 3));
   page.md +=
       "## What each output class looks for\n\n"
       "For each digit, gradient ascent starts from a blank page and changes the pixels to raise that class's "
-      "logit as far as possible, while penalties keep the ink sparse and smooth (256 steps, the same settings "
-      "as the MNIST Lens page). The result is what the network would most like to see for that answer — "
+      "logit as far as possible, while penalties keep the ink sparse and smooth (" + std::to_string(a.settings.output.steps) +
+      " steps, the same settings as the MNIST Lens page). The result is what the network would most like to see for that answer — "
       "often not much like a handwritten digit.\n\n";
   const std::string strip = page.png("outputs-actmax.png", image_grid(tiles, C, 6));
   page.figure({strip, "Ten images, one per digit 0 to 9 from left to right, each built to maximize that digit's logit",

@@ -7,7 +7,7 @@
 
 #include "core/bundle.h"
 #include "core/mnist.h"
-#include "report_analysis.h"
+#include "interpret/model_analysis.h"
 #include "report_page.h"
 
 namespace lens {
@@ -15,7 +15,7 @@ namespace lens {
 struct ReportContext {
   const Bundle& bundle;
   const DataSet& test;
-  const ReportAnalysis& analysis;
+  const ModelAnalysis& analysis;
   std::string model_file;  // as given on the command line, for the "generated from" line
 };
 
@@ -32,8 +32,6 @@ void section_layer(ReportPage& page, const ReportContext& c, int layer);
 // Shared by the MNIST and XOR reports.
 std::string layers_text(const Mlp& net);  // "784 inputs → 6 ReLU → 10 logits → softmax"
 std::string recipe_table(const nlohmann::json& training);
-std::string neuron_heading(int layer, int unit);        // "Layer 1, neuron 3" (layer 0-based in)
-std::string neuron_link(int layer, int unit);           // [3](#layer-1-neuron-3)
-std::vector<int> alive_units(const LayerStats& layer);  // units that fire on some test image
+std::string neuron_link(int layer, int unit);           // [3](#layer-0-neuron-3)
 
 }  // namespace lens

@@ -5,35 +5,6 @@
 
 namespace lens {
 
-std::string fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
-std::string pct(double fraction, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f%%", decimals, 100.0 * fraction);
-  return buf;
-}
-
-std::string with_commas(long long n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (n < 0 ? "-" : "") + out;
-}
-
-std::string signed_number(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, std::abs(v));
-  // A hyphen reads as a dash in prose; U+2212 is the minus sign. Rounded zeros carry no sign.
-  const bool negative = v < 0 && std::string(buf).find_first_not_of("0.") != std::string::npos;
-  return (negative ? "\u2212" : "") + std::string(buf);
-}
-
 std::string md_escape(const std::string& s) {
   std::string out;
   for (char c : s) {

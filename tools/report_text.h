@@ -5,12 +5,10 @@
 #include <utility>
 #include <vector>
 
+#include "interpret/numbers.h"
+
 namespace lens {
 
-std::string fmt(const char* format, double v);          // printf with one number
-std::string pct(double fraction, int decimals = 1);     // 0.3474 -> "34.7%"
-std::string with_commas(long long n);                   // 10000 -> "10,000"
-std::string signed_number(double v, int decimals = 2);  // uses a real minus sign: "−1.25"
 
 // Escapes the characters that would break a Markdown table cell or start markup.
 std::string md_escape(const std::string& s);

@@ -11,7 +11,21 @@
   function need() { if (!isReady) throw new Error('lens: not ready yet (await lens.ready first)'); }
   function call(name, ret, types, args) { return Module.ccall(name, ret, types || [], args || []); }
   function check(prefix, error) { if (error) throw new Error('lens.' + prefix + ': ' + error.replace(/^[a-zA-Z]+: /, '')); }
-  function isInt(v) { return typeof v === 'number' && Number.isInteger(v); }
+  var MAX_INDEX = 2147483647, MAX_NAME = 256;
+  // Layer and neuron numbers: integers the wasm side can take without wrapping to 32 bits.
+  function checkIndices(prefix, layer, neuron) {
+    [['layer', layer], ['neuron', neuron]].forEach(function (p) {
+      var v = p[1];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_INDEX)
+        throw new Error(prefix + ': ' + p[0] + ' must be an integer from 0 to ' + MAX_INDEX + ', got ' +
+                        (typeof v === 'number' ? String(v) : typeof v));
+    });
+  }
+  // Names (model ids, tabs) are short: a long string is refused before it reaches wasm.
+  function checkName(prefix, what, v) {
+    if (typeof v !== 'string') throw new Error(prefix + ': ' + what + ' must be a string, got ' + typeof v);
+    if (v.length > MAX_NAME) throw new Error(prefix + ': ' + what + ' is ' + v.length + ' characters long (at most ' + MAX_NAME + ')');
+  }
 
   // Copies numbers into the wasm heap as float32, calls fn(pointer), frees.
   function withFloats(values, fn) {
@@ -45,7 +59,7 @@
     model: function () { need(); return call('lens_model_id', 'string'); },
     selectModel: function (id) {
       need();
-      if (typeof id !== 'string') throw new Error('lens.selectModel: id must be a string, got ' + typeof id);
+      checkName('lens.selectModel', 'id', id);
       check('selectModel', call('lens_select_model', 'string', ['string'], [id]));
     },
     // pixels: the model's input size (784 for MNIST models, row-major 28x28), values in [0, 1].
@@ -77,7 +91,7 @@
     // The maximization image of a neuron: layer counts hidden layers from 0; the output layer is the last.
     actmax: function (layer, neuron) {
       need();
-      if (!isInt(layer) || !isInt(neuron)) throw new Error('lens.actmax: layer and neuron must be integers');
+      checkIndices('lens.actmax', layer, neuron);
       var out = Module._malloc(784 * 4), result;
       try {
         check('actmax', call('lens_actmax', 'string', ['number', 'number', 'number'], [layer, neuron, out]));
@@ -85,14 +99,37 @@
       } finally { Module._free(out); }
       return Promise.resolve(result);
     },
+    // {summary, facts, score} for a hidden neuron, once the model's analysis has finished
+    // (resolves then); the summary is the sentence lens-report prints for the neuron.
+    explain: function (layer, neuron) {
+      need();
+      checkIndices('lens.explain', layer, neuron);
+      var model = api.model();
+      function attempt() {
+        var r = JSON.parse(call('lens_explain_json', 'string', ['number', 'number'], [layer, neuron]));
+        if (r.error) throw new Error('lens.' + r.error);
+        return r;
+      }
+      var first = attempt();  // bad arguments throw here, synchronously
+      if (!('pending' in first)) return Promise.resolve(first);
+      return new Promise(function (resolve, reject) {
+        (function poll() {
+          if (api.model() !== model) return reject(new Error('lens.explain: the model changed to ' + api.model() + ' before the analysis of ' + model + ' finished'));
+          try {
+            var r = attempt();
+            if ('pending' in r) setTimeout(poll, 30); else resolve(r);
+          } catch (e) { reject(e); }
+        })();
+      });
+    },
     select: function (layer, neuron) {
       need();
-      if (!isInt(layer) || !isInt(neuron)) throw new Error('lens.select: layer and neuron must be integers');
+      checkIndices('lens.select', layer, neuron);
       check('select', call('lens_select', 'string', ['number', 'number'], [layer, neuron]));
     },
     setTab: function (name) {
       need();
-      if (typeof name !== 'string') throw new Error('lens.setTab: name must be a string (' + TABS.join(', ') + ')');
+      checkName('lens.setTab', 'name (' + TABS.join(', ') + ')', name);
       check('setTab', call('lens_set_tab', 'string', ['string'], [name]));
     },
     // The drawing canvas in CSS pixels relative to the viewport: {x, y, width, height}.

@@ -8,7 +8,7 @@
 
 #include "app/drawing.h"
 #include "app/live_input.h"
-#include "app/model_analysis.h"
+#include "interpret/model_analysis.h"
 #include "core/bundle.h"
 #include "core/constants.h"
 #include "core/mnist.h"

@@ -13,6 +13,7 @@
 #include "core/constants.h"
 #include "core/bundle.h"
 #include "core/idx.h"
+#include "interpret/prose.h"
 
 namespace lens {
 
@@ -129,8 +130,40 @@ EMSCRIPTEN_KEEPALIVE const char* lens_state_json() {
   nlohmann::json out = {{"model", s.model()->bundle.info.id}, {"input", vec(L.x)}, {"probs", vec(L.probs)},
                         {"predicted", L.predicted}, {"layers", layers}, {"dead", dead}, {"tab", tab_name(s.tab)},
                         {"selected", {{"layer", s.sel_layer}, {"neuron", s.sel_unit}}},
-                        {"analysis", a ? a->progress() : 0.f}, {"statsReady", a && a->has_stats}};
+                        {"analysis", a ? a->progress() : 0.f}, {"statsReady", a && a->has_stats}, {"analysisDone", a && a->done()}};
   return reply(out.dump());
+}
+
+static nlohmann::json facts_json(const NeuronFacts& f) {
+  const char* status = f.status == NeuronStatus::Dead ? "dead" : f.status == NeuronStatus::NearlyDead ? "nearly dead"
+                       : f.status == NeuronStatus::Constant ? "constant" : "alive";
+  auto finite = [](float v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  nlohmann::json j = {{"layer", f.layer}, {"neuron", f.unit}, {"status", status}, {"activation", activation_name(f.activation)},
+                      {"activeRate", finite(f.active_rate)}, {"maxActivation", finite(f.max_activation)},
+                      {"selectivity", finite(f.selectivity)}, {"strong", f.strong}, {"moderate", f.moderate},
+                      {"weakest", f.weakest}, {"topImages", f.top}, {"pushesUp", f.pushes_up}, {"pushesDown", f.pushes_down}};
+  if (f.top_disagrees) j["topMostly"] = {{"digit", f.top_common_class}, {"count", f.top_common_count}};
+  if (f.importance_known) j["importance"] = finite(f.importance);
+  if (f.hurt_visible) j["hurt"] = {{"digit", f.hurt_class}, {"before", f.hurt_before}, {"after", f.hurt_after}};
+  if (f.status == NeuronStatus::Constant) j["constantValue"] = finite(f.constant_value);
+  if (f.status == NeuronStatus::Dead)
+    j["dead"] = {{"bestPreactivation", finite(f.best_preactivation)}, {"bias", finite(f.bias)},
+                 {"maximizedPreactivation", finite(f.actmax_preactivation)}};
+  return j;
+}
+
+// {summary, facts, score} of a hidden neuron: the summary is the sentence lens-report prints for it.
+EMSCRIPTEN_KEEPALIVE const char* lens_explain_json(int layer, int neuron) {
+  AppState& s = *g_state;
+  if (!s.is_image_model()) return reply("{\"error\":\"explain: model " + s.model()->bundle.info.id + " does not take an image\"}");
+  if (std::string e = check_neuron(s, layer, neuron); !e.empty()) return reply(nlohmann::json{{"error", "explain: " + e}}.dump());
+  if (layer >= s.hidden_layers())
+    return reply(nlohmann::json{{"error", "explain: layer " + std::to_string(layer) + " is the output layer; explanations are for hidden neurons"}}.dump());
+  const ModelAnalysis* a = s.analysis();
+  const NeuronFacts* f = a ? a->neuron(layer, neuron) : nullptr;
+  if (!f) return reply(nlohmann::json{{"pending", a ? a->progress() : 0.f}}.dump());
+  return reply(nlohmann::json{{"summary", render_plain(neuron_summary(*f))}, {"facts", facts_json(*f)},
+                              {"score", f->score_defined ? nlohmann::json(f->score) : nlohmann::json(nullptr)}}.dump());
 }
 
 // Writes the maximization image (784 values in [0,1]) of a neuron into out.

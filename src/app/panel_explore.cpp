@@ -203,7 +203,7 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
   ModelAnalysis* a = s.analysis();
   const ui::Palette& pal = ui::palette(s.dark);
   char title[128];
-  std::snprintf(title, sizeof title, "Hidden layer %d: %d neurons", layer + 1, U);
+  std::snprintf(title, sizeof title, "Hidden layer %d: %d neurons", layer, U);
   ui::title(title, "Each card is one neuron. Picture: the input that excites it most (activation maximization). "
                    "Bar: how strongly it responds to your digit now, relative to its strongest response on the test set. "
                    "Grey card with 'dead': it never fires on any test digit. Click a card to inspect the neuron.");
@@ -247,6 +247,7 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
       s.tab = Tab::Neuron;
     }
     const bool hovered = ImGui::IsItemHovered();
+    const NeuronFacts* facts = a ? a->neuron(layer, h) : nullptr;
     const bool dead = a && a->has_stats && a->stats.layers[std::size_t(layer)].is_dead(h);
     const bool nearly = a && a->has_stats && !dead && a->stats.layers[std::size_t(layer)].active_rate(h) < kNearlyDeadRate;
     dl->AddRectFilled(p, ImVec2(p.x + card, p.y + card), pal.card_bg, 4.f);
@@ -277,11 +278,11 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
     if (v > 0) dl->AddRectFilled(b0, ImVec2(b0.x + std::max(2.f, card * v), b1.y), pal.positive, 2.f);
     if (hovered) {
       ImGui::BeginTooltip();
-      ImGui::Text("Layer %d, neuron %d", layer + 1, h);
+      ImGui::Text("Hidden layer %d, neuron %d", layer, h);
       ImGui::Text("activation now: %.3f  (max on test set %.2f)", double(act(h)), double(mx));
-      if (a && a->explanations.size() > std::size_t(layer)) {
+      if (facts) {
         ImGui::PushTextWrapPos(em * 24);
-        ImGui::TextUnformatted(a->explanations[std::size_t(layer)][std::size_t(h)].one_line.c_str());
+        ImGui::TextUnformatted(render_plain(neuron_one_line(*facts)).c_str());
         ImGui::PopTextWrapPos();
       } else if (dead) {
         ImGui::TextUnformatted("Dead: never fires on any test image.");

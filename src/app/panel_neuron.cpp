@@ -18,8 +18,8 @@ static void neuron_picker(AppState& s) {
   const float em = ui::em();
   if (H > 1) {
     ImGui::SetNextItemWidth(9 * em);
-    int l = s.sel_layer + 1;  // people count layers from 1
-    if (ImGui::SliderInt("##layer", &l, 1, H, "hidden layer %d")) { s.sel_layer = l - 1; s.sel_unit = 0; }
+    int l = s.sel_layer;  // numbered from 0, as in links, the JS API and the report
+    if (ImGui::SliderInt("##layer", &l, 0, H - 1, "hidden layer %d")) { s.sel_layer = l; s.sel_unit = 0; }
     ImGui::SameLine();
   }
   s.sel_layer = std::clamp(s.sel_layer, 0, H - 1);
@@ -33,7 +33,7 @@ static void neuron_picker(AppState& s) {
   if (ImGui::ArrowButton("##next", ImGuiDir_Right)) s.sel_unit = (s.sel_unit + 1) % U;
 }
 
-static void class_chart(AppState& s, const LayerStats& L, int h, const NeuronExplanation* e, float width) {
+static void class_chart(AppState& s, const LayerStats& L, int h, const NeuronFacts* e, float width) {
   const float em = ui::em();
   ui::title("Mean activation by digit", "The neuron's average activation over the test images of each digit class. "
                                         "Highlighted bars are the classes its summary names as strong.");
@@ -108,7 +108,7 @@ static void formula(AppState& s, int h) {
     if (l == 0 && net.inputs() == kPixels)
       ImGui::BulletText("pixel (%d, %d): %.2f x %.2f = %+.2f", i % kSide, i / kSide, double(d.W(h, i)), double(in(i)), double(terms(i)));
     else
-      ImGui::BulletText("neuron %d of layer %d: %.2f x %.2f = %+.2f", i, l, double(d.W(h, i)), double(in(i)), double(terms(i)));
+      ImGui::BulletText("neuron %d of hidden layer %d: %.2f x %.2f = %+.2f", i, l - 1, double(d.W(h, i)), double(in(i)), double(terms(i)));
   }
 }
 
@@ -167,8 +167,10 @@ static void ablation_switch(AppState& s, int h) {
       ++s.ablation_version;
       s.live_dirty = true;
     }
-  } else if (a->importance.size() > std::size_t(s.sel_layer)) {
-    ImGui::TextDisabled("switching it off would cost %.2f points of accuracy", 100.0 * a->importance[std::size_t(s.sel_layer)](h));
+  } else if (const NeuronFacts* f = a->neuron(s.sel_layer, h)) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ui::rich_text(neuron_importance(*f), s.dark);
+    ImGui::PopStyleColor();
   }
 }
 
@@ -179,23 +181,23 @@ void panel_neuron(AppState& s, Gfx& g) {
   const int l = s.sel_layer, h = s.sel_unit;
   ModelAnalysis* a = s.analysis();
   const bool stats = a && a->has_stats;
-  const NeuronExplanation* e = a && a->explanations.size() > std::size_t(l) ? &a->explanations[std::size_t(l)][std::size_t(h)] : nullptr;
+  const NeuronFacts* e = a ? a->neuron(l, h) : nullptr;
   const ui::Palette& pal = ui::palette(s.dark);
   ImGui::SameLine(0, 2 * em);
   if (stats && a->stats.layers[std::size_t(l)].is_dead(h)) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "DEAD");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A dead ReLU never fires on any test image: its input sum stays below 0, so its output and its gradient are always 0.");
   } else if (stats) {
     const LayerStats& L = a->stats.layers[std::size_t(l)];
     ImGui::Text("active on %.1f%% of test digits | max %.2f | selectivity %.2f", 100.0 * L.active_rate(h), double(L.max(h)), double(L.selectivity(h)));
     ui::help_marker("Selectivity: (mean on its best digit - mean on the others) / (their sum). 1 = responds to one digit only, 0 = to all alike.");
   }
   if (e) {
-    ui::wrapped(e->text);
+    ui::rich_text(neuron_summary(*e), s.dark);
+    if (e->status == NeuronStatus::Dead) ui::rich_text(neuron_dead_detail(*e), s.dark);
     if (e->score_defined)
       ImGui::TextDisabled("explanation score %.2f", double(e->score));
     else
-      ImGui::TextDisabled("explanation score n/a (the activation is constant)");
+      ImGui::TextDisabled("explanation score n/a (%s)", e->silent() ? "the activation is constant" : "the summary names every digit alike");
     ui::help_marker("How well the summary predicts the neuron: simulate its activation from the digit classes the summary names "
                     "(strong = 1, moderate = 0.5, others 0) and correlate with the real activations over the test set. 1 = perfect, 0 = no better than chance.");
   }
@@ -242,9 +244,16 @@ void panel_neuron(AppState& s, Gfx& g) {
   ImGui::BeginGroup();
   if (stats) {
     class_chart(s, a->stats.layers[std::size_t(l)], h, e, col - em);
-    ui::title("Test digits that excite it most", "The nine test images with the highest activation for this neuron.");
-    const float side = std::min(col - em, 10 * em);
-    ImGui::Image(g.top_images.imgui_id(), ImVec2(side, side));
+    ui::title("Test digits that excite it most", "The test images with the highest activation for this neuron.");
+    if (e && e->silent()) {
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + col - em);
+      ImGui::TextDisabled(e->status == NeuronStatus::Dead ? "None: it never fires on any test digit."
+                                                           : "None stands out: it gives every test digit the same value.");
+      ImGui::PopTextWrapPos();
+    } else {
+      const float side = std::min(col - em, 10 * em);
+      ImGui::Image(g.top_images.imgui_id(), ImVec2(side, side));
+    }
   }
   ablation_switch(s, h);
   ImGui::EndGroup();

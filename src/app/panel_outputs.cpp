@@ -8,6 +8,7 @@
 #include "app/panels.h"
 #include "app/ui.h"
 #include "core/constants.h"
+#include "interpret/numbers.h"
 
 namespace lens {
 
@@ -97,13 +98,14 @@ void panel_network(AppState& s) {
     ImGui::TextDisabled("Measuring the network... %d%%", int(100 * (a ? a->progress() : 0.f)));
     return;
   }
-  if (!a->network_text.empty()) {
-    // The summary is Markdown; show it as plain paragraphs.
-    std::string text = a->network_text;
-    for (std::string::size_type p; (p = text.find("**")) != std::string::npos;) text.erase(p, 2);
-    ImGui::PushTextWrapPos(std::min(ImGui::GetContentRegionAvail().x, 60 * em));
-    ImGui::TextUnformatted(text.c_str());
-    ImGui::PopTextWrapPos();
+  if (a->has_facts) {
+    Text text = network_summary(a->network);
+    if (Paragraph advice = network_advice(a->network); !advice.empty()) text.push_back(std::move(advice));
+    for (const Paragraph& p : text) {
+      int layer = 0, unit = 0;
+      if (ui::rich_text(p, s.dark, &layer, &unit, 60 * em)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;
+      ImGui::Spacing();
+    }
   }
   if (!a->has_stats) return;
   ImGui::Separator();
@@ -125,7 +127,7 @@ void panel_network(AppState& s) {
   ImGui::Separator();
   ui::title("Neurons the answer depends on", "Accuracy lost on the test set when one neuron alone is switched off. "
                                              "Click a row to inspect the neuron.");
-  for (std::size_t l = 0; l < a->importance.size(); ++l) {
+  for (std::size_t l = 0; a->has_importance && a->has_facts && l < a->importance.size(); ++l) {
     const Eigen::VectorXf& imp = a->importance[l];
     std::vector<int> order(std::size_t(imp.size()));
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = int(i);
@@ -133,8 +135,8 @@ void panel_network(AppState& s) {
     for (int k = 0; k < std::min<int>(5, int(order.size())); ++k) {
       const int h = order[std::size_t(k)];
       char label[160];
-      std::snprintf(label, sizeof label, "layer %zu, neuron %d: -%.2f points. %s", l + 1, h, 100.0 * imp(h),
-                    a->explanations[l][std::size_t(h)].one_line.c_str());
+      std::snprintf(label, sizeof label, "hidden layer %zu, neuron %d: %s. %s", l, h, points(imp(h), 2).c_str(),
+                    render_plain(neuron_one_line(*a->neuron(int(l), h))).c_str());
       if (ImGui::Selectable(label)) {
         s.sel_layer = int(l);
         s.sel_unit = h;

@@ -140,7 +140,7 @@ void panel_top_bar(AppState& s, double now_ms) {
     ImGui::SameLine(0, em);
     const float w = std::max(4.f * em, (narrow ? right : right - controls) - ImGui::GetCursorPosX() - em);
     char label[96];
-    std::snprintf(label, sizeof label, "%s %d%%", a->phase_label.c_str(), int(100 * a->progress()));
+    std::snprintf(label, sizeof label, "%s %d%%", a->phase_label, int(100 * a->progress()));
     ImGui::ProgressBar(a->progress(), ImVec2(w, 0), label);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Computing statistics and maximization images for this model in the background, a few milliseconds per frame, so the page never freezes.");
@@ -166,26 +166,14 @@ static void view_controls(AppState& s, float x) {
 
 void panel_story_banner(AppState& s) {
   ModelAnalysis* a = s.analysis();
-  if (!a || !a->has_stats || a->stats.layers.empty()) return;
-  int dead = 0, total = 0;
-  for (const LayerStats& L : a->stats.layers) { dead += int(L.dead.size()); total += L.units(); }
-  if (dead * 2 < total) return;  // the story is for networks that lost most of their neurons
-  const LayerStats& L = a->stats.layers[0];
-  std::string alive;
-  int alive_count = 0;
-  for (int h = 0; h < L.units(); ++h)
-    if (!L.is_dead(h)) { alive += (alive.empty() ? "" : ", ") + std::to_string(h); ++alive_count; }
-  char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "%d of %d hidden neurons are dead: they never fire on any test digit, so they pass nothing on. "
-                "Neuron%s %s carr%s all the work, so the network can tell only a few kinds of digit apart: %.0f%% accuracy. "
-                "Grey cards below are the dead neurons; open the Network tab for the whole story.",
-                dead, total, alive_count == 1 ? "" : "s", alive.c_str(), alive_count == 1 ? "ies" : "y",
-                100.0 * a->stats.accuracy);
+  if (!a || !a->has_facts) return;
+  const Paragraph story = dead_story(a->network);
+  if (story.empty()) return;  // the story is for networks that lost most of their neurons
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(ui::palette(s.dark).accent_soft));
   const float h = ImGui::GetTextLineHeightWithSpacing() * (ImGui::GetContentRegionAvail().x < 50 * ui::em() ? 4.2f : 2.6f);
   ImGui::BeginChild("##story", ImVec2(0, h), true);
-  ui::wrapped(buf);
+  int layer = 0, unit = 0;
+  if (ui::rich_text(story, s.dark, &layer, &unit)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;
   ImGui::EndChild();
   ImGui::PopStyleColor();
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "interpret/colormap.h"
 
@@ -135,6 +136,61 @@ void wrapped(const std::string& text) {
   ImGui::PushTextWrapPos(0.f);
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
+}
+
+// Words keep their trailing space, so a line never starts with one.
+static std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out;
+  std::string w;
+  for (char c : text) {
+    w += c;
+    if (c == ' ') out.push_back(std::move(w)), w.clear();
+  }
+  if (!w.empty()) out.push_back(std::move(w));
+  return out;
+}
+
+bool rich_text(const Paragraph& p, bool dark, int* layer, int* unit, float max_width) {
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  float width = std::max(4 * em(), ImGui::GetContentRegionAvail().x);
+  if (max_width > 0) width = std::min(width, max_width);
+  const float right = start.x + width;
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), link = palette(dark).accent;
+  const bool hovered_window = ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
+  ImVec2 pos = start;
+  bool clicked = false;
+  for (const Span& span : p) {
+    const bool is_link = span.unit >= 0;
+    for (const std::string& w : words(span.text)) {
+      const float width = ImGui::CalcTextSize(w.c_str()).x;
+      std::size_t visible = w.size();
+      while (visible > 0 && w[visible - 1] == ' ') --visible;
+      const float ink = ImGui::CalcTextSize(w.c_str(), w.c_str() + visible).x;
+      if (pos.x + ink > right && pos.x > start.x) pos = ImVec2(start.x, pos.y + line);
+      const ImU32 color = is_link ? link : text;
+      dl->AddText(pos, color, w.c_str(), w.c_str() + visible);
+      if (span.style == Span::Style::Strong) dl->AddText(ImVec2(pos.x + 1, pos.y), color, w.c_str(), w.c_str() + visible);
+      if (is_link) {
+        const ImVec2 lo = pos, hi(pos.x + ink, pos.y + ImGui::GetTextLineHeight());
+        const bool over = hovered_window && ImGui::IsMouseHoveringRect(lo, hi);
+        if (over) {
+          dl->AddLine(ImVec2(lo.x, hi.y), hi, color, 1.f);
+          ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+          if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+            clicked = true;
+            if (layer) *layer = span.layer;
+            if (unit) *unit = span.unit;
+          }
+        }
+      }
+      pos.x += width;
+    }
+  }
+  ImGui::SetCursorScreenPos(start);
+  ImGui::Dummy(ImVec2(right - start.x, pos.y + line - start.y));
+  return clicked;
 }
 
 }  // namespace lens::ui

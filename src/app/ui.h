@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/app_state.h"
+#include "interpret/prose.h"
 
 namespace lens::ui {
 
@@ -31,5 +32,9 @@ bool small_button(const char* label, const char* tooltip);
 // SameLine() when an item `width` wide still fits on the current line, else a new line.
 void same_line_if_fits(float width);
 void wrapped(const std::string& text);
+// A paragraph of the explanations (interpret/prose.h), wrapped at the available width,
+// never inside a word or number. Strong spans are bold-ish; neuron references are links:
+// clicking one stores it in *layer, *unit and returns true. max_width > 0 caps the line length.
+bool rich_text(const Paragraph& p, bool dark, int* layer = nullptr, int* unit = nullptr, float max_width = 0);
 
 }  // namespace lens::ui

@@ -1,5 +1,6 @@
 #include "interpret/ablation.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/gemm.h"
@@ -68,22 +69,35 @@ bool AblationScorer::prepare(int max_images) {
   return ready();
 }
 
-Score AblationScorer::score(const Ablation& ab) const {
-  Eigen::MatrixXf a0 = a0_;
+void AblationScorer::count_correct(const Ablation& ab, int begin, int count, Eigen::VectorXi& correct) const {
+  const int C = net_.outputs();
+  if (correct.size() != C) correct = Eigen::VectorXi::Zero(C);
+  count = std::min(count, data_.size() - begin);
+  if (count <= 0) return;
+  Eigen::MatrixXf a0 = a0_.middleCols(begin, count);
   if (net_.layers.size() > 1 && !ab.clamp.empty()) apply_clamp(a0, ab.clamp[0]);
   const Eigen::MatrixXf logits = net_.layers.size() > 1 ? forward_from(net_, std::move(a0), 1, ab) : a0;
   const std::vector<int> predicted = head_predict(net_.head, logits);
-  const int C = net_.outputs();
-  Eigen::VectorXi correct = Eigen::VectorXi::Zero(C);
   for (std::size_t n = 0; n < predicted.size(); ++n) {
-    const int y = data_.labels[n];
-    if (y >= 0 && y < C && predicted[n] == y) ++correct(y);
+    const int y = data_.labels[std::size_t(begin) + n];
+    if (y >= 0 && y < C && predicted[n] == y && logits.col(Eigen::Index(n)).allFinite()) ++correct(y);
   }
+}
+
+Score AblationScorer::score_from(const Eigen::VectorXi& correct) const {
+  const int C = net_.outputs();
   Score s;
   s.accuracy = data_.size() ? float(correct.sum()) / float(data_.size()) : 0.f;
   s.class_accuracy = Eigen::VectorXf::Zero(C);
-  for (int c = 0; c < C; ++c) s.class_accuracy(c) = class_count_(c) ? float(correct(c)) / float(class_count_(c)) : 0.f;
+  for (int c = 0; c < C && c < correct.size(); ++c)
+    s.class_accuracy(c) = class_count_(c) ? float(correct(c)) / float(class_count_(c)) : 0.f;
   return s;
+}
+
+Score AblationScorer::score(const Ablation& ab) const {
+  Eigen::VectorXi correct;
+  count_correct(ab, 0, data_.size(), correct);
+  return score_from(correct);
 }
 
 }  // namespace lens

@@ -37,6 +37,11 @@ class AblationScorer {
   bool ready() const { return prepared_ >= data_.size(); }
   float progress() const { return data_.size() ? float(prepared_) / float(data_.size()) : 1.f; }
   Score score(const Ablation& ab) const;  // call once ready()
+  // The same in pieces: counts the correct answers per class, (C), over images
+  // [begin, begin + count), then turns the counts into a Score.
+  void count_correct(const Ablation& ab, int begin, int count, Eigen::VectorXi& correct) const;
+  Score score_from(const Eigen::VectorXi& correct) const;
+  int size() const { return data_.size(); }
 
  private:
   const Mlp& net_;

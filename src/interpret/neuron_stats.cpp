@@ -1,6 +1,8 @@
 #include "interpret/neuron_stats.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace lens {
 
@@ -12,6 +14,8 @@ StatsBuilder::StatsBuilder(const Mlp& net, const DataSet& data, int top_k, int c
     const int H = net.layers[l].outputs();
     class_sum_.push_back(Eigen::MatrixXd::Zero(H, classes));
     sum_.push_back(Eigen::VectorXd::Zero(H));
+    sum_sq_.push_back(Eigen::VectorXd::Zero(H));
+    max_z_.push_back(Eigen::VectorXf::Constant(H, -std::numeric_limits<float>::infinity()));
     max_.push_back(Eigen::VectorXf::Constant(H, -std::numeric_limits<float>::infinity()));
     min_.push_back(Eigen::VectorXf::Constant(H, std::numeric_limits<float>::infinity()));
     active_.push_back(Eigen::VectorXi::Zero(H));
@@ -27,28 +31,35 @@ bool StatsBuilder::step(int max_images) {
   Trace t;
   mlp_forward_trace(net_, data_.images.middleCols(next_, N), t);
   const std::vector<int> predicted = head_predict(net_.head, t.logits());
-  if (keep_) {
-    if (acts_.empty())
-      for (std::size_t l = 0; l < class_sum_.size(); ++l) acts_.push_back(Eigen::MatrixXf::Zero(t.layers[l].a.rows(), total_));
-    for (std::size_t l = 0; l < class_sum_.size(); ++l) acts_[l].middleCols(next_, N) = t.layers[l].a;
+  if (keep_ && !class_sum_.empty()) {
+    if (acts_.cols() != total_) acts_ = Eigen::MatrixXf::Zero(t.layers[0].a.rows(), total_);
+    acts_.middleCols(next_, N) = t.layers[0].a;
   }
   auto by_activation = [](const std::pair<float, int>& a, const std::pair<float, int>& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);  // min-heap, ties to the lower index
   };
+  // An overflowing model can produce inf or NaN; NaN would break every comparison
+  // below (and the heap's ordering), so it counts as the lowest value.
+  auto finite_or_low = [](float v) { return std::isnan(v) ? -std::numeric_limits<float>::infinity() : v; };
   for (int n = 0; n < N; ++n) {
     const int image = next_ + n, label = data_.labels[std::size_t(image)];
     const bool labelled = label >= 0 && label < classes_;
+    const bool finite = t.logits().col(n).allFinite();
+    nonfinite_ += !finite;
     if (labelled) {
       ++class_count_(label);
-      if (predicted[std::size_t(n)] >= 0 && predicted[std::size_t(n)] < classes_) ++confusion_(label, predicted[std::size_t(n)]);
+      if (finite && predicted[std::size_t(n)] >= 0 && predicted[std::size_t(n)] < classes_) ++confusion_(label, predicted[std::size_t(n)]);
     }
     for (std::size_t l = 0; l < class_sum_.size(); ++l) {
       const Eigen::MatrixXf& a = t.layers[l].a;
       const Activation act = net_.layers[l].act;
+      const Eigen::MatrixXf& z = t.layers[l].z;
       for (Eigen::Index h = 0; h < a.rows(); ++h) {
-        const float v = a(h, n);
+        const float v = finite_or_low(a(h, n));
         if (labelled) class_sum_[l](h, label) += v;
         sum_[l](h) += v;
+        sum_sq_[l](h) += double(v) * v;
+        max_z_[l](h) = std::max(max_z_[l](h), finite_or_low(z(h, n)));
         max_[l](h) = std::max(max_[l](h), v);
         min_[l](h) = std::min(min_[l](h), v);
         active_[l](h) += activation_is_active(act, v);
@@ -77,6 +88,8 @@ NetworkStats StatsBuilder::finish() const {
   for (int c = 0; c < classes_; ++c)
     s.class_accuracy(c) = class_count_(c) ? float(confusion_(c, c)) / float(class_count_(c)) : 0.f;
   s.accuracy = next_ ? float(confusion_.trace()) / float(next_) : 0.f;
+  s.class_count = class_count_;
+  s.nonfinite = nonfinite_;
   for (std::size_t l = 0; l < class_sum_.size(); ++l) {
     LayerStats L;
     const Eigen::Index H = sum_[l].size();
@@ -84,6 +97,8 @@ NetworkStats StatsBuilder::finish() const {
     for (int c = 0; c < classes_; ++c)
       if (class_count_(c)) L.class_mean.col(c) = (class_sum_[l].col(c) / double(class_count_(c))).cast<float>();
     L.mean = (sum_[l] / std::max(1.0, double(next_))).cast<float>();
+    L.mean_square = (sum_sq_[l] / std::max(1.0, double(next_))).cast<float>();
+    L.max_preactivation = max_z_[l];
     L.max = max_[l];
     L.min = min_[l];
     L.active_rate = active_[l].cast<float>() / std::max(1.f, float(next_));
@@ -101,8 +116,10 @@ NetworkStats StatsBuilder::finish() const {
         return a.first > b.first || (a.first == b.first && a.second < b.second);
       });
       std::vector<int> idx;
-      for (const auto& [v, i] : heap) idx.push_back(i);
+      std::vector<float> val;
+      for (const auto& [v, i] : heap) idx.push_back(i), val.push_back(v);
       L.top.push_back(std::move(idx));
+      L.top_value.push_back(std::move(val));
     }
     s.layers.push_back(std::move(L));
   }

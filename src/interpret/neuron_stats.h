@@ -8,17 +8,19 @@
 
 #include "core/mlp.h"
 #include "core/mnist.h"
+#include "interpret/thresholds.h"
 
 namespace lens {
-
-constexpr float kNearlyDeadRate = 0.01f;  // active on fewer than 1% of images
 
 struct LayerStats {
   Eigen::MatrixXf class_mean;           // (H, C) mean activation on images of each class
   Eigen::VectorXf mean, max, min;       // (H) over all images
+  Eigen::VectorXf mean_square;          // (H) mean of the squared activation (for correlations)
+  Eigen::VectorXf max_preactivation;    // (H) highest weighted input z on any image
   Eigen::VectorXf active_rate;          // (H) fraction of images on which the unit fires (> 0 for ReLU)
   Eigen::VectorXf selectivity;          // (H) (top class mean - mean of the others) / (sum), in [0, 1] for ReLU
   std::vector<std::vector<int>> top;    // (H) indices of the top-k activating images, strongest first
+  std::vector<std::vector<float>> top_value;  // (H) their activations
   std::vector<int> dead;                // never active on any image
   std::vector<int> nearly_dead;         // active, but on fewer than kNearlyDeadRate of images
   int units() const { return int(mean.size()); }
@@ -29,6 +31,8 @@ struct NetworkStats {
   std::vector<LayerStats> layers;       // hidden layers only
   Eigen::MatrixXi confusion;            // (C, C) rows = true class, columns = predicted
   Eigen::VectorXf class_accuracy;       // (C)
+  Eigen::VectorXi class_count;          // (C) labelled images of each class
+  int nonfinite = 0;                    // images whose outputs were not finite numbers
   float accuracy = 0.f;
   int images = 0;
 };
@@ -37,9 +41,10 @@ struct NetworkStats {
 class StatsBuilder {
  public:
   StatsBuilder(const Mlp& net, const DataSet& data, int top_k = 9, int classes = 10);
-  // Also keep every hidden activation, (H, N) per layer, e.g. to score explanations.
-  void keep_activations(bool keep) { keep_ = keep; }
-  const std::vector<Eigen::MatrixXf>& activations() const { return acts_; }
+  // Also keep the first hidden layer's activations, (H0, N), e.g. for the ablation scorer.
+  void keep_first_layer(bool keep) { keep_ = keep; }
+  const Eigen::MatrixXf& first_layer() const { return acts_; }
+  Eigen::MatrixXf take_first_layer() { return std::move(acts_); }
   // Processes up to max_images more images; returns true once all are done.
   bool step(int max_images);
   float progress() const { return total_ ? float(next_) / float(total_) : 1.f; }
@@ -52,14 +57,15 @@ class StatsBuilder {
   const DataSet& data_;
   int top_k_, classes_, next_ = 0, total_ = 0;
   bool keep_ = false;
-  std::vector<Eigen::MatrixXf> acts_;
+  Eigen::MatrixXf acts_;
   std::vector<Eigen::MatrixXd> class_sum_;   // per layer (H, C)
-  std::vector<Eigen::VectorXd> sum_;
-  std::vector<Eigen::VectorXf> max_, min_;
+  std::vector<Eigen::VectorXd> sum_, sum_sq_;
+  std::vector<Eigen::VectorXf> max_, min_, max_z_;
   std::vector<Eigen::VectorXi> active_;
   std::vector<std::vector<Unit>> top_;
   Eigen::VectorXi class_count_;
   Eigen::MatrixXi confusion_;
+  int nonfinite_ = 0;
 };
 
 NetworkStats stats_compute(const Mlp& net, const DataSet& data, int top_k = 9);

@@ -11,6 +11,8 @@
 #include "interpret/actmax.h"
 #include "interpret/attribution.h"
 #include "interpret/explain.h"
+#include "interpret/model_analysis.h"
+#include "interpret/prose.h"
 #include "interpret/neuron_stats.h"
 #include "test_support.h"
 
@@ -112,16 +114,21 @@ TEST(NeuronStats, DeadUnitsOfMlp6DeadNeverActivate) {
   EXPECT_EQ(s.layers[0].dead, never);
   EXPECT_GE(never.size(), 4u) << "the shipped mlp6-dead should have at least 4 dead units of 6";
 
-  // The network summary names every dead unit.
-  std::vector<std::vector<NeuronExplanation>> neurons(1);
-  for (int h = 0; h < 6; ++h) neurons[0].push_back(explain_neuron(b.net, s, 0, h));
-  const std::string text = explain_network(b.net, b.info, s, neurons, {});
-  for (int h : never) EXPECT_NE(text.find("layer 1 #" + std::to_string(h)), std::string::npos) << text;
-  for (int h : never) EXPECT_TRUE(neurons[0][std::size_t(h)].dead);
+  // The analysis calls exactly these dead, and the network summary names each of them.
+  ModelAnalysis a;
+  analysis_start(a, b, &test_set(), 0);
+  analysis_run(a);
+  ASSERT_TRUE(a.has_facts);
+  EXPECT_EQ(a.network.layers[0].dead, never);
+  const std::string text = render_plain(network_summary(a.network)[1]);
+  EXPECT_NE(text.find(std::to_string(never.size()) + " of its 6 hidden neurons are dead"), std::string::npos) << text;
+  const std::string md = render_markdown(network_summary(a.network));
+  for (int h : never) EXPECT_NE(md.find("(#hidden-layer-0-neuron-" + std::to_string(h) + ")"), std::string::npos) << md;
+  for (int h : never) EXPECT_EQ(a.neuron(0, h)->status, NeuronStatus::Dead);
   // The survivor responds most to a round digit (0, 6, 8 or 9).
   for (int h = 0; h < 6; ++h)
-    if (!neurons[0][std::size_t(h)].dead) {
-      const int top = neurons[0][std::size_t(h)].strong.front();
+    if (!a.neuron(0, h)->silent()) {
+      const int top = a.neuron(0, h)->strong.front();
       EXPECT_TRUE(top == 0 || top == 6 || top == 8 || top == 9) << "survivor " << h << " prefers " << top;
     }
 }
@@ -174,9 +181,9 @@ TEST(Ablation, Mlp6AllOffIsChanceNoneChangesNothing) {
             mlp_forward(b.net, d.images.leftCols(50)));
   // A scorer built from the statistics pass's activations scores the same.
   StatsBuilder stats(b.net, d);
-  stats.keep_activations(true);
+  stats.keep_first_layer(true);
   while (!stats.step(1000)) {}
-  const AblationScorer reused(b.net, d, stats.activations()[0]);
+  const AblationScorer reused(b.net, d, stats.first_layer());
   ASSERT_TRUE(reused.ready());
   Ablation two = Ablation::none(b.net);
   two.switch_off(0, 1);
@@ -221,15 +228,23 @@ TEST(Explain, ScoresAreBoundedAndBeatRandomSummaries) {
   const DataSet& d = test_set();
   const NetworkStats& s = m.s;
   const Trace& t = m.t;
+  ModelAnalysis a;
+  analysis_start(a, b, &d, 0);
+  analysis_run(a);
+  ASSERT_TRUE(a.has_facts);
   Rng rng(4);
   double real = 0, random = 0;
   int live = 0;
   for (int h = 0; h < 32; ++h) {
-    NeuronExplanation e = explain_neuron(b.net, s, 0, h);
-    explanation_score(e, t.layers[0].a.row(h), d.labels);
+    const NeuronFacts& e = *a.neuron(0, h);
     EXPECT_GE(e.score, -1.f);
     EXPECT_LE(e.score, 1.f);
-    if (e.dead || s.layers[0].selectivity(h) < 0.3f) continue;
+    // The score from class sums equals the correlation over the 10,000 images one by one.
+    bool defined = false;
+    const float direct = simulated_correlation(e.strong, e.moderate, t.layers[0].a.row(h), d.labels, &defined);
+    EXPECT_EQ(defined, e.score_defined);
+    EXPECT_NEAR(direct, e.score, 1e-4f) << "unit " << h;
+    if (e.silent() || s.layers[0].selectivity(h) < 0.3f) continue;
     std::vector<int> strong, moderate;
     for (std::size_t k = 0; k < e.strong.size(); ++k) strong.push_back(int(rng.below(10)));
     for (std::size_t k = 0; k < e.moderate.size(); ++k) moderate.push_back(int(rng.below(10)));

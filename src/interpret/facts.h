@@ -1,0 +1,103 @@
+// What the analysis found, as facts: which classes, which neurons, which numbers.
+// No wording here: prose.h turns facts into sentences, and the page and the
+// Markdown report render those sentences. Thresholds come from thresholds.h.
+#pragma once
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+#include "core/activation.h"
+#include "core/mlp.h"
+
+namespace lens {
+
+enum class NeuronStatus { Alive, NearlyDead, Dead, Constant };
+
+// What a first-layer unit's incoming weights look like (dead units only: why it died).
+enum class WeightShape { NotMeasured, Decayed, Speckle, Shaped };
+
+struct NeuronFacts {
+  int layer = 0, unit = 0;            // hidden layer (from 0) and unit (from 0)
+  Activation activation = Activation::ReLU;
+  NeuronStatus status = NeuronStatus::Alive;
+  int images = 0;                     // test images measured on
+  float active_rate = 0, max_activation = 0, selectivity = 0;
+
+  // Alive or nearly dead: its class profile.
+  std::vector<int> strong, moderate;  // digit classes, strongest first
+  std::vector<int> weakest;           // the kWeakClassesNamed weakest, weakest first
+  float strongest_mean = 0;           // mean activation on its strongest class
+  // Its strongest test images: how many fire, and which digit most of them are.
+  std::vector<int> top;               // test image indices, strongest first
+  int top_firing = 0;
+  int top_common_class = -1, top_common_count = 0;
+  bool top_disagrees = false;         // most of them are a digit the class profile does not call strong
+
+  // Constant: the value it outputs for every image.
+  float constant_value = 0;
+
+  // Dead: why.
+  float best_preactivation = 0;       // highest weighted input on any test image
+  float bias = 0;
+  float actmax_preactivation = 0;     // what the maximization image reaches
+  WeightShape weights = WeightShape::NotMeasured;
+  float weight_smoothness = 0, largest_weight = 0;
+
+  // Votes (the last hidden layer only): output classes it raises and lowers most.
+  bool votes_known = false;
+  std::vector<int> pushes_up, pushes_down;
+
+  // Importance: accuracy lost when it alone is switched off; the class hurt most.
+  bool importance_known = false;
+  float importance = 0;
+  int hurt_class = -1;
+  float hurt_before = 0, hurt_after = 0;
+  bool hurt_visible = false;
+
+  // Explanation score: the summary's class simulation correlated with the true activation.
+  float score = 0;
+  bool score_defined = false;
+
+  bool silent() const { return status == NeuronStatus::Dead || status == NeuronStatus::Constant; }
+};
+
+// One live unit carries a whole layer: the answer as a function of its one activation.
+struct LadderFacts {
+  bool present = false;
+  int layer = 0, unit = 0;
+  float max_activation = 0;
+  std::vector<std::pair<int, float>> runs;  // (answer, activation from which it wins), in order
+  std::vector<float> class_mean;            // per digit: where its typical image lands
+  std::vector<int> answer_at_mean;          // per digit: the answer there
+};
+
+struct LayerFacts {
+  int layer = 0, units = 0;
+  Activation activation = Activation::ReLU;
+  std::vector<int> dead, nearly_dead, constant, alive;  // alive = ever fires (incl. nearly dead)
+  std::vector<int> carriers;                // up to kCarriersNamed units whose loss is visible, biggest first
+  std::vector<float> carrier_drop;
+  bool spread = false;                      // no unit costs kSpreadDrop or more
+  float largest_drop = 0;
+  LadderFacts ladder;                       // when exactly one unit is alive and feeds the output
+};
+
+enum class Advice { ReviveMany, ReviveFew, MoreUnits, BeyondMlp };
+
+struct NetworkFacts {
+  std::string name;
+  int hidden_layers = 0, hidden_units = 0, images = 0;
+  float accuracy = 0;                       // measured here
+  int nonfinite_images = 0;                 // images whose outputs were not finite numbers
+  bool recorded_known = false;
+  float recorded_accuracy = 0;              // what the bundle says
+  bool recorded_differs = false;
+  int best_class = 0, worst_class = 0;
+  float best_class_accuracy = 0, worst_class_accuracy = 0;
+  int dead = 0, nearly_dead = 0, constant = 0;
+  std::vector<Activation> dead_activations; // the activations of the layers that have dead units
+  std::vector<LayerFacts> layers;
+  std::vector<Advice> advice;
+};
+
+}  // namespace lens

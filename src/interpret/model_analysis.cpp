@@ -1,0 +1,272 @@
+#include "interpret/model_analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/constants.h"
+
+namespace lens {
+
+// Above this many multiply-adds, re-scoring the test set once per hidden unit is
+// not done (a minute or more in the page): importance is then reported as unknown.
+constexpr double kMaxImportanceMadds = 4e10;
+
+// Multiply-adds of one sample through layers [first, last].
+static double madds(const Mlp& net, int first, int last) {
+  double m = 0;
+  for (int l = first; l <= last; ++l) m += double(net.layers[std::size_t(l)].W.size());
+  return m;
+}
+
+static int slice_count(double budget_madds, double per_item) {
+  return int(std::clamp(budget_madds / std::max(1.0, per_item), 1.0, 1e6));
+}
+
+float ModelAnalysis::progress() const {
+  if (!bundle) return 0.f;
+  const int L = int(bundle->net.layers.size());
+  const float stats_share = test ? 0.3f : 0.f, actmax_share = test ? 0.45f : 1.f;
+  switch (phase) {
+    case Phase::Stats: return stats_share * (stats_builder ? stats_builder->progress() : 0.f);
+    case Phase::Actmax: {
+      const int U = bundle->net.layers[std::size_t(actmax_layer)].outputs();
+      const float in_layer = (float(actmax_first) + (solver ? solver->progress() * float(solver->units().size()) : 0.f)) / float(U);
+      return stats_share + actmax_share * (float(actmax_layer) + in_layer) / float(L);
+    }
+    case Phase::Ablation: return 0.75f + 0.05f * (scorer ? scorer->progress() : 0.f);
+    case Phase::Importance: {
+      int done_units = 0, all_units = 0;
+      for (int l = 0; l + 1 < L; ++l) {
+        const int H = bundle->net.layers[std::size_t(l)].outputs();
+        all_units += H;
+        if (l < importance_layer) done_units += H;
+      }
+      done_units += importance_unit;
+      return 0.8f + 0.15f * float(done_units) / float(std::max(1, all_units));
+    }
+    case Phase::Facts: return 0.95f;
+    case Phase::Done: return 1.f;
+  }
+  return 1.f;
+}
+
+const NeuronFacts* ModelAnalysis::neuron(int layer, int unit) const {
+  if (!has_facts || layer < 0 || layer >= int(neurons.size())) return nullptr;
+  const auto& units = neurons[std::size_t(layer)];
+  return unit >= 0 && unit < int(units.size()) ? &units[std::size_t(unit)] : nullptr;
+}
+
+static bool is_output(const ModelAnalysis& a, int layer) { return layer + 1 == int(a.bundle->net.layers.size()); }
+
+static const ActmaxConfig& actmax_config(const ModelAnalysis& a, int layer) {
+  return is_output(a, layer) ? a.settings.output : a.settings.hidden;
+}
+
+// Units of one layer are maximized in groups small enough for a slice; the solver's
+// jitter is shared by all columns, so a group's images equal the whole batch's.
+static void start_actmax_group(ModelAnalysis& a, int layer, int first) {
+  const Mlp& net = a.bundle->net;
+  a.actmax_layer = layer;
+  a.actmax_first = first;
+  const int U = net.layers[std::size_t(layer)].outputs();
+  const int group = std::min(U - first, slice_count(a.settings.slice_madds, 3.0 * madds(net, 0, layer)));
+  std::vector<int> units(static_cast<std::size_t>(group));
+  std::iota(units.begin(), units.end(), first);
+  a.solver = std::make_unique<ActmaxSolver>(net, layer, std::move(units), actmax_config(a, layer), a.settings.output_objective);
+}
+
+static void finish_stats(ModelAnalysis& a) {
+  a.stats = a.stats_builder->finish();
+  a.has_stats = true;
+  a.scorer = std::make_unique<AblationScorer>(a.bundle->net, *a.test, a.stats_builder->take_first_layer());
+  a.phase = ModelAnalysis::Phase::Actmax;
+  start_actmax_group(a, 0, 0);
+}
+
+// Pre-activation each unit reaches on its own image (for hidden units), and for
+// output classes the model's probability of the class on its image.
+static void record_actmax_group(ModelAnalysis& a) {
+  const Mlp& net = a.bundle->net;
+  const int l = a.actmax_layer;
+  const std::vector<int>& units = a.solver->units();
+  const Eigen::MatrixXf& x = a.solver->images();
+  Trace t;
+  mlp_forward_trace(net, x, t);
+  for (std::size_t k = 0; k < units.size(); ++k)
+    a.actmax_preactivation[std::size_t(l)](units[k]) = t.layers[std::size_t(l)].z(units[k], Eigen::Index(k));
+  if (is_output(a, l)) {
+    const Eigen::MatrixXf p = head_probabilities(net.head, t.logits());
+    for (std::size_t k = 0; k < units.size(); ++k) a.output_probability(units[k]) = p(units[k], Eigen::Index(k));
+  }
+}
+
+static void actmax_slice(ModelAnalysis& a, double now) {
+  const Mlp& net = a.bundle->net;
+  const int l = a.actmax_layer;
+  const int per_step = int(a.solver->units().size());
+  const bool finished = a.solver->step(slice_count(a.settings.slice_madds, 3.0 * per_step * madds(net, 0, l)));
+  a.actmax[std::size_t(l)].middleCols(a.actmax_first, per_step) = a.solver->images();
+  ++a.actmax_version;
+  ++a.actmax_layer_version[std::size_t(l)];
+  if (!finished) return;
+  record_actmax_group(a);
+  const int next = a.actmax_first + per_step;
+  if (next < net.layers[std::size_t(l)].outputs()) return start_actmax_group(a, l, next);
+  a.actmax_done[std::size_t(l)] = true;
+  if (l + 1 < int(net.layers.size())) return start_actmax_group(a, l + 1, 0);
+  a.solver.reset();
+  a.stats_actmax_ms = now;
+  a.phase = a.test ? ModelAnalysis::Phase::Ablation : ModelAnalysis::Phase::Facts;
+}
+
+static double importance_madds(const ModelAnalysis& a) {
+  const Mlp& net = a.bundle->net;
+  const double per_score = double(a.test->size()) * madds(net, 1, int(net.layers.size()) - 1);
+  double units = 0;
+  for (int l = 0; l + 1 < int(net.layers.size()); ++l) units += net.layers[std::size_t(l)].outputs();
+  return per_score * (units + 1);
+}
+
+static void start_importance(ModelAnalysis& a) {
+  const Mlp& net = a.bundle->net;
+  a.base_score = a.scorer->score(Ablation::none(net));
+  a.importance.clear();
+  a.hurt_class.clear();
+  a.hurt_class_accuracy.clear();
+  for (int l = 0; l + 1 < int(net.layers.size()); ++l) {
+    const int H = net.layers[std::size_t(l)].outputs();
+    a.importance.push_back(Eigen::VectorXf::Zero(H));
+    a.hurt_class.push_back(Eigen::VectorXi::Constant(H, -1));
+    a.hurt_class_accuracy.push_back(Eigen::VectorXf::Zero(H));
+  }
+  a.importance_layer = a.importance_unit = 0;
+  a.phase = importance_madds(a) <= kMaxImportanceMadds ? ModelAnalysis::Phase::Importance : ModelAnalysis::Phase::Facts;
+}
+
+// One unit switched off, scored over a slice of the test set at a time.
+static void importance_slice(ModelAnalysis& a) {
+  const Mlp& net = a.bundle->net;
+  const int l = a.importance_layer, h = a.importance_unit;
+  Ablation ab = Ablation::none(net);
+  ab.switch_off(l, h);
+  const int images = slice_count(a.settings.slice_madds, madds(net, 1, int(net.layers.size()) - 1));
+  a.scorer->count_correct(ab, a.importance_image, images, a.importance_correct);
+  a.importance_image += images;
+  if (a.importance_image < a.scorer->size()) return;
+  const Score s = a.scorer->score_from(a.importance_correct);
+  a.importance_image = 0;
+  a.importance_correct.setZero();
+  a.importance[std::size_t(l)](h) = a.base_score.accuracy - s.accuracy;
+  Eigen::Index k = 0;
+  (a.base_score.class_accuracy - s.class_accuracy).maxCoeff(&k);
+  a.hurt_class[std::size_t(l)](h) = int(k);
+  a.hurt_class_accuracy[std::size_t(l)](h) = s.class_accuracy(k);
+  if (++a.importance_unit >= net.layers[std::size_t(l)].outputs()) a.importance_unit = 0, ++a.importance_layer;
+  if (a.importance_layer + 1 >= int(net.layers.size())) {
+    a.has_importance = true;
+    a.phase = ModelAnalysis::Phase::Facts;
+  }
+}
+
+static void facts_slice(ModelAnalysis& a) {
+  if (a.has_stats) {
+    analysis_facts(a);
+    a.has_facts = true;
+  }
+  a.phase = ModelAnalysis::Phase::Done;
+}
+
+static void work_slice(ModelAnalysis& a, double now) {
+  switch (a.phase) {
+    case ModelAnalysis::Phase::Stats:
+      a.phase_label = "Measuring neurons";
+      if (a.stats_builder->step(slice_count(a.settings.slice_madds, madds(a.bundle->net, 0, int(a.bundle->net.layers.size()) - 1))))
+        finish_stats(a);
+      break;
+    case ModelAnalysis::Phase::Actmax:
+      a.phase_label = "Maximizing";
+      actmax_slice(a, now);
+      break;
+    case ModelAnalysis::Phase::Ablation:
+      a.phase_label = "Preparing ablation";
+      start_importance(a);
+      break;
+    case ModelAnalysis::Phase::Importance:
+      a.phase_label = "Switching neurons off";
+      importance_slice(a);
+      break;
+    case ModelAnalysis::Phase::Facts:
+      a.phase_label = "Explaining";
+      facts_slice(a);
+      break;
+    case ModelAnalysis::Phase::Done: break;
+  }
+}
+
+void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test, double now_ms,
+                    const AnalysisSettings& settings) {
+  a = ModelAnalysis{};
+  a.bundle = &bundle;
+  a.settings = settings;
+  const Mlp& net = bundle.net;
+  const bool images = net.inputs() == kPixels;
+  a.test = images && test && test->size() > 0 && test->images.rows() == net.inputs() ? test : nullptr;
+  a.started_at = now_ms;
+  for (const Dense& d : net.layers) {
+    a.actmax.push_back(Eigen::MatrixXf::Zero(net.inputs(), d.outputs()));
+    a.actmax_done.push_back(false);
+    a.actmax_layer_version.push_back(0);
+    a.actmax_preactivation.push_back(Eigen::VectorXf::Zero(d.outputs()));
+  }
+  a.output_probability = Eigen::VectorXf::Zero(net.outputs());
+  if (!images) {  // a model of the plane (XOR): nothing here is about images
+    a.phase = ModelAnalysis::Phase::Done;
+    a.finished_at = now_ms;
+    return;
+  }
+  if (a.test) {
+    a.stats_builder = std::make_unique<StatsBuilder>(net, *a.test, settings.top_k);
+    a.stats_builder->keep_first_layer(true);
+    a.phase = ModelAnalysis::Phase::Stats;
+  } else {
+    a.phase = ModelAnalysis::Phase::Actmax;
+    start_actmax_group(a, 0, 0);
+  }
+}
+
+bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)()) {
+  if (!a.bundle || a.done()) return true;
+  const double t0 = now_ms();
+  do work_slice(a, now_ms());
+  while (!a.done() && now_ms() - t0 < budget_ms);
+  a.seconds_spent += (now_ms() - t0) / 1000.0;
+  if (a.done() && a.finished_at == 0) a.finished_at = now_ms();
+  return a.done();
+}
+
+void analysis_run(ModelAnalysis& a) {
+  while (a.bundle && !a.done()) work_slice(a, 0.0);
+}
+
+void analysis_regenerate_actmax(ModelAnalysis& a, int layer, const ActmaxConfig& config) {
+  if (!a.bundle || layer < 0 || layer >= int(a.bundle->net.layers.size())) return;
+  const Mlp& net = a.bundle->net;
+  std::vector<int> units(std::size_t(net.layers[std::size_t(layer)].outputs()));
+  std::iota(units.begin(), units.end(), 0);
+  ActmaxSolver s(net, layer, units, config, a.settings.output_objective);
+  while (!s.step(64)) {}
+  a.actmax[std::size_t(layer)] = s.images();
+  a.actmax_done[std::size_t(layer)] = true;
+  ++a.actmax_version;
+  ++a.actmax_layer_version[std::size_t(layer)];
+}
+
+Eigen::VectorXf analysis_actmax_single(const ModelAnalysis& a, int layer, int unit) {
+  if (a.actmax_done[std::size_t(layer)]) return a.actmax[std::size_t(layer)].col(unit);
+  ActmaxSolver s(a.bundle->net, layer, {unit}, actmax_config(a, layer), a.settings.output_objective);
+  while (!s.step(64)) {}
+  return s.images().col(0);
+}
+
+}  // namespace lens

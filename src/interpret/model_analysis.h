@@ -1,0 +1,95 @@
+// The one analysis of a model: statistics over the test set, maximization images
+// (hidden units and output classes), single-unit ablation (importance and the
+// digit hurt most) and the facts the explanations are written from. The page runs
+// it in per-frame slices (analysis_work with a time budget); lens-report runs it
+// to the end (analysis_run). Both get the same settings, numbers and facts.
+// Shape letters: I = inputs, H = units of a hidden layer, C = classes, N = test images.
+#pragma once
+#include <Eigen/Core>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/bundle.h"
+#include "core/mnist.h"
+#include "interpret/ablation.h"
+#include "interpret/actmax.h"
+#include "interpret/facts.h"
+#include "interpret/neuron_stats.h"
+
+namespace lens {
+
+struct AnalysisSettings {
+  int top_k = 9;                                       // strongest test images kept per unit
+  ActmaxConfig hidden = {};                            // maximization of hidden units
+  ActmaxConfig output = actmax_output_defaults();      // maximization of output classes
+  ActmaxObjective output_objective = ActmaxObjective::Logit;
+  // Work per slice in multiply-adds, so one slice of even a large model fits a frame.
+  double slice_madds = 4e6;
+};
+
+struct ModelAnalysis {
+  enum class Phase { Stats, Actmax, Ablation, Importance, Facts, Done };
+
+  const Bundle* bundle = nullptr;
+  const DataSet* test = nullptr;       // null when the model does not take MNIST images
+  AnalysisSettings settings;
+  Phase phase = Phase::Stats;
+  const char* phase_label = "";
+
+  // Statistics over the test set.
+  std::unique_ptr<StatsBuilder> stats_builder;
+  NetworkStats stats;
+  bool has_stats = false;
+
+  // Maximization images, per layer (hidden layers, then the output layer): (I, U).
+  std::vector<Eigen::MatrixXf> actmax;
+  std::vector<bool> actmax_done;
+  std::vector<Eigen::VectorXf> actmax_preactivation;  // (U) per layer: what each unit's own image reaches
+  Eigen::VectorXf output_probability;                 // (C) the model's probability of class c on image c
+  std::vector<int> actmax_layer_version;              // per layer: bumps when its images change
+  int actmax_version = 0;                             // bumps when any image changes
+  int actmax_layer = 0, actmax_first = 0;             // the group of units being solved
+  std::unique_ptr<ActmaxSolver> solver;
+
+  // Ablation: the test set re-scored with each hidden unit alone switched off.
+  std::unique_ptr<AblationScorer> scorer;
+  Score base_score;
+  std::vector<Eigen::VectorXf> importance;            // (H) accuracy lost per unit
+  std::vector<Eigen::VectorXi> hurt_class;            // (H) class that loses most
+  std::vector<Eigen::VectorXf> hurt_class_accuracy;   // (H) its accuracy with the unit off
+  int importance_layer = 0, importance_unit = 0;    // the unit being scored ...
+  int importance_image = 0;                           // ... up to this test image
+  Eigen::VectorXi importance_correct;                 // (C) its correct answers so far
+  bool has_importance = false;
+
+  // What the explanations are written from.
+  std::vector<std::vector<NeuronFacts>> neurons;      // [hidden layer][unit]
+  NetworkFacts network;
+  bool has_facts = false;
+
+  double seconds_spent = 0;                           // compute time so far
+  double started_at = 0, finished_at = 0;             // wall clock (ms)
+  double stats_actmax_ms = 0;                         // clock when statistics and all images were done
+
+  float progress() const;                             // overall, 0..1
+  bool done() const { return phase == Phase::Done; }
+  int hidden_layers() const { return bundle ? int(bundle->net.layers.size()) - 1 : 0; }
+  const NeuronFacts* neuron(int layer, int unit) const;  // null until the facts exist
+};
+
+// test may be null or of another input size (then only maximization runs).
+void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test, double now_ms,
+                    const AnalysisSettings& settings = {});
+// Works until budget_ms has passed on the given clock; true when all is done.
+bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)());
+// Everything at once (lens-report, tests).
+void analysis_run(ModelAnalysis& a);
+// The inspector's "regenerate": one layer's maximization again with other settings.
+void analysis_regenerate_actmax(ModelAnalysis& a, int layer, const ActmaxConfig& config);
+// Fills a.neurons and a.network from the measurements (analysis_facts.cpp).
+void analysis_facts(ModelAnalysis& a);
+// One unit's maximization image: the finished batch's column, or solved now with the same settings.
+Eigen::VectorXf analysis_actmax_single(const ModelAnalysis& a, int layer, int unit);
+
+}  // namespace lens

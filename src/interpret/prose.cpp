@@ -1,0 +1,397 @@
+#include "interpret/prose.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/constants.h"
+#include "interpret/numbers.h"
+#include "interpret/thresholds.h"
+
+namespace lens {
+
+namespace {
+
+// Appends spans; adjacent plain text merges into one span.
+struct Writer {
+  Paragraph p;
+  Writer& operator<<(const std::string& s) {
+    if (!p.empty() && p.back().style == Span::Style::Plain && p.back().unit < 0) p.back().text += s;
+    else p.push_back(Span{s});
+    return *this;
+  }
+  Writer& strong(const std::string& s) {
+    p.push_back(Span{s, Span::Style::Strong});
+    return *this;
+  }
+  Writer& neuron(int layer, int unit, const std::string& s) {
+    p.push_back(Span{s, Span::Style::Plain, layer, unit});
+    return *this;
+  }
+  // "neuron 3", "neurons 1, 4 and 5" with each number a reference.
+  Writer& neurons(int layer, const std::vector<int>& units) {
+    *this << (units.size() == 1 ? "neuron " : "neurons ");
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      if (i) *this << (i + 1 == units.size() ? " and " : ", ");
+      neuron(layer, units[i], std::to_string(units[i]));
+    }
+    return *this;
+  }
+};
+
+const char* is_are(long long n) { return n == 1 ? "is" : "are"; }
+
+std::string layer_name(int layer) { return "hidden layer " + std::to_string(layer); }
+
+std::string subject(const NeuronFacts& f) {
+  return "Neuron " + std::to_string(f.unit) + " of " + layer_name(f.layer);
+}
+
+// What "never fires" means for the unit's activation function, after "so".
+std::string silent_clause(Activation act) {
+  switch (act) {
+    case Activation::ReLU: return "its ReLU outputs 0 every time, passes nothing on and gets no gradient";
+    case Activation::LeakyReLU: return "its leaky ReLU only ever passes on a faint " + pct(kLeakySlope, 0) + " of it";
+    case Activation::Sigmoid: return "its sigmoid never rises above 0.5";
+    case Activation::Tanh: return "its tanh is never positive";
+    case Activation::Identity: return "its output is never positive";
+  }
+  return "it stays silent";
+}
+
+bool revivable_by_training(Activation act) { return act != Activation::ReLU; }
+
+std::string digits_plural(int c) { return std::to_string(c) + "s"; }
+
+}  // namespace
+
+std::string join_classes(const std::vector<int>& c, bool with_or) {
+  std::string s;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    if (i) s += i + 1 == c.size() ? (with_or ? " or " : " and ") : ", ";
+    s += std::to_string(c[i]);
+  }
+  return s;
+}
+
+std::string neuron_title(int layer, int unit) {
+  return "Hidden layer " + std::to_string(layer) + ", neuron " + std::to_string(unit);
+}
+
+std::string neuron_anchor(int layer, int unit) {
+  return "hidden-layer-" + std::to_string(layer) + "-neuron-" + std::to_string(unit);
+}
+
+Paragraph neuron_summary(const NeuronFacts& f) {
+  Writer w;
+  const std::string images = with_commas(f.images);
+  switch (f.status) {
+    case NeuronStatus::Dead:
+      w << subject(f) << " never fires on any of the " << images << " test images: its weighted input stays at or below 0, so "
+        << silent_clause(f.activation) << ". ";
+      w << (revivable_by_training(f.activation) ? "It is dead for now, though a small gradient still reaches it."
+                                                 : "Training cannot revive it: it is dead.");
+      return w.p;
+    case NeuronStatus::Constant:
+      w << subject(f) << " outputs the same value, " << signed_number(f.constant_value, 3) << ", for every one of the "
+        << images << " test images: it carries no information about the digit and acts only as a fixed extra bias for the "
+        << (f.votes_known ? "output layer." : "next layer.");
+      return w.p;
+    case NeuronStatus::Alive:
+    case NeuronStatus::NearlyDead: break;
+  }
+  if (int(f.strong.size()) >= kClasses) {
+    w << subject(f) << " responds about equally to every digit (mean activation " << fmt("%.2g", f.strongest_mean) << ")";
+  } else {
+    w << subject(f) << " fires most for " << join_classes(f.strong) << " (mean activation " << fmt("%.2g", f.strongest_mean)
+      << (f.strong.size() > 1 ? " and below" : "") << ")";
+    if (!f.moderate.empty()) w << ", moderately for " << join_classes(f.moderate);
+    if (!f.weakest.empty()) w << ", and hardly at all for " << join_classes(f.weakest, true);
+  }
+  w << ". ";
+  if (f.top_disagrees)
+    w << "Its " << std::to_string(f.top.size()) << " strongest single test digits, though, are mostly "
+      << digits_plural(f.top_common_class) << " (" << std::to_string(f.top_common_count) << " of " << std::to_string(f.top.size())
+      << "). ";
+  w << "It is active on " << pct(f.active_rate) << " of test images";
+  if (f.status == NeuronStatus::NearlyDead) w << " (under " << pct(kNearlyDeadRate, 0) << "), so it is nearly dead";
+  w << ".";
+  if (!f.pushes_up.empty() || !f.pushes_down.empty()) {
+    w << " When it fires it pushes the answer";
+    if (!f.pushes_up.empty()) w << " towards " << join_classes(f.pushes_up);
+    if (!f.pushes_up.empty() && !f.pushes_down.empty()) w << " and";
+    if (!f.pushes_down.empty()) w << " away from " << join_classes(f.pushes_down, true);
+    w << ".";
+  }
+  return w.p;
+}
+
+Paragraph neuron_one_line(const NeuronFacts& f) {
+  Writer w;
+  switch (f.status) {
+    case NeuronStatus::Dead: w << "Dead: never fires on any test image."; return w.p;
+    case NeuronStatus::Constant: w << "Constant: outputs " << signed_number(f.constant_value, 3) << " for every image."; return w.p;
+    case NeuronStatus::NearlyDead: w << "Nearly dead; "; break;
+    case NeuronStatus::Alive: break;
+  }
+  if (int(f.strong.size()) >= kClasses) w << "responds to every digit alike";
+  else w << "fires for " << join_classes(f.strong);
+  if (!f.moderate.empty()) w << ", some " << join_classes(f.moderate);
+  if (f.top_disagrees) w << "; its strongest digits are mostly " << digits_plural(f.top_common_class);
+  w << ".";
+  return w.p;
+}
+
+Paragraph neuron_dead_detail(const NeuronFacts& f) {
+  Writer w;
+  if (f.status != NeuronStatus::Dead) return w.p;
+  w << "Its weighted input peaks at " << signed_number(f.best_preactivation) << " on the test set (its bias is "
+    << signed_number(f.bias) << ").";
+  const std::string no_gradient = f.activation == Activation::ReLU ? "gets no gradient" : "gets almost no gradient";
+  switch (f.weights) {
+    case WeightShape::Decayed:
+      w << " Its incoming weights have decayed to almost nothing (the largest is "
+        << (f.largest_weight < 1e-6f ? std::string("under a millionth") : fmt("%.1g", f.largest_weight))
+        << ", so its weight image is blank): weight decay shrinks every weight a little at each step, and a neuron that never "
+           "fires "
+        << no_gradient << " from the data to push back. Its weighted input is its bias alone, for every image.";
+      break;
+    case WeightShape::Speckle:
+      w << " Its incoming weights are unstructured speckle (neighbouring weights correlate at "
+        << signed_number(f.weight_smoothness) << "): a neuron that never fires " << no_gradient
+        << ", so they are still close to the random values it started with.";
+      break;
+    case WeightShape::Shaped:
+      w << " Its incoming weights do have structure (neighbouring weights correlate at " << signed_number(f.weight_smoothness)
+        << "), so it learned something before it died.";
+      break;
+    case WeightShape::NotMeasured: break;
+  }
+  if (f.actmax_preactivation <= 0)
+    w << " Even the image built to excite it gets its weighted input no higher than " << signed_number(f.actmax_preactivation)
+      << ": no input in [0, 1] can switch it on.";
+  else
+    w << " Gradient ascent can build an input that lifts its weighted input to " << signed_number(f.actmax_preactivation)
+      << " (the maximization image), but no real digit comes close.";
+  return w.p;
+}
+
+Paragraph neuron_importance(const NeuronFacts& f) {
+  Writer w;
+  if (!f.importance_known) {
+    w << "Its importance was not measured: the model is too large to re-score the test set once per neuron.";
+    return w.p;
+  }
+  if (std::abs(f.importance) < kMeaningfulDrop)
+    w << "Switching it off changes the test accuracy by less than " << points(kMeaningfulDrop, 2) << ".";
+  else if (f.importance > 0)
+    w << "Switching it off costs " << points(f.importance) << " of test accuracy";
+  else
+    w << "Switching it off gains " << points(-f.importance) << " of test accuracy";
+  if (std::abs(f.importance) >= kMeaningfulDrop) {
+    if (f.hurt_visible)
+      w << " (" << digits_plural(f.hurt_class) << " fall from " << pct(f.hurt_before, 0) << " to " << pct(f.hurt_after, 0) << ")";
+    w << ".";
+  }
+  return w.p;
+}
+
+static void headline(Writer& w, const NetworkFacts& f) {
+  w.strong(f.name);
+  w << " has " << count_of(f.hidden_layers, "hidden layer", "hidden layers") << " ("
+    << count_of(f.hidden_units, "neuron", "neurons") << " in all) and classifies " << pct(f.accuracy, 2) << " of the "
+    << with_commas(f.images) << " test images correctly.";
+  if (f.nonfinite_images > 0)
+    w << " On " << with_commas(f.nonfinite_images) << " of them its outputs overflow (they are not finite numbers); those count as wrong.";
+  if (f.recorded_differs) {
+    const float diff = f.recorded_accuracy - f.accuracy;
+    w << " Its bundle records a test accuracy of " << pct(f.recorded_accuracy, 2) << ", " << points(std::abs(diff))
+      << (diff > 0 ? " higher" : " lower") << " than measured here on the same images: the model may expect its input "
+      << "prepared differently (for example normalized), or the record is wrong.";
+  }
+  w << " It is best on " << digits_plural(f.best_class) << " (" << pct(f.best_class_accuracy) << ") and worst on "
+    << digits_plural(f.worst_class) << " (" << pct(f.worst_class_accuracy) << ").";
+}
+
+static void dead_paragraph(Writer& w, const NetworkFacts& f) {
+  const std::string nearly_rule = "active on under " + pct(kNearlyDeadRate, 0) + " of test images";
+  if (f.dead > 0) {
+    w << std::to_string(f.dead) << " of its " << std::to_string(f.hidden_units) << " hidden neurons " << is_are(f.dead)
+      << " dead (";
+    bool first = true;
+    for (const LayerFacts& L : f.layers) {
+      if (L.dead.empty()) continue;
+      if (!first) w << "; ";
+      first = false;
+      if (f.hidden_layers > 1) w << layer_name(L.layer) << ": ";
+      w.neurons(L.layer, L.dead);
+    }
+    w << "). A dead neuron's weighted input never rises above 0 on any test image, so ";
+    for (std::size_t i = 0; i < f.dead_activations.size(); ++i)
+      w << (i ? "; or " : "") << silent_clause(f.dead_activations[i]);
+    w << ".";
+    if (f.nearly_dead > 0) w << " " << std::to_string(f.nearly_dead) << " more " << is_are(f.nearly_dead) << " nearly dead (" << nearly_rule << ").";
+  } else if (f.nearly_dead > 0) {
+    w << count_of(f.nearly_dead, "hidden neuron", "hidden neurons") << " " << is_are(f.nearly_dead) << " nearly dead (" << nearly_rule
+      << "); none is dead.";
+  } else {
+    w << "Every hidden neuron is alive: each fires on at least " << pct(kNearlyDeadRate, 0) << " of the test images.";
+  }
+  if (f.constant > 0)
+    w << " " << count_of(f.constant, "hidden neuron outputs", "hidden neurons output")
+      << " the same value for every image and so carr" << (f.constant == 1 ? "ies" : "y") << " no information about the digit.";
+}
+
+static void carriers_paragraph(Writer& w, const NetworkFacts& f, const LayerFacts& L) {
+  w << "In " << layer_name(L.layer);
+  if (L.carriers.empty()) {
+    w << " no single neuron matters: switching any one off changes the test accuracy by less than " << points(kMeaningfulDrop, 2) << ".";
+    return;
+  }
+  w << (L.carriers.size() == 1 ? " the work is carried by " : " the work is carried most by ");
+  for (std::size_t k = 0; k < L.carriers.size(); ++k) {
+    if (k) w << (k + 1 == L.carriers.size() ? " and " : ", ");
+    w.neuron(L.layer, L.carriers[k], "neuron " + std::to_string(L.carriers[k]));
+    w << " (switching it off costs " << points(L.carrier_drop[k]) << " and leaves " << pct(f.accuracy - L.carrier_drop[k]) << ")";
+  }
+  w << ".";
+  if (L.largest_drop > kCrucialDrop)
+    w << " Losing neuron " << std::to_string(L.carriers.front()) << " alone would cost more than " << points(kCrucialDrop, 0)
+      << ": the network leans on very few features.";
+}
+
+static void survivors_paragraph(Writer& w, const LayerFacts& L) {
+  if (L.ladder.present) {
+    const LadderFacts& d = L.ladder;
+    w.strong("One neuron does all the work.");
+    w << " Only ";
+    w.neuron(L.layer, d.unit, "neuron " + std::to_string(d.unit));
+    w << " of " << layer_name(L.layer) << " ever fires, so everything the output layer knows about an image is one number: how "
+      << "strongly that neuron responds. As its activation rises from 0 to its test maximum of " << fmt("%.1f", d.max_activation)
+      << ", the answer runs ";
+    for (std::size_t i = 0; i < d.runs.size(); ++i) w << (i ? " \u2192 " : "") << std::to_string(d.runs[i].first);
+    if (d.runs.size() > 1) {
+      w << " (";
+      for (std::size_t i = 0; i + 1 < d.runs.size(); ++i)
+        w << (i ? ", " : "") << std::to_string(d.runs[i].first) << " up to " << fmt("%.1f", d.runs[i + 1].second);
+      w << ", then " << std::to_string(d.runs.back().first) << ")";
+    }
+    w << ". No other answer is possible, whatever the image.";
+    return;
+  }
+  w.strong("Only " + std::to_string(L.alive.size()) + " of " + std::to_string(L.units) + " neurons of " + layer_name(L.layer) +
+           " ever fire");
+  w << " (";
+  w.neurons(L.layer, L.alive);
+  w << "), so the next layer sees each image as just " << std::to_string(L.alive.size()) << " numbers.";
+}
+
+Paragraph network_advice(const NetworkFacts& f) {
+  Writer w;
+  if (f.advice.empty()) return w.p;
+  w.strong("What would improve it.");
+  const bool relu = std::find(f.dead_activations.begin(), f.dead_activations.end(), Activation::ReLU) != f.dead_activations.end();
+  for (Advice a : f.advice) {
+    switch (a) {
+      case Advice::ReviveMany:
+        w << " Revive the dead neurons: start the hidden biases at zero or slightly positive instead of negative, or lower the "
+             "learning rate"
+          << (relu ? ", or use leaky ReLU so that a neuron below zero still gets a gradient." : ".");
+        break;
+      case Advice::ReviveFew:
+        w << " A few dead neurons are wasted capacity; a smaller learning rate or a small positive bias at the start would keep "
+             "them alive.";
+        break;
+      case Advice::MoreUnits:
+        w << " With only " << count_of(f.hidden_units, "hidden neuron", "hidden neurons")
+          << " the network cannot separate all ten digits well; more hidden neurons would help most.";
+        break;
+      case Advice::BeyondMlp:
+        w << " Further gains would come from a convolutional network or data augmentation (small shifts and rotations of the "
+             "training digits) rather than from more neurons.";
+        break;
+    }
+  }
+  return w.p;
+}
+
+Text network_summary(const NetworkFacts& f) {
+  Text t;
+  Writer head;
+  headline(head, f);
+  t.push_back(head.p);
+  Writer dead;
+  dead_paragraph(dead, f);
+  t.push_back(dead.p);
+  for (const LayerFacts& L : f.layers) {
+    if (L.alive.size() > 0 && L.alive.size() <= 3 && int(L.alive.size()) < L.units) {
+      Writer s;
+      survivors_paragraph(s, L);
+      t.push_back(s.p);
+    }
+    if (L.spread) {
+      Writer s;
+      s << "No single neuron of " << layer_name(L.layer) << " matters much: the worst loss from switching one off is "
+        << points(L.largest_drop) << ". What the layer knows is spread over many neurons, so read its neurons as pieces of a "
+        << "shared code rather than as self-contained digit detectors.";
+      t.push_back(s.p);
+    } else if (!L.alive.empty() && (L.largest_drop != 0 || !L.carriers.empty())) {
+      Writer s;
+      carriers_paragraph(s, f, L);
+      t.push_back(s.p);
+    }
+  }
+  return t;
+}
+
+Paragraph dead_story(const NetworkFacts& f) {
+  Writer w;
+  if (f.hidden_units == 0 || float(f.dead) < kStoryDeadShare * float(f.hidden_units)) return w.p;
+  w << std::to_string(f.dead) << " of " << std::to_string(f.hidden_units) << " hidden neurons " << is_are(f.dead)
+    << " dead: " << (f.dead == 1 ? "it never fires" : "they never fire") << " on any test digit, so "
+    << (f.dead == 1 ? "it passes" : "they pass") << " nothing on. ";
+  const LayerFacts& first = f.layers.front();
+  if (first.alive.empty()) {
+    w << "No neuron of " << layer_name(0) << " fires at all, so the network gives the same answer for every image: "
+      << pct(f.accuracy, 0) << " accuracy.";
+  } else {
+    w.neurons(0, first.alive);
+    w << (first.alive.size() == 1 ? " carries" : " carry") << " all the work of " << layer_name(0)
+      << ", so the network can tell only a few kinds of digit apart: " << pct(f.accuracy, 0) << " accuracy.";
+  }
+  w << " Grey cards are the dead neurons; the Network tab tells the whole story.";
+  return w.p;
+}
+
+std::string render_plain(const Paragraph& p) {
+  std::string s;
+  for (const Span& x : p) s += x.text;
+  return s;
+}
+
+static std::string md_escape_text(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '*' || c == '_' || c == '`' || c == '[' || c == ']' || c == '<' || c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string render_markdown(const Paragraph& p) {
+  std::string s;
+  for (const Span& x : p) {
+    const std::string text = md_escape_text(x.text);
+    if (x.unit >= 0) s += "[" + text + "](#" + neuron_anchor(x.layer, x.unit) + ")";
+    else if (x.style == Span::Style::Strong) s += "**" + text + "**";
+    else s += text;
+  }
+  return s;
+}
+
+std::string render_markdown(const Text& t) {
+  std::string s;
+  for (const Paragraph& p : t) s += render_markdown(p) + "\n\n";
+  return s;
+}
+
+}  // namespace lens

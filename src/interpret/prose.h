@@ -1,0 +1,48 @@
+// Facts into sentences, once. A sentence is a list of spans (plain, strong or a
+// reference to a neuron); render_markdown (the report, lens.report) and the
+// page's ImGui renderer format the same spans, so both say the same words.
+// Numbering: hidden layers and neurons count from 0 everywhere.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "interpret/facts.h"
+
+namespace lens {
+
+struct Span {
+  enum class Style { Plain, Strong };
+  std::string text;
+  Style style = Style::Plain;
+  int layer = -1, unit = -1;  // a reference to a hidden neuron when unit >= 0
+};
+using Paragraph = std::vector<Span>;
+using Text = std::vector<Paragraph>;
+
+// "Neuron 3 of hidden layer 0 fires most for 0 and 6 (mean activation 4.2 and below), ..."
+Paragraph neuron_summary(const NeuronFacts& f);
+// A short line for a card's tooltip: "fires for 0, 6; some 2".
+Paragraph neuron_one_line(const NeuronFacts& f);
+// Why a dead unit is dead (its best weighted input, its weights, its maximization image).
+Paragraph neuron_dead_detail(const NeuronFacts& f);
+// "Switching it off costs 4.1 accuracy points (7s fall from 95% to 80%)."
+Paragraph neuron_importance(const NeuronFacts& f);
+// The network in words: accuracy, dead units, what carries the work.
+Text network_summary(const NetworkFacts& f);
+// "What would improve it." and the advice; empty when there is none.
+Paragraph network_advice(const NetworkFacts& f);
+// One paragraph for the page's banner when most units are dead; empty otherwise.
+Paragraph dead_story(const NetworkFacts& f);
+
+// "0, 6 and 9"; with_or: "0, 6 or 9"
+std::string join_classes(const std::vector<int>& classes, bool with_or = false);
+// "Hidden layer 0, neuron 3" and the anchor Markdown renderers derive from that
+// heading, "hidden-layer-0-neuron-3".
+std::string neuron_title(int layer, int unit);
+std::string neuron_anchor(int layer, int unit);
+
+std::string render_plain(const Paragraph& p);
+std::string render_markdown(const Paragraph& p);
+std::string render_markdown(const Text& t);  // paragraphs separated by blank lines
+
+}  // namespace lens
