@@ -1,5 +1,6 @@
 #include "interpret/actmax.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace lens {
@@ -88,6 +89,22 @@ void ActmaxSolver::regularize(Eigen::MatrixXf& g) const {
   }
 }
 
+// Extreme weights (1e30) give gradients whose squares overflow float, and Adam's second
+// moment turns them into NaN. Adam needs only their direction, so such a column is
+// rescaled to a largest entry of 1 and any non-finite entry is dropped.
+static void tame(Eigen::MatrixXf& g) {
+  constexpr float kLargest = 1e15f;  // its square still fits a float
+  for (Eigen::Index u = 0; u < g.cols(); ++u) {
+    float largest = 0.f;
+    for (Eigen::Index i = 0; i < g.rows(); ++i) {
+      float& v = g(i, u);
+      if (!std::isfinite(v)) v = 0.f;
+      largest = std::max(largest, std::abs(v));
+    }
+    if (largest > kLargest) g.col(u) /= largest;
+  }
+}
+
 bool ActmaxSolver::step(int max_steps) {
   const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
   for (int k = 0; k < max_steps && !done(); ++k) {
@@ -98,6 +115,7 @@ bool ActmaxSolver::step(int max_steps) {
     const int dy = j > 0 ? int(rng_.below(std::uint32_t(2 * j + 1))) - j : 0;
     Eigen::MatrixXf g = (dx || dy) ? image_shift(objective_gradient(image_shift(x_, config_.width, dx, dy)), config_.width, -dx, -dy)
                                    : objective_gradient(x_);
+    tame(g);
     regularize(g);
     ++step_;
     // Adam ascent on the pixels.

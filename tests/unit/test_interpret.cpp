@@ -19,14 +19,7 @@
 namespace lens {
 namespace {
 
-const DataSet& test_set() {
-  static const DataSet d = [] {
-    auto r = mnist_load(test::mnist_dir(), "t10k");
-    if (!r) { ADD_FAILURE() << r.error; return DataSet{}; }
-    return *r;
-  }();
-  return d;
-}
+const DataSet& test_set() { return test::mnist_test_set(); }
 
 Bundle shipped(const std::string& id) {
   auto b = bundle_load(test::assets_dir() + "/models/" + id + ".lens");

@@ -1,5 +1,7 @@
 #include "test_support.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 
 #include "core/mnist.h"
@@ -33,6 +35,15 @@ void randomize(Mlp& net, std::uint64_t seed, float scale) {
     for (Eigen::Index i = 0; i < d.W.size(); ++i) d.W.data()[i] = scale * rng.normal();
     for (Eigen::Index i = 0; i < d.b.size(); ++i) d.b(i) = scale * rng.normal();
   }
+}
+
+const DataSet& mnist_test_set() {
+  static const DataSet d = [] {
+    auto r = mnist_load(mnist_dir(), "t10k");
+    if (!r) { ADD_FAILURE() << r.error; return DataSet{}; }
+    return *r;
+  }();
+  return d;
 }
 
 }  // namespace lens::test

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/mlp.h"
+#include "core/mnist.h"
 #include "core/rng.h"
 
 namespace lens::test {
@@ -13,6 +14,9 @@ std::string mnist_dir();
 std::string forward_ref_dir();
 // The repository's assets/ folder: $LENS_ASSETS_DIR, else the source tree's.
 std::string assets_dir();
+
+// The 10k MNIST test set, loaded once (empty, with a test failure, when it cannot be read).
+const DataSet& mnist_test_set();
 
 // Fills every weight and bias of net with N(0, scale^2) from the seed.
 void randomize(Mlp& net, std::uint64_t seed, float scale = 0.5f);

@@ -1,0 +1,170 @@
+// Every sentence the page or the report prints must be true of the model at hand:
+// hand-built networks with a known answer (a dead unit, a constant unit, overflowing
+// weights, a wrong recorded accuracy) and hand-made facts for the wording itself.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/bundle.h"
+#include "interpret/model_analysis.h"
+#include "interpret/numbers.h"
+#include "interpret/prose.h"
+#include "test_support.h"
+
+namespace lens {
+namespace {
+
+ModelAnalysis analysed(const Bundle& b) {
+  ModelAnalysis a;
+  analysis_start(a, b, &test::mnist_test_set(), 0);
+  analysis_run(a);
+  return a;
+}
+
+std::string all_text(const ModelAnalysis& a) {
+  std::string s = render_markdown(network_summary(a.network)) + render_markdown(network_advice(a.network));
+  for (const auto& layer : a.neurons)
+    for (const NeuronFacts& f : layer)
+      s += render_plain(neuron_summary(f)) + render_plain(neuron_one_line(f)) + render_plain(neuron_dead_detail(f)) +
+           render_plain(neuron_importance(f));
+  return s;
+}
+
+void expect_no_bad_numbers(const std::string& text) {
+  for (const char* bad : {"nan", "NaN", "-inf", " inf ", " inf.", " inf,", "inf%"})
+    EXPECT_EQ(text.find(bad), std::string::npos) << "\"" << bad << "\" in: " << text.substr(text.find(bad) > 40 ? text.find(bad) - 40 : 0, 80);
+}
+
+// Unit 0 copies pixel (10, 17); unit 1 has zero weights and bias 0.7: alive but constant.
+Bundle with_constant_unit() {
+  Bundle b;
+  b.info.id = "constant";
+  b.info.name = "constant";
+  b.net = mlp_make({784, 2, 10}, Activation::ReLU);
+  b.net.layers[0].W(0, 10 * 28 + 17) = 1.f;
+  b.net.layers[0].b(1) = 0.7f;
+  b.net.layers[1].W(3, 0) = 1.f;
+  b.net.layers[1].W(5, 1) = 1.f;
+  return b;
+}
+
+TEST(Explain, ConstantButAliveUnitIsSaidToBeConstant) {
+  const Bundle b = with_constant_unit();
+  const ModelAnalysis a = analysed(b);
+  ASSERT_TRUE(a.has_facts);
+  const NeuronFacts& f = *a.neuron(0, 1);
+  EXPECT_EQ(f.status, NeuronStatus::Constant);
+  EXPECT_FLOAT_EQ(f.constant_value, 0.7f);
+  EXPECT_FALSE(f.score_defined);
+  const std::string s = render_plain(neuron_summary(f));
+  EXPECT_NE(s.find("outputs the same value, 0.700, for every one of the 10,000 test images"), std::string::npos) << s;
+  EXPECT_EQ(s.find("fires most for"), std::string::npos) << s;
+  const std::string net = render_plain(network_summary(a.network)[1]);
+  EXPECT_NE(net.find("1 hidden neuron outputs the same value for every image and so carries no information"), std::string::npos)
+      << net;
+  expect_no_bad_numbers(all_text(a));
+}
+
+TEST(Explain, DeadUnitNamesItsActivation) {
+  for (Activation act : {Activation::ReLU, Activation::LeakyReLU, Activation::Sigmoid, Activation::Tanh}) {
+    Bundle b;
+    b.info.id = b.info.name = "dead";
+    b.net = mlp_make({784, 2, 10}, act);
+    b.net.layers[0].W(0, 300) = 1.f;
+    b.net.layers[0].b(1) = -100.f;  // weighted input always -100: never fires
+    const ModelAnalysis a = analysed(b);
+    const NeuronFacts& f = *a.neuron(0, 1);
+    ASSERT_EQ(f.status, NeuronStatus::Dead) << activation_name(act);
+    EXPECT_TRUE(f.top.empty()) << "a dead unit has no 'test digits that excite it most'";
+    const std::string s = render_plain(neuron_summary(f));
+    const char* expected = act == Activation::ReLU        ? "its ReLU outputs 0 every time"
+                           : act == Activation::LeakyReLU ? "its leaky ReLU only ever passes on a faint 1% of it"
+                           : act == Activation::Sigmoid   ? "its sigmoid never rises above 0.5"
+                                                          : "its tanh is never positive";
+    EXPECT_NE(s.find(expected), std::string::npos) << s;
+    EXPECT_EQ(s.find("ReLU") != std::string::npos, act == Activation::ReLU || act == Activation::LeakyReLU) << s;
+    const std::string net = render_plain(network_summary(a.network)[1]);
+    EXPECT_NE(net.find("1 of its 2 hidden neurons is dead"), std::string::npos) << net;
+    EXPECT_NE(net.find(expected), std::string::npos) << net;
+  }
+}
+
+TEST(Explain, RecordedAccuracyThatDiffersIsReportedWithBothNumbers) {
+  Bundle b = with_constant_unit();
+  b.info.test_accuracy = 0.932;
+  const ModelAnalysis a = analysed(b);
+  EXPECT_TRUE(a.network.recorded_differs);
+  const std::string head = render_plain(network_summary(a.network)[0]);
+  EXPECT_NE(head.find("Its bundle records a test accuracy of 93.20%"), std::string::npos) << head;
+  EXPECT_NE(head.find(pct(a.network.accuracy, 2) + " of the 10,000 test images"), std::string::npos) << head;
+  EXPECT_NE(head.find("normalized"), std::string::npos) << head;
+  b.info.test_accuracy = a.network.accuracy + 0.004;  // within half a point: not worth a sentence
+  EXPECT_FALSE(analysed(b).network.recorded_differs);
+}
+
+TEST(Explain, OverflowingWeightsGiveNoNaNText) {
+  Bundle b;
+  b.info.id = b.info.name = "huge";
+  b.net = mlp_make({784, 4, 10}, Activation::Sigmoid);
+  test::randomize(b.net, 3, 1e30f);
+  const ModelAnalysis a = analysed(b);
+  ASSERT_TRUE(a.done());
+  expect_no_bad_numbers(all_text(a));
+  for (const Eigen::MatrixXf& img : a.actmax) EXPECT_TRUE(img.allFinite());
+}
+
+NeuronFacts alive_facts() {
+  NeuronFacts f;
+  f.layer = 0, f.unit = 4, f.images = 10000, f.active_rate = 0.3f, f.strongest_mean = 2.5f;
+  f.strong = {3, 5};
+  f.weakest = {1, 7};
+  f.top = {10, 11, 12, 13, 14, 15, 16, 17, 18};
+  return f;
+}
+
+TEST(Prose, StrongestDigitsThatDisagreeWithTheClassProfileAreNamed) {
+  NeuronFacts f = alive_facts();
+  EXPECT_EQ(render_plain(neuron_summary(f)).find("though"), std::string::npos);
+  f.top_common_class = 9, f.top_common_count = 6, f.top_disagrees = true;
+  const std::string s = render_plain(neuron_summary(f));
+  EXPECT_NE(s.find("fires most for 3 and 5 (mean activation 2.5 and below), and hardly at all for 1 or 7."), std::string::npos) << s;
+  EXPECT_NE(s.find("Its 9 strongest single test digits, though, are mostly 9s (6 of 9)."), std::string::npos) << s;
+  EXPECT_NE(render_plain(neuron_one_line(f)).find("strongest digits are mostly 9s"), std::string::npos);
+}
+
+TEST(Prose, CountsAgreeInNumber) {
+  NetworkFacts n;
+  n.name = "m", n.hidden_layers = 1, n.hidden_units = 6, n.images = 10000;
+  LayerFacts L;
+  L.units = 6, L.dead = {2}, L.alive = {0, 1, 3, 4, 5};
+  n.layers = {L};
+  n.dead = 1, n.dead_activations = {Activation::ReLU};
+  EXPECT_NE(render_plain(network_summary(n)[1]).find("1 of its 6 hidden neurons is dead (neuron 2)"), std::string::npos);
+  n.layers[0].dead = {2, 3}, n.dead = 2;
+  EXPECT_NE(render_plain(network_summary(n)[1]).find("2 of its 6 hidden neurons are dead (neurons 2 and 3)"), std::string::npos);
+  n.dead = 0, n.nearly_dead = 1, n.layers[0].dead.clear();
+  EXPECT_NE(render_plain(network_summary(n)[1]).find("1 hidden neuron is nearly dead"), std::string::npos);
+  n.hidden_layers = 1;
+  EXPECT_NE(render_plain(network_summary(n)[0]).find("has 1 hidden layer (6 neurons in all)"), std::string::npos);
+  n.hidden_units = 1;
+  EXPECT_NE(render_plain(network_summary(n)[0]).find("(1 neuron in all)"), std::string::npos);
+}
+
+TEST(Prose, MarkdownLinksNeuronsAndEscapesText) {
+  Paragraph p = {Span{"a*b "}, Span{"neuron 3", Span::Style::Plain, 1, 3}, Span{" c", Span::Style::Strong}};
+  EXPECT_EQ(render_markdown(p), "a\\*b [neuron 3](#hidden-layer-1-neuron-3)** c**");
+  EXPECT_EQ(render_plain(p), "a*b neuron 3 c");
+  EXPECT_EQ(neuron_anchor(1, 3), "hidden-layer-1-neuron-3");
+}
+
+TEST(Numbers, NonFiniteValuesPrintAsNotAvailable) {
+  EXPECT_EQ(pct(std::nan("")), "n/a");
+  EXPECT_EQ(fmt("%.2f", INFINITY), "n/a");
+  EXPECT_EQ(signed_number(-1.25), "\u22121.25");
+  EXPECT_EQ(points(0.012), "1.2 points");
+  EXPECT_EQ(count_of(1, "neuron", "neurons"), "1 neuron");
+  EXPECT_EQ(count_of(12000, "neuron", "neurons"), "12,000 neurons");
+}
+
+}  // namespace
+}  // namespace lens
