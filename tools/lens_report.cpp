@@ -47,9 +47,9 @@ int fail(const std::string& message) {
   return 1;
 }
 
-// The XOR report draws one hidden layer of lines in the plane, so it takes 2-H-1 networks only.
+// Models of the plane (XOR and its kin): any depth, including no hidden layer.
 bool is_xor(const Bundle& b) {
-  return b.net.inputs() == 2 && b.net.outputs() == 1 && b.net.layers.size() == 2;
+  return b.net.inputs() == 2 && b.net.outputs() == 1 && b.net.head == Head::Sigmoid;
 }
 bool is_mnist(const Bundle& b) {
   return b.net.inputs() == kPixels && b.net.outputs() == kClasses && b.net.layers.size() >= 2;
@@ -99,8 +99,8 @@ int main(int argc, char** argv) {
   if (!bundle) return fail(bundle.error);
   if (!is_xor(*bundle) && !is_mnist(*bundle))
     return fail(cli.model +
-                ": not an MNIST model (784 inputs, 10 outputs, a hidden layer) or an XOR model (2 inputs, "
-                "one hidden layer, 1 output); it has " +
+                ": not an MNIST model (784 inputs, 10 outputs, a hidden layer) or a model of the plane like XOR (2 "
+                "inputs, 1 sigmoid output); it has " +
                 std::to_string(bundle->net.inputs()) + " inputs and " + std::to_string(bundle->net.outputs()) +
                 " outputs");
   DataSet test;  // read before anything is written, so a missing file leaves no half-made folder

@@ -7,64 +7,29 @@
 
 #include "core/trainer.h"
 #include "interpret/colormap.h"
+#include "interpret/plane.h"
 #include "report_sections.h"
 #include "report_svg.h"
 #include "report_text.h"
 
 namespace lens {
 
-// The Boolean function a unit computes, read from where it is positive on the four
-// corners in the order (0,0) (0,1) (1,0) (1,1), as bits 8 4 2 1.
-static const char* boolean_name(int pattern) {
-  static const char* names[16] = {
-      "never on", "x₁ AND x₂", "x₁ AND NOT x₂", "x₁",     "x₂ AND NOT x₁", "x₂",   "x₁ XOR x₂", "x₁ OR x₂", "NOR",
-      "XNOR",     "NOT x₂",    "x₁ OR NOT x₂",  "NOT x₁", "x₂ OR NOT x₁",  "NAND", "always on"};
-  return names[pattern & 15];
-}
-
-static int sign_pattern(const Eigen::RowVectorXf& v) {  // v over the four corners
-  int p = 0;
-  for (int k = 0; k < 4; ++k) p = p * 2 + (v(k) > 0);
-  return p;
-}
-
-// "−5.61 x₁ − 5.13 x₂ + 2.85"
-static std::string linear_text(const std::vector<std::pair<float, std::string>>& terms, float bias) {
-  std::string s;
-  for (const auto& [w, name] : terms) {
-    if (s.empty())
-      s = signed_number(w) + " " + name;
-    else
-      s += (w < 0 ? " − " : " + ") + signed_number(std::abs(w)) + " " + name;
-  }
-  return s + (bias < 0 ? " − " : " + ") + signed_number(std::abs(bias));
-}
-
 static std::string corner(const Eigen::MatrixXf& x, int k) {
   return "(" + fmt("%g", x(0, k)) + ", " + fmt("%g", x(1, k)) + ")";
-}
-
-static std::string on_corners(const DataSet& pts, const Eigen::RowVectorXf& v) {
-  std::vector<std::string> on;
-  for (int k = 0; k < pts.size(); ++k)
-    if (v(k) > 0) on.push_back(corner(pts.images, k));
-  if (on.empty()) return "none of the corners";
-  std::string s;
-  for (std::size_t i = 0; i < on.size(); ++i) s += (i == 0 ? "" : i + 1 == on.size() ? " and " : ", ") + on[i];
-  return s;
 }
 
 static void points_table(ReportPage& page, const Mlp& net, const DataSet& pts, const Trace& t) {
   const Eigen::MatrixXf p = head_probabilities(net.head, t.logits());
   const std::vector<int> answer = head_predict(net.head, t.logits());
+  const PlaneFacts f = plane_facts(net);
   std::vector<std::string> head = {"x₁", "x₂", "target"};
-  for (int h = 0; h < net.layers[0].outputs(); ++h) head.push_back("hidden " + std::to_string(h));
+  for (const PlaneUnitFacts& u : f.units) head.push_back(plane_unit_name(f, u.layer, u.unit));
   head.insert(head.end(), {"logit", "p(output = 1)", "answer"});
   std::vector<std::vector<std::string>> rows;
   for (int k = 0; k < pts.size(); ++k) {
     std::vector<std::string> r = {fmt("%g", pts.images(0, k)), fmt("%g", pts.images(1, k)),
                                   std::to_string(pts.labels[std::size_t(k)])};
-    for (int h = 0; h < net.layers[0].outputs(); ++h) r.push_back(signed_number(t.layers[0].a(h, k)));
+    for (const PlaneUnitFacts& u : f.units) r.push_back(signed_number(t.layers[std::size_t(u.layer)].a(u.unit, k)));
     r.push_back(signed_number(t.logits()(0, k)));
     r.push_back(fmt("%.3f", p(0, k)));
     r.push_back(std::to_string(answer[std::size_t(k)]) +
@@ -77,50 +42,30 @@ static void points_table(ReportPage& page, const Mlp& net, const DataSet& pts, c
 }
 
 static void weights_tables(ReportPage& page, const Mlp& net) {
-  const Dense& h = net.layers[0];
-  std::vector<std::vector<std::string>> rows;
-  for (int u = 0; u < h.outputs(); ++u)
-    rows.push_back(
-        {"hidden " + std::to_string(u), signed_number(h.W(u, 0)), signed_number(h.W(u, 1)), signed_number(h.b(u))});
-  page.md += "## Weights\n\nHidden layer (" + std::string(activation_name(h.act)) + "):\n\n" +
-             md_table({"neuron", "from x₁", "from x₂", "bias"}, rows, "lrrr") + "\n";
-  const Dense& o = net.layers.back();
-  std::vector<std::string> head =
-                               {
-                                   "",
-                               },
-                           row = {"output"};
-  for (int u = 0; u < o.inputs(); ++u)
-    head.push_back("from hidden " + std::to_string(u)), row.push_back(signed_number(o.W(0, u)));
-  head.push_back("bias");
-  row.push_back(signed_number(o.b(0)));
-  page.md += "Output layer (logit, then " + std::string(head_name(net.head)) + "):\n\n" +
-             md_table(head, {row}, "l" + std::string(std::size_t(o.inputs()) + 1, 'r')) + "\n";
+  const PlaneFacts f = plane_facts(net);
+  page.md += "## Weights\n\n";
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const Dense& d = net.layers[l];
+    const bool output = l + 1 == net.layers.size();
+    std::vector<std::string> head = {"unit"};
+    for (int i = 0; i < d.inputs(); ++i)
+      head.push_back("from " + (l == 0 ? "x" + std::to_string(i + 1) : plane_unit_name(f, int(l) - 1, i)));
+    head.push_back("bias");
+    std::vector<std::vector<std::string>> rows;
+    for (int u = 0; u < d.outputs(); ++u) {
+      std::vector<std::string> r = {output ? "output" : plane_unit_name(f, int(l), u)};
+      for (int i = 0; i < d.inputs(); ++i) r.push_back(signed_number(d.W(u, i)));
+      r.push_back(signed_number(d.b(u)));
+      rows.push_back(r);
+    }
+    page.md += (output ? "Output layer (logit, then " + std::string(head_name(net.head)) + ")"
+                       : "Hidden layer " + std::to_string(l) + " (" + activation_name(d.act) + ")") +
+               ":\n\n" + md_table(head, rows, "l" + std::string(std::size_t(d.inputs()) + 1, 'r')) + "\n";
+  }
 }
 
-static void how_it_works(ReportPage& page, const Mlp& net, const DataSet& pts, const Trace& t) {
-  page.md += "## How the network works\n\n";
-  const Dense& h = net.layers[0];
-  for (int u = 0; u < h.outputs(); ++u) {
-    const Eigen::RowVectorXf a = t.layers[0].a.row(u);
-    const std::string on = on_corners(pts, a);
-    page.md += "- **Hidden neuron " + std::to_string(u) + "** computes " + activation_name(h.act) + "(" +
-               linear_text({{h.W(u, 0), "x₁"}, {h.W(u, 1), "x₂"}}, h.b(u)) + "). It is positive on " + on +
-               ": it acts like **" + boolean_name(sign_pattern(a)) + "**.\n";
-  }
-  const int answer = sign_pattern(t.logits().row(0));
-  const Dense& o = net.layers.back();
-  std::vector<std::pair<float, std::string>> terms;
-  for (int u = 0; u < o.inputs(); ++u) terms.emplace_back(o.W(0, u), "h" + std::to_string(u));
-  page.md += "- **The output** computes the logit " + linear_text(terms, o.b(0)) +
-             " (h0, h1 being the hidden neurons) "
-             "and answers 1 where it is positive: on " +
-             on_corners(pts, t.logits().row(0)) + ", that is **" + boolean_name(answer) + "**" +
-             (answer == 6 ? ", so the network solves the task" : ", not XOR") +
-             ".\n\n"
-             "Each hidden neuron draws one straight line across the plane (where its weighted input is 0) and is "
-             "positive on one side of it. No single line can put (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) "
-             "on the other, but the output can combine the two half-planes into the band between the lines.\n\n";
+static void how_it_works(ReportPage& page, const Mlp& net) {
+  page.md += "## How the network works\n\n" + render_markdown(plane_summary(plane_facts(net)));
 }
 
 static std::string region_svg(const Mlp& net, const DataSet& pts) {
@@ -149,7 +94,7 @@ static std::string region_svg(const Mlp& net, const DataSet& pts) {
     }
   s += "\n<clipPath id=\"plot\"><rect x=\"" + std::to_string(margin) + "\" y=\"" + std::to_string(margin) +
        "\" width=\"" + std::to_string(plot) + "\" height=\"" + std::to_string(plot) + "\"/></clipPath>\n";
-  const Dense& h = net.layers[0];
+  const Dense& h = net.layers[0];  // with no hidden layer, the output's own line
   for (int u = 0; u < h.outputs() && u < 4; ++u) {  // w1 x1 + w2 x2 + b = 0, clipped to the plot
     const float w1 = h.W(u, 0), w2 = h.W(u, 1), b = h.b(u);
     float x0, y0, x1, y1;
@@ -219,12 +164,12 @@ void report_xor(ReportPage& page, const Bundle& bundle, const std::string& model
                                  (info.test_accuracy >= 0 ? pct(info.test_accuracy, 0) : std::string("none"))}});
   page.md += "### Training recipe\n\n" + recipe_table(info.training);
   points_table(page, net, pts, t);
-  how_it_works(page, net, pts, t);
+  how_it_works(page, net);
   weights_tables(page, net);
   page.md += "## Decision regions\n\n";
   const std::string region = page.svg("xor-regions.svg", region_svg(net, pts));
   page.figure({region,
-               "The plane coloured by the network's answer, with the four corners and the two hidden neurons' lines",
+               "The plane coloured by the network's answer, with the four corners and the first layer's lines",
                "The network's probability of answering 1 over the plane: orange = 1, purple = 0, light = unsure. "
                "Filled dots are corners whose target is 1, hollow dots target 0. Each line is where one hidden "
                "neuron's weighted input is 0."});

@@ -233,8 +233,10 @@ void panel_page(AppState& s, Gfx& g, double now_ms) {
     if (!s.model()) {
       ImGui::TextUnformatted("No model could be loaded.");
     } else {
-      switch (s.tab) {
-        case Tab::Explore: s.is_image_model() ? panel_explore(s, g) : panel_xor(s, g); break;
+      // A model of the plane (XOR) has one view: the plane, its lines and every weight.
+      if (!s.is_image_model()) panel_xor(s, g);
+      else switch (s.tab) {
+        case Tab::Explore: panel_explore(s, g); break;
         case Tab::Neuron: panel_neuron(s, g); break;
         case Tab::Outputs: panel_outputs(s, g); break;
         case Tab::Network: panel_network(s); break;

@@ -1,6 +1,7 @@
-// XOR, the first lesson: a 2-2-1 network small enough to read from its weights.
-// The input is a point in the plane; the square shows the network's answer
-// everywhere, and each hidden neuron's line (where its input sum is 0).
+// XOR, the first lesson: a network of the plane small enough to read from its
+// weights (any depth and activation; XOR is 2-2-1 tanh). The input is a point in
+// the plane; the square shows the network's answer everywhere, and each first-layer
+// unit's line (where its input sum is 0).
 #include <imgui.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include "app/panels.h"
 #include "app/ui.h"
 #include "core/trainer.h"
+#include "interpret/plane.h"
 
 namespace lens {
 
@@ -40,9 +42,10 @@ void panel_xor(AppState& s, Gfx& g) {
   const bool wide = avail.x > 50 * em;
   const float side = std::min(wide ? avail.x * 0.5f : avail.x, avail.y - (wide ? 3 : 16) * em);
   ImGui::BeginGroup();
-  ui::title("XOR: click anywhere in the square", "The output is 1 when exactly one input is on. Colour: the network's "
-                                                  "probability of 1 (orange) or 0 (purple) at each point. Dashed lines: "
-                                                  "where each hidden neuron's input sum is zero; it is active on one side.");
+  const PlaneFacts facts = plane_facts(net);
+  ui::title("The plane: click anywhere in the square", "XOR's output is 1 when exactly one input is on. Colour: the network's "
+                                                        "probability of 1 (orange) or 0 (purple) at each point. Dashed lines: "
+                                                        "where each first-layer unit's input sum is zero; it is on at one side.");
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##xor", ImVec2(side, side));
   auto to_screen = [&](float x, float y) {
@@ -71,9 +74,8 @@ void panel_xor(AppState& s, Gfx& g) {
     for (int k = 0; k < 20; k += 2)
       dl->AddLine(ImVec2(a.x + (c.x - a.x) * k / 20.f, a.y + (c.y - a.y) * k / 20.f),
                   ImVec2(a.x + (c.x - a.x) * (k + 1) / 20.f, a.y + (c.y - a.y) * (k + 1) / 20.f), IM_COL32(20, 20, 20, 220), 2.f);
-    char lab[16];
-    std::snprintf(lab, sizeof lab, "h%d", u);
-    dl->AddText(ImVec2((a.x + c.x) * 0.5f + 4, (a.y + c.y) * 0.5f), IM_COL32(20, 20, 20, 255), lab);
+    const std::string lab = facts.hidden_layers ? plane_unit_name(facts, 0, u) : "output";
+    dl->AddText(ImVec2((a.x + c.x) * 0.5f + 4, (a.y + c.y) * 0.5f), IM_COL32(20, 20, 20, 255), lab.c_str());
   }
   const DataSet corners = xor_points();
   for (int i = 0; i < 4; ++i) {
@@ -103,29 +105,35 @@ void panel_xor(AppState& s, Gfx& g) {
     ImGui::Text("P(output = 1) = %.3f  ->  answer %d", double(s.live.probs(0)), s.live.predicted);
   }
   ImGui::Separator();
-  ui::title("Every weight of the network", "Two hidden tanh neurons, each a weighted sum of the two inputs plus a bias; "
-                                           "the output is a sigmoid of a weighted sum of the two hidden neurons.");
-  for (int u = 0; u < h.outputs(); ++u) {
-    const float z = s.live.trace.layers.empty() ? 0.f : s.live.trace.layers[0].z(u, 0);
-    const float a = s.live.trace.layers.empty() ? 0.f : s.live.trace.layers[0].a(u, 0);
-    ImGui::Text("h%d = tanh(%+.2f x1 %+.2f x2 %+.2f) = tanh(%+.2f) = %+.2f", u, double(h.W(u, 0)), double(h.W(u, 1)),
-                double(h.b(u)), double(z), double(a));
+  ui::title("Every weight of the network", "Each hidden unit is its activation function of a weighted sum of its inputs plus "
+                                           "a bias; the output is a sigmoid of a weighted sum of the last hidden layer.");
+  for (const PlaneUnitFacts& u : facts.units) {
+    std::string sum;
+    char term[64];
+    for (std::size_t i = 0; i < u.weights.size(); ++i) {
+      const std::string in = u.layer == 0 ? "x" + std::to_string(i + 1) : plane_unit_name(facts, u.layer - 1, int(i));
+      std::snprintf(term, sizeof term, "%s%+.2f %s", i ? " " : "", double(u.weights[i]), in.c_str());
+      sum += term;
+    }
+    const LayerTrace* lt = s.live.trace.layers.size() > std::size_t(u.layer) ? &s.live.trace.layers[std::size_t(u.layer)] : nullptr;
+    const float z = lt ? lt->z(u.unit, 0) : 0.f, a = lt ? lt->a(u.unit, 0) : 0.f;
+    const char* act = activation_name(u.activation);
+    ImGui::Text("%s = %s(%s %+.2f) = %s(%+.2f) = %+.2f", plane_unit_name(facts, u.layer, u.unit).c_str(), act, sum.c_str(),
+                double(u.bias), act, double(z), double(a));
   }
   const Dense& o = net.layers.back();
   std::string sum;
-  char term[48];
+  char term[64];
   for (int u = 0; u < o.inputs(); ++u) {
-    std::snprintf(term, sizeof term, "%+.2f h%d ", double(o.W(0, u)), u);
+    const std::string in = facts.hidden_layers ? plane_unit_name(facts, facts.hidden_layers - 1, u) : "x" + std::to_string(u + 1);
+    std::snprintf(term, sizeof term, "%+.2f %s ", double(o.W(0, u)), in.c_str());
     sum += term;
   }
   std::snprintf(term, sizeof term, "%+.2f", double(o.b(0)));
   ImGui::Text("output = sigmoid(%s%s)", sum.c_str(), term);
   ImGui::Spacing();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(18 * em, avail.x - side - 3 * em));
-  ImGui::TextDisabled("Reading it: each hidden neuron draws one line across the square. XOR needs two lines, because "
-                      "no single line separates (0,1) and (1,0) from (0,0) and (1,1). The output neuron combines the two "
-                      "half-planes into the band between the lines.");
-  ImGui::PopTextWrapPos();
+  const float text_width = std::max(18 * em, avail.x - side - 3 * em);
+  for (const Paragraph& p : plane_summary(facts)) ui::rich_text(p, s.dark, nullptr, nullptr, wide ? text_width : 0.f);
   ImGui::EndGroup();
 }
 

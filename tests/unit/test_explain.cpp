@@ -8,6 +8,7 @@
 #include "core/bundle.h"
 #include "interpret/model_analysis.h"
 #include "interpret/numbers.h"
+#include "interpret/plane.h"
 #include "interpret/prose.h"
 #include "test_support.h"
 
@@ -164,6 +165,58 @@ TEST(Numbers, NonFiniteValuesPrintAsNotAvailable) {
   EXPECT_EQ(points(0.012), "1.2 points");
   EXPECT_EQ(count_of(1, "neuron", "neurons"), "1 neuron");
   EXPECT_EQ(count_of(12000, "neuron", "neurons"), "12,000 neurons");
+}
+
+}  // namespace
+}  // namespace lens
+
+namespace lens {
+namespace {
+
+// Hand-set XOR: h0 = x1 OR x2, h1 = x1 AND x2, output = h0 AND NOT h1.
+Mlp hand_xor(Activation act) {
+  Mlp net = mlp_make({2, 2, 1}, act);
+  net.head = Head::Sigmoid;
+  net.layers[0].W << 10, 10, 10, 10;
+  net.layers[0].b << -5, -15;
+  net.layers[1].W << 10, -40;
+  net.layers[1].b << -5;
+  return net;
+}
+
+TEST(Plane, HandBuiltXorIsReadFromItsCorners) {
+  const PlaneFacts f = plane_facts(hand_xor(Activation::ReLU));
+  ASSERT_EQ(f.units.size(), 2u);
+  EXPECT_STREQ(boolean_name(f.units[0].pattern), "x1 OR x2");
+  EXPECT_STREQ(boolean_name(f.units[1].pattern), "x1 AND x2");
+  EXPECT_TRUE(f.solves_xor());
+  EXPECT_EQ(f.corners_right, 4);
+  const std::string text = render_plain(plane_summary(f)[0]);
+  EXPECT_NE(text.find("computes relu("), std::string::npos) << text;  // the model's own activation, not "tanh"
+  EXPECT_EQ(text.find("tanh"), std::string::npos) << text;
+}
+
+TEST(Plane, ModelsThatAreNotXorShapedAreDescribedAsTheyAre) {
+  Mlp none = mlp_make({2, 1}, Activation::Identity);  // no hidden layer: one line, x1 OR x2
+  none.head = Head::Sigmoid;
+  none.layers[0].W << 1, 1;
+  none.layers[0].b << -0.5f;
+  const PlaneFacts f = plane_facts(none);
+  EXPECT_TRUE(f.units.empty());
+  EXPECT_STREQ(boolean_name(f.output_pattern), "x1 OR x2");
+  const Text t = plane_summary(f);
+  EXPECT_NE(render_plain(t[0]).find("not XOR: 3 of 4 corners right"), std::string::npos) << render_plain(t[0]);
+  EXPECT_NE(render_plain(t[1]).find("With no hidden layer"), std::string::npos);
+
+  Mlp deep = mlp_make({2, 3, 3, 1}, Activation::Tanh);  // two hidden layers: every unit is named
+  deep.head = Head::Sigmoid;
+  test::randomize(deep, 5, 1.f);
+  const PlaneFacts d = plane_facts(deep);
+  EXPECT_EQ(d.units.size(), 6u);
+  EXPECT_EQ(plane_unit_name(d, 1, 2), "h1.2");
+  const Text dt = plane_summary(d);
+  EXPECT_NE(render_plain(dt[3]).find("Hidden unit h1.0 computes tanh("), std::string::npos) << render_plain(dt[3]);
+  EXPECT_NE(render_plain(dt[3]).find(" h0.2 "), std::string::npos) << "second-layer units read the first layer";
 }
 
 }  // namespace
