@@ -77,7 +77,12 @@ static void fonts_build(AppState& s) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   const float px = 16.f * s.ui_scale * s.device_pixel_ratio;
-  if (io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", px)) {
+  // The glyphs the explanations use beyond Latin-1 (dashes, quotes, arrows, the minus sign,
+  // comparison signs): the same set the font subset keeps (src/app/CMakeLists.txt).
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2013, 0x2014, 0x2018, 0x201D, 0x2022, 0x2022, 0x2026, 0x2026,
+                                   0x2190, 0x2193, 0x2212, 0x2212, 0x2264, 0x2265, 0x25B2, 0x25B2, 0x25BC, 0x25BC,
+                                   0x2713, 0x2717, 0};
+  if (io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", px, nullptr, ranges)) {
     io.FontGlobalScale = 1.f / s.device_pixel_ratio;
   } else {
     std::fprintf(stderr, "font /fonts/DejaVuSans.ttf missing, using the built-in font\n");

@@ -1,5 +1,7 @@
 #include "core/mlp.h"
 
+#include <algorithm>
+
 namespace lens {
 
 const char* head_name(Head h) { return h == Head::Softmax ? "softmax" : "sigmoid"; }
@@ -131,6 +133,16 @@ std::vector<int> head_predict(Head head, const Eigen::Ref<const Eigen::MatrixXf>
     }
   }
   return out;
+}
+
+double mlp_magnitude_bound(const Mlp& net) {
+  double in = 1.0, largest = 0.0;  // inputs are in [0, 1]
+  for (const Dense& d : net.layers) {
+    const double z = d.W.cast<double>().cwiseAbs().rowwise().sum().maxCoeff() * in + d.b.cast<double>().cwiseAbs().maxCoeff();
+    largest = std::max(largest, z);
+    in = d.act == Activation::Sigmoid || d.act == Activation::Tanh ? 1.0 : z;
+  }
+  return largest;
 }
 
 }  // namespace lens

@@ -23,6 +23,13 @@ struct Dense {
   int outputs() const { return int(W.rows()); }
 };
 
+struct Mlp;
+// An upper bound on any weighted input |z| of any layer for inputs in [0, 1]:
+// |z_l| <= max_row_sum|W_l| * bound_{l-1} + max|b_l|, where ReLU, leaky ReLU and
+// identity keep |a| <= |z| and sigmoid and tanh keep |a| <= 1. Computed in double,
+// so a network whose float32 values could overflow is recognised before it runs.
+double mlp_magnitude_bound(const Mlp& net);
+
 struct Mlp {
   std::vector<Dense> layers;
   Head head = Head::Softmax;
