@@ -1,9 +1,11 @@
 #include "core/bundle.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "core/crc32.h"
+#include "core/json_depth.h"
 
 namespace lens {
 
@@ -135,6 +137,19 @@ static std::string parse_header(const json& h, BundleInfo& info, Mlp& net) {
   return "";
 }
 
+// Every weight and bias must be finite and of sane magnitude (false for NaN too).
+static bool sane_parameter(float v) { return std::fabs(v) <= kBundleMaxMagnitude; }
+
+// The error for a parameter that is not sane; what names it ("layer 1 weight 15 (unit 2, input 3)").
+static std::string bad_parameter(float v, std::size_t layer, const std::string& what) {
+  char value[32], limit[32];
+  std::snprintf(value, sizeof value, "%.9g", double(v));
+  std::snprintf(limit, sizeof limit, "%g", double(kBundleMaxMagnitude));
+  if (!std::isfinite(v))
+    return "bundle: layer " + std::to_string(layer) + " has NaN or infinite weights (" + what + " is " + value + ")";
+  return "bundle: absurd value: " + what + " is " + value + " (every weight and bias must be within +-" + limit + ")";
+}
+
 R bundle_read(const Bytes& b) {
   if (b.empty()) return R::fail("bundle: empty file");
   if (b.size() < 8 || std::memcmp(b.data(), kMagic, std::min<std::size_t>(8, b.size())) != 0)
@@ -153,6 +168,10 @@ R bundle_read(const Bytes& b) {
   if (b.size() < kFixedHeader + header_len + kChecksumBytes)
     return R::fail("bundle: truncated (header says " + std::to_string(header_len) + " bytes of JSON, file has " +
                    std::to_string(b.size()) + " bytes in all)");
+  const std::size_t depth = json_nesting_depth(b.data() + kFixedHeader, b.data() + kFixedHeader + header_len);
+  if (depth > kBundleMaxJsonDepth)  // refused before nlohmann's recursive parser sees it
+    return R::fail("bundle: bad JSON header: nested " + std::to_string(depth) + " levels deep (at most " +
+                   std::to_string(kBundleMaxJsonDepth) + " allowed)");
   const json h = json::parse(b.begin() + kFixedHeader, b.begin() + std::ptrdiff_t(kFixedHeader + header_len), nullptr,
                              /*allow_exceptions=*/false);
   if (h.is_discarded()) return R::fail("bundle: bad JSON header (does not parse)");
@@ -172,17 +191,27 @@ R bundle_read(const Bytes& b) {
   const std::uint8_t* p = &b[kFixedHeader + header_len];
   for (std::size_t l = 0; l < out.net.layers.size(); ++l) {
     Dense& d = out.net.layers[l];
+    const std::string layer = "layer " + std::to_string(l);
     for (Eigen::Index o = 0; o < d.W.rows(); ++o)
-      for (Eigen::Index i = 0; i < d.W.cols(); ++i, p += 4) d.W(o, i) = get_f32(p);
-    for (Eigen::Index o = 0; o < d.b.size(); ++o, p += 4) d.b(o) = get_f32(p);
-    if (!d.W.allFinite() || !d.b.allFinite())
-      return R::fail("bundle: layer " + std::to_string(l) + " has NaN or infinite weights");
+      for (Eigen::Index i = 0; i < d.W.cols(); ++i, p += 4) {
+        const float w = get_f32(p);
+        if (!sane_parameter(w))
+          return R::fail(bad_parameter(w, l, layer + " weight " + std::to_string(o * d.W.cols() + i) + " (unit " +
+                                                 std::to_string(o) + ", input " + std::to_string(i) + ")"));
+        d.W(o, i) = w;
+      }
+    for (Eigen::Index o = 0; o < d.b.size(); ++o, p += 4) {
+      const float v = get_f32(p);
+      if (!sane_parameter(v)) return R::fail(bad_parameter(v, l, layer + " bias " + std::to_string(o)));
+      d.b(o) = v;
+    }
   }
   return R::ok(std::move(out));
 }
 
 R bundle_load(const std::string& path) {
-  auto bytes = file_read(path);
+  // The longest file a valid bundle can be: refuse anything longer unread.
+  auto bytes = file_read(path, kFixedHeader + kBundleMaxHeader + 4 * kBundleMaxParameters + kChecksumBytes);
   if (!bytes) return R::fail(bytes.error);
   auto r = bundle_read(*bytes);
   if (!r) return R::fail(path + ": " + r.error);
