@@ -246,6 +246,15 @@ TEST(BundleRead, RejectsAbsurdSizes) {
   expect_error(b, "absurd size");
 }
 
+// A short file whose header declares 16 million parameters is refused as truncated
+// before anything is allocated for them (it used to allocate 64 MB of zeros first).
+TEST(BundleRead, RejectsShortFileWithHugeHeaderBeforeAllocating) {
+  const std::string h =
+      "{\"id\":\"big\",\"layers\":[{\"inputs\":4000,\"outputs\":4000,\"activation\":\"relu\"}]}";
+  expect_error(with_header(bundle_write(tiny_bundle(1)), h),
+               "bundle: truncated (the header's layers need 64016094 bytes, file has");
+}
+
 TEST(BundleRead, RejectsUnknownActivation) {
   std::string h = good_header();
   const auto pos = h.find("\"relu\"");
