@@ -103,6 +103,11 @@ int main(int argc, char** argv) {
     auto test = mnist_load(dir, "t10k");
     if (!test) { std::fprintf(stderr, "lens-train: %s\n", test.error.c_str()); return 1; }
     split_validation(*all, c.validation, c.seed, train_set, validation_set);
+    if (train_set.size() == 0) {  // an untrained bundle is not a result
+      std::fprintf(stderr, "lens-train: all %d training images are held out for validation (%d asked); lower --validation\n",
+                   all->size(), c.validation);
+      return 2;
+    }
     test_set = std::move(*test);
   } else {
     std::fprintf(stderr, "lens-train: unknown dataset \"%s\" (mnist or xor)\n", dataset.c_str());

@@ -1,9 +1,11 @@
 #include "core/bundle.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "core/crc32.h"
+#include "core/json_depth.h"
 
 namespace lens {
 
@@ -72,8 +74,15 @@ static std::string optional_string(const json& h, const char* key, std::string& 
   return "";
 }
 
-// Reads the JSON header into info and an Mlp with correctly shaped, zero weights.
-static std::string parse_header(const json& h, BundleInfo& info, Mlp& net) {
+struct LayerShape {
+  Eigen::Index inputs, outputs;
+  Activation act;
+};
+
+// Reads the JSON header into info, the head and the layer shapes. Nothing is
+// allocated for the weights here: the file length is checked against the
+// shapes first, so a short file cannot make the reader allocate 64 MB.
+static std::string parse_header(const json& h, BundleInfo& info, Head& head_out, std::vector<LayerShape>& shapes) {
   if (!h.is_object()) return "bad JSON header: not an object";
   if (!h.contains("id") || !h["id"].is_string()) return "header field \"id\" missing or not a string";
   info.id = h["id"].get<std::string>();
@@ -96,11 +105,11 @@ static std::string parse_header(const json& h, BundleInfo& info, Mlp& net) {
     if (!h["training"].is_object()) return "header field \"training\" must be an object";
     info.training = h["training"];
   }
-  net.head = Head::Softmax;
+  head_out = Head::Softmax;
   if (h.contains("head")) {
     if (!h["head"].is_string()) return "header field \"head\" must be a string";
     const std::string head = h["head"].get<std::string>();
-    if (head == "sigmoid") net.head = Head::Sigmoid;
+    if (head == "sigmoid") head_out = Head::Sigmoid;
     else if (head != "softmax") return "unknown head \"" + head + "\" (softmax or sigmoid)";
   }
   if (!h.contains("layers") || !h["layers"].is_array()) return "header field \"layers\" missing or not an array";
@@ -118,21 +127,30 @@ static std::string parse_header(const json& h, BundleInfo& info, Mlp& net) {
     if (I < 1 || O < 1 || I > kBundleMaxWidth || O > kBundleMaxWidth)
       return "absurd size: " + where + " is " + std::to_string(O) + " x " + std::to_string(I) + " (each side 1.." +
              std::to_string(kBundleMaxWidth) + ")";
-    if (l > 0 && I != net.layers.back().outputs())
+    if (l > 0 && I != shapes.back().outputs)
       return "header/array size mismatch: " + where + " takes " + std::to_string(I) + " inputs but the layer before gives " +
-             std::to_string(net.layers.back().outputs());
+             std::to_string(shapes.back().outputs);
     if (!L.contains("activation") || !L["activation"].is_string()) return where + ": \"activation\" missing or not a string";
     const auto act = activation_from_name(L["activation"].get<std::string>());
     if (!act) return where + ": unknown activation \"" + L["activation"].get<std::string>() + "\"";
     params += std::size_t(I * O + O);
     if (params > kBundleMaxParameters) return "absurd size: more than " + std::to_string(kBundleMaxParameters) + " parameters";
-    Dense d;
-    d.W = Eigen::MatrixXf::Zero(O, I);
-    d.b = Eigen::VectorXf::Zero(O);
-    d.act = *act;
-    net.layers.push_back(std::move(d));
+    shapes.push_back({Eigen::Index(I), Eigen::Index(O), *act});
   }
   return "";
+}
+
+// Every weight and bias must be finite and of sane magnitude (false for NaN too).
+static bool sane_parameter(float v) { return std::fabs(v) <= kBundleMaxMagnitude; }
+
+// The error for a parameter that is not sane; what names it ("layer 1 weight 15 (unit 2, input 3)").
+static std::string bad_parameter(float v, std::size_t layer, const std::string& what) {
+  char value[32], limit[32];
+  std::snprintf(value, sizeof value, "%.9g", double(v));
+  std::snprintf(limit, sizeof limit, "%g", double(kBundleMaxMagnitude));
+  if (!std::isfinite(v))
+    return "bundle: layer " + std::to_string(layer) + " has NaN or infinite weights (" + what + " is " + value + ")";
+  return "bundle: absurd value: " + what + " is " + value + " (every weight and bias must be within +-" + limit + ")";
 }
 
 R bundle_read(const Bytes& b) {
@@ -153,13 +171,20 @@ R bundle_read(const Bytes& b) {
   if (b.size() < kFixedHeader + header_len + kChecksumBytes)
     return R::fail("bundle: truncated (header says " + std::to_string(header_len) + " bytes of JSON, file has " +
                    std::to_string(b.size()) + " bytes in all)");
+  const std::size_t depth = json_nesting_depth(b.data() + kFixedHeader, b.data() + kFixedHeader + header_len);
+  if (depth > kBundleMaxJsonDepth)  // refused before nlohmann's recursive parser sees it
+    return R::fail("bundle: bad JSON header: nested " + std::to_string(depth) + " levels deep (at most " +
+                   std::to_string(kBundleMaxJsonDepth) + " allowed)");
   const json h = json::parse(b.begin() + kFixedHeader, b.begin() + std::ptrdiff_t(kFixedHeader + header_len), nullptr,
                              /*allow_exceptions=*/false);
   if (h.is_discarded()) return R::fail("bundle: bad JSON header (does not parse)");
   Bundle out;
-  if (std::string e = parse_header(h, out.info, out.net); !e.empty()) return R::fail("bundle: " + e);
+  std::vector<LayerShape> shapes;
+  if (std::string e = parse_header(h, out.info, out.net.head, shapes); !e.empty()) return R::fail("bundle: " + e);
 
-  const std::size_t expected = kFixedHeader + header_len + 4 * out.net.parameter_count() + kChecksumBytes;
+  std::size_t parameters = 0;
+  for (const LayerShape& s : shapes) parameters += std::size_t(s.inputs * s.outputs + s.outputs);
+  const std::size_t expected = kFixedHeader + header_len + 4 * parameters + kChecksumBytes;
   if (b.size() < expected)
     return R::fail("bundle: truncated (the header's layers need " + std::to_string(expected) + " bytes, file has " +
                    std::to_string(b.size()) + ")");
@@ -170,19 +195,33 @@ R bundle_read(const Bytes& b) {
   if (stored != actual) return R::fail("bundle: bad checksum (the file is corrupted)");
 
   const std::uint8_t* p = &b[kFixedHeader + header_len];
-  for (std::size_t l = 0; l < out.net.layers.size(); ++l) {
-    Dense& d = out.net.layers[l];
+  for (std::size_t l = 0; l < shapes.size(); ++l) {
+    out.net.layers.emplace_back();
+    Dense& d = out.net.layers.back();
+    d.W.resize(shapes[l].outputs, shapes[l].inputs);
+    d.b.resize(shapes[l].outputs);
+    d.act = shapes[l].act;
+    const std::string layer = "layer " + std::to_string(l);
     for (Eigen::Index o = 0; o < d.W.rows(); ++o)
-      for (Eigen::Index i = 0; i < d.W.cols(); ++i, p += 4) d.W(o, i) = get_f32(p);
-    for (Eigen::Index o = 0; o < d.b.size(); ++o, p += 4) d.b(o) = get_f32(p);
-    if (!d.W.allFinite() || !d.b.allFinite())
-      return R::fail("bundle: layer " + std::to_string(l) + " has NaN or infinite weights");
+      for (Eigen::Index i = 0; i < d.W.cols(); ++i, p += 4) {
+        const float w = get_f32(p);
+        if (!sane_parameter(w))
+          return R::fail(bad_parameter(w, l, layer + " weight " + std::to_string(o * d.W.cols() + i) + " (unit " +
+                                                 std::to_string(o) + ", input " + std::to_string(i) + ")"));
+        d.W(o, i) = w;
+      }
+    for (Eigen::Index o = 0; o < d.b.size(); ++o, p += 4) {
+      const float v = get_f32(p);
+      if (!sane_parameter(v)) return R::fail(bad_parameter(v, l, layer + " bias " + std::to_string(o)));
+      d.b(o) = v;
+    }
   }
   return R::ok(std::move(out));
 }
 
 R bundle_load(const std::string& path) {
-  auto bytes = file_read(path);
+  // The longest file a valid bundle can be: refuse anything longer unread.
+  auto bytes = file_read(path, kFixedHeader + kBundleMaxHeader + 4 * kBundleMaxParameters + kChecksumBytes);
   if (!bytes) return R::fail(bytes.error);
   auto r = bundle_read(*bytes);
   if (!r) return R::fail(path + ": " + r.error);

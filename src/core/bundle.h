@@ -16,6 +16,12 @@ constexpr std::size_t kBundleMaxHeader = std::size_t(1) << 20;    // JSON header
 constexpr int kBundleMaxLayers = 16;
 constexpr int kBundleMaxWidth = 16384;                           // units in one layer
 constexpr std::size_t kBundleMaxParameters = std::size_t(1) << 24;  // 64 MB of float32
+// Arrays/objects nested in the JSON header, the top-level object counting as one.
+// nlohmann::json recurses once per level (parse, copy, dump, compare); ours need 3.
+constexpr std::size_t kBundleMaxJsonDepth = 64;
+// Largest |weight| or |bias| accepted. Trained MNIST/XOR models stay below 10
+// (the shipped ones: 9.1); values near the float limit overflow any forward pass.
+constexpr float kBundleMaxMagnitude = 1e4f;
 
 struct BundleInfo {
   std::string id;              // short, URL-safe: [a-z0-9_-]
@@ -33,7 +39,8 @@ struct Bundle {
 };
 
 Bytes bundle_write(const Bundle& bundle);
-// Validates everything (magic, version, JSON, sizes, checksum, finite values).
+// Validates everything (magic, version, JSON and its nesting depth, sizes, checksum,
+// finite values of sane magnitude).
 Result<Bundle> bundle_read(const Bytes& bytes);
 
 Result<Bundle> bundle_load(const std::string& path);

@@ -1,6 +1,7 @@
 // Reading whole files, and gzip, at the boundary: both return a Result.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -10,12 +11,21 @@ namespace lens {
 
 using Bytes = std::vector<std::uint8_t>;
 
-Result<Bytes> file_read(const std::string& path);
+// Reads a whole file; refuses files longer than max_bytes (before reading them
+// when the size is known up front) so a wrong path cannot exhaust memory.
+Result<Bytes> file_read(const std::string& path, std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
 Result<bool> file_write(const std::string& path, const Bytes& bytes);
 
 bool gzip_is_compressed(const Bytes& bytes);  // starts with the gzip magic 1f 8b
-// Inflates a gzip stream; refuses output over max_output bytes (a bomb guard).
-// In builds without zlib (wasm) it says so: decompress the file first.
-Result<Bytes> gzip_decompress(const Bytes& bytes, std::size_t max_output = std::size_t(512) << 20);
+bool gzip_available();                        // false in builds without zlib (wasm)
+// Inflates a gzip stream (one member or several concatenated, as gzip -d does)
+// and checks its CRC; refuses output over max_output bytes as soon as inflating
+// passes it (a bomb guard: memory stays within about max_output). In builds
+// without zlib (wasm) it says so: decompress the file first.
+Result<Bytes> gzip_decompress(const Bytes& bytes, std::size_t max_output = std::size_t(256) << 20);
+// The first max_output bytes of the inflated stream (all of it if shorter),
+// inflating no further: for reading a header before deciding how much to allow.
+// The CRC is only checked when the whole stream fits.
+Result<Bytes> gzip_head(const Bytes& bytes, std::size_t max_output);
 
 }  // namespace lens

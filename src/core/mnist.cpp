@@ -15,6 +15,10 @@ Result<DataSet> mnist_from_idx(const IdxArray& images, const IdxArray& labels) {
   if (images.items() != labels.items())
     return R::fail("wrong item count: " + std::to_string(images.items()) + " images but " +
                    std::to_string(labels.items()) + " labels");
+  if (images.items() == 0) return R::fail("empty data set: 0 images and 0 labels");
+  // Arrays from idx_parse always agree with their dims; hand-made ones might not.
+  if (images.data.size() != images.items() * std::size_t(kPixels) || labels.data.size() != labels.items())
+    return R::fail("inconsistent array: the data does not match the dimensions");
   DataSet d;
   const Eigen::Index N = Eigen::Index(images.items());
   d.labels.resize(std::size_t(N));
@@ -29,27 +33,40 @@ Result<DataSet> mnist_from_idx(const IdxArray& images, const IdxArray& labels) {
   return R::ok(std::move(d));
 }
 
-Result<IdxArray> mnist_read_idx(const std::string& dir, const std::string& name) {
+static bool can_open(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f) std::fclose(f);
+  return f != nullptr;
+}
+
+// Reads one IDX file, plain or gzip; path gets the name of the file that was read.
+static Result<IdxArray> read_idx(const std::string& dir, const std::string& name, std::string& path) {
   const std::string plain = dir + "/" + name, gz = plain + ".gz";
-  std::string path = plain;
-  auto bytes = file_read(plain);
-  if (!bytes) {
-    path = gz;
-    bytes = file_read(gz);
-  }
-  if (!bytes)
+  path = can_open(plain) ? plain : gz;  // a plain file that exists but is bad is its own error
+  if (path == gz && !can_open(gz))
     return Result<IdxArray>::fail("MNIST file missing: neither " + plain + " nor " + gz +
                                   " can be read (set --data or LENS_MNIST_DIR to the folder with the MNIST IDX files)");
+  auto bytes = file_read(path, kIdxMaxFileBytes);
+  if (!bytes) return Result<IdxArray>::fail(bytes.error);
   auto idx = idx_parse(*bytes);
   if (!idx) return Result<IdxArray>::fail(path + ": " + idx.error);
   return idx;
 }
 
+Result<IdxArray> mnist_read_idx(const std::string& dir, const std::string& name) {
+  std::string path;
+  return read_idx(dir, name, path);
+}
+
 Result<DataSet> mnist_load(const std::string& dir, const std::string& split) {
-  auto images = mnist_read_idx(dir, split + "-images-idx3-ubyte");
+  std::string images_path, labels_path;
+  auto images = read_idx(dir, split + "-images-idx3-ubyte", images_path);
   if (!images) return Result<DataSet>::fail(images.error);
-  auto labels = mnist_read_idx(dir, split + "-labels-idx1-ubyte");
+  auto labels = read_idx(dir, split + "-labels-idx1-ubyte", labels_path);
   if (!labels) return Result<DataSet>::fail(labels.error);
+  // An empty set would train nothing and score "0 of 0": name the file that holds nothing.
+  if (images->items() == 0) return Result<DataSet>::fail(images_path + " holds 0 images (an empty data set)");
+  if (labels->items() == 0) return Result<DataSet>::fail(labels_path + " holds 0 labels (an empty data set)");
   auto d = mnist_from_idx(*images, *labels);
   if (!d) return Result<DataSet>::fail(dir + "/" + split + ": " + d.error);
   return d;

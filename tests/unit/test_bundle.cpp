@@ -7,6 +7,7 @@
 
 #include "core/bundle.h"
 #include "core/crc32.h"
+#include "core/json_depth.h"
 #include "test_support.h"
 
 namespace lens {
@@ -132,6 +133,94 @@ TEST(BundleRead, RejectsNonFiniteWeights) {
   }
 }
 
+// Parameters near the float limit overflow every forward pass: refused, naming
+// the layer, weight or bias, the index and the value.
+TEST(BundleRead, RejectsAbsurdParameterValues) {
+  Bundle t = tiny_bundle(1);
+  t.net.layers[1].W(2, 3) = 3.4e38f;
+  expect_error(bundle_write(t),
+               "bundle: absurd value: layer 1 weight 11 (unit 2, input 3) is 3.39999995e+38 (every weight and bias "
+               "must be within +-10000)");
+  t = tiny_bundle(1);
+  t.net.layers[0].b(2) = -1e30f;
+  expect_error(bundle_write(t), "bundle: absurd value: layer 0 bias 2 is -1.00000002e+30");
+  t = tiny_bundle(1);
+  t.net.layers[0].W(0, 0) = 10000.001f;
+  expect_error(bundle_write(t), "layer 0 weight 0 (unit 0, input 0) is 10000.001");
+  t = tiny_bundle(1);  // the limit itself is allowed
+  t.net.layers[0].W(0, 0) = -kBundleMaxMagnitude;
+  t.net.layers[1].b(0) = kBundleMaxMagnitude;
+  const auto r = bundle_read(bundle_write(t));
+  ASSERT_TRUE(r) << r.error;
+  EXPECT_EQ(r->net.layers[1].b(0), 1e4f);
+}
+
+TEST(BundleRead, NonFiniteMessageNamesTheParameter) {
+  Bundle t = tiny_bundle(1);
+  t.net.layers[0].b(1) = -std::numeric_limits<float>::infinity();
+  expect_error(bundle_write(t), "bundle: layer 0 has NaN or infinite weights (layer 0 bias 1 is -inf)");
+}
+
+// Every shipped model is far inside the magnitude limit (their largest |w| is about 9).
+TEST(BundleRead, ShippedModelsAreWellInsideTheMagnitudeLimit) {
+  for (const char* id : {"mlp128", "mlp2x64", "mlp32", "mlp6-dead", "mlp6", "xor"}) {
+    const auto b = bundle_load(test::assets_dir() + "/models/" + id + ".lens");
+    ASSERT_TRUE(b) << b.error;
+    for (const Dense& d : b->net.layers) {
+      EXPECT_LT(d.W.cwiseAbs().maxCoeff(), kBundleMaxMagnitude / 100) << id;
+      EXPECT_LT(d.b.cwiseAbs().maxCoeff(), kBundleMaxMagnitude / 100) << id;
+    }
+  }
+}
+
+TEST(JsonNestingDepth, CountsBracketsOutsideStrings) {
+  auto depth = [](const std::string& t) {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(t.data());
+    return json_nesting_depth(p, p + t.size());
+  };
+  EXPECT_EQ(depth(""), 0u);
+  EXPECT_EQ(depth("3"), 0u);
+  EXPECT_EQ(depth("{}"), 1u);
+  EXPECT_EQ(depth("{\"a\": [[1], {\"b\": []}], \"c\": {}}"), 4u);
+  EXPECT_EQ(depth("[\"[[[{{{\"]"), 1u);              // brackets in a string do not count
+  EXPECT_EQ(depth("[\"\\\"[[[\", [[]]]"), 3u);         // nor after an escaped quote: ["\"[[[", [[]]]
+  EXPECT_EQ(depth("[\"\\\\\", [[]]]"), 3u);           // an escaped backslash ends no string early: ["\\", [[]]]
+  EXPECT_EQ(depth("]]]]{[}"), 2u);                   // stray closers cannot hide what follows
+  EXPECT_EQ(depth(std::string(10000, '[')), 10000u);  // unbalanced: still counted
+  EXPECT_EQ(depth("\"" + std::string(100, '[')), 0u);  // an unterminated string is the parser's error
+}
+
+// 10,000 levels of nesting in "training" used to overflow the stack inside
+// nlohmann::json (native SIGSEGV, "Maximum call stack size exceeded" in the page).
+TEST(BundleRead, RejectsDeepNestingBeforeParsing) {
+  const std::string h = good_header();
+  const auto training = h.find("\"training\":");
+  ASSERT_NE(training, std::string::npos);
+  const std::size_t value = training + 11;
+  const std::size_t value_end = h.find('}', value) + 1;  // {"epochs":3,"optimizer":"adam"}
+  auto with_training = [&](const std::string& t) {
+    return with_header(bundle_write(tiny_bundle(1)), h.substr(0, value) + t + h.substr(value_end));
+  };
+  const std::string arrays = std::string(10000, '[') + std::string(10000, ']');
+  expect_error(with_training("{\"a\":" + arrays + "}"), "bundle: bad JSON header: nested 10002 levels deep (at most 64 allowed)");
+  std::string objects = "1";
+  for (int i = 0; i < 10000; ++i) objects = "{\"a\":" + objects + "}";
+  expect_error(with_training(objects), "nested 10001 levels deep (at most 64 allowed)");
+  // Unbalanced (invalid) text is refused for its depth just the same, before the parser builds it.
+  expect_error(with_training(std::string(100000, '[')), "nested 100001 levels deep");
+
+  // The limit counts the header object itself: 62 levels inside "training" reach 64 and pass, 63 do not.
+  auto nested = [](int n) { return std::string(std::size_t(n), '[') + std::string(std::size_t(n), ']'); };
+  const auto ok = bundle_read(with_training("{\"deep\":" + nested(62) + "}"));
+  ASSERT_TRUE(ok) << ok.error;
+  EXPECT_EQ(bundle_read(bundle_write(*ok))->info.training, ok->info.training);  // copies and dumps are fine
+  expect_error(with_training("{\"deep\":" + nested(63) + "}"), "nested 65 levels deep (at most 64 allowed)");
+  // Brackets inside strings are text, not nesting.
+  const auto text = bundle_read(with_training("{\"s\":\"" + std::string(5000, '[') + "\\\"" + std::string(5000, '{') + "\"}"));
+  ASSERT_TRUE(text) << text.error;
+  EXPECT_EQ(text->info.training["s"].get<std::string>().size(), 10001u);
+}
+
 TEST(BundleRead, RejectsBadJson) {
   expect_error(with_header(bundle_write(tiny_bundle(1)), "{\"id\": \"tiny\", \"layers\": ["), "bad JSON");
   expect_error(with_header(bundle_write(tiny_bundle(1)), "[1, 2, 3]"), "not an object");
@@ -155,6 +244,15 @@ TEST(BundleRead, RejectsAbsurdSizes) {
   Bytes b = bundle_write(tiny_bundle(1));
   b[15] = 0x7F;  // header length ~2 GB
   expect_error(b, "absurd size");
+}
+
+// A short file whose header declares 16 million parameters is refused as truncated
+// before anything is allocated for them (it used to allocate 64 MB of zeros first).
+TEST(BundleRead, RejectsShortFileWithHugeHeaderBeforeAllocating) {
+  const std::string h =
+      "{\"id\":\"big\",\"layers\":[{\"inputs\":4000,\"outputs\":4000,\"activation\":\"relu\"}]}";
+  expect_error(with_header(bundle_write(tiny_bundle(1)), h),
+               "bundle: truncated (the header's layers need 64016094 bytes, file has");
 }
 
 TEST(BundleRead, RejectsUnknownActivation) {

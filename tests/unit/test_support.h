@@ -2,6 +2,7 @@
 #pragma once
 #include <string>
 
+#include "core/bytes.h"
 #include "core/mlp.h"
 #include "core/mnist.h"
 #include "core/rng.h"
@@ -20,5 +21,12 @@ const DataSet& mnist_test_set();
 
 // Fills every weight and bias of net with N(0, scale^2) from the seed.
 void randomize(Mlp& net, std::uint64_t seed, float scale = 0.5f);
+
+// A gzip file (one member, fixed-Huffman deflate, written here without zlib)
+// holding head followed by `zeros` zero bytes. Zeros cost 13 bits per 258, so
+// a 1 GiB bomb takes 6.3 MB. Without with_crc the trailer's CRC is left 0
+// (spares checksumming a bomb that must be refused long before its end).
+Bytes gzip_zeros(const Bytes& head, std::uint64_t zeros, bool with_crc = true);
+inline Bytes gzip(const Bytes& raw) { return gzip_zeros(raw, 0); }
 
 }  // namespace lens::test
