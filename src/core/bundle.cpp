@@ -216,6 +216,12 @@ R bundle_read(const Bytes& b) {
       d.b(o) = v;
     }
   }
+  if (const double bound = mlp_magnitude_bound(out.net); !(bound <= kBundleMaxActivationBound)) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "bundle: values could overflow: for inputs in [0, 1] a weighted input can reach %.1e, "
+                  "beyond the %.0e this page accepts (weights too large for this depth)", bound, kBundleMaxActivationBound);
+    return R::fail(buf);
+  }
   return R::ok(std::move(out));
 }
 

@@ -22,6 +22,9 @@ constexpr std::size_t kBundleMaxJsonDepth = 64;
 // Largest |weight| or |bias| accepted. Trained MNIST/XOR models stay below 10
 // (the shipped ones: 9.1); values near the float limit overflow any forward pass.
 constexpr float kBundleMaxMagnitude = 1e4f;
+// Largest weighted input any layer may reach for inputs in [0, 1] (mlp_magnitude_bound):
+// far below float's 3.4e38, so no forward or backward pass can overflow.
+constexpr double kBundleMaxActivationBound = 1e30;
 
 struct BundleInfo {
   std::string id;              // short, URL-safe: [a-z0-9_-]
