@@ -17,6 +17,7 @@ struct Gfx {
   Texture legend;                 // diverging colour bar
   std::vector<Atlas> actmax;      // per layer (hidden..., output) maximization images
   std::vector<int> actmax_uploaded;  // per layer: the analysis' layer version on the GPU
+  std::vector<double> actmax_uploaded_at;  // per layer: when (ms)
   int canvas_version = -1, input_version = -1, actmax_model = -1, actmax_version = -1;
   int weights_key = -1, top_key = -1, xor_key = -1;
   bool atlas_dark = true;

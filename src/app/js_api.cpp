@@ -253,7 +253,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_add_bundle(const std::uint8_t* bytes, int 
 EMSCRIPTEN_KEEPALIVE const char* lens_perf_json() {
   AppState& s = *g_state;
   ModelAnalysis* a = s.analysis();
-  return reply(nlohmann::json{{"frameMs", s.frame_ms}, {"workMs", s.work_ms}, {"strokeMs", s.live.compute_ms},
+  return reply(nlohmann::json{{"frameMs", s.frame_ms}, {"workMs", s.work_ms}, {"renderMs", s.render_ms}, {"strokeMs", s.live.compute_ms},
                               {"analysisDone", a && a->done()}, {"analysisCpuS", a ? a->seconds_spent : 0.0},
                               {"analysisWallMs", a && a->done() ? a->finished_at - a->started_at : -1.0},
                               {"statsActmaxWallMs", a && a->stats_actmax_ms > 0 ? a->stats_actmax_ms - a->started_at : -1.0},

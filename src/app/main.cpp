@@ -170,7 +170,7 @@ static void frame(void* arg) {
     s.work_ms = emscripten_get_now() - w0;
   }
   app_refresh_live(s);
-  gfx_refresh(s, app.gfx);
+  gfx_refresh(s, app.gfx, emscripten_get_now());
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();

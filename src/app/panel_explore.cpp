@@ -235,7 +235,13 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
   ImGui::BeginChild("##cards", ImVec2(width, height), false);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Atlas* atlas = std::size_t(layer) < g.actmax.size() ? &g.actmax[std::size_t(layer)] : nullptr;
-  for (int i = 0; i < U; ++i) {
+  // Only the rows in view are submitted: a 512-unit layer would otherwise draw every card.
+  const int rows = (U + columns - 1) / columns;
+  ImGuiListClipper clipper;
+  clipper.Begin(rows, card + 0.45f * em + 2 + ImGui::GetStyle().ItemSpacing.y);
+  while (clipper.Step())
+  for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row)
+  for (int i = row * columns; i < std::min(U, (row + 1) * columns); ++i) {
     const int h = order[std::size_t(i)];
     if (i % columns) ImGui::SameLine(0, gap);
     ImGui::PushID(h);

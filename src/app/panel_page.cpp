@@ -11,6 +11,8 @@
 
 namespace lens {
 
+constexpr double kAtlasRefreshMs = 250;  // a layer still being solved refreshes on screen 4 times a second
+
 // --- textures that follow the state ------------------------------------------
 
 static void upload_gray(Texture& t, const float* v, int w, int h, int scale, bool dark) {
@@ -25,7 +27,7 @@ static void upload_gray(Texture& t, const float* v, int w, int h, int scale, boo
   texture_upload_rgba(t, w * scale, h * scale, rgba.data());
 }
 
-void gfx_refresh(AppState& s, Gfx& g) {
+void gfx_refresh(AppState& s, Gfx& g, double now_ms) {
   const int theme_key = s.dark ? 1 : 0;
   // The canvas shows the drawing, or the loaded digit blown up when the input came from elsewhere.
   const int canvas_version = s.drawing.version * 4 + int(s.source) * 2 + theme_key + (s.test_index + 1) * 7919;
@@ -45,17 +47,23 @@ void gfx_refresh(AppState& s, Gfx& g) {
   }
   ModelAnalysis* a = s.analysis();
   if (a && (g.actmax_model != s.current || g.actmax_version != a->actmax_version || g.atlas_dark != s.dark)) {
-    // Only the layers whose images changed go to the GPU again (one layer per slice while solving).
+    // Only the layers whose images changed go to the GPU again, and a layer still being
+    // solved at most every kAtlasRefreshMs: a wide layer's atlas is megabytes, and
+    // uploading it every frame would cost more than the solving.
     const bool all = g.actmax_model != s.current || g.atlas_dark != s.dark;
     g.actmax.resize(a->actmax.size());
     g.actmax_uploaded.resize(a->actmax.size(), -1);
+    g.actmax_uploaded_at.resize(a->actmax.size(), -1e9);
+    bool behind = false;
     for (std::size_t l = 0; l < a->actmax.size(); ++l) {
       if (!all && g.actmax_uploaded[l] == a->actmax_layer_version[l]) continue;
+      if (!all && !a->actmax_done[l] && now_ms - g.actmax_uploaded_at[l] < kAtlasRefreshMs) { behind = true; continue; }
       atlas_upload_ink(g.actmax[l], a->actmax[l].data(), int(a->actmax[l].cols()), kSide, kSide, s.dark);
       g.actmax_uploaded[l] = a->actmax_layer_version[l];
+      g.actmax_uploaded_at[l] = now_ms;
     }
     g.actmax_model = s.current;
-    g.actmax_version = a->actmax_version;
+    if (!behind) g.actmax_version = a->actmax_version;
     g.atlas_dark = s.dark;
   }
   if (s.sel_unit >= 0 && s.sel_layer == 0 && s.sel_layer < s.hidden_layers()) {

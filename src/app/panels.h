@@ -21,6 +21,6 @@ void panel_help(AppState& s);
 void panel_story_banner(AppState& s);
 
 // Refreshes the textures that depend on state (called before the panels).
-void gfx_refresh(AppState& s, Gfx& g);
+void gfx_refresh(AppState& s, Gfx& g, double now_ms);
 
 }  // namespace lens
