@@ -3,6 +3,7 @@
 //   lens-predict --model assets/models/mlp128.lens [--data DIR] [--first 0] [--count 100]
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 #include "core/bundle.h"
@@ -30,7 +31,10 @@ int main(int argc, char** argv) {
   std::printf("{\"model\": \"%s\", \"first\": %d, \"predicted\": [", b->info.id.c_str(), first);
   for (int i = 0; i < count; ++i) std::printf("%s%d", i ? ", " : "", pred[std::size_t(i)]);
   std::printf("], \"confidence\": [");
-  for (int i = 0; i < count; ++i) std::printf("%s%.6f", i ? ", " : "", double(p(pred[std::size_t(i)], i)));
+  for (int i = 0; i < count; ++i) {  // JSON has no NaN: a non-finite value is null
+    const double v = p(pred[std::size_t(i)], i);
+    std::isfinite(v) ? std::printf("%s%.6f", i ? ", " : "", v) : std::printf("%snull", i ? ", " : "");
+  }
   std::printf("]}\n");
   return 0;
 }
