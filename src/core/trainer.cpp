@@ -232,53 +232,91 @@ float learning_rate(const TrainConfig& c, int epoch0, int step, int steps) {
 }
 }  // namespace
 
-Mlp train(const TrainConfig& c, const DataSet& data, const DataSet& validation, const TrainCallbacks& cb) {
-  using Clock = std::chrono::steady_clock;
-  Rng rng(c.seed);
-  Mlp net = mlp_make(c.sizes, c.hidden, Activation::Identity, c.head);
-  mlp_initialize(net, c.init, c.bias_init, rng);
-  OptimizerState state(net);
-
-  const int N = data.size(), B = std::min(c.batch, std::max(N, 1));
-  const int steps = N / B;  // the last partial batch is dropped, as is usual
-  std::vector<int> order(static_cast<std::size_t>(N));
+struct Training::Buffers {
+  OptimizerState state;
   SparseColumns x, xt;  // the batch and its transpose; MNIST pixels are mostly 0 (see gemm.h)
-  std::vector<int> labels(static_cast<std::size_t>(B));
+  std::vector<int> labels;
   Trace trace;
   Gradients g;
-  for (int epoch = 0; epoch < c.epochs; ++epoch) {
+  explicit Buffers(const Mlp& net) : state(net) {}
+};
+
+Training::Training(const TrainConfig& c, const DataSet& data) : config_(c), data_(&data), rng_(c.seed) {
+  net_ = mlp_make(c.sizes, c.hidden, Activation::Identity, c.head);
+  mlp_initialize(net_, c.init, c.bias_init, rng_);
+  buf_ = std::make_unique<Buffers>(net_);
+  const int N = data.size();
+  batch_ = std::min(c.batch, std::max(N, 1));
+  steps_ = N / batch_;  // the last partial batch is dropped, as is usual
+  buf_->labels.resize(std::size_t(batch_));
+  order_.resize(std::size_t(N));
+  lr_ = c.lr;
+}
+
+Training::~Training() = default;
+Training::Training(Training&&) noexcept = default;
+Training& Training::operator=(Training&&) noexcept = default;
+
+float Training::epoch_loss() const { return loss_steps_ ? float(loss_sum_ / loss_steps_) : 0.f; }
+
+int Training::step(int max_steps) {
+  const TrainConfig& c = config_;
+  Buffers& b = *buf_;
+  int ran = 0;
+  while (ran < max_steps && !done() && steps_ > 0) {
+    if (step_ == 0) {  // a new epoch: reshuffle
+      std::iota(order_.begin(), order_.end(), 0);
+      for (int i = int(order_.size()) - 1; i > 0; --i) std::swap(order_[std::size_t(i)], order_[rng_.below(std::uint32_t(i + 1))]);
+      loss_sum_ = 0;
+      loss_steps_ = 0;
+    }
+    const int* ids = order_.data() + std::size_t(step_) * std::size_t(batch_);
+    sparse_gather(data_->images, ids, batch_, b.x, b.xt);
+    for (int k = 0; k < batch_; ++k) b.labels[std::size_t(k)] = data_->labels[std::size_t(ids[k])];
+    lr_ = learning_rate(c, epoch_, step_, steps_);
+    mlp_forward_trace(net_, b.x, b.trace);
+    const LossResult loss = cross_entropy(net_.head, b.trace.logits(), targets_for(net_.head, net_.outputs(), b.labels));
+    mlp_backward(net_, b.trace, b.xt, loss.dlogits, b.g);
+    optimizer_step(net_, b.g, b.state, c, lr_);
+    loss_sum_ += loss.loss;
+    ++loss_steps_;
+    ++ran;
+    if (++step_ == steps_) {
+      step_ = 0;
+      ++epoch_;
+      return ran;  // stop at the epoch boundary, so the caller can evaluate
+    }
+  }
+  return ran;
+}
+
+Mlp train(const TrainConfig& c, const DataSet& data, const DataSet& validation, const TrainCallbacks& cb) {
+  using Clock = std::chrono::steady_clock;
+  Training t(c, data);
+  const int steps = t.steps_per_epoch();
+  while (!t.done() && steps > 0) {
     const auto t0 = Clock::now();
-    std::iota(order.begin(), order.end(), 0);
-    for (int i = N - 1; i > 0; --i) std::swap(order[std::size_t(i)], order[rng.below(std::uint32_t(i + 1))]);
-    double loss_sum = 0;
-    float lr = c.lr;
-    for (int step = 0; step < steps; ++step) {
-      const int* ids = order.data() + std::size_t(step) * std::size_t(B);
-      sparse_gather(data.images, ids, B, x, xt);
-      for (int k = 0; k < B; ++k) labels[std::size_t(k)] = data.labels[std::size_t(ids[k])];
-      lr = learning_rate(c, epoch, step, steps);
-      mlp_forward_trace(net, x, trace);
-      const LossResult loss = cross_entropy(net.head, trace.logits(), targets_for(net.head, net.outputs(), labels));
-      mlp_backward(net, trace, xt, loss.dlogits, g);
-      optimizer_step(net, g, state, c, lr);
-      loss_sum += loss.loss;
-      if (cb.on_progress && (step % 50 == 49 || step + 1 == steps)) {
+    const int epoch = t.epoch();
+    while (t.epoch() == epoch) {
+      t.step(50 - t.step_in_epoch() % 50);  // progress every 50 steps, as before
+      const int done_steps = t.epoch() == epoch ? t.step_in_epoch() : steps;
+      if (cb.on_progress) {
         const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-        cb.on_progress({epoch + 1, step + 1, steps, float(loss_sum / (step + 1)), s > 0 ? (step + 1) * B / s : 0});
+        cb.on_progress({epoch + 1, done_steps, steps, t.epoch_loss(), s > 0 ? done_steps * t.batch() / s : 0});
       }
     }
     EpochReport r;
     r.epoch = epoch + 1;
-    r.lr = lr;
+    r.lr = t.last_lr();
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    r.samples_per_second = r.seconds > 0 ? steps * B / r.seconds : 0;
+    r.samples_per_second = r.seconds > 0 ? steps * t.batch() / r.seconds : 0;
     if (cb.on_epoch) {
-      r.train = evaluate(net, data);
-      r.validation = evaluate(net, validation);
+      r.train = evaluate(t.net(), data);
+      r.validation = evaluate(t.net(), validation);
       cb.on_epoch(r);
     }
   }
-  return net;
+  return t.net();
 }
 
 // --- data helpers -------------------------------------------------------------------

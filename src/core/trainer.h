@@ -3,6 +3,7 @@
 // in TrainConfig, which round-trips through JSON (the "recipe" a bundle records).
 #pragma once
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -68,6 +69,43 @@ struct Progress {           // reported every few steps within an epoch
 struct TrainCallbacks {
   std::function<void(const Progress&)> on_progress;
   std::function<void(const EpochReport&)> on_epoch;
+};
+
+// A training run that advances a few mini-batches at a time, so the page can train
+// within a per-frame budget; train() below runs one to the end. The network is
+// initialised from config.seed, and the same config and data give the same bits
+// however the steps are sliced.
+class Training {
+ public:
+  Training(const TrainConfig& config, const DataSet& train);
+  ~Training();
+  Training(Training&&) noexcept;
+  Training& operator=(Training&&) noexcept;
+  // Runs up to max_steps mini-batches, never past the end of an epoch; returns how many ran.
+  int step(int max_steps);
+  bool done() const { return epoch_ >= config_.epochs; }
+  bool epoch_ended() const { return step_ == 0 && epoch_ > 0; }  // right after an epoch's last batch
+  int epoch() const { return epoch_; }                    // epochs completed
+  int step_in_epoch() const { return step_; }
+  int steps_per_epoch() const { return steps_; }
+  int batch() const { return batch_; }
+  long samples_seen() const { return long(epoch_) * steps_ * batch_ + long(step_) * batch_; }
+  float last_lr() const { return lr_; }
+  float epoch_loss() const;                               // mean loss over the current (or just ended) epoch
+  const Mlp& net() const { return net_; }
+  const TrainConfig& config() const { return config_; }
+
+ private:
+  struct Buffers;
+  TrainConfig config_;
+  const DataSet* data_;
+  Mlp net_;
+  Rng rng_;
+  std::unique_ptr<Buffers> buf_;
+  std::vector<int> order_;
+  int batch_ = 1, steps_ = 0, epoch_ = 0, step_ = 0, loss_steps_ = 0;
+  double loss_sum_ = 0;
+  float lr_ = 0;
 };
 
 // Trains a fresh network (initialised from config.seed) on train, reporting on validation.

@@ -46,6 +46,35 @@ TEST(Train, LearnsFromASmallMnistSubset) {
   std::printf("2000-image training, 1000 held out: accuracy %.2f%%\n", 100.0 * e.accuracy);
 }
 
+// The page trains a few batches per frame; however the steps are sliced, the weights are
+// the same bits as one uninterrupted run.
+TEST(Train, SlicedTrainingEqualsOneRun) {
+  const DataSet small = dataset_slice(test::mnist_test_set(), 0, 700);
+  TrainConfig c;
+  c.sizes = {784, 16, 10};
+  c.epochs = 3;
+  c.batch = 32;
+  c.seed = 9;
+  const Mlp whole = train(c, small, DataSet{});
+  Training t(c, small);
+  EXPECT_EQ(t.steps_per_epoch(), 700 / 32);
+  int slices = 0, epochs_seen = 0;
+  for (int n = 1; !t.done(); n = n % 7 + 1, ++slices) {
+    const int ran = t.step(n);
+    EXPECT_GE(ran, 1);
+    EXPECT_LE(ran, n);
+    if (t.epoch_ended()) ++epochs_seen;
+  }
+  EXPECT_EQ(epochs_seen, 3);
+  EXPECT_GT(slices, 3 * 21 / 7);
+  EXPECT_EQ(t.samples_seen(), 3L * 21 * 32);
+  for (std::size_t l = 0; l < whole.layers.size(); ++l) {
+    EXPECT_EQ(t.net().layers[l].W, whole.layers[l].W) << "layer " << l;
+    EXPECT_EQ(t.net().layers[l].b, whole.layers[l].b) << "layer " << l;
+  }
+  EXPECT_EQ(t.step(5), 0) << "a finished run does nothing";
+}
+
 TEST(Train, SameSeedGivesIdenticalBundles) {
   const auto test = mnist_load(test::mnist_dir(), "t10k");
   ASSERT_TRUE(test) << test.error;
