@@ -88,6 +88,11 @@ int main(int argc, char** argv) {
   auto config = train_config_from_json(r);
   if (!config) { std::fprintf(stderr, "lens-train: %s\n", config.error.c_str()); return 2; }
   const TrainConfig& c = *config;
+  for (const char* key : {"id", "name", "notes", "dataset"})  // the recipe's text fields
+    if (r.contains(key) && !r[key].is_string()) {
+      std::fprintf(stderr, "lens-train: recipe key \"%s\" must be a string\n", key);
+      return 2;
+    }
   const std::string dataset = r.value("dataset", "mnist");
   Eigen::setNbThreads(cli.threads);
 

@@ -29,4 +29,7 @@ expect train-all-held-out "all 3 training images are held out for validation" \
 expect report-empty "$work/empty/t10k-images-idx3-ubyte holds 0 images" \
   "$report" --model "$model" --data "$work/empty" --quiet --out "$work/report"
 [ -e "$work/report" ] && fail "lens-report made its folder for an empty data set"
+echo '{"notes": 5}' > "$work/bad-recipe.json"
+expect recipe-field-type 'recipe key "notes" must be a string' \
+  "$train" --recipe "$work/bad-recipe.json" --data "$work/tiny" --quiet --out "$work/bad.lens"
 echo "all refused"
