@@ -14,19 +14,19 @@ fail() { echo "report_smoke: $*" >&2; exit 1; }
 readme="$out/README.md"
 [ -s "$readme" ] || fail "no README.md in $out"
 
-# Neurons 1-5 are dead, neuron 0 is the survivor: the summary says so, and each
+# Neurons 0 and 2-5 are dead, neuron 1 is the survivor (as in the seed story): the summary says so, and each
 # neuron's section opens with its summary sentence, then its status.
-grep -qF '| 0 | 6 | 5: [1](#hidden-layer-0-neuron-1), [2](#hidden-layer-0-neuron-2), [3](#hidden-layer-0-neuron-3), [4](#hidden-layer-0-neuron-4), [5](#hidden-layer-0-neuron-5) |' "$readme" \
-  || fail "the dead-neuron table does not list neurons 1-5"
-for n in 1 2 3 4 5; do
+grep -qF '| 0 | 6 | 5: [0](#hidden-layer-0-neuron-0), [2](#hidden-layer-0-neuron-2), [3](#hidden-layer-0-neuron-3), [4](#hidden-layer-0-neuron-4), [5](#hidden-layer-0-neuron-5) |' "$readme" \
+  || fail "the dead-neuron table does not list neurons 0 and 2-5"
+for n in 0 2 3 4 5; do
   grep -q "^### Hidden layer 0, neuron $n\$" "$readme" || fail "no section for neuron $n"
   awk -v h="### Hidden layer 0, neuron $n" '$0 == h { getline; getline; s = $0; getline; getline;
       exit (s ~ /never fires on any of the 10,000 test images/ && $0 ~ /^\*\*Dead\.\*\*/) ? 0 : 1 }' "$readme" \
     || fail "neuron $n is not reported dead"
 done
-awk '$0 == "### Hidden layer 0, neuron 0" { getline; getline; s = $0; getline; getline;
+awk '$0 == "### Hidden layer 0, neuron 1" { getline; getline; s = $0; getline; getline;
     exit (s ~ /fires most for 0/ && $0 ~ /^\*\*Alive\*\*/) ? 0 : 1 }' "$readme" \
-  || fail "neuron 0 is not reported alive"
+  || fail "neuron 1 is not reported alive"
 
 # Every linked figure exists and is well formed.
 links=$(grep -o '](figures/[^)]*)' "$readme" | sed 's/^](//; s/)$//' | sort -u)
