@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "app/model_library.h"
+#include "app/core/model_library.h"
 #include "core/constants.h"
 #include "core/bundle.h"
 #include "core/idx.h"

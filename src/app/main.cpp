@@ -13,10 +13,10 @@
 #include <cstdio>
 #include <string>
 
-#include "app/app_state.h"
+#include "app/core/app_state.h"
 #include "app/gfx.h"
 #include "app/js_api.h"
-#include "app/model_library.h"
+#include "app/core/model_library.h"
 #include "app/panels.h"
 #include "app/ui.h"
 

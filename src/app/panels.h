@@ -1,7 +1,7 @@
 // One function per panel, each reading and writing the AppState; the GPU
 // images they show live in Gfx. main calls panel_page once per frame.
 #pragma once
-#include "app/app_state.h"
+#include "app/core/app_state.h"
 #include "app/gfx.h"
 
 namespace lens {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "app/drawing.h"
-#include "app/live_input.h"
+#include "app/core/drawing.h"
+#include "app/core/live_input.h"
 #include "interpret/model_analysis.h"
 #include "core/bundle.h"
 #include "core/constants.h"

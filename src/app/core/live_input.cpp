@@ -1,4 +1,4 @@
-#include "app/live_input.h"
+#include "app/core/live_input.h"
 
 #include <chrono>
 

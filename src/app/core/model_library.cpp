@@ -1,4 +1,4 @@
-#include "app/model_library.h"
+#include "app/core/model_library.h"
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "app/app_state.h"
+#include "app/core/app_state.h"
 
 namespace lens {
 
