@@ -6,11 +6,14 @@
 
 #include <emscripten.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "app/core/api_args.h"
+#include "app/core/link.h"
 #include "app/core/model_library.h"
 #include "core/idx.h"
 #include "interpret/prose.h"
@@ -169,10 +172,19 @@ EMSCRIPTEN_KEEPALIVE const char* lens_canvas_rect_json() {
   return reply(nlohmann::json{{"x", r.x}, {"y", r.y}, {"width", r.w}, {"height", r.h}}.dump());
 }
 
-EMSCRIPTEN_KEEPALIVE void lens_set_view(int dark, float scale, int help) {
-  if (dark >= 0) g_state->dark = dark != 0;
-  if (scale >= 1.f && scale <= 2.f) g_state->ui_scale = scale;
-  if (help >= 0) g_state->show_help = help != 0;
+// The first-visit help overlay (lens-api.js remembers the visit in localStorage).
+EMSCRIPTEN_KEEPALIVE void lens_show_help() { g_state->show_help = true; }
+
+// Opens a deep link (the URL hash; app/core/link.h). The text arrives as bytes in the
+// heap, so any length is safe (ccall copies string arguments onto the small wasm stack);
+// an over-long or bad link changes nothing but the notice, which says why.
+// Returns {"applied": bool, "help": true | false | null (the link does not say)}.
+EMSCRIPTEN_KEEPALIVE const char* lens_apply_hash(const char* text, int n) {
+  AppState& s = *g_state;
+  const auto link = link_open(s, std::string_view(text, std::size_t(std::max(0, n))), emscripten_get_now());
+  if (link) app_refresh_live(s);
+  return reply(nlohmann::json{{"applied", bool(link)},
+                              {"help", link && link->help ? nlohmann::json(*link->help) : nlohmann::json(nullptr)}}.dump());
 }
 
 EMSCRIPTEN_KEEPALIVE void lens_notice(const char* text) { g_state->notice = text ? text : ""; }

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "app/core/app_state.h"
+#include "app/core/link.h"
 #include "app/gfx.h"
 #include "app/js_api.h"
 #include "app/core/model_library.h"
@@ -143,13 +144,10 @@ static void canvas_event(AppState& s, const SDL_Event& e) {
 
 // Keeps the address bar a deep link to what is on screen (replaceState: no history spam,
 // and no hashchange event, so it never fights the links it came from).
-static void sync_url_hash(AppState& s, std::string& last) {
-  if (!s.ready_announced || !s.model()) return;
-  std::string h = "#model=" + s.model()->bundle.info.id + "&tab=" + tab_name(s.tab);
-  if (s.sel_unit >= 0) h += "&layer=" + std::to_string(s.sel_layer) + "&neuron=" + std::to_string(s.sel_unit);
-  if (!s.dark) h += "&theme=light";
-  if (s.ui_scale != 1.f) h += "&scale=" + std::to_string(s.ui_scale).substr(0, 4);
-  if (h == last) return;
+static void sync_url_hash(const AppState& s, std::string& last) {
+  if (!s.ready_announced) return;
+  const std::string h = link_format(s);
+  if (h.empty() || h == last) return;
   last = h;
   EM_ASM({ history.replaceState(null, document.title, UTF8ToString($0)); }, h.c_str());
 }
