@@ -20,7 +20,4 @@ void panel_xor(AppState& s, Gfx& g);                    // XOR's lesson: the inp
 void panel_help(AppState& s);
 void panel_story_banner(AppState& s);
 
-// Refreshes the textures that depend on state (called before the panels).
-void gfx_refresh(AppState& s, Gfx& g, double now_ms);
-
 }  // namespace lens

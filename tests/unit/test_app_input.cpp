@@ -162,10 +162,14 @@ TEST(AppLiveInput, PredictionFollowsEveryInputChange) {
   auto s = test::app_with_models("mlp128");
   Eigen::VectorXf x = Eigen::VectorXf::Zero(kPixels);
   for (int r = 6; r < 22; ++r) x(r * kSide + 14) = 1.f;  // a 1
+  const int version = s->live.version;
   app_set_input(*s, x, InputSource::TestImage, 7);
   EXPECT_TRUE(s->live_dirty);
   app_refresh_live(*s);
   EXPECT_FALSE(s->live_dirty);
+  EXPECT_EQ(s->live.version, version + 1);  // the page's textures follow this
+  app_refresh_live(*s);                     // nothing changed: nothing recomputed
+  EXPECT_EQ(s->live.version, version + 1);
   EXPECT_EQ(s->live.x, x);
   expect_live_matches_input(*s);
   const Mlp& net = s->model()->bundle.net;

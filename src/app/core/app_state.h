@@ -106,6 +106,7 @@ void app_draw_stroke(AppState& s, const std::vector<float>& xy);
 bool app_neuron_off(const AppState& s, int layer, int unit);
 void app_set_neuron_off(AppState& s, int layer, int unit, bool off);
 void app_ablation_reset(AppState& s);
+
 // Pointer input for the drawing canvas, in CSS pixels (mouse, pen and touch all arrive
 // as these); returns true if the event drew.
 enum class PointerPhase { Down, Move, Up };
