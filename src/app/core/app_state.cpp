@@ -101,13 +101,16 @@ void app_draw_stroke(AppState& s, const std::vector<float>& xy) {
   app_set_input_from_drawing(s);
 }
 
+static bool ablation_has(const Ablation& ab, int layer, int unit) {
+  return layer >= 0 && layer < int(ab.clamp.size()) && unit >= 0 && unit < ab.clamp[std::size_t(layer)].size();
+}
+
 bool app_neuron_off(const AppState& s, int layer, int unit) {
-  return layer >= 0 && layer < int(s.ablation.clamp.size()) && unit >= 0 &&
-         unit < s.ablation.clamp[std::size_t(layer)].size() && !std::isnan(s.ablation.clamp[std::size_t(layer)](unit));
+  return ablation_has(s.ablation, layer, unit) && !std::isnan(s.ablation.clamp[std::size_t(layer)](unit));
 }
 
 void app_set_neuron_off(AppState& s, int layer, int unit, bool off) {
-  if (layer < 0 || layer >= int(s.ablation.clamp.size()) || unit < 0 || unit >= s.ablation.clamp[std::size_t(layer)].size()) return;
+  if (!ablation_has(s.ablation, layer, unit)) return;
   s.ablation.clamp[std::size_t(layer)](unit) = off ? 0.f : std::nanf("");
   ++s.ablation_version;
   s.live_dirty = true;
