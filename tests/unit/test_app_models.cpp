@@ -3,6 +3,8 @@
 // bundles added from outside.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "app/core/app_state.h"
 #include "app/core/model_library.h"
 #include "core/bundle.h"
@@ -12,13 +14,9 @@ namespace lens {
 namespace {
 
 // The first 1000 MNIST test digits: enough for every phase of an analysis, quick in wasm.
-const DataSet& digits() {
-  static const DataSet d = [] {
-    auto r = mnist_load(test::mnist_dir(), "t10k");
-    if (!r) { ADD_FAILURE() << r.error; return DataSet{}; }
-    return dataset_slice(*r, 0, 1000);
-  }();
-  return d;
+DataSet digits() {
+  const DataSet& all = test::mnist_test_set();
+  return dataset_slice(all, 0, std::min(all.size(), 1000));
 }
 
 // A clock that moves 1 ms each time it is read, so the slices a budget buys are the
