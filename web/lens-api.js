@@ -27,6 +27,16 @@
     if (v.length > MAX_NAME) throw new Error(prefix + ': ' + what + ' is ' + v.length + ' characters long (at most ' + MAX_NAME + ')');
   }
 
+  // Copies bytes into the wasm heap, calls fn(pointer, length), frees. Buffers and long
+  // strings go this way: ccall copies a 'string' argument onto the small wasm stack.
+  function withBytes(bytes, fn) {
+    var p = Module._malloc(Math.max(1, bytes.length));
+    try {
+      Module.HEAPU8.set(bytes, p);
+      return fn(p, bytes.length);
+    } finally { Module._free(p); }
+  }
+
   // Copies numbers into the wasm heap as float32, calls fn(pointer), frees.
   function withFloats(values, fn) {
     var p = Module._malloc(Math.max(4, values.length * 4));
@@ -139,69 +149,28 @@
       need();
       if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
       if (!(bytes instanceof Uint8Array)) throw new Error('lens.loadBundle: expected an ArrayBuffer or Uint8Array');
-      var p = Module._malloc(Math.max(1, bytes.length));
-      try {
-        Module.HEAPU8.set(bytes, p);
-        check('loadBundle', call('lens_add_bundle', 'string', ['number', 'number'], [p, bytes.length]));
-      } finally { Module._free(p); }
+      check('loadBundle', withBytes(bytes, function (p, n) { return call('lens_add_bundle', 'string', ['number', 'number'], [p, n]); }));
       return api.model();
     },
     // Timings for benchmarks: frame time, per-stroke compute, analysis progress.
     perf: function () { need(); return JSON.parse(call('lens_perf_json', 'string')); }
   };
 
-  // --- the URL hash: #model=mlp6-dead&tab=neuron&layer=0&neuron=1 (also theme=light, scale=1.5, help=0) ---
-  function parseHash(hash) {
-    var out = {}, errors = [];
-    var text = (hash || '').replace(/^#/, '');
-    if (!text) return { values: out, errors: errors };
-    text.split('&').forEach(function (part) {
-      if (!part) return;
-      var eq = part.indexOf('=');
-      var key = eq < 0 ? part : part.slice(0, eq);
-      var value;
-      try { value = decodeURIComponent(eq < 0 ? '' : part.slice(eq + 1)); } catch (e) { errors.push('"' + part + '" is not valid'); return; }
-      if (['model', 'tab', 'layer', 'neuron', 'theme', 'scale', 'help'].indexOf(key) < 0) errors.push('unknown key "' + key + '"');
-      else out[key] = value;
-    });
-    return { values: out, errors: errors };
-  }
-
+  // --- the URL hash: #model=mlp6-dead&tab=neuron&layer=0&neuron=1 (also theme, scale, help) ---
+  // The app core parses, checks and applies it (src/app/core/link.h); a bad link leaves the
+  // view as it is and shows a notice saying why. Only the first-visit help stays here.
   function applyHash(hash, initial) {
-    var parsed = parseHash(hash), v = parsed.values, errors = parsed.errors.slice();
-    var models = api.models().map(function (m) { return m.id; });
-    if ('model' in v && models.indexOf(v.model) < 0) errors.push('no model "' + v.model + '"');
-    if ('tab' in v && TABS.indexOf(v.tab) < 0) errors.push('no tab "' + v.tab + '"');
-    ['layer', 'neuron'].forEach(function (k) { if (k in v && !/^\d+$/.test(v[k])) errors.push(k + ' "' + v[k] + '" is not a number'); });
-    if ('neuron' in v && !('layer' in v)) v.layer = '0';
-    if ('theme' in v && v.theme !== 'dark' && v.theme !== 'light') errors.push('theme must be dark or light');
-    if ('scale' in v && !(Number(v.scale) >= 1 && Number(v.scale) <= 2)) errors.push('scale must be between 1 and 2');
-    if (!errors.length && 'neuron' in v) {
-      // Check the neuron exists in the model the link names, before changing anything.
-      var layers = (api.models().filter(function (m) { return m.id === (v.model || api.model()); })[0] || {}).layers || [];
-      var L = Number(v.layer), N = Number(v.neuron);
-      if (L >= layers.length - 2) errors.push('layer ' + L + ' is not a hidden layer of ' + (v.model || api.model()));
-      else if (N >= layers[L + 1]) errors.push('layer ' + L + ' has no neuron ' + N);
-    }
-    if (errors.length) {
-      call('lens_notice', null, ['string'], ['This link could not be opened (' + errors.join('; ') + '), so the default view is shown.']);
-      return false;
-    }
-    if (v.model) api.selectModel(v.model);
-    if ('neuron' in v) api.select(Number(v.layer), Number(v.neuron));
-    if (v.tab) api.setTab(v.tab);
-    else if ('neuron' in v) api.setTab('neuron');
-    call('lens_set_view', null, ['number', 'number', 'number'],
-         ['theme' in v ? (v.theme === 'dark' ? 1 : 0) : -1, 'scale' in v ? Number(v.scale) : 0, v.help === '0' ? 0 : -1]);
-    if (initial && v.help !== '0') showHelpOnFirstVisit();
-    return true;
+    var r = JSON.parse(withBytes(new TextEncoder().encode(hash || ''), function (p, n) {
+      return call('lens_apply_hash', 'string', ['number', 'number'], [p, n]);
+    }));
+    if (initial && r.applied && r.help !== false) showHelpOnFirstVisit();
   }
 
   function showHelpOnFirstVisit() {
     try {
       if (!localStorage.getItem('mnist-lens-visited')) {
         localStorage.setItem('mnist-lens-visited', '1');
-        call('lens_set_view', null, ['number', 'number', 'number'], [-1, 0, 1]);
+        call('lens_show_help', null);
       }
     } catch (e) { /* storage blocked (e.g. a sandboxed iframe): skip the overlay */ }
   }

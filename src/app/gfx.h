@@ -1,11 +1,58 @@
 // The page's GPU-side images, owned by main and passed to the panels. Kept out
 // of AppState so that state stays plain data the JS API and tests can reason about.
+// Each image remembers a key: what it was made from. It is uploaded again only
+// when the key for the current state differs.
 #pragma once
+#include <tuple>
 #include <vector>
 
+#include "app/core/app_state.h"
 #include "app/textures.h"
 
 namespace lens {
+
+// The drawing canvas: the strokes, or the input blown up when it came from elsewhere.
+struct CanvasKey {
+  InputSource source = InputSource::Drawing;
+  int version = -1;  // the drawing's version, or the live input's when it was not drawn
+  bool dark = true;
+  bool operator==(const CanvasKey& o) const { return std::tie(source, version, dark) == std::tie(o.source, o.version, o.dark); }
+  bool operator!=(const CanvasKey& o) const { return !(*this == o); }
+};
+
+// The 28x28 input the network sees and its saliency overlay.
+struct InputKey {
+  int live_version = -1;
+  bool dark = true;
+  bool operator==(const InputKey& o) const { return std::tie(live_version, dark) == std::tie(o.live_version, o.dark); }
+  bool operator!=(const InputKey& o) const { return !(*this == o); }
+};
+
+// A model's maximization images (then each layer follows its own version).
+struct AtlasKey {
+  int model = -1;
+  bool dark = true;
+  bool operator==(const AtlasKey& o) const { return std::tie(model, dark) == std::tie(o.model, o.dark); }
+  bool operator!=(const AtlasKey& o) const { return !(*this == o); }
+};
+
+// One neuron's image: its incoming weights (the diverging scale is the same in both
+// themes, so dark stays true) or its top test digits.
+struct NeuronKey {
+  int model = -1, layer = -1, unit = -1;
+  bool dark = true;
+  bool operator==(const NeuronKey& o) const {
+    return std::tie(model, layer, unit, dark) == std::tie(o.model, o.layer, o.unit, o.dark);
+  }
+  bool operator!=(const NeuronKey& o) const { return !(*this == o); }
+};
+
+// An image of a whole model (XOR's output over the plane).
+struct ModelKey {
+  int model = -1;
+  bool operator==(const ModelKey& o) const { return model == o.model; }
+  bool operator!=(const ModelKey& o) const { return !(*this == o); }
+};
 
 struct Gfx {
   Texture canvas;                 // the drawing (or the shown test digit)
@@ -18,9 +65,15 @@ struct Gfx {
   std::vector<Atlas> actmax;      // per layer (hidden..., output) maximization images
   std::vector<int> actmax_uploaded;  // per layer: the analysis' layer version on the GPU
   std::vector<double> actmax_uploaded_at;  // per layer: when (ms)
-  int canvas_version = -1, input_version = -1, actmax_model = -1, actmax_version = -1;
-  int weights_key = -1, top_key = -1, xor_key = -1;
-  bool atlas_dark = true;
+  int actmax_version = -1;        // the analysis' overall version on the GPU
+  CanvasKey canvas_key;
+  InputKey input_key;
+  AtlasKey atlas_key;
+  NeuronKey weights_key, top_key;
+  ModelKey xor_key;
 };
+
+// Uploads the images whose keys changed (called before the panels).
+void gfx_refresh(AppState& s, Gfx& g, double now_ms);
 
 }  // namespace lens

@@ -1,17 +1,20 @@
-// The C side of window.lens (web/lens-api.js validates arguments and wraps these).
-// Every function that can fail returns "" on success or an error message, and
-// changes nothing on failure.
+// The C side of window.lens (web/lens-api.js checks JS types and wraps these): the
+// Emscripten boundary. The values are checked (app/core/api_args.h) and acted on by the
+// app core; here only strings, pointers and JSON cross over. Every function that can
+// fail returns "" on success or an error message, and changes nothing on failure.
 #include "app/js_api.h"
 
 #include <emscripten.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
-#include "app/model_library.h"
-#include "core/constants.h"
-#include "core/bundle.h"
+#include "app/core/api_args.h"
+#include "app/core/link.h"
+#include "app/core/model_library.h"
 #include "core/idx.h"
 #include "interpret/prose.h"
 
@@ -39,25 +42,9 @@ static nlohmann::json vec(const Eigen::Ref<const Eigen::VectorXf>& v) {
   return std::vector<float>(v.data(), v.data() + v.size());
 }
 
-static std::string check_values(const float* v, int n, float lo, float hi, const char* what) {
-  for (int i = 0; i < n; ++i)
-    if (!std::isfinite(v[i]) || v[i] < lo || v[i] > hi)
-      return std::string(what) + " value " + std::to_string(i) + " is " + (std::isfinite(v[i]) ? std::to_string(v[i]) : "not a finite number") +
-             " (must be in [" + std::to_string(int(lo)) + ", " + std::to_string(int(hi)) + "])";
-  return "";
-}
-
-// layer counts hidden layers from 0; the output layer is number hidden_layers().
-static std::string check_neuron(const AppState& s, int layer, int neuron) {
-  const int L = int(s.model()->bundle.net.layers.size());
-  if (layer < 0 || layer >= L)
-    return "layer " + std::to_string(layer) + " does not exist (this model has " + std::to_string(L - 1) +
-           " hidden layer(s), numbered from 0, and the output layer is " + std::to_string(L - 1) + ")";
-  const int U = s.model()->bundle.net.layers[std::size_t(layer)].outputs();
-  if (neuron < 0 || neuron >= U)
-    return "neuron " + std::to_string(neuron) + " does not exist in layer " + std::to_string(layer) + " (it has " +
-           std::to_string(U) + ", numbered from 0)";
-  return "";
+// The reply for a failed check: "function: message" (lens-api.js names the JS function instead).
+template <class T> static const char* refuse(const char* function, const Result<T>& r) {
+  return reply(std::string(function) + ": " + r.error);
 }
 
 }  // namespace lens
@@ -77,23 +64,18 @@ EMSCRIPTEN_KEEPALIVE const char* lens_models_json() {
 EMSCRIPTEN_KEEPALIVE const char* lens_model_id() { return reply(g_state->model() ? g_state->model()->bundle.info.id : ""); }
 
 EMSCRIPTEN_KEEPALIVE const char* lens_select_model(const char* id) {
-  const int i = model_library_find(*g_state, id ? id : "");
-  if (i < 0) {
-    std::string known;
-    for (const LoadedModel& m : g_state->models) known += (known.empty() ? "" : ", ") + m.bundle.info.id;
-    return reply(std::string("unknown model id \"") + (id ? id : "") + "\" (known: " + known + ")");
-  }
-  app_select_model(*g_state, i, emscripten_get_now());
+  const auto i = check_model_id(*g_state, id ? id : "");
+  if (!i) return refuse("selectModel", i);
+  app_select_model(*g_state, *i, emscripten_get_now());
   app_refresh_live(*g_state);
   return reply("");
 }
 
 EMSCRIPTEN_KEEPALIVE const char* lens_set_input(const float* v, int n) {
   AppState& s = *g_state;
-  const int I = s.model()->bundle.net.inputs();
-  if (n != I) return reply("setInput: expected " + std::to_string(I) + " values for model " + s.model()->bundle.info.id + ", got " + std::to_string(n));
-  if (std::string e = check_values(v, n, 0.f, 1.f, "setInput:"); !e.empty()) return reply(e);
-  app_set_input(s, Eigen::Map<const Eigen::VectorXf>(v, n), InputSource::Script);
+  const auto x = check_input(*s.model(), v, n);
+  if (!x) return refuse("setInput", x);
+  app_set_input(s, *x, InputSource::Script);
   app_refresh_live(s);
   return reply("");
 }
@@ -106,14 +88,9 @@ EMSCRIPTEN_KEEPALIVE void lens_clear() {
 // xy: n points in [0,1] canvas coordinates, drawn with the current brush like a pointer stroke.
 EMSCRIPTEN_KEEPALIVE const char* lens_draw_stroke(const float* xy, int n) {
   AppState& s = *g_state;
-  if (!s.is_image_model()) return reply("drawStroke: model " + s.model()->bundle.info.id + " does not take a drawn digit");
-  if (n < 1) return reply("drawStroke: need at least one point");
-  if (std::string e = check_values(xy, 2 * n, 0.f, 1.f, "drawStroke: coordinate"); !e.empty()) return reply(e);
-  if (s.source != InputSource::Drawing) drawing_clear(s.drawing);
-  std::vector<float> pts(std::size_t(2 * n));
-  for (int i = 0; i < 2 * n; ++i) pts[std::size_t(i)] = xy[i] * float(kCanvasSide);
-  drawing_add_stroke(s.drawing, pts);
-  app_set_input_from_drawing(s);
+  const auto pixels = check_stroke(*s.model(), xy, n);
+  if (!pixels) return refuse("drawStroke", pixels);
+  app_draw_stroke(s, *pixels);
   app_refresh_live(s);
   return reply("");
 }
@@ -155,10 +132,8 @@ static nlohmann::json facts_json(const NeuronFacts& f) {
 // {summary, facts, score} of a hidden neuron: the summary is the sentence lens-report prints for it.
 EMSCRIPTEN_KEEPALIVE const char* lens_explain_json(int layer, int neuron) {
   AppState& s = *g_state;
-  if (!s.is_image_model()) return reply("{\"error\":\"explain: model " + s.model()->bundle.info.id + " does not take an image\"}");
-  if (std::string e = check_neuron(s, layer, neuron); !e.empty()) return reply(nlohmann::json{{"error", "explain: " + e}}.dump());
-  if (layer >= s.hidden_layers())
-    return reply(nlohmann::json{{"error", "explain: layer " + std::to_string(layer) + " is the output layer; explanations are for hidden neurons"}}.dump());
+  if (auto r = check_image_model(*s.model()); !r) return reply(nlohmann::json{{"error", "explain: " + r.error}}.dump());
+  if (auto r = check_hidden_neuron(*s.model(), layer, neuron); !r) return reply(nlohmann::json{{"error", "explain: " + r.error}}.dump());
   const ModelAnalysis* a = s.analysis();
   const NeuronFacts* f = a ? a->neuron(layer, neuron) : nullptr;
   if (!f) return reply(nlohmann::json{{"pending", a ? a->progress() : 0.f}}.dump());
@@ -169,8 +144,8 @@ EMSCRIPTEN_KEEPALIVE const char* lens_explain_json(int layer, int neuron) {
 // Writes the maximization image (784 values in [0,1]) of a neuron into out.
 EMSCRIPTEN_KEEPALIVE const char* lens_actmax(int layer, int neuron, float* out) {
   AppState& s = *g_state;
-  if (!s.is_image_model()) return reply("actmax: model " + s.model()->bundle.info.id + " does not take an image");
-  if (std::string e = check_neuron(s, layer, neuron); !e.empty()) return reply("actmax: " + e);
+  if (auto r = check_image_model(*s.model()); !r) return refuse("actmax", r);
+  if (auto r = check_neuron(*s.model(), layer, neuron); !r) return refuse("actmax", r);
   const Eigen::VectorXf img = analysis_actmax_single(*s.analysis(), layer, neuron);
   std::copy(img.data(), img.data() + img.size(), out);
   return reply("");
@@ -178,17 +153,17 @@ EMSCRIPTEN_KEEPALIVE const char* lens_actmax(int layer, int neuron, float* out) 
 
 EMSCRIPTEN_KEEPALIVE const char* lens_select(int layer, int neuron) {
   AppState& s = *g_state;
-  if (std::string e = check_neuron(s, layer, neuron); !e.empty()) return reply("select: " + e);
-  if (layer >= s.hidden_layers()) return reply("select: the inspector shows hidden neurons; layer " + std::to_string(layer) + " is the output layer");
-  s.sel_layer = layer;
-  s.sel_unit = neuron;
+  const auto n = check_hidden_neuron(*s.model(), layer, neuron);
+  if (!n) return refuse("select", n);
+  s.sel_layer = n->layer;
+  s.sel_unit = n->unit;
   return reply("");
 }
 
 EMSCRIPTEN_KEEPALIVE const char* lens_set_tab(const char* name) {
-  Tab t;
-  if (!tab_from_name(name ? name : "", t)) return reply(std::string("setTab: unknown tab \"") + (name ? name : "") + "\" (explore, neuron, outputs, network)");
-  g_state->tab = t;
+  const auto t = check_tab(name ? name : "");
+  if (!t) return refuse("setTab", t);
+  g_state->tab = *t;
   return reply("");
 }
 
@@ -197,10 +172,19 @@ EMSCRIPTEN_KEEPALIVE const char* lens_canvas_rect_json() {
   return reply(nlohmann::json{{"x", r.x}, {"y", r.y}, {"width", r.w}, {"height", r.h}}.dump());
 }
 
-EMSCRIPTEN_KEEPALIVE void lens_set_view(int dark, float scale, int help) {
-  if (dark >= 0) g_state->dark = dark != 0;
-  if (scale >= 1.f && scale <= 2.f) g_state->ui_scale = scale;
-  if (help >= 0) g_state->show_help = help != 0;
+// The first-visit help overlay (lens-api.js remembers the visit in localStorage).
+EMSCRIPTEN_KEEPALIVE void lens_show_help() { g_state->show_help = true; }
+
+// Opens a deep link (the URL hash; app/core/link.h). The text arrives as bytes in the
+// heap, so any length is safe (ccall copies string arguments onto the small wasm stack);
+// an over-long or bad link changes nothing but the notice, which says why.
+// Returns {"applied": bool, "help": true | false | null (the link does not say)}.
+EMSCRIPTEN_KEEPALIVE const char* lens_apply_hash(const char* text, int n) {
+  AppState& s = *g_state;
+  const auto link = link_open(s, std::string_view(text, std::size_t(std::max(0, n))), emscripten_get_now());
+  if (link) app_refresh_live(s);
+  return reply(nlohmann::json{{"applied", bool(link)},
+                              {"help", link && link->help ? nlohmann::json(*link->help) : nlohmann::json(nullptr)}}.dump());
 }
 
 EMSCRIPTEN_KEEPALIVE void lens_notice(const char* text) { g_state->notice = text ? text : ""; }
@@ -214,37 +198,19 @@ EMSCRIPTEN_KEEPALIVE const char* lens_load_test_set(const std::uint8_t* images, 
   if (!im || !lb) return reply(s.test_error = "test images: " + (im ? lb.error : im.error));
   auto d = mnist_from_idx(*im, *lb);
   if (!d) return reply(s.test_error = "test images: " + d.error);
-  s.test = std::move(*d);
-  // Analyses started before the data arrived had nothing to measure: start them again.
-  for (auto& a : s.analyses) a.reset();
-  if (s.current >= 0) { const int c = s.current; s.current = -1; app_select_model(s, c, emscripten_get_now()); }
+  app_set_test_set(s, std::move(*d), emscripten_get_now());
   return reply("");
 }
 
-EMSCRIPTEN_KEEPALIVE void lens_test_set_failed(const char* why) {
-  g_state->test_pending = false;
-  g_state->test_error = why ? why : "unknown error";
-  g_state->notice = "The MNIST test digits could not be loaded (" + g_state->test_error + "): statistics are unavailable.";
-}
+EMSCRIPTEN_KEEPALIVE void lens_test_set_failed(const char* why) { app_test_set_failed(*g_state, why ? why : ""); }
 
 // A .lens bundle dropped on the page (or passed to lens.loadBundle): validated, added
 // to the models and selected. Returns "" and the new id via lens_model_id, or the error.
 EMSCRIPTEN_KEEPALIVE const char* lens_add_bundle(const std::uint8_t* bytes, int n) {
   AppState& s = *g_state;
-  auto b = bundle_read(Bytes(bytes, bytes + std::max(0, n)));
-  if (!b) return reply(b.error);
-  const Mlp& net = b->net;
-  const bool image = net.inputs() == kPixels && net.outputs() == kClasses && net.head == Head::Softmax;
-  const bool plane = net.inputs() == 2 && net.outputs() == 1 && net.head == Head::Sigmoid;
-  if (!image && !plane)
-    return reply("bundle: the page shows models with 784 inputs and 10 softmax outputs (MNIST), or 2 inputs and one "
-                 "sigmoid output (like XOR); this one has " + std::to_string(net.inputs()) + " inputs and " +
-                 std::to_string(net.outputs()) + " outputs");
-  // Keep ids unique, so links and the picker stay unambiguous.
-  const std::string base = b->info.id;
-  for (int k = 2; model_library_find(s, b->info.id) >= 0; ++k) b->info.id = base + "-" + std::to_string(k);
-  s.models.push_back(LoadedModel{std::move(*b), "(dropped)"});
-  app_select_model(s, int(s.models.size()) - 1, emscripten_get_now());
+  const auto i = model_library_add(s, Bytes(bytes, bytes + std::max(0, n)), "(dropped)");
+  if (!i) return reply(i.error);
+  app_select_model(s, *i, emscripten_get_now());
   app_refresh_live(s);
   return reply("");
 }

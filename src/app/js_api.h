@@ -1,6 +1,6 @@
 // The C side of window.lens (web/lens-api.js wraps these exports).
 #pragma once
-#include "app/app_state.h"
+#include "app/core/app_state.h"
 
 namespace lens {
 

@@ -13,10 +13,11 @@
 #include <cstdio>
 #include <string>
 
-#include "app/app_state.h"
+#include "app/core/app_state.h"
+#include "app/core/link.h"
 #include "app/gfx.h"
 #include "app/js_api.h"
-#include "app/model_library.h"
+#include "app/core/model_library.h"
 #include "app/panels.h"
 #include "app/ui.h"
 
@@ -41,6 +42,8 @@ struct App {
   Platform platform;
   AppState state;
   Gfx gfx;
+  float device_pixel_ratio = 1.f;
+  float applied_scale = 0.f;  // the scale the fonts were last built at
   bool applied_dark = true;
   std::string last_hash;
 };
@@ -73,35 +76,35 @@ static bool platform_init(Platform& p) {
 }
 
 // Rasterises the font at device resolution for the current scale, so text is crisp on hi-DPI screens.
-static void fonts_build(AppState& s) {
+static void fonts_build(App& app) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  const float px = 16.f * s.ui_scale * s.device_pixel_ratio;
+  const float scale = app.state.ui_scale, dpr = app.device_pixel_ratio;
   // The glyphs the explanations use beyond Latin-1 (dashes, quotes, arrows, the minus sign,
   // comparison signs): the same set the font subset keeps (src/app/CMakeLists.txt).
   static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2013, 0x2014, 0x2018, 0x201D, 0x2022, 0x2022, 0x2026, 0x2026,
                                    0x2190, 0x2193, 0x2212, 0x2212, 0x2264, 0x2265, 0x25B2, 0x25B2, 0x25BC, 0x25BC,
                                    0x2713, 0x2717, 0};
-  if (io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", px, nullptr, ranges)) {
-    io.FontGlobalScale = 1.f / s.device_pixel_ratio;
+  if (io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", 16.f * scale * dpr, nullptr, ranges)) {
+    io.FontGlobalScale = 1.f / dpr;
   } else {
     std::fprintf(stderr, "font /fonts/DejaVuSans.ttf missing, using the built-in font\n");
     io.Fonts->AddFontDefault();
-    io.FontGlobalScale = s.ui_scale;
+    io.FontGlobalScale = scale;
   }
-  s.applied_scale = s.ui_scale;
+  app.applied_scale = scale;
 }
 
-static void imgui_init(const Platform& p, AppState& s) {
+static void imgui_init(App& app) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout comes from code, not from a file
-  ImGui_ImplSDL2_InitForOpenGL(p.window, p.gl);
+  ImGui_ImplSDL2_InitForOpenGL(app.platform.window, app.platform.gl);
   ImGui_ImplOpenGL3_Init("#version 300 es");
-  s.device_pixel_ratio = float(emscripten_get_device_pixel_ratio());
-  fonts_build(s);
-  ui::apply_theme(s.dark, s.ui_scale);
+  app.device_pixel_ratio = float(emscripten_get_device_pixel_ratio());
+  fonts_build(app);
+  ui::apply_theme(app.state.dark, app.state.ui_scale);
 }
 
 // Keeps the SDL window (and so the drawing buffer) the size the page lays the canvas out at.
@@ -115,8 +118,8 @@ static void follow_canvas_size(const Platform& p) {
 
 static void apply_presentation(App& app) {
   AppState& s = app.state;
-  if (s.applied_scale != s.ui_scale) {
-    fonts_build(s);
+  if (app.applied_scale != s.ui_scale) {
+    fonts_build(app);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     ui::apply_theme(s.dark, s.ui_scale);
@@ -141,13 +144,10 @@ static void canvas_event(AppState& s, const SDL_Event& e) {
 
 // Keeps the address bar a deep link to what is on screen (replaceState: no history spam,
 // and no hashchange event, so it never fights the links it came from).
-static void sync_url_hash(AppState& s, std::string& last) {
-  if (!s.ready_announced || !s.model()) return;
-  std::string h = "#model=" + s.model()->bundle.info.id + "&tab=" + tab_name(s.tab);
-  if (s.sel_unit >= 0) h += "&layer=" + std::to_string(s.sel_layer) + "&neuron=" + std::to_string(s.sel_unit);
-  if (!s.dark) h += "&theme=light";
-  if (s.ui_scale != 1.f) h += "&scale=" + std::to_string(s.ui_scale).substr(0, 4);
-  if (h == last) return;
+static void sync_url_hash(const AppState& s, std::string& last) {
+  if (!s.ready_announced) return;
+  const std::string h = link_format(s);
+  if (h.empty() || h == last) return;
   last = h;
   EM_ASM({ history.replaceState(null, document.title, UTF8ToString($0)); }, h.c_str());
 }
@@ -164,11 +164,9 @@ static void frame(void* arg) {
   }
   apply_presentation(app);
 
-  if (ModelAnalysis* a = s.analysis(); a && !s.test_pending) {
-    const double w0 = emscripten_get_now();
-    analysis_work(*a, work_budget(s.render_ms), &emscripten_get_now);
-    s.work_ms = emscripten_get_now() - w0;
-  }
+  const double w0 = emscripten_get_now();
+  app_work(s, work_budget(s.render_ms), &emscripten_get_now);
+  s.work_ms = emscripten_get_now() - w0;
   app_refresh_live(s);
   gfx_refresh(s, app.gfx, emscripten_get_now());
 
@@ -203,7 +201,7 @@ int main(int, char**) {
     EM_ASM({ if (Module['onLensFatal']) Module['onLensFatal']('Could not start WebGL2 (see the console).'); });
     return 1;
   }
-  lens::imgui_init(app.platform, app.state);
+  lens::imgui_init(app);
   lens::model_library_load(app.state, "/models");
   for (const std::string& e : app.state.load_errors) std::fprintf(stderr, "model load: %s\n", e.c_str());
   const int first = app.state.current;

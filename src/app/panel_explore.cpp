@@ -35,8 +35,7 @@ static void next_misclassified(AppState& s) {
 static void draw_keyboard_shortcuts(AppState& s) {
   if (ImGui::GetIO().WantTextInput) return;
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace)) || ImGui::IsKeyPressed('Z')) {
-    drawing_undo(s.drawing);
-    app_set_input_from_drawing(s);
+    app_undo(s);
   }
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete)) || ImGui::IsKeyPressed('C')) app_clear_input(s);
   if (ImGui::IsKeyPressed('R') && s.test.size()) load_test_digit(s, int(s.picker.below(std::uint32_t(s.test.size()))));
@@ -74,8 +73,7 @@ void panel_draw(AppState& s, Gfx& g, float width) {
   s.canvas_visible_frame = s.frame;
 
   if (ui::small_button("Undo", "Undo the last stroke (Z or Backspace)")) {
-    drawing_undo(s.drawing);
-    app_set_input_from_drawing(s);
+    app_undo(s);
   }
   ImGui::SameLine();
   if (ui::small_button("Clear", "Start again (C or Delete)")) app_clear_input(s);

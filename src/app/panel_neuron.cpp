@@ -138,15 +138,10 @@ static void actmax_controls(AppState& s) {
 
 static void ablation_switch(AppState& s, int h) {
   ModelAnalysis* a = s.analysis();
-  float& clamp = s.ablation.clamp[std::size_t(s.sel_layer)](h);
-  bool off = !std::isnan(clamp);
+  bool off = app_neuron_off(s, s.sel_layer, h);
   ui::title("Switch it off", "Ablation: hold this neuron's output at 0 and re-score all 10,000 test digits. "
                              "The drop shows how much the network relies on it.");
-  if (ImGui::Checkbox("neuron switched off", &off)) {
-    clamp = off ? 0.f : std::nanf("");
-    ++s.ablation_version;
-    s.live_dirty = true;
-  }
+  if (ImGui::Checkbox("neuron switched off", &off)) app_set_neuron_off(s, s.sel_layer, h, off);
   if (!a || !a->scorer || !a->scorer->ready()) {
     ImGui::TextDisabled("(test-set scoring is still being prepared)");
     return;
@@ -162,11 +157,7 @@ static void ablation_switch(AppState& s, int h) {
     if (s.live.ablated && !s.live.blank)
       ImGui::Text("your digit: %d (%.0f%%) -> %d (%.0f%%)", s.live.predicted, 100.0 * s.live.probs(s.live.predicted),
                   s.live.ablated_predicted, 100.0 * s.live.ablated_probs(s.live.ablated_predicted));
-    if (ImGui::SmallButton("switch all back on")) {
-      s.ablation = Ablation::none(s.model()->bundle.net);
-      ++s.ablation_version;
-      s.live_dirty = true;
-    }
+    if (ImGui::SmallButton("switch all back on")) app_ablation_reset(s);
   } else if (const NeuronFacts* f = a->neuron(s.sel_layer, h)) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ui::rich_text(neuron_importance(*f), s.dark);

@@ -7,87 +7,8 @@
 
 #include "app/panels.h"
 #include "app/ui.h"
-#include "core/constants.h"
 
 namespace lens {
-
-constexpr double kAtlasRefreshMs = 250;  // a layer still being solved refreshes on screen 4 times a second
-
-// --- textures that follow the state ------------------------------------------
-
-static void upload_gray(Texture& t, const float* v, int w, int h, int scale, bool dark) {
-  std::vector<std::uint8_t> rgba(std::size_t(w * scale) * std::size_t(h * scale) * 4, 255);
-  for (int y = 0; y < h * scale; ++y)
-    for (int x = 0; x < w * scale; ++x) {
-      const float a = std::clamp(v[(y / scale) * w + x / scale], 0.f, 1.f);
-      const std::uint8_t g = std::uint8_t(255.f * (dark ? a : 1.f - a) + 0.5f);
-      std::uint8_t* p = &rgba[(std::size_t(y) * std::size_t(w * scale) + std::size_t(x)) * 4];
-      p[0] = p[1] = p[2] = g;
-    }
-  texture_upload_rgba(t, w * scale, h * scale, rgba.data());
-}
-
-void gfx_refresh(AppState& s, Gfx& g, double now_ms) {
-  const int theme_key = s.dark ? 1 : 0;
-  // The canvas shows the drawing, or the loaded digit blown up when the input came from elsewhere.
-  const int canvas_version = s.drawing.version * 4 + int(s.source) * 2 + theme_key + (s.test_index + 1) * 7919;
-  if (g.canvas_version != canvas_version || !g.canvas.id) {
-    if (s.source == InputSource::Drawing || s.live.x.size() != kPixels)
-      upload_gray(g.canvas, s.drawing.canvas.pixels.data(), kCanvasSide, kCanvasSide, 1, s.dark);
-    else
-      upload_gray(g.canvas, s.live.x.data(), kSide, kSide, 1, s.dark);
-    g.canvas_version = canvas_version;
-  }
-  if (!s.is_image_model()) return;
-  const int input_version = canvas_version ^ (s.live_dirty ? 1 : 0) ^ (s.live.saliency_class << 20);
-  if (g.input_version != input_version && s.live.x.size() == kPixels) {
-    upload_gray(g.input, s.live.x.data(), kSide, kSide, 1, s.dark);
-    if (s.live.saliency.size() == kPixels) texture_upload(g.saliency, image_diverging(s.live.saliency.data(), kSide, kSide, 1));
-    g.input_version = input_version;
-  }
-  ModelAnalysis* a = s.analysis();
-  if (a && (g.actmax_model != s.current || g.actmax_version != a->actmax_version || g.atlas_dark != s.dark)) {
-    // Only the layers whose images changed go to the GPU again, and a layer still being
-    // solved at most every kAtlasRefreshMs: a wide layer's atlas is megabytes, and
-    // uploading it every frame would cost more than the solving.
-    const bool all = g.actmax_model != s.current || g.atlas_dark != s.dark;
-    g.actmax.resize(a->actmax.size());
-    g.actmax_uploaded.resize(a->actmax.size(), -1);
-    g.actmax_uploaded_at.resize(a->actmax.size(), -1e9);
-    bool behind = false;
-    for (std::size_t l = 0; l < a->actmax.size(); ++l) {
-      if (!all && g.actmax_uploaded[l] == a->actmax_layer_version[l]) continue;
-      if (!all && !a->actmax_done[l] && now_ms - g.actmax_uploaded_at[l] < kAtlasRefreshMs) { behind = true; continue; }
-      atlas_upload_ink(g.actmax[l], a->actmax[l].data(), int(a->actmax[l].cols()), kSide, kSide, s.dark);
-      g.actmax_uploaded[l] = a->actmax_layer_version[l];
-      g.actmax_uploaded_at[l] = now_ms;
-    }
-    g.actmax_model = s.current;
-    if (!behind) g.actmax_version = a->actmax_version;
-    g.atlas_dark = s.dark;
-  }
-  if (s.sel_unit >= 0 && s.sel_layer == 0 && s.sel_layer < s.hidden_layers()) {
-    const int key = s.current * 100000 + s.sel_unit;
-    if (g.weights_key != key) {
-      const Eigen::VectorXf w = s.model()->bundle.net.layers[0].W.row(s.sel_unit).transpose();
-      texture_upload(g.weights, image_diverging(w.data(), kSide, kSide, 1));
-      g.weights_key = key;
-    }
-  }
-  if (s.sel_unit >= 0 && a && a->has_stats && s.sel_layer < s.hidden_layers()) {
-    const int key = s.current * 100000 + s.sel_layer * 1000 + s.sel_unit + (theme_key << 24);
-    if (g.top_key != key) {
-      const std::vector<int>& top = a->stats.layers[std::size_t(s.sel_layer)].top[std::size_t(s.sel_unit)];
-      Eigen::MatrixXf cols(kPixels, Eigen::Index(top.size()));
-      for (std::size_t i = 0; i < top.size(); ++i) cols.col(Eigen::Index(i)) = s.test.images.col(top[i]);
-      Atlas tmp;
-      tmp.texture = g.top_images;
-      atlas_upload_ink(tmp, cols.data(), int(top.size()), kSide, kSide, s.dark);
-      g.top_images = tmp.texture;
-      g.top_key = key;
-    }
-  }
-}
 
 // --- top bar -----------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ constexpr float kXorLo = -0.25f, kXorHi = 1.25f;  // the plotted input range
 constexpr int kXorGrid = 96;
 
 static void refresh_surface(AppState& s, Gfx& g) {
-  const int key = s.current;
+  const ModelKey key{s.current};
   if (g.xor_key == key) return;
   const Mlp& net = s.model()->bundle.net;
   Eigen::MatrixXf pts(2, kXorGrid * kXorGrid);

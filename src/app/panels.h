@@ -1,7 +1,7 @@
 // One function per panel, each reading and writing the AppState; the GPU
 // images they show live in Gfx. main calls panel_page once per frame.
 #pragma once
-#include "app/app_state.h"
+#include "app/core/app_state.h"
 #include "app/gfx.h"
 
 namespace lens {
@@ -19,8 +19,5 @@ void panel_network(AppState& s);
 void panel_xor(AppState& s, Gfx& g);                    // XOR's lesson: the input square
 void panel_help(AppState& s);
 void panel_story_banner(AppState& s);
-
-// Refreshes the textures that depend on state (called before the panels).
-void gfx_refresh(AppState& s, Gfx& g, double now_ms);
 
 }  // namespace lens

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "app/app_state.h"
+#include "app/core/app_state.h"
 #include "interpret/prose.h"
 
 namespace lens::ui {

@@ -1,13 +1,14 @@
 // The one state struct of the page: panels read and write it, the JS API and
-// the URL hash change it, nothing else holds UI state.
+// the URL hash change it, nothing else holds UI state. Plain data: no ImGui, SDL
+// or GL types (the shell keeps its textures in Gfx), so the unit tests drive it.
 #pragma once
 #include <deque>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "app/drawing.h"
-#include "app/live_input.h"
+#include "app/core/drawing.h"
+#include "app/core/live_input.h"
 #include "interpret/model_analysis.h"
 #include "core/bundle.h"
 #include "core/constants.h"
@@ -61,12 +62,9 @@ struct AppState {
   // Presentation.
   bool dark = true;
   float ui_scale = 1.f;                // 1 = laptop; 1.5 and 2 for a projector
-  float applied_scale = 0.f;           // the scale the fonts were last built at
-  float device_pixel_ratio = 1.f;
   bool show_help = false;
   bool show_saliency = false;
   std::string notice;                  // a short message (e.g. a bad link), shown until dismissed
-  double notice_until = 0;
 
   struct Rect { float x = 0, y = 0, w = 0, h = 0; };
   Rect canvas_rect;                    // where the drawing canvas was last laid out (CSS pixels)
@@ -87,10 +85,28 @@ struct AppState {
 
 // Switches model: resets ablation and selection, starts its analysis if needed.
 void app_select_model(AppState& s, int index, double now_ms);
+// The MNIST test set arrived (the page fetches it while starting): analyses that
+// started without it start again, now measuring on it.
+void app_set_test_set(AppState& s, DataSet test, double now_ms);
+void app_test_set_failed(AppState& s, const std::string& why);  // says so in the notice
+// One frame's share of the current model's analysis, until budget_ms has passed on
+// the given clock; waits while the test set is still loading.
+void app_work(AppState& s, double budget_ms, double (*now_ms)());
+
 // Marks the input changed (prediction recomputed before the next frame is drawn).
 void app_set_input_from_drawing(AppState& s);
 void app_set_input(AppState& s, const Eigen::VectorXf& x, InputSource source, int test_index = -1);
 void app_clear_input(AppState& s);
+// Takes back the last stroke; the input is the drawing again.
+void app_undo(AppState& s);
+// A whole stroke at once (the JS drawStroke API), points in canvas pixels.
+void app_draw_stroke(AppState& s, const std::vector<float>& xy);
+
+// Ablation of the current model: hidden neurons switched off (held at 0).
+bool app_neuron_off(const AppState& s, int layer, int unit);
+void app_set_neuron_off(AppState& s, int layer, int unit, bool off);
+void app_ablation_reset(AppState& s);
+
 // Pointer input for the drawing canvas, in CSS pixels (mouse, pen and touch all arrive
 // as these); returns true if the event drew.
 enum class PointerPhase { Down, Move, Up };

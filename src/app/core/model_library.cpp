@@ -1,4 +1,4 @@
-#include "app/model_library.h"
+#include "app/core/model_library.h"
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +30,23 @@ void model_library_load(AppState& state, const std::string& folder) {
   if (manifest.contains("default") && manifest["default"].is_string())
     state.current = model_library_find(state, manifest["default"].get<std::string>());
   if (state.current < 0 && !state.models.empty()) state.current = 0;
+}
+
+Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::string& origin) {
+  auto b = bundle_read(bytes);
+  if (!b) return Result<int>::fail(b.error);
+  const Mlp& net = b->net;
+  const bool image = net.inputs() == kPixels && net.outputs() == kClasses && net.head == Head::Softmax;
+  const bool plane = net.inputs() == 2 && net.outputs() == 1 && net.head == Head::Sigmoid;
+  if (!image && !plane)
+    return Result<int>::fail("bundle: the page shows models with 784 inputs and 10 softmax outputs (MNIST), or 2 inputs and one "
+                             "sigmoid output (like XOR); this one has " + std::to_string(net.inputs()) + " inputs and " +
+                             std::to_string(net.outputs()) + " outputs");
+  // Keep ids unique, so links and the picker stay unambiguous.
+  const std::string base = b->info.id;
+  for (int k = 2; model_library_find(state, b->info.id) >= 0; ++k) b->info.id = base + "-" + std::to_string(k);
+  state.models.push_back(LoadedModel{std::move(*b), origin});
+  return Result<int>::ok(int(state.models.size()) - 1);
 }
 
 int model_library_find(const AppState& state, const std::string& id) {

@@ -21,6 +21,7 @@ struct LiveInput {
   bool ablated = false;              // an ablation is active: these are its results
   Eigen::VectorXf ablated_probs;     // (C)
   int ablated_predicted = -1;
+  int version = 0;                   // bumps on every recompute (the page's textures follow it)
   double compute_ms = 0;             // last recompute, for the benchmark
 };
 

@@ -1,4 +1,4 @@
-#include "app/live_input.h"
+#include "app/core/live_input.h"
 
 #include <chrono>
 
@@ -24,6 +24,7 @@ void live_update(LiveInput& live, const Mlp& net, const Ablation& ablation, int 
     live.ablated_probs = head_probabilities(net.head, logits).col(0);
     live.ablated_predicted = head_predict(net.head, logits)[0];
   }
+  ++live.version;
   live.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 

@@ -1,4 +1,4 @@
-#include "app/drawing.h"
+#include "app/core/drawing.h"
 
 namespace lens {
 

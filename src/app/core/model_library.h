@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "app/app_state.h"
+#include "app/core/app_state.h"
 
 namespace lens {
 
@@ -12,5 +12,10 @@ namespace lens {
 void model_library_load(AppState& state, const std::string& folder);
 // Index of the model with this id, or -1.
 int model_library_find(const AppState& state, const std::string& id);
+// A bundle from outside (a file dropped on the page, lens.loadBundle): read and
+// validated, refused unless the page can show it (784 inputs and 10 softmax outputs,
+// or 2 inputs and one sigmoid output), its id made unique (mlp6 -> mlp6-2), then
+// added. Returns the new model's index, or the reason and changes nothing.
+Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::string& origin);
 
 }  // namespace lens

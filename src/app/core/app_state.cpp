@@ -1,4 +1,6 @@
-#include "app/app_state.h"
+#include "app/core/app_state.h"
+
+#include <cmath>
 
 #include "core/preprocess.h"
 
@@ -32,8 +34,7 @@ void app_select_model(AppState& s, int index, double now_ms) {
   }
   if (changed) {
     const Mlp& net = s.models[std::size_t(index)].bundle.net;
-    s.ablation = Ablation::none(net);
-    ++s.ablation_version;
+    app_ablation_reset(s);  // sized for the new model
     s.sel_layer = 0;
     s.sel_unit = -1;
     s.explain_class = -1;
@@ -43,6 +44,26 @@ void app_select_model(AppState& s, int index, double now_ms) {
     }
     s.live_dirty = true;
   }
+}
+
+void app_set_test_set(AppState& s, DataSet test, double now_ms) {
+  // Analyses started before the data arrived had nothing to measure (and point at the
+  // old set): start them again, the current one at once, the others when next selected.
+  for (auto& a : s.analyses) a.reset();
+  s.test = std::move(test);
+  s.test_pending = false;
+  s.test_error.clear();
+  app_select_model(s, s.current, now_ms);
+}
+
+void app_test_set_failed(AppState& s, const std::string& why) {
+  s.test_pending = false;
+  s.test_error = why.empty() ? "unknown error" : why;
+  s.notice = "The MNIST test digits could not be loaded (" + s.test_error + "): statistics are unavailable.";
+}
+
+void app_work(AppState& s, double budget_ms, double (*now_ms)()) {
+  if (ModelAnalysis* a = s.analysis(); a && !s.test_pending) analysis_work(*a, budget_ms, now_ms);
 }
 
 void app_set_input_from_drawing(AppState& s) {
@@ -66,6 +87,39 @@ void app_clear_input(AppState& s) {
   s.live.x = Eigen::VectorXf::Zero(s.model() ? s.model()->bundle.net.inputs() : kPixels);
   s.source = InputSource::Drawing;
   s.test_index = -1;
+  s.live_dirty = true;
+}
+
+void app_undo(AppState& s) {
+  drawing_undo(s.drawing);
+  app_set_input_from_drawing(s);
+}
+
+void app_draw_stroke(AppState& s, const std::vector<float>& xy) {
+  if (s.source != InputSource::Drawing) drawing_clear(s.drawing);  // a shown test digit is not drawn over
+  drawing_add_stroke(s.drawing, xy);
+  app_set_input_from_drawing(s);
+}
+
+static bool ablation_has(const Ablation& ab, int layer, int unit) {
+  return layer >= 0 && layer < int(ab.clamp.size()) && unit >= 0 && unit < ab.clamp[std::size_t(layer)].size();
+}
+
+bool app_neuron_off(const AppState& s, int layer, int unit) {
+  return ablation_has(s.ablation, layer, unit) && !std::isnan(s.ablation.clamp[std::size_t(layer)](unit));
+}
+
+void app_set_neuron_off(AppState& s, int layer, int unit, bool off) {
+  if (!ablation_has(s.ablation, layer, unit)) return;
+  s.ablation.clamp[std::size_t(layer)](unit) = off ? 0.f : std::nanf("");
+  ++s.ablation_version;
+  s.live_dirty = true;
+}
+
+void app_ablation_reset(AppState& s) {
+  if (!s.model()) return;
+  s.ablation = Ablation::none(s.model()->bundle.net);
+  ++s.ablation_version;
   s.live_dirty = true;
 }
 

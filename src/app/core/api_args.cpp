@@ -1,0 +1,95 @@
+#include "app/core/api_args.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "app/core/drawing.h"
+#include "app/core/model_library.h"
+#include "core/constants.h"
+
+namespace lens {
+
+static std::string number(float v) {
+  if (!std::isfinite(v)) return "not a finite number";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", double(v));
+  return buf;
+}
+
+// Every value finite and in [0, 1]; `what` names one value ("value", "coordinate").
+static std::string check_unit_interval(const float* v, int n, const char* what) {
+  for (int i = 0; i < n; ++i)
+    if (!std::isfinite(v[i]) || v[i] < 0.f || v[i] > 1.f)
+      return std::string(what) + " " + std::to_string(i) + " is " + number(v[i]) + " (must be in [0, 1])";
+  return "";
+}
+
+std::string in_quotes(std::string_view value) {
+  constexpr std::size_t kShown = 40;
+  if (value.size() <= kShown) return "\"" + std::string(value) + "\"";
+  return "\"" + std::string(value.substr(0, kShown)) + "...\" (" + std::to_string(value.size()) + " characters)";
+}
+
+Result<int> check_model_id(const AppState& s, const std::string& id) {
+  if (const int i = model_library_find(s, id); i >= 0) return Result<int>::ok(i);
+  std::string known;
+  for (const LoadedModel& m : s.models) known += (known.empty() ? "" : ", ") + m.bundle.info.id;
+  return Result<int>::fail("unknown model id " + in_quotes(id) + " (known: " + known + ")");
+}
+
+Result<Tab> check_tab(const std::string& name) {
+  Tab t;
+  if (tab_from_name(name, t)) return Result<Tab>::ok(t);
+  return Result<Tab>::fail("unknown tab " + in_quotes(name) + " (explore, neuron, outputs, network)");
+}
+
+Result<NeuronRef> check_neuron(const LoadedModel& m, int layer, int neuron) {
+  const Mlp& net = m.bundle.net;
+  const std::string& id = m.bundle.info.id;
+  const int L = int(net.layers.size()), H = L - 1;
+  if (layer < 0 || layer >= L)
+    return Result<NeuronRef>::fail(
+        "layer " + std::to_string(layer) + " does not exist in " + id + " (" +
+        (H > 0 ? "hidden layers 0 to " + std::to_string(H - 1) + ", " : std::string("no hidden layers, ")) +
+        "output layer " + std::to_string(H) + ")");
+  const int U = net.layers[std::size_t(layer)].outputs();
+  if (neuron < 0 || neuron >= U)
+    return Result<NeuronRef>::fail("neuron " + std::to_string(neuron) + " does not exist in layer " + std::to_string(layer) +
+                                   " of " + id + " (it has " + std::to_string(U) + ", numbered from 0)");
+  return Result<NeuronRef>::ok({layer, neuron});
+}
+
+Result<NeuronRef> check_hidden_neuron(const LoadedModel& m, int layer, int neuron) {
+  auto r = check_neuron(m, layer, neuron);
+  const int H = int(m.bundle.net.layers.size()) - 1;
+  if (r && layer == H)
+    return Result<NeuronRef>::fail("layer " + std::to_string(layer) + " is the output layer of " + m.bundle.info.id +
+                                   "; this needs a hidden neuron" + (H > 0 ? " (layers 0 to " + std::to_string(H - 1) + ")" : ""));
+  return r;
+}
+
+Result<bool> check_image_model(const LoadedModel& m) {
+  if (m.bundle.net.inputs() == kPixels) return Result<bool>::ok(true);
+  return Result<bool>::fail("model " + m.bundle.info.id + " does not take an image (it has " +
+                            std::to_string(m.bundle.net.inputs()) + " inputs)");
+}
+
+Result<Eigen::VectorXf> check_input(const LoadedModel& m, const float* values, int n) {
+  const int I = m.bundle.net.inputs();
+  if (n != I)
+    return Result<Eigen::VectorXf>::fail("expected " + std::to_string(I) + " values for model " + m.bundle.info.id +
+                                         ", got " + std::to_string(n));
+  if (std::string e = check_unit_interval(values, n, "value"); !e.empty()) return Result<Eigen::VectorXf>::fail(e);
+  return Result<Eigen::VectorXf>::ok(Eigen::Map<const Eigen::VectorXf>(values, n));
+}
+
+Result<std::vector<float>> check_stroke(const LoadedModel& m, const float* xy, int n) {
+  if (auto r = check_image_model(m); !r) return Result<std::vector<float>>::fail(r.error);
+  if (n < 1) return Result<std::vector<float>>::fail("need at least one point");
+  if (std::string e = check_unit_interval(xy, 2 * n, "coordinate"); !e.empty()) return Result<std::vector<float>>::fail(e);
+  std::vector<float> pixels(std::size_t(2 * n));
+  for (int i = 0; i < 2 * n; ++i) pixels[std::size_t(i)] = xy[i] * float(kCanvasSide);
+  return Result<std::vector<float>>::ok(std::move(pixels));
+}
+
+}  // namespace lens

@@ -1,0 +1,86 @@
+// Keeps the page's textures in step with the state: each image is uploaded again
+// only when what it was made from (its key, gfx.h) changed.
+#include "app/gfx.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "core/constants.h"
+
+namespace lens {
+
+constexpr double kAtlasRefreshMs = 250;  // a layer still being solved refreshes on screen 4 times a second
+
+static void upload_gray(Texture& t, const float* v, int w, int h, int scale, bool dark) {
+  std::vector<std::uint8_t> rgba(std::size_t(w * scale) * std::size_t(h * scale) * 4, 255);
+  for (int y = 0; y < h * scale; ++y)
+    for (int x = 0; x < w * scale; ++x) {
+      const float a = std::clamp(v[(y / scale) * w + x / scale], 0.f, 1.f);
+      const std::uint8_t g = std::uint8_t(255.f * (dark ? a : 1.f - a) + 0.5f);
+      std::uint8_t* p = &rgba[(std::size_t(y) * std::size_t(w * scale) + std::size_t(x)) * 4];
+      p[0] = p[1] = p[2] = g;
+    }
+  texture_upload_rgba(t, w * scale, h * scale, rgba.data());
+}
+
+void gfx_refresh(AppState& s, Gfx& g, double now_ms) {
+  // The canvas shows the drawing, or the loaded digit blown up when the input came from elsewhere.
+  const bool drawn = s.source == InputSource::Drawing || s.live.x.size() != kPixels;
+  const CanvasKey canvas{s.source, drawn ? s.drawing.version : s.live.version, s.dark};
+  if (g.canvas_key != canvas || !g.canvas.id) {
+    if (drawn) upload_gray(g.canvas, s.drawing.canvas.pixels.data(), kCanvasSide, kCanvasSide, 1, s.dark);
+    else upload_gray(g.canvas, s.live.x.data(), kSide, kSide, 1, s.dark);
+    g.canvas_key = canvas;
+  }
+  if (!s.is_image_model()) return;
+  const InputKey input{s.live.version, s.dark};
+  if (g.input_key != input && s.live.x.size() == kPixels) {
+    upload_gray(g.input, s.live.x.data(), kSide, kSide, 1, s.dark);
+    if (s.live.saliency.size() == kPixels) texture_upload(g.saliency, image_diverging(s.live.saliency.data(), kSide, kSide, 1));
+    g.input_key = input;
+  }
+  ModelAnalysis* a = s.analysis();
+  const AtlasKey atlas{s.current, s.dark};
+  if (a && (g.atlas_key != atlas || g.actmax_version != a->actmax_version)) {
+    // Only the layers whose images changed go to the GPU again, and a layer still being
+    // solved at most every kAtlasRefreshMs: a wide layer's atlas is megabytes, and
+    // uploading it every frame would cost more than the solving.
+    const bool all = g.atlas_key != atlas;
+    g.actmax.resize(a->actmax.size());
+    g.actmax_uploaded.resize(a->actmax.size(), -1);
+    g.actmax_uploaded_at.resize(a->actmax.size(), -1e9);
+    bool behind = false;
+    for (std::size_t l = 0; l < a->actmax.size(); ++l) {
+      if (!all && g.actmax_uploaded[l] == a->actmax_layer_version[l]) continue;
+      if (!all && !a->actmax_done[l] && now_ms - g.actmax_uploaded_at[l] < kAtlasRefreshMs) { behind = true; continue; }
+      atlas_upload_ink(g.actmax[l], a->actmax[l].data(), int(a->actmax[l].cols()), kSide, kSide, s.dark);
+      g.actmax_uploaded[l] = a->actmax_layer_version[l];
+      g.actmax_uploaded_at[l] = now_ms;
+    }
+    g.atlas_key = atlas;
+    if (!behind) g.actmax_version = a->actmax_version;
+  }
+  if (s.sel_unit >= 0 && s.sel_layer == 0 && s.sel_layer < s.hidden_layers()) {
+    const NeuronKey weights{s.current, 0, s.sel_unit, true};
+    if (g.weights_key != weights) {
+      const Eigen::VectorXf w = s.model()->bundle.net.layers[0].W.row(s.sel_unit).transpose();
+      texture_upload(g.weights, image_diverging(w.data(), kSide, kSide, 1));
+      g.weights_key = weights;
+    }
+  }
+  if (s.sel_unit >= 0 && a && a->has_stats && s.sel_layer < s.hidden_layers()) {
+    const NeuronKey top{s.current, s.sel_layer, s.sel_unit, s.dark};
+    if (g.top_key != top) {
+      const std::vector<int>& images = a->stats.layers[std::size_t(s.sel_layer)].top[std::size_t(s.sel_unit)];
+      Eigen::MatrixXf cols(kPixels, Eigen::Index(images.size()));
+      for (std::size_t i = 0; i < images.size(); ++i) cols.col(Eigen::Index(i)) = s.test.images.col(images[i]);
+      Atlas tmp;
+      tmp.texture = g.top_images;
+      atlas_upload_ink(tmp, cols.data(), int(images.size()), kSide, kSide, s.dark);
+      g.top_images = tmp.texture;
+      g.top_key = top;
+    }
+  }
+}
+
+}  // namespace lens

@@ -1,0 +1,35 @@
+// The app core as the page starts it: the shipped models loaded from assets/models,
+// one selected. On the heap, because analyses keep pointers into the state (its
+// models and test set), so the state must never move.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "app/core/app_state.h"
+#include "app/core/model_library.h"
+#include "test_support.h"
+
+namespace lens::test {
+
+inline std::unique_ptr<AppState> app_with_models(const std::string& id = "mlp32") {
+  auto s = std::make_unique<AppState>();
+  model_library_load(*s, assets_dir() + "/models");
+  EXPECT_TRUE(s->load_errors.empty()) << s->load_errors.front();
+  s->current = -1;
+  app_select_model(*s, model_library_find(*s, id), 0.0);
+  EXPECT_TRUE(s->model()) << "no model " << id;
+  app_refresh_live(*s);
+  return s;
+}
+
+// The view a link names (what link_format writes, plus the help overlay), to check
+// that refused links and arguments change nothing.
+inline std::string view_of(const AppState& s) {
+  return std::to_string(s.current) + " " + std::to_string(int(s.tab)) + " " + std::to_string(s.sel_layer) + " " +
+         std::to_string(s.sel_unit) + " " + (s.dark ? "dark " : "light ") + std::to_string(s.ui_scale) +
+         (s.show_help ? " help" : "");
+}
+
+}  // namespace lens::test

@@ -1,0 +1,212 @@
+// Deep links (app/core/link.h): a URL hash is parsed, checked against the loaded
+// models and applied; the view formats back into the same hash. A bad link changes
+// nothing but the notice, which names every problem.
+#include <gtest/gtest.h>
+
+#include "app/core/link.h"
+#include "app_fixture.h"
+
+namespace lens {
+namespace {
+
+using test::app_with_models;
+using test::view_of;
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The link of the README opens that model, tab and neuron, in that theme and size.
+TEST(AppLink, OpensTheModelTabNeuronThemeAndScaleItNames) {
+  auto s = app_with_models("mlp32");
+  s->show_help = true;
+  const auto link = link_open(*s, "#model=mlp6-dead&tab=neuron&layer=0&neuron=1&theme=light&scale=1.5&help=0", 0);
+  ASSERT_TRUE(link) << link.error;
+  EXPECT_EQ(s->model()->bundle.info.id, "mlp6-dead");
+  EXPECT_EQ(s->tab, Tab::Neuron);
+  EXPECT_EQ(s->sel_layer, 0);
+  EXPECT_EQ(s->sel_unit, 1);
+  EXPECT_FALSE(s->dark);
+  EXPECT_EQ(s->ui_scale, 1.5f);
+  EXPECT_FALSE(s->show_help);
+  EXPECT_EQ(link->help, std::optional<bool>(false));
+  EXPECT_EQ(s->notice, "");
+  ASSERT_EQ(s->ablation.clamp.size(), 1u);  // the switch went through app_select_model
+  EXPECT_EQ(s->ablation.clamp[0].size(), 6);
+}
+
+// A neuron without a layer is in layer 0 and opens the inspector unless the link names a
+// tab; a layer without a neuron is checked but selects nothing.
+TEST(AppLink, NeuronWithoutLayerIsInLayerZeroAndOpensTheInspector) {
+  auto s = app_with_models("mlp32");
+  ASSERT_TRUE(link_open(*s, "#model=mlp6&neuron=4", 0));
+  EXPECT_EQ(s->sel_layer, 0);
+  EXPECT_EQ(s->sel_unit, 4);
+  EXPECT_EQ(s->tab, Tab::Neuron);
+  ASSERT_TRUE(link_open(*s, "#model=mlp2x64&tab=explore&layer=1&neuron=63", 0));
+  EXPECT_EQ(s->tab, Tab::Explore);
+  EXPECT_EQ(s->sel_layer, 1);
+  EXPECT_EQ(s->sel_unit, 63);
+  ASSERT_TRUE(link_open(*s, "#model=mlp32&layer=0", 0));
+  EXPECT_EQ(s->sel_unit, -1);
+  EXPECT_EQ(s->tab, Tab::Explore);
+}
+
+// Opening a formatted link and formatting the view again gives the same hash; help is an
+// instruction for opening, not part of the view, so it is not written back.
+TEST(AppLink, ParseApplyFormatRoundTrips) {
+  for (const std::string hash : {"#model=mlp6-dead&tab=neuron&layer=0&neuron=1",
+                                 "#model=mlp2x64&tab=explore&layer=1&neuron=63&theme=light&scale=1.25",
+                                 "#model=xor&tab=network", "#model=mlp128&tab=outputs&scale=2",
+                                 "#model=mlp32&tab=neuron&layer=0&neuron=31&theme=light&scale=1.337"}) {
+    auto s = app_with_models("mlp32");
+    const auto link = link_open(*s, hash + "&help=0", 0);
+    ASSERT_TRUE(link) << hash << ": " << link.error;
+    EXPECT_EQ(link_format(*s), hash);
+    auto again = app_with_models("mlp6");
+    ASSERT_TRUE(link_open(*again, link_format(*s), 0));
+    EXPECT_EQ(view_of(*again), view_of(*s)) << hash;
+  }
+}
+
+// Whatever the view, its link reopens it in a page that starts elsewhere.
+TEST(AppLink, EveryViewFormatsToALinkThatReopensIt) {
+  auto s = app_with_models("mlp32");
+  const int models = int(s->models.size());
+  const float scales[] = {1.f, 1.25f, 1.5f, 2.f};
+  for (int m = 0; m < models; ++m)
+    for (int t = 0; t < 4; ++t) {
+      const Tab tab = Tab(t);
+      app_select_model(*s, m, 0);
+      s->tab = tab;
+      s->ui_scale = scales[(m + t) % 4];
+      s->dark = m % 2 == 0;
+      const int last = s->hidden_layers() - 1;  // its last neuron selected, or nothing
+      s->sel_layer = tab == Tab::Explore ? 0 : last;
+      s->sel_unit = tab == Tab::Explore ? -1 : s->model()->bundle.net.layers[std::size_t(last)].outputs() - 1;
+      const std::string hash = link_format(*s);
+      auto fresh = app_with_models(s->model()->bundle.info.id == "mlp32" ? "mlp6" : "mlp32");
+      const auto link = link_open(*fresh, hash, 0);
+      ASSERT_TRUE(link) << hash << ": " << link.error;
+      EXPECT_EQ(view_of(*fresh), view_of(*s)) << hash;
+    }
+}
+
+// An empty hash is a link to the page as it is.
+TEST(AppLink, EmptyHashChangesNothing) {
+  for (const char* hash : {"", "#", "#&&"}) {
+    auto s = app_with_models("mlp6");
+    s->sel_unit = 2;
+    const std::string before = view_of(*s);
+    const auto link = link_open(*s, hash, 0);
+    ASSERT_TRUE(link) << hash << ": " << link.error;
+    EXPECT_EQ(view_of(*s), before) << hash;
+    EXPECT_EQ(link->help, std::nullopt);
+    EXPECT_EQ(s->notice, "");
+  }
+}
+
+// Values may be %-escaped, as browsers and link shorteners sometimes write them.
+TEST(AppLink, PercentEscapesAreDecoded) {
+  auto s = app_with_models("mlp32");
+  const auto link = link_open(*s, "#model=mlp6%2ddead&tab=%6Eeuron&neuron=%32", 0);
+  ASSERT_TRUE(link) << link.error;
+  EXPECT_EQ(s->model()->bundle.info.id, "mlp6-dead");
+  EXPECT_EQ(s->tab, Tab::Neuron);
+  EXPECT_EQ(s->sel_unit, 2);
+}
+
+// The neuron is checked against the model the link opens, not the one on screen.
+TEST(AppLink, NeuronIsCheckedAgainstTheModelTheLinkOpens) {
+  auto s = app_with_models("mlp32");
+  const auto other = link_parse(*s, "#model=mlp6&neuron=10");
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error, "neuron 10 does not exist in layer 0 of mlp6 (it has 6, numbered from 0)");
+  EXPECT_TRUE(link_parse(*s, "#neuron=10")) << "mlp32, on screen, has it";
+  EXPECT_TRUE(link_parse(*s, "#model=mlp2x64&layer=1&neuron=10"));
+}
+
+// One message names every problem of a link, so it can be mended in one go.
+TEST(AppLink, ErrorNamesEveryProblem) {
+  auto s = app_with_models("mlp32");
+  const auto link = link_parse(*s, "#model=nope&tab=kitchen&layer=x&neuron=1&theme=blue&scale=3&help=yes&colour=red");
+  ASSERT_FALSE(link);
+  EXPECT_EQ(link.error,
+            "unknown key \"colour\"; unknown model id \"nope\" (known: xor, mlp6-dead, mlp6, mlp32, mlp128, mlp2x64); "
+            "unknown tab \"kitchen\" (explore, neuron, outputs, network); layer \"x\" is not a number; "
+            "theme \"blue\" must be dark or light; scale \"3\" must be a number from 1 to 2; help \"yes\" must be 0 or 1");
+}
+
+// A hash longer than any link is refused at once, by its length alone (a 200 KB hash
+// used to stop the page).
+TEST(AppLink, OverlongHashIsRefusedBeforeParsing) {
+  auto s = app_with_models("mlp32");
+  const std::string before = view_of(*s);
+  std::string huge = "#";
+  while (huge.size() < 200 * 1024) huge += "colour=red&";
+  const auto link = link_open(*s, huge, 0);
+  ASSERT_FALSE(link);
+  EXPECT_EQ(link.error, "the link is " + std::to_string(huge.size()) + " characters long, more than the 4096 a link may have");
+  EXPECT_EQ(view_of(*s), before);
+  EXPECT_TRUE(has(s->notice, "more than the 4096")) << s->notice;
+
+  std::string longest = "#model=mlp6&help=0";  // padding with empty parts up to the limit is still a link
+  longest.resize(kMaxLinkLength, '&');
+  EXPECT_TRUE(link_open(*s, longest, 0));
+  EXPECT_EQ(s->model()->bundle.info.id, "mlp6");
+  EXPECT_FALSE(link_parse(*s, longest + "&"));
+}
+
+// Each bad link: refused with a message that names the problem; the view, the model and
+// its analysis are as they were; the notice shows the message.
+struct BadLink {
+  const char* hash;
+  const char* message;  // a part of the error
+};
+
+class AppLinkRefused : public ::testing::TestWithParam<BadLink> {};
+
+TEST_P(AppLinkRefused, ChangesNothingAndSaysWhy) {
+  auto s = app_with_models("mlp32");
+  s->tab = Tab::Outputs;
+  s->sel_unit = 5;
+  s->dark = false;
+  s->ui_scale = 1.25f;
+  const std::string before = view_of(*s);
+  const ModelAnalysis* analysis = s->analysis();
+  const auto link = link_open(*s, GetParam().hash, 0);
+  ASSERT_FALSE(link) << GetParam().hash;
+  EXPECT_TRUE(has(link.error, GetParam().message)) << link.error;
+  EXPECT_EQ(view_of(*s), before);
+  EXPECT_EQ(s->analysis(), analysis);
+  EXPECT_EQ(s->notice, "This link could not be opened (" + link.error + "), so the default view is shown.");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadLinks, AppLinkRefused,
+    ::testing::Values(
+        BadLink{"#model=nope", "unknown model id \"nope\" (known: xor, mlp6-dead, mlp6, mlp32, mlp128, mlp2x64)"},
+        BadLink{"#model=MLP32", "unknown model id \"MLP32\""},
+        BadLink{"#tab=kitchen", "unknown tab \"kitchen\" (explore, neuron, outputs, network)"},
+        BadLink{"#colour=red", "unknown key \"colour\""},
+        BadLink{"#model=mlp6&model=mlp32", "model is given twice"},
+        BadLink{"#model=mlp6%2", "model \"mlp6%2\" has a broken %-escape"},
+        BadLink{"#tab=%zzneuron", "tab \"%zzneuron\" has a broken %-escape"},
+        BadLink{"#layer=one&neuron=1", "layer \"one\" is not a number"},
+        BadLink{"#neuron=-1", "neuron \"-1\" is not a number"},
+        BadLink{"#neuron=1.5", "neuron \"1.5\" is not a number"},
+        BadLink{"#neuron=", "neuron \"\" is not a number"},
+        BadLink{"#model=mlp6&neuron=6", "neuron 6 does not exist in layer 0 of mlp6 (it has 6, numbered from 0)"},
+        BadLink{"#model=mlp32&layer=1&neuron=0", "layer 1 is the output layer of mlp32"},
+        BadLink{"#model=mlp32&layer=2&neuron=0", "layer 2 does not exist in mlp32 (hidden layers 0 to 0, output layer 1)"},
+        BadLink{"#layer=7", "layer 7 does not exist in mlp32"},
+        BadLink{"#neuron=99999999999999999999", "neuron \"99999999999999999999\" does not exist in mlp32"},
+        BadLink{"#theme=blue", "theme \"blue\" must be dark or light"},
+        BadLink{"#scale=3", "scale \"3\" must be a number from 1 to 2"},
+        BadLink{"#scale=0.5", "scale \"0.5\" must be a number from 1 to 2"},
+        BadLink{"#scale=1e0", "scale \"1e0\" must be a number from 1 to 2"},
+        BadLink{"#scale=nan", "scale \"nan\" must be a number from 1 to 2"},
+        BadLink{"#help=yes", "help \"yes\" must be 0 or 1"},
+        BadLink{"#help", "help \"\" must be 0 or 1"},
+        BadLink{"#model=mlp6&tab=neuron&neuron=1&scale=9", "scale \"9\" must be a number from 1 to 2"}));
+
+}  // namespace
+}  // namespace lens

@@ -1,0 +1,213 @@
+// The app core's models: the library, switching models while their analyses run in
+// per-frame slices, the test set arriving late, the ablation reset on a switch, and
+// bundles added from outside.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "app/core/app_state.h"
+#include "app/core/model_library.h"
+#include "core/bundle.h"
+#include "app_fixture.h"
+
+namespace lens {
+namespace {
+
+// The first 1000 MNIST test digits: enough for every phase of an analysis, quick in wasm.
+DataSet digits() {
+  const DataSet& all = test::mnist_test_set();
+  return dataset_slice(all, 0, std::min(all.size(), 1000));
+}
+
+// A clock that moves 1 ms each time it is read, so the slices a budget buys are the
+// same on every machine.
+double g_fake_ms = 0;
+double fake_clock() { return g_fake_ms += 1.0; }
+
+void work_until_done(AppState& s, int max_frames = 100000) {
+  for (int i = 0; i < max_frames && !s.analysis()->done(); ++i) app_work(s, 4.0, &fake_clock);
+}
+
+// Switching models mid-analysis: each model keeps its own analysis, a switch back
+// finds it where it was, and it finishes with exactly what one uninterrupted run gives.
+TEST(AppModels, SwitchingMidAnalysisKeepsEachModelsAnalysis) {
+  auto s = test::app_with_models("mlp6-dead");
+  app_set_test_set(*s, digits(), 0);
+  const int A = s->current, B = model_library_find(*s, "mlp6");
+  ModelAnalysis* a = s->analysis();
+  ASSERT_TRUE(a);
+  for (int frame = 0; frame < 3; ++frame) app_work(*s, 4.0, &fake_clock);
+  const float a_progress = a->progress();
+  ASSERT_GT(a_progress, 0.f);
+  ASSERT_FALSE(a->done());
+
+  app_select_model(*s, B, g_fake_ms);
+  ModelAnalysis* b = s->analysis();
+  ASSERT_TRUE(b);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(b->bundle, &s->models[std::size_t(B)].bundle);
+  for (int frame = 0; frame < 3; ++frame) app_work(*s, 4.0, &fake_clock);
+  EXPECT_GT(b->progress(), 0.f);
+  EXPECT_EQ(a->progress(), a_progress) << "only the shown model's analysis runs";
+
+  // A model added meanwhile (a dropped bundle) moves nothing the analyses point at.
+  const auto bytes = file_read(test::assets_dir() + "/models/mlp32.lens");
+  ASSERT_TRUE(bytes) << bytes.error;
+  ASSERT_TRUE(model_library_add(*s, *bytes, "(dropped)"));
+
+  app_select_model(*s, A, g_fake_ms);
+  EXPECT_EQ(s->analysis(), a) << "the same analysis, not started again";
+  EXPECT_EQ(a->progress(), a_progress);
+  EXPECT_EQ(a->bundle, &s->models[std::size_t(A)].bundle);
+  EXPECT_EQ(a->test, &s->test);
+  work_until_done(*s);
+  ASSERT_TRUE(a->done());
+  EXPECT_FALSE(b->done());
+  EXPECT_EQ(b->bundle, &s->models[std::size_t(B)].bundle);
+
+  ModelAnalysis whole;
+  analysis_start(whole, s->models[std::size_t(A)].bundle, &s->test, 0);
+  analysis_run(whole);
+  ASSERT_TRUE(a->has_stats && a->has_facts);
+  EXPECT_EQ(a->stats.layers[0].dead, whole.stats.layers[0].dead);
+  EXPECT_EQ(a->base_score.accuracy, whole.base_score.accuracy);
+  ASSERT_EQ(a->actmax.size(), whole.actmax.size());
+  for (std::size_t l = 0; l < a->actmax.size(); ++l) EXPECT_EQ(a->actmax[l], whole.actmax[l]) << "layer " << l;
+  EXPECT_EQ(a->importance[0], whole.importance[0]);
+  ASSERT_TRUE(a->neuron(0, 1));
+  EXPECT_EQ(a->neuron(0, 1)->status, whole.neuron(0, 1)->status);
+
+  app_select_model(*s, B, g_fake_ms);  // B goes on from where it stopped
+  work_until_done(*s);
+  EXPECT_TRUE(b->done());
+}
+
+// While the test set is still loading, no analysis work is done; when it arrives,
+// the analyses start again on it and the view (selection, ablation) is kept.
+TEST(AppModels, TestSetArrivingStartsTheAnalysesOnIt) {
+  auto s = test::app_with_models("mlp6");
+  ASSERT_TRUE(s->test_pending);
+  app_work(*s, 4.0, &fake_clock);
+  EXPECT_EQ(s->analysis()->progress(), 0.f);
+  EXPECT_EQ(s->analysis()->test, nullptr);
+  s->sel_unit = 2;
+  app_set_neuron_off(*s, 0, 4, true);
+  app_set_test_set(*s, digits(), g_fake_ms);
+  EXPECT_FALSE(s->test_pending);
+  ASSERT_TRUE(s->analysis());
+  EXPECT_EQ(s->analysis()->test, &s->test);
+  EXPECT_EQ(s->test.size(), 1000);
+  EXPECT_EQ(s->sel_unit, 2);
+  EXPECT_TRUE(app_neuron_off(*s, 0, 4));
+  app_work(*s, 4.0, &fake_clock);
+  EXPECT_GT(s->analysis()->progress(), 0.f);
+}
+
+// A failed download says so once, in the notice, and lets the page go on without statistics.
+TEST(AppModels, TestSetFailureIsReportedInTheNotice) {
+  auto s = test::app_with_models("mlp6");
+  app_test_set_failed(*s, "HTTP 404");
+  EXPECT_FALSE(s->test_pending);
+  EXPECT_EQ(s->test_error, "HTTP 404");
+  EXPECT_NE(s->notice.find("could not be loaded (HTTP 404)"), std::string::npos) << s->notice;
+}
+
+// Switching model clears the ablation and sizes it for the new model's hidden layers;
+// the cached ablation score is no longer taken for current.
+TEST(AppModels, SwitchingModelResetsTheAblationForTheNewModel) {
+  auto s = test::app_with_models("mlp32");
+  app_set_neuron_off(*s, 0, 3, true);
+  app_set_neuron_off(*s, 0, 31, true);
+  ASSERT_TRUE(s->ablation.any());
+  s->scored_version = s->ablation_version;  // as if the inspector had scored it
+  app_refresh_live(*s);
+  EXPECT_TRUE(s->live.ablated);
+
+  app_select_model(*s, model_library_find(*s, "mlp2x64"), 0);
+  EXPECT_FALSE(s->ablation.any());
+  ASSERT_EQ(s->ablation.clamp.size(), 2u);
+  EXPECT_EQ(s->ablation.clamp[0].size(), 64);
+  EXPECT_EQ(s->ablation.clamp[1].size(), 64);
+  EXPECT_NE(s->scored_version, s->ablation_version);
+  app_refresh_live(*s);
+  EXPECT_FALSE(s->live.ablated);
+  app_set_neuron_off(*s, 1, 63, true);  // the new model's last hidden neuron
+  EXPECT_TRUE(app_neuron_off(*s, 1, 63));
+
+  app_select_model(*s, model_library_find(*s, "mlp32"), 0);
+  ASSERT_EQ(s->ablation.clamp.size(), 1u);
+  EXPECT_EQ(s->ablation.clamp[0].size(), 32);
+  EXPECT_FALSE(s->ablation.any()) << "coming back does not bring the old ablation back";
+  app_set_neuron_off(*s, 0, 32, true);  // out of range: ignored
+  app_set_neuron_off(*s, 1, 0, true);
+  EXPECT_FALSE(s->ablation.any());
+}
+
+// Switching model clears the selection, which named a neuron of the old model;
+// selecting the model already shown changes nothing.
+TEST(AppModels, SwitchingModelClearsTheSelection) {
+  auto s = test::app_with_models("mlp32");
+  s->sel_layer = 0;
+  s->sel_unit = 30;
+  s->explain_class = 4;
+  app_select_model(*s, s->current, 0);
+  EXPECT_EQ(s->sel_unit, 30);
+  app_select_model(*s, model_library_find(*s, "mlp6"), 0);
+  EXPECT_EQ(s->sel_layer, 0);
+  EXPECT_EQ(s->sel_unit, -1);
+  EXPECT_EQ(s->explain_class, -1);
+  app_select_model(*s, 99, 0);  // no such model: nothing happens
+  EXPECT_EQ(s->model()->bundle.info.id, "mlp6");
+}
+
+// A bundle added from outside gets an id of its own when it clashes, so links and the
+// picker stay unambiguous.
+TEST(AppModels, AddedBundleGetsAUniqueId) {
+  auto s = test::app_with_models("mlp32");
+  const auto bytes = file_read(test::assets_dir() + "/models/mlp6.lens");
+  ASSERT_TRUE(bytes) << bytes.error;
+  const std::size_t before = s->models.size();
+  const auto first = model_library_add(*s, *bytes, "(dropped)");
+  ASSERT_TRUE(first) << first.error;
+  EXPECT_EQ(*first, int(before));
+  EXPECT_EQ(s->models[std::size_t(*first)].bundle.info.id, "mlp6-2");
+  const auto second = model_library_add(*s, *bytes, "(dropped)");
+  ASSERT_TRUE(second) << second.error;
+  EXPECT_EQ(s->models[std::size_t(*second)].bundle.info.id, "mlp6-3");
+  EXPECT_EQ(model_library_find(*s, "mlp6-3"), *second);
+  EXPECT_EQ(s->model()->bundle.info.id, "mlp32") << "adding does not select";
+}
+
+// A malformed bundle, or one the page cannot show, is refused with the reason.
+TEST(AppModels, UnusableBundleIsRefusedAndChangesNothing) {
+  auto s = test::app_with_models("mlp32");
+  const std::size_t before = s->models.size();
+  auto bytes = file_read(test::assets_dir() + "/models/mlp6.lens");
+  ASSERT_TRUE(bytes) << bytes.error;
+  bytes->resize(bytes->size() - 100);
+  const auto truncated = model_library_add(*s, *bytes, "(dropped)");
+  ASSERT_FALSE(truncated);
+  EXPECT_NE(truncated.error.find("truncated"), std::string::npos) << truncated.error;
+
+  Bundle wide;  // 3 inputs: neither an image model nor a plane like XOR
+  wide.info.id = "three";
+  wide.info.name = "three inputs";
+  wide.net = mlp_make({3, 4, 10}, Activation::ReLU);
+  const auto unusable = model_library_add(*s, bundle_write(wide), "(dropped)");
+  ASSERT_FALSE(unusable);
+  EXPECT_NE(unusable.error.find("this one has 3 inputs and 10 outputs"), std::string::npos) << unusable.error;
+  EXPECT_EQ(s->models.size(), before);
+}
+
+// A folder without a manifest is reported in load_errors, naming the file.
+TEST(AppModels, MissingManifestIsReported) {
+  AppState s;
+  model_library_load(s, test::assets_dir() + "/no-such-folder");
+  EXPECT_TRUE(s.models.empty());
+  EXPECT_EQ(s.current, -1);
+  ASSERT_EQ(s.load_errors.size(), 1u);
+  EXPECT_NE(s.load_errors[0].find("models.json"), std::string::npos) << s.load_errors[0];
+}
+
+}  // namespace
+}  // namespace lens
