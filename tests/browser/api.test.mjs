@@ -133,7 +133,7 @@ test('bad API arguments throw and change nothing', async () => {
   const { page, errors, context } = await open('#model=mlp32&help=0');
   await page.evaluate(() => window.lens.drawStroke([[0.5, 0.2], [0.5, 0.8]]));
   // Everything but the background analysis' progress.
-  const snapshot = () => page.evaluate(() => { const s = window.lens.state(); delete s.analysis; delete s.statsReady; delete s.dead; return JSON.stringify(s); });
+  const snapshot = () => page.evaluate(() => { const s = window.lens.state(); delete s.analysis; delete s.statsReady; delete s.analysisDone; delete s.dead; return JSON.stringify(s); });
   const before = await snapshot();
   const messages = await page.evaluate(() => {
     const tryIt = (f) => { try { f(); return null; } catch (e) { return e.message; } };
