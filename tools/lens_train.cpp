@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/bundle.h"
+#include "core/constants.h"
 #include "core/mnist.h"
 #include "core/trainer.h"
 
@@ -62,7 +63,7 @@ int main(int argc, char** argv) {
   flag<std::string>(app, cli, "--id", "id", "model id (a-z, 0-9, -, _)");
   flag<std::string>(app, cli, "--name", "name", "display name");
   flag<std::string>(app, cli, "--notes", "notes", "free text stored in the bundle");
-  flag<std::string>(app, cli, "--dataset", "dataset", "mnist (default) or xor");
+  flag<std::string>(app, cli, "--dataset", "dataset", "mnist (default), mnist-subset (the page's first 20,000 training images) or xor");
   flag<std::vector<int>>(app, cli, "--layers", "layers", "layer sizes, e.g. 784,128,10")->delimiter(',');
   flag<std::string>(app, cli, "--activation", "activation", "relu, leaky_relu, sigmoid, tanh, identity");
   flag<std::string>(app, cli, "--head", "head", "softmax or sigmoid (one binary output)");
@@ -101,10 +102,12 @@ int main(int argc, char** argv) {
     train_set = xor_cloud(100, 0.15f, c.seed);
     validation_set = xor_cloud(25, 0.15f, c.seed + 1);
     test_set = xor_points();
-  } else if (dataset == "mnist") {
+  } else if (dataset == "mnist" || dataset == "mnist-subset") {
     const std::string dir = mnist_default_dir(cli.data_dir);
     auto all = mnist_load(dir, "train");
     if (!all) { std::fprintf(stderr, "lens-train: %s\n", all.error.c_str()); return 1; }
+    // The page's training images: the first kTrainSubsetImages of the training set.
+    if (dataset == "mnist-subset") *all = dataset_slice(*all, 0, std::min(all->size(), kTrainSubsetImages));
     auto test = mnist_load(dir, "t10k");
     if (!test) { std::fprintf(stderr, "lens-train: %s\n", test.error.c_str()); return 1; }
     split_validation(*all, c.validation, c.seed, train_set, validation_set);
@@ -115,7 +118,7 @@ int main(int argc, char** argv) {
     }
     test_set = std::move(*test);
   } else {
-    std::fprintf(stderr, "lens-train: unknown dataset \"%s\" (mnist or xor)\n", dataset.c_str());
+    std::fprintf(stderr, "lens-train: unknown dataset \"%s\" (mnist, mnist-subset or xor)\n", dataset.c_str());
     return 2;
   }
   if (c.sizes.front() != train_set.images.rows()) {

@@ -6,7 +6,7 @@
   var resolveReady, rejectReady;
   var ready = new Promise(function (resolve, reject) { resolveReady = resolve; rejectReady = reject; });
   var isReady = false;
-  var TABS = ['explore', 'neuron', 'outputs', 'network'];
+  var TABS = ['explore', 'neuron', 'outputs', 'network', 'train'];
 
   function need() { if (!isReady) throw new Error('lens: not ready yet (await lens.ready first)'); }
   function call(name, ret, types, args) { return Module.ccall(name, ret, types || [], args || []); }
@@ -151,6 +151,48 @@
       if (!(bytes instanceof Uint8Array)) throw new Error('lens.loadBundle: expected an ArrayBuffer or Uint8Array');
       check('loadBundle', withBytes(bytes, function (p, n) { return call('lens_add_bundle', 'string', ['number', 'number'], [p, n]); }));
       return api.model();
+    },
+    // Trains a network in the page from a recipe (the JSON lens-train reads, tools/recipes/*.json
+    // keys; "mnist" trains on the page's 20,000-image subset). Resolves when training ends with
+    // {id, testAccuracy, epochs, samplesPerSecond}; the new model is selected.
+    train: function (recipe) {
+      need();
+      if (!recipe || typeof recipe !== 'object' || Array.isArray(recipe)) throw new Error('lens.train: expected a recipe object');
+      var text = JSON.stringify(recipe);
+      if (text.length > 65536) throw new Error('lens.train: the recipe is ' + text.length + ' characters long (at most 65536)');
+      check('train', withBytes(new TextEncoder().encode(text), function (p, n) { return call('lens_train', 'string', ['number', 'number'], [p, n]); }));
+      return new Promise(function (resolve, reject) {
+        (function poll() {
+          var t = api.trainingState();
+          if (t.status === 'done') return resolve({ id: t.model, testAccuracy: t.testAccuracy, epochs: t.epoch, samplesPerSecond: t.samplesPerSecond });
+          if (t.status === 'idle') return reject(new Error('lens.train: training stopped before it began (see the page\'s notice)'));
+          setTimeout(poll, 100);
+        })();
+      });
+    },
+    // {status, epoch, epochs, samples, samplesPerSecond, curve: [{epoch, loss, valLoss, valAccuracy}],
+    //  dead: [[units]], diedAt: [[epoch or null]], model, testAccuracy, recipe}
+    trainingState: function () { need(); return JSON.parse(call('lens_training_state_json', 'string')); },
+    // Ends training now: the model keeps its weights and is measured on the test set.
+    stopTraining: function () { need(); call('lens_stop_training', null); },
+    pauseTraining: function () { need(); call('lens_training_control', null, ['number'], [0]); },
+    resumeTraining: function () { need(); call('lens_training_control', null, ['number'], [1]); },
+    stepTraining: function () { need(); call('lens_training_control', null, ['number'], [2]); },
+    // The current model as .lens bytes (what the Download button saves).
+    modelBundle: function () {
+      need();
+      var pn = Module._malloc(4);
+      try {
+        var p = Module.ccall('lens_model_bundle', 'number', ['number'], [pn]);
+        var n = Module.HEAP32[pn >> 2];
+        return Module.HEAPU8.slice(p, p + n);
+      } finally { Module._free(pn); }
+    },
+    // For tests: where the page last drew the button with this label, {x, y, width, height} or null.
+    _itemRect: function (label) {
+      need();
+      checkName('lens._itemRect', 'label', label);
+      return JSON.parse(call('lens_button_rect_json', 'string', ['string'], [label]));
     },
     // Timings for benchmarks: frame time, per-stroke compute, analysis progress.
     perf: function () { need(); return JSON.parse(call('lens_perf_json', 'string')); }

@@ -70,6 +70,22 @@
         Module.ccall('lens_test_set_failed', null, ['string'], [String(e && e.message || e)]);
       });
     },
+    // Training needs the MNIST training subset (3.2 MB gzip): fetched only when training starts.
+    onLensWantsTrainingImages: function () {
+      Promise.all([fetchGzip('mnist/train-subset-images-idx3-ubyte.gz'), fetchGzip('mnist/train-subset-labels-idx1-ubyte.gz')])
+        .then(function (files) {
+          var pi = Module._malloc(files[0].length), pl = Module._malloc(files[1].length);
+          Module.HEAPU8.set(files[0], pi);
+          Module.HEAPU8.set(files[1], pl);
+          var err = Module.ccall('lens_load_train_set', 'string', ['number', 'number', 'number', 'number'],
+                                 [pi, files[0].length, pl, files[1].length]);
+          Module._free(pi);
+          Module._free(pl);
+          if (err) console.warn('MNIST Lens: ' + err);
+        }, function (e) {
+          Module.ccall('lens_train_set_failed', null, ['string'], [String(e && e.message || e).slice(0, 200)]);
+        });
+    },
     onLensReady: function () {
       overlay.classList.add('hidden');
       window.lens._resolve();

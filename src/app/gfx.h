@@ -54,6 +54,13 @@ struct ModelKey {
   bool operator!=(const ModelKey& o) const { return !(*this == o); }
 };
 
+// A model's output over the plane, redrawn when the model or (while it trains) its weights change.
+struct SurfaceKey {
+  int model = -1, weights = -1;
+  bool operator==(const SurfaceKey& o) const { return model == o.model && weights == o.weights; }
+  bool operator!=(const SurfaceKey& o) const { return !(*this == o); }
+};
+
 struct Gfx {
   Texture canvas;                 // the drawing (or the shown test digit)
   Texture input;                  // 28x28: what the network sees
@@ -70,7 +77,7 @@ struct Gfx {
   InputKey input_key;
   AtlasKey atlas_key;
   NeuronKey weights_key, top_key;
-  ModelKey xor_key;
+  SurfaceKey xor_key;
 };
 
 // Uploads the images whose keys changed (called before the panels).

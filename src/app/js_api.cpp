@@ -17,6 +17,8 @@
 #include "app/core/model_library.h"
 #include "core/idx.h"
 #include "interpret/prose.h"
+#include "core/json_depth.h"
+#include "app/core/app_training.h"
 
 namespace lens {
 
@@ -203,6 +205,94 @@ EMSCRIPTEN_KEEPALIVE const char* lens_load_test_set(const std::uint8_t* images, 
 }
 
 EMSCRIPTEN_KEEPALIVE void lens_test_set_failed(const char* why) { app_test_set_failed(*g_state, why ? why : ""); }
+
+// Where the button with this label was drawn in the last frame (CSS pixels), or null: for
+// browser tests that click like a person.
+EMSCRIPTEN_KEEPALIVE const char* lens_button_rect_json(const char* label) {
+  for (const auto& [name, r] : g_state->button_rects)
+    if (label && name == label) return reply(nlohmann::json{{"x", r.x}, {"y", r.y}, {"width", r.w}, {"height", r.h}}.dump());
+  return reply("null");
+}
+
+// --- training (lens.train, lens.trainingState, lens.stopTraining) ---
+
+// A recipe as JSON text (through the heap: any length is safe). Returns "" or the error.
+EMSCRIPTEN_KEEPALIVE const char* lens_train(const char* text, int n) {
+  AppState& s = *g_state;
+  const std::string_view body(text, std::size_t(std::max(0, n)));
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(body.data());
+  if (json_nesting_depth(bytes, bytes + body.size()) > kBundleMaxJsonDepth) return reply("recipe: nested too deep");
+  const nlohmann::json recipe = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+  if (recipe.is_discarded()) return reply("recipe: not valid JSON");
+  auto request = train_request_from_recipe(recipe);
+  if (!request) return reply(request.error);
+  const bool xor_lesson = request->dataset == "xor";
+  (xor_lesson ? s.xor_form : s.train_form) = request->config;  // the controls show the recipe being trained
+  app_train_start(s, std::move(*request), emscripten_get_now());
+  s.tab = xor_lesson ? Tab::Explore : Tab::Train;
+  app_refresh_live(s);
+  return reply("");
+}
+
+EMSCRIPTEN_KEEPALIVE void lens_stop_training() { app_train_stop(*g_state, emscripten_get_now()); }
+
+EMSCRIPTEN_KEEPALIVE void lens_training_control(int what) {  // 0 pause, 1 resume, 2 one step
+  AppState& s = *g_state;
+  if (what == 0) app_train_pause(s);
+  else if (what == 1) app_train_resume(s);
+  else if (what == 2) app_train_step_once(s, emscripten_get_now());
+}
+
+static nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+EMSCRIPTEN_KEEPALIVE const char* lens_training_state_json() {
+  const AppState& s = *g_state;
+  const TrainingSession& t = s.training;
+  nlohmann::json curve = nlohmann::json::array(), died = nlohmann::json::array(), dead = nlohmann::json::array();
+  for (const TrainingPoint& p : t.curve)
+    curve.push_back({{"epoch", p.epoch}, {"loss", finite_or_null(p.loss)}, {"valLoss", finite_or_null(p.val_loss)},
+                     {"valAccuracy", finite_or_null(p.val_accuracy)}});
+  for (const auto& layer : t.died_at) {
+    nlohmann::json at = nlohmann::json::array(), units = nlohmann::json::array();
+    for (std::size_t u = 0; u < layer.size(); ++u) {
+      at.push_back(finite_or_null(layer[u]));
+      if (!std::isnan(layer[u])) units.push_back(u);
+    }
+    died.push_back(at);
+    dead.push_back(units);
+  }
+  nlohmann::json out = {{"status", training_status_name(t.status)}, {"curve", curve}, {"diedAt", died}, {"dead", dead},
+                        {"epoch", t.epoch()}, {"epochs", t.request.config.epochs}, {"samplesPerSecond", t.samples_per_second()},
+                        {"samples", t.run ? t.run->samples_seen() : 0L},
+                        {"model", t.model >= 0 ? nlohmann::json(s.models[std::size_t(t.model)].bundle.info.id) : nlohmann::json(nullptr)},
+                        {"testAccuracy", t.test_accuracy >= 0 ? nlohmann::json(t.test_accuracy) : nlohmann::json(nullptr)},
+                        {"recipe", t.request.recipe}};
+  return reply(out.dump());
+}
+
+// The training subset (decompressed IDX bytes), fetched when training first needs it.
+EMSCRIPTEN_KEEPALIVE const char* lens_load_train_set(const std::uint8_t* images, int n_images, const std::uint8_t* labels, int n_labels) {
+  AppState& s = *g_state;
+  const auto im = idx_parse(Bytes(images, images + std::max(0, n_images)));
+  const auto lb = idx_parse(Bytes(labels, labels + std::max(0, n_labels)));
+  if (!im || !lb) { app_train_set_failed(s, "training images: " + (im ? lb.error : im.error)); return reply(s.notice); }
+  auto d = mnist_from_idx(*im, *lb);
+  if (!d) { app_train_set_failed(s, "training images: " + d.error); return reply(s.notice); }
+  app_set_train_set(s, std::move(*d), emscripten_get_now());
+  app_refresh_live(s);
+  return reply("");
+}
+
+EMSCRIPTEN_KEEPALIVE void lens_train_set_failed(const char* why) { app_train_set_failed(*g_state, why ? why : ""); }
+
+// The current model as .lens bytes (for a download): writes the size to *n and returns a
+// pointer into a buffer that stays valid until the next call.
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* lens_model_bundle(int* n) {
+  static Bytes bytes;
+  bytes = bundle_write(g_state->model()->bundle);
+  *n = int(bytes.size());
+  return bytes.data();
+}
 
 // A .lens bundle dropped on the page (or passed to lens.loadBundle): validated, added
 // to the models and selected. Returns "" and the new id via lens_model_id, or the error.

@@ -15,6 +15,7 @@
 
 #include "app/core/app_state.h"
 #include "app/core/link.h"
+#include "app/core/app_training.h"
 #include "app/gfx.h"
 #include "app/js_api.h"
 #include "app/core/model_library.h"
@@ -46,6 +47,7 @@ struct App {
   float applied_scale = 0.f;  // the scale the fonts were last built at
   bool applied_dark = true;
   std::string last_hash;
+  bool training_images_requested = false;
 };
 
 static bool platform_init(Platform& p) {
@@ -152,6 +154,14 @@ static void sync_url_hash(const AppState& s, std::string& last) {
   EM_ASM({ history.replaceState(null, document.title, UTF8ToString($0)); }, h.c_str());
 }
 
+// The Train tab needs the MNIST training subset: the page fetches it once, when training first starts.
+static void request_training_images(AppState& s, App& app) {
+  if (!s.train_subset_wanted) { app.training_images_requested = false; return; }
+  if (app.training_images_requested) return;
+  app.training_images_requested = true;
+  EM_ASM({ if (Module['onLensWantsTrainingImages']) Module['onLensWantsTrainingImages'](); });
+}
+
 static void frame(void* arg) {
   App& app = *static_cast<App*>(arg);
   AppState& s = app.state;
@@ -164,15 +174,18 @@ static void frame(void* arg) {
   }
   apply_presentation(app);
 
-  const double w0 = emscripten_get_now();
-  app_work(s, work_budget(s.render_ms), &emscripten_get_now);
+  const double w0 = emscripten_get_now(), budget = work_budget(s.render_ms);
+  if (s.training.running()) app_train_work(s, budget, &emscripten_get_now);  // takes its share of the budget
+  app_work(s, std::max(2.0, budget - (emscripten_get_now() - w0)), &emscripten_get_now);
   s.work_ms = emscripten_get_now() - w0;
+  request_training_images(s, app);
   app_refresh_live(s);
   gfx_refresh(s, app.gfx, emscripten_get_now());
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
+  s.button_rects.clear();
   panel_page(s, app.gfx, t0);
   ImGui::Render();
   app_refresh_live(s);  // panels may have changed the input: the next frame shows it

@@ -50,12 +50,13 @@ void panel_top_bar(AppState& s, double now_ms) {
   if (narrow) {  // model and view controls on the first row, tabs and progress on the second
     view_controls(s, right - controls);
   }
-  static const char* kTabLabels[] = {"Explore", "Neuron", "Outputs", "Network"};
+  static const char* kTabLabels[] = {"Explore", "Neuron", "Outputs", "Network", "Train"};
   static const char* kTabHelp[] = {"Draw a digit and watch every neuron respond.",
                                    "One neuron up close: what it looks for, how it votes, its formula.",
                                    "What the network thinks each digit looks like.",
-                                   "The whole network in words: accuracy, dead neurons, which features carry the work."};
-  for (int t = 0; t < 4; ++t) {
+                                   "The whole network in words: accuracy, dead neurons, which features carry the work.",
+                                   "Train a network here and watch its neurons form, or die."};
+  for (int t = 0; t < kTabCount; ++t) {
     if (t > 0 || !narrow) ImGui::SameLine(0, t == 0 ? em : 4);
     const bool on = int(s.tab) == t;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
@@ -163,12 +164,14 @@ void panel_page(AppState& s, Gfx& g, double now_ms) {
       ImGui::TextUnformatted("No model could be loaded.");
     } else {
       // A model of the plane (XOR) has one view: the plane, its lines and every weight.
-      if (!s.is_image_model()) panel_xor(s, g);
+      if (s.tab == Tab::Train) panel_train(s, g, now_ms);
+      else if (!s.is_image_model()) panel_xor(s, g, now_ms);
       else switch (s.tab) {
         case Tab::Explore: panel_explore(s, g); break;
         case Tab::Neuron: panel_neuron(s, g); break;
         case Tab::Outputs: panel_outputs(s, g); break;
         case Tab::Network: panel_network(s); break;
+        case Tab::Train: break;
       }
     }
   }

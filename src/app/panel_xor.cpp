@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/core/app_training.h"
 #include "app/panels.h"
 #include "app/ui.h"
 #include "core/trainer.h"
@@ -18,7 +19,7 @@ constexpr float kXorLo = -0.25f, kXorHi = 1.25f;  // the plotted input range
 constexpr int kXorGrid = 96;
 
 static void refresh_surface(AppState& s, Gfx& g) {
-  const ModelKey key{s.current};
+  const SurfaceKey key{s.current, s.current == s.training.model ? s.training.version : 0};
   if (g.xor_key == key) return;
   const Mlp& net = s.model()->bundle.net;
   Eigen::MatrixXf pts(2, kXorGrid * kXorGrid);
@@ -34,7 +35,61 @@ static void refresh_surface(AppState& s, Gfx& g) {
   g.xor_key = key;
 }
 
-void panel_xor(AppState& s, Gfx& g) {
+// The XOR lesson's own training: a seed, the learning rate, 2-4 hidden units and their
+// activation; play, pause, a single step, a new seed. The square, the lines and every
+// weight above follow the weights as they move.
+static void xor_training(AppState& s, float width, double now_ms) {
+  const float em = ui::em();
+  TrainConfig& c = s.xor_form;
+  TrainingSession& t = s.training;
+  const bool mine = t.request.dataset == "xor" && (t.running() || t.status == TrainingSession::Status::Paused);
+  ui::title("Train it yourself", "Gradient descent on 400 noisy points around the four corners, 16 at a time. Some seeds "
+                                 "get stuck with one corner wrong: press New seed to start again from other random weights.");
+  ImGui::PushItemWidth(std::min(9 * em, width * 0.4f));
+  int hidden = c.sizes[1];
+  if (ImGui::SliderInt("hidden units", &hidden, kXorMinHidden, kXorMaxHidden)) c.sizes = {2, hidden, 1};
+  ImGui::SameLine();
+  static const char* acts[] = {"tanh", "relu", "sigmoid"};
+  static const Activation values[] = {Activation::Tanh, Activation::ReLU, Activation::Sigmoid};
+  int a = int(std::find(values, values + 3, c.hidden) - values) % 3;
+  if (ImGui::Combo("activation", &a, acts, 3)) c.hidden = values[a];
+  ImGui::SliderFloat("learning rate", &c.lr, 0.001f, 1.f, "%.3f", ImGuiSliderFlags_Logarithmic);
+  ImGui::SameLine();
+  int seed = int(c.seed);
+  if (ImGui::InputInt("seed", &seed)) c.seed = std::uint64_t(std::max(0, seed));
+  ImGui::PopItemWidth();
+  auto start = [&]() {
+    nlohmann::json r = train_config_to_json(c);
+    r["dataset"] = "xor";
+    if (auto req = train_request_from_recipe(r)) app_train_start(s, std::move(*req), now_ms);
+    else s.notice = req.error;
+  };
+  if (!mine) {
+    if (ImGui::Button("Train")) start();
+    ui::track(s, "Train");
+  } else {
+    const char* toggle = t.running() ? "Pause" : "Play";
+    if (ImGui::Button(toggle)) t.running() ? app_train_pause(s) : app_train_resume(s);
+    ui::track(s, toggle);
+    ImGui::SameLine();
+    if (ImGui::Button("Step")) app_train_step_once(s, now_ms);
+    ui::track(s, "Step");
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("New seed")) {
+    c.seed += 1;
+    start();
+  }
+  ui::track(s, "New seed");
+  if (t.request.dataset == "xor" && t.run) {
+    ImGui::SameLine();
+    ImGui::Text("epoch %.1f of %d, %d of 4 corners right", t.epoch(), t.request.config.epochs,
+                int(std::lround(4 * evaluate(t.run->net(), xor_points()).accuracy)));
+    draw_training_curves(s, width, 5 * em);
+  }
+}
+
+void panel_xor(AppState& s, Gfx& g, double now_ms) {
   const float em = ui::em();
   refresh_surface(s, g);
   const Mlp& net = s.model()->bundle.net;
@@ -134,6 +189,10 @@ void panel_xor(AppState& s, Gfx& g) {
   ImGui::Spacing();
   const float text_width = std::max(18 * em, avail.x - side - 3 * em);
   for (const Paragraph& p : plane_summary(facts)) ui::rich_text(p, s.dark, nullptr, nullptr, wide ? text_width : 0.f);
+  ImGui::Separator();
+  ImGui::PushID("xor-training");  // its "Train" must not share an ID with the Train tab's button
+  xor_training(s, wide ? text_width : avail.x, now_ms);
+  ImGui::PopID();
   ImGui::EndGroup();
 }
 

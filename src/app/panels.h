@@ -3,6 +3,7 @@
 #pragma once
 #include "app/core/app_state.h"
 #include "app/gfx.h"
+#include "app/core/app_training.h"
 
 namespace lens {
 
@@ -16,7 +17,9 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
 void panel_neuron(AppState& s, Gfx& g);                 // the inspector
 void panel_outputs(AppState& s, Gfx& g);
 void panel_network(AppState& s);
-void panel_xor(AppState& s, Gfx& g);                    // XOR's lesson: the input square
+void panel_xor(AppState& s, Gfx& g, double now_ms);    // XOR's lesson: the input square, and training it
+void panel_train(AppState& s, Gfx& g, double now_ms);  // train a network in the page
+void draw_training_curves(const AppState& s, float w, float h);
 void panel_help(AppState& s);
 void panel_story_banner(AppState& s);
 

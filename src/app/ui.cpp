@@ -138,6 +138,11 @@ void wrapped(const std::string& text) {
   ImGui::PopTextWrapPos();
 }
 
+void track(AppState& s, const char* label) {
+  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+  s.button_rects.push_back({label, AppState::Rect{lo.x, lo.y, hi.x - lo.x, hi.y - lo.y}});
+}
+
 // Words keep their trailing space, so a line never starts with one.
 static std::vector<std::string> words(const std::string& text) {
   std::vector<std::string> out;

@@ -29,6 +29,8 @@ void signed_bar(float w, float h, float value, ImU32 pos, ImU32 neg);
 // A diverging colour legend with labels at both ends.
 void diverging_legend(float w, float h, float limit, const char* what);
 bool small_button(const char* label, const char* tooltip);
+// Notes where the item just drawn is, under its label (AppState::button_rects).
+void track(AppState& s, const char* label);
 // SameLine() when an item `width` wide still fits on the current line, else a new line.
 void same_line_if_fits(float width);
 void wrapped(const std::string& text);

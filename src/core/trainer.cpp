@@ -257,7 +257,7 @@ Training::~Training() = default;
 Training::Training(Training&&) noexcept = default;
 Training& Training::operator=(Training&&) noexcept = default;
 
-float Training::epoch_loss() const { return loss_steps_ ? float(loss_sum_ / loss_steps_) : 0.f; }
+float Training::epoch_loss() const { return loss_steps_ ? float(loss_sum_ / loss_steps_) : NAN; }
 
 int Training::step(int max_steps) {
   const TrainConfig& c = config_;

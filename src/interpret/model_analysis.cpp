@@ -141,7 +141,8 @@ static void start_importance(ModelAnalysis& a) {
     a.hurt_class_accuracy.push_back(Eigen::VectorXf::Zero(H));
   }
   a.importance_layer = a.importance_unit = 0;
-  a.phase = importance_madds(a) <= kMaxImportanceMadds ? ModelAnalysis::Phase::Importance : ModelAnalysis::Phase::Facts;
+  const bool affordable = importance_madds(a) <= kMaxImportanceMadds;
+  a.phase = a.settings.importance && affordable ? ModelAnalysis::Phase::Importance : ModelAnalysis::Phase::Facts;
 }
 
 // One unit switched off, scored over a slice of the test set at a time.

@@ -24,6 +24,7 @@ struct AnalysisSettings {
   ActmaxConfig hidden = {};                            // maximization of hidden units
   ActmaxConfig output = actmax_output_defaults();      // maximization of output classes
   ActmaxObjective output_objective = ActmaxObjective::Logit;
+  bool importance = true;                              // re-score the test set with each unit off
   // Work per slice in multiply-adds, so one slice of even a large model fits a frame.
   double slice_madds = 4e6;
 };

@@ -35,7 +35,7 @@ TEST(ApiArgs, TabMustBeOneOfTheFour) {
   }
   const auto bad = check_tab("Neuron");
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error, "unknown tab \"Neuron\" (explore, neuron, outputs, network)");
+  EXPECT_EQ(bad.error, "unknown tab \"Neuron\" (explore, neuron, outputs, network, train)");
 }
 
 // Layers count hidden layers from 0 and the output layer is number H; neurons count from 0.

@@ -131,7 +131,7 @@ TEST(AppLink, ErrorNamesEveryProblem) {
   ASSERT_FALSE(link);
   EXPECT_EQ(link.error,
             "unknown key \"colour\"; unknown model id \"nope\" (known: xor, mlp6-dead, mlp6, mlp32, mlp128, mlp2x64); "
-            "unknown tab \"kitchen\" (explore, neuron, outputs, network); layer \"x\" is not a number; "
+            "unknown tab \"kitchen\" (explore, neuron, outputs, network, train); layer \"x\" is not a number; "
             "theme \"blue\" must be dark or light; scale \"3\" must be a number from 1 to 2; help \"yes\" must be 0 or 1");
 }
 
@@ -185,7 +185,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadLink{"#model=nope", "unknown model id \"nope\" (known: xor, mlp6-dead, mlp6, mlp32, mlp128, mlp2x64)"},
         BadLink{"#model=MLP32", "unknown model id \"MLP32\""},
-        BadLink{"#tab=kitchen", "unknown tab \"kitchen\" (explore, neuron, outputs, network)"},
+        BadLink{"#tab=kitchen", "unknown tab \"kitchen\" (explore, neuron, outputs, network, train)"},
         BadLink{"#colour=red", "unknown key \"colour\""},
         BadLink{"#model=mlp6&model=mlp32", "model is given twice"},
         BadLink{"#model=mlp6%2", "model \"mlp6%2\" has a broken %-escape"},

@@ -40,7 +40,7 @@ Result<int> check_model_id(const AppState& s, const std::string& id) {
 Result<Tab> check_tab(const std::string& name) {
   Tab t;
   if (tab_from_name(name, t)) return Result<Tab>::ok(t);
-  return Result<Tab>::fail("unknown tab " + in_quotes(name) + " (explore, neuron, outputs, network)");
+  return Result<Tab>::fail("unknown tab " + in_quotes(name) + " (explore, neuron, outputs, network, train)");
 }
 
 Result<NeuronRef> check_neuron(const LoadedModel& m, int layer, int neuron) {

@@ -12,12 +12,13 @@ const char* tab_name(Tab t) {
     case Tab::Neuron: return "neuron";
     case Tab::Outputs: return "outputs";
     case Tab::Network: return "network";
+    case Tab::Train: return "train";
   }
   return "explore";
 }
 
 bool tab_from_name(const std::string& name, Tab& out) {
-  for (Tab t : {Tab::Explore, Tab::Neuron, Tab::Outputs, Tab::Network})
+  for (Tab t : {Tab::Explore, Tab::Neuron, Tab::Outputs, Tab::Network, Tab::Train})
     if (name == tab_name(t)) { out = t; return true; }
   return false;
 }

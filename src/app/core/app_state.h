@@ -9,6 +9,7 @@
 
 #include "app/core/drawing.h"
 #include "app/core/live_input.h"
+#include "app/core/training_session.h"
 #include "interpret/model_analysis.h"
 #include "core/bundle.h"
 #include "core/constants.h"
@@ -23,8 +24,9 @@ struct LoadedModel {
   std::string path;  // where it was read from (in the page's virtual file system)
 };
 
-enum class Tab { Explore, Neuron, Outputs, Network };
-const char* tab_name(Tab t);  // "explore", "neuron", "outputs", "network" (URL and JS API names)
+enum class Tab { Explore, Neuron, Outputs, Network, Train };
+constexpr int kTabCount = 5;
+const char* tab_name(Tab t);  // "explore", "neuron", "outputs", "network", "train" (URL and JS API names)
 bool tab_from_name(const std::string& name, Tab& out);
 
 enum class InputSource { Drawing, TestImage, Script };
@@ -36,6 +38,12 @@ struct AppState {
   int current = -1;                    // index into models, -1 before any model loads
   std::vector<std::string> load_errors;  // bundles that failed to load, with the reason
   DataSet test;                        // MNIST test set shipped with the page (empty until loaded)
+  DataSet test_probe;                  // its first images, measured on while a model trains
+  DataSet train_subset;                // MNIST training images for the Train tab (fetched when training starts)
+  bool train_subset_wanted = false;    // the page should fetch them now
+  TrainingSession training;
+  TrainConfig train_form = train_config_of(train_preset_healthy());  // the Train tab's recipe
+  TrainConfig xor_form = train_config_of(train_preset_xor());        // the XOR lesson's
   bool test_pending = true;            // the page is still fetching it
   std::string test_error;
 
@@ -68,6 +76,8 @@ struct AppState {
 
   struct Rect { float x = 0, y = 0, w = 0, h = 0; };
   Rect canvas_rect;                    // where the drawing canvas was last laid out (CSS pixels)
+  // Buttons of the last frame by label, so a browser test can click them like a person.
+  std::vector<std::pair<std::string, Rect>> button_rects;
   bool canvas_covered = false;         // a popup lies over the canvas
   int canvas_visible_frame = -1;       // the last frame the canvas was laid out
 

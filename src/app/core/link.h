@@ -1,6 +1,6 @@
 // Deep links: the URL hash names a view of the page, for slides, posts and iframes:
 //   #model=mlp6-dead&tab=neuron&layer=0&neuron=1&theme=light&scale=1.5&help=0
-// Keys: model (an id), tab (explore, neuron, outputs, network), layer and neuron (a
+// Keys: model (an id), tab (explore, neuron, outputs, network, train), layer and neuron (a
 // hidden neuron; hidden layers and neurons count from 0, as in the page, the JS API and
 // lens-report; neuron without layer means layer 0; a neuron without tab opens the
 // inspector), theme (dark, light), scale (text size, 1 to 2), help (0 hides the

@@ -1,0 +1,229 @@
+#include "app/core/app_training.h"
+
+#include <algorithm>
+
+#include "app/core/model_library.h"
+#include "core/constants.h"
+
+namespace lens {
+
+constexpr int kProbeImages = 1000;          // validation images measured at each curve point
+constexpr double kMnistProbeEvery = 0.1;    // epochs between curve points
+constexpr double kXorProbeEvery = 1.0;
+constexpr int kLiveTestImages = 2000;       // test images the live analysis measures on
+constexpr double kTrainShare = 0.7;         // of the frame budget; the live analysis gets the rest
+// XOR trains in well under a second; a few mini-batches a frame make it something to watch
+// (100 epochs of 25 batches in about 10 s at 60 frames a second).
+constexpr int kXorStepsPerFrame = 4;
+
+AnalysisSettings live_analysis_settings() {
+  AnalysisSettings a;
+  a.hidden.steps = 48;
+  a.output.steps = 48;
+  a.importance = false;
+  return a;
+}
+
+static bool is_xor(const TrainingSession& t) { return t.request.dataset == "xor"; }
+
+static std::string default_name(const TrainRequest& r) {
+  std::string layers;
+  for (int n : r.config.sizes) layers += (layers.empty() ? "" : "-") + std::to_string(n);
+  return (r.dataset == "xor" ? "XOR " : "Trained ") + layers + " (seed " + std::to_string(r.config.seed) + ")";
+}
+
+static void restart_live_analysis(AppState& s) {
+  TrainingSession& t = s.training;
+  if (is_xor(t) || t.model < 0) return;
+  auto& a = s.analyses[std::size_t(t.model)];
+  if (!a) a = std::make_unique<ModelAnalysis>();
+  if (s.test.size() && int(s.test_probe.size()) == 0) s.test_probe = dataset_slice(s.test, 0, std::min(kLiveTestImages, s.test.size()));
+  analysis_start(*a, s.models[std::size_t(t.model)].bundle, s.test_probe.size() ? &s.test_probe : nullptr, 0, live_analysis_settings());
+}
+
+// Copies the run's weights into the model on show; the live input is recomputed with them.
+static void publish_weights(AppState& s) {
+  TrainingSession& t = s.training;
+  s.models[std::size_t(t.model)].bundle.net = t.run->net();
+  ++t.version;
+  if (s.current == t.model) s.live_dirty = true;
+}
+
+static void measure_probe(AppState& s) {
+  TrainingSession& t = s.training;
+  const Mlp& net = t.run->net();
+  TrainingPoint p;
+  p.epoch = t.epoch();
+  p.loss = t.run->epoch_loss();
+  if (t.probe.size() > 0) {
+    const Evaluation e = evaluate(net, t.probe);
+    p.val_loss = e.loss, p.val_accuracy = e.accuracy;
+    Trace trace;
+    mlp_forward_trace(net, t.probe.images, trace);
+    t.died_at.resize(net.layers.size() - 1);
+    for (std::size_t l = 0; l + 1 < net.layers.size(); ++l) {
+      const Eigen::MatrixXf& a = trace.layers[l].a;
+      t.died_at[l].resize(std::size_t(a.rows()), NAN);
+      for (Eigen::Index u = 0; u < a.rows(); ++u) {
+        bool fires = false;
+        for (Eigen::Index n = 0; n < a.cols() && !fires; ++n) fires = activation_is_active(net.layers[l].act, a(u, n));
+        double& at = t.died_at[l][std::size_t(u)];
+        if (fires) at = NAN;
+        else if (std::isnan(at)) at = p.epoch;
+      }
+    }
+  }
+  t.curve.push_back(p);
+}
+
+static void finish(AppState& s) {
+  TrainingSession& t = s.training;
+  if (!t.run) return;
+  publish_weights(s);
+  measure_probe(s);
+  t.status = TrainingSession::Status::Done;
+  Bundle& b = s.models[std::size_t(t.model)].bundle;
+  const DataSet corners = is_xor(t) ? xor_points() : DataSet{};
+  const DataSet& test = is_xor(t) ? corners : s.test;
+  if (test.size() > 0) {
+    t.test_accuracy = evaluate(b.net, test).accuracy;
+    b.info.test_accuracy = t.test_accuracy;
+  }
+  // The finished model is analysed like any shipped one, on the whole test set.
+  if (!is_xor(t)) {
+    auto& a = s.analyses[std::size_t(t.model)];
+    if (!a) a = std::make_unique<ModelAnalysis>();
+    analysis_start(*a, b, s.test.size() ? &s.test : nullptr, 0);
+  }
+}
+
+static void begin(AppState& s, double now_ms) {
+  TrainingSession& t = s.training;
+  const TrainConfig& c = t.request.config;
+  if (is_xor(t)) {
+    t.train = xor_cloud(100, 0.15f, c.seed);  // as lens-train makes them
+    t.validation = xor_cloud(25, 0.15f, c.seed + 1);
+    t.probe = t.validation;
+  } else {
+    split_validation(s.train_subset, c.validation, c.seed, t.train, t.validation);
+    t.probe = dataset_slice(t.validation, 0, std::min(kProbeImages, t.validation.size()));
+  }
+  t.run = std::make_unique<Training>(c, t.train);
+  t.curve.clear();
+  t.died_at.clear();
+  t.next_probe_epoch = 0;
+  t.compute_ms = 0;
+  t.test_accuracy = -1;
+  Bundle b;
+  b.info.name = t.request.name.empty() ? default_name(t.request) : t.request.name;
+  b.info.dataset = t.request.dataset;
+  b.info.seed = c.seed;
+  b.info.training = t.request.recipe;
+  b.info.training["seed"] = c.seed;
+  b.info.notes = "Trained in the page on " + std::string(is_xor(t) ? "the XOR point cloud" : "the first 20,000 MNIST training images") + ".";
+  b.net = t.run->net();
+  if (t.model < 0) {
+    const std::string base = is_xor(t) ? "xor-trained-" : "trained-";
+    b.info.id = base + std::to_string(++t.trained_count);
+    for (int k = 2; model_library_find(s, b.info.id) >= 0; ++k) b.info.id = base + std::to_string(t.trained_count) + "-" + std::to_string(k);
+    s.models.push_back(LoadedModel{std::move(b), "(trained in the page)"});
+    s.analyses.resize(s.models.size());
+    t.model = int(s.models.size()) - 1;
+  } else {
+    b.info.id = s.models[std::size_t(t.model)].bundle.info.id;
+    s.models[std::size_t(t.model)].bundle = std::move(b);
+  }
+  s.analyses[std::size_t(t.model)].reset();
+  t.status = TrainingSession::Status::Running;
+  const int index = t.model;
+  s.current = -1;  // re-select: the ablation and selection are sized for the new network
+  app_select_model(s, index, now_ms);
+  measure_probe(s);
+  t.next_probe_epoch = is_xor(t) ? kXorProbeEvery : kMnistProbeEvery;
+  restart_live_analysis(s);
+}
+
+void app_train_start(AppState& s, TrainRequest request, double now_ms) {
+  TrainingSession& t = s.training;
+  if (t.status == TrainingSession::Status::Done) t.model = -1;  // a finished model stays; train a new one
+  t.run.reset();
+  t.request = std::move(request);
+  if (t.request.dataset != "xor" && s.train_subset.size() == 0) {
+    t.status = TrainingSession::Status::WaitingForData;
+    s.train_subset_wanted = true;
+    return;
+  }
+  begin(s, now_ms);
+}
+
+void app_set_train_set(AppState& s, DataSet train, double now_ms) {
+  s.train_subset = std::move(train);
+  s.train_subset_wanted = false;
+  if (s.training.status == TrainingSession::Status::WaitingForData) begin(s, now_ms);
+}
+
+void app_train_set_failed(AppState& s, const std::string& why) {
+  s.train_subset_wanted = false;
+  if (s.training.status == TrainingSession::Status::WaitingForData) s.training.status = TrainingSession::Status::Idle;
+  s.notice = "The MNIST training images could not be loaded (" + why + "), so training cannot start.";
+}
+
+static void train_steps(AppState& s, int steps, double (*now_ms)()) {
+  TrainingSession& t = s.training;
+  const double t0 = now_ms();
+  const int ran = t.run->step(steps);
+  const double dt = now_ms() - t0;
+  t.compute_ms += dt;
+  if (ran > 0) t.step_ms = 0.7 * t.step_ms + 0.3 * std::max(1e-3, dt / ran);
+  publish_weights(s);
+  const double probe_every = is_xor(t) ? kXorProbeEvery : kMnistProbeEvery;
+  if (t.epoch() + 1e-9 >= t.next_probe_epoch) {
+    measure_probe(s);
+    t.next_probe_epoch = (std::floor(t.epoch() / probe_every + 1e-9) + 1) * probe_every;
+    ModelAnalysis* a = s.analyses[std::size_t(t.model)].get();
+    if (!a || a->done()) restart_live_analysis(s);  // the cards follow the weights
+  }
+  if (t.run->done()) finish(s);
+}
+
+void app_train_work(AppState& s, double budget_ms, double (*now_ms)()) {
+  TrainingSession& t = s.training;
+  if (!t.running() || !t.run) return;
+  if (is_xor(t)) return train_steps(s, kXorStepsPerFrame, now_ms);
+  const double budget = budget_ms * kTrainShare;
+  const double end = now_ms() + budget;
+  do train_steps(s, std::max(1, int(std::min(budget, end - now_ms()) / t.step_ms)), now_ms);
+  while (t.running() && now_ms() < end);
+}
+
+void app_train_pause(AppState& s) {
+  if (s.training.running()) s.training.status = TrainingSession::Status::Paused;
+}
+
+void app_train_resume(AppState& s) {
+  if (s.training.status == TrainingSession::Status::Paused) s.training.status = TrainingSession::Status::Running;
+}
+
+static double wall_clock_zero() { return 0.0; }
+
+void app_train_step_once(AppState& s, double) {
+  TrainingSession& t = s.training;
+  if (!t.run || t.status == TrainingSession::Status::Done || t.status == TrainingSession::Status::WaitingForData) return;
+  t.status = TrainingSession::Status::Paused;
+  train_steps(s, 1, &wall_clock_zero);
+}
+
+void app_train_stop(AppState& s, double) {
+  TrainingSession& t = s.training;
+  if (t.run && (t.running() || t.status == TrainingSession::Status::Paused)) finish(s);
+  else if (t.status == TrainingSession::Status::WaitingForData) t.status = TrainingSession::Status::Idle;
+}
+
+void app_train_reset(AppState& s, std::uint64_t seed, double now_ms) {
+  TrainRequest r = s.training.request;
+  r.config.seed = seed;
+  r.recipe["seed"] = seed;
+  app_train_start(s, std::move(r), now_ms);
+}
+
+}  // namespace lens

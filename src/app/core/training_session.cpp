@@ -1,0 +1,93 @@
+#include "app/core/training_session.h"
+
+#include "core/constants.h"
+
+namespace lens {
+
+using nlohmann::json;
+
+Result<TrainRequest> train_request_from_recipe(const json& recipe) {
+  using R = Result<TrainRequest>;
+  auto config = train_config_from_json(recipe);
+  if (!config) return R::fail(config.error);
+  TrainRequest t;
+  t.config = *config;
+  t.recipe = recipe;
+  for (const char* key : {"id", "name", "notes", "dataset"})
+    if (recipe.contains(key) && !recipe[key].is_string()) return R::fail(std::string("recipe: \"") + key + "\" must be a string");
+  const std::string dataset = recipe.value("dataset", "mnist");
+  const std::vector<int>& s = t.config.sizes;
+  const int hidden = int(s.size()) - 2;
+  if (dataset == "xor") {
+    if (s.size() != 3 || s.front() != 2 || s.back() != 1 || s[1] < kXorMinHidden || s[1] > kXorMaxHidden)
+      return R::fail("recipe: the XOR lesson trains 2-H-1 networks with H from " + std::to_string(kXorMinHidden) + " to " +
+                     std::to_string(kXorMaxHidden));
+    if (t.config.head != Head::Sigmoid) return R::fail("recipe: XOR needs \"head\": \"sigmoid\"");
+    if (t.config.epochs < 1 || t.config.epochs > kXorMaxEpochs)
+      return R::fail("recipe: \"epochs\" must be 1 to " + std::to_string(kXorMaxEpochs) + " for XOR");
+    t.dataset = "xor";
+  } else if (dataset == "mnist" || dataset == "mnist-subset") {
+    if (hidden < 1 || hidden > kTrainMaxHiddenLayers || s.front() != kPixels || s.back() != kClasses)
+      return R::fail("recipe: the page trains 784-...-10 networks with 1 or 2 hidden layers");
+    for (int l = 1; l <= hidden; ++l)
+      if (s[std::size_t(l)] < kTrainMinWidth || s[std::size_t(l)] > kTrainMaxWidth)
+        return R::fail("recipe: hidden layers must have " + std::to_string(kTrainMinWidth) + " to " + std::to_string(kTrainMaxWidth) +
+                       " neurons in the page (this one has " + std::to_string(s[std::size_t(l)]) + ")");
+    if (t.config.head != Head::Softmax) return R::fail("recipe: MNIST needs \"head\": \"softmax\"");
+    if (t.config.epochs < 1 || t.config.epochs > kTrainMaxEpochs)
+      return R::fail("recipe: \"epochs\" must be 1 to " + std::to_string(kTrainMaxEpochs) + " in the page");
+    if (t.config.validation < 0 || t.config.validation >= kTrainSubsetImages / 2)
+      return R::fail("recipe: \"validation\" must hold out fewer than half of the " + std::to_string(kTrainSubsetImages) +
+                     " training images");
+    t.dataset = "mnist-subset";
+  } else {
+    return R::fail("recipe: unknown dataset \"" + dataset + "\" (mnist, mnist-subset or xor)");
+  }
+  t.recipe["dataset"] = t.dataset;
+  t.name = recipe.value("name", "");
+  return R::ok(std::move(t));
+}
+
+json train_preset_healthy() {
+  return {{"dataset", "mnist-subset"}, {"layers", {784, 32, 10}}, {"activation", "relu"}, {"init", "he"}, {"bias_init", 0.0},
+          {"optimizer", "adam"}, {"lr", 0.003}, {"batch", 32}, {"epochs", 2}, {"l2", 0.0}, {"seed", 1u}, {"validation", 2000},
+          {"schedule", "constant"}};
+}
+
+json train_preset_kill() {
+  return {{"dataset", "mnist-subset"}, {"layers", {784, 6, 10}}, {"activation", "relu"}, {"init", "he"}, {"bias_init", -2.0},
+          {"optimizer", "sgd"}, {"momentum", 0.9}, {"lr", 0.1}, {"batch", 64}, {"epochs", 5}, {"l2", 0.0}, {"seed", 1u},
+          {"validation", 2000}, {"schedule", "constant"}};
+}
+
+json train_preset_xor() {
+  return {{"dataset", "xor"}, {"layers", {2, 2, 1}}, {"activation", "tanh"}, {"head", "sigmoid"}, {"init", "xavier"},
+          {"optimizer", "adam"}, {"lr", 0.05}, {"batch", 16}, {"epochs", 100}, {"seed", 2u}, {"validation", 0}};
+}
+
+TrainConfig train_config_of(const json& preset) {
+  auto c = train_config_from_json(preset);
+  return c ? *c : TrainConfig{};
+}
+
+double TrainingSession::epoch() const {
+  if (!run || run->steps_per_epoch() == 0) return 0;
+  return run->epoch() + double(run->step_in_epoch()) / run->steps_per_epoch();
+}
+
+double TrainingSession::samples_per_second() const {
+  return compute_ms > 0 && run ? double(run->samples_seen()) / (compute_ms / 1000.0) : 0;
+}
+
+const char* training_status_name(TrainingSession::Status s) {
+  switch (s) {
+    case TrainingSession::Status::Idle: return "idle";
+    case TrainingSession::Status::WaitingForData: return "waiting for data";
+    case TrainingSession::Status::Running: return "running";
+    case TrainingSession::Status::Paused: return "paused";
+    case TrainingSession::Status::Done: return "done";
+  }
+  return "idle";
+}
+
+}  // namespace lens

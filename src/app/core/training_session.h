@@ -1,0 +1,65 @@
+// Training in the page: a recipe (the same JSON lens-train reads), the run advancing
+// a few mini-batches per frame, its curves, the moment each neuron died, and the
+// model it produces, which is a picker entry like any other from the first step.
+#pragma once
+#include <cmath>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/constants.h"
+#include "core/mnist.h"
+#include "core/result.h"
+#include "core/trainer.h"
+
+namespace lens {
+
+// Limits of the page's trainer (lens-train takes more).
+constexpr int kTrainMaxHiddenLayers = 2, kTrainMinWidth = 2, kTrainMaxWidth = 256, kTrainMaxEpochs = 50;
+constexpr int kXorMinHidden = 2, kXorMaxHidden = 4, kXorMaxEpochs = 2000;
+
+struct TrainRequest {
+  TrainConfig config;
+  std::string dataset;         // "mnist-subset" or "xor"
+  std::string name;
+  nlohmann::json recipe;       // what the bundle records (dataset as trained)
+};
+// Validates a recipe for the page: lens-train's keys and checks, plus the page's limits.
+// "mnist" is accepted and trained on the subset (the recipe then says "mnist-subset").
+Result<TrainRequest> train_request_from_recipe(const nlohmann::json& recipe);
+// The two presets of the Train tab.
+nlohmann::json train_preset_healthy();      // 784-32-10 ReLU, Adam: about 93% in 2 epochs
+nlohmann::json train_preset_kill();         // 784-6-10, bias -2, SGD lr 0.1: most ReLUs die
+nlohmann::json train_preset_xor();          // 2-2-1 tanh, the XOR lesson
+TrainConfig train_config_of(const nlohmann::json& preset);  // a preset as a TrainConfig
+
+struct TrainingPoint {
+  double epoch = 0;            // fractional: 1.5 = half-way through the second epoch
+  float loss = NAN;            // training loss, mean over the epoch so far
+  float val_loss = NAN, val_accuracy = NAN;
+};
+
+struct TrainingSession {
+  enum class Status { Idle, WaitingForData, Running, Paused, Done };
+  Status status = Status::Idle;
+  TrainRequest request;
+  std::unique_ptr<Training> run;
+  DataSet train, validation, probe;  // probe: the validation images measured while training
+  int model = -1;                    // index of the model being trained in AppState::models
+  std::vector<TrainingPoint> curve;
+  std::vector<std::vector<double>> died_at;  // [layer][unit]: epoch at which it last went dead; NaN = alive
+  double next_probe_epoch = 0;
+  double compute_ms = 0;             // time spent in training steps
+  double step_ms = 1;                // recent cost of one mini-batch (for the frame budget)
+  float test_accuracy = -1;          // on the 10k test set, once done
+  int trained_count = 0;             // models trained so far (for their ids)
+  int version = 0;                   // bumps whenever the model's weights change
+  bool running() const { return status == Status::Running; }
+  double epoch() const;              // fractional epochs done
+  double samples_per_second() const;
+};
+
+const char* training_status_name(TrainingSession::Status s);  // "idle", "waiting for data", ...
+
+}  // namespace lens

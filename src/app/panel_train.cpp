@@ -1,0 +1,258 @@
+// The Train tab: a recipe (presets for a healthy network and for killing the
+// neurons), play / pause / step / reset, the curves, when each neuron died, and
+// the network's neuron cards refreshing as its weights move. Drawing keeps working.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app/core/app_training.h"
+#include "app/panels.h"
+#include "app/ui.h"
+#include "interpret/numbers.h"
+
+namespace lens {
+
+static void set_form(AppState& s, const nlohmann::json& recipe) {
+  if (auto c = train_config_from_json(recipe)) s.train_form = *c;
+}
+
+static void combo(const char* label, int& value, const char* const* names, int count, float width) {
+  ImGui::SetNextItemWidth(width);
+  ImGui::Combo(label, &value, names, count);
+}
+
+// The recipe the form describes, as lens-train would read it.
+static nlohmann::json form_recipe(const AppState& s) {
+  nlohmann::json r = train_config_to_json(s.train_form);
+  r["dataset"] = "mnist-subset";
+  return r;
+}
+
+static void recipe_controls(AppState& s, float width) {
+  TrainConfig& c = s.train_form;
+  const float em = ui::em(), w = width - 9 * em;
+  ui::title("Recipe", "The same settings lens-train takes. Training uses the first 20,000 MNIST training images "
+                      "(a validation split is held out); the test accuracy is measured on the 10,000 test images.");
+  if (ui::small_button("Healthy", "784-32-10 ReLU, Adam: about 93% after 2 epochs")) set_form(s, train_preset_healthy());
+  ui::track(s, "Healthy");
+  ImGui::SameLine();
+  if (ui::small_button("Kill the neurons", "784-6-10 ReLU with biases starting at -2 and SGD at a high learning rate: "
+                                           "most of the six neurons die, as in mlp6-dead"))
+    set_form(s, train_preset_kill());
+  ui::track(s, "Kill the neurons");
+  int hidden = int(c.sizes.size()) - 2;
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::SliderInt("hidden layers", &hidden, 1, kTrainMaxHiddenLayers)) {
+    std::vector<int> sizes = {kPixels};
+    for (int l = 0; l < hidden; ++l) sizes.push_back(l + 1 < int(c.sizes.size()) - 1 ? c.sizes[std::size_t(l) + 1] : 32);
+    sizes.push_back(kClasses);
+    c.sizes = sizes;
+  }
+  for (int l = 1; l + 1 < int(c.sizes.size()); ++l) {
+    char label[32];
+    std::snprintf(label, sizeof label, "layer %d width", l - 1);
+    ImGui::SetNextItemWidth(w);
+    ImGui::SliderInt(label, &c.sizes[std::size_t(l)], kTrainMinWidth, kTrainMaxWidth);
+  }
+  static const char* acts[] = {"relu", "leaky_relu", "sigmoid", "tanh"};
+  static const Activation act_values[] = {Activation::ReLU, Activation::LeakyReLU, Activation::Sigmoid, Activation::Tanh};
+  int a = int(std::find(act_values, act_values + 4, c.hidden) - act_values) % 4;
+  combo("activation", a, acts, 4, w);
+  c.hidden = act_values[a];
+  static const char* inits[] = {"he", "xavier", "uniform"};
+  int init = int(c.init);
+  combo("weight init", init, inits, 3, w);
+  c.init = Init(init);
+  ImGui::SetNextItemWidth(w);
+  ImGui::SliderFloat("bias start", &c.bias_init, -3.f, 1.f, "%.2f");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hidden biases at the start. Negative values switch ReLUs off before they learn anything.");
+  static const char* opts[] = {"sgd", "adam"};
+  int opt = int(c.optimizer);
+  combo("optimizer", opt, opts, 2, w);
+  c.optimizer = Optimizer(opt);
+  ImGui::SetNextItemWidth(w);
+  ImGui::SliderFloat("learning rate", &c.lr, 1e-4f, 1.f, "%.4f", ImGuiSliderFlags_Logarithmic);
+  if (c.optimizer == Optimizer::Sgd) {
+    ImGui::SetNextItemWidth(w);
+    ImGui::SliderFloat("momentum", &c.momentum, 0.f, 0.99f, "%.2f");
+  }
+  static const char* schedules[] = {"constant", "step", "cosine"};
+  int sch = int(c.schedule);
+  combo("schedule", sch, schedules, 3, w);
+  c.schedule = Schedule(sch);
+  static const char* batches[] = {"16", "32", "64", "128", "256"};
+  static const int batch_values[] = {16, 32, 64, 128, 256};
+  int b = int(std::find(batch_values, batch_values + 5, c.batch) - batch_values) % 5;
+  combo("batch", b, batches, 5, w);
+  c.batch = batch_values[b];
+  ImGui::SetNextItemWidth(w);
+  ImGui::SliderFloat("L2", &c.l2, 0.f, 0.01f, "%.4f");
+  ImGui::SetNextItemWidth(w);
+  ImGui::SliderInt("epochs", &c.epochs, 1, kTrainMaxEpochs);
+  int seed = int(c.seed);
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::InputInt("seed", &seed)) c.seed = std::uint64_t(std::max(0, seed));
+}
+
+static void run_controls(AppState& s, double now_ms) {
+  TrainingSession& t = s.training;
+  const bool active = t.running() || t.status == TrainingSession::Status::Paused;
+  if (!active) {
+    if (ImGui::Button("Train")) {
+      auto r = train_request_from_recipe(form_recipe(s));
+      if (r) app_train_start(s, std::move(*r), now_ms);
+      else s.notice = r.error;
+    }
+    ui::track(s, "Train");
+  } else {
+    const char* toggle = t.running() ? "Pause" : "Play";
+    if (ImGui::Button(toggle)) t.running() ? app_train_pause(s) : app_train_resume(s);
+    ui::track(s, toggle);
+    ImGui::SameLine();
+    if (ImGui::Button("Step")) app_train_step_once(s, now_ms);
+    ui::track(s, "Step");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One mini-batch, then pause.");
+    ImGui::SameLine();
+    if (ImGui::Button("Stop")) app_train_stop(s, now_ms);
+    ui::track(s, "Stop");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("End now: the model keeps its weights and is measured on the test set.");
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("New seed")) {
+    s.train_form.seed += 1;
+    if (active) app_train_reset(s, s.train_form.seed, now_ms);
+  }
+  ui::track(s, "New seed");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from other random weights (the seed goes up by one).");
+  char line[160];
+  switch (t.status) {
+    case TrainingSession::Status::Idle: std::snprintf(line, sizeof line, "Pick a recipe and press Train."); break;
+    case TrainingSession::Status::WaitingForData:
+      std::snprintf(line, sizeof line, "Fetching the 20,000 training images (3.2 MB)...");
+      break;
+    default:
+      std::snprintf(line, sizeof line, "%s: epoch %.2f of %d, %s samples/s%s%s", training_status_name(t.status), t.epoch(),
+                    t.request.config.epochs, with_commas((long long)t.samples_per_second()).c_str(),
+                    t.test_accuracy >= 0 ? ", test accuracy " : "", t.test_accuracy >= 0 ? pct(t.test_accuracy, 2).c_str() : "");
+  }
+  ImGui::TextWrapped("%s", line);
+}
+
+// Loss (train and validation) on the left axis, validation accuracy on the right, over epochs.
+void draw_training_curves(const AppState& s, float w, float h) {
+  const TrainingSession& t = s.training;
+  const ui::Palette& pal = ui::palette(s.dark);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(w, h));
+  dl->AddRect(p, ImVec2(p.x + w, p.y + h), pal.card_border);
+  if (t.curve.empty()) {
+    ImGui::TextDisabled("(no training yet)");
+    return;
+  }
+  float top = 0.f;
+  for (const TrainingPoint& q : t.curve)
+    for (float v : {q.loss, q.val_loss})
+      if (std::isfinite(v)) top = std::max(top, v);
+  top = std::max(top, 1e-3f);
+  const double epochs = std::max(1, t.request.config.epochs);
+  auto at = [&](double epoch, float v, float scale) {
+    return ImVec2(p.x + float(epoch / epochs) * w, p.y + h - std::clamp(v / scale, 0.f, 1.f) * h);
+  };
+  auto series = [&](float TrainingPoint::*field, float scale, ImU32 color) {
+    for (std::size_t i = 1; i < t.curve.size(); ++i) {
+      const float a = t.curve[i - 1].*field, b = t.curve[i].*field;
+      if (std::isfinite(a) && std::isfinite(b))
+        dl->AddLine(at(t.curve[i - 1].epoch, a, scale), at(t.curve[i].epoch, b, scale), color, 2.f);
+    }
+  };
+  series(&TrainingPoint::loss, top, pal.accent);
+  series(&TrainingPoint::val_loss, top, pal.negative);
+  series(&TrainingPoint::val_accuracy, 1.f, pal.positive);
+  const TrainingPoint& last = t.curve.back();
+  auto key = [&](ImU32 color, const std::string& text) {
+    const ImVec2 q = ImGui::GetCursorScreenPos();
+    const float line = ImGui::GetTextLineHeight();
+    dl->AddRectFilled(ImVec2(q.x, q.y + line * 0.4f), ImVec2(q.x + line, q.y + line * 0.6f), color);
+    ImGui::Dummy(ImVec2(line * 1.2f, line));
+    ImGui::SameLine(0, 0);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::SameLine(0, line);
+  };
+  key(pal.accent, "training loss " + fmt("%.3f", last.loss));
+  key(pal.negative, "validation loss " + fmt("%.3f", last.val_loss));
+  key(pal.positive, "validation accuracy " + pct(last.val_accuracy));
+  ImGui::NewLine();
+}
+
+// One row per hidden neuron that has died: from the epoch it died to now.
+static void death_timeline(const AppState& s, float w) {
+  const TrainingSession& t = s.training;
+  const ui::Palette& pal = ui::palette(s.dark);
+  int dead = 0, all = 0;
+  for (const auto& layer : t.died_at)
+    for (double at : layer) dead += !std::isnan(at), ++all;
+  char title[96];
+  std::snprintf(title, sizeof title, "Dead neurons: %d of %d", dead, all);
+  ui::title(title, "A neuron counts as dead while it fires on none of the 1,000 validation images measured. Each row "
+                   "starts at the epoch it died; a neuron that comes back to life leaves the list.");
+  const double epochs = std::max(1, t.request.config.epochs);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float row = ImGui::GetTextLineHeight();
+  for (std::size_t l = 0; l < t.died_at.size(); ++l)
+    for (std::size_t u = 0; u < t.died_at[l].size(); ++u) {
+      const double at = t.died_at[l][u];
+      if (std::isnan(at)) continue;
+      const ImVec2 p = ImGui::GetCursorScreenPos();
+      char label[64];
+      if (t.died_at.size() > 1) std::snprintf(label, sizeof label, "layer %zu, neuron %zu died at epoch %.1f", l, u, at);
+      else std::snprintf(label, sizeof label, "neuron %zu died at epoch %.1f", u, at);
+      const float x0 = p.x + float(at / epochs) * w, x1 = p.x + float(t.epoch() / epochs) * w;
+      dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + w, p.y + row - 2), pal.bar_bg);
+      dl->AddRectFilled(ImVec2(x0, p.y + 2), ImVec2(std::max(x0 + 2, x1), p.y + row - 2), pal.dead);
+      dl->AddText(ImVec2(p.x + 4, p.y), ImGui::GetColorU32(ImGuiCol_Text), label);
+      ImGui::Dummy(ImVec2(w, row));
+    }
+}
+
+void panel_train(AppState& s, Gfx& g, double now_ms) {
+  const float em = ui::em();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool wide = avail.x >= 48 * em;
+  const float left = wide ? 22 * em : avail.x;
+  ImGui::BeginChild("##recipe", ImVec2(left, wide ? 0 : 26 * em), false);
+  recipe_controls(s, left - em);
+  ImGui::Separator();
+  run_controls(s, now_ms);
+  ImGui::EndChild();
+  if (wide) ImGui::SameLine(0, em);
+  ImGui::BeginGroup();
+  const float right = wide ? avail.x - left - em : avail.x;
+  const TrainingSession& t = s.training;
+  ui::title("Learning curves", "Training loss (blue: the mean over the epoch so far), validation loss (purple) and "
+                               "validation accuracy (orange, right axis 0 to 100%), measured ten times per epoch on 1,000 "
+                               "held-out training images.");
+  draw_training_curves(s, right, 7 * em);
+  const bool showing = t.model >= 0 && s.current == t.model && s.is_image_model();
+  const float side = std::min(11 * em, right * 0.3f);
+  if (showing) {  // drawing keeps working while it trains: the answer is the current network's
+    const float h = std::max(side + 6.5f * em, 15 * em);
+    ImGui::BeginChild("##train-draw", ImVec2(side, h), false, ImGuiWindowFlags_NoScrollbar);
+    panel_draw(s, g, side);
+    ImGui::EndChild();
+    ImGui::SameLine(0, em);
+    ImGui::BeginChild("##train-prediction", ImVec2(std::min(13 * em, right - side - em), h), false, ImGuiWindowFlags_NoScrollbar);
+    panel_prediction(s, std::min(13 * em, right - side - em));
+    ImGui::EndChild();
+    ImGui::SameLine(0, em);
+  }
+  ImGui::BeginGroup();
+  if (!t.died_at.empty()) death_timeline(s, std::max(8 * em, ImGui::GetContentRegionAvail().x));
+  ImGui::EndGroup();
+  if (showing) panel_neuron_grid(s, g, 0, right, std::max(6 * em, ImGui::GetContentRegionAvail().y));
+  ImGui::EndGroup();
+}
+
+}  // namespace lens

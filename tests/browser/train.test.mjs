@@ -1,0 +1,135 @@
+// Training in the page: through real clicks where a person would click, and through
+// lens.train. The healthy recipe learns, "kill the neurons" kills them, XOR from its
+// lesson seed gets all four corners, drawing keeps working while a model trains, and
+// the trained model downloads as a bundle lens-report reads.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const mnist = process.env.LENS_MNIST_DIR || path.resolve(root, '../shared/data/mnist');
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+const one = []; for (let i = 0; i <= 12; i++) one.push([0.5, 0.15 + 0.7 * i / 12]);
+const loop = []; for (let i = 0; i <= 40; i++) { const t = 2 * Math.PI * i / 40; loop.push([0.5 + 0.22 * Math.sin(t), 0.5 - 0.32 * Math.cos(t)]); }
+
+// Clicks the ImGui button whose label is `label`, found by asking the page where it is.
+async function clickButton(page, label) {
+  const at = await page.evaluate((l) => window.lens._itemRect(l), label);
+  assert.ok(at, `no button "${label}" on screen`);
+  await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
+  await page.waitForTimeout(50);
+  await page.mouse.down();
+  await page.waitForTimeout(50);
+  await page.mouse.up();
+  await page.waitForTimeout(150);
+}
+
+test('lens.train: 784-32-10 for 2 epochs on the shipped subset reaches 92% on the test set; drawing works meanwhile', { timeout: 300000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#help=0', { skipHelp: true });
+  await waitReady(page);
+  const models = await page.evaluate(() => window.lens.models().length);
+  const done = page.evaluate(() => window.lens.train({ dataset: 'mnist', layers: [784, 32, 10], lr: 0.003, batch: 32, epochs: 2, seed: 1, validation: 2000 }));
+  // While it trains, a drawn digit is answered by the network as it is now, and changes as it learns.
+  await page.waitForFunction(() => window.lens.trainingState().status === 'running', null, { timeout: 60000 });
+  const early = await page.evaluate((s) => { window.lens.clear(); window.lens.drawStroke(s); return window.lens.state(); }, loop);
+  assert.equal(early.model, 'trained-1');
+  await page.waitForFunction(() => window.lens.trainingState().epoch > 1, null, { timeout: 120000 });
+  const later = await page.evaluate(() => window.lens.state());
+  assert.notDeepEqual(later.probs, early.probs, 'the prediction of the drawn digit moves as the network learns');
+  const r = await done;
+  assert.equal(r.id, 'trained-1');
+  assert.equal(r.epochs, 2);
+  assert.ok(r.testAccuracy >= 0.92, `test accuracy ${r.testAccuracy}`);
+  console.log(`in-page training 784-32-10, 2 epochs: test accuracy ${(100 * r.testAccuracy).toFixed(2)}%, ${Math.round(r.samplesPerSecond)} samples/s`);
+  const st = await page.evaluate(() => window.lens.trainingState());
+  assert.ok(st.curve.length >= 20, `${st.curve.length} curve points`);
+  assert.ok(st.curve.at(-1).valAccuracy > 0.9);
+  const ms = await page.evaluate(() => window.lens.models());
+  assert.equal(ms.length, models + 1, 'the trained model joins the picker');
+  assert.equal(ms.at(-1).accuracy, r.testAccuracy);
+  // The same recipe and seed through lens-train reaches the same accuracy within half a point.
+  const out = mkdtempSync(path.join(os.tmpdir(), 'lens-train-'));
+  const recipe = path.join(out, 'recipe.json');
+  writeFileSync(recipe, JSON.stringify(st.recipe));
+  const log = execFileSync(path.join(root, 'build/native/tools/lens-train'), ['--recipe', recipe, '--data', mnist, '--quiet', '--out', path.join(out, 'm.lens')]).toString();
+  const native = Number(/test: .*accuracy ([\d.]+)%/.exec(log)[1]) / 100;
+  assert.ok(Math.abs(native - r.testAccuracy) <= 0.005, `lens-train ${native} vs page ${r.testAccuracy}`);
+  // The model downloads as a bundle with its recipe and seed, and lens-report reads it.
+  const bytes = Buffer.from(await page.evaluate(() => Array.from(window.lens.modelBundle())));
+  writeFileSync(path.join(out, 'trained.lens'), bytes);
+  execFileSync(path.join(root, 'build/native/tools/lens-report'), ['--quiet', '--model', path.join(out, 'trained.lens'), '--data', mnist, '--out', path.join(out, 'report')]);
+  const md = readFileSync(path.join(out, 'report/README.md'), 'utf8');
+  assert.match(md, /\| `dataset` \| mnist-subset \|/);
+  assert.match(md, /\| `seed` \| 1 \|/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the Train tab by real clicks: "Kill the neurons" ends with at least 4 of 6 neurons dead', { timeout: 300000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#tab=train&help=0', { skipHelp: true });
+  await waitReady(page);
+  await clickButton(page, 'Kill the neurons');
+  await clickButton(page, 'Train');
+  await page.waitForFunction(() => window.lens.trainingState().status === 'done', null, { timeout: 240000 });
+  const st = await page.evaluate(() => window.lens.trainingState());
+  assert.deepEqual(st.recipe.layers, [784, 6, 10]);
+  assert.equal(st.recipe.bias_init, -2);
+  const dead = st.dead[0].length;
+  assert.ok(dead >= 4, `${dead} of 6 dead`);
+  for (const at of st.diedAt[0]) if (at !== null) assert.ok(at >= 0 && at <= 5);
+  // The page's own analysis of the finished model agrees.
+  await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 60000 });
+  assert.ok((await page.evaluate(() => window.lens.state())).dead[0].length >= 4);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the XOR lesson: training from the lesson seed gets 4 of 4 corners within 100 epochs; a new seed starts over', { timeout: 180000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#model=xor&help=0', { skipHelp: true });
+  await waitReady(page);
+  await clickButton(page, 'Train');
+  // It trains a few mini-batches a frame, so the lesson can be watched: a while, but bounded.
+  await page.waitForFunction(() => window.lens.trainingState().epoch > 1, null, { timeout: 10000 });
+  assert.equal(await page.evaluate(() => window.lens.trainingState().status), 'running');
+  await page.waitForFunction(() => window.lens.trainingState().status === 'done', null, { timeout: 150000 });
+  let st = await page.evaluate(() => window.lens.trainingState());
+  assert.equal(st.recipe.dataset, 'xor');
+  assert.equal(st.epochs, 100);
+  assert.equal(st.testAccuracy, 1, '4 of 4 corners');
+  const s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.model, st.model);
+  await clickButton(page, 'New seed');
+  st = await page.evaluate(() => window.lens.trainingState());
+  assert.equal(st.recipe.seed, 3);
+  assert.ok(st.epoch < 100);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('bad recipes are refused with a message and change nothing', { timeout: 60000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#help=0', { skipHelp: true });
+  await waitReady(page);
+  const before = await page.evaluate(() => [window.lens.models().length, window.lens.model()]);
+  const msgs = await page.evaluate(() => [
+    { layers: [784, 999, 10] }, { layers: [784, 8, 10], epochs: 0 }, { layers: [784, 8, 10], lr: 'fast' }, { dataset: 'cifar' },
+    { layers: [784, 8, 10], colour: 3 }, 'not a recipe', null,
+  ].map((r) => { try { window.lens.train(r); return 'no error'; } catch (e) { return e.message; } }));
+  assert.match(msgs[0], /2 to 256 neurons/);
+  assert.match(msgs[1], /"epochs"/);
+  assert.match(msgs[2], /"lr"/);
+  assert.match(msgs[3], /unknown dataset "cifar"/);
+  assert.match(msgs[4], /unknown key "colour"/);
+  assert.match(msgs[5], /expected a recipe object/);
+  assert.match(msgs[6], /expected a recipe object/);
+  assert.deepEqual(await page.evaluate(() => [window.lens.models().length, window.lens.model()]), before);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

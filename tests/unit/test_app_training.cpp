@@ -1,0 +1,141 @@
+// Training in the page, driven through the app core as the Train tab and lens.train
+// drive it: XOR from a fixed seed, the "kill the neurons" preset, pause, single
+// steps, reset with another seed, and recipes the page refuses.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "app/core/app_training.h"
+#include "app_fixture.h"
+#include "core/constants.h"
+
+namespace lens {
+namespace {
+
+double g_ms = 0;
+double clock_ms() { return g_ms += 0.25; }  // a fake clock: the work a budget buys is the same everywhere
+
+void train_until_done(AppState& s, int max_frames = 200000) {
+  for (int i = 0; i < max_frames && s.training.status != TrainingSession::Status::Done; ++i) {
+    app_train_work(s, 8.0, &clock_ms);
+    app_work(s, 2.0, &clock_ms);
+  }
+}
+
+TrainRequest request(const nlohmann::json& recipe) {
+  auto r = train_request_from_recipe(recipe);
+  EXPECT_TRUE(r) << r.error;
+  return r ? *r : TrainRequest{};
+}
+
+const DataSet& train_subset() {
+  static const DataSet d = [] {
+    auto all = mnist_load(test::mnist_dir(), "train");
+    EXPECT_TRUE(all) << all.error;
+    return all ? dataset_slice(*all, 0, kTrainSubsetImages) : DataSet{};
+  }();
+  return d;
+}
+
+TEST(AppTraining, XorFromTheLessonSeedSolvesAllFourCorners) {
+  auto s = test::app_with_models("xor");
+  const std::size_t models = s->models.size();
+  app_train_start(*s, request(train_preset_xor()), 0);
+  ASSERT_EQ(s->training.status, TrainingSession::Status::Running);
+  EXPECT_EQ(s->models.size(), models + 1) << "the model in training is a picker entry";
+  EXPECT_EQ(s->model()->bundle.info.id, "xor-trained-1");
+  train_until_done(*s);
+  ASSERT_EQ(s->training.status, TrainingSession::Status::Done);
+  EXPECT_EQ(s->training.test_accuracy, 1.f) << "4 of 4 corners";
+  EXPECT_EQ(s->training.run->epoch(), 100);
+  EXPECT_GE(s->training.curve.size(), 100u);
+  EXPECT_TRUE(std::isnan(s->training.curve.front().loss)) << "no training loss before the first step";
+  EXPECT_LT(s->training.curve.back().loss, s->training.curve[1].loss);
+  EXPECT_EQ(s->model()->bundle.info.test_accuracy, 1.0);
+  EXPECT_EQ(s->model()->bundle.info.training["seed"], 2);
+  // The bundle it downloads is the one lens-train would write: it reads back the same.
+  const auto back = bundle_read(bundle_write(s->model()->bundle));
+  ASSERT_TRUE(back) << back.error;
+  EXPECT_EQ(back->net.layers[0].W, s->model()->bundle.net.layers[0].W);
+}
+
+TEST(AppTraining, PauseStepAndResetWithANewSeed) {
+  auto s = test::app_with_models("xor");
+  app_train_start(*s, request(train_preset_xor()), 0);
+  app_train_work(*s, 4.0, &clock_ms);
+  app_train_pause(*s);
+  const long seen = s->training.run->samples_seen();
+  app_train_work(*s, 4.0, &clock_ms);
+  EXPECT_EQ(s->training.run->samples_seen(), seen) << "paused: nothing trains";
+  app_train_step_once(*s, 0);
+  EXPECT_EQ(s->training.run->samples_seen(), seen + 16) << "one mini-batch of 16";
+  EXPECT_EQ(s->training.status, TrainingSession::Status::Paused);
+  const Eigen::MatrixXf before = s->model()->bundle.net.layers[0].W;
+  const int model = s->training.model;
+  app_train_reset(*s, 77, 0);
+  EXPECT_EQ(s->training.model, model) << "an unfinished run's entry is reused";
+  EXPECT_EQ(s->training.run->samples_seen(), 0);
+  EXPECT_NE(s->model()->bundle.net.layers[0].W, before);
+  EXPECT_EQ(s->model()->bundle.info.seed, 77u);
+  app_train_resume(*s);
+  EXPECT_EQ(s->training.status, TrainingSession::Status::Running);
+  app_train_stop(*s, 0);
+  EXPECT_EQ(s->training.status, TrainingSession::Status::Done);
+  EXPECT_GE(s->training.test_accuracy, 0.f);
+}
+
+TEST(AppTraining, MnistWaitsForItsTrainingImagesThenTrains) {
+  auto s = test::app_with_models("mlp32");
+  app_set_test_set(*s, dataset_slice(test::mnist_test_set(), 0, 2000), 0);
+  app_train_start(*s, request(train_preset_kill()), 0);
+  EXPECT_EQ(s->training.status, TrainingSession::Status::WaitingForData);
+  EXPECT_TRUE(s->train_subset_wanted);
+  app_set_train_set(*s, train_subset(), 0);
+  ASSERT_EQ(s->training.status, TrainingSession::Status::Running);
+  EXPECT_EQ(s->training.train.size(), kTrainSubsetImages - 2000);
+  EXPECT_EQ(s->training.validation.size(), 2000);
+  train_until_done(*s);
+  ASSERT_EQ(s->training.status, TrainingSession::Status::Done);
+  // "Kill the neurons": most of the six ReLUs die, and the timeline says when.
+  int dead = 0;
+  for (double at : s->training.died_at[0]) dead += !std::isnan(at);
+  EXPECT_GE(dead, 4) << "of 6";
+  for (double at : s->training.died_at[0])
+    if (!std::isnan(at)) EXPECT_LE(at, 5.0);
+  std::printf("kill preset: %d of 6 neurons dead, test accuracy %.2f%%\n", dead, 100.0 * s->training.test_accuracy);
+}
+
+TEST(AppTraining, RecipesOutsideThePagesLimitsAreRefused) {
+  auto bad = [](nlohmann::json r, const std::string& why) {
+    const auto t = train_request_from_recipe(r);
+    EXPECT_FALSE(t);
+    EXPECT_NE(t.error.find(why), std::string::npos) << t.error;
+  };
+  nlohmann::json r = train_preset_healthy();
+  r["layers"] = {784, 300, 10};
+  bad(r, "2 to 256 neurons");
+  r["layers"] = {784, 8, 8, 8, 10};
+  bad(r, "1 or 2 hidden layers");
+  r = train_preset_healthy();
+  r["epochs"] = 500;
+  bad(r, "\"epochs\" must be 1 to 50");
+  r["epochs"] = 2;
+  r["lr"] = "fast";
+  bad(r, "\"lr\"");
+  r = train_preset_healthy();
+  r["dataset"] = "cifar";
+  bad(r, "unknown dataset");
+  r = train_preset_healthy();
+  r["colour"] = 1;
+  bad(r, "unknown key \"colour\"");
+  r = train_preset_xor();
+  r["layers"] = {2, 9, 1};
+  bad(r, "H from 2 to 4");
+  // lens-train's own recipe for the shipped mlp32 is accepted, and trained on the subset.
+  const auto t = train_request_from_recipe({{"dataset", "mnist"}, {"layers", {784, 32, 10}}, {"epochs", 3}});
+  ASSERT_TRUE(t) << t.error;
+  EXPECT_EQ(t->recipe["dataset"], "mnist-subset");
+}
+
+}  // namespace
+}  // namespace lens
