@@ -68,6 +68,7 @@ struct Gfx {
   Texture weights;                // selected neuron's incoming weights (first layer)
   Texture top_images;             // selected neuron's top activating test images (3x3)
   Texture xor_surface;            // XOR: the output over the input square
+  Texture plane_unit;             // a plane model's hidden unit: its activation over the square
   Texture legend;                 // diverging colour bar
   std::vector<Atlas> actmax;      // per layer (hidden..., output) maximization images
   std::vector<int> actmax_uploaded;  // per layer: the analysis' layer version on the GPU
@@ -78,6 +79,8 @@ struct Gfx {
   AtlasKey atlas_key;
   NeuronKey weights_key, top_key;
   SurfaceKey xor_key;
+  SurfaceKey plane_unit_key;
+  int plane_unit_layer = -1, plane_unit_index = -1;
 };
 
 // Uploads the images whose keys changed (called before the panels).

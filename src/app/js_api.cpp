@@ -49,6 +49,18 @@ template <class T> static const char* refuse(const char* function, const Result<
   return reply(std::string(function) + ": " + r.error);
 }
 
+void js_download(const std::string& filename, const Bytes& bytes) {
+  EM_ASM({
+    const blob = new Blob([HEAPU8.slice($1, $1 + $2)], {type: 'application/octet-stream'});
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = UTF8ToString($0);
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }, filename.c_str(), bytes.data(), int(bytes.size()));
+}
+
 }  // namespace lens
 
 using namespace lens;

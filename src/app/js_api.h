@@ -1,6 +1,7 @@
 // The C side of window.lens (web/lens-api.js wraps these exports).
 #pragma once
 #include "app/core/app_state.h"
+#include "core/bytes.h"
 
 namespace lens {
 
@@ -8,5 +9,8 @@ namespace lens {
 void js_api_bind(AppState& state);
 // Resolves window.lens.ready (once the first frame with a model is drawn).
 void js_api_announce_ready(AppState& state);
+
+// Saves bytes as a file in the visitor's downloads (a Blob behind a temporary link).
+void js_download(const std::string& filename, const Bytes& bytes);
 
 }  // namespace lens

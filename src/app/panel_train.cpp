@@ -8,6 +8,8 @@
 #include <cstdio>
 
 #include "app/core/app_training.h"
+#include "app/js_api.h"
+#include "core/bundle.h"
 #include "app/panels.h"
 #include "app/ui.h"
 #include "interpret/numbers.h"
@@ -125,6 +127,13 @@ static void run_controls(AppState& s, double now_ms) {
     if (active) app_train_reset(s, s.train_form.seed, now_ms);
   }
   ui::track(s, "New seed");
+  if (t.model >= 0 && t.status == TrainingSession::Status::Done) {
+    const Bundle& b = s.models[std::size_t(t.model)].bundle;
+    if (ImGui::Button("Download .lens")) js_download(b.info.id + ".lens", bundle_write(b));
+    ui::track(s, "Download .lens");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("The trained weights with their recipe and seed: drop the file on the page again, or run lens-report on it.");
+  }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from other random weights (the seed goes up by one).");
   char line[160];
   switch (t.status) {

@@ -89,7 +89,81 @@ static void xor_training(AppState& s, float width, double now_ms) {
   }
 }
 
+// The Neuron tab of a model of the plane: one hidden unit's response over the square
+// (its activation at every point), the line where its weighted input is 0, and the path
+// gradient ascent takes from the current input point: what "maximization" means with 2
+// inputs. Inputs are x1 and x2; the output is one probability, not ten classes.
+static void plane_neuron(AppState& s, Gfx& g) {
+  const float em = ui::em();
+  const Mlp& net = s.model()->bundle.net;
+  const PlaneFacts facts = plane_facts(net);
+  if (facts.units.empty()) {
+    ImGui::TextWrapped("This model has no hidden layer: its output is one straight line across the plane (see Explore).");
+    return;
+  }
+  s.sel_layer = std::clamp(s.sel_layer, 0, facts.hidden_layers - 1);
+  const int U = net.layers[std::size_t(s.sel_layer)].outputs();
+  s.sel_unit = std::clamp(s.sel_unit, 0, U - 1);
+  for (const PlaneUnitFacts& u : facts.units) {
+    const std::string name = plane_unit_name(facts, u.layer, u.unit);
+    if (u.layer != 0 || u.unit != 0) ImGui::SameLine();
+    const bool on = u.layer == s.sel_layer && u.unit == s.sel_unit;
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
+    if (ImGui::Button(name.c_str())) s.sel_layer = u.layer, s.sel_unit = u.unit;
+    if (on) ImGui::PopStyleColor();
+  }
+  const int l = s.sel_layer, h = s.sel_unit;
+  const SurfaceKey key{s.current, s.current == s.training.model ? s.training.version : 0};
+  if (g.plane_unit_key != key || g.plane_unit_layer != l || g.plane_unit_index != h) {
+    std::vector<float> a = plane_unit_response(net, l, h, kXorGrid, kXorLo, kXorHi);
+    float top = 1e-6f;
+    for (float v : a) top = std::max(top, std::abs(v));
+    for (float& v : a) v /= top;
+    texture_upload(g.plane_unit, image_diverging(a.data(), kXorGrid, kXorGrid, 1, 1.f));
+    g.plane_unit_key = key, g.plane_unit_layer = l, g.plane_unit_index = h;
+  }
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool wide = avail.x > 50 * em;
+  const float side = std::min(wide ? avail.x * 0.5f : avail.x, avail.y - 4 * em);
+  ImGui::BeginGroup();
+  ui::title("Its response over the plane", "Colour: the unit's activation at each point (orange high, purple low, white 0). "
+                                           "Line: where its weighted input is 0. Dots: the path gradient ascent takes from the "
+                                           "current input point to make the unit fire as strongly as it can inside the square.");
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::Image(g.plane_unit.imgui_id(), ImVec2(side, side));
+  auto to_screen = [&](float x, float y) {
+    return ImVec2(p0.x + (x - kXorLo) / (kXorHi - kXorLo) * side, p0.y + (kXorHi - y) / (kXorHi - kXorLo) * side);
+  };
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const Eigen::Vector2f start = s.live.x.size() == 2 ? Eigen::Vector2f(s.live.x(0), s.live.x(1)) : Eigen::Vector2f(0.5f, 0.5f);
+  const auto path = plane_ascent_path(net, l, h, start, 40, 0.04f, kXorLo, kXorHi);
+  for (std::size_t i = 1; i < path.size(); ++i)
+    dl->AddLine(to_screen(path[i - 1](0), path[i - 1](1)), to_screen(path[i](0), path[i](1)), IM_COL32(0, 0, 0, 230), 3.f);
+  for (const Eigen::Vector2f& q : path) dl->AddCircleFilled(to_screen(q(0), q(1)), 3.f, IM_COL32_WHITE);
+  dl->AddText(ImVec2(p0.x + side - 3 * em, p0.y + side - 1.4f * em), IM_COL32_WHITE, "x1 ->");
+  dl->AddText(ImVec2(p0.x + 0.4f * em, p0.y + 0.3f * em), IM_COL32_WHITE, "x2 (up)");
+  ImGui::EndGroup();
+  if (wide) ImGui::SameLine(0, 1.5f * em);
+  ImGui::BeginGroup();
+  const PlaneUnitFacts* unit = nullptr;
+  for (const PlaneUnitFacts& u : facts.units)
+    if (u.layer == l && u.unit == h) unit = &u;
+  const float width = wide ? avail.x - side - 2 * em : avail.x;
+  for (const Paragraph& p : plane_summary(facts)) {
+    if (!p.empty() && p[0].text.find(plane_unit_name(facts, l, h)) != std::string::npos) ui::rich_text(p, s.dark, nullptr, nullptr, width);
+  }
+  if (unit && !path.empty())
+    ImGui::Text("ascent: from (%.2f, %.2f) to (%.2f, %.2f) in %zu steps", double(path.front()(0)), double(path.front()(1)),
+                double(path.back()(0)), double(path.back()(1)), path.size() - 1);
+  if (l + 1 == facts.hidden_layers) {
+    const Dense& o = net.layers.back();
+    ImGui::Text("Its vote: the output's logit changes by %+.2f for each unit of its activation.", double(o.W(0, h)));
+  }
+  ImGui::EndGroup();
+}
+
 void panel_xor(AppState& s, Gfx& g, double now_ms) {
+  if (s.tab == Tab::Neuron) return plane_neuron(s, g);
   const float em = ui::em();
   refresh_surface(s, g);
   const Mlp& net = s.model()->bundle.net;

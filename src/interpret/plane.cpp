@@ -57,6 +57,43 @@ std::string corners_text(int pattern) {
   return s;
 }
 
+static float weighted_input(const Mlp& net, int layer, int unit, const Eigen::Vector2f& x) {
+  Trace t;
+  mlp_forward_trace(net, Eigen::MatrixXf(x), t);
+  return t.layers[std::size_t(layer)].z(unit, 0);
+}
+
+std::vector<Eigen::Vector2f> plane_ascent_path(const Mlp& net, int layer, int unit, Eigen::Vector2f start, int steps,
+                                               float step, float lo, float hi) {
+  std::vector<Eigen::Vector2f> path = {start.cwiseMax(lo).cwiseMin(hi)};
+  const float h = 1e-3f;  // two inputs: central differences are exact enough and need no backward pass
+  for (int k = 0; k < steps; ++k) {
+    const Eigen::Vector2f x = path.back();
+    Eigen::Vector2f g;
+    for (int i = 0; i < 2; ++i) {
+      Eigen::Vector2f up = x, down = x;
+      up(i) += h, down(i) -= h;
+      g(i) = (weighted_input(net, layer, unit, up) - weighted_input(net, layer, unit, down)) / (2 * h);
+    }
+    if (!(g.norm() > 1e-6f)) break;  // flat: nowhere to climb
+    const Eigen::Vector2f next = (x + step * g.normalized()).cwiseMax(lo).cwiseMin(hi);
+    if ((next - x).norm() < 1e-4f) break;  // pinned against the edge of the box
+    path.push_back(next);
+  }
+  return path;
+}
+
+std::vector<float> plane_unit_response(const Mlp& net, int layer, int unit, int n, float lo, float hi) {
+  Eigen::MatrixXf pts(2, n * n);
+  for (int y = 0; y < n; ++y)
+    for (int x = 0; x < n; ++x)
+      pts.col(y * n + x) << lo + (hi - lo) * (x + 0.5f) / n, hi - (hi - lo) * (y + 0.5f) / n;
+  Trace t;
+  mlp_forward_trace(net, pts, t);
+  const Eigen::RowVectorXf a = t.layers[std::size_t(layer)].a.row(unit);
+  return std::vector<float>(a.data(), a.data() + a.size());
+}
+
 std::string plane_unit_name(const PlaneFacts& f, int layer, int unit) {
   return f.hidden_layers == 1 ? "h" + std::to_string(unit) : "h" + std::to_string(layer) + "." + std::to_string(unit);
 }

@@ -36,6 +36,14 @@ PlaneFacts plane_facts(const Mlp& net);
 std::string corners_text(int pattern);
 // The network in words: what each unit and the output compute, and whether that is XOR.
 Text plane_summary(const PlaneFacts& f);
+// Gradient ascent on a hidden unit's weighted input over the plane, from `start`, with steps
+// of `step` along the gradient's direction, kept inside [lo, hi]^2: the path maximization
+// takes for a 2-input unit (what a 28x28 maximization image is for a digit model).
+std::vector<Eigen::Vector2f> plane_ascent_path(const Mlp& net, int layer, int unit, Eigen::Vector2f start, int steps,
+                                               float step, float lo, float hi);
+// The unit's activation at each of n x n points of [lo, hi]^2, row by row from the top (y = hi).
+std::vector<float> plane_unit_response(const Mlp& net, int layer, int unit, int n, float lo, float hi);
+
 // "h0" for hidden layer 0's unit 0 in a one-hidden-layer model; "h1.2" with more layers.
 std::string plane_unit_name(const PlaneFacts& f, int layer, int unit);
 

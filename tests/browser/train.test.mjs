@@ -85,6 +85,11 @@ test('the Train tab by real clicks: "Kill the neurons" ends with at least 4 of 6
   const dead = st.dead[0].length;
   assert.ok(dead >= 4, `${dead} of 6 dead`);
   for (const at of st.diedAt[0]) if (at !== null) assert.ok(at >= 0 && at <= 5);
+  // The Download button saves the model as a .lens bundle.
+  const [download] = await Promise.all([page.waitForEvent('download'), clickButton(page, 'Download .lens')]);
+  assert.equal(download.suggestedFilename(), `${st.model}.lens`);
+  const saved = readFileSync(await download.path());
+  assert.equal(saved.subarray(0, 5).toString('latin1'), '\x89LENS');
   // The page's own analysis of the finished model agrees.
   await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 60000 });
   assert.ok((await page.evaluate(() => window.lens.state())).dead[0].length >= 4);

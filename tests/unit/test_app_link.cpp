@@ -91,6 +91,36 @@ TEST(AppLink, EveryViewFormatsToALinkThatReopensIt) {
 }
 
 // An empty hash is a link to the page as it is.
+// A link can carry the Train tab's recipe: a copied address reopens it with the same settings.
+TEST(AppLink, TrainingRecipeRoundTrips) {
+  auto s = test::app_with_models();
+  s->tab = Tab::Train;
+  s->train_form = train_config_of(train_preset_kill());
+  s->train_form.seed = 7;
+  const std::string h = link_format(*s);
+  EXPECT_NE(h.find("&recipe=%7B"), std::string::npos) << h;
+  EXPECT_LT(h.size(), 400u) << "only the settings that differ from the defaults: " << h;
+  auto t = test::app_with_models();
+  ASSERT_TRUE(link_open(*t, h, 0)) << t->notice;
+  EXPECT_EQ(t->tab, Tab::Train);
+  EXPECT_EQ(train_config_to_json(t->train_form), train_config_to_json(s->train_form));
+  EXPECT_EQ(link_format(*t), h);
+  // Without a tab the recipe opens the Train tab; an XOR recipe the XOR lesson.
+  auto u = test::app_with_models("xor");
+  ASSERT_TRUE(link_open(*u, "#recipe=" + std::string("%7B%22dataset%22%3A%22xor%22%2C%22layers%22%3A%5B2%2C3%2C1%5D%2C%22head%22%3A%22sigmoid%22%7D"), 0))
+      << u->notice;
+  EXPECT_EQ(u->tab, Tab::Explore);
+  EXPECT_EQ(u->xor_form.sizes, (std::vector<int>{2, 3, 1}));
+  // A bad recipe is refused like any bad link part, and changes nothing.
+  auto v = test::app_with_models();
+  const std::string before = test::view_of(*v);
+  EXPECT_FALSE(link_open(*v, "#recipe=%7B%22layers%22%3A%5B784%2C999%2C10%5D%7D", 0));
+  EXPECT_NE(v->notice.find("2 to 256 neurons"), std::string::npos) << v->notice;
+  EXPECT_FALSE(link_open(*v, "#recipe=%5B%5B%5B%5B%5B%5B%5B%5B%5B%5B%5D%5D%5D%5D%5D%5D%5D%5D%5D%5D", 0));
+  EXPECT_NE(v->notice.find("recipe is not a JSON object"), std::string::npos) << v->notice;
+  EXPECT_EQ(test::view_of(*v), before);
+}
+
 TEST(AppLink, EmptyHashChangesNothing) {
   for (const char* hash : {"", "#", "#&&"}) {
     auto s = app_with_models("mlp6");

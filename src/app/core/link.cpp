@@ -1,5 +1,9 @@
 #include "app/core/link.h"
 
+#include <nlohmann/json.hpp>
+
+#include "core/json_depth.h"
+
 #include <algorithm>
 #include <climits>
 #include <cstdio>
@@ -70,7 +74,7 @@ static std::optional<float> parse_decimal(std::string_view v) {
 
 // Values by key, each given at most once.
 struct HashFields {
-  std::optional<std::string> model, tab, layer, neuron, theme, scale, help;
+  std::optional<std::string> model, tab, layer, neuron, theme, scale, help, recipe;
   std::optional<std::string>* find(std::string_view key) {
     if (key == "model") return &model;
     if (key == "tab") return &tab;
@@ -79,6 +83,7 @@ struct HashFields {
     if (key == "theme") return &theme;
     if (key == "scale") return &scale;
     if (key == "help") return &help;
+    if (key == "recipe") return &recipe;
     return nullptr;
   }
 };
@@ -155,12 +160,23 @@ Result<Link> link_parse(const AppState& s, std::string_view hash) {
     else errors.push_back("help " + in_quotes(*f.help) + " must be 0 or 1");
   }
 
+  if (f.recipe) {
+    const auto* b = reinterpret_cast<const std::uint8_t*>(f.recipe->data());
+    const nlohmann::json j = json_nesting_depth(b, b + f.recipe->size()) <= 8
+                                 ? nlohmann::json::parse(*f.recipe, nullptr, false)
+                                 : nlohmann::json(nlohmann::json::value_t::discarded);
+    if (j.is_discarded()) errors.push_back("recipe is not a JSON object");
+    else if (auto r = train_request_from_recipe(j)) link.recipe = std::move(*r);
+    else errors.push_back(r.error);
+  }
+
   if (!errors.empty()) {
     std::string all;
     for (const std::string& e : errors) all += (all.empty() ? "" : "; ") + e;
     return Result<Link>::fail(all);
   }
   if (link.neuron && !link.tab) link.tab = Tab::Neuron;
+  if (link.recipe && !link.tab) link.tab = link.recipe->dataset == "xor" ? Tab::Explore : Tab::Train;
   return Result<Link>::ok(link);
 }
 
@@ -174,6 +190,7 @@ void link_apply(AppState& s, const Link& link, double now_ms) {
   if (link.dark) s.dark = *link.dark;
   if (link.scale) s.ui_scale = *link.scale;
   if (link.help) s.show_help = *link.help;
+  if (link.recipe) (link.recipe->dataset == "xor" ? s.xor_form : s.train_form) = link.recipe->config;
 }
 
 Result<Link> link_open(AppState& s, std::string_view hash, double now_ms) {
@@ -186,9 +203,26 @@ Result<Link> link_open(AppState& s, std::string_view hash, double now_ms) {
   return link;
 }
 
+// The Train tab's recipe, short: only the keys that differ from lens-train's defaults.
+static std::string compact_recipe(const TrainConfig& c, const char* dataset) {
+  nlohmann::json r = train_config_to_json(c);
+  const nlohmann::json defaults = train_config_to_json(TrainConfig{});
+  for (auto it = defaults.begin(); it != defaults.end(); ++it)
+    if (it.key() != "layers" && r.contains(it.key()) && r[it.key()] == it.value()) r.erase(it.key());
+  r["dataset"] = dataset;
+  return r.dump();
+}
+
 std::string link_format(const AppState& s) {
   if (!s.model()) return "";
-  std::string h = "#model=" + percent_encode(s.model()->bundle.info.id) + "&tab=" + tab_name(s.tab);
+  // A model trained in the page is gone after a reload: its link names the recipe instead.
+  const bool trained_here = s.model()->path == "(trained in the page)";
+  const bool xor_lesson = trained_here && s.model()->bundle.net.inputs() == 2;
+  std::string h = xor_lesson     ? "#model=xor&tab=" + std::string(tab_name(s.tab))
+                  : trained_here ? "#tab=" + std::string(tab_name(s.tab))
+                                 : "#model=" + percent_encode(s.model()->bundle.info.id) + "&tab=" + tab_name(s.tab);
+  if (xor_lesson) h += "&recipe=" + percent_encode(compact_recipe(s.xor_form, "xor"));
+  else if (s.tab == Tab::Train || trained_here) h += "&recipe=" + percent_encode(compact_recipe(s.train_form, "mnist-subset"));
   if (s.sel_unit >= 0 && s.sel_layer >= 0 && s.sel_layer < s.hidden_layers())
     h += "&layer=" + std::to_string(s.sel_layer) + "&neuron=" + std::to_string(s.sel_unit);
   if (!s.dark) h += "&theme=light";

@@ -4,7 +4,8 @@
 // hidden neuron; hidden layers and neurons count from 0, as in the page, the JS API and
 // lens-report; neuron without layer means layer 0; a neuron without tab opens the
 // inspector), theme (dark, light), scale (text size, 1 to 2), help (0 hides the
-// first-visit help, 1 shows it). The page keeps the address bar at link_format of what
+// first-visit help, 1 shows it), recipe (a training recipe as JSON, the keys lens-train
+// reads; opens the Train tab, or the XOR lesson, with those settings). The page keeps the address bar at link_format of what
 // is on screen, and opens a link with link_open: a copied address reopens the view.
 #pragma once
 #include <cstddef>
@@ -28,6 +29,7 @@ struct Link {
   std::optional<bool> dark;
   std::optional<float> scale;       // in [1, 2]
   std::optional<bool> help;
+  std::optional<TrainRequest> recipe;  // the Train tab's (or the XOR lesson's) settings
 };
 
 // Parses a hash ("#..." or without the '#') and checks it against the loaded models.

@@ -1,0 +1,46 @@
+// In-page training speed: lens.train in headless chromium (single-threaded wasm, the
+// page's per-frame slices) beside lens-train natively, same recipe, same data.
+//   node tools/bench/bench-train-page.mjs [EPOCHS=1]
+// Prints a table; figures only, never a pass/fail.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchBrowser, openPage, waitReady } from '../../tests/browser/harness.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const mnist = process.env.LENS_MNIST_DIR || path.resolve(root, '../shared/data/mnist');
+const epochs = Number(process.argv[2] || 1);
+const recipes = [
+  { name: '784-128-10 Adam, batch 64', recipe: { dataset: 'mnist-subset', layers: [784, 128, 10], optimizer: 'adam', lr: 0.001, batch: 64, epochs, seed: 1, validation: 2000 } },
+  { name: '784-32-10 Adam, batch 32', recipe: { dataset: 'mnist-subset', layers: [784, 32, 10], optimizer: 'adam', lr: 0.003, batch: 32, epochs, seed: 1, validation: 2000 } },
+];
+
+const server = await startServer();
+const browser = await launchBrowser();
+const rows = [];
+try {
+  const { page } = await openPage(browser, server.url + '#help=0', { skipHelp: true });
+  await waitReady(page);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-train-'));
+  for (const { name, recipe } of recipes) {
+    const t0 = Date.now();
+    const r = await page.evaluate((rec) => window.lens.train(rec), recipe);
+    const wall = (Date.now() - t0) / 1000;
+    const file = path.join(tmp, 'recipe.json');
+    writeFileSync(file, JSON.stringify(recipe));
+    const log = execFileSync(path.join(root, 'build/native/tools/lens-train'),
+      ['--recipe', file, '--data', mnist, '--threads', '1', '--quiet', '--out', path.join(tmp, 'm.lens')]).toString();
+    const native = [...log.matchAll(/ (\d+) samples\/s/g)].map((m) => Number(m[1]));
+    const nativeAcc = Number(/test: .*accuracy ([\d.]+)%/.exec(log)[1]);
+    rows.push({ name, page: r.samplesPerSecond, wall, pageAcc: 100 * r.testAccuracy, native: native.reduce((a, b) => a + b, 0) / native.length, nativeAcc });
+  }
+} finally {
+  await browser.close();
+  server.stop();
+}
+console.log(`| recipe (${epochs} epoch${epochs > 1 ? 's' : ''}, 18,000 images) | page, samples/s (compute) | page wall time | page test acc. | lens-train native, samples/s | native test acc. |`);
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const r of rows)
+  console.log(`| ${r.name} | ${Math.round(r.page).toLocaleString('en')} | ${r.wall.toFixed(1)} s | ${r.pageAcc.toFixed(2)}% | ${Math.round(r.native).toLocaleString('en')} | ${r.nativeAcc.toFixed(2)}% |`);
