@@ -46,7 +46,8 @@ struct SparseColumns {
 // Buffers are reused, so gathering every training step does not allocate.
 void sparse_gather(const Eigen::MatrixXf& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt);
 
-// C (M,N) = A (M,K) B (K,N); bit-identical to gemm_exact(A, false, B.dense(), false, C).
+// C (M,N) = A (M,K) B (K,N); natively bit-identical to gemm_exact(A, false, B.dense(), false, C);
+// in wasm a SIMD sum over the nonzeros (the same to float rounding; Eigen has no wasm SIMD).
 void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C);
 
 }  // namespace lens

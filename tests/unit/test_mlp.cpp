@@ -316,8 +316,14 @@ TEST(GemmSparse, BitIdenticalToEigensDenseProduct) {
         sparse_gather(B, ids.data(), int(s.cols), b, bt);
         Eigen::MatrixXf C, expected = A * B;
         gemm_sparse(A, b, C);
-        EXPECT_TRUE(same_bits(C, expected)) << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols
-                                            << ", zeros " << zeros << ", " << threads << " threads";
+#ifdef __EMSCRIPTEN__  // wasm sums the nonzeros in its own order (gemm.h): equal to float rounding
+        EXPECT_TRUE(C.rows() == expected.rows() && C.cols() == expected.cols() &&
+                    (C - expected).cwiseAbs().maxCoeff() <= 1e-5f * (1.f + expected.cwiseAbs().maxCoeff()))
+#else
+        EXPECT_TRUE(same_bits(C, expected))
+#endif
+            << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols << ", zeros " << zeros << ", " << threads
+            << " threads";
         A(s.rows / 2, s.depth / 2) = INFINITY;
         expected = A * B;
         gemm_sparse(A, b, C);
