@@ -135,6 +135,7 @@ void panel_help(AppState& s) {
                       "small enough to read from its weights.");
     help_bullet("Keys: Z or Backspace undo, C or Delete clear, R random test digit, M next misclassified digit.");
     help_bullet("The address bar always holds a link to what you see (model, tab, neuron): copy it into slides or a post.");
+    help_bullet("Train: train a network here and watch its neurons form, or die (try the \"Kill the neurons\" preset).");
     help_bullet("Trained your own model with lens-train? Drop its .lens file onto the page to inspect it.");
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
