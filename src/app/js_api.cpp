@@ -263,7 +263,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_training_state_json() {
   nlohmann::json curve = nlohmann::json::array(), died = nlohmann::json::array(), dead = nlohmann::json::array();
   for (const TrainingPoint& p : t.curve)
     curve.push_back({{"epoch", p.epoch}, {"loss", finite_or_null(p.loss)}, {"valLoss", finite_or_null(p.val_loss)},
-                     {"valAccuracy", finite_or_null(p.val_accuracy)}});
+                     {"valAccuracy", finite_or_null(p.val_accuracy)}, {"samples", p.samples}, {"computeMs", p.compute_ms}});
   for (const auto& layer : t.died_at) {
     nlohmann::json at = nlohmann::json::array(), units = nlohmann::json::array();
     for (std::size_t u = 0; u < layer.size(); ++u) {

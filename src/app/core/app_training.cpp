@@ -55,6 +55,8 @@ static void measure_probe(AppState& s) {
   TrainingPoint p;
   p.epoch = t.epoch();
   p.loss = t.run->epoch_loss();
+  p.samples = t.run->samples_seen();
+  p.compute_ms = t.compute_ms;
   if (t.probe.size() > 0) {
     const Evaluation e = evaluate(net, t.probe);
     p.val_loss = e.loss, p.val_accuracy = e.accuracy;

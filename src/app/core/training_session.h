@@ -38,6 +38,8 @@ struct TrainingPoint {
   double epoch = 0;            // fractional: 1.5 = half-way through the second epoch
   float loss = NAN;            // training loss, mean over the epoch so far
   float val_loss = NAN, val_accuracy = NAN;
+  long samples = 0;            // seen so far
+  double compute_ms = 0;       // training time so far (for rates over a stretch of the run)
 };
 
 struct TrainingSession {
