@@ -57,34 +57,12 @@
       }
     },
     onLensStarted: function () {
-      testDigits.then(function (files) {
-        var pi = Module._malloc(files[0].length), pl = Module._malloc(files[1].length);
-        Module.HEAPU8.set(files[0], pi);
-        Module.HEAPU8.set(files[1], pl);
-        var err = Module.ccall('lens_load_test_set', 'string', ['number', 'number', 'number', 'number'],
-                               [pi, files[0].length, pl, files[1].length]);
-        Module._free(pi);
-        Module._free(pl);
-        if (err) console.warn('MNIST Lens: ' + err);
-      }, function (e) {
-        Module.ccall('lens_test_set_failed', null, ['string'], [String(e && e.message || e)]);
-      });
+      handOver(testDigits, 'lens_load_test_set', 'lens_test_set_failed');
     },
     // Training needs the MNIST training subset (3.2 MB gzip): fetched only when training starts.
     onLensWantsTrainingImages: function () {
-      Promise.all([fetchGzip('mnist/train-subset-images-idx3-ubyte.gz'), fetchGzip('mnist/train-subset-labels-idx1-ubyte.gz')])
-        .then(function (files) {
-          var pi = Module._malloc(files[0].length), pl = Module._malloc(files[1].length);
-          Module.HEAPU8.set(files[0], pi);
-          Module.HEAPU8.set(files[1], pl);
-          var err = Module.ccall('lens_load_train_set', 'string', ['number', 'number', 'number', 'number'],
-                                 [pi, files[0].length, pl, files[1].length]);
-          Module._free(pi);
-          Module._free(pl);
-          if (err) console.warn('MNIST Lens: ' + err);
-        }, function (e) {
-          Module.ccall('lens_train_set_failed', null, ['string'], [String(e && e.message || e).slice(0, 200)]);
-        });
+      handOver(Promise.all([fetchGzip('mnist/train-subset-images-idx3-ubyte.gz'), fetchGzip('mnist/train-subset-labels-idx1-ubyte.gz')]),
+               'lens_load_train_set', 'lens_train_set_failed');
     },
     onLensReady: function () {
       overlay.classList.add('hidden');
@@ -103,6 +81,20 @@
       if (typeof DecompressionStream === 'undefined') throw new Error('this browser cannot decompress gzip');
       return new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
     }).then(function (b) { return new Uint8Array(b); });
+  }
+  // Gives a pair of decompressed IDX files (images, labels) to the app's loader, or the reason to its failure hook.
+  function handOver(files, loader, failed) {
+    files.then(function (f) {
+      var pi = Module._malloc(f[0].length), pl = Module._malloc(f[1].length);
+      Module.HEAPU8.set(f[0], pi);
+      Module.HEAPU8.set(f[1], pl);
+      var err = Module.ccall(loader, 'string', ['number', 'number', 'number', 'number'], [pi, f[0].length, pl, f[1].length]);
+      Module._free(pi);
+      Module._free(pl);
+      if (err) console.warn('MNIST Lens: ' + err);
+    }, function (e) {
+      Module.ccall(failed, null, ['string'], [String(e && e.message || e).slice(0, 200)]);
+    });
   }
   var testDigits = Promise.all([fetchGzip('mnist/t10k-images-idx3-ubyte.gz'), fetchGzip('mnist/t10k-labels-idx1-ubyte.gz')]);
   testDigits.catch(function () { /* reported once the app has started */ });

@@ -98,28 +98,36 @@ static void recipe_controls(AppState& s, float width) {
   if (ImGui::InputInt("seed", &seed)) c.seed = std::uint64_t(std::max(0, seed));
 }
 
-static void run_controls(AppState& s, double now_ms) {
+bool training_buttons(AppState& s, bool active, bool with_stop, double now_ms) {
   TrainingSession& t = s.training;
-  const bool active = t.running() || t.status == TrainingSession::Status::Paused;
   if (!active) {
-    if (ImGui::Button("Train")) {
-      auto r = train_request_from_recipe(form_recipe(s));
-      if (r) app_train_start(s, std::move(*r), now_ms);
-      else s.notice = r.error;
-    }
+    const bool pressed = ImGui::Button("Train");
     ui::track(s, "Train");
-  } else {
-    const char* toggle = t.running() ? "Pause" : "Play";
-    if (ImGui::Button(toggle)) t.running() ? app_train_pause(s) : app_train_resume(s);
-    ui::track(s, toggle);
-    ImGui::SameLine();
-    if (ImGui::Button("Step")) app_train_step_once(s, now_ms);
-    ui::track(s, "Step");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One mini-batch, then pause.");
+    return pressed;
+  }
+  const char* toggle = t.running() ? "Pause" : "Play";
+  if (ImGui::Button(toggle)) t.running() ? app_train_pause(s) : app_train_resume(s);
+  ui::track(s, toggle);
+  ImGui::SameLine();
+  if (ImGui::Button("Step")) app_train_step_once(s, now_ms);
+  ui::track(s, "Step");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One mini-batch, then pause.");
+  if (with_stop) {
     ImGui::SameLine();
     if (ImGui::Button("Stop")) app_train_stop(s, now_ms);
     ui::track(s, "Stop");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("End now: the model keeps its weights and is measured on the test set.");
+  }
+  return false;
+}
+
+static void run_controls(AppState& s, double now_ms) {
+  TrainingSession& t = s.training;
+  const bool active = t.running() || t.status == TrainingSession::Status::Paused;
+  if (training_buttons(s, active, true, now_ms)) {
+    auto r = train_request_from_recipe(form_recipe(s));
+    if (r) app_train_start(s, std::move(*r), now_ms);
+    else s.notice = r.error;
   }
   ImGui::SameLine();
   if (ImGui::Button("New seed")) {

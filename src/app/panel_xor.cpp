@@ -64,17 +64,7 @@ static void xor_training(AppState& s, float width, double now_ms) {
     if (auto req = train_request_from_recipe(r)) app_train_start(s, std::move(*req), now_ms);
     else s.notice = req.error;
   };
-  if (!mine) {
-    if (ImGui::Button("Train")) start();
-    ui::track(s, "Train");
-  } else {
-    const char* toggle = t.running() ? "Pause" : "Play";
-    if (ImGui::Button(toggle)) t.running() ? app_train_pause(s) : app_train_resume(s);
-    ui::track(s, toggle);
-    ImGui::SameLine();
-    if (ImGui::Button("Step")) app_train_step_once(s, now_ms);
-    ui::track(s, "Step");
-  }
+  if (training_buttons(s, mine, false, now_ms)) start();
   ImGui::SameLine();
   if (ImGui::Button("New seed")) {
     c.seed += 1;

@@ -20,6 +20,8 @@ void panel_network(AppState& s);
 void panel_xor(AppState& s, Gfx& g, double now_ms);    // XOR's lesson: the input square, and training it
 void panel_train(AppState& s, Gfx& g, double now_ms);  // train a network in the page
 void draw_training_curves(const AppState& s, float w, float h);
+// Train, or while a run is active Pause/Play, Step (and Stop); true when Train was pressed.
+bool training_buttons(AppState& s, bool active, bool with_stop, double now_ms);
 void panel_help(AppState& s);
 void panel_story_banner(AppState& s);
 
