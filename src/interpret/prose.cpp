@@ -28,8 +28,8 @@ struct Writer {
     return *this;
   }
   // "neuron 3", "neurons 1, 4 and 5" with each number a reference.
-  Writer& neurons(int layer, const std::vector<int>& units) {
-    *this << (units.size() == 1 ? "neuron " : "neurons ");
+  Writer& neurons(int layer, const std::vector<int>& units, bool sentence_start = false) {
+    *this << (units.size() == 1 ? (sentence_start ? "Neuron " : "neuron ") : (sentence_start ? "Neurons " : "neurons "));
     for (std::size_t i = 0; i < units.size(); ++i) {
       if (i) *this << (i + 1 == units.size() ? " and " : ", ");
       neuron(layer, units[i], std::to_string(units[i]));
@@ -354,7 +354,7 @@ Paragraph dead_story(const NetworkFacts& f) {
     w << "No neuron of " << layer_name(0) << " fires at all, so the network gives the same answer for every image: "
       << pct(f.accuracy, 0) << " accuracy.";
   } else {
-    w.neurons(0, first.alive);
+    w.neurons(0, first.alive, true);
     w << (first.alive.size() == 1 ? " carries" : " carry") << " all the work of " << layer_name(0)
       << ", so the network can tell only a few kinds of digit apart: " << pct(f.accuracy, 0) << " accuracy.";
   }

@@ -151,6 +151,21 @@ TEST(Prose, CountsAgreeInNumber) {
   EXPECT_NE(render_plain(network_summary(n)[0]).find("(1 neuron in all)"), std::string::npos);
 }
 
+TEST(Prose, TheDeadStoryStartsItsSentencesWithCapitals) {
+  NetworkFacts n;
+  n.name = "m", n.hidden_layers = 1, n.hidden_units = 6, n.images = 10000, n.dead = 5, n.accuracy = 0.35f;
+  LayerFacts L;
+  L.units = 6, L.dead = {0, 2, 3, 4, 5}, L.alive = {1};
+  n.layers = {L};
+  const std::string story = render_plain(dead_story(n));
+  EXPECT_NE(story.find("5 of 6 hidden neurons are dead: they never fire on any test digit, so they pass nothing on. Neuron 1 "
+                       "carries all the work of hidden layer 0"),
+            std::string::npos)
+      << story;
+  n.dead = 2;
+  EXPECT_TRUE(dead_story(n).empty()) << "no story when fewer than half are dead";
+}
+
 TEST(Prose, MarkdownLinksNeuronsAndEscapesText) {
   Paragraph p = {Span{"a*b "}, Span{"neuron 3", Span::Style::Plain, 1, 3}, Span{" c", Span::Style::Strong}};
   EXPECT_EQ(render_markdown(p), "a\\*b [neuron 3](#hidden-layer-1-neuron-3)** c**");
