@@ -205,7 +205,10 @@
     var r = JSON.parse(withBytes(new TextEncoder().encode(hash || ''), function (p, n) {
       return call('lens_apply_hash', 'string', ['number', 'number'], [p, n]);
     }));
-    if (initial && r.applied && r.help !== false) showHelpOnFirstVisit();
+    // A first visit gets the help, but not through a deep link (it would cover the view the
+    // link names) unless the link asks for it with help=1.
+    var deep = (hash || '').replace(/^#/, '').split('&').some(function (p) { return p && !/^help=/.test(p); });
+    if (initial && r.applied && (r.help === true || (r.help !== false && !deep))) showHelpOnFirstVisit();
   }
 
   function showHelpOnFirstVisit() {

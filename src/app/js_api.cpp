@@ -121,7 +121,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_state_json() {
   nlohmann::json out = {{"model", s.model()->bundle.info.id}, {"input", vec(L.x)}, {"probs", vec(L.probs)},
                         {"predicted", L.predicted}, {"layers", layers}, {"dead", dead}, {"tab", tab_name(s.tab)},
                         {"selected", {{"layer", s.sel_layer}, {"neuron", s.sel_unit}}},
-                        {"analysis", a ? a->progress() : 0.f}, {"statsReady", a && a->has_stats}, {"analysisDone", a && a->done()}};
+                        {"analysis", a ? a->progress() : 0.f}, {"statsReady", a && a->has_stats}, {"analysisDone", a && a->done()}, {"help", s.show_help}};
   return reply(out.dump());
 }
 

@@ -134,6 +134,30 @@ static void apply_presentation(App& app) {
   }
 }
 
+// The keys the help lists (app_key), unless a text field has the keyboard.
+static void key_event(AppState& s, const SDL_Event& e) {
+  if (ImGui::GetIO().WantTextInput) return;
+  if (e.type == SDL_TEXTINPUT) {  // what was typed, whatever the layout: '?', '[', ']'
+    const char c = e.text.text[0];
+    if (e.text.text[1] == 0 && (c == '?' || c == '[' || c == ']')) app_key(s, Key::Char, c, emscripten_get_now());
+    return;
+  }
+  if (e.type != SDL_KEYDOWN || (e.key.keysym.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))) return;
+  const SDL_Keycode k = e.key.keysym.sym;
+  const double now = emscripten_get_now();
+  switch (k) {
+    case SDLK_BACKSPACE: app_key(s, Key::Backspace, 0, now); return;
+    case SDLK_DELETE: app_key(s, Key::Delete, 0, now); return;
+    case SDLK_ESCAPE: app_key(s, Key::Escape, 0, now); return;
+    case SDLK_LEFT: app_key(s, Key::Left, 0, now); return;
+    case SDLK_RIGHT: app_key(s, Key::Right, 0, now); return;
+    case SDLK_UP: app_key(s, Key::Up, 0, now); return;
+    case SDLK_DOWN: app_key(s, Key::Down, 0, now); return;
+    default: break;
+  }
+  if ((k >= SDLK_a && k <= SDLK_z) || (k >= SDLK_1 && k <= SDLK_9)) app_key(s, Key::Char, char(k), now);
+}
+
 // SDL turns touch and pen input into mouse events too, so this covers all pointers.
 static void canvas_event(AppState& s, const SDL_Event& e) {
   if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT)
@@ -171,6 +195,7 @@ static void frame(void* arg) {
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     canvas_event(s, event);
+    key_event(s, event);
   }
   apply_presentation(app);
 

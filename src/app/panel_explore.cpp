@@ -15,32 +15,6 @@ namespace lens {
 
 // --- drawing -----------------------------------------------------------------------
 
-static void load_test_digit(AppState& s, int index) {
-  if (index < 0 || index >= s.test.size()) return;
-  app_set_input(s, s.test.images.col(index), InputSource::TestImage, index);
-}
-
-// Next test image after the current one that the model gets wrong.
-static void next_misclassified(AppState& s) {
-  if (!s.model() || !s.test.size()) return;
-  const Mlp& net = s.model()->bundle.net;
-  const int N = s.test.size();
-  for (int k = 1; k <= N; ++k) {
-    const int i = (std::max(s.test_index, -1) + k) % N;
-    const Eigen::VectorXf logits = mlp_forward(net, s.test.images.col(i));
-    if (head_predict(net.head, logits)[0] != s.test.labels[std::size_t(i)]) return load_test_digit(s, i);
-  }
-}
-
-static void draw_keyboard_shortcuts(AppState& s) {
-  if (ImGui::GetIO().WantTextInput) return;
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace)) || ImGui::IsKeyPressed('Z')) {
-    app_undo(s);
-  }
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete)) || ImGui::IsKeyPressed('C')) app_clear_input(s);
-  if (ImGui::IsKeyPressed('R') && s.test.size()) load_test_digit(s, int(s.picker.below(std::uint32_t(s.test.size()))));
-  if (ImGui::IsKeyPressed('M')) next_misclassified(s);
-}
 
 void panel_draw(AppState& s, Gfx& g, float width) {
   const float em = ui::em();
@@ -83,11 +57,10 @@ void panel_draw(AppState& s, Gfx& g, float width) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Brush size. MNIST strokes are about 2-3 pixels wide out of 28.");
   if (s.test.size()) {
     if (ui::small_button("Random test digit", "Load a real handwritten digit from the MNIST test set (R)"))
-      load_test_digit(s, int(s.picker.below(std::uint32_t(s.test.size()))));
+      app_random_test_digit(s);
     ui::same_line_if_fits(ImGui::CalcTextSize("Next mistake").x + 2 * ImGui::GetStyle().FramePadding.x);
-    if (ui::small_button("Next mistake", "Load the next test digit this model gets wrong (M)")) next_misclassified(s);
+    if (ui::small_button("Next mistake", "Load the next test digit this model gets wrong (M)")) app_next_mistake(s);
   }
-  draw_keyboard_shortcuts(s);
 }
 
 static void panel_network_input(AppState& s, Gfx& g, float width) {

@@ -133,13 +133,17 @@ void panel_help(AppState& s) {
                       "numbers, and a switch that turns it off.");
     help_bullet("Pick another model at the top: mlp6-dead is a network whose neurons died in training; XOR is "
                       "small enough to read from its weights.");
-    help_bullet("Keys: Z or Backspace undo, C or Delete clear, R random test digit, M next misclassified digit.");
+    help_bullet("Keys: Z or Backspace undo, C or Delete clear, R random test digit, M next misclassified digit, "
+                "N / P (or the arrows in the Neuron tab) next / previous neuron, [ and ] previous / next model, "
+                "1-5 the tabs, ? this help, Esc closes it.");
     help_bullet("The address bar always holds a link to what you see (model, tab, neuron): copy it into slides or a post.");
     help_bullet("Train: train a network here and watch its neurons form, or die (try the \"Kill the neurons\" preset).");
     help_bullet("Trained your own model with lens-train? Drop its .lens file onto the page to inspect it.");
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
     if (ImGui::Button("Got it", ImVec2(8 * em, 0))) s.show_help = false;
+    const ImVec2 p = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+    s.help_rect = AppState::Rect{p.x, p.y, size.x, size.y};
   }
   ImGui::End();
 }

@@ -142,7 +142,9 @@ TEST(AppDrawing, PointerDrawsOnlyOnTheVisibleCanvas) {
   EXPECT_FALSE(canvas_pointer_event(*s, PointerPhase::Down, 90, 200)) << "left of the canvas";
   EXPECT_FALSE(canvas_pointer_event(*s, PointerPhase::Down, 200, 340)) << "below the canvas";
   s->show_help = true;
-  EXPECT_FALSE(canvas_pointer_event(*s, PointerPhase::Down, 200, 200)) << "under the help overlay";
+  s->help_rect = {150.f, 100.f, 400.f, 300.f};
+  EXPECT_FALSE(canvas_pointer_event(*s, PointerPhase::Down, 200, 200)) << "on the help overlay, where it covers the canvas";
+  EXPECT_TRUE(s->show_help);
   s->show_help = false;
   s->canvas_covered = true;
   EXPECT_FALSE(canvas_pointer_event(*s, PointerPhase::Down, 200, 200)) << "under a popup";
@@ -154,6 +156,63 @@ TEST(AppDrawing, PointerDrawsOnlyOnTheVisibleCanvas) {
   lay_out_canvas(*s);
   EXPECT_TRUE(canvas_pointer_event(*s, PointerPhase::Down, 200, 200));
   EXPECT_EQ(s->drawing.strokes.size(), 1u);
+}
+
+// The first-visit help never blocks drawing: a stroke on the canvas beside it dismisses it.
+TEST(AppDrawing, DrawingBesideTheHelpDismissesIt) {
+  auto s = test::app_with_models("mlp32");
+  lay_out_canvas(*s);
+  s->show_help = true;
+  s->help_rect = {400.f, 100.f, 400.f, 300.f};  // centred on the page, right of the canvas
+  pointer_stroke(*s, 140, 40, 140, 240);
+  EXPECT_FALSE(s->show_help);
+  EXPECT_EQ(s->drawing.strokes.size(), 1u);
+}
+
+// Every key the help lists does what it says; arrows step through neurons in the inspector.
+TEST(AppKeys, TheKeysTheHelpListsWork) {
+  auto s = test::app_with_models("mlp32");
+  app_set_test_set(*s, dataset_slice(test::mnist_test_set(), 0, 500), 0);
+  lay_out_canvas(*s);
+  pointer_stroke(*s, 140, 40, 140, 240);
+  pointer_stroke(*s, 60, 140, 220, 140);
+  ASSERT_EQ(s->drawing.strokes.size(), 2u);
+  EXPECT_TRUE(app_key(*s, Key::Char, 'z', 0));
+  EXPECT_EQ(s->drawing.strokes.size(), 1u) << "Z undoes";
+  EXPECT_TRUE(app_key(*s, Key::Backspace, 0, 0));
+  EXPECT_EQ(s->drawing.strokes.size(), 0u) << "Backspace undoes";
+  pointer_stroke(*s, 140, 40, 140, 240);
+  EXPECT_TRUE(app_key(*s, Key::Char, 'C', 0));
+  EXPECT_TRUE(s->live.x.isZero()) << "C clears";
+  EXPECT_TRUE(app_key(*s, Key::Char, 'r', 0));
+  EXPECT_EQ(s->source, InputSource::TestImage) << "R shows a test digit";
+  EXPECT_TRUE(app_key(*s, Key::Char, 'm', 0));
+  app_refresh_live(*s);
+  ASSERT_GE(s->test_index, 0);
+  EXPECT_NE(s->live.predicted, s->test.labels[std::size_t(s->test_index)]) << "M shows a digit the model gets wrong";
+  const int model = s->current;
+  EXPECT_TRUE(app_key(*s, Key::Char, ']', 0));
+  EXPECT_EQ(s->current, (model + 1) % int(s->models.size()));
+  EXPECT_TRUE(app_key(*s, Key::Char, '[', 0));
+  EXPECT_EQ(s->current, model);
+  for (char c : {'1', '2', '3', '4', '5'}) {
+    EXPECT_TRUE(app_key(*s, Key::Char, c, 0));
+    EXPECT_EQ(int(s->tab), c - '1');
+  }
+  EXPECT_FALSE(app_key(*s, Key::Right, 0, 0)) << "arrows belong to the inspector";
+  EXPECT_TRUE(app_key(*s, Key::Char, 'n', 0));
+  EXPECT_EQ(s->tab, Tab::Neuron);
+  EXPECT_EQ(s->sel_unit, 0);
+  EXPECT_TRUE(app_key(*s, Key::Right, 0, 0));
+  EXPECT_EQ(s->sel_unit, 1);
+  EXPECT_TRUE(app_key(*s, Key::Left, 0, 0));
+  EXPECT_TRUE(app_key(*s, Key::Left, 0, 0));
+  EXPECT_EQ(s->sel_unit, 31) << "wraps to the last neuron";
+  EXPECT_TRUE(app_key(*s, Key::Char, '?', 0));
+  EXPECT_TRUE(s->show_help);
+  EXPECT_TRUE(app_key(*s, Key::Escape, 0, 0));
+  EXPECT_FALSE(s->show_help) << "Esc closes the help";
+  EXPECT_FALSE(app_key(*s, Key::Char, 'q', 0)) << "other keys do nothing";
 }
 
 // Setting the input (a test digit, a script) recomputes the prediction; drawing

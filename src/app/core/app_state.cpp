@@ -1,6 +1,8 @@
 #include "app/core/app_state.h"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/preprocess.h"
 
@@ -126,11 +128,14 @@ void app_ablation_reset(AppState& s) {
 
 bool canvas_pointer_event(AppState& s, PointerPhase phase, float x, float y) {
   const AppState::Rect& r = s.canvas_rect;
-  const bool canvas_shown = s.canvas_visible_frame >= s.frame - 1 && r.w > 0 && !s.show_help && !s.canvas_covered;
+  const AppState::Rect& h = s.help_rect;
+  const bool on_help = s.show_help && x >= h.x && y >= h.y && x <= h.x + h.w && y <= h.y + h.h;
+  const bool canvas_shown = s.canvas_visible_frame >= s.frame - 1 && r.w > 0 && !on_help && !s.canvas_covered;
   const float cx = (x - r.x) / r.w * kCanvasSide, cy = (y - r.y) / r.h * kCanvasSide;
   switch (phase) {
     case PointerPhase::Down:
       if (!canvas_shown || x < r.x || y < r.y || x > r.x + r.w || y > r.y + r.h) return false;
+      s.show_help = false;  // drawing is what the help asks for: it steps aside
       if (s.source != InputSource::Drawing) drawing_clear(s.drawing);
       drawing_begin(s.drawing, cx, cy);
       break;
@@ -154,6 +159,74 @@ void app_refresh_live(AppState& s) {
   if (!s.live_dirty || !s.model()) return;
   live_update(s.live, s.model()->bundle.net, s.ablation, s.explain_class);
   s.live_dirty = false;
+}
+
+void app_show_test_digit(AppState& s, int index) {
+  if (index < 0 || index >= s.test.size() || !s.is_image_model()) return;
+  app_set_input(s, s.test.images.col(index), InputSource::TestImage, index);
+}
+
+void app_random_test_digit(AppState& s) {
+  if (s.test.size()) app_show_test_digit(s, int(s.picker.below(std::uint32_t(s.test.size()))));
+}
+
+void app_next_mistake(AppState& s) {
+  if (!s.is_image_model() || !s.test.size()) return;
+  const Mlp& net = s.model()->bundle.net;
+  const int N = s.test.size();
+  for (int k = 1; k <= N; ++k) {
+    const int i = (std::max(s.test_index, -1) + k) % N;
+    const Eigen::VectorXf logits = mlp_forward(net, s.test.images.col(i));
+    if (head_predict(net.head, logits)[0] != s.test.labels[std::size_t(i)]) return app_show_test_digit(s, i);
+  }
+}
+
+// The next or previous hidden neuron, across layers (the inspector's arrows).
+static void step_neuron(AppState& s, int by) {
+  const int H = s.hidden_layers();
+  if (H < 1) return;
+  std::vector<std::pair<int, int>> all;
+  for (int l = 0; l < H; ++l)
+    for (int u = 0; u < s.model()->bundle.net.layers[std::size_t(l)].outputs(); ++u) all.emplace_back(l, u);
+  int at = 0;
+  for (int i = 0; i < int(all.size()); ++i)
+    if (all[std::size_t(i)] == std::make_pair(s.sel_layer, s.sel_unit)) at = i;
+  if (s.sel_unit < 0) at = by > 0 ? -1 : 0;
+  const int n = int(all.size()), next = ((at + by) % n + n) % n;
+  s.sel_layer = all[std::size_t(next)].first;
+  s.sel_unit = all[std::size_t(next)].second;
+}
+
+bool app_key(AppState& s, Key key, char c, double now_ms) {
+  const int models = int(s.models.size());
+  switch (key) {
+    case Key::Backspace: app_undo(s); return true;
+    case Key::Delete: app_clear_input(s); return true;
+    case Key::Escape:
+      if (!s.show_help) return false;
+      s.show_help = false;
+      return true;
+    case Key::Left: case Key::Up: if (s.tab != Tab::Neuron) return false; step_neuron(s, -1); return true;
+    case Key::Right: case Key::Down: if (s.tab != Tab::Neuron) return false; step_neuron(s, 1); return true;
+    case Key::Char: break;
+  }
+  switch (c) {
+    case 'z': case 'Z': app_undo(s); return true;
+    case 'c': case 'C': app_clear_input(s); return true;
+    case 'r': case 'R': app_random_test_digit(s); return true;
+    case 'm': case 'M': app_next_mistake(s); return true;
+    case 'n': case 'N': step_neuron(s, 1); s.tab = Tab::Neuron; return true;
+    case 'p': case 'P': step_neuron(s, -1); s.tab = Tab::Neuron; return true;
+    case '[': if (models > 0) app_select_model(s, (s.current - 1 + models) % models, now_ms); return models > 0;
+    case ']': if (models > 0) app_select_model(s, (s.current + 1) % models, now_ms); return models > 0;
+    case '?': s.show_help = !s.show_help; return true;
+    default: break;
+  }
+  if (c >= '1' && c < '1' + kTabCount) {
+    s.tab = Tab(c - '1');
+    return true;
+  }
+  return false;
 }
 
 }  // namespace lens

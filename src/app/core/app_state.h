@@ -76,6 +76,7 @@ struct AppState {
 
   struct Rect { float x = 0, y = 0, w = 0, h = 0; };
   Rect canvas_rect;                    // where the drawing canvas was last laid out (CSS pixels)
+  Rect help_rect;                      // where the help overlay was last drawn
   // Buttons of the last frame by label, so a browser test can click them like a person.
   std::vector<std::pair<std::string, Rect>> button_rects;
   bool canvas_covered = false;         // a popup lies over the canvas
@@ -111,6 +112,18 @@ void app_clear_input(AppState& s);
 void app_undo(AppState& s);
 // A whole stroke at once (the JS drawStroke API), points in canvas pixels.
 void app_draw_stroke(AppState& s, const std::vector<float>& xy);
+
+// A digit of the MNIST test set as the input; a random one (seeded); the next one after the
+// shown one that the model gets wrong.
+void app_show_test_digit(AppState& s, int index);
+void app_random_test_digit(AppState& s);
+void app_next_mistake(AppState& s);
+
+// The keyboard, as the help lists it. Keys are what they type ('z', 'c', 'r', 'm', '1'-'5'
+// for the tabs, '[' and ']' for the previous/next model) or these named keys; returns true
+// when the key did something.
+enum class Key { Char, Backspace, Delete, Escape, Left, Right, Up, Down };
+bool app_key(AppState& s, Key key, char c, double now_ms);
 
 // Ablation of the current model: hidden neurons switched off (held at 0).
 bool app_neuron_off(const AppState& s, int layer, int unit);

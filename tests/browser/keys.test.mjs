@@ -1,0 +1,99 @@
+// The keyboard and the first visit, as a person meets them: every key the help lists
+// works; on a first visit the help shows, a stroke on the canvas dismisses it and is
+// predicted; a deep link never opens under the help.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+async function stroke(page, points) {
+  const r = await page.evaluate(() => window.lens.canvasRect());
+  const at = ([x, y]) => [r.x + x * r.width, r.y + y * r.height];
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const p of points.slice(1)) { await page.mouse.move(...at(p)); await page.waitForTimeout(20); }
+  await page.mouse.up();
+  await page.waitForTimeout(100);
+}
+const one = []; for (let i = 0; i <= 12; i++) one.push([0.5, 0.15 + 0.7 * i / 12]);
+const bar = []; for (let i = 0; i <= 8; i++) bar.push([0.25 + 0.5 * i / 8, 0.5]);
+
+async function key(page, k) { await page.keyboard.press(k); await page.waitForTimeout(120); }
+
+test('the keys the help lists work (Z, Backspace, C, Delete, R, M, [, ], 1-5, N, P, arrows, ?, Esc)', { timeout: 120000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#model=mlp128&help=0', { skipHelp: true });
+  await waitReady(page);
+  await page.waitForFunction(() => window.lens.state().statsReady, null, { timeout: 60000 });
+  await stroke(page, one);
+  await stroke(page, bar);
+  const two = await page.evaluate(() => window.lens.state().input.reduce((a, b) => a + b, 0));
+  await key(page, 'z');
+  let s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.predicted, 1, 'Z took back the bar: a 1 again');
+  assert.ok(s.input.reduce((a, b) => a + b, 0) < two);
+  await key(page, 'Backspace');
+  assert.ok((await page.evaluate(() => window.lens.state())).input.every((v) => v === 0), 'Backspace took back the 1');
+  await stroke(page, one);
+  await key(page, 'c');
+  assert.ok((await page.evaluate(() => window.lens.state())).input.every((v) => v === 0), 'C clears');
+  await key(page, 'r');
+  s = await page.evaluate(() => window.lens.state());
+  assert.ok(s.input.some((v) => v > 0.5), 'R shows a test digit');
+  await key(page, 'Delete');
+  assert.ok((await page.evaluate(() => window.lens.state())).input.every((v) => v === 0), 'Delete clears');
+  await key(page, 'm');
+  assert.ok((await page.evaluate(() => window.lens.state())).input.some((v) => v > 0.5), 'M shows a digit');
+  const models = await page.evaluate(() => window.lens.models().map((m) => m.id));
+  await key(page, ']');
+  assert.equal(await page.evaluate(() => window.lens.model()), models[(models.indexOf('mlp128') + 1) % models.length]);
+  await key(page, '[');
+  assert.equal(await page.evaluate(() => window.lens.model()), 'mlp128');
+  for (const [k, tab] of [['2', 'neuron'], ['3', 'outputs'], ['4', 'network'], ['5', 'train'], ['1', 'explore']]) {
+    await key(page, k);
+    assert.equal((await page.evaluate(() => window.lens.state())).tab, tab, `key ${k}`);
+  }
+  const k = Math.max(0, (await page.evaluate(() => window.lens.state())).selected.neuron);
+  await key(page, 'n');
+  s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.tab, 'neuron', 'N opens the inspector');
+  const first = s.selected.neuron;
+  assert.ok(first === k || first === k + 1, `N selected neuron ${first}`);
+  await key(page, 'ArrowRight');
+  await key(page, 'ArrowRight');
+  await key(page, 'p');
+  assert.deepEqual((await page.evaluate(() => window.lens.state())).selected, { layer: 0, neuron: first + 1 }, 'two steps on, one back');
+  await key(page, '?');
+  assert.equal((await page.evaluate(() => window.lens.state())).help, true);
+  await key(page, 'Escape');
+  assert.equal((await page.evaluate(() => window.lens.state())).help, false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('first visit: the help shows, and a stroke on the canvas dismisses it and is predicted', { timeout: 60000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url, { skipHelp: false });
+  await waitReady(page);
+  await page.waitForTimeout(200);
+  assert.equal((await page.evaluate(() => window.lens.state())).help, true, 'a first visit shows the help');
+  await stroke(page, one);
+  const s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.help, false, 'drawing dismissed the help');
+  assert.equal(s.predicted, 1, `the stroke was drawn and predicted (${s.predicted})`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a deep link on a first visit opens its view without the help over it', { timeout: 60000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#model=mlp6-dead&tab=neuron&layer=0&neuron=1', { skipHelp: false });
+  await waitReady(page);
+  await page.waitForTimeout(200);
+  const s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.help, false);
+  assert.equal(s.tab, 'neuron');
+  assert.deepEqual(s.selected, { layer: 0, neuron: 1 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
