@@ -9,7 +9,18 @@
   var TABS = ['explore', 'neuron', 'outputs', 'network', 'train'];
 
   function need() { if (!isReady) throw new Error('lens: not ready yet (await lens.ready first)'); }
-  function call(name, ret, types, args) { return Module.ccall(name, ret, types || [], args || []); }
+  // Every call may change what the page shows: the next frames are drawn (main.cpp draws
+  // only while something changes).
+  function call(name, ret, types, args) { wake(); return Module.ccall(name, ret, types || [], args || []); }
+  // The page stops drawing when nothing changes (main.cpp); anything that may change it wakes it.
+  function wake() {
+    Module.lensTouched = true;
+    if (Module.lensSleeping && Module._lens_wake) { Module.lensSleeping = false; Module._lens_wake(); }
+  }
+  ['pointerdown', 'pointermove', 'pointerup', 'mousedown', 'mousemove', 'mouseup', 'wheel', 'keydown', 'keyup', 'touchstart',
+   'touchmove', 'touchend', 'resize', 'focus', 'blur', 'visibilitychange', 'dragover', 'drop'].forEach(function (type) {
+    window.addEventListener(type, wake, { capture: true, passive: true });
+  });
   function check(prefix, error) { if (error) throw new Error('lens.' + prefix + ': ' + error.replace(/^[a-zA-Z]+: /, '')); }
   var MAX_INDEX = 2147483647, MAX_NAME = 256;
   // Layer and neuron numbers: integers the wasm side can take without wrapping to 32 bits.
@@ -61,6 +72,7 @@
 
   var api = {
     ready: ready,
+    _wake: wake,
     _resolve: function () { isReady = true; applyHash(location.hash, true); resolveReady(api); },
     _reject: function (e) { rejectReady(e); },
 

@@ -88,6 +88,7 @@
       var pi = Module._malloc(f[0].length), pl = Module._malloc(f[1].length);
       Module.HEAPU8.set(f[0], pi);
       Module.HEAPU8.set(f[1], pl);
+      if (window.lens && window.lens._wake) window.lens._wake();
       var err = Module.ccall(loader, 'string', ['number', 'number', 'number', 'number'], [pi, f[0].length, pl, f[1].length]);
       Module._free(pi);
       Module._free(pl);

@@ -67,6 +67,9 @@ using namespace lens;
 
 extern "C" {
 
+// Resumes the main loop after it went idle (main.cpp): lens-api.js calls this on any input.
+EMSCRIPTEN_KEEPALIVE void lens_wake() { emscripten_resume_main_loop(); }
+
 EMSCRIPTEN_KEEPALIVE const char* lens_models_json() {
   nlohmann::json out = nlohmann::json::array();
   for (const LoadedModel& m : g_state->models)

@@ -39,6 +39,11 @@ struct Platform {
   SDL_GLContext gl = nullptr;
 };
 
+// After anything changes (input, a JS call, analysis or training progress) the page draws
+// this many more frames, so hover states and the last results settle; then it stops
+// drawing until something changes again, and an idle page costs almost nothing.
+constexpr int kSettleFrames = 20;
+
 struct App {
   Platform platform;
   AppState state;
@@ -48,6 +53,7 @@ struct App {
   bool applied_dark = true;
   std::string last_hash;
   bool training_images_requested = false;
+  int frames_to_draw = kSettleFrames;  // frames still to draw before the page goes idle
 };
 
 static bool platform_init(Platform& p) {
@@ -192,11 +198,26 @@ static void frame(void* arg) {
   const double t0 = emscripten_get_now();
   follow_canvas_size(app.platform);
   SDL_Event event;
+  bool changed = false;
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     canvas_event(s, event);
     key_event(s, event);
+    changed = true;
   }
+  // lens-api.js marks every call into the app (the JS API, links, dropped files, downloads).
+  changed |= EM_ASM_INT({ const t = Module['lensTouched']; Module['lensTouched'] = false; return t ? 1 : 0; }) != 0;
+  const ModelAnalysis* analysis = s.analysis();
+  changed |= s.live_dirty || s.training.running() || s.train_subset_wanted || (analysis && !analysis->done() && !s.test_pending);
+  if (changed) app.frames_to_draw = kSettleFrames;
+  if (app.frames_to_draw <= 0 && s.ready_announced) {
+    // Idle: the canvas keeps its last picture and the loop sleeps until lens-api.js wakes it
+    // (any pointer, key, wheel, resize or visibility event, or any call into the app).
+    emscripten_pause_main_loop();
+    EM_ASM({ Module['lensSleeping'] = true; });
+    return;
+  }
+  --app.frames_to_draw;
   apply_presentation(app);
 
   const double w0 = emscripten_get_now(), budget = work_budget(s.render_ms);

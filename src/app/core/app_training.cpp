@@ -1,6 +1,7 @@
 #include "app/core/app_training.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "app/core/model_library.h"
 #include "core/constants.h"
@@ -172,6 +173,9 @@ void app_train_set_failed(AppState& s, const std::string& why) {
 
 static void train_steps(AppState& s, int steps, double (*now_ms)()) {
   TrainingSession& t = s.training;
+  // Never past the next curve point, so the curve has its points however long a frame's slice is.
+  const double to_probe = (t.next_probe_epoch - t.epoch()) * t.run->steps_per_epoch();
+  steps = std::max(1, std::min(steps, int(std::ceil(to_probe - 1e-9))));
   const double t0 = now_ms();
   const int ran = t.run->step(steps);
   const double dt = now_ms() - t0;
