@@ -5,7 +5,6 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
-#include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 #include <GLES3/gl3.h>
 
@@ -20,6 +19,7 @@
 #include "app/js_api.h"
 #include "app/core/model_library.h"
 #include "app/panels.h"
+#include "app/renderer.h"
 #include "app/ui.h"
 
 namespace lens {
@@ -48,6 +48,7 @@ struct App {
   Platform platform;
   AppState state;
   Gfx gfx;
+  Renderer renderer;
   float device_pixel_ratio = 1.f;
   float applied_scale = 0.f;  // the scale the fonts were last built at
   bool applied_dark = true;
@@ -109,9 +110,10 @@ static void imgui_init(App& app) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout comes from code, not from a file
   ImGui_ImplSDL2_InitForOpenGL(app.platform.window, app.platform.gl);
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  if (!renderer_init(app.renderer)) std::fprintf(stderr, "WebGL2 refused the page's shaders\n");
   app.device_pixel_ratio = float(emscripten_get_device_pixel_ratio());
   fonts_build(app);
+  renderer_build_font(app.renderer);
   ui::apply_theme(app.state.dark, app.state.ui_scale);
 }
 
@@ -128,8 +130,7 @@ static void apply_presentation(App& app) {
   AppState& s = app.state;
   if (app.applied_scale != s.ui_scale) {
     fonts_build(app);
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    renderer_build_font(app.renderer);
     ui::apply_theme(s.dark, s.ui_scale);
     app.applied_dark = s.dark;
   }
@@ -228,7 +229,6 @@ static void frame(void* arg) {
   app_refresh_live(s);
   gfx_refresh(s, app.gfx, emscripten_get_now());
 
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
   s.button_rects.clear();
@@ -242,7 +242,7 @@ static void frame(void* arg) {
   glClearColor(bg.x, bg.y, bg.z, 1.f);
   glClear(GL_COLOR_BUFFER_BIT);
   const double r0 = emscripten_get_now();
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  renderer_draw(app.renderer, ImGui::GetDrawData());
   SDL_GL_SwapWindow(app.platform.window);
 
   s.render_ms = emscripten_get_now() - r0;

@@ -22,6 +22,8 @@ const loop = []; for (let i = 0; i <= 40; i++) { const t = 2 * Math.PI * i / 40;
 
 // Clicks the ImGui button whose label is `label`, found by asking the page where it is.
 async function clickButton(page, label) {
+  // The page draws the button in its next frame (it draws only when something changed).
+  await page.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 5000 }).catch(() => {});
   const at = await page.evaluate((l) => window.lens._itemRect(l), label);
   assert.ok(at, `no button "${label}" on screen`);
   await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);

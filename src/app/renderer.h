@@ -1,0 +1,18 @@
+// Draws Dear ImGui's output with WebGL2. It owns every piece of GL state it uses and
+// sets it before drawing, so it never reads state back: each glGet* is a round trip
+// that waits for the GPU (with software WebGL, most of a frame).
+#pragma once
+#include <imgui.h>
+
+namespace lens {
+
+struct Renderer {
+  unsigned program = 0, vao = 0, vbo = 0, ebo = 0, font = 0;
+  int projection = -1, sampler = -1;
+};
+
+bool renderer_init(Renderer& r);             // shaders and buffers; false when WebGL refuses them
+void renderer_build_font(Renderer& r);       // (re)uploads ImGui's font atlas
+void renderer_draw(const Renderer& r, const ImDrawData* data);
+
+}  // namespace lens
