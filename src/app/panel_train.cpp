@@ -123,7 +123,7 @@ bool training_buttons(AppState& s, bool active, bool with_stop, double now_ms) {
 
 static void run_controls(AppState& s, double now_ms) {
   TrainingSession& t = s.training;
-  const bool active = t.running() || t.status == TrainingSession::Status::Paused;
+  const bool active = t.active();
   if (training_buttons(s, active, true, now_ms)) {
     auto r = train_request_from_recipe(form_recipe(s));
     if (r) app_train_start(s, std::move(*r), now_ms);

@@ -42,7 +42,7 @@ static void xor_training(AppState& s, float width, double now_ms) {
   const float em = ui::em();
   TrainConfig& c = s.xor_form;
   TrainingSession& t = s.training;
-  const bool mine = t.request.dataset == "xor" && (t.running() || t.status == TrainingSession::Status::Paused);
+  const bool mine = t.request.dataset == "xor" && t.active();
   ui::title("Train it yourself", "Gradient descent on 400 noisy points around the four corners, 16 at a time. Some seeds "
                                  "get stuck with one corner wrong: press New seed to start again from other random weights.");
   ImGui::PushItemWidth(std::min(9 * em, width * 0.4f));

@@ -167,7 +167,6 @@ static LayerFacts layer_facts(const ModelAnalysis& a, int l) {
 }
 
 static void network_facts(ModelAnalysis& a) {
-  const Mlp& net = a.bundle->net;
   const BundleInfo& info = a.bundle->info;
   NetworkFacts& f = a.network;
   f = NetworkFacts{};
@@ -197,7 +196,6 @@ static void network_facts(ModelAnalysis& a) {
   if (f.dead > 0) f.advice.push_back(float(f.dead) >= kManyDeadShare * float(f.hidden_units) ? Advice::ReviveMany : Advice::ReviveFew);
   if (f.accuracy < kWeakAccuracy && f.hidden_units < kFewHiddenUnits) f.advice.push_back(Advice::MoreUnits);
   if (f.accuracy >= kStrongAccuracy) f.advice.push_back(Advice::BeyondMlp);
-  (void)net;
 }
 
 void analysis_facts(ModelAnalysis& a) {

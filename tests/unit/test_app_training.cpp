@@ -115,7 +115,7 @@ TEST(AppTraining, MnistWaitsForItsTrainingImagesThenTrains) {
   for (double at : s->training.died_at[0]) dead += !std::isnan(at);
   EXPECT_GE(dead, 4) << "of 6";
   for (double at : s->training.died_at[0])
-    if (!std::isnan(at)) EXPECT_LE(at, 5.0);
+    if (!std::isnan(at)) { EXPECT_LE(at, 5.0); }
   std::printf("kill preset: %d of 6 neurons dead, test accuracy %.2f%%\n", dead, 100.0 * s->training.test_accuracy);
 }
 

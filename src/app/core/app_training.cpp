@@ -181,25 +181,36 @@ static void train_steps(AppState& s, int steps, double (*now_ms)()) {
   const double dt = now_ms() - t0;
   t.compute_ms += dt;
   if (ran > 0) t.step_ms = 0.7 * t.step_ms + 0.3 * std::max(1e-3, dt / ran);
-  publish_weights(s);
   const double probe_every = is_xor(t) ? kXorProbeEvery : kMnistProbeEvery;
   if (t.epoch() + 1e-9 >= t.next_probe_epoch) {
     measure_probe(s);
     t.next_probe_epoch = (std::floor(t.epoch() / probe_every + 1e-9) + 1) * probe_every;
     ModelAnalysis* a = s.analyses[std::size_t(t.model)].get();
-    if (!a || a->done()) restart_live_analysis(s);  // the cards follow the weights
+    if (!a || a->done()) {  // the cards follow the weights
+      publish_weights(s);
+      restart_live_analysis(s);
+    }
   }
   if (t.run->done()) finish(s);
+}
+
+// The page shows the weights once per frame, not after every slice of steps.
+static void publish_if_training(AppState& s) {
+  if (s.training.run && s.training.status != TrainingSession::Status::Done) publish_weights(s);
 }
 
 void app_train_work(AppState& s, double budget_ms, double (*now_ms)()) {
   TrainingSession& t = s.training;
   if (!t.running() || !t.run) return;
-  if (is_xor(t)) return train_steps(s, kXorStepsPerFrame, now_ms);
-  const double budget = budget_ms * kTrainShare;
-  const double end = now_ms() + budget;
-  do train_steps(s, std::max(1, int(std::min(budget, end - now_ms()) / t.step_ms)), now_ms);
-  while (t.running() && now_ms() < end);
+  if (is_xor(t)) {
+    train_steps(s, kXorStepsPerFrame, now_ms);
+  } else {
+    const double budget = budget_ms * kTrainShare;
+    const double end = now_ms() + budget;
+    do train_steps(s, std::max(1, int(std::min(budget, end - now_ms()) / t.step_ms)), now_ms);
+    while (t.running() && now_ms() < end);
+  }
+  publish_if_training(s);
 }
 
 void app_train_pause(AppState& s) {
@@ -217,11 +228,12 @@ void app_train_step_once(AppState& s, double) {
   if (!t.run || t.status == TrainingSession::Status::Done || t.status == TrainingSession::Status::WaitingForData) return;
   t.status = TrainingSession::Status::Paused;
   train_steps(s, 1, &wall_clock_zero);
+  publish_if_training(s);
 }
 
 void app_train_stop(AppState& s, double) {
   TrainingSession& t = s.training;
-  if (t.run && (t.running() || t.status == TrainingSession::Status::Paused)) finish(s);
+  if (t.run && t.active()) finish(s);
   else if (t.status == TrainingSession::Status::WaitingForData) t.status = TrainingSession::Status::Idle;
 }
 

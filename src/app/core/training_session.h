@@ -58,6 +58,7 @@ struct TrainingSession {
   int trained_count = 0;             // models trained so far (for their ids)
   int version = 0;                   // bumps whenever the model's weights change
   bool running() const { return status == Status::Running; }
+  bool active() const { return status == Status::Running || status == Status::Paused; }  // a run under way
   double epoch() const;              // fractional epochs done
   double samples_per_second() const;
 };
