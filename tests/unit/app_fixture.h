@@ -24,12 +24,22 @@ inline std::unique_ptr<AppState> app_with_models(const std::string& id = "mlp32"
   return s;
 }
 
+inline std::string off_neurons(const AppState& s) {
+  std::string off;
+  for (int l = 0; l < int(s.ablation.clamp.size()); ++l)
+    for (int u = 0; u < int(s.ablation.clamp[std::size_t(l)].size()); ++u)
+      if (app_neuron_off(s, l, u)) off += std::to_string(l) + "." + std::to_string(u) + " ";
+  return off;
+}
+
 // The view a link names (what link_format writes, plus the help overlay), to check
 // that refused links and arguments change nothing.
 inline std::string view_of(const AppState& s) {
   return std::to_string(s.current) + " " + std::to_string(int(s.tab)) + " " + std::to_string(s.sel_layer) + " " +
          std::to_string(s.sel_unit) + " " + (s.dark ? "dark " : "light ") + std::to_string(s.ui_scale) +
-         (s.show_help ? " help" : "");
+         (s.show_help ? " help" : "") + (s.contrast ? " contrast" : "") + (s.embed ? " embed" : "") + " drawing " +
+         std::to_string(s.drawing.version) + " test " + std::to_string(s.test_index) + "/" +
+         std::to_string(s.pending_test_index) + " class " + std::to_string(s.explain_class) + " off " + off_neurons(s);
 }
 
 }  // namespace lens::test

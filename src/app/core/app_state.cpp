@@ -57,6 +57,8 @@ void app_set_test_set(AppState& s, DataSet test, double now_ms) {
   s.test_pending = false;
   s.test_error.clear();
   app_select_model(s, s.current, now_ms);
+  if (s.pending_test_index >= 0) app_show_test_digit(s, s.pending_test_index);  // a link named it
+  s.pending_test_index = -1;
 }
 
 void app_test_set_failed(AppState& s, const std::string& why) {
@@ -74,11 +76,13 @@ void app_set_input_from_drawing(AppState& s) {
   s.live.x = Eigen::Map<const Eigen::VectorXf>(d.data(), kPixels);
   s.source = InputSource::Drawing;
   s.test_index = -1;
+  s.pending_test_index = -1;
   s.live_dirty = true;
 }
 
 void app_set_input(AppState& s, const Eigen::VectorXf& x, InputSource source, int test_index) {
   if (source != InputSource::Drawing) drawing_clear(s.drawing);
+  s.pending_test_index = -1;
   s.live.x = x;
   s.source = source;
   s.test_index = test_index;

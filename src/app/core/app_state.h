@@ -51,6 +51,7 @@ struct AppState {
   Drawing drawing;
   InputSource source = InputSource::Drawing;
   int test_index = -1;                 // shown test image, when source == TestImage
+  int pending_test_index = -1;         // a link's test digit, shown once the test set arrives
   Rng picker{20261128};                // "random test digit": seeded, like every random choice here
   LiveInput live;
   bool live_dirty = true;
@@ -69,7 +70,9 @@ struct AppState {
 
   // Presentation.
   bool dark = true;
-  float ui_scale = 1.f;                // 1 = laptop; 1.5 and 2 for a projector
+  bool contrast = false;               // high-contrast theme (black on white), for projectors
+  float ui_scale = 1.f;                // 1 = laptop; 1.5 to 3 for a projector
+  bool embed = false;                  // embed mode: minimal chrome, for an iframe in a post or slides
   bool show_help = false;
   bool show_saliency = false;
   std::string notice;                  // a short message (e.g. a bad link), shown until dismissed

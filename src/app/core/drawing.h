@@ -1,5 +1,6 @@
 // The visitor's drawing: strokes on a fixed-resolution canvas, with undo.
-// Pointer positions arrive in canvas pixels; the display size does not matter.
+// Pointer positions arrive in canvas pixels; the display size does not matter. Points are
+// kept to whole canvas pixels, the brush to half pixels (what a link carries).
 #pragma once
 #include <vector>
 
@@ -30,5 +31,7 @@ void drawing_undo(Drawing& d);
 void drawing_clear(Drawing& d);
 // A whole stroke at once (the JS drawStroke API): the same brush as a pointer stroke.
 void drawing_add_stroke(Drawing& d, const std::vector<float>& xy);
+// Replaces the drawing (a link's strokes, already snapped to whole pixels).
+void drawing_set_strokes(Drawing& d, std::vector<Stroke> strokes);
 
 }  // namespace lens

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/core/ink_code.h"
 #include "core/json_depth.h"
 
 #include <algorithm>
@@ -74,8 +75,13 @@ static std::optional<float> parse_decimal(std::string_view v) {
 
 // Values by key, each given at most once.
 struct HashFields {
-  std::optional<std::string> model, tab, layer, neuron, theme, scale, help, recipe;
+  std::optional<std::string> model, tab, layer, neuron, theme, scale, help, recipe, ink, test, cls, off, embed;
   std::optional<std::string>* find(std::string_view key) {
+    if (key == "ink") return &ink;
+    if (key == "test") return &test;
+    if (key == "class") return &cls;
+    if (key == "off") return &off;
+    if (key == "embed") return &embed;
     if (key == "model") return &model;
     if (key == "tab") return &tab;
     if (key == "layer") return &layer;
@@ -105,6 +111,53 @@ static HashFields split_fields(std::string_view text, std::vector<std::string>& 
     *field = *value;
   }
   return f;
+}
+
+constexpr int kMnistTestDigits = 10000;
+
+// ink, test, class and off: what is on the canvas and how the answer is taken apart.
+static void parse_input_keys(const HashFields& f, const LoadedModel* model, Link& link, std::vector<std::string>& errors) {
+  const bool image_model = model && model->bundle.net.inputs() == kPixels;
+  if (f.ink && f.test) errors.push_back("ink and test both name the input (give one)");
+  if (f.ink) {
+    auto strokes = ink_decode(*f.ink);
+    if (!strokes) errors.push_back("ink is not a drawing (" + strokes.error + ")");
+    else if (model && !image_model) errors.push_back("ink is a drawing, but " + model->bundle.info.id + " does not take images");
+    else link.ink = std::move(*strokes);
+  }
+  if (f.test) {
+    const auto i = parse_index(*f.test);
+    if (!i || *i >= kMnistTestDigits) errors.push_back("test " + in_quotes(*f.test) + " must be a test digit from 0 to 9999");
+    else if (model && !image_model) errors.push_back("test names a digit, but " + model->bundle.info.id + " does not take images");
+    else link.test_index = int(*i);
+  }
+  if (f.cls) {
+    const auto c = parse_index(*f.cls);
+    const long long outputs = model ? model->bundle.net.outputs() : 0;
+    if (!c || (model && *c >= outputs))
+      errors.push_back("class " + in_quotes(*f.cls) + " must be a class of the model, 0 to " + std::to_string(std::max(0LL, outputs - 1)));
+    else link.explain_class = int(*c);
+  }
+  if (f.off && model) {
+    std::vector<NeuronRef> off;
+    std::string_view rest = *f.off;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      const std::string_view item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      const std::size_t dot = item.find('.');
+      const auto L = parse_index(item.substr(0, dot));
+      const auto N = dot == std::string_view::npos ? std::nullopt : parse_index(item.substr(dot + 1));
+      if (!L || !N || *L > INT_MAX || *N > INT_MAX) {
+        errors.push_back("off " + in_quotes(item) + " is not a layer.neuron pair (like 0.3)");
+        return;
+      }
+      const auto r = check_hidden_neuron(*model, int(*L), int(*N));
+      if (!r) { errors.push_back("off: " + r.error); return; }
+      off.push_back(*r);
+    }
+    link.off = std::move(off);
+  }
 }
 
 Result<Link> link_parse(const AppState& s, std::string_view hash) {
@@ -147,18 +200,24 @@ Result<Link> link_parse(const AppState& s, std::string_view hash) {
     }
   }
   if (f.theme) {
-    if (*f.theme == "dark" || *f.theme == "light") link.dark = *f.theme == "dark";
-    else errors.push_back("theme " + in_quotes(*f.theme) + " must be dark or light");
+    if (*f.theme == "dark" || *f.theme == "light" || *f.theme == "contrast") {
+      link.dark = *f.theme == "dark";
+      link.contrast = *f.theme == "contrast";
+    } else {
+      errors.push_back("theme " + in_quotes(*f.theme) + " must be dark, light or contrast");
+    }
   }
   if (f.scale) {
     const auto v = parse_decimal(*f.scale);
-    if (v && *v >= 1.f && *v <= 2.f) link.scale = *v;
-    else errors.push_back("scale " + in_quotes(*f.scale) + " must be a number from 1 to 2");
+    if (v && *v >= kMinScale && *v <= kMaxScale) link.scale = *v;
+    else errors.push_back("scale " + in_quotes(*f.scale) + " must be a number from 1 to 3");
   }
-  if (f.help) {
-    if (*f.help == "0" || *f.help == "1") link.help = *f.help == "1";
-    else errors.push_back("help " + in_quotes(*f.help) + " must be 0 or 1");
+  for (auto [name, value, out] : {std::tuple{"help", &f.help, &link.help}, std::tuple{"embed", &f.embed, &link.embed}}) {
+    if (!*value) continue;
+    if (**value == "0" || **value == "1") *out = **value == "1";
+    else errors.push_back(std::string(name) + " " + in_quotes(**value) + " must be 0 or 1");
   }
+  parse_input_keys(f, model, link, errors);
 
   if (f.recipe) {
     const auto* b = reinterpret_cast<const std::uint8_t*>(f.recipe->data());
@@ -188,8 +247,24 @@ void link_apply(AppState& s, const Link& link, double now_ms) {
   }
   if (link.tab) s.tab = *link.tab;
   if (link.dark) s.dark = *link.dark;
+  if (link.contrast) s.contrast = *link.contrast;
   if (link.scale) s.ui_scale = *link.scale;
   if (link.help) s.show_help = *link.help;
+  if (link.embed) s.embed = *link.embed;
+  if (link.off)
+    for (const NeuronRef& n : *link.off) app_set_neuron_off(s, n.layer, n.unit, true);
+  if (link.explain_class) {
+    s.explain_class = *link.explain_class;
+    s.live_dirty = true;
+  }
+  if (link.ink) {
+    drawing_set_strokes(s.drawing, *link.ink);
+    app_set_input_from_drawing(s);
+  }
+  if (link.test_index) {
+    if (s.test.size()) app_show_test_digit(s, *link.test_index);
+    else s.pending_test_index = *link.test_index;  // shown when the test set arrives
+  }
   if (link.recipe) (link.recipe->dataset == "xor" ? s.xor_form : s.train_form) = link.recipe->config;
 }
 
@@ -213,6 +288,28 @@ static std::string compact_recipe(const TrainConfig& c, const char* dataset) {
   return r.dump();
 }
 
+// Drawings longer than this stay out of the address bar (the link would be refused as too long).
+constexpr std::size_t kMaxInkInLink = kMaxLinkLength - 1024;
+
+// The input (drawing or test digit), the explained class and the switched-off neurons.
+static std::string input_keys(const AppState& s) {
+  std::string h;
+  if (!s.is_image_model()) return h;
+  if (s.source == InputSource::TestImage && s.test_index >= 0) h += "&test=" + std::to_string(s.test_index);
+  else if (s.pending_test_index >= 0) h += "&test=" + std::to_string(s.pending_test_index);
+  else if (s.source == InputSource::Drawing && !s.drawing.strokes.empty()) {
+    const std::string ink = ink_encode(s.drawing.strokes);
+    if (ink.size() <= kMaxInkInLink) h += "&ink=" + ink;
+  }
+  if (s.explain_class >= 0) h += "&class=" + std::to_string(s.explain_class);
+  std::string off;
+  for (int l = 0; l < int(s.ablation.clamp.size()); ++l)
+    for (int u = 0; u < int(s.ablation.clamp[std::size_t(l)].size()); ++u)
+      if (app_neuron_off(s, l, u)) off += (off.empty() ? "" : ",") + std::to_string(l) + "." + std::to_string(u);
+  if (!off.empty()) h += "&off=" + off;
+  return h;
+}
+
 std::string link_format(const AppState& s) {
   if (!s.model()) return "";
   // A model trained in the page is gone after a reload: its link names the recipe instead.
@@ -225,12 +322,15 @@ std::string link_format(const AppState& s) {
   else if (s.tab == Tab::Train || trained_here) h += "&recipe=" + percent_encode(compact_recipe(s.train_form, "mnist-subset"));
   if (s.sel_unit >= 0 && s.sel_layer >= 0 && s.sel_layer < s.hidden_layers())
     h += "&layer=" + std::to_string(s.sel_layer) + "&neuron=" + std::to_string(s.sel_unit);
-  if (!s.dark) h += "&theme=light";
+  h += input_keys(s);
+  if (s.contrast) h += "&theme=contrast";
+  else if (!s.dark) h += "&theme=light";
   if (s.ui_scale != 1.f) {
     char scale[32];
     std::snprintf(scale, sizeof scale, "%g", double(s.ui_scale));  // 1.25, 1.5, 2: as short as it reads
     h += "&scale=" + std::string(scale);
   }
+  if (s.embed) h += "&embed=1";
   return h;
 }
 
