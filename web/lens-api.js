@@ -15,12 +15,39 @@
   // The page stops drawing when nothing changes (main.cpp); anything that may change it wakes it.
   function wake() {
     Module.lensTouched = true;
+    if (Module.lensHidden) return;  // drawn again when it comes back into view
     if (Module.lensSleeping && Module._lens_wake) { Module.lensSleeping = false; Module._lens_wake(); }
+  }
+  // A hidden tab, or an iframe scrolled out of the host page's view, draws and computes nothing
+  // (main.cpp pauses its loop while Module.lensHidden); it catches up when seen again.
+  var outOfView = false;
+  function updateHidden() {
+    var hidden = document.visibilityState === 'hidden' || outOfView;
+    if (hidden === !!Module.lensHidden) return;
+    Module.lensHidden = hidden;
+    if (!hidden) wake();
+  }
+  document.addEventListener('visibilitychange', updateHidden);
+  function watchView() {
+    var canvas = document.getElementById('canvas');
+    if (!canvas || typeof IntersectionObserver === 'undefined') return;
+    new IntersectionObserver(function (entries) {
+      outOfView = !entries[entries.length - 1].isIntersecting;
+      updateHidden();
+    }).observe(canvas);
   }
   ['pointerdown', 'pointermove', 'pointerup', 'mousedown', 'mousemove', 'mouseup', 'wheel', 'keydown', 'keyup', 'touchstart',
    'touchmove', 'touchend', 'resize', 'focus', 'blur', 'visibilitychange', 'dragover', 'drop'].forEach(function (type) {
     window.addEventListener(type, wake, { capture: true, passive: true });
   });
+  // The wheel over a part of the page that cannot scroll goes to the host page (an iframe in a
+  // post scrolls the post), not to the app, which would swallow it.
+  window.addEventListener('wheel', function (e) {
+    if (!isReady || window.parent === window) return;
+    var r = Module.canvas.getBoundingClientRect();
+    if (!Module.ccall('lens_scrollable_at', 'number', ['number', 'number'], [e.clientX - r.left, e.clientY - r.top]))
+      e.stopPropagation();  // SDL's handler on the canvas never sees it, so it never calls preventDefault
+  }, { capture: true, passive: true });
   function check(prefix, error) { if (error) throw new Error('lens.' + prefix + ': ' + error.replace(/^[a-zA-Z]+: /, '')); }
   var MAX_INDEX = 2147483647, MAX_NAME = 256;
   // Layer and neuron numbers: integers the wasm side can take without wrapping to 32 bits.
@@ -73,7 +100,38 @@
   var api = {
     ready: ready,
     _wake: wake,
-    _resolve: function () { isReady = true; applyHash(location.hash, true); resolveReady(api); },
+    _resolve: function () { isReady = true; watchView(); applyHash(withEmbedQuery(location.hash), true); resolveReady(api); },
+    // The Share menu (main.cpp): 1 copy the link, 2 copy the embed code, 3 open the full page.
+    _share: function (kind, hash) {
+      if (kind === 3) { window.open(pageUrl(hash, false), '_blank', 'noopener'); return; }
+      var text = kind === 1 ? pageUrl(hash, false) : api.embedCode();
+      var what = kind === 1 ? 'the link to this view' : 'the embed code';
+      function shown() { window.prompt('Copy ' + what + ':', text); }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(function () {
+          call('lens_notice', null, ['string'], ['Copied ' + what + ': ' + text.slice(0, 400)]);
+        }, shown);
+      } else shown();
+    },
+    // The address of the view on screen (what the address bar holds), without embed mode.
+    link: function () { need(); return pageUrl(location.hash, false); },
+    // An <iframe> snippet of the view on screen in embed mode; width and height in CSS pixels
+    // (default 700x500, from 320x240 to 1920x1440).
+    embedCode: function (options) {
+      need();
+      var o = options === undefined ? {} : options;
+      if (!o || typeof o !== 'object' || Array.isArray(o)) throw new Error('lens.embedCode: options must be an object like {width: 700, height: 500}');
+      var size = {};
+      [['width', 700, 320, 1920], ['height', 500, 240, 1440]].forEach(function (d) {
+        var v = o[d[0]] === undefined ? d[1] : o[d[0]];
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < d[2] || v > d[3])
+          throw new Error('lens.embedCode: ' + d[0] + ' must be an integer from ' + d[2] + ' to ' + d[3] + ', got ' + String(v));
+        size[d[0]] = v;
+      });
+      var title = 'MNIST Lens: ' + api.model();
+      return '<iframe src="' + escapeHtml(pageUrl(location.hash, true)) + '" width="' + size.width + '" height="' + size.height +
+        '" style="border:0;max-width:100%" title="' + escapeHtml(title) + '" loading="lazy" allow="fullscreen"></iframe>';
+    },
     _reject: function (e) { rejectReady(e); },
 
     // [{id, name, layers: [784, ..., 10], accuracy}]
@@ -144,6 +202,20 @@
         })();
       });
     },
+    // Switches a hidden neuron off (held at 0, as the Neuron tab's switch does) or back on.
+    setNeuronOff: function (layer, neuron, off) {
+      need();
+      checkIndices('lens.setNeuronOff', layer, neuron);
+      if (typeof off !== 'boolean') throw new Error('lens.setNeuronOff: off must be true or false, got ' + typeof off);
+      check('setNeuronOff', call('lens_set_neuron_off', 'string', ['number', 'number', 'number'], [layer, neuron, off ? 1 : 0]));
+    },
+    // The class "How the answer was made" explains; null for the predicted one.
+    setExplainClass: function (k) {
+      need();
+      if (k !== null && (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k > MAX_INDEX))
+        throw new Error('lens.setExplainClass: expected a class number or null, got ' + (typeof k === 'number' ? String(k) : typeof k));
+      check('setExplainClass', call('lens_set_explain_class', 'string', ['number'], [k === null ? -1 : k]));
+    },
     select: function (layer, neuron) {
       need();
       checkIndices('lens.select', layer, neuron);
@@ -209,6 +281,19 @@
     // Timings for benchmarks: frame time, per-stroke compute, analysis progress.
     perf: function () { need(); return JSON.parse(call('lens_perf_json', 'string')); }
   };
+
+  function escapeHtml(t) { return String(t).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
+  // This page's address with a view's hash, in embed mode or not.
+  function pageUrl(hash, embed) {
+    var parts = String(hash || '').replace(/^#/, '').split('&').filter(function (p) { return p && !/^(embed|help)=/.test(p); });
+    if (embed) parts.push('embed=1');
+    return location.origin + location.pathname + (parts.length ? '#' + parts.join('&') : '');
+  }
+  // ?embed=1 in the query means the same as embed=1 in the hash (some hosts keep only one of them).
+  function withEmbedQuery(hash) {
+    if (!/(^\?|&)embed=1(&|$)/.test(location.search) || /(^#?|&)embed=/.test(hash || '')) return hash;
+    return (hash && hash !== '#' ? hash + '&' : '#') + 'embed=1';
+  }
 
   // --- the URL hash: #model=mlp6-dead&tab=neuron&layer=0&neuron=1 (also theme, scale, help) ---
   // The app core parses, checks and applies it (src/app/core/link.h); a bad link leaves the

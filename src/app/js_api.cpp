@@ -112,6 +112,18 @@ EMSCRIPTEN_KEEPALIVE const char* lens_draw_stroke(const float* xy, int n) {
   return reply("");
 }
 
+// What a link carries beyond model, tab and neuron: theme, text size, embed mode, the explained
+// class, the switched-off neurons and the shown test digit.
+static nlohmann::json view_json(const AppState& s) {
+  nlohmann::json off = nlohmann::json::array();
+  for (int l = 0; l < s.hidden_layers(); ++l)
+    for (int u = 0; u < s.model()->bundle.net.layers[std::size_t(l)].outputs(); ++u)
+      if (app_neuron_off(s, l, u)) off.push_back({l, u});
+  return {{"theme", s.contrast ? "contrast" : s.dark ? "dark" : "light"}, {"scale", s.ui_scale}, {"embed", s.embed},
+          {"explainClass", s.explain_class >= 0 ? nlohmann::json(s.explain_class) : nlohmann::json(nullptr)},
+          {"off", off}, {"testDigit", s.source == InputSource::TestImage ? nlohmann::json(s.test_index) : nlohmann::json(nullptr)}};
+}
+
 EMSCRIPTEN_KEEPALIVE const char* lens_state_json() {
   AppState& s = *g_state;
   app_refresh_live(s);
@@ -125,6 +137,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_state_json() {
                         {"predicted", L.predicted}, {"layers", layers}, {"dead", dead}, {"tab", tab_name(s.tab)},
                         {"selected", {{"layer", s.sel_layer}, {"neuron", s.sel_unit}}},
                         {"analysis", a ? a->progress() : 0.f}, {"statsReady", a && a->has_stats}, {"analysisDone", a && a->done()}, {"help", s.show_help}};
+  out["view"] = view_json(s);
   return reply(out.dump());
 }
 
@@ -191,6 +204,32 @@ EMSCRIPTEN_KEEPALIVE const char* lens_canvas_rect_json() {
 
 // The first-visit help overlay (lens-api.js remembers the visit in localStorage).
 EMSCRIPTEN_KEEPALIVE void lens_show_help() { g_state->show_help = true; }
+
+EMSCRIPTEN_KEEPALIVE const char* lens_set_neuron_off(int layer, int neuron, int off) {
+  if (!g_state->model()) return reply("setNeuronOff: no model is loaded");
+  const auto r = check_hidden_neuron(*g_state->model(), layer, neuron);
+  if (!r) return reply("setNeuronOff: " + r.error);
+  app_set_neuron_off(*g_state, r->layer, r->unit, off != 0);
+  return reply("");
+}
+
+// -1 explains the predicted class.
+EMSCRIPTEN_KEEPALIVE const char* lens_set_explain_class(int k) {
+  if (!g_state->model()) return reply("setExplainClass: no model is loaded");
+  const int outputs = g_state->model()->bundle.net.outputs();
+  if (k < -1 || k >= outputs)
+    return reply("setExplainClass: class " + std::to_string(k) + " does not exist (0 to " + std::to_string(outputs - 1) + ", or null for the predicted one)");
+  g_state->explain_class = k;
+  g_state->live_dirty = true;
+  return reply("");
+}
+
+// 1 when the wheel at (x, y) (CSS pixels) scrolls a window of the page, 0 when it may go to the host page.
+EMSCRIPTEN_KEEPALIVE int lens_scrollable_at(float x, float y) {
+  for (const AppState::Rect& r : g_state->scroll_rects)
+    if (x >= r.x && y >= r.y && x <= r.x + r.w && y <= r.y + r.h) return 1;
+  return 0;
+}
 
 // Opens a deep link (the URL hash; app/core/link.h). The text arrives as bytes in the
 // heap, so any length is safe (ccall copies string arguments onto the small wasm stack);

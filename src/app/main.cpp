@@ -6,6 +6,7 @@
 #include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_impl_sdl.h>
+#include <imgui_internal.h>  // the windows' scroll ranges (scrollable_windows)
 #include <GLES3/gl3.h>
 
 #include <algorithm>
@@ -51,7 +52,7 @@ struct App {
   Renderer renderer;
   float device_pixel_ratio = 1.f;
   float applied_scale = 0.f;  // the scale the fonts were last built at
-  bool applied_dark = true;
+  bool applied_dark = true, applied_contrast = false;
   std::string last_hash;
   bool training_images_requested = false;
   int frames_to_draw = kSettleFrames;  // frames still to draw before the page goes idle
@@ -114,7 +115,7 @@ static void imgui_init(App& app) {
   app.device_pixel_ratio = float(emscripten_get_device_pixel_ratio());
   fonts_build(app);
   renderer_build_font(app.renderer);
-  ui::apply_theme(app.state.dark, app.state.ui_scale);
+  ui::apply_theme(app.state.dark, app.state.contrast, app.state.ui_scale);
 }
 
 // Keeps the SDL window (and so the drawing buffer) the size the page lays the canvas out at.
@@ -128,16 +129,24 @@ static void follow_canvas_size(const Platform& p) {
 
 static void apply_presentation(App& app) {
   AppState& s = app.state;
-  if (app.applied_scale != s.ui_scale) {
+  if (app.applied_scale != s.ui_scale) {  // a crisp atlas at the new size, not a stretched one
     fonts_build(app);
     renderer_build_font(app.renderer);
-    ui::apply_theme(s.dark, s.ui_scale);
-    app.applied_dark = s.dark;
+    app.applied_dark = !s.dark;  // the style's sizes scale with the text: apply it again below
   }
-  if (app.applied_dark != s.dark) {
-    ui::apply_theme(s.dark, s.ui_scale);
+  if (app.applied_dark != s.dark || app.applied_contrast != s.contrast) {
+    ui::apply_theme(s.dark, s.contrast, s.ui_scale);
     app.applied_dark = s.dark;
+    app.applied_contrast = s.contrast;
     EM_ASM({ document.body.classList.toggle('light', $0 == 0); }, s.dark ? 1 : 0);
+  }
+  if (s.fullscreen_wanted) {  // within the click's or key's user activation, as browsers require
+    s.fullscreen_wanted = false;
+    EM_ASM({
+      const d = document;
+      if (d.fullscreenElement) d.exitFullscreen();
+      else if (d.documentElement.requestFullscreen) d.documentElement.requestFullscreen().catch(function () {});
+    });
   }
 }
 
@@ -146,7 +155,8 @@ static void key_event(AppState& s, const SDL_Event& e) {
   if (ImGui::GetIO().WantTextInput) return;
   if (e.type == SDL_TEXTINPUT) {  // what was typed, whatever the layout: '?', '[', ']'
     const char c = e.text.text[0];
-    if (e.text.text[1] == 0 && (c == '?' || c == '[' || c == ']')) app_key(s, Key::Char, c, emscripten_get_now());
+    if (e.text.text[1] == 0 && (c == '?' || c == '[' || c == ']' || c == '+' || c == '-' || c == '='))
+      app_key(s, Key::Char, c, emscripten_get_now());
     return;
   }
   if (e.type != SDL_KEYDOWN || (e.key.keysym.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))) return;
@@ -185,6 +195,23 @@ static void sync_url_hash(const AppState& s, std::string& last) {
   EM_ASM({ history.replaceState(null, document.title, UTF8ToString($0)); }, h.c_str());
 }
 
+// Where the wheel scrolls something: windows (cards, text, popups) whose content overflows.
+static void scrollable_windows(AppState& s) {
+  s.scroll_rects.clear();
+  for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+    if (w->Active && !w->Hidden && (w->ScrollMax.y > 0 || w->ScrollMax.x > 0))
+      s.scroll_rects.push_back({w->Pos.x, w->Pos.y, w->Size.x, w->Size.y});
+}
+
+// The Share menu's requests, carried out by lens-api.js while the click still counts as one.
+static void share(AppState& s) {
+  if (s.share_wanted == ShareRequest::None) return;
+  const int kind = int(s.share_wanted);
+  s.share_wanted = ShareRequest::None;
+  const std::string hash = link_format(s);
+  EM_ASM({ if (window.lens && window.lens._share) window.lens._share($0, UTF8ToString($1)); }, kind, hash.c_str());
+}
+
 // The Train tab needs the MNIST training subset: the page fetches it once, when training first starts.
 static void request_training_images(AppState& s, App& app) {
   if (!s.train_subset_wanted) { app.training_images_requested = false; return; }
@@ -211,7 +238,8 @@ static void frame(void* arg) {
   const ModelAnalysis* analysis = s.analysis();
   changed |= s.live_dirty || s.training.running() || s.train_subset_wanted || (analysis && !analysis->done() && !s.test_pending);
   if (changed) app.frames_to_draw = kSettleFrames;
-  if (app.frames_to_draw <= 0 && s.ready_announced) {
+  const bool hidden = EM_ASM_INT({ return Module['lensHidden'] ? 1 : 0; }) != 0;  // a hidden tab or off-screen iframe
+  if ((app.frames_to_draw <= 0 || hidden) && s.ready_announced) {
     // Idle: the canvas keeps its last picture and the loop sleeps until lens-api.js wakes it
     // (any pointer, key, wheel, resize or visibility event, or any call into the app).
     emscripten_pause_main_loop();
@@ -235,6 +263,8 @@ static void frame(void* arg) {
   panel_page(s, app.gfx, t0);
   ImGui::Render();
   app_refresh_live(s);  // panels may have changed the input: the next frame shows it
+  share(s);
+  scrollable_windows(s);
 
   const ImGuiIO& io = ImGui::GetIO();
   glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x), int(io.DisplaySize.y * io.DisplayFramebufferScale.y));

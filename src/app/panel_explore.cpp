@@ -16,11 +16,12 @@ namespace lens {
 // --- drawing -----------------------------------------------------------------------
 
 
-void panel_draw(AppState& s, Gfx& g, float width) {
+void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
   const float em = ui::em();
-  ui::title("Draw a digit", "Draw with a mouse, pen or finger. The network updates while you draw. What it actually "
-                            "sees is the small image below: your drawing cropped, scaled to 20x20 pixels and centred "
-                            "on a 28x28 field by its centre of mass, exactly how MNIST digits were prepared.");
+  if (!compact)
+    ui::title("Draw a digit", "Draw with a mouse, pen or finger. The network updates while you draw. What it actually "
+                              "sees is the small image below: your drawing cropped, scaled to 20x20 pixels and centred "
+                              "on a 28x28 field by its centre of mass, exactly how MNIST digits were prepared.");
   const float side = std::max(8.f * em, std::min(width, ImGui::GetContentRegionAvail().x));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   // The strokes themselves come from every pointer event (canvas_pointer_event), not from
@@ -51,6 +52,14 @@ void panel_draw(AppState& s, Gfx& g, float width) {
   }
   ImGui::SameLine();
   if (ui::small_button("Clear", "Start again (C or Delete)")) app_clear_input(s);
+  if (compact) {  // one row: the canvas gets the height (keys M and the brush stay in the full layout)
+    if (s.test.size()) {
+      ImGui::SameLine();
+      if (ui::small_button("Random", "Load a real handwritten digit from the MNIST test set (R); M: the next one the model gets wrong"))
+        app_random_test_digit(s);
+    }
+    return;
+  }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(std::max(3.f * em, ImGui::GetContentRegionAvail().x));
   ImGui::SliderFloat("##brush", &s.drawing.brush_radius, 4.f, 24.f, "brush %.0f");
@@ -110,6 +119,46 @@ void panel_prediction(AppState& s, float width) {
   if (L.ablated)
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "With the switched-off neurons: %d (%.0f%%)",
                        L.ablated_predicted, 100.0 * L.ablated_probs(std::max(0, L.ablated_predicted)));
+}
+
+// The prediction as ten columns side by side: a fifth of the height of the bar list, for
+// short screens (a projector at 200% or more, an iframe in a post).
+void panel_prediction_compact(AppState& s, float width, float bar_height) {
+  const float em = ui::em();
+  const ui::Palette& pal = ui::palette(s.dark);
+  const LiveInput& L = s.live;
+  if (L.probs.size() != kClasses) return;
+  char title[64];
+  if (L.blank) std::snprintf(title, sizeof title, "Prediction: draw a digit");
+  else std::snprintf(title, sizeof title, "Prediction: %d (%.1f%%)", L.predicted, 100.0 * L.probs(L.predicted));
+  ui::title(title, "The softmax output: the network's probability for each digit, one column per digit. The "
+                   "highlighted column is its answer; hover a column for its exact value.");
+  const float col = width / kClasses, bar_w = col * 0.62f, h = bar_height > 0 ? bar_height : 3.2f * em;
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (int k = 0; k < kClasses; ++k) {
+    const bool win = k == L.predicted && !L.blank;
+    const float x = p0.x + col * (float(k) + 0.5f);
+    const float top = p0.y + h * (1.f - std::clamp(L.probs(k), 0.f, 1.f));
+    dl->AddRectFilled(ImVec2(x - bar_w / 2, p0.y), ImVec2(x + bar_w / 2, p0.y + h), pal.bar_bg, 2.f);
+    dl->AddRectFilled(ImVec2(x - bar_w / 2, top), ImVec2(x + bar_w / 2, p0.y + h), win ? pal.accent : pal.text_dim, 2.f);
+    if (L.ablated) {
+      const float atop = p0.y + h * (1.f - std::clamp(L.ablated_probs(k), 0.f, 1.f));
+      dl->AddRectFilled(ImVec2(x + bar_w / 2 - 0.25f * em, atop), ImVec2(x + bar_w / 2, p0.y + h), pal.dead);
+    }
+    char digit[4];
+    std::snprintf(digit, sizeof digit, "%d", k);
+    const ImVec2 ts = ImGui::CalcTextSize(digit);
+    dl->AddText(ImVec2(x - ts.x / 2, p0.y + h + 2), win ? pal.accent : ImGui::GetColorU32(ImGuiCol_Text), digit);
+  }
+  ImGui::InvisibleButton("##probs", ImVec2(width, h + ImGui::GetTextLineHeight() + 4));
+  if (ImGui::IsItemHovered()) {
+    const int k = std::clamp(int((ImGui::GetIO().MousePos.x - p0.x) / col), 0, kClasses - 1);
+    ImGui::SetTooltip("P(%d) = %.4f; logit %.3f", k, double(L.probs(k)), double(L.trace.logits()(k, 0)));
+  }
+  if (L.ablated)
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "Neurons off: %d (%.0f%%)", L.ablated_predicted,
+                       100.0 * L.ablated_probs(std::max(0, L.ablated_predicted)));
 }
 
 void panel_contributions(AppState& s, float width) {
@@ -178,13 +227,20 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
   ui::title(title, "Each card is one neuron. Picture: the input that excites it most (activation maximization). "
                    "Bar: how strongly it responds to your digit now, relative to its strongest response on the test set. "
                    "Grey card with 'dead': it never fires on any test digit. Click a card to inspect the neuron.");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(8 * em);
+  const float sort_w = ImGui::CalcTextSize("by activation").x + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x;
+  // Beside the title; on its own row only where a row can be spared.
+  const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x;
+  const bool fits = used + sort_w <= ImGui::GetContentRegionMax().x;
+  if (fits) ImGui::SameLine();
+  const bool show_sort = fits || height > 14 * em;
+  ImGui::SetNextItemWidth(sort_w);
   int sort = s.sort_by_activation ? 1 : 0;
   const char* sorts[] = {"by index", "by activation"};
   ImGui::PushID(layer);
-  if (ImGui::Combo("##sort", &sort, sorts, 2)) s.sort_by_activation = sort == 1;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Order of the cards: neuron number, or strongest response to the current input first");
+  if (show_sort) {
+    if (ImGui::Combo("##sort", &sort, sorts, 2)) s.sort_by_activation = sort == 1;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Order of the cards: neuron number, or strongest response to the current input first");
+  }
 
   // The largest card (between 3 and 9 em) at which the whole layer fits the area without scrolling.
   const float gap = 0.35f * em, bar_extra = 0.45f * em + 2 + ImGui::GetStyle().ItemSpacing.y;
@@ -223,6 +279,7 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
       s.sel_unit = h;
       s.tab = Tab::Neuron;
     }
+    if (i == 0) ui::track(s, ("first card of layer " + std::to_string(layer)).c_str());  // for the browser tests' layout checks
     const bool hovered = ImGui::IsItemHovered();
     const NeuronFacts* facts = a ? a->neuron(layer, h) : nullptr;
     const bool dead = a && a->has_stats && a->stats.layers[std::size_t(layer)].is_dead(h);
@@ -275,10 +332,48 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
 
 // --- layout ------------------------------------------------------------------------------
 
+// The hidden layers' cards, sharing the height of the current child window.
+static void neuron_grids(AppState& s, Gfx& g) {
+  const float em = ui::em();
+  const int H = s.hidden_layers();
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float per = (ImGui::GetContentRegionAvail().y - H * 2.2f * em) / float(std::max(1, H));
+  for (int l = 0; l < H; ++l) panel_neuron_grid(s, g, l, w, per);
+}
+
+// A short, wide screen (a 720p projector at 200%, an iframe in a post): the canvas as tall as
+// the screen allows on the left; the prediction as columns and the neuron cards on the right.
+static void explore_short(AppState& s, Gfx& g, ImVec2 avail) {
+  const float em = ui::em();
+  const float pad = ImGui::GetStyle().WindowPadding.x;
+  // The canvas, then one row of buttons.
+  const float chrome = ImGui::GetFrameHeightWithSpacing() + 2 * ImGui::GetStyle().WindowPadding.y + 0.5f * em;
+  const float side = std::clamp(avail.y - chrome, 6.f * em, avail.x * 0.45f);
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float buttons_w = ImGui::CalcTextSize("UndoClearRandom").x + 6 * st.FramePadding.x + 2 * st.ItemSpacing.x;
+  ImGui::BeginChild("##left", ImVec2(std::max(side, buttons_w) + 2 * pad + 2 * st.ChildBorderSize + 2, avail.y), true,
+                    ImGuiWindowFlags_NoScrollbar);
+  panel_draw(s, g, side, true);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("##right", ImVec2(0, avail.y), true, ImGuiWindowFlags_NoScrollbar);
+  // The bars give up height first, down to a strip, so that a row of cards stays on screen.
+  const float bars = std::clamp((avail.y - 10.5f * em) * 0.6f, 1.2f * em, 3.2f * em);
+  panel_prediction_compact(s, ImGui::GetContentRegionAvail().x, bars);
+  ImGui::Separator();
+  neuron_grids(s, g);
+  ImGui::EndChild();
+}
+
+// Short screens get explore_short: below this height (in lines of text) the bar list, the
+// attribution and the canvas do not all fit.
+constexpr float kShortScreenEm = 27.f;
+
 void panel_explore(AppState& s, Gfx& g) {
   const float em = ui::em();
   panel_story_banner(s);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
+  if ((s.embed || avail.y < kShortScreenEm * em) && avail.x >= avail.y * 1.2f) return explore_short(s, g, avail);
   const bool wide = avail.x >= avail.y * 1.05f && avail.x >= 44 * em;  // landscape: three columns
   const int H = s.hidden_layers();
   if (wide) {

@@ -179,7 +179,16 @@ void panel_neuron(AppState& s, Gfx& g) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "DEAD");
   } else if (stats) {
     const LayerStats& L = a->stats.layers[std::size_t(l)];
-    ImGui::Text("active on %.1f%% of test digits | max %.2f | selectivity %.2f", 100.0 * L.active_rate(h), double(L.max(h)), double(L.selectivity(h)));
+    // Three facts, each kept whole: at a projector's text size they wrap between facts, never inside one.
+    char facts[3][64];
+    std::snprintf(facts[0], sizeof facts[0], "active on %.1f%% of test digits", 100.0 * L.active_rate(h));
+    std::snprintf(facts[1], sizeof facts[1], "| max %.2f", double(L.max(h)));
+    std::snprintf(facts[2], sizeof facts[2], "| selectivity %.2f", double(L.selectivity(h)));
+    ImGui::TextUnformatted(facts[0]);
+    for (int i = 1; i < 3; ++i) {
+      ui::same_line_if_fits(ImGui::CalcTextSize(facts[i]).x + (i == 2 ? ImGui::CalcTextSize(" (?)").x + em : 0.f));
+      ImGui::TextUnformatted(facts[i]);
+    }
     ui::help_marker("Selectivity: (mean on its best digit - mean on the others) / (their sum). 1 = responds to one digit only, 0 = to all alike.");
   }
   if (e) {

@@ -20,15 +20,16 @@ static std::string model_label(const LoadedModel& m) {
 }
 
 static void view_controls(AppState& s, float x);
+static void model_picker(AppState& s, double now_ms);
+static float view_controls_width();
 
-void panel_top_bar(AppState& s, double now_ms) {
+static void model_picker(AppState& s, double now_ms) {
   const float em = ui::em();
-  ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).accent);
-  ImGui::TextUnformatted("MNIST Lens");
-  ImGui::PopStyleColor();
-  ImGui::SameLine(0, em);
-  ImGui::SetNextItemWidth(std::min(22.f * em, ImGui::GetContentRegionAvail().x * 0.45f));
-  if (ImGui::BeginCombo("##model", s.model() ? model_label(*s.model()).c_str() : "no model")) {
+  // The name when it fits the box, else the id (never a name cut off mid-word).
+  std::string shown = s.model() ? model_label(*s.model()) : "no model";
+  const float room = ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - 2 * ImGui::GetStyle().FramePadding.x;
+  if (s.model() && ImGui::CalcTextSize(shown.c_str()).x > room) shown = s.model()->bundle.info.id;
+  if (ImGui::BeginCombo("##model", shown.c_str())) {
     for (std::size_t i = 0; i < s.models.size(); ++i) {
       ImGui::PushID(int(i));
       if (ImGui::Selectable(model_label(s.models[i]).c_str(), int(i) == s.current)) app_select_model(s, int(i), now_ms);
@@ -44,9 +45,19 @@ void panel_top_bar(AppState& s, double now_ms) {
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered() && s.model()) ImGui::SetTooltip("The network being explained. Every model is pre-trained on MNIST (XOR on its four points).");
-  const bool narrow = ImGui::GetContentRegionAvail().x < 62 * em;
+}
+
+void panel_top_bar(AppState& s, double now_ms) {
+  const float em = ui::em();
+  ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).accent);
+  ImGui::TextUnformatted("MNIST Lens");
+  ImGui::PopStyleColor();
+  ImGui::SameLine(0, em);
+  ImGui::SetNextItemWidth(std::min(22.f * em, ImGui::GetContentRegionAvail().x * 0.45f));
+  model_picker(s, now_ms);
+  const bool narrow = ImGui::GetContentRegionAvail().x < 48 * em + view_controls_width();
   const float right = ImGui::GetWindowContentRegionMax().x;
-  const float controls = 11.5f * em;
+  const float controls = view_controls_width();
   if (narrow) {  // model and view controls on the first row, tabs and progress on the second
     view_controls(s, right - controls);
   }
@@ -78,29 +89,111 @@ void panel_top_bar(AppState& s, double now_ms) {
   if (!narrow) view_controls(s, right - controls);
 }
 
+// Copying needs the click's user activation, so the shell runs it (share_wanted) in this frame.
+static void share_menu(AppState& s) {
+  if (!ImGui::BeginPopup("##share")) return;
+  const bool link = ui::small_button("Copy link to this view", "The address of exactly what you see: model, tab, neuron, drawing");
+  ui::track(s, "Copy link to this view");
+  if (link) s.share_wanted = ShareRequest::Link, ImGui::CloseCurrentPopup();
+  const bool code = ui::small_button("Copy embed code", "An <iframe> snippet of this view for a blog post or slides (700x500)");
+  ui::track(s, "Copy embed code");
+  if (code) s.share_wanted = ShareRequest::EmbedCode, ImGui::CloseCurrentPopup();
+  const bool full = ui::small_button("Full screen (F)", "Fill the screen; Esc leaves full screen");
+  ui::track(s, "Full screen (F)");
+  if (full) s.fullscreen_wanted = true, ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+// Theme, text size, share menu and help: the width they take, and the controls.
+static float view_controls_width() {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const auto button = [&](const char* t) { return ImGui::CalcTextSize(t).x + 2 * st.FramePadding.x + st.ItemSpacing.x; };
+  return button("Contrast") + 4.5f * ui::em() + st.ItemSpacing.x + button("Share") + button("?") + ui::em();
+}
+
 static void view_controls(AppState& s, float x) {
   const float em = ui::em();
   ImGui::SameLine(x);
-  if (ui::small_button(s.dark ? "Light" : "Dark", "Switch between a dark and a light theme")) s.dark = !s.dark;
+  // Dark -> light -> high contrast (black on white, for a washed-out projector) -> dark.
+  const char* next = s.contrast ? "Dark" : s.dark ? "Light" : "Contrast";
+  const bool theme = ui::small_button(next, "Switch the theme: dark, light, or high contrast for a projector");
+  ui::track(s, next);
+  if (theme) {
+    if (s.contrast) s.contrast = false, s.dark = true;
+    else if (s.dark) s.dark = false;
+    else s.contrast = true;
+  }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(4.5f * em);
-  const char* scales[] = {"100%", "125%", "150%", "200%"};
-  const float values[] = {1.f, 1.25f, 1.5f, 2.f};
-  int si = 0;
-  for (int i = 0; i < 4; ++i) if (std::abs(s.ui_scale - values[i]) < 0.01f) si = i;
-  if (ImGui::Combo("##scale", &si, scales, 4)) s.ui_scale = values[si];
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Text size: 150%% or 200%% for a projector");
+  const char* scales[] = {"100%", "125%", "150%", "200%", "250%", "300%"};
+  const float values[] = {1.f, 1.25f, 1.5f, 2.f, 2.5f, 3.f};
+  constexpr int kScales = 6;
+  int si = -1;
+  for (int i = 0; i < kScales; ++i) if (std::abs(s.ui_scale - values[i]) < 0.01f) si = i;
+  char current[16];
+  std::snprintf(current, sizeof current, "%.0f%%", 100.0 * s.ui_scale);
+  if (ImGui::BeginCombo("##scale", current, ImGuiComboFlags_NoArrowButton)) {
+    for (int i = 0; i < kScales; ++i)
+      if (ImGui::Selectable(scales[i], i == si)) s.ui_scale = values[i];
+    ImGui::EndCombo();
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Text size: 200%% to 300%% for a projector (+ and - keys)");
+  ImGui::SameLine();
+  if (ui::small_button("Share", "A link to this view, the code to embed it in a post, full screen")) ImGui::OpenPopup("##share");
+  ui::track(s, "Share");
+  share_menu(s);
   ImGui::SameLine();
   if (ui::small_button("?", "How to use this page")) s.show_help = true;
+}
+
+// Embed mode's one row: the name (a link to the full page), the model, and the embed code.
+static void panel_embed_bar(AppState& s, double now_ms) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).accent);
+  if (ui::small_button("MNIST Lens", "Open the full page in a new tab")) s.share_wanted = ShareRequest::OpenFullPage;
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::min(16.f * ui::em(), ImGui::GetContentRegionAvail().x * 0.5f));
+  model_picker(s, now_ms);
+  ImGui::SameLine();
+  if (ui::small_button("Embed", "Copy the <iframe> code of this view, to put it in your own post"))
+    s.share_wanted = ShareRequest::EmbedCode;
+  ui::track(s, "Embed");
+}
+
+// The sentences of a paragraph that fit in about `width` of text, whole (at least the first).
+static Paragraph leading_sentences(const Paragraph& p, float width) {
+  Paragraph out;
+  float used = 0;
+  for (const Span& span : p) {
+    Span part = span;
+    part.text.clear();
+    for (std::size_t i = 0; i < span.text.size(); ++i) {
+      part.text += span.text[i];
+      const bool end = span.text[i] == '.' && (i + 1 == span.text.size() || span.text[i + 1] == ' ');
+      if (!end) continue;
+      const float w = used + ImGui::CalcTextSize(part.text.c_str()).x;
+      if (w > width && used > 0) return out;
+      if (w > width) { out.push_back(part); return out; }
+    }
+    used += ImGui::CalcTextSize(part.text.c_str()).x;
+    out.push_back(span);
+  }
+  return out;
 }
 
 void panel_story_banner(AppState& s) {
   ModelAnalysis* a = s.analysis();
   if (!a || !a->has_facts) return;
-  const Paragraph story = dead_story(a->network);
+  Paragraph story = dead_story(a->network);
   if (story.empty()) return;  // the story is for networks that lost most of their neurons
+  // On a short screen (a projector at 200% or more, an iframe) the banner keeps to two lines,
+  // the sentences that fit: it must not take the canvas's room.
+  const bool short_screen = s.embed || ImGui::GetContentRegionAvail().y < 30 * ui::em();
+  const float width = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().WindowPadding.x - ImGui::GetStyle().ScrollbarSize;
+  if (short_screen) story = leading_sentences(story, 1.6f * width);
+  const float lines = short_screen ? 2.f : width < 50 * ui::em() ? 4.f : 2.f;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(ui::palette(s.dark).accent_soft));
-  const float h = ImGui::GetTextLineHeightWithSpacing() * (ImGui::GetContentRegionAvail().x < 50 * ui::em() ? 4.2f : 2.6f);
+  const float h = ImGui::GetTextLineHeightWithSpacing() * lines + 2 * ImGui::GetStyle().WindowPadding.y;
   ImGui::BeginChild("##story", ImVec2(0, h), true);
   int layer = 0, unit = 0;
   if (ui::rich_text(story, s.dark, &layer, &unit)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;
@@ -155,7 +248,8 @@ void panel_page(AppState& s, Gfx& g, double now_ms) {
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                                  ImGuiWindowFlags_NoBringToFrontOnFocus;
   if (ImGui::Begin("##page", nullptr, flags)) {
-    panel_top_bar(s, now_ms);
+    if (s.embed) panel_embed_bar(s, now_ms);
+    else panel_top_bar(s, now_ms);
     if (!s.notice.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).dead);
       ImGui::TextUnformatted(s.notice.c_str());
@@ -181,7 +275,7 @@ void panel_page(AppState& s, Gfx& g, double now_ms) {
     }
   }
   ImGui::End();
-  panel_help(s);
+  if (!s.embed) panel_help(s);
 }
 
 }  // namespace lens

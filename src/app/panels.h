@@ -10,8 +10,9 @@ namespace lens {
 void panel_page(AppState& s, Gfx& g, double now_ms);   // the whole page: top bar + current tab
 void panel_top_bar(AppState& s, double now_ms);
 void panel_explore(AppState& s, Gfx& g);                // draw, prediction, attribution, neuron grid
-void panel_draw(AppState& s, Gfx& g, float width);
+void panel_draw(AppState& s, Gfx& g, float width, bool compact = false);  // compact: no title, one row of buttons
 void panel_prediction(AppState& s, float width);
+void panel_prediction_compact(AppState& s, float width, float bar_height = 0);  // ten columns in a row
 void panel_contributions(AppState& s, float width);
 void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height);
 void panel_neuron(AppState& s, Gfx& g);                 // the inspector

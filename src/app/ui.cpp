@@ -10,7 +10,17 @@ namespace lens::ui {
 
 float em() { return ImGui::GetFontSize(); }
 
+// The theme lives in ImGui's style, which is global to the ImGui context; whether it is the
+// high-contrast one is kept beside it, for palette().
+static bool contrast_applied = false;
+
 const Palette& palette(bool dark) {
+  // Projectors wash out greys and light tints: pure black text on white, saturated colours, dark borders.
+  static const Palette kContrast{IM_COL32(0, 60, 220, 255),   IM_COL32(0, 60, 220, 60),    IM_COL32(230, 110, 0, 255),
+                                 IM_COL32(110, 0, 170, 255),   IM_COL32(200, 0, 0, 255),    IM_COL32(40, 40, 40, 255),
+                                 IM_COL32(255, 255, 255, 255), IM_COL32(0, 0, 0, 255),      IM_COL32(215, 215, 215, 255),
+                                 IM_COL32(255, 255, 255, 255), IM_COL32(0, 0, 0, 255)};
+  if (!dark && contrast_applied) return kContrast;
   static const Palette kDark{IM_COL32(96, 165, 250, 255),  IM_COL32(96, 165, 250, 70),  IM_COL32(253, 174, 97, 255),
                              IM_COL32(153, 142, 195, 255), IM_COL32(239, 83, 80, 255),  IM_COL32(150, 156, 168, 255),
                              IM_COL32(34, 37, 44, 255),    IM_COL32(60, 65, 76, 255),   IM_COL32(48, 52, 61, 255),
@@ -22,10 +32,27 @@ const Palette& palette(bool dark) {
   return dark ? kDark : kLight;
 }
 
-void apply_theme(bool dark, float scale) {
+void apply_theme(bool dark, bool contrast, float scale) {
   ImGuiStyle& st = ImGui::GetStyle();
   st = ImGuiStyle();
-  if (dark) {
+  contrast_applied = contrast && !dark;
+  if (contrast_applied) {
+    ImGui::StyleColorsLight();
+    ImVec4* c = st.Colors;
+    c[ImGuiCol_WindowBg] = c[ImGuiCol_ChildBg] = c[ImGuiCol_PopupBg] = ImVec4(1, 1, 1, 1);
+    c[ImGuiCol_Text] = ImVec4(0, 0, 0, 1);
+    c[ImGuiCol_TextDisabled] = ImVec4(0.16f, 0.16f, 0.16f, 1);
+    c[ImGuiCol_Border] = ImVec4(0, 0, 0, 1);
+    c[ImGuiCol_FrameBg] = ImVec4(0.88f, 0.88f, 0.88f, 1);
+    c[ImGuiCol_FrameBgHovered] = ImVec4(0.8f, 0.86f, 1, 1);
+    c[ImGuiCol_Button] = ImVec4(0.86f, 0.9f, 1, 1);
+    c[ImGuiCol_ButtonHovered] = ImVec4(0.7f, 0.8f, 1, 1);
+    c[ImGuiCol_ButtonActive] = c[ImGuiCol_Header] = c[ImGuiCol_HeaderActive] = ImVec4(1, 0.8f, 0.1f, 1);  // black text stays legible
+    c[ImGuiCol_HeaderHovered] = ImVec4(1, 0.9f, 0.5f, 1);
+    c[ImGuiCol_CheckMark] = c[ImGuiCol_SliderGrab] = ImVec4(0, 0.24f, 0.86f, 1);
+    st.FrameBorderSize = 1.f;
+    st.ChildBorderSize = 2.f;
+  } else if (dark) {
     ImGui::StyleColorsDark();
     st.Colors[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.f);
     st.Colors[ImGuiCol_ChildBg] = ImVec4(0.11f, 0.12f, 0.145f, 1.f);

@@ -16,8 +16,9 @@ float em();  // current font size in pixels
 struct Palette {
   ImU32 accent, accent_soft, positive, negative, dead, text_dim, card_bg, card_border, bar_bg, paper, ink;
 };
+// The colours of the theme last applied: dark, light, or (light with contrast) black on white.
 const Palette& palette(bool dark);
-void apply_theme(bool dark, float scale);
+void apply_theme(bool dark, bool contrast, float scale);
 
 // A section title; hovering the (?) shows `help`.
 void title(const char* text, const char* help = nullptr);

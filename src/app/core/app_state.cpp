@@ -201,6 +201,17 @@ static void step_neuron(AppState& s, int by) {
   s.sel_unit = all[std::size_t(next)].second;
 }
 
+// The text sizes of the scale menu, 100% to 300%.
+static bool step_scale(AppState& s, int by) {
+  static const float kScales[] = {1.f, 1.25f, 1.5f, 2.f, 2.5f, 3.f};
+  int at = 0;
+  for (int i = 0; i < 6; ++i) if (s.ui_scale >= kScales[i] - 0.01f) at = i;
+  const int next = std::clamp(at + by, 0, 5);
+  if (kScales[next] == s.ui_scale) return false;
+  s.ui_scale = kScales[next];
+  return true;
+}
+
 bool app_key(AppState& s, Key key, char c, double now_ms) {
   const int models = int(s.models.size());
   switch (key) {
@@ -224,6 +235,9 @@ bool app_key(AppState& s, Key key, char c, double now_ms) {
     case '[': if (models > 0) app_select_model(s, (s.current - 1 + models) % models, now_ms); return models > 0;
     case ']': if (models > 0) app_select_model(s, (s.current + 1) % models, now_ms); return models > 0;
     case '?': s.show_help = !s.show_help; return true;
+    case 'f': case 'F': s.fullscreen_wanted = true; return true;
+    case '+': case '=': return step_scale(s, 1);
+    case '-': return step_scale(s, -1);
     default: break;
   }
   if (c >= '1' && c < '1' + kTabCount) {

@@ -30,6 +30,9 @@ const char* tab_name(Tab t);  // "explore", "neuron", "outputs", "network", "tra
 bool tab_from_name(const std::string& name, Tab& out);
 
 enum class InputSource { Drawing, TestImage, Script };
+// What the Share menu asked for; the shell does it in the same frame (the browser allows the
+// clipboard and new tabs only during a click).
+enum class ShareRequest { None, Link, EmbedCode, OpenFullPage };
 
 struct AppState {
   // Models and what is known about them.
@@ -73,6 +76,8 @@ struct AppState {
   bool contrast = false;               // high-contrast theme (black on white), for projectors
   float ui_scale = 1.f;                // 1 = laptop; 1.5 to 3 for a projector
   bool embed = false;                  // embed mode: minimal chrome, for an iframe in a post or slides
+  bool fullscreen_wanted = false;      // the shell asks the browser for full screen, then clears it
+  ShareRequest share_wanted = ShareRequest::None;
   bool show_help = false;
   bool show_saliency = false;
   std::string notice;                  // a short message (e.g. a bad link), shown until dismissed
@@ -82,6 +87,7 @@ struct AppState {
   Rect help_rect;                      // where the help overlay was last drawn
   // Buttons of the last frame by label, so a browser test can click them like a person.
   std::vector<std::pair<std::string, Rect>> button_rects;
+  std::vector<Rect> scroll_rects;      // windows of the last frame that can scroll (the wheel is theirs)
   bool canvas_covered = false;         // a popup lies over the canvas
   int canvas_visible_frame = -1;       // the last frame the canvas was laid out
 
@@ -123,8 +129,8 @@ void app_random_test_digit(AppState& s);
 void app_next_mistake(AppState& s);
 
 // The keyboard, as the help lists it. Keys are what they type ('z', 'c', 'r', 'm', '1'-'5'
-// for the tabs, '[' and ']' for the previous/next model) or these named keys; returns true
-// when the key did something.
+// for the tabs, '[' and ']' for the previous/next model, 'f' full screen, '+' and '-' the
+// text size) or these named keys; returns true when the key did something.
 enum class Key { Char, Backspace, Delete, Escape, Left, Right, Up, Down };
 bool app_key(AppState& s, Key key, char c, double now_ms);
 

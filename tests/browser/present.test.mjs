@@ -1,0 +1,179 @@
+// The page in a lecture hall and in a blog post, as the lecturer and the blogger meet it:
+// projector sizes keep the canvas and a row of neuron cards on screen; the theme and text
+// size keys and buttons work; a copied link reopens the exact view (drawing, switched-off
+// neuron, explained class); embed mode in a 700x500 iframe of a plain page shows the canvas
+// and the prediction, passes the wheel to the post and copies its own embed code.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+const two = [[0.3, 0.3], [0.38, 0.2], [0.5, 0.17], [0.62, 0.21], [0.67, 0.32], [0.63, 0.45], [0.52, 0.57],
+  [0.4, 0.68], [0.3, 0.8], [0.45, 0.79], [0.6, 0.79], [0.72, 0.8]];
+
+async function strokeWithMouse(target, mouse, points, offset = { x: 0, y: 0 }) {
+  const r = await target.evaluate(() => window.lens.canvasRect());
+  const at = ([x, y]) => [offset.x + r.x + x * r.width, offset.y + r.y + y * r.height];
+  await mouse.move(...at(points[0]));
+  await mouse.down();
+  for (const p of points.slice(1)) await mouse.move(...at(p), { steps: 3 });
+  await mouse.up();
+}
+
+async function click(target, mouse, label, offset = { x: 0, y: 0 }) {
+  const r = await target.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 10000 }).then((h) => h.jsonValue());
+  await mouse.click(offset.x + r.x + r.width / 2, offset.y + r.y + r.height / 2);
+  await new Promise((ok) => setTimeout(ok, 150));
+}
+
+const inside = (r, w, h) => r && r.x >= 0 && r.y >= 0 && r.x + r.width <= w + 0.5 && r.y + r.height <= h + 0.5;
+
+for (const [width, height, scale] of [[1280, 720, 2], [1920, 1080, 2], [1920, 1080, 3]]) {
+  test(`at ${width}x${height} and ${scale * 100}% text the canvas and a row of neuron cards are on screen`, { timeout: 90000 }, async () => {
+    for (const model of ['mlp32', 'mlp6-dead', 'mlp2x64']) {
+      const { page, errors, context } = await openPage(browser, `${server.url}#model=${model}&scale=${scale}`, { viewport: { width, height }, skipHelp: true });
+      await waitReady(page);
+      await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 60000 });
+      await page.waitForTimeout(300);
+      const canvas = await page.evaluate(() => window.lens.canvasRect());
+      assert.ok(inside(canvas, width, height), `${model}: canvas ${JSON.stringify(canvas)} on screen`);
+      assert.ok(canvas.width >= 0.25 * height, `${model}: canvas ${canvas.width} px wide is big enough to draw on`);
+      const card = await page.evaluate(() => window.lens._itemRect('first card of layer 0'));
+      assert.ok(inside(card, width, height), `${model}: first neuron card ${JSON.stringify(card)} on screen`);
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  });
+}
+
+test('theme and text size: the buttons cycle dark, light, contrast; + and - step the text size', { timeout: 60000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#model=mlp32', { skipHelp: true });
+  await waitReady(page);
+  const view = () => page.evaluate(() => window.lens.state().view);
+  const themeBecomes = (t) => page.waitForFunction((x) => window.lens.state().view.theme === x, t, { timeout: 10000 });
+  assert.equal((await view()).theme, 'dark');
+  await click(page, page.mouse, 'Light');
+  await themeBecomes('light');
+  await page.waitForTimeout(400);  // not a double click
+  await click(page, page.mouse, 'Contrast');
+  await themeBecomes('contrast');
+  assert.match(await page.evaluate(() => location.hash), /theme=contrast/);
+  await page.waitForTimeout(400);
+  await click(page, page.mouse, 'Dark');
+  await themeBecomes('dark');
+  const scaleBecomes = (v) => page.waitForFunction((x) => window.lens.state().view.scale === x, v, { timeout: 10000 });
+  await page.keyboard.press('+');
+  await scaleBecomes(1.25);
+  for (let i = 0; i < 6; i++) { await page.keyboard.press('+'); await page.waitForTimeout(50); }
+  await scaleBecomes(3);  // and stops there
+  await page.waitForTimeout(300);
+  assert.equal((await view()).scale, 3, '+ stops at 300%');
+  await page.keyboard.press('-');
+  await scaleBecomes(2.5);
+  assert.match(await page.evaluate(() => location.hash), /scale=2.5/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a copied link reopens the view: the drawn digit, a switched-off neuron, the explained class', { timeout: 90000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#model=mlp32', { skipHelp: true });
+  await waitReady(page);
+  await strokeWithMouse(page, page.mouse, two);
+  await page.evaluate(() => { window.lens.setNeuronOff(0, 5, true); window.lens.setExplainClass(3); });
+  await page.waitForTimeout(300);
+  const before = await page.evaluate(() => window.lens.state());
+  assert.deepEqual(before.view.off, [[0, 5]]);
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /ink=[A-Za-z0-9_-]+/);
+  assert.match(hash, /class=3/);
+  assert.match(hash, /off=0\.5/);
+  assert.ok(hash.length < 2000, `the link is ${hash.length} characters`);
+
+  const again = await openPage(browser, server.url + hash, { skipHelp: true });
+  await waitReady(again.page);
+  const after = await again.page.evaluate(() => window.lens.state());
+  assert.deepEqual(after.input, before.input, 'the very same 784 pixels');
+  assert.deepEqual(after.probs, before.probs);
+  assert.deepEqual(after.view, before.view);
+  assert.equal(await again.page.evaluate(() => location.hash), hash, 'and the same link');
+  await again.page.keyboard.press('z');  // strokes, not only pixels: undo takes back the one stroke
+  await again.page.waitForFunction(() => window.lens.state().input.every((v) => v === 0), null, { timeout: 10000 });
+
+  // A test digit and a bad link.
+  await again.page.evaluate(() => { location.hash = '#model=mlp32&test=17'; });
+  await again.page.waitForFunction(() => window.lens.state().view.testDigit === 17, null, { timeout: 30000 });
+  await again.page.evaluate(() => { location.hash = '#model=mlp32&off=0.99'; });
+  await again.page.waitForTimeout(200);
+  assert.equal((await again.page.evaluate(() => window.lens.state())).view.testDigit, 17, 'a bad link changes nothing');
+  assert.deepEqual([...errors, ...again.errors], []);
+  await again.context.close();
+  await context.close();
+});
+
+test('embed mode in a 700x500 iframe: canvas and prediction, drawing predicts, the wheel scrolls the post, embed code', { timeout: 120000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const page = await context.newPage();
+  // What the page gives the clipboard (a headless browser's clipboard needs the window focused).
+  await page.addInitScript(() => {
+    if (navigator.clipboard) navigator.clipboard.writeText = (t) => { window.copiedText = t; return Promise.resolve(); };
+  });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(server.url + 'embed-example.html');
+  const element = await page.waitForSelector('#lens');
+  const frame = await element.contentFrame();
+  await frame.waitForFunction(() => window.lens && window.lens.ready, null, { timeout: 60000 });
+  await frame.evaluate(() => window.lens.ready);
+  await frame.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 60000 });
+  const box = await element.boundingBox();
+  assert.equal(Math.round(box.width), 700);
+  assert.equal(Math.round(box.height), 500);
+  const state = await frame.evaluate(() => window.lens.state());
+  assert.equal(state.view.embed, true);
+  assert.equal(state.help, false, 'no help overlay in embed mode');
+  const canvas = await frame.evaluate(() => window.lens.canvasRect());
+  assert.ok(inside(canvas, 700, 500), `canvas ${JSON.stringify(canvas)} inside the iframe`);
+  assert.ok(canvas.width >= 200, 'a canvas big enough to draw on');
+  assert.equal(await frame.evaluate(() => window.lens._itemRect('Share')), null, 'no full-page chrome');
+
+  await strokeWithMouse(frame, page.mouse, two, box);
+  await page.waitForTimeout(200);
+  const drawn = await frame.evaluate(() => window.lens.state());
+  assert.equal(drawn.predicted, 2, 'a stroke drawn in the iframe predicts');
+
+  // The wheel over the canvas (which does not scroll) scrolls the post.
+  const y0 = await page.evaluate(() => window.scrollY);
+  await page.mouse.move(box.x + canvas.x + canvas.width / 2, box.y + canvas.y + canvas.height / 2);
+  await page.mouse.wheel(0, 300);
+  await page.waitForFunction((y) => window.scrollY > y, y0, { timeout: 5000 });
+
+  // The embed code, by click, reaches the clipboard and names this view.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(200);
+  const box2 = await element.boundingBox();
+  await click(frame, page.mouse, 'Embed', box2);
+  await page.waitForTimeout(300);
+  const copied = await frame.evaluate(() => window.copiedText);
+  assert.match(copied, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/index\.html#model=mlp32&amp;tab=explore&amp;ink=[A-Za-z0-9_-]+&amp;embed=1" width="700" height="500"/);
+  assert.equal(copied, await frame.evaluate(() => window.lens.embedCode()));
+  assert.match(await frame.evaluate(() => window.lens.embedCode({ width: 560, height: 400 })), /width="560" height="400"/);
+  for (const bad of [{ width: 10 }, { height: 1.5 }, 'big', [700, 500]])
+    await assert.rejects(frame.evaluate((b) => window.lens.embedCode(b), bad), /lens\.embedCode: /);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('?embed=1 as a query parameter opens embed mode too', { timeout: 60000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '?embed=1#model=mlp6', { viewport: { width: 560, height: 400 } });
+  await waitReady(page);
+  const s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.view.embed, true);
+  assert.equal(s.help, false);
+  assert.ok(inside(await page.evaluate(() => window.lens.canvasRect()), 560, 400));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
