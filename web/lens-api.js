@@ -97,6 +97,19 @@
     return JSON.parse(call('lens_models_json', 'string')).filter(function (m) { return m.id === id; })[0];
   }
 
+  // Resolves when the model with this id is the current one; rejects if its bundle could not be fetched.
+  function whenSelected(id) {
+    return new Promise(function (resolve, reject) {
+      (function poll() {
+        if (api.model() === id) return resolve(id);
+        var m = api.models().filter(function (x) { return x.id === id; })[0];
+        if (m && !m.loaded && !call('lens_model_wanted_is', 'number', ['string'], [id]))
+          return reject(new Error('lens.selectModel: ' + id + ' could not be loaded (see the page\'s notice)'));
+        setTimeout(poll, 20);
+      })();
+    });
+  }
+
   var api = {
     ready: ready,
     _wake: wake,
@@ -137,10 +150,13 @@
     // [{id, name, layers: [784, ..., 10], accuracy}]
     models: function () { need(); return JSON.parse(call('lens_models_json', 'string')); },
     model: function () { need(); return call('lens_model_id', 'string'); },
+    // Selects a model; returns a Promise that resolves once it is on screen (at once for a
+    // model already loaded; a listed model not fetched yet is fetched first).
     selectModel: function (id) {
       need();
       checkName('lens.selectModel', 'id', id);
       check('selectModel', call('lens_select_model', 'string', ['string'], [id]));
+      return api.model() === id ? Promise.resolve(id) : whenSelected(id);
     },
     // pixels: the model's input size (784 for MNIST models, row-major 28x28), values in [0, 1].
     setInput: function (pixels) {
@@ -299,6 +315,15 @@
   // The app core parses, checks and applies it (src/app/core/link.h); a bad link leaves the
   // view as it is and shows a notice saying why. Only the first-visit help stays here.
   function applyHash(hash, initial) {
+    // A link to a listed model not fetched yet: fetch it, then open the link.
+    var m = /(?:^#|&)model=([^&]*)/.exec(hash || '');
+    var id = '';
+    try { id = m ? decodeURIComponent(m[1]) : ''; } catch (e) { /* a broken escape: link_parse says so */ }
+    var listed = api.models().filter(function (x) { return x.id === id; })[0];
+    if (listed && !listed.loaded) {
+      api.selectModel(id).then(function () { applyHash(hash, initial); }, function () { /* the notice says why */ });
+      return;
+    }
     var r = JSON.parse(withBytes(new TextEncoder().encode(hash || ''), function (p, n) {
       return call('lens_apply_hash', 'string', ['number', 'number'], [p, n]);
     }));

@@ -42,8 +42,57 @@
     return;
   }
 
+  // Before the first frame the page needs the model list and the one bundle it opens with
+  // (the link's model, else the default); the others are fetched when picked.
+  var startupModel = fetch('models/models.json').then(function (r) {
+    if (!r.ok) throw new Error('models/models.json: HTTP ' + r.status);
+    return r.arrayBuffer();
+  }).then(function (listBytes) {
+    var list = JSON.parse(new TextDecoder().decode(listBytes));
+    var m = /(?:^#|&)model=([^&]*)/.exec(location.hash);
+    var wanted = '';
+    try { wanted = m ? decodeURIComponent(m[1]) : ''; } catch (e) { /* a broken link opens the default model */ }
+    var id = list.models.indexOf(wanted) >= 0 ? wanted : list['default'];
+    return fetchBytes('models/' + id + '.lens').then(function (bundle) {
+      return { list: new Uint8Array(listBytes), id: id, bundle: bundle };
+    });
+  });
+  startupModel.catch(function () { /* reported by preRun */ });
+  function fetchBytes(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+      return r.arrayBuffer();
+    }).then(function (b) { return new Uint8Array(b); });
+  }
+
   window.Module = {
     canvas: document.getElementById('canvas'),
+    // The model list and the first bundle go into the app's file system before main() runs.
+    preRun: [function () {
+      Module.addRunDependency('lens-startup-model');
+      startupModel.then(function (f) {
+        Module.FS.mkdir('/models');
+        Module.FS.writeFile('/models/models.json', f.list);
+        Module.FS.writeFile('/models/' + f.id + '.lens', f.bundle);
+        Module.removeRunDependency('lens-startup-model');
+      }, function (e) {
+        fail('Download failed', 'The model could not be loaded (' + (e && e.message || e) + '). Check the connection and reload.');
+      });
+    }],
+    // A model picked from the list: its bundle, fetched now (lens_model_arrived selects it).
+    onLensWantsModel: function (index, id) {
+      fetchBytes('models/' + encodeURIComponent(id) + '.lens').then(function (bytes) {
+        var p = Module._malloc(bytes.length);
+        Module.HEAPU8.set(bytes, p);
+        if (window.lens && window.lens._wake) window.lens._wake();
+        var err = Module.ccall('lens_model_arrived', 'string', ['number', 'number', 'number'], [index, p, bytes.length]);
+        Module._free(p);
+        if (err) Module.ccall('lens_model_failed', null, ['number', 'string'], [index, err.slice(0, 300)]);
+      }, function (e) {
+        if (window.lens && window.lens._wake) window.lens._wake();
+        Module.ccall('lens_model_failed', null, ['number', 'string'], [index, String(e && e.message || e).slice(0, 300)]);
+      });
+    },
     print: function (t) { console.log(t); },
     printErr: function (t) { console.warn(t); },
     setStatus: function (text) {
@@ -56,14 +105,21 @@
         statusEl.textContent = text.replace('...', '…');
       }
     },
-    onLensStarted: function () {
-      handOver(testDigits, 'lens_load_test_set', 'lens_test_set_failed');
-    },
+    onLensStarted: function () {},
     // Training needs the MNIST training subset (3.2 MB gzip): fetched only when training starts.
     onLensWantsTrainingImages: function () {
       handOver(Promise.all([fetchGzip('mnist/train-subset-images-idx3-ubyte.gz'), fetchGzip('mnist/train-subset-labels-idx1-ubyte.gz')]),
                'lens_load_train_set', 'lens_train_set_failed');
     },
+    // The first frame is drawn: the page is interactive. The test digits (for the statistics)
+    // are fetched from now on, so the first frame waits for nothing it does not draw.
+    onLensFirstFrame: function () {
+      if (window.performance && performance.mark) performance.mark('lens-first-frame');  // for tools/bench/bench-load.mjs
+      overlay.classList.add('hidden');
+      handOver(Promise.all([fetchGzip('mnist/t10k-images-idx3-ubyte.gz'), fetchGzip('mnist/t10k-labels-idx1-ubyte.gz')]),
+               'lens_load_test_set', 'lens_test_set_failed');
+    },
+    // Everything is in, the test digits too: window.lens.ready resolves.
     onLensReady: function () {
       overlay.classList.add('hidden');
       window.lens._resolve();
@@ -73,7 +129,7 @@
   };
   statusEl.textContent = 'Downloading the app…';
 
-  // The 10,000 MNIST test digits (gzip, about 1.6 MB) load while the app starts;
+  // The 10,000 MNIST test digits (gzip, about 1.6 MB) load once the page is interactive;
   // the browser decompresses them.
   function fetchGzip(url) {
     return fetch(url).then(function (r) {
@@ -97,8 +153,6 @@
       Module.ccall(failed, null, ['string'], [String(e && e.message || e).slice(0, 200)]);
     });
   }
-  var testDigits = Promise.all([fetchGzip('mnist/t10k-images-idx3-ubyte.gz'), fetchGzip('mnist/t10k-labels-idx1-ubyte.gz')]);
-  testDigits.catch(function () { /* reported once the app has started */ });
 
   var script = document.createElement('script');
   script.src = 'lens.js';

@@ -74,7 +74,8 @@ EMSCRIPTEN_KEEPALIVE const char* lens_models_json() {
   nlohmann::json out = nlohmann::json::array();
   for (const LoadedModel& m : g_state->models)
     out.push_back({{"id", m.bundle.info.id}, {"name", m.bundle.info.name}, {"layers", m.bundle.net.sizes()},
-                   {"accuracy", m.bundle.info.test_accuracy >= 0 ? nlohmann::json(m.bundle.info.test_accuracy) : nlohmann::json(nullptr)}});
+                   {"accuracy", m.bundle.info.test_accuracy >= 0 ? nlohmann::json(m.bundle.info.test_accuracy) : nlohmann::json(nullptr)},
+                   {"loaded", !m.pending}});
   return reply(out.dump());
 }
 
@@ -86,6 +87,25 @@ EMSCRIPTEN_KEEPALIVE const char* lens_select_model(const char* id) {
   app_select_model(*g_state, *i, emscripten_get_now());
   app_refresh_live(*g_state);
   return reply("");
+}
+
+// A picked model's bundle, fetched by the page (web/shell.js): put in place and selected.
+EMSCRIPTEN_KEEPALIVE const char* lens_model_arrived(int index, const std::uint8_t* bytes, int n) {
+  const auto r = model_library_arrived(*g_state, index, Bytes(bytes, bytes + std::max(0, n)), emscripten_get_now());
+  return reply(r ? "" : r.error);
+}
+
+// 1 while the page still waits for this model's bundle.
+EMSCRIPTEN_KEEPALIVE int lens_model_wanted_is(const char* id) {
+  const AppState& s = *g_state;
+  return s.model_wanted >= 0 && s.models[std::size_t(s.model_wanted)].bundle.info.id == (id ? id : "") ? 1 : 0;
+}
+
+EMSCRIPTEN_KEEPALIVE void lens_model_failed(int index, const char* why) {
+  AppState& s = *g_state;
+  if (index < 0 || index >= int(s.models.size())) return;
+  if (s.model_wanted == index) s.model_wanted = -1;
+  s.notice = s.models[std::size_t(index)].bundle.info.id + " could not be loaded (" + (why ? why : "") + ").";
 }
 
 EMSCRIPTEN_KEEPALIVE const char* lens_set_input(const float* v, int n) {

@@ -56,6 +56,7 @@ struct App {
   std::string last_hash;
   bool training_images_requested = false;
   int frames_to_draw = kSettleFrames;  // frames still to draw before the page goes idle
+  int model_requested = -1;            // the pending model whose bundle the page is fetching
 };
 
 static bool platform_init(Platform& p) {
@@ -212,6 +213,14 @@ static void share(AppState& s) {
   EM_ASM({ if (window.lens && window.lens._share) window.lens._share($0, UTF8ToString($1)); }, kind, hash.c_str());
 }
 
+// A pending model was picked: the page fetches its bundle once (lens_model_arrived or lens_model_failed answer).
+static void request_model(AppState& s, int& requested) {
+  if (s.model_wanted < 0 || s.model_wanted == requested) return;
+  requested = s.model_wanted;
+  EM_ASM({ if (Module['onLensWantsModel']) Module['onLensWantsModel']($0, UTF8ToString($1)); }, requested,
+         s.models[std::size_t(requested)].bundle.info.id.c_str());
+}
+
 // The Train tab needs the MNIST training subset: the page fetches it once, when training first starts.
 static void request_training_images(AppState& s, App& app) {
   if (!s.train_subset_wanted) { app.training_images_requested = false; return; }
@@ -236,7 +245,7 @@ static void frame(void* arg) {
   // lens-api.js marks every call into the app (the JS API, links, dropped files, downloads).
   changed |= EM_ASM_INT({ const t = Module['lensTouched']; Module['lensTouched'] = false; return t ? 1 : 0; }) != 0;
   const ModelAnalysis* analysis = s.analysis();
-  changed |= s.live_dirty || s.training.running() || s.train_subset_wanted || (analysis && !analysis->done() && !s.test_pending);
+  changed |= s.live_dirty || s.model_wanted >= 0 || s.training.running() || s.train_subset_wanted || (analysis && !analysis->done() && !s.test_pending);
   if (changed) app.frames_to_draw = kSettleFrames;
   const bool hidden = EM_ASM_INT({ return Module['lensHidden'] ? 1 : 0; }) != 0;  // a hidden tab or off-screen iframe
   if ((app.frames_to_draw <= 0 || hidden) && s.ready_announced) {
@@ -254,6 +263,7 @@ static void frame(void* arg) {
   app_work(s, std::max(2.0, budget - (emscripten_get_now() - w0)), &emscripten_get_now);
   s.work_ms = emscripten_get_now() - w0;
   request_training_images(s, app);
+  request_model(s, app.model_requested);
   app_refresh_live(s);
   gfx_refresh(s, app.gfx, emscripten_get_now());
 
@@ -278,6 +288,8 @@ static void frame(void* arg) {
   s.render_ms = emscripten_get_now() - r0;
   s.frame_ms = emscripten_get_now() - t0;
   ++s.frame;
+  // The first frame is on screen: the page takes strokes now, and fetches what the statistics need.
+  if (s.frame == 1) EM_ASM({ if (Module['onLensFirstFrame']) Module['onLensFirstFrame'](); });
   if (s.frame >= 2) js_api_announce_ready(s);
   sync_url_hash(s, app.last_hash);
 }

@@ -198,7 +198,7 @@ test('drawing with a finger (touch events) works like a mouse', async () => {
 
 test('the address bar follows the view, so it can be shared', async () => {
   const { page, context } = await open('#model=mlp32&help=0');
-  await page.evaluate(() => { window.lens.selectModel('mlp6'); window.lens.select(0, 4); window.lens.setTab('neuron'); });
+  await page.evaluate(async () => { await window.lens.selectModel('mlp6'); window.lens.select(0, 4); window.lens.setTab('neuron'); });
   await page.waitForTimeout(200);
   assert.equal(await page.evaluate(() => location.hash), '#model=mlp6&tab=neuron&layer=0&neuron=4');
   await context.close();

@@ -21,7 +21,12 @@ async function stroke(page, points) {
 const one = []; for (let i = 0; i <= 12; i++) one.push([0.5, 0.15 + 0.7 * i / 12]);
 const bar = []; for (let i = 0; i <= 8; i++) bar.push([0.25 + 0.5 * i / 8, 0.5]);
 
-async function key(page, k) { await page.keyboard.press(k); await page.waitForTimeout(120); }
+// A key, then two frames drawn (the frame after the key's has handled it), however slow the machine.
+async function key(page, k) {
+  const f = await page.evaluate(() => window.lens.perf().frame);
+  await page.keyboard.press(k);
+  await page.waitForFunction((f0) => window.lens.perf().frame >= f0 + 2, f, { timeout: 10000 });
+}
 
 test('the keys the help lists work (Z, Backspace, C, Delete, R, M, [, ], 1-5, N, P, arrows, ?, Esc)', { timeout: 120000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url + '#model=mlp128&help=0', { skipHelp: true });
@@ -47,10 +52,11 @@ test('the keys the help lists work (Z, Backspace, C, Delete, R, M, [, ], 1-5, N,
   await key(page, 'm');
   assert.ok((await page.evaluate(() => window.lens.state())).input.some((v) => v > 0.5), 'M shows a digit');
   const models = await page.evaluate(() => window.lens.models().map((m) => m.id));
-  await key(page, ']');
-  assert.equal(await page.evaluate(() => window.lens.model()), models[(models.indexOf('mlp128') + 1) % models.length]);
+  const modelBecomes = (id) => page.waitForFunction((x) => window.lens.model() === x, id, { timeout: 10000 });
+  await key(page, ']');  // the next model is fetched when picked
+  await modelBecomes(models[(models.indexOf('mlp128') + 1) % models.length]);
   await key(page, '[');
-  assert.equal(await page.evaluate(() => window.lens.model()), 'mlp128');
+  await modelBecomes('mlp128');
   for (const [k, tab] of [['2', 'neuron'], ['3', 'outputs'], ['4', 'network'], ['5', 'train'], ['1', 'explore']]) {
     await key(page, k);
     assert.equal((await page.evaluate(() => window.lens.state())).tab, tab, `key ${k}`);

@@ -32,12 +32,14 @@ async function click(target, mouse, label, offset = { x: 0, y: 0 }) {
 const inside = (r, w, h) => r && r.x >= 0 && r.y >= 0 && r.x + r.width <= w + 0.5 && r.y + r.height <= h + 0.5;
 
 for (const [width, height, scale] of [[1280, 720, 2], [1920, 1080, 2], [1920, 1080, 3]]) {
-  test(`at ${width}x${height} and ${scale * 100}% text the canvas and a row of neuron cards are on screen`, { timeout: 90000 }, async () => {
+  test(`at ${width}x${height} and ${scale * 100}% text the canvas and a row of neuron cards are on screen`, { timeout: 240000 }, async () => {
     for (const model of ['mlp32', 'mlp6-dead', 'mlp2x64']) {
       const { page, errors, context } = await openPage(browser, `${server.url}#model=${model}&scale=${scale}`, { viewport: { width, height }, skipHelp: true });
       await waitReady(page);
-      await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 60000 });
-      await page.waitForTimeout(300);
+      // mlp6-dead's story banner (shown once its analysis is done) takes room too.
+      if (model === 'mlp6-dead') await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 120000 });
+      const f = await page.evaluate(() => window.lens.perf().frame);
+      await page.waitForFunction((f0) => window.lens.perf().frame >= f0 + 3, f, { timeout: 30000 });
       const canvas = await page.evaluate(() => window.lens.canvasRect());
       assert.ok(inside(canvas, width, height), `${model}: canvas ${JSON.stringify(canvas)} on screen`);
       assert.ok(canvas.width >= 0.25 * height, `${model}: canvas ${canvas.width} px wide is big enough to draw on`);

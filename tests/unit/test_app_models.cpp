@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "app/core/app_state.h"
 #include "app/core/model_library.h"
@@ -207,6 +209,54 @@ TEST(AppModels, MissingManifestIsReported) {
   EXPECT_EQ(s.current, -1);
   ASSERT_EQ(s.load_errors.size(), 1u);
   EXPECT_NE(s.load_errors[0].find("models.json"), std::string::npos) << s.load_errors[0];
+}
+
+}  // namespace
+}  // namespace lens
+
+namespace lens {
+namespace {
+
+// The page's model list: the bundle it opened with, and the others from their headers,
+// fetched when picked. A picked model waits for its bundle, then is selected; a file that
+// is not the promised model is refused and changes nothing.
+TEST(AppModels, ListedModelsAreFetchedWhenPicked) {
+  const std::string dir = "/tmp/lens-pending-models";
+  std::filesystem::create_directories(dir);
+  const auto mlp32 = file_read(test::assets_dir() + "/models/mlp32.lens");
+  const auto mlp6 = file_read(test::assets_dir() + "/models/mlp6.lens");
+  ASSERT_TRUE(mlp32 && mlp6);
+  std::ofstream(dir + "/mlp32.lens", std::ios::binary).write(reinterpret_cast<const char*>(mlp32->data()), std::streamsize(mlp32->size()));
+  std::filesystem::remove(dir + "/mlp6.lens");
+  std::ofstream(dir + "/models.json") << R"({"models": ["mlp6", "mlp32"], "default": "mlp6", "headers": {
+    "mlp6": {"id": "mlp6", "name": "MLP 784-6-10", "test_accuracy": 0.5,
+             "layers": [{"inputs": 784, "outputs": 6, "activation": "relu"}, {"inputs": 6, "outputs": 10, "activation": "identity"}]},
+    "mlp32": {"id": "mlp32", "layers": [{"inputs": 784, "outputs": 32, "activation": "relu"}, {"inputs": 32, "outputs": 10, "activation": "identity"}]}}})";
+  AppState s;
+  model_library_load(s, dir);
+  ASSERT_TRUE(s.load_errors.empty()) << s.load_errors.front();
+  ASSERT_EQ(s.models.size(), 2u);
+  EXPECT_TRUE(s.models[0].pending);
+  EXPECT_FALSE(s.models[1].pending);
+  EXPECT_EQ(s.current, 1) << "the default is not here yet: the page opens with the model it has";
+  EXPECT_EQ(s.models[0].bundle.info.name, "MLP 784-6-10");
+  EXPECT_EQ(s.models[0].bundle.net.sizes(), (std::vector<int>{784, 6, 10}));
+  app_select_model(s, 1, 0);
+
+  app_select_model(s, 0, 0);  // picked: fetched first
+  EXPECT_EQ(s.current, 1);
+  EXPECT_EQ(s.model_wanted, 0);
+  EXPECT_FALSE(model_library_arrived(s, 0, *mlp32, 0)) << "mlp32's bytes are not mlp6";
+  EXPECT_TRUE(s.models[0].pending);
+  EXPECT_EQ(s.current, 1);
+  const auto r = model_library_arrived(s, 0, *mlp6, 0);
+  ASSERT_TRUE(r) << r.error;
+  EXPECT_FALSE(s.models[0].pending);
+  EXPECT_EQ(s.current, 0);
+  EXPECT_EQ(s.model_wanted, -1);
+  EXPECT_EQ(s.model()->bundle.net.layers[0].W, test::app_with_models("mlp6")->model()->bundle.net.layers[0].W);
+  EXPECT_FALSE(model_library_arrived(s, 0, *mlp6, 0)) << "only a pending model takes a bundle";
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

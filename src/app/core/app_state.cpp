@@ -27,6 +27,10 @@ bool tab_from_name(const std::string& name, Tab& out) {
 
 void app_select_model(AppState& s, int index, double now_ms) {
   if (index < 0 || index >= int(s.models.size())) return;
+  if (s.models[std::size_t(index)].pending) {  // fetched first (model_library_arrived selects it)
+    s.model_wanted = index;
+    return;
+  }
   const bool changed = index != s.current;
   s.current = index;
   if (s.analyses.size() != s.models.size()) s.analyses.resize(s.models.size());

@@ -22,6 +22,9 @@ namespace lens {
 struct LoadedModel {
   Bundle bundle;
   std::string path;  // where it was read from (in the page's virtual file system)
+  // Listed but not fetched yet (the page loads a bundle when it is picked): the bundle holds
+  // the header's facts and the layers' shapes, with zero weights.
+  bool pending = false;
 };
 
 enum class Tab { Explore, Neuron, Outputs, Network, Train };
@@ -39,6 +42,7 @@ struct AppState {
   std::deque<LoadedModel> models;     // a deque: adding a dropped model never moves the others (analyses point into them)
   std::vector<std::unique_ptr<ModelAnalysis>> analyses;  // one per model, made on first use
   int current = -1;                    // index into models, -1 before any model loads
+  int model_wanted = -1;               // a pending model picked: the page fetches it, then selects it
   std::vector<std::string> load_errors;  // bundles that failed to load, with the reason
   DataSet test;                        // MNIST test set shipped with the page (empty until loaded)
   DataSet test_probe;                  // its first images, measured on while a model trains

@@ -2,7 +2,52 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
+#include "core/activation.h"
+
 namespace lens {
+
+// A model known from its header only: its facts and layer shapes, zero weights.
+static Result<LoadedModel> pending_model(const nlohmann::json& h, const std::string& path) {
+  using R = Result<LoadedModel>;
+  LoadedModel m;
+  m.path = path;
+  m.pending = true;
+  if (!h.is_object() || !h.contains("id") || !h["id"].is_string() || !h.contains("layers") || !h["layers"].is_array())
+    return R::fail("a header without id or layers");
+  BundleInfo& info = m.bundle.info;
+  info.id = h["id"].get<std::string>();
+  info.name = h.value("name", info.id);
+  info.notes = h.value("notes", "");
+  info.test_accuracy = h.contains("test_accuracy") && h["test_accuracy"].is_number() ? h["test_accuracy"].get<double>() : -1.0;
+  m.bundle.net.head = h.value("head", "softmax") == "sigmoid" ? Head::Sigmoid : Head::Softmax;
+  for (const auto& L : h["layers"]) {
+    const int in = L.value("inputs", 0), out = L.value("outputs", 0);
+    const auto act = activation_from_name(L.value("activation", ""));
+    if (in < 1 || out < 1 || in > 16384 || out > 16384 || !act) return R::fail(info.id + ": a layer of its header is not valid");
+    m.bundle.net.layers.push_back(Dense{Eigen::MatrixXf::Zero(out, in), Eigen::VectorXf::Zero(out), *act});
+  }
+  if (m.bundle.net.layers.empty()) return R::fail(info.id + ": its header has no layers");
+  return R::ok(std::move(m));
+}
+
+Result<int> model_library_arrived(AppState& state, int index, const Bytes& bytes, double now_ms) {
+  if (index < 0 || index >= int(state.models.size()) || !state.models[std::size_t(index)].pending)
+    return Result<int>::fail("no model is waiting for its bundle there");
+  LoadedModel& m = state.models[std::size_t(index)];
+  auto b = bundle_read(bytes);
+  if (!b) return Result<int>::fail(m.bundle.info.id + ": " + b.error);
+  if (b->info.id != m.bundle.info.id || b->net.sizes() != m.bundle.net.sizes())
+    return Result<int>::fail(m.bundle.info.id + ": the file holds " + b->info.id + ", not the model the list names");
+  m.bundle = std::move(*b);
+  m.pending = false;
+  if (state.model_wanted == index) {
+    state.model_wanted = -1;
+    app_select_model(state, index, now_ms);
+  }
+  return Result<int>::ok(index);
+}
 
 void model_library_load(AppState& state, const std::string& folder) {
   const std::string manifest_path = folder + "/models.json";
@@ -16,9 +61,15 @@ void model_library_load(AppState& state, const std::string& folder) {
     state.load_errors.push_back(manifest_path + ": expected {\"models\": [ids...]}");
     return;
   }
+  const nlohmann::json* headers = manifest.contains("headers") && manifest["headers"].is_object() ? &manifest["headers"] : nullptr;
   for (const auto& id : manifest["models"]) {
     if (!id.is_string()) continue;
     const std::string path = folder + "/" + id.get<std::string>() + ".lens";
+    if (headers && headers->contains(id.get<std::string>()) && !std::ifstream(path, std::ios::binary).good()) {
+      if (auto p = pending_model((*headers)[id.get<std::string>()], path)) state.models.push_back(std::move(*p));
+      else state.load_errors.push_back(manifest_path + ": " + p.error);
+      continue;
+    }
     auto bundle = bundle_load(path);
     if (!bundle) {
       state.load_errors.push_back(bundle.error);
@@ -29,6 +80,9 @@ void model_library_load(AppState& state, const std::string& folder) {
   // The caller selects it (app_select_model); here only which one comes first.
   if (manifest.contains("default") && manifest["default"].is_string())
     state.current = model_library_find(state, manifest["default"].get<std::string>());
+  // The page fetched the link's model, not always the default: open with a model that is here.
+  for (std::size_t i = 0; (state.current < 0 || state.models[std::size_t(state.current)].pending) && i < state.models.size(); ++i)
+    if (!state.models[i].pending) state.current = int(i);
   if (state.current < 0 && !state.models.empty()) state.current = 0;
 }
 

@@ -1,5 +1,7 @@
 // Loading the shipped bundles: a folder with models.json listing the ids in
-// display order and one <id>.lens per model.
+// display order and one <id>.lens per model. The page ships only the bundle it opens
+// with; models.json then also holds every bundle's JSON header ("headers": {id: header}),
+// and the others are listed as pending until picked (model_library_arrived).
 #pragma once
 #include <string>
 
@@ -10,6 +12,9 @@ namespace lens {
 // Loads every bundle the manifest lists; a bad bundle is reported in
 // state.load_errors and skipped, the others still load.
 void model_library_load(AppState& state, const std::string& folder);
+// The bundle of a pending model arrived: checked (it must be the model the list promised),
+// put in place and selected. The reason, and nothing changed, if it is not.
+Result<int> model_library_arrived(AppState& state, int index, const Bytes& bytes, double now_ms);
 // Index of the model with this id, or -1.
 int model_library_find(const AppState& state, const std::string& id);
 // A bundle from outside (a file dropped on the page, lens.loadBundle): read and
