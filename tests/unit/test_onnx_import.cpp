@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "core/onnx_import.h"
 #include "onnx_writer.h"
@@ -135,6 +137,83 @@ TEST(OnnxImport, RefusesAbsurdWeights) {
   auto b = onnx_import(bytes);
   ASSERT_FALSE(b);
   EXPECT_NE(b.error.find("absurd value"), std::string::npos) << b.error;
+}
+
+}  // namespace
+}  // namespace lens
+
+namespace lens {
+namespace {
+
+struct Fixture {
+  std::string id;
+  double torch_accuracy;
+  bool normalized, recorded;
+};
+
+std::vector<Fixture> fixtures() {
+  auto bytes = file_read(test::onnx_fixtures_dir() + "/fixtures.json");
+  EXPECT_TRUE(bytes) << bytes.error;
+  std::vector<Fixture> out;
+  if (!bytes) return out;
+  const auto j = nlohmann::json::parse(bytes->begin(), bytes->end());
+  for (const auto& m : j["models"])
+    out.push_back({m["id"].get<std::string>(), m["torch_accuracy"].get<double>(), !m["normalize"].is_null(),
+                   m["normalize_recorded"].get<bool>()});
+  return out;
+}
+
+// PyTorch-exported MLPs (tools/onnx-fixtures.py): the imported bundle's probabilities on the
+// first 1000 MNIST test images match PyTorch's within 1e-4, and its accuracy on all 10,000
+// matches PyTorch's (recorded in the file's metadata) to the image.
+TEST(OnnxFixtures, ProbabilitiesAndAccuracyMatchPyTorch) {
+  const DataSet& test_set = test::mnist_test_set();
+  ASSERT_EQ(test_set.size(), 10000);
+  const auto list = fixtures();
+  ASSERT_GE(list.size(), 5u);
+  for (const Fixture& f : list) {
+    auto onnx = file_read(test::onnx_fixtures_dir() + "/" + f.id + ".onnx");
+    auto probs = file_read(test::onnx_fixtures_dir() + "/" + f.id + ".probs");
+    ASSERT_TRUE(onnx && probs) << f.id;
+    ASSERT_EQ(probs->size(), 1000u * 10u * 4u);
+    OnnxImportOptions o;
+    if (f.normalized && !f.recorded) o.norm = InputNorm{0.1307f, 0.3081f};  // what lens-import --normalize gives
+    auto b = onnx_import(*onnx, o);
+    ASSERT_TRUE(b) << f.id << ": " << b.error;
+    EXPECT_EQ(!b->net.norm.identity(), f.normalized) << f.id;
+    const Eigen::MatrixXf p = head_probabilities(b->net.head, mlp_forward(b->net, test_set.images.leftCols(1000)));
+    float worst = 0;
+    for (int n = 0; n < 1000; ++n)
+      for (int c = 0; c < 10; ++c) {
+        float want;
+        std::memcpy(&want, probs->data() + 4 * (n * 10 + c), 4);
+        worst = std::max(worst, std::abs(p(c, n) - want));
+      }
+    EXPECT_LE(worst, 1e-4f) << f.id;
+    const std::vector<int> predicted = head_predict(b->net.head, mlp_forward(b->net, test_set.images));
+    int correct = 0;
+    for (int n = 0; n < test_set.size(); ++n) correct += predicted[std::size_t(n)] == test_set.labels[std::size_t(n)];
+    const double accuracy = correct / 10000.0;
+    EXPECT_NEAR(accuracy, f.torch_accuracy, 1.01e-4) << f.id;
+    EXPECT_NEAR(b->info.test_accuracy, f.torch_accuracy, 1e-9) << f.id << ": recorded from the metadata";
+    std::printf("%-22s max |p_lens - p_torch| = %.2e over 1000 images; accuracy %.4f (PyTorch %.4f)\n", f.id.c_str(),
+                double(worst), accuracy, f.torch_accuracy);
+  }
+}
+
+// Without the normalization it was trained with, a model scores lower on raw pixels: the
+// case the page must flag (recorded accuracy vs measured).
+TEST(OnnxFixtures, UnrecordedNormalizationLowersTheMeasuredAccuracy) {
+  auto onnx = file_read(test::onnx_fixtures_dir() + "/mlp-norm-unrecorded.onnx");
+  ASSERT_TRUE(onnx);
+  auto b = onnx_import(*onnx);
+  ASSERT_TRUE(b) << b.error;
+  EXPECT_TRUE(b->net.norm.identity());
+  const DataSet& test_set = test::mnist_test_set();
+  const std::vector<int> predicted = head_predict(b->net.head, mlp_forward(b->net, test_set.images));
+  int correct = 0;
+  for (int n = 0; n < test_set.size(); ++n) correct += predicted[std::size_t(n)] == test_set.labels[std::size_t(n)];
+  EXPECT_LT(correct / 10000.0, b->info.test_accuracy - 0.005);
 }
 
 }  // namespace
