@@ -97,10 +97,15 @@ static void view_controls(AppState& s, float x) {
 void panel_story_banner(AppState& s) {
   ModelAnalysis* a = s.analysis();
   if (!a || !a->has_facts) return;
-  const Paragraph story = dead_story(a->network);
+  // A recorded accuracy the page cannot reproduce comes first: every other measurement
+  // depends on feeding the model what it was trained on.
+  const Paragraph check = accuracy_check(a->network);
+  const Paragraph story = check.empty() ? dead_story(a->network) : check;
   if (story.empty()) return;  // the story is for networks that lost most of their neurons
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(ui::palette(s.dark).accent_soft));
-  const float h = ImGui::GetTextLineHeightWithSpacing() * (ImGui::GetContentRegionAvail().x < 50 * ui::em() ? 4.2f : 2.6f);
+  const bool narrow = ImGui::GetContentRegionAvail().x < 50 * ui::em();
+  const float lines = check.empty() ? (narrow ? 4.2f : 2.6f) : (narrow ? 7.2f : 3.6f);
+  const float h = ImGui::GetTextLineHeightWithSpacing() * lines;
   ImGui::BeginChild("##story", ImVec2(0, h), true);
   int layer = 0, unit = 0;
   if (ui::rich_text(story, s.dark, &layer, &unit)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;

@@ -189,6 +189,19 @@ std::string display_name(const OnnxModel& m, const OnnxImportOptions& o) {
   return m.producer.empty() ? "ONNX model" : "ONNX model from " + m.producer.substr(0, 60);
 }
 
+// A URL-safe id from a display name: lower-case letters, digits, '-' and '_'.
+std::string slug(const std::string& name) {
+  std::string id;
+  for (char c : name) {
+    const char l = (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+    if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '_') id += l;
+    else if (!id.empty() && id.back() != '-') id += '-';
+    if (id.size() >= 48) break;
+  }
+  while (!id.empty() && id.back() == '-') id.pop_back();
+  return id.empty() ? "onnx-model" : id;
+}
+
 }  // namespace
 
 Result<Bundle> onnx_import_graph(const OnnxModel& m, const OnnxGraph& g, const OnnxImportOptions& o) {
@@ -236,8 +249,8 @@ Result<Bundle> onnx_import_graph(const OnnxModel& m, const OnnxGraph& g, const O
   if (!error.empty()) return R::fail(error);
 
   Bundle b;
-  b.info.id = o.id;
   b.info.name = display_name(m, o);
+  b.info.id = o.id.empty() ? slug(b.info.name) : o.id;
   b.info.dataset = "mnist";
   b.info.notes = "Imported from ONNX (" + (m.producer.empty() ? std::string("unknown producer") : m.producer.substr(0, 60) + " " +
                  m.producer_version.substr(0, 30)) + ", opset " + std::to_string(g.opset) + ")" +

@@ -18,7 +18,7 @@
 namespace lens {
 
 struct OnnxImportOptions {
-  std::string id = "onnx-model";          // the bundle id
+  std::string id;                         // the bundle id; default: from the name ("Lab MLP" -> lab-mlp)
   std::string name;                       // display name; default from metadata or the producer
   std::optional<InputNorm> norm;          // overrides the metadata's
   std::optional<double> test_accuracy;    // overrides the metadata's
