@@ -11,6 +11,8 @@ For each model it writes
   <id>.probs  PyTorch's class probabilities for the first 1000 MNIST test images,
               float32 little-endian, 1000 rows of 10 (what the page must reproduce);
 and fixtures.json lists them with PyTorch's accuracy on all 10,000 test images.
+With --fuzz-seeds DIR it also writes the same architectures shrunk to a few units
+(inputs [N, 1, 2, 2], untrained) as seeds for tests/fuzz/fuzz_onnx.cpp.
 
 The models cover the shapes the importer supports: one and two hidden layers, ReLU, Tanh,
 Sigmoid and LeakyReLU, logits or Softmax or LogSoftmax at the end, nn.Flatten on
@@ -58,9 +60,13 @@ def load(mnist, split):
 
 
 class ViewFlatten(nn.Module):
-    """x.view(-1, 784): torch.onnx.export writes a Reshape with a constant shape."""
+    """x.view(-1, features): torch.onnx.export writes a Reshape with a constant shape."""
+    def __init__(self, features=784):
+        super().__init__()
+        self.features = features
+
     def forward(self, x):
-        return x.view(-1, 784)
+        return x.view(-1, self.features)
 
 
 # id, layers, final op, normalize in training, normalization recorded in the file, opset, flatten
@@ -73,13 +79,13 @@ MODELS = [
 ]
 
 
-def build(hidden, act, final, flatten):
-    layers = [nn.Flatten() if flatten == "flatten" else ViewFlatten()]
-    width = 784
+def build(hidden, act, final, flatten, inputs=784, outputs=10):
+    layers = [nn.Flatten() if flatten == "flatten" else ViewFlatten(inputs)]
+    width = inputs
     for h in hidden:
         layers += [nn.Linear(width, h), act(), nn.Dropout(0.1)]
         width = h
-    layers.append(nn.Linear(width, 10))
+    layers.append(nn.Linear(width, outputs))
     if final == "softmax":
         layers.append(nn.Softmax(dim=1))
     elif final == "logsoftmax":
@@ -96,12 +102,31 @@ def probabilities(model, final, x):
     return torch.softmax(out, dim=1)
 
 
+def write_fuzz_seeds(out):
+    os.makedirs(out, exist_ok=True)
+    for k, (mid, hidden, act, final, normalize, recorded, opset, flatten) in enumerate(MODELS):
+        torch.manual_seed(200 + k)
+        model = build([3] * len(hidden), act, final, flatten, inputs=4, outputs=2).eval()
+        path = os.path.join(out, mid + "-tiny.onnx")
+        torch.onnx.export(model, torch.rand(1, 1, 2, 2), path, input_names=["image"], output_names=["scores"],
+                          dynamic_axes={"image": {0: "N"}, "scores": {0: "N"}}, opset_version=opset)
+        m = onnx.load(path)
+        if normalize and recorded:
+            for key, value in (("lens.input_mean", str(MEAN)), ("lens.input_std", str(STD))):
+                entry = m.metadata_props.add()
+                entry.key, entry.value = key, value
+        onnx.save(m, path)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
     ap.add_argument("--mnist", default=os.environ.get("LENS_MNIST_DIR", os.path.join(here, "..", "..", "shared", "data", "mnist")))
     ap.add_argument("--out", default=os.path.join(here, "..", "tests", "onnx"))
+    ap.add_argument("--fuzz-seeds", help="also write tiny versions of the models here (tests/fuzz/seeds/onnx)")
     args = ap.parse_args()
+    if args.fuzz_seeds:
+        write_fuzz_seeds(args.fuzz_seeds)
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     xtr, ytr = load(args.mnist, "train")
