@@ -72,11 +72,12 @@ EMSCRIPTEN_KEEPALIVE void lens_wake() { emscripten_resume_main_loop(); }
 
 EMSCRIPTEN_KEEPALIVE const char* lens_models_json() {
   nlohmann::json out = nlohmann::json::array();
-  for (const LoadedModel& m : g_state->models)
+  for (const LoadedModel& m : g_state->models) {
     const InputNorm& norm = m.bundle.net.norm;
     out.push_back({{"id", m.bundle.info.id}, {"name", m.bundle.info.name}, {"layers", m.bundle.net.sizes()},
                    {"accuracy", m.bundle.info.test_accuracy >= 0 ? nlohmann::json(m.bundle.info.test_accuracy) : nlohmann::json(nullptr)},
                    {"normalize", norm.identity() ? nlohmann::json(nullptr) : nlohmann::json{norm.mean, norm.std}}});
+  }
   return reply(out.dump());
 }
 
