@@ -143,7 +143,7 @@ void panel_help(AppState& s) {
                 "1-5 the tabs, ? this help, Esc closes it.");
     help_bullet("The address bar always holds a link to what you see (model, tab, neuron): copy it into slides or a post.");
     help_bullet("Train: train a network here and watch its neurons form, or die (try the \"Kill the neurons\" preset).");
-    help_bullet("Trained your own model with lens-train? Drop its .lens file onto the page to inspect it.");
+    help_bullet("Trained your own model with lens-train, PyTorch or Keras? Drop its .lens or .onnx file onto the page to inspect it.");
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
     if (ImGui::Button("Got it", ImVec2(8 * em, 0))) s.show_help = false;

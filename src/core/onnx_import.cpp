@@ -182,11 +182,33 @@ InputNorm norm_from(const OnnxModel& m, const OnnxImportOptions& o, std::string&
   return n;
 }
 
+// Text from the file as valid UTF-8 of at most max_bytes (the bundle header is JSON, which
+// must be UTF-8): malformed sequences and control characters become '?'. Found by fuzz_onnx.
+std::string clean_text(const std::string& s, std::size_t max_bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size() && out.size() < max_bytes;) {
+    const auto c = std::uint8_t(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k) ok = (std::uint8_t(s[i + k]) & 0xc0) == 0x80;
+    if (ok && n == 2) ok = c >= 0xc2;                                          // no overlong forms
+    if (ok && n == 3) ok = !(c == 0xe0 && std::uint8_t(s[i + 1]) < 0xa0) &&   // overlong
+                           !(c == 0xed && std::uint8_t(s[i + 1]) >= 0xa0);    // surrogates
+    if (ok && n == 4) ok = c <= 0xf4 && !(c == 0xf0 && std::uint8_t(s[i + 1]) < 0x90) &&
+                           !(c == 0xf4 && std::uint8_t(s[i + 1]) >= 0x90);    // beyond U+10FFFF
+    if (ok && n == 1 && c < 0x20) ok = false;
+    if (!ok) { out += '?'; ++i; continue; }
+    out.append(s, i, n);
+    i += n;
+  }
+  return out;
+}
+
 std::string display_name(const OnnxModel& m, const OnnxImportOptions& o) {
-  if (!o.name.empty()) return o.name;
-  if (auto it = m.metadata.find("lens.name"); it != m.metadata.end() && !it->second.empty()) return it->second.substr(0, 200);
-  if (!m.graph_name.empty() && m.graph_name != "main_graph" && m.graph_name != "torch-jit-export") return m.graph_name.substr(0, 200);
-  return m.producer.empty() ? "ONNX model" : "ONNX model from " + m.producer.substr(0, 60);
+  if (!o.name.empty()) return clean_text(o.name, 200);
+  if (auto it = m.metadata.find("lens.name"); it != m.metadata.end() && !it->second.empty()) return clean_text(it->second, 200);
+  if (!m.graph_name.empty() && m.graph_name != "main_graph" && m.graph_name != "torch-jit-export") return clean_text(m.graph_name, 200);
+  return m.producer.empty() ? "ONNX model" : "ONNX model from " + clean_text(m.producer, 60);
 }
 
 // A URL-safe id from a display name: lower-case letters, digits, '-' and '_'.
@@ -252,8 +274,8 @@ Result<Bundle> onnx_import_graph(const OnnxModel& m, const OnnxGraph& g, const O
   b.info.name = display_name(m, o);
   b.info.id = o.id.empty() ? slug(b.info.name) : o.id;
   b.info.dataset = "mnist";
-  b.info.notes = "Imported from ONNX (" + (m.producer.empty() ? std::string("unknown producer") : m.producer.substr(0, 60) + " " +
-                 m.producer_version.substr(0, 30)) + ", opset " + std::to_string(g.opset) + ")" +
+  b.info.notes = "Imported from ONNX (" + (m.producer.empty() ? std::string("unknown producer") : clean_text(m.producer, 60) + " " +
+                 clean_text(m.producer_version, 30)) + ", opset " + std::to_string(g.opset) + ")" +
                  (f.ended_in_softmax ? "; the model's final softmax is the page's own" : "");
   if (o.test_accuracy) b.info.test_accuracy = *o.test_accuracy;
   else if (auto it = m.metadata.find("lens.test_accuracy"); it != m.metadata.end()) {

@@ -128,6 +128,15 @@ TEST(OnnxImport, RefusesEveryTruncation) {
   }
 }
 
+// Names from the file that are not valid UTF-8 (the bundle header is JSON) are cleaned, not
+// passed on to crash the writer (found by fuzz_onnx).
+TEST(OnnxImport, CleansNamesThatAreNotUtf8) {
+  auto b = onnx_import(small_mlp("Softmax", 0.01f, {{"lens.name", std::string("lab \xff\xfe model \xe2\x82\xac\x01")}}));
+  ASSERT_TRUE(b) << b.error;
+  EXPECT_EQ(b->info.name, "lab ?? model \xe2\x82\xac?");
+  EXPECT_EQ(b->info.id, "lab-model");
+}
+
 // Weights the bundle reader would refuse (absurd magnitudes) are refused on import too.
 TEST(OnnxImport, RefusesAbsurdWeights) {
   std::vector<float> w = ramp(5 * 784, 0.002f);
