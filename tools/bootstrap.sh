@@ -18,7 +18,11 @@ packages=(
   nlohmann-json3-dev libcli11-dev libstb-dev
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
   chromium fonts-dejavu-core fonttools python3
+  libonnx-testdata
 )
+# The ONNX fixtures' generator (tools/onnx-fixtures.py) alone needs PyTorch and onnx; the tests
+# read the committed fixtures. LENS_BOOTSTRAP_ONNX_TOOLS=1 installs them too.
+[ "${LENS_BOOTSTRAP_ONNX_TOOLS:-0}" = 1 ] && packages+=(python3-torch python3-onnx)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm  >/dev/null 2>&1 || packages+=(npm)
 

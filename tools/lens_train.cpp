@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
   flag<int>(app, cli, "--batch", "batch", "mini-batch size");
   flag<int>(app, cli, "--epochs", "epochs", "passes over the training set");
   flag<float>(app, cli, "--l2", "l2", "L2 weight decay");
+  flag<std::vector<float>>(app, cli, "--normalize", "normalize",
+                           "MEAN,STD: the network sees (pixel - MEAN) / STD, as torchvision's Normalize (e.g. 0.1307,0.3081)")
+      ->delimiter(',');
   flag<std::uint64_t>(app, cli, "--seed", "seed", "random seed (initialisation, shuffling, split)");
   flag<int>(app, cli, "--validation", "validation", "training images held out for validation");
   CLI11_PARSE(app, argc, argv);

@@ -149,6 +149,9 @@
 
     // [{id, name, layers: [784, ..., 10], accuracy}]
     models: function () { need(); return JSON.parse(call('lens_models_json', 'string')); },
+    // The current model's recorded test accuracy against the measured one, once measured:
+    // {recorded, measured, differs, message} (message names the likely cause), else null.
+    accuracyCheck: function () { need(); return JSON.parse(call('lens_accuracy_check_json', 'string')); },
     model: function () { need(); return call('lens_model_id', 'string'); },
     // Selects a model; returns a Promise that resolves once it is on screen (at once for a
     // model already loaded; a listed model not fetched yet is fetched first).
@@ -244,12 +247,19 @@
     },
     // The drawing canvas in CSS pixels relative to the viewport: {x, y, width, height}.
     canvasRect: function () { need(); return JSON.parse(call('lens_canvas_rect_json', 'string')); },
-    // Adds a .lens weight bundle (ArrayBuffer or Uint8Array), selects it and returns its id.
-    loadBundle: function (bytes) {
+    // Adds a model (ArrayBuffer or Uint8Array): a .lens weight bundle or an ONNX model, told
+    // apart by their bytes; selects it and returns its id. options (ONNX only, all optional):
+    // {name, normalize: [mean, std], accuracy} (the recorded test accuracy, in [0, 1]).
+    loadBundle: function (bytes, options) {
       need();
       if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
       if (!(bytes instanceof Uint8Array)) throw new Error('lens.loadBundle: expected an ArrayBuffer or Uint8Array');
-      check('loadBundle', withBytes(bytes, function (p, n) { return call('lens_add_bundle', 'string', ['number', 'number'], [p, n]); }));
+      if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options)))
+        throw new Error('lens.loadBundle: options must be an object {name, normalize, accuracy}');
+      var json = options === undefined ? '' : JSON.stringify(options);
+      check('loadBundle', withBytes(bytes, function (p, n) {
+        return call('lens_add_bundle', 'string', ['number', 'number', 'string'], [p, n, json]);
+      }));
       return api.model();
     },
     // Trains a network in the page from a recipe (the JSON lens-train reads, tools/recipes/*.json
@@ -344,14 +354,16 @@
 
   window.addEventListener('hashchange', function () { if (isReady) applyHash(location.hash, false); });
 
-  // Drop a .lens file anywhere on the page to inspect a model of your own.
+  // Drop a .lens or .onnx file anywhere on the page to inspect a model of your own.
   window.addEventListener('dragover', function (e) { e.preventDefault(); });
   window.addEventListener('drop', function (e) {
     e.preventDefault();
     if (!isReady || !e.dataTransfer || !e.dataTransfer.files.length) return;
     var file = e.dataTransfer.files[0];
     file.arrayBuffer().then(function (buf) {
-      try { api.loadBundle(buf); } catch (err) {
+      // An ONNX file's name (less .onnx) names the model.
+      var onnx = /\.onnx$/i.test(file.name) && new Uint8Array(buf)[0] === 0x08;
+      try { api.loadBundle(buf, onnx ? {name: file.name.replace(/\.onnx$/i, '').slice(0, 100) || 'model'} : undefined); } catch (err) {
         call('lens_notice', null, ['string'], [file.name + ' could not be loaded: ' + err.message.replace(/^lens\.loadBundle: /, '')]);
       }
     });

@@ -72,10 +72,13 @@ EMSCRIPTEN_KEEPALIVE void lens_wake() { emscripten_resume_main_loop(); }
 
 EMSCRIPTEN_KEEPALIVE const char* lens_models_json() {
   nlohmann::json out = nlohmann::json::array();
-  for (const LoadedModel& m : g_state->models)
+  for (const LoadedModel& m : g_state->models) {
+    const InputNorm& norm = m.bundle.net.norm;
     out.push_back({{"id", m.bundle.info.id}, {"name", m.bundle.info.name}, {"layers", m.bundle.net.sizes()},
                    {"accuracy", m.bundle.info.test_accuracy >= 0 ? nlohmann::json(m.bundle.info.test_accuracy) : nlohmann::json(nullptr)},
+                   {"normalize", norm.identity() ? nlohmann::json(nullptr) : nlohmann::json{norm.mean, norm.std}},
                    {"loaded", !m.pending}});
+  }
   return reply(out.dump());
 }
 
@@ -368,15 +371,30 @@ EMSCRIPTEN_KEEPALIVE const std::uint8_t* lens_model_bundle(int* n) {
   return bytes.data();
 }
 
-// A .lens bundle dropped on the page (or passed to lens.loadBundle): validated, added
-// to the models and selected. Returns "" and the new id via lens_model_id, or the error.
-EMSCRIPTEN_KEEPALIVE const char* lens_add_bundle(const std::uint8_t* bytes, int n) {
+// A .lens bundle or an ONNX model dropped on the page (or passed to lens.loadBundle): validated,
+// added to the models and selected. options_json: lens.loadBundle's options for ONNX models
+// (check_import_options). Returns "" and the new id via lens_model_id, or the error.
+EMSCRIPTEN_KEEPALIVE const char* lens_add_bundle(const std::uint8_t* bytes, int n, const char* options_json) {
   AppState& s = *g_state;
-  const auto i = model_library_add(s, Bytes(bytes, bytes + std::max(0, n)), "(dropped)");
+  const auto options = check_import_options(options_json ? options_json : "");
+  if (!options) return reply(options.error);
+  const auto i = model_library_add(s, Bytes(bytes, bytes + std::max(0, n)), "(dropped)", *options);
   if (!i) return reply(i.error);
   app_select_model(s, *i, emscripten_get_now());
   app_refresh_live(s);
   return reply("");
+}
+
+// The current model's recorded test accuracy against the one measured on the 10k test images:
+// null until the analysis has measured it (and for models without test images).
+EMSCRIPTEN_KEEPALIVE const char* lens_accuracy_check_json() {
+  ModelAnalysis* a = g_state->analysis();
+  if (!a || !a->has_facts) return reply("null");
+  const NetworkFacts& f = a->network;
+  const std::string text = render_plain(accuracy_check(f));
+  return reply(nlohmann::json{{"recorded", f.recorded_known ? nlohmann::json(f.recorded_accuracy) : nlohmann::json(nullptr)},
+                              {"measured", f.accuracy}, {"differs", f.recorded_differs},
+                              {"message", text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text)}}.dump());
 }
 
 // Figures for the browser benchmark.

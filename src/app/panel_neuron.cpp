@@ -83,7 +83,9 @@ static void formula(AppState& s, int h) {
   const int l = s.sel_layer;
   if (s.live.trace.layers.size() <= std::size_t(l)) return;
   const Dense& d = net.layers[std::size_t(l)];
-  const Eigen::VectorXf in = l == 0 ? s.live.x : Eigen::VectorXf(s.live.trace.layers[std::size_t(l) - 1].a.col(0));
+  // The first layer's inputs are the pixels after the model's input map (x - mean) / std.
+  const Eigen::VectorXf in = l == 0 ? Eigen::VectorXf(s.live.trace.first_input().col(0))
+                                    : Eigen::VectorXf(s.live.trace.layers[std::size_t(l) - 1].a.col(0));
   const Eigen::VectorXf terms = d.W.row(h).transpose().cwiseProduct(in);
   const float z = s.live.trace.layers[std::size_t(l)].z(h, 0), a = s.live.trace.layers[std::size_t(l)].a(h, 0);
   ui::title("The formula, with your digit's numbers", "z = sum of (weight x input) over every input, plus the bias; "

@@ -94,6 +94,9 @@ void panel_network(AppState& s) {
   ui::title("The network in words", "A summary written from the measurements below: accuracy, dead neurons, and which "
                                     "neurons the answer depends on most (found by switching each off in turn).");
   if (!info.notes.empty()) ImGui::TextDisabled("%s", info.notes.c_str());
+  const InputNorm& norm = s.model()->bundle.net.norm;
+  if (norm.identity()) ImGui::TextDisabled("Input: raw pixels in [0, 1] (the model records no normalization).");
+  else ImGui::TextDisabled("Input: (pixel - %.4g) / %.4g, the normalization the model was trained with.", double(norm.mean), double(norm.std));
   if (!a || !a->done()) {
     ImGui::TextDisabled("Measuring the network... %d%%", int(100 * (a ? a->progress() : 0.f)));
     return;

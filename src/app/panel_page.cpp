@@ -184,14 +184,17 @@ static Paragraph leading_sentences(const Paragraph& p, float width) {
 void panel_story_banner(AppState& s) {
   ModelAnalysis* a = s.analysis();
   if (!a || !a->has_facts) return;
-  Paragraph story = dead_story(a->network);
+  // A recorded accuracy the page cannot reproduce comes first: every other measurement
+  // depends on feeding the model what it was trained on.
+  const Paragraph check = accuracy_check(a->network);
+  Paragraph story = check.empty() ? dead_story(a->network) : check;
   if (story.empty()) return;  // the story is for networks that lost most of their neurons
   // On a short screen (a projector at 200% or more, an iframe) the banner keeps to two lines,
   // the sentences that fit: it must not take the canvas's room.
   const bool short_screen = s.embed || ImGui::GetContentRegionAvail().y < 30 * ui::em();
   const float width = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().WindowPadding.x - ImGui::GetStyle().ScrollbarSize;
   if (short_screen) story = leading_sentences(story, 1.6f * width);
-  const float lines = short_screen ? 2.f : width < 50 * ui::em() ? 4.f : 2.f;
+  const float lines = short_screen ? 2.f : check.empty() ? (width < 50 * ui::em() ? 4.f : 2.f) : (width < 50 * ui::em() ? 7.f : 3.f);
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(ui::palette(s.dark).accent_soft));
   const float h = ImGui::GetTextLineHeightWithSpacing() * lines + 2 * ImGui::GetStyle().WindowPadding.y;
   ImGui::BeginChild("##story", ImVec2(0, h), true);
@@ -231,7 +234,7 @@ void panel_help(AppState& s) {
                 "1-5 the tabs, ? this help, Esc closes it.");
     help_bullet("The address bar always holds a link to what you see (model, tab, neuron): copy it into slides or a post.");
     help_bullet("Train: train a network here and watch its neurons form, or die (try the \"Kill the neurons\" preset).");
-    help_bullet("Trained your own model with lens-train? Drop its .lens file onto the page to inspect it.");
+    help_bullet("Trained your own model with lens-train, PyTorch or Keras? Drop its .lens or .onnx file onto the page to inspect it.");
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
     if (ImGui::Button("Got it", ImVec2(8 * em, 0))) s.show_help = false;

@@ -34,21 +34,24 @@ static float get_f32(const std::uint8_t* p) {
   return f;
 }
 
+static std::uint32_t bundle_version(const Bundle& b) { return b.net.norm.identity() ? kBundleVersionPlain : kBundleVersion; }
+
 static json header_json(const Bundle& b) {
   json layers = json::array();
   for (const Dense& d : b.net.layers)
     layers.push_back({{"inputs", d.inputs()}, {"outputs", d.outputs()}, {"activation", activation_name(d.act)}});
-  json h = {{"format", "mnist-lens"}, {"version", kBundleVersion}, {"id", b.info.id}, {"name", b.info.name},
+  json h = {{"format", "mnist-lens"}, {"version", bundle_version(b)}, {"id", b.info.id}, {"name", b.info.name},
             {"dataset", b.info.dataset}, {"layers", layers}, {"head", head_name(b.net.head)},
             {"seed", b.info.seed}, {"training", b.info.training}, {"notes", b.info.notes}};
   if (b.info.test_accuracy >= 0) h["test_accuracy"] = b.info.test_accuracy;
+  if (!b.net.norm.identity()) h["input_norm"] = {{"mean", b.net.norm.mean}, {"std", b.net.norm.std}};
   return h;
 }
 
 Bytes bundle_write(const Bundle& b) {
   const std::string header = header_json(b).dump();
   Bytes out(kMagic, kMagic + 8);
-  put_u32(out, kBundleVersion);
+  put_u32(out, bundle_version(b));
   put_u32(out, std::uint32_t(header.size()));
   out.insert(out.end(), header.begin(), header.end());
   for (const Dense& d : b.net.layers) {
@@ -78,6 +81,21 @@ struct LayerShape {
   Eigen::Index inputs, outputs;
   Activation act;
 };
+
+// Version 2's "input_norm": {"mean": m, "std": s}, both finite and sane.
+static std::string parse_norm(const json& h, InputNorm& norm) {
+  if (!h.contains("input_norm")) return "";
+  const json& n = h["input_norm"];
+  if (!n.is_object() || !n.contains("mean") || !n.contains("std") || !n["mean"].is_number() || !n["std"].is_number())
+    return "header field \"input_norm\" must be {\"mean\": number, \"std\": number}";
+  const double mean = n["mean"].get<double>(), std = n["std"].get<double>();
+  if (!(std::fabs(mean) <= double(kBundleMaxMagnitude)) || !(std >= double(kBundleMinNormStd) && std <= double(kBundleMaxMagnitude)))
+    return "header field \"input_norm\": mean must be within +-1e4 and std in [1e-4, 1e4] (got mean " + n["mean"].dump() +
+           ", std " + n["std"].dump() + ")";
+  norm.mean = float(mean);
+  norm.std = float(std);
+  return "";
+}
 
 // Reads the JSON header into info, the head and the layer shapes. Nothing is
 // allocated for the weights here: the file length is checked against the
@@ -162,9 +180,9 @@ R bundle_read(const Bytes& b) {
   if (b.size() < kFixedHeader + kChecksumBytes)
     return R::fail("bundle: truncated (" + std::to_string(b.size()) + " bytes, shorter than the fixed header)");
   const std::uint32_t version = get_u32(&b[8]);
-  if (version != kBundleVersion)
-    return R::fail("bundle: unsupported format version " + std::to_string(version) + " (this reader knows version " +
-                   std::to_string(kBundleVersion) + ")");
+  if (version != kBundleVersion && version != kBundleVersionPlain)
+    return R::fail("bundle: unsupported format version " + std::to_string(version) + " (this reader knows versions " +
+                   std::to_string(kBundleVersionPlain) + " and " + std::to_string(kBundleVersion) + ")");
   const std::size_t header_len = get_u32(&b[12]);
   if (header_len > kBundleMaxHeader)
     return R::fail("bundle: absurd size: JSON header of " + std::to_string(header_len) + " bytes (limit 1 MiB)");
@@ -181,6 +199,8 @@ R bundle_read(const Bytes& b) {
   Bundle out;
   std::vector<LayerShape> shapes;
   if (std::string e = parse_header(h, out.info, out.net.head, shapes); !e.empty()) return R::fail("bundle: " + e);
+  if (version >= 2)
+    if (std::string e = parse_norm(h, out.net.norm); !e.empty()) return R::fail("bundle: " + e);
 
   std::size_t parameters = 0;
   for (const LayerShape& s : shapes) parameters += std::size_t(s.inputs * s.outputs + s.outputs);
@@ -218,7 +238,7 @@ R bundle_read(const Bytes& b) {
   }
   if (const double bound = mlp_magnitude_bound(out.net); !(bound <= kBundleMaxActivationBound)) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "bundle: values could overflow: for inputs in [0, 1] a weighted input can reach %.1e, "
+    std::snprintf(buf, sizeof buf, "bundle: values could overflow: for pixels in [0, 1] a weighted input can reach %.1e, "
                   "beyond the %.0e this page accepts (weights too large for this depth)", bound, kBundleMaxActivationBound);
     return R::fail(buf);
   }

@@ -11,7 +11,12 @@
 
 namespace lens {
 
-constexpr std::uint32_t kBundleVersion = 1;
+// Version 2 adds the input map ("input_norm"); a model without one is written as version 1,
+// byte for byte what version-1 readers know. The reader takes both.
+constexpr std::uint32_t kBundleVersion = 2;
+constexpr std::uint32_t kBundleVersionPlain = 1;
+// The input map's std must lie in [1e-4, 1e4] and |mean| at most 1e4 (MNIST's: 0.1307, 0.3081).
+constexpr float kBundleMinNormStd = 1e-4f;
 constexpr std::size_t kBundleMaxHeader = std::size_t(1) << 20;    // JSON header bytes
 constexpr int kBundleMaxLayers = 16;
 constexpr int kBundleMaxWidth = 16384;                           // units in one layer

@@ -1,6 +1,7 @@
 #include "core/mlp.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace lens {
 
@@ -33,6 +34,10 @@ Mlp mlp_make(const std::vector<int>& sizes, Activation hidden, Activation output
   return net;
 }
 
+Eigen::MatrixXf input_normalize(const InputNorm& norm, const Eigen::Ref<const Eigen::MatrixXf>& x) {
+  return ((x.array() - norm.mean) * (1.f / norm.std)).matrix();
+}
+
 // forward: z = W x + b, a = act(z)
 static void dense_forward(const Dense& d, const Eigen::Ref<const Eigen::MatrixXf>& x, LayerTrace& t) {
   gemm(d.W, x, t.z, &d.b);  // natively t.z.noalias() = d.W * x; t.z.colwise() += d.b
@@ -40,7 +45,7 @@ static void dense_forward(const Dense& d, const Eigen::Ref<const Eigen::MatrixXf
 }
 
 Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x) {
-  Eigen::MatrixXf a = x;
+  Eigen::MatrixXf a = net.norm.identity() ? Eigen::MatrixXf(x) : input_normalize(net.norm, x);
   LayerTrace t;
   for (const Dense& d : net.layers) {
     dense_forward(d, a, t);
@@ -51,8 +56,10 @@ Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::Matrix
 
 void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, Trace& trace) {
   trace.x = x;
+  if (net.norm.identity()) trace.xn.resize(0, 0);
+  else trace.xn = input_normalize(net.norm, x);
   trace.layers.resize(net.layers.size());
-  const Eigen::MatrixXf* in = &trace.x;
+  const Eigen::MatrixXf* in = &trace.first_input();
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     dense_forward(net.layers[l], *in, trace.layers[l]);
     in = &trace.layers[l].a;
@@ -61,6 +68,7 @@ void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& 
 
 // backward of z = W x + b, a = act(z):
 //   dz = da .* act'(z);  dW = dz x^T;  db = row sums of dz;  dx = W^T dz
+// and of the input map xn = (x - mean) / std: dx = dxn / std
 Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<const Eigen::MatrixXf>& dlogits) {
   const std::size_t L = net.layers.size();
   Gradients g;
@@ -70,25 +78,35 @@ Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<cons
   for (std::size_t l = L; l-- > 0;) {
     const Dense& d = net.layers[l];
     const LayerTrace& t = trace.layers[l];
-    const Eigen::MatrixXf& x = l == 0 ? trace.x : trace.layers[l - 1].a;
+    const Eigen::MatrixXf& x = l == 0 ? trace.first_input() : trace.layers[l - 1].a;
     Eigen::MatrixXf dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a));
     g.dW[l].noalias() = dz * x.transpose();
     g.db[l] = dz.rowwise().sum();
     da.noalias() = d.W.transpose() * dz;
   }
   g.dx = std::move(da);
+  if (!net.norm.identity()) g.dx *= 1.f / net.norm.std;
   return g;
 }
 
 // The same two passes for training, product by product (see mlp.h).
 void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace) {
   trace.x.resize(0, 0);
+  trace.xn.resize(0, 0);
   trace.layers.resize(net.layers.size());
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const Dense& d = net.layers[l];
     LayerTrace& t = trace.layers[l];
     if (l == 0) gemm_sparse(d.W, x, t.z);
     else gemm_exact(d.W, false, trace.layers[l - 1].a, false, t.z);
+    if (l == 0 && !net.norm.identity()) {
+      // W (x - m) / s + b = (W x) / s + (b - (m / s) W 1): the batch stays sparse.
+      const float inv = 1.f / net.norm.std;
+      t.z *= inv;
+      t.z.colwise() += d.b - (net.norm.mean * inv) * d.W.rowwise().sum();
+      t.a = activate(d.act, t.z);
+      continue;
+    }
     t.z.colwise() += d.b;
     t.a = activate(d.act, t.z);
   }
@@ -105,7 +123,14 @@ void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
     const Dense& d = net.layers[l];
     const LayerTrace& t = trace.layers[l];
     dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a));
-    if (l == 0) gemm_sparse(dz, xt, g.dW[l]);  // dz x^T
+    if (l == 0) {
+      gemm_sparse(dz, xt, g.dW[l]);  // dz x^T
+      if (!net.norm.identity()) {    // dz ((x - m) / s)^T = (dz x^T) / s - (m / s) (dz 1) 1^T
+        const float inv = 1.f / net.norm.std;
+        g.dW[l] *= inv;
+        g.dW[l].colwise() -= (net.norm.mean * inv) * dz.rowwise().sum();
+      }
+    }
     else gemm_exact(dz, false, trace.layers[l - 1].a, true, g.dW[l]);
     g.db[l] = dz.rowwise().sum();
     if (l > 0) gemm_exact(d.W, true, dz, false, da);  // the input gradient (l == 0) is skipped
@@ -136,7 +161,9 @@ std::vector<int> head_predict(Head head, const Eigen::Ref<const Eigen::MatrixXf>
 }
 
 double mlp_magnitude_bound(const Mlp& net) {
-  double in = 1.0, largest = 0.0;  // inputs are in [0, 1]
+  // inputs are in [0, 1], so the first layer sees at most this much
+  double in = std::max(std::abs(double(net.norm.mean)), std::abs(1.0 - double(net.norm.mean))) / double(net.norm.std);
+  double largest = 0.0;
   for (const Dense& d : net.layers) {
     const double z = d.W.cast<double>().cwiseAbs().rowwise().sum().maxCoeff() * in + d.b.cast<double>().cwiseAbs().maxCoeff();
     largest = std::max(largest, z);

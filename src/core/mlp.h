@@ -23,8 +23,20 @@ struct Dense {
   int outputs() const { return int(W.rows()); }
 };
 
+// The input map torchvision's Normalize((mean,), (std,)) applies to a one-channel image:
+// the first layer sees (x - mean) / std, x in pixel space [0, 1]. Pixels stay the interface
+// everywhere else (drawing, maximization images, input gradients), so the map lives here and
+// every forward and backward pass applies it.
+struct InputNorm {
+  float mean = 0.f, std = 1.f;
+  bool identity() const { return mean == 0.f && std == 1.f; }
+};
+// x (I,N) in pixel space -> (x - mean) / std, the first layer's input.
+Eigen::MatrixXf input_normalize(const InputNorm& norm, const Eigen::Ref<const Eigen::MatrixXf>& x);
+
 struct Mlp;
-// An upper bound on any weighted input |z| of any layer for inputs in [0, 1]:
+// An upper bound on any weighted input |z| of any layer for inputs in [0, 1]
+// (after the input map, |x| <= max(|mean|, |1 - mean|) / std):
 // |z_l| <= max_row_sum|W_l| * bound_{l-1} + max|b_l|, where ReLU, leaky ReLU and
 // identity keep |a| <= |z| and sigmoid and tanh keep |a| <= 1. Computed in double,
 // so a network whose float32 values could overflow is recognised before it runs.
@@ -33,6 +45,7 @@ double mlp_magnitude_bound(const Mlp& net);
 struct Mlp {
   std::vector<Dense> layers;
   Head head = Head::Softmax;
+  InputNorm norm;  // applied to the input before the first layer
   int inputs() const { return layers.empty() ? 0 : layers.front().inputs(); }
   int outputs() const { return layers.empty() ? 0 : layers.back().outputs(); }
   std::vector<int> sizes() const;  // [inputs, hidden..., outputs]
@@ -45,15 +58,17 @@ struct LayerTrace {
 };
 
 struct Trace {
-  Eigen::MatrixXf x;               // input (I, N)
+  Eigen::MatrixXf x;               // input (I, N), pixel space
+  Eigen::MatrixXf xn;              // x through the net's InputNorm; empty when that map is the identity
   std::vector<LayerTrace> layers;  // one per layer; layers.back().a are the logits
+  const Eigen::MatrixXf& first_input() const { return xn.size() ? xn : x; }
   const Eigen::MatrixXf& logits() const { return layers.back().a; }
 };
 
 struct Gradients {
   std::vector<Eigen::MatrixXf> dW;  // same shapes as the layers' W
   std::vector<Eigen::VectorXf> db;
-  Eigen::MatrixXf dx;               // gradient with respect to the input (I, N)
+  Eigen::MatrixXf dx;               // gradient with respect to the input (I, N), pixel space
 };
 
 // Builds a network of the given sizes with zero weights (initialisation is the trainer's job).
@@ -73,6 +88,8 @@ Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<cons
 // and which costs as much as the first layer's dW, is not computed (g.dx is left empty).
 // Natively, results are bit-identical to the two functions above on the dense batch (in wasm the
 // dense forward's large products use gemm's SIMD kernel, these keep Eigen's). g's storage is reused.
+// With an input map the sparse pair folds it into the first layer's products (the normalized
+// batch is dense), equal to the dense pair up to rounding.
 void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace);
 void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
                   const Eigen::Ref<const Eigen::MatrixXf>& dlogits, Gradients& g);

@@ -22,11 +22,14 @@ static const char* schedule_name(Schedule s) {
 }
 
 json train_config_to_json(const TrainConfig& c) {
-  return {{"layers", c.sizes}, {"activation", activation_name(c.hidden)}, {"head", head_name(c.head)},
+  json j = {{"layers", c.sizes}, {"activation", activation_name(c.hidden)}, {"head", head_name(c.head)},
           {"init", init_name(c.init)}, {"bias_init", c.bias_init}, {"optimizer", optimizer_name(c.optimizer)},
           {"lr", c.lr}, {"momentum", c.momentum}, {"beta1", c.beta1}, {"beta2", c.beta2}, {"adam_eps", c.adam_eps},
           {"schedule", schedule_name(c.schedule)}, {"lr_decay", c.lr_decay}, {"lr_step", c.lr_step},
           {"batch", c.batch}, {"epochs", c.epochs}, {"l2", c.l2}, {"seed", c.seed}, {"validation", c.validation}};
+  // Written only when set, so recipes without it (and the bundles that record them) stay as they were.
+  if (!c.norm.identity()) j["normalize"] = {c.norm.mean, c.norm.std};
+  return j;
 }
 
 namespace {
@@ -68,7 +71,7 @@ Result<TrainConfig> train_config_from_json(const json& j) {
   if (!j.is_object()) return R::fail("recipe: expected a JSON object");
   static const std::vector<std::string> known = {"layers", "activation", "head", "init", "bias_init", "optimizer", "lr",
       "momentum", "beta1", "beta2", "adam_eps", "schedule", "lr_decay", "lr_step", "batch", "epochs", "l2", "seed",
-      "validation", "id", "name", "notes", "dataset", "comment"};
+      "validation", "normalize", "id", "name", "notes", "dataset", "comment"};
   for (const auto& item : j.items())
     if (std::find(known.begin(), known.end(), item.key()) == known.end()) return R::fail("recipe: unknown key \"" + item.key() + "\"");
   TrainConfig c;
@@ -106,6 +109,12 @@ Result<TrainConfig> train_config_from_json(const json& j) {
   r.field("seed", [&](const json& v) {
     if (!v.is_number_unsigned()) r.error = "\"seed\" must be a non-negative integer";
     else c.seed = v.get<std::uint64_t>();
+  });
+  r.field("normalize", [&](const json& v) {
+    if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number() ||
+        !(std::abs(v[0].get<double>()) <= 1e4) || !(v[1].get<double>() >= 1e-4 && v[1].get<double>() <= 1e4))
+      r.error = "\"normalize\" must be [mean, std] with |mean| <= 1e4 and std in [1e-4, 1e4], e.g. [0.1307, 0.3081]";
+    else c.norm = InputNorm{v[0].get<float>(), v[1].get<float>()};
   });
   if (!r.error.empty()) return R::fail("recipe: " + r.error);
   return R::ok(c);
@@ -280,6 +289,7 @@ struct Training::Buffers {
 
 Training::Training(const TrainConfig& c, const DataSet& data) : config_(c), data_(&data), rng_(c.seed) {
   net_ = mlp_make(c.sizes, c.hidden, Activation::Identity, c.head);
+  net_.norm = c.norm;
   mlp_initialize(net_, c.init, c.bias_init, rng_);
   buf_ = std::make_unique<Buffers>(net_);
   const int N = data.size();

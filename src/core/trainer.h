@@ -37,6 +37,7 @@ struct TrainConfig {
   float l2 = 0.f;              // weight decay on W (not on b)
   std::uint64_t seed = 1;
   int validation = 5000;       // training images held out for validation
+  InputNorm norm;              // recipe "normalize": [mean, std], the network sees (x - mean) / std
 };
 
 nlohmann::json train_config_to_json(const TrainConfig& c);

@@ -39,7 +39,7 @@ static Eigen::MatrixXf forward_from(const Mlp& net, Eigen::MatrixXf a, std::size
 }
 
 Eigen::MatrixXf mlp_forward_ablated(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, const Ablation& ab) {
-  return forward_from(net, x, 0, ab);
+  return forward_from(net, input_normalize(net.norm, x), 0, ab);
 }
 
 AblationScorer::AblationScorer(const Mlp& net, const DataSet& data, Eigen::MatrixXf first_layer_activations)
@@ -62,7 +62,8 @@ bool AblationScorer::prepare(int max_images) {
   const int n = std::min(max_images, data_.size() - prepared_);
   if (n > 0) {
     Eigen::MatrixXf z;
-    gemm(net_.layers[0].W, data_.images.middleCols(prepared_, n), z, &net_.layers[0].b);
+    if (net_.norm.identity()) gemm(net_.layers[0].W, data_.images.middleCols(prepared_, n), z, &net_.layers[0].b);
+    else gemm(net_.layers[0].W, input_normalize(net_.norm, data_.images.middleCols(prepared_, n)), z, &net_.layers[0].b);
     a0_.middleCols(prepared_, n) = activate(net_.layers[0].act, z);
     prepared_ += n;
   }

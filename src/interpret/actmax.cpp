@@ -16,6 +16,7 @@ ActmaxSolver::ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, co
                            ActmaxObjective output_objective, const Eigen::VectorXf* mean_image)
     : units_(std::move(units)), config_(config), objective_(output_objective), rng_(config.seed) {
   net_.head = net.head;
+  net_.norm = net.norm;  // the images stay pixels; the map is part of the function maximized
   net_.layers.assign(net.layers.begin(), net.layers.begin() + layer + 1);
   if (layer + 1 < int(net.layers.size())) objective_ = ActmaxObjective::PreActivation;
   const Eigen::Index I = net.inputs(), U = Eigen::Index(units_.size());
@@ -39,9 +40,11 @@ ActmaxSolver::ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, co
 Eigen::MatrixXf ActmaxSolver::objective_gradient(const Eigen::MatrixXf& x) const {
   const Eigen::Index U = x.cols();
   if (net_.layers.size() == 1 && objective_ != ActmaxObjective::LogProbability) {
-    // A first-layer pre-activation is linear in x: its gradient is the unit's weight row.
+    // A first-layer pre-activation is linear in x: its gradient is the unit's weight row
+    // (divided by the input map's std).
     Eigen::MatrixXf g(x.rows(), U);
     for (Eigen::Index u = 0; u < U; ++u) g.col(u) = net_.layers[0].W.row(units_[std::size_t(u)]).transpose();
+    if (!net_.norm.identity()) g *= 1.f / net_.norm.std;
     return g;
   }
   Trace t;
@@ -63,6 +66,7 @@ Eigen::MatrixXf ActmaxSolver::objective_gradient(const Eigen::MatrixXf& x) const
     }
     d = net_.layers[l].W.transpose() * d;
   }
+  if (!net_.norm.identity()) d *= 1.f / net_.norm.std;  // xn = (x - mean) / std
   return d;
 }
 

@@ -178,6 +178,9 @@ static void network_facts(ModelAnalysis& a) {
   f.recorded_known = info.test_accuracy >= 0;
   f.recorded_accuracy = float(info.test_accuracy);
   f.recorded_differs = f.recorded_known && std::abs(f.recorded_accuracy - f.accuracy) > kAccuracyMismatch;
+  f.normalized = !a.bundle->net.norm.identity();
+  f.norm_mean = a.bundle->net.norm.mean;
+  f.norm_std = a.bundle->net.norm.std;
   const std::vector<int> by_accuracy = order_desc(a.stats.class_accuracy);
   f.best_class = by_accuracy.front();
   f.worst_class = by_accuracy.back();

@@ -3,7 +3,8 @@
 namespace lens {
 
 // Back-propagates several seeds at once through a trace of ONE input: column k of d
-// is dJ_k/dz of layer from_layer; returns dJ_k/d(input of layer down_to), one column each.
+// is dJ_k/dz of layer from_layer; returns dJ_k/d(input of layer down_to), one column each;
+// for down_to = 0 the input in pixel space (through the input map: d/dx = d/dxn / std).
 static Eigen::MatrixXf backprop_to(const Mlp& net, const Trace& t, Eigen::MatrixXf d, int from_layer, int down_to) {
   for (int l = from_layer; l >= down_to; --l) {
     const LayerTrace& lt = t.layers[std::size_t(l)];
@@ -11,6 +12,7 @@ static Eigen::MatrixXf backprop_to(const Mlp& net, const Trace& t, Eigen::Matrix
       d.array().colwise() *= activate_derivative(net.layers[std::size_t(l)].act, lt.z, lt.a).col(0).array();
     d = net.layers[std::size_t(l)].W.transpose() * d;
   }
+  if (down_to == 0 && !net.norm.identity()) d *= 1.f / net.norm.std;
   return d;
 }
 
@@ -49,7 +51,10 @@ Eigen::VectorXf saliency(const Mlp& net, const Eigen::VectorXf& x, int cls) {
 }
 
 Eigen::VectorXf input_times_weight(const Mlp& net, const Eigen::VectorXf& x, int layer, int unit) {
-  if (layer == 0) return x.cwiseProduct(net.layers[0].W.row(unit).transpose());
+  // The first layer's terms w_i xn_i sum to z - b, so they use the normalized input.
+  if (layer == 0)
+    return (net.norm.identity() ? Eigen::VectorXf(x) : Eigen::VectorXf(input_normalize(net.norm, x)))
+        .cwiseProduct(net.layers[0].W.row(unit).transpose());
   Trace t;
   mlp_forward_trace(net, x, t);
   Eigen::MatrixXf seed = Eigen::MatrixXf::Zero(net.layers[std::size_t(layer)].outputs(), 1);

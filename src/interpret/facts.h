@@ -92,6 +92,8 @@ struct NetworkFacts {
   bool recorded_known = false;
   float recorded_accuracy = 0;              // what the bundle says
   bool recorded_differs = false;
+  bool normalized = false;                  // the model carries an input map (x - mean) / std
+  float norm_mean = 0, norm_std = 1;
   int best_class = 0, worst_class = 0;
   float best_class_accuracy = 0, worst_class_accuracy = 0;
   int dead = 0, nearly_dead = 0, constant = 0;

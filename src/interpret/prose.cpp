@@ -195,6 +195,24 @@ Paragraph neuron_importance(const NeuronFacts& f) {
   return w.p;
 }
 
+Paragraph accuracy_check(const NetworkFacts& f) {
+  Writer w;
+  if (!f.recorded_differs) return w.p;
+  const float diff = f.recorded_accuracy - f.accuracy;
+  w << "Its bundle records a test accuracy of " << pct(f.recorded_accuracy, 2) << ", " << points(std::abs(diff))
+    << (diff > 0 ? " higher" : " lower") << " than the " << pct(f.accuracy, 2) << " measured here on the same images.";
+  if (diff > 0 && !f.normalized)
+    w << " Likely cause: missing input normalization. The model records none, so it sees raw pixels in [0, 1]; if it was "
+      << "trained on normalized ones (torchvision's Normalize((0.1307,), (0.3081,)), say), give that when importing it "
+      << "(lens-import --normalize 0.1307,0.3081, or lens.loadBundle's normalize option). Otherwise the record is wrong.";
+  else if (f.normalized)
+    w << " The model normalizes its input as (pixel - " << fmt("%.4g", double(f.norm_mean)) << ") / " << fmt("%.4g", double(f.norm_std))
+      << "; if it was trained with other values, or without, that explains it. Otherwise the record is wrong.";
+  else
+    w << " The model may expect its input prepared differently, or the record is wrong.";
+  return w.p;
+}
+
 static void headline(Writer& w, const NetworkFacts& f) {
   w.strong(f.name);
   w << " has " << count_of(f.hidden_layers, "hidden layer", "hidden layers") << " ("
@@ -202,12 +220,7 @@ static void headline(Writer& w, const NetworkFacts& f) {
     << with_commas(f.images) << " test images correctly.";
   if (f.nonfinite_images > 0)
     w << " On " << with_commas(f.nonfinite_images) << " of them its outputs overflow (they are not finite numbers); those count as wrong.";
-  if (f.recorded_differs) {
-    const float diff = f.recorded_accuracy - f.accuracy;
-    w << " Its bundle records a test accuracy of " << pct(f.recorded_accuracy, 2) << ", " << points(std::abs(diff))
-      << (diff > 0 ? " higher" : " lower") << " than measured here on the same images: the model may expect its input "
-      << "prepared differently (for example normalized), or the record is wrong.";
-  }
+  if (f.recorded_differs) w << " " << render_plain(accuracy_check(f));
   w << " It is best on " << digits_plural(f.best_class) << " (" << pct(f.best_class_accuracy) << ") and worst on "
     << digits_plural(f.worst_class) << " (" << pct(f.worst_class_accuracy) << ").";
 }

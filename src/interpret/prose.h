@@ -31,6 +31,9 @@ Paragraph neuron_importance(const NeuronFacts& f);
 Text network_summary(const NetworkFacts& f);
 // "What would improve it." and the advice; empty when there is none.
 Paragraph network_advice(const NetworkFacts& f);
+// The recorded test accuracy against the measured one, with the likely cause (a missing input
+// normalization, say); empty unless they differ by more than half a point.
+Paragraph accuracy_check(const NetworkFacts& f);
 // One paragraph for the page's banner when most units are dead; empty otherwise.
 Paragraph dead_story(const NetworkFacts& f);
 

@@ -8,9 +8,11 @@
 #include <fstream>
 
 #include "app/core/app_state.h"
+#include "app/core/api_args.h"
 #include "app/core/model_library.h"
 #include "core/bundle.h"
 #include "app_fixture.h"
+#include "test_support.h"
 
 namespace lens {
 namespace {
@@ -198,6 +200,44 @@ TEST(AppModels, UnusableBundleIsRefusedAndChangesNothing) {
   const auto unusable = model_library_add(*s, bundle_write(wide), "(dropped)");
   ASSERT_FALSE(unusable);
   EXPECT_NE(unusable.error.find("this one has 3 inputs and 10 outputs"), std::string::npos) << unusable.error;
+  EXPECT_EQ(s->models.size(), before);
+}
+
+// An ONNX model is told from a .lens bundle by its bytes and added the same way; the
+// options (name, normalization, recorded accuracy) apply to it.
+TEST(AppModels, AddsAnOnnxModelWithItsOptions) {
+  auto s = test::app_with_models("mlp32");
+  const auto bytes = file_read(test::onnx_fixtures_dir() + "/mlp-norm-unrecorded.onnx");
+  ASSERT_TRUE(bytes) << bytes.error;
+  const auto options = check_import_options(R"({"name": "Lab MLP", "normalize": [0.1307, 0.3081], "accuracy": 0.9166})");
+  ASSERT_TRUE(options) << options.error;
+  const auto i = model_library_add(*s, *bytes, "(dropped)", *options);
+  ASSERT_TRUE(i) << i.error;
+  const Bundle& b = s->models[std::size_t(*i)].bundle;
+  EXPECT_EQ(b.info.id, "lab-mlp");
+  EXPECT_EQ(b.info.name, "Lab MLP");
+  EXPECT_FLOAT_EQ(b.net.norm.std, 0.3081f);
+  EXPECT_DOUBLE_EQ(b.info.test_accuracy, 0.9166);
+}
+
+// Bad options, an ONNX graph the page cannot show, and bytes that are neither format are
+// refused with the reason and change nothing.
+TEST(AppModels, RefusesBadOnnxInputAndOptions) {
+  auto s = test::app_with_models("mlp32");
+  const std::size_t before = s->models.size();
+  for (const char* bad : {R"({"normalize": [0.1, 0]})", R"({"normalize": "0.1,0.3"})", R"({"accuracy": 93})",
+                          R"({"colour": 1})", "[1]", "{"})
+    EXPECT_FALSE(check_import_options(bad)) << bad;
+  EXPECT_NE(check_import_options(R"({"colour": 1})").error.find("unknown option"), std::string::npos);
+  auto bytes = file_read(test::onnx_fixtures_dir() + "/mlp-relu-softmax.onnx");
+  ASSERT_TRUE(bytes) << bytes.error;
+  bytes->resize(bytes->size() / 2);
+  const auto cut = model_library_add(*s, *bytes, "(dropped)");
+  ASSERT_FALSE(cut);
+  EXPECT_EQ(cut.error.rfind("onnx: ", 0), 0u) << cut.error;
+  const auto text = model_library_add(*s, Bytes{'h', 'e', 'l', 'l', 'o'}, "(dropped)");
+  ASSERT_FALSE(text);
+  EXPECT_NE(text.error.find("neither a .lens weight bundle nor an ONNX model"), std::string::npos) << text.error;
   EXPECT_EQ(s->models.size(), before);
 }
 

@@ -95,9 +95,50 @@ TEST(BundleRead, RejectsBadMagic) {
 
 TEST(BundleRead, RejectsUnknownVersion) {
   Bytes b = bundle_write(tiny_bundle(1));
-  b[8] = 2;
+  b[8] = 3;
   reseal(b);
-  expect_error(b, "unsupported format version 2");
+  expect_error(b, "unsupported format version 3");
+}
+
+// A model without an input map is written as version 1, exactly the layout old readers know.
+TEST(BundleWrite, WritesVersionOneWithoutInputMap) {
+  const Bytes b = bundle_write(tiny_bundle(1));
+  EXPECT_EQ(b[8], 1);
+  EXPECT_EQ(good_header().find("input_norm"), std::string::npos);
+}
+
+// Version 2 carries torchvision's Normalize(mean, std) and it survives the round trip.
+TEST(BundleRoundTrip, KeepsTheInputMapInVersionTwo) {
+  Bundle in = tiny_bundle(3);
+  in.net.norm = {0.1307f, 0.3081f};
+  const Bytes bytes = bundle_write(in);
+  EXPECT_EQ(bytes[8], 2);
+  const auto out = bundle_read(bytes);
+  ASSERT_TRUE(out) << out.error;
+  EXPECT_EQ(out->net.norm.mean, 0.1307f);
+  EXPECT_EQ(out->net.norm.std, 0.3081f);
+}
+
+// Version 1 ignores an "input_norm" key (unknown keys are ignored there); version 2 checks it.
+TEST(BundleRead, ChecksTheInputMapOnlyInVersionTwo) {
+  Bundle in = tiny_bundle(3);
+  in.net.norm = {0.5f, 0.25f};
+  const Bytes good = bundle_write(in);
+  std::string h(good.begin() + kHeaderStart, good.begin() + std::ptrdiff_t(kHeaderStart + header_length(good)));
+  const std::string needle = "\"std\":0.25";
+  ASSERT_NE(h.find(needle), std::string::npos) << h;
+  std::string zero = h;
+  zero.replace(zero.find(needle), needle.size(), "\"std\":0.0");
+  expect_error(with_header(good, zero), "input_norm");
+  std::string text = h;
+  text.replace(text.find(needle), needle.size(), "\"std\":\"x\"");
+  expect_error(with_header(good, text), "input_norm");
+  Bytes v1 = with_header(good, zero);
+  v1[8] = 1;
+  reseal(v1);
+  const auto r = bundle_read(v1);
+  ASSERT_TRUE(r) << r.error;
+  EXPECT_TRUE(r->net.norm.identity());
 }
 
 // Every possible truncation is rejected, and says "truncated".

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/bundle.h"
+#include "core/onnx_import.h"
 #include "interpret/model_analysis.h"
 #include "interpret/numbers.h"
 #include "interpret/plane.h"
@@ -101,6 +102,30 @@ TEST(Explain, RecordedAccuracyThatDiffersIsReportedWithBothNumbers) {
   EXPECT_NE(head.find("normalized"), std::string::npos) << head;
   b.info.test_accuracy = a.network.accuracy + 0.004;  // within half a point: not worth a sentence
   EXPECT_FALSE(analysed(b).network.recorded_differs);
+}
+
+// A PyTorch model trained on normalized pixels, imported without its normalization, measures
+// well below its recorded accuracy; the sentence gives both numbers and names the likely cause.
+// Imported with the normalization it agrees with the record and says nothing.
+TEST(Explain, MissingNormalizationIsNamedAsTheLikelyCause) {
+  auto bytes = file_read(test::onnx_fixtures_dir() + "/mlp-norm-unrecorded.onnx");
+  ASSERT_TRUE(bytes) << bytes.error;
+  auto raw = onnx_import(*bytes);
+  ASSERT_TRUE(raw) << raw.error;
+  const ModelAnalysis a = analysed(*raw);
+  ASSERT_TRUE(a.network.recorded_differs);
+  const std::string check = render_plain(accuracy_check(a.network));
+  EXPECT_NE(check.find("records a test accuracy of 91.66%"), std::string::npos) << check;
+  EXPECT_NE(check.find("than the " + pct(a.network.accuracy, 2) + " measured here"), std::string::npos) << check;
+  EXPECT_NE(check.find("missing input normalization"), std::string::npos) << check;
+  EXPECT_NE(render_plain(network_summary(a.network)[0]).find(check), std::string::npos);
+  OnnxImportOptions o;
+  o.norm = InputNorm{0.1307f, 0.3081f};
+  auto fixed = onnx_import(*bytes, o);
+  ASSERT_TRUE(fixed) << fixed.error;
+  const ModelAnalysis b = analysed(*fixed);
+  EXPECT_FALSE(b.network.recorded_differs) << b.network.accuracy;
+  EXPECT_TRUE(accuracy_check(b.network).empty());
 }
 
 TEST(Explain, OverflowingWeightsGiveNoNaNText) {

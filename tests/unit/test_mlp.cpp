@@ -143,10 +143,11 @@ bool crosses_kink(GradCheck& g, float& p) {
   return a != b;
 }
 
-void check_gradients(Activation act, Head head, std::uint64_t seed) {
+void check_gradients(Activation act, Head head, std::uint64_t seed, InputNorm norm = {}) {
   GradCheck g;
   const int classes = head == Head::Softmax ? 4 : 1;
   g.net = mlp_make({6, 5, 4, classes}, act, Activation::Identity, head);
+  g.net.norm = norm;
   test::randomize(g.net, seed, 0.6f);
   Rng rng(seed + 100);
   g.x = Eigen::MatrixXf(6, 3);
@@ -179,6 +180,22 @@ TEST(MlpBackward, MatchesFiniteDifferencesForEveryActivation) {
   for (Activation act : {Activation::Identity, Activation::ReLU, Activation::LeakyReLU, Activation::Sigmoid,
                          Activation::Tanh})
     for (Head head : {Head::Softmax, Head::Sigmoid}) check_gradients(act, head, 11);
+}
+
+// With an input map (x - mean) / std, dW, db and the pixel-space dx still match finite differences
+// (std above 1: below it the map magnifies the step and tanh's curvature shows in the differences).
+TEST(MlpBackward, MatchesFiniteDifferencesThroughTheInputMap) {
+  for (Activation act : {Activation::ReLU, Activation::Tanh}) check_gradients(act, Head::Softmax, 11, InputNorm{0.3f, 1.5f});
+}
+
+// The map is applied: a network fed x with (mean, std) equals one fed (x - mean) / std without it.
+TEST(MlpForward, InputMapEqualsNormalizingTheInput) {
+  Mlp net = mlp_make({5, 4, 3}, Activation::Sigmoid);
+  test::randomize(net, 3);
+  const Eigen::MatrixXf x = Eigen::MatrixXf::Random(5, 2).cwiseAbs();
+  const Eigen::MatrixXf plain = mlp_forward(net, ((x.array() - 0.1307f) / 0.3081f).matrix());
+  net.norm = {0.1307f, 0.3081f};
+  EXPECT_LT((mlp_forward(net, x) - plain).cwiseAbs().maxCoeff(), 1e-6f);
 }
 
 TEST(MlpBackward, InputGradientHasInputShape) {
@@ -373,6 +390,32 @@ TEST(MlpBackward, TrainingPassesMatchDensePasses) {
       EXPECT_EQ(g.dx.size(), 0) << "training skips the input gradient";
     }
   });
+}
+
+// With an input map the training pair folds it into the first layer's products; equal to the
+// dense pair (which normalizes the batch first) up to float rounding.
+TEST(MlpBackward, TrainingPassesMatchDensePassesWithAnInputMap) {
+  Mlp net = mlp_make({784, 32, 10}, Activation::ReLU);
+  test::randomize(net, 21, 0.1f);
+  net.norm = {0.1307f, 0.3081f};
+  const Eigen::MatrixXf images = random_matrix(784, 40, 22, 0.8f).cwiseAbs();
+  std::vector<int> ids(32);
+  for (std::size_t j = 0; j < ids.size(); ++j) ids[j] = int((j * 7) % 40);
+  SparseColumns x, xt;
+  sparse_gather(images, ids.data(), int(ids.size()), x, xt);
+  const Eigen::MatrixXf dense = x.dense(), dlogits = random_matrix(10, Eigen::Index(ids.size()), 23);
+  Trace t_dense, t_sparse;
+  mlp_forward_trace(net, dense, t_dense);
+  mlp_forward_trace(net, x, t_sparse);
+  const Gradients g_dense = mlp_backward(net, t_dense, dlogits);
+  Gradients g;
+  mlp_backward(net, t_sparse, xt, dlogits, g);
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const float scale = 1.f + t_dense.layers[l].z.cwiseAbs().maxCoeff();
+    EXPECT_LT((t_sparse.layers[l].z - t_dense.layers[l].z).cwiseAbs().maxCoeff(), 1e-4f * scale) << "z" << l;
+    const float gscale = 1.f + g_dense.dW[l].cwiseAbs().maxCoeff();
+    EXPECT_LT((g.dW[l] - g_dense.dW[l]).cwiseAbs().maxCoeff(), 1e-4f * gscale) << "dW" << l;
+  }
 }
 
 }  // namespace

@@ -16,6 +16,9 @@ namespace lens::test {
 #ifndef LENS_TEST_ASSETS_DIR
 #define LENS_TEST_ASSETS_DIR ""
 #endif
+#ifndef LENS_TEST_ONNX_FIXTURES_DIR
+#define LENS_TEST_ONNX_FIXTURES_DIR ""
+#endif
 #ifndef LENS_TEST_FORWARD_REF_DIR
 #define LENS_TEST_FORWARD_REF_DIR ""
 #endif
@@ -28,6 +31,10 @@ static std::string env_or(const char* name, const char* fallback) {
 std::string mnist_dir() { return mnist_default_dir(env_or("LENS_MNIST_DIR", LENS_TEST_MNIST_DIR)); }
 
 std::string assets_dir() { return env_or("LENS_ASSETS_DIR", LENS_TEST_ASSETS_DIR); }
+
+std::string onnx_testdata_dir() { return env_or("LENS_ONNX_TESTDATA_DIR", "/usr/share/libonnx-testdata/data"); }
+
+std::string onnx_fixtures_dir() { return env_or("LENS_ONNX_FIXTURES_DIR", LENS_TEST_ONNX_FIXTURES_DIR); }
 
 std::string forward_ref_dir() { return env_or("LENS_FORWARD_REF_DIR", LENS_TEST_FORWARD_REF_DIR); }
 

@@ -16,6 +16,12 @@ std::string forward_ref_dir();
 // The repository's assets/ folder: $LENS_ASSETS_DIR, else the source tree's.
 std::string assets_dir();
 
+// The ONNX backend test suite (Debian libonnx-testdata): $LENS_ONNX_TESTDATA_DIR, else
+// /usr/share/libonnx-testdata/data.
+std::string onnx_testdata_dir();
+// tests/onnx (the fixtures tools/onnx-fixtures.py writes): $LENS_ONNX_FIXTURES_DIR, else the source tree's.
+std::string onnx_fixtures_dir();
+
 // The 10k MNIST test set, loaded once (empty, with a test failure, when it cannot be read).
 const DataSet& mnist_test_set();
 

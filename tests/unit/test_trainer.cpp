@@ -46,6 +46,25 @@ TEST(Train, LearnsFromASmallMnistSubset) {
   std::printf("2000-image training, 1000 held out: accuracy %.2f%%\n", 100.0 * e.accuracy);
 }
 
+// A recipe's "normalize": the network trains on (x - mean) / std, keeps the map, learns as
+// well, and the recipe round-trips with it (and without it, as before).
+TEST(Train, LearnsWithAnInputNormalization) {
+  const auto test = mnist_load(test::mnist_dir(), "t10k");
+  ASSERT_TRUE(test) << test.error;
+  const DataSet train_set = dataset_slice(*test, 0, 2000), held_out = dataset_slice(*test, 2000, 1000);
+  auto c = train_config_from_json({{"layers", {784, 32, 10}}, {"epochs", 8}, {"batch", 32}, {"seed", 5u},
+                                   {"normalize", {0.1307, 0.3081}}});
+  ASSERT_TRUE(c) << c.error;
+  EXPECT_EQ(train_config_to_json(*c)["normalize"][1], 0.3081f);
+  EXPECT_FALSE(train_config_to_json(TrainConfig{}).contains("normalize"));
+  EXPECT_FALSE(train_config_from_json({{"normalize", {0.1, 0.0}}}));
+  const Mlp net = train(*c, train_set, DataSet{});
+  EXPECT_FLOAT_EQ(net.norm.mean, 0.1307f);
+  const Evaluation e = evaluate(net, held_out);
+  EXPECT_GT(e.accuracy, 0.85f);
+  std::printf("2000-image training on normalized input, 1000 held out: accuracy %.2f%%\n", 100.0 * e.accuracy);
+}
+
 // The page trains a few batches per frame; however the steps are sliced, the weights are
 // the same bits as one uninterrupted run.
 TEST(Train, SlicedTrainingEqualsOneRun) {

@@ -5,7 +5,9 @@
 
 #include "app/core/drawing.h"
 #include "app/core/model_library.h"
+#include "core/bundle.h"
 #include "core/constants.h"
+#include "core/json_depth.h"
 
 namespace lens {
 
@@ -90,6 +92,39 @@ Result<std::vector<float>> check_stroke(const LoadedModel& m, const float* xy, i
   std::vector<float> pixels(std::size_t(2 * n));
   for (int i = 0; i < 2 * n; ++i) pixels[std::size_t(i)] = xy[i] * float(kCanvasSide);
   return Result<std::vector<float>>::ok(std::move(pixels));
+}
+
+Result<OnnxImportOptions> check_import_options(const std::string& text) {
+  using R = Result<OnnxImportOptions>;
+  OnnxImportOptions o;
+  if (text.empty()) return R::ok(o);
+  const auto* begin = reinterpret_cast<const std::uint8_t*>(text.data());
+  if (json_nesting_depth(begin, begin + text.size()) > 4) return R::fail("options: nested too deep");
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return R::fail("options must be an object {name, normalize, accuracy}");
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "name" && it.key() != "normalize" && it.key() != "accuracy")
+      return R::fail("unknown option " + in_quotes(it.key()) + " (name, normalize, accuracy)");
+  if (j.contains("name")) {
+    if (!j["name"].is_string() || j["name"].get<std::string>().empty() || j["name"].get<std::string>().size() > 100)
+      return R::fail("options.name must be a string of 1 to 100 characters");
+    o.name = j["name"].get<std::string>();
+  }
+  if (j.contains("normalize")) {
+    const auto& n = j["normalize"];
+    if (!n.is_array() || n.size() != 2 || !n[0].is_number() || !n[1].is_number())
+      return R::fail("options.normalize must be [mean, std], e.g. [0.1307, 0.3081]");
+    const double mean = n[0].get<double>(), sd = n[1].get<double>();
+    if (!(std::abs(mean) <= kBundleMaxMagnitude) || !(sd >= kBundleMinNormStd && sd <= kBundleMaxMagnitude))
+      return R::fail("options.normalize: mean must be within +-1e4 and std in [1e-4, 1e4]");
+    o.norm = InputNorm{float(mean), float(sd)};
+  }
+  if (j.contains("accuracy")) {
+    if (!j["accuracy"].is_number() || !(j["accuracy"].get<double>() >= 0 && j["accuracy"].get<double>() <= 1))
+      return R::fail("options.accuracy must be a number in [0, 1] (the model's recorded test accuracy)");
+    o.test_accuracy = j["accuracy"].get<double>();
+  }
+  return R::ok(o);
 }
 
 }  // namespace lens

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/core/app_state.h"
+#include "core/onnx_import.h"
 #include "core/result.h"
 
 namespace lens {
@@ -35,5 +36,9 @@ Result<bool> check_image_model(const LoadedModel& m);
 Result<Eigen::VectorXf> check_input(const LoadedModel& m, const float* values, int n);
 // n points (x, y pairs) in [0, 1] canvas coordinates -> canvas pixels, for an image model.
 Result<std::vector<float>> check_stroke(const LoadedModel& m, const float* xy, int n);
+
+// lens.loadBundle's options for an ONNX model, as JSON: {"name": "...", "normalize": [mean, std],
+// "accuracy": recorded test accuracy in [0, 1]}; every key optional, no others.
+Result<OnnxImportOptions> check_import_options(const std::string& json);
 
 }  // namespace lens

@@ -86,14 +86,22 @@ void model_library_load(AppState& state, const std::string& folder) {
   if (state.current < 0 && !state.models.empty()) state.current = 0;
 }
 
-Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::string& origin) {
+Result<Bundle> model_bytes_read(const Bytes& bytes, const OnnxImportOptions& onnx) {
+  if (!bytes.empty() && bytes[0] != 0x89 && onnx_sniff(bytes)) return onnx_import(bytes, onnx);
   auto b = bundle_read(bytes);
+  if (!b && b.error.find("bad magic") != std::string::npos)
+    return Result<Bundle>::fail("bad magic: neither a .lens weight bundle nor an ONNX model");
+  return b;
+}
+
+Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::string& origin, const OnnxImportOptions& onnx) {
+  auto b = model_bytes_read(bytes, onnx);
   if (!b) return Result<int>::fail(b.error);
   const Mlp& net = b->net;
   const bool image = net.inputs() == kPixels && net.outputs() == kClasses && net.head == Head::Softmax;
   const bool plane = net.inputs() == 2 && net.outputs() == 1 && net.head == Head::Sigmoid;
   if (!image && !plane)
-    return Result<int>::fail("bundle: the page shows models with 784 inputs and 10 softmax outputs (MNIST), or 2 inputs and one "
+    return Result<int>::fail(std::string(onnx_sniff(bytes) ? "onnx" : "bundle") + ": the page shows models with 784 inputs and 10 softmax outputs (MNIST), or 2 inputs and one "
                              "sigmoid output (like XOR); this one has " + std::to_string(net.inputs()) + " inputs and " +
                              std::to_string(net.outputs()) + " outputs");
   // Keep ids unique, so links and the picker stay unambiguous.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/core/app_state.h"
+#include "core/onnx_import.h"
 
 namespace lens {
 
@@ -17,10 +18,14 @@ void model_library_load(AppState& state, const std::string& folder);
 Result<int> model_library_arrived(AppState& state, int index, const Bytes& bytes, double now_ms);
 // Index of the model with this id, or -1.
 int model_library_find(const AppState& state, const std::string& id);
-// A bundle from outside (a file dropped on the page, lens.loadBundle): read and
-// validated, refused unless the page can show it (784 inputs and 10 softmax outputs,
-// or 2 inputs and one sigmoid output), its id made unique (mlp6 -> mlp6-2), then
-// added. Returns the new model's index, or the reason and changes nothing.
-Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::string& origin);
+// A model from outside (a file dropped on the page, lens.loadBundle): a .lens bundle or an
+// ONNX model, told apart by their first bytes; read and validated, refused unless the page
+// can show it (784 inputs and 10 softmax outputs, or 2 inputs and one sigmoid output), its id
+// made unique (mlp6 -> mlp6-2), then added. `onnx` (name, normalization, recorded accuracy)
+// applies to ONNX models only. Returns the new model's index, or the reason and changes nothing.
+Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::string& origin,
+                              const OnnxImportOptions& onnx = {});
+// .lens or ONNX, by the first bytes: \x89LENS or an ONNX ModelProto's ir_version field.
+Result<Bundle> model_bytes_read(const Bytes& bytes, const OnnxImportOptions& onnx = {});
 
 }  // namespace lens
