@@ -5,8 +5,12 @@
 import { readLensBundle, plainForward } from './lens-bundle.mjs';
 
 const PEERS = '/peers/';
+// For inference TF.js needs only its core and one backend (what the first-result pages load);
+// gradients (tf.grad, for the maximization) come with the full bundle, tf.min.js, which also
+// holds the cpu backend.
 const TFJS = ['@tensorflow/tfjs-core/dist/tf-core.min.js', '@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js',
   '@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js'];
+const TFJS_FULL = '@tensorflow/tfjs/dist/tf.min.js';
 const ORT = 'onnxruntime-web/dist/ort.wasm.min.js';
 
 function loadScript(src) {
@@ -37,7 +41,8 @@ export async function setup({ tfjs = true, ort = true, ortThreads = 1 } = {}) {
   B.checkImages = [];
   for (let i = 0; i < 100; i++) B.checkImages.push(B.images.subarray(784 * i, 784 * (i + 1)));
   if (tfjs) {
-    for (const f of TFJS) await loadScript(PEERS + f);
+    await loadScript(PEERS + TFJS_FULL);
+    await loadScript(PEERS + TFJS[2]);
     window.tf.wasm.setWasmPaths(PEERS + '@tensorflow/tfjs-backend-wasm/dist/');
   }
   if (ort) {
@@ -46,21 +51,24 @@ export async function setup({ tfjs = true, ort = true, ortThreads = 1 } = {}) {
     window.ort.env.wasm.numThreads = ortThreads;
     B.ort = await window.ort.InferenceSession.create('/data/mlp128.onnx', { executionProviders: ['wasm'] });
   }
-  return { images: n, crossOriginIsolated: window.crossOriginIsolated, tfjs: tfjs ? window.tf.version.tfjs : null,
+  return { images: n, crossOriginIsolated: window.crossOriginIsolated, tfjs: tfjs ? window.tf.version_core : null,
     ort: ort ? window.ort.env.versions.common : null, ortThreads };
 }
 
 // --- each peer's predict: one Float32Array(784) -> 10 probabilities, and a batch -------------
+// Weights as (inputs, outputs), the layout tf.layers.dense keeps its kernel in. (TF.js 4.22's
+// wasm backend gets fused.matMul with transposeB and a bias wrong: outputs off by up to 1 on
+// mlp128, which the check below caught, so no peer runs that form.)
 function tfModel(tf, model) {
-  const [l0, l1] = model.layers;  // W (O, I) row-major: x (N, I) @ W^T
-  return { W0: tf.tensor2d(l0.W, [l0.outputs, l0.inputs]), b0: tf.tensor1d(l0.b),
-    W1: tf.tensor2d(l1.W, [l1.outputs, l1.inputs]), b1: tf.tensor1d(l1.b) };
+  const [l0, l1] = model.layers;
+  return tf.tidy(() => ({ W0: tf.transpose(tf.tensor2d(l0.W, [l0.outputs, l0.inputs])), b0: tf.tensor1d(l0.b),
+    W1: tf.transpose(tf.tensor2d(l1.W, [l1.outputs, l1.inputs])), b1: tf.tensor1d(l1.b) }));
 }
 // TF.js's fast path: fused matMul + bias + ReLU kernels in one tidy, read back with dataSync.
 function tfForward(tf, m, x, n) {
   const out = tf.tidy(() => {
-    const h = tf.fused.matMul({ a: tf.tensor2d(x, [n, 784]), b: m.W0, transposeB: true, bias: m.b0, activation: 'relu' });
-    return tf.softmax(tf.fused.matMul({ a: h, b: m.W1, transposeB: true, bias: m.b1 }));
+    const h = tf.fused.matMul({ a: tf.tensor2d(x, [n, 784]), b: m.W0, bias: m.b0, activation: 'relu' });
+    return tf.softmax(tf.fused.matMul({ a: h, b: m.W1, bias: m.b1 }));
   });
   const data = out.dataSync();
   out.dispose();
@@ -111,9 +119,9 @@ export async function check(batchCount = 100) {
 }
 
 // Per-call time of B.one / B.oneAsync over the check images. performance.now() resolves to
-// ~5 us here, so calls are timed in groups of g (a group lasts >= 100 us); the figures are the
+// ~5 us here, so calls are timed in groups of g (a group lasts >= 0.5 ms); the figures are the
 // median and 95th percentile over 1000 groups of the time per call, in microseconds.
-export async function timeSingle({ groups = 1000, minGroupMs = 0.1 } = {}) {
+export async function timeSingle({ groups = 1000, minGroupMs = 0.5 } = {}) {
   const xs = B.checkImages, n = xs.length;
   let sink = 0, i = 0;
   const sync = !!B.one;
@@ -201,12 +209,12 @@ export function tfActmax(steps = ACTMAX.steps) {
   let dx = 0, dy = 0;
   const shift = (x) => {  // out[y][x] = in[y - dy][x - dx], zeros shifted in
     if (!dx && !dy) return x;
-    const p = tf.pad(x.reshape([U, S, S]), [[0, 0], [Math.max(dy, 0), Math.max(-dy, 0)], [Math.max(dx, 0), Math.max(-dx, 0)]]);
-    return tf.slice(p, [0, Math.max(-dy, 0), Math.max(-dx, 0)], [U, S, S]).reshape([U, 784]);
+    const p = tf.pad(tf.reshape(x, [U, S, S]), [[0, 0], [Math.max(dy, 0), Math.max(-dy, 0)], [Math.max(dx, 0), Math.max(-dx, 0)]]);
+    return tf.reshape(tf.slice(p, [0, Math.max(-dy, 0), Math.max(-dx, 0)], [U, S, S]), [U, 784]);
   };
   const J = (x) => {
     const z = tf.add(tf.matMul(shift(x), W, false, true), b);  // (U images, U units)
-    const img = x.reshape([U, S, S]);
+    const img = tf.reshape(x, [U, S, S]);
     const dh = tf.sub(tf.slice(img, [0, 0, 1], [U, S, S - 1]), tf.slice(img, [0, 0, 0], [U, S, S - 1]));
     const dv = tf.sub(tf.slice(img, [0, 1, 0], [U, S - 1, S]), tf.slice(img, [0, 0, 0], [U, S - 1, S]));
     return tf.sub(tf.sum(tf.mul(z, eye)),
@@ -223,7 +231,7 @@ export function tfActmax(steps = ACTMAX.steps) {
       const c1 = 1 - Math.pow(c.b1, t), c2 = 1 - Math.pow(c.b2, t);
       let x2 = tf.add(x, tf.div(tf.mul(c.lr / c1, m2), tf.add(tf.sqrt(tf.div(v2, c2)), c.eps)));
       if (c.blurEvery > 0 && t % c.blurEvery === 0 && 4 * t < 3 * steps)
-        x2 = tf.conv2d(x2.reshape([U, S, S, 1]), kernel, 1, 'same').reshape([U, 784]);
+        x2 = tf.reshape(tf.conv2d(tf.reshape(x2, [U, S, S, 1]), kernel, 1, "same"), [U, 784]);
       return [tf.clipByValue(x2, 0, 1), m2, v2];
     });
     tf.dispose([x, m, v]);
