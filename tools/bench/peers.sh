@@ -60,7 +60,7 @@ build/native/tools/bench/bench-actmax --model assets/models/mlp128.lens --runs 5
 log "native maximization: PyTorch"
 /usr/bin/python3 "$here/torch_actmax.py" --runs 3 --lens-images "$out/actmax-lens.f32" >"$out/actmax-torch.json" || status=1
 log "training: lens-train against PyTorch, batch 64 and 256"
-EPOCHS="${EPOCHS:-3}" "$here/bench-train.sh" >"$out/train.txt" || status=1
+EPOCHS="${EPOCHS:-3}" NAIVE_TORCH=0 "$here/bench-train.sh" >"$out/train.txt" || status=1
 
 node "$here/peers/report.mjs" "$out/peers-browser.json" "$out/actmax-lens.json" "$out/actmax-torch.json" "$out/train.txt" \
   "$out/peers.json" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
