@@ -23,7 +23,7 @@ try {
     const { B, setup } = await import('/bench/page-bench.mjs');
     await setup({ tfjs: false, ort: false });
     const xs = B.checkImages.map((x) => Array.from(x));  // what an embedder had to pass before: Arrays
-    const time = (f, groups = 200) => {
+    const time = (f, groups = 500) => {
       let sink = 0, i = 0;
       const run = (g) => { for (let j = 0; j < g; j++) sink += f(xs[i++ % xs.length]); };
       run(100);
