@@ -5,7 +5,12 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 
 const [browserFile, lensActmaxFile, torchActmaxFile, trainFile, outFile, loadBefore, loadAfter] = process.argv.slice(2);
-const readJson = (f) => (f && existsSync(f) ? JSON.parse(readFileSync(f, 'utf8').trim().split('\n').pop()) : null);
+// A JSON file, or the last line of a program's output that ends with a JSON line.
+function readJson(f) {
+  if (!f || !existsSync(f)) return null;
+  const text = readFileSync(f, 'utf8').trim();
+  try { return JSON.parse(text); } catch { return JSON.parse(text.split('\n').pop()); }
+}
 const browser = readJson(browserFile) || { peers: {}, errors: ['no browser figures'] };
 const lensActmax = readJson(lensActmaxFile), torchActmax = readJson(torchActmaxFile);
 
@@ -53,7 +58,7 @@ const A = browser.actmax || {};
 }
 if (lensActmax || torchActmax) {
   const r = ratio(torchActmax?.ms, lensActmax?.ms);
-  rows.push(['actmax, 128 units x 256 steps (native)', ms(lensActmax?.ms), `PyTorch ${torchActmax?.torch_version ?? ''} (autograd, ${torchActmax?.threads ?? '?'} threads)`,
+  rows.push(['actmax, 128 units x 256 steps (native)', ms(lensActmax?.ms), `PyTorch ${torchActmax?.torch_version ?? ''} (autograd, ${torchActmax?.threads ?? "?"} thread${torchActmax?.threads === 1 ? "" : "s"})`,
     ms(torchActmax?.ms), r, goalText(r, 1)]);
 }
 for (const b of [64, 256]) {
