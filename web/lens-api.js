@@ -296,6 +296,9 @@
       // inputs (a Float32Array of whole inputs, cycled): milliseconds spent inside wasm.
       matvec: function (inputs, reps) {
         need();
+        var I = Module._lens_model_inputs();
+        if (typeName(inputs) !== 'Float32Array' || inputs.length === 0 || inputs.length % I !== 0)
+          throw new Error('lens._bench.matvec: expected a Float32Array of whole inputs (' + I + ' values each)');
         var p = ioBuffer(4 * inputs.length + 4 * 16384);
         Module.HEAPF32.set(inputs, p >> 2);
         return Module._lens_bench_matvec(reps, p, inputs.length, p + 4 * inputs.length);
