@@ -92,10 +92,43 @@
     }
   }
 
-  function currentModel() {
-    var id = call('lens_model_id', 'string');
-    return JSON.parse(call('lens_models_json', 'string')).filter(function (m) { return m.id === id; })[0];
+  // --- numbers through the wasm heap (lens.predict, predictBatch, setInput) ---
+  // One heap buffer kept from call to call: a malloc per prediction would cost as much as the
+  // prediction. Growing it may grow wasm memory, so Module.HEAP* views are read after it.
+  var io = { ptr: 0, size: 0 };
+  function ioBuffer(size) {
+    if (io.size < size) {
+      if (io.ptr) Module._free(io.ptr);
+      io.ptr = Module._malloc(size);
+      io.size = size;
+    }
+    return io.ptr;
   }
+  function typeName(v) { return Object.prototype.toString.call(v).slice(8, -1); }  // works across frames
+  // How input values reach wasm: 'bytes' (Uint8Array, Uint8ClampedArray: 0..255, scaled by 1/255)
+  // or 'floats' (Float32Array, Float64Array, an Array of numbers: values in [0, 1]).
+  function inputKind(prefix, v) {
+    var t = typeName(v);
+    if (t === 'Uint8Array' || t === 'Uint8ClampedArray') return 'bytes';
+    if (t === 'Float32Array' || t === 'Float64Array') return 'floats';
+    if (t === 'Array') {
+      for (var i = 0; i < v.length; i++)
+        if (typeof v[i] !== 'number') throw new Error(prefix + ': value ' + i + ' is ' + (v[i] === null ? 'null' : typeof v[i]) + ', not a number');
+      return 'floats';
+    }
+    throw new Error(prefix + ': expected an Array of numbers, a Float32Array, Float64Array, Uint8Array or Uint8ClampedArray, got ' +
+                    (v === null ? 'null' : typeof v === 'object' ? typeName(v) : typeof v));
+  }
+  // Runs lens_predict on whole samples; returns a view into the heap (valid until the next call).
+  function predictIn(prefix, values, kind, first, I, O) {
+    var n = values.length, inSize = ((kind === 'bytes' ? n : 4 * n) + 15) & ~15, samples = Math.floor(n / I);
+    var p = ioBuffer(inSize + 4 * O * samples), out = p + inSize;
+    if (kind === 'bytes') Module.HEAPU8.set(values, p); else Module.HEAPF32.set(values, p >> 2);
+    var r = Module._lens_predict(p, n, kind === 'bytes' ? 1 : 0, first, out);
+    if (r) throw new Error(prefix + ': ' + Module.UTF8ToString(r));
+    return Module.HEAPF32.subarray(out >> 2, (out >> 2) + O * samples);
+  }
+  var BATCH_CHUNK_BYTES = 4 << 20;  // predictBatch sends at most this much at a time into the heap
 
   // Resolves when the model with this id is the current one; rejects if its bundle could not be fetched.
   function whenSelected(id) {
@@ -165,11 +198,48 @@
     setInput: function (pixels) {
       need();
       if (!pixels || typeof pixels.length !== 'number') throw new Error('lens.setInput: expected an array of numbers');
-      var n = currentModel().layers[0];
+      var n = Module._lens_model_inputs();
       if (pixels.length !== n) throw new Error('lens.setInput: expected ' + n + ' values, got ' + pixels.length);
-      var values = Array.prototype.slice.call(pixels);
-      numbersIn01(values, 'lens.setInput');
-      check('setInput', withFloats(values, function (p) { return call('lens_set_input', 'string', ['number', 'number'], [p, values.length]); }));
+      var t = typeName(pixels), values = pixels;
+      // Float arrays go straight to the heap (wasm checks the range); anything else is checked here.
+      if (t !== 'Float32Array' && t !== 'Float64Array') {
+        values = t === 'Array' ? pixels : Array.prototype.slice.call(pixels);
+        numbersIn01(values, 'lens.setInput');
+      }
+      var p = ioBuffer(4 * n);
+      Module.HEAPF32.set(values, p >> 2);
+      wake();
+      check('setInput', Module.UTF8ToString(Module._lens_set_input(p, n)));
+    },
+    // Class probabilities of the selected model for one input, without changing the page: pixels
+    // is an Array of numbers, a Float32Array or a Float64Array with values in [0, 1], or a
+    // Uint8Array / Uint8ClampedArray of bytes 0..255 (divided by 255); 784 values for MNIST
+    // models (row-major 28x28), the model's input count in general. Returns a Float32Array of
+    // the model's outputs (10 for MNIST, 1 for xor's sigmoid).
+    predict: function (pixels) {
+      need();
+      var kind = inputKind('lens.predict', pixels), I = Module._lens_model_inputs();
+      if (pixels.length !== I) throw new Error('lens.predict: expected ' + I + ' values, got ' + pixels.length);
+      return predictIn('lens.predict', pixels, kind, -1, I, Module._lens_model_outputs()).slice();
+    },
+    // The same for n inputs one after another: a Float32Array of n * inputs values in [0, 1] (or a
+    // Uint8Array of bytes) -> a Float32Array of n * outputs probabilities, sample after sample.
+    predictBatch: function (values) {
+      need();
+      var t = typeName(values);
+      if (t !== 'Float32Array' && t !== 'Uint8Array')
+        throw new Error('lens.predictBatch: expected a Float32Array (values in [0, 1]) or a Uint8Array (bytes), got ' +
+                        (values === null ? 'null' : typeof values === 'object' ? t : typeof values));
+      var I = Module._lens_model_inputs(), O = Module._lens_model_outputs(), kind = t === 'Uint8Array' ? 'bytes' : 'floats';
+      if (values.length === 0 || values.length % I !== 0)
+        throw new Error('lens.predictBatch: expected a positive multiple of ' + I + ' values (' + I + ' per sample), got ' + values.length);
+      var n = values.length / I, out = new Float32Array(n * O);
+      var per = Math.max(1, Math.floor(BATCH_CHUNK_BYTES / (I * (kind === 'bytes' ? 1 : 4))));
+      for (var j = 0; j < n; j += per) {
+        var m = Math.min(per, n - j);
+        out.set(predictIn('lens.predictBatch', values.subarray(j * I, (j + m) * I), kind, j, I, O), j * O);
+      }
+      return out;
     },
     clear: function () { need(); call('lens_clear', null); },
     // points: [[x, y], ...] in [0, 1] canvas coordinates, drawn like a person's stroke.
@@ -185,8 +255,22 @@
       numbersIn01(flat, 'lens.drawStroke');
       check('drawStroke', withFloats(flat, function (p) { return call('lens_draw_stroke', 'string', ['number', 'number'], [p, points.length]); }));
     },
-    // {model, input, probs, predicted, layers: [[...], ...], dead: [[...], ...], tab, selected}
-    state: function () { need(); return JSON.parse(call('lens_state_json', 'string')); },
+    // {model, input, probs, predicted, layers: [[...], ...], dead: [[...], ...], tab, selected, ...}:
+    // input, probs and each hidden layer's activations are Float32Arrays (copies), the rest JSON.
+    // Reading the state changes nothing on the page, so it does not wake it.
+    state: function () {
+      need();
+      var s = JSON.parse(Module.ccall('lens_state_json', 'string', [], []));
+      var t = Module._lens_state_arrays() >> 2, H = Module.HEAP32, F = Module.HEAPF32, arrays = [];
+      for (var i = 0; i < H[t]; i++) {
+        var p = H[t + 1 + 2 * i] >> 2;
+        arrays.push(F.slice(p, p + H[t + 2 + 2 * i]));
+      }
+      s.input = arrays[0];
+      s.probs = arrays[1];
+      s.layers = arrays.slice(2);
+      return s;
+    },
     // The maximization image of a neuron: layer counts hidden layers from 0; the output layer is the last.
     actmax: function (layer, neuron) {
       need();
@@ -303,6 +387,32 @@
       need();
       checkName('lens._itemRect', 'label', label);
       return JSON.parse(call('lens_button_rect_json', 'string', ['string'], [label]));
+    },
+    // Yardsticks for tools/bench/peers.sh, not part of the documented API.
+    _bench: {
+      // The bare dense product W x of the selected model's first layer, reps times over the
+      // inputs (a Float32Array of whole inputs, cycled): milliseconds spent inside wasm.
+      matvec: function (inputs, reps) {
+        need();
+        var I = Module._lens_model_inputs();
+        if (typeName(inputs) !== 'Float32Array' || inputs.length === 0 || inputs.length % I !== 0)
+          throw new Error('lens._bench.matvec: expected a Float32Array of whole inputs (' + I + ' values each)');
+        var p = ioBuffer(4 * inputs.length + 4 * 16384);
+        Module.HEAPF32.set(inputs, p >> 2);
+        return Module._lens_bench_matvec(reps, p, inputs.length, p + 4 * inputs.length);
+      },
+      // Maximizes every unit of a layer from scratch for `steps` steps with the page's settings:
+      // a Float32Array of inputs x units values, image after image.
+      actmaxLayer: function (layer, steps) {
+        need();
+        checkIndices('lens._bench.actmaxLayer', layer, 0);
+        if (!Number.isInteger(steps) || steps < 1 || steps > 100000) throw new Error('lens._bench.actmaxLayer: steps must be an integer from 1 to 100000');
+        var sizes = api.models().filter(function (m) { return m.id === api.model(); })[0].layers;
+        var n = sizes[0] * (sizes[layer + 1] || 0), p = ioBuffer(4 * Math.max(1, n));
+        var r = Module._lens_bench_actmax(layer, steps, p);
+        if (r) throw new Error('lens._bench.actmaxLayer: ' + Module.UTF8ToString(r));
+        return Module.HEAPF32.slice(p >> 2, (p >> 2) + n);
+      }
     },
     // Timings for benchmarks: frame time, per-stroke compute, analysis progress.
     perf: function () { need(); return JSON.parse(call('lens_perf_json', 'string')); }

@@ -16,6 +16,8 @@
 #include "app/core/link.h"
 #include "app/core/model_library.h"
 #include "core/idx.h"
+#include "core/infer.h"
+#include "interpret/actmax.h"
 #include "interpret/prose.h"
 #include "core/json_depth.h"
 #include "app/core/app_training.h"
@@ -38,10 +40,6 @@ void js_api_announce_ready(AppState& state) {
 static const char* reply(std::string s) {
   g_reply = std::move(s);
   return g_reply.c_str();
-}
-
-static nlohmann::json vec(const Eigen::Ref<const Eigen::VectorXf>& v) {
-  return std::vector<float>(v.data(), v.data() + v.size());
 }
 
 // The reply for a failed check: "function: message" (lens-api.js names the JS function instead).
@@ -147,21 +145,41 @@ static nlohmann::json view_json(const AppState& s) {
           {"off", off}, {"testDigit", s.source == InputSource::TestImage ? nlohmann::json(s.test_index) : nlohmann::json(nullptr)}};
 }
 
+// Everything state() returns but its numeric arrays, which lens_state_arrays hands over as
+// floats (JSON for 900 numbers cost more than the forward pass behind them).
 EMSCRIPTEN_KEEPALIVE const char* lens_state_json() {
   AppState& s = *g_state;
   app_refresh_live(s);
   const LiveInput& L = s.live;
-  nlohmann::json layers = nlohmann::json::array(), dead = nlohmann::json::array();
-  for (int l = 0; l + 1 < int(L.trace.layers.size()); ++l) layers.push_back(vec(L.trace.layers[std::size_t(l)].a.col(0)));
+  nlohmann::json dead = nlohmann::json::array();
   ModelAnalysis* a = s.analysis();
   for (int l = 0; l < s.hidden_layers(); ++l)
     dead.push_back(a && a->has_stats ? nlohmann::json(a->stats.layers[std::size_t(l)].dead) : nlohmann::json::array());
-  nlohmann::json out = {{"model", s.model()->bundle.info.id}, {"input", vec(L.x)}, {"probs", vec(L.probs)},
-                        {"predicted", L.predicted}, {"layers", layers}, {"dead", dead}, {"tab", tab_name(s.tab)},
+  nlohmann::json out = {{"model", s.model()->bundle.info.id}, {"predicted", L.predicted}, {"dead", dead}, {"tab", tab_name(s.tab)},
                         {"selected", {{"layer", s.sel_layer}, {"neuron", s.sel_unit}}},
                         {"analysis", a ? a->progress() : 0.f}, {"statsReady", a && a->has_stats}, {"analysisDone", a && a->done()}, {"help", s.show_help}};
   out["view"] = view_json(s);
   return reply(out.dump());
+}
+
+// The live input's numbers for state(): a table of int32 [count, then (float pointer, length)
+// per array]: the input, the probabilities, then each hidden layer's activations. The pointers
+// stay valid until the next call into the page.
+EMSCRIPTEN_KEEPALIVE const std::int32_t* lens_state_arrays() {
+  static std::vector<std::int32_t> table;
+  AppState& s = *g_state;
+  app_refresh_live(s);
+  const LiveInput& L = s.live;
+  table.assign(1, 0);
+  auto add = [](const float* p, Eigen::Index n) {
+    table.push_back(std::int32_t(reinterpret_cast<std::uintptr_t>(p)));
+    table.push_back(std::int32_t(n));
+    ++table[0];
+  };
+  add(L.x.data(), L.x.size());
+  add(L.probs.data(), L.probs.size());
+  for (int l = 0; l + 1 < int(L.trace.layers.size()); ++l) add(L.trace.layers[std::size_t(l)].a.data(), L.trace.layers[std::size_t(l)].a.rows());
+  return table.data();
 }
 
 static nlohmann::json facts_json(const NeuronFacts& f) {
@@ -395,6 +413,57 @@ EMSCRIPTEN_KEEPALIVE const char* lens_accuracy_check_json() {
   return reply(nlohmann::json{{"recorded", f.recorded_known ? nlohmann::json(f.recorded_accuracy) : nlohmann::json(nullptr)},
                               {"measured", f.accuracy}, {"differs", f.recorded_differs},
                               {"message", text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text)}}.dump());
+}
+
+// --- inference for embedders (lens.predict, lens.predictBatch) ---
+
+// The current model's input and output counts (lens-api.js sizes its buffers by them).
+EMSCRIPTEN_KEEPALIVE int lens_model_inputs() { return g_state->model() ? g_state->model()->bundle.net.inputs() : 0; }
+EMSCRIPTEN_KEEPALIVE int lens_model_outputs() { return g_state->model() ? g_state->model()->bundle.net.outputs() : 0; }
+
+// Probabilities of the current model for `count` input values at x, sample after sample: floats
+// in [0, 1], or bytes 0..255 (scaled by 1/255) when `bytes` is set. first < 0: exactly one
+// sample; else whole samples, numbered from `first` in messages (lens-api.js sends a long batch
+// in chunks). Writes count / inputs * outputs floats to out. Returns null, or what is wrong;
+// nothing in the page changes either way (no redraw, no state).
+EMSCRIPTEN_KEEPALIVE const char* lens_predict(const void* x, int count, int bytes, int first, float* out) {
+  static InferScratch scratch;
+  const LoadedModel& m = *g_state->model();
+  const auto n = check_samples(m, bytes ? nullptr : static_cast<const float*>(x), count, first);
+  if (!n) return reply(n.error);
+  if (bytes) infer_batch_u8(m.bundle.net, static_cast<const std::uint8_t*>(x), *n, out, scratch);
+  else infer_batch(m.bundle.net, static_cast<const float*>(x), *n, out, scratch);
+  return nullptr;
+}
+
+// --- yardsticks for tools/bench/peers.sh (not part of the documented API) ---
+
+// The bare dense product y = W x of the current model's first layer, `reps` times over
+// `count` inputs at x (cycled); returns the milliseconds it took inside wasm.
+EMSCRIPTEN_KEEPALIVE double lens_bench_matvec(int reps, const float* x, int count, float* y) {
+  const Dense& d = g_state->model()->bundle.net.layers[0];
+  const int n = std::max(1, count / d.inputs());
+  const double t0 = emscripten_get_now();
+  for (int r = 0; r < reps; ++r) infer_matvec_dense(d.W, x + std::size_t(r % n) * std::size_t(d.inputs()), y);
+  return emscripten_get_now() - t0;
+}
+
+// Maximizes every unit of a layer of the current model for `steps` steps with the page's settings
+// for that layer (ActmaxConfig defaults for hidden units), from scratch, into out (inputs x units,
+// unit after unit). Returns null or what is wrong.
+EMSCRIPTEN_KEEPALIVE const char* lens_bench_actmax(int layer, int steps, float* out) {
+  const LoadedModel& m = *g_state->model();
+  if (auto r = check_neuron(m, layer, 0); !r) return reply(r.error);
+  if (steps < 1 || steps > 100000) return reply("steps must be from 1 to 100000");
+  const bool output = layer + 1 == int(m.bundle.net.layers.size());
+  ActmaxConfig config = output ? actmax_output_defaults() : ActmaxConfig{};
+  config.steps = steps;
+  std::vector<int> units(std::size_t(m.bundle.net.layers[std::size_t(layer)].outputs()));
+  for (std::size_t u = 0; u < units.size(); ++u) units[u] = int(u);
+  ActmaxSolver solver(m.bundle.net, layer, units, config);
+  while (!solver.step(steps)) {}
+  std::copy(solver.images().data(), solver.images().data() + solver.images().size(), out);
+  return nullptr;
 }
 
 // Figures for the browser benchmark.

@@ -32,6 +32,7 @@ ActmaxSolver::ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, co
   }
   m_ = Eigen::MatrixXf::Zero(I, U);
   v_ = Eigen::MatrixXf::Zero(I, U);
+  if (net_.layers.size() == 1 && objective_ != ActmaxObjective::LogProbability) linear_grad_ = objective_gradient(x_);
 }
 
 // Forward to the target layer, then back-propagate only towards the input:
@@ -117,8 +118,10 @@ bool ActmaxSolver::step(int max_steps) {
     const int j = config_.jitter;
     const int dx = j > 0 ? int(rng_.below(std::uint32_t(2 * j + 1))) - j : 0;
     const int dy = j > 0 ? int(rng_.below(std::uint32_t(2 * j + 1))) - j : 0;
-    Eigen::MatrixXf g = (dx || dy) ? image_shift(objective_gradient(image_shift(x_, config_.width, dx, dy)), config_.width, -dx, -dy)
-                                   : objective_gradient(x_);
+    Eigen::MatrixXf g;
+    if (linear_grad_.size()) g = (dx || dy) ? image_shift(linear_grad_, config_.width, -dx, -dy) : linear_grad_;
+    else g = (dx || dy) ? image_shift(objective_gradient(image_shift(x_, config_.width, dx, dy)), config_.width, -dx, -dy)
+                        : objective_gradient(x_);
     tame(g);
     regularize(g);
     ++step_;

@@ -62,6 +62,8 @@ class ActmaxSolver {
   ActmaxObjective objective_;
   Rng rng_;
   Eigen::MatrixXf x_, m_, v_;   // images and Adam moments (I, U)
+  Eigen::MatrixXf linear_grad_; // (I, U) when the objective is linear in x (a first-layer pre-activation): its
+                                // gradient, the units' weight rows, is the same at every step; else empty
   int step_ = 0;
 };
 

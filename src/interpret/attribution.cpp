@@ -41,7 +41,10 @@ Eigen::MatrixXf logit_input_gradients(const Mlp& net, const Eigen::VectorXf& x) 
 }
 
 Eigen::VectorXf saliency(const Mlp& net, const Trace& t, int cls) {
-  return t.x.col(0).cwiseProduct(logit_input_gradients(net, t).col(cls));
+  // Only class cls's seed goes back (one column, not all C): the page runs this on every input.
+  Eigen::MatrixXf seed = Eigen::MatrixXf::Zero(net.outputs(), 1);
+  seed(cls, 0) = 1.f;
+  return t.x.col(0).cwiseProduct(backprop_to(net, t, std::move(seed), int(net.layers.size()) - 1, 0).col(0));
 }
 
 Eigen::VectorXf saliency(const Mlp& net, const Eigen::VectorXf& x, int cls) {

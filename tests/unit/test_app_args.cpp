@@ -94,6 +94,24 @@ TEST(ApiArgs, InputHasTheModelsSizeAndValuesInZeroOne) {
   EXPECT_TRUE(check_input(model(*s, "xor"), plane, 2));
 }
 
+// lens.predict takes exactly one sample; lens.predictBatch whole samples; every value in
+// [0, 1] unless the values are bytes; a bad value is named by sample and index.
+TEST(ApiArgs, SamplesForPredictAreWholeAndInZeroOne) {
+  auto s = test::app_with_models();
+  const LoadedModel& m = model(*s, "mlp32");
+  std::vector<float> v(784 * 3, 0.5f);
+  EXPECT_EQ(*check_samples(m, v.data(), 784, -1), 1);
+  EXPECT_EQ(check_samples(m, v.data(), 783, -1).error, "expected 784 values for model mlp32, got 783");
+  EXPECT_EQ(*check_samples(m, v.data(), 784 * 3, 0), 3);
+  EXPECT_EQ(check_samples(m, v.data(), 784 * 2 + 1, 0).error,
+            "expected a positive multiple of 784 values (784 per sample) for model mlp32, got 1569");
+  EXPECT_FALSE(check_samples(m, v.data(), 0, 0));
+  v[784 * 2 + 7] = std::nanf("");
+  EXPECT_EQ(check_samples(m, v.data(), 784 * 3, 10).error, "sample 12, value 7 is not a finite number (must be in [0, 1])");
+  EXPECT_EQ(check_samples(m, v.data() + 784 * 2, 784, -1).error, "value 7 is not a finite number (must be in [0, 1])");
+  EXPECT_EQ(*check_samples(m, nullptr, 784 * 3, 0), 3) << "bytes are always valid pixels";
+}
+
 // A stroke is for image models, needs a point, and is turned into canvas pixels.
 TEST(ApiArgs, StrokeIsForImageModelsWithPointsInZeroOne) {
   auto s = test::app_with_models();

@@ -197,6 +197,8 @@ TEST(Attribution, ContributionsSumToTheLogit) {
   const Eigen::VectorXf s = saliency(b.net, x, 7);
   EXPECT_EQ(s.size(), 784);
   EXPECT_EQ((s.array() != 0).count() > 0, true);
+  EXPECT_LT((s - x.cwiseProduct(logit_input_gradients(b.net, x).col(7))).cwiseAbs().maxCoeff(), 1e-6f)
+      << "one class's saliency is that column of the input gradients, times the input";
   EXPECT_LT((input_times_weight(b.net, x, 0, 2) - x.cwiseProduct(b.net.layers[0].W.row(2).transpose())).norm(), 1e-6);
 }
 

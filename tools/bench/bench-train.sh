@@ -24,7 +24,8 @@
 #   pytorch 2+2     torch.set_num_threads(THREADS), OpenBLAS THREADS threads
 #                   (the naive layout: the pools oversubscribe the cores)
 #
-# Env: EPOCHS (3), BATCHES ("64 256"), THREADS (2), SEED (1), REPEATS (1: runs
+# Env: EPOCHS (3), BATCHES ("64 256"), THREADS (2), SEED (1), NAIVE_TORCH (1; 0 skips the
+#      "pytorch 2+2" rows, as tools/bench/peers.sh does), REPEATS (1: runs
 #      per row, the fastest is reported), LENS_MNIST_DIR (../shared/data/mnist),
 #      KEEP_LOGS=1 keeps the raw logs.
 set -euo pipefail
@@ -113,8 +114,10 @@ for b in $BATCHES; do
   best_of lens_row "$b" >>"$results"
   log "batch $b: pytorch (intra-op 1, OpenBLAS $THREADS), $EPOCHS epochs x $REPEATS"
   best_of torch_row "pytorch" "$b" 1 >>"$results"
-  log "batch $b: pytorch (intra-op $THREADS, OpenBLAS $THREADS), $EPOCHS epochs x $REPEATS"
-  best_of torch_row "pytorch $THREADS+$THREADS" "$b" "$THREADS" >>"$results"
+  if [ "${NAIVE_TORCH:-1}" != 0 ]; then
+    log "batch $b: pytorch (intra-op $THREADS, OpenBLAS $THREADS), $EPOCHS epochs x $REPEATS"
+    best_of torch_row "pytorch $THREADS+$THREADS" "$b" "$THREADS" >>"$results"
+  fi
 done
 
 # --- report ----------------------------------------------------------------------------

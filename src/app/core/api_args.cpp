@@ -85,6 +85,22 @@ Result<Eigen::VectorXf> check_input(const LoadedModel& m, const float* values, i
   return Result<Eigen::VectorXf>::ok(Eigen::Map<const Eigen::VectorXf>(values, n));
 }
 
+Result<int> check_samples(const LoadedModel& m, const float* v, long long count, int first) {
+  const long long I = m.bundle.net.inputs();
+  const std::string model = " for model " + m.bundle.info.id;
+  if (first < 0 && count != I)
+    return Result<int>::fail("expected " + std::to_string(I) + " values" + model + ", got " + std::to_string(count));
+  if (first >= 0 && (count <= 0 || count % I != 0))
+    return Result<int>::fail("expected a positive multiple of " + std::to_string(I) + " values (" + std::to_string(I) +
+                             " per sample)" + model + ", got " + std::to_string(count));
+  const int n = int(count / I);
+  if (v)
+    for (int j = 0; j < n; ++j)
+      if (std::string e = check_unit_interval(v + I * j, int(I), "value"); !e.empty())
+        return Result<int>::fail(first < 0 ? e : "sample " + std::to_string(first + j) + ", " + e);
+  return Result<int>::ok(n);
+}
+
 Result<std::vector<float>> check_stroke(const LoadedModel& m, const float* xy, int n) {
   if (auto r = check_image_model(m); !r) return Result<std::vector<float>>::fail(r.error);
   if (n < 1) return Result<std::vector<float>>::fail("need at least one point");

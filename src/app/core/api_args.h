@@ -34,6 +34,11 @@ Result<NeuronRef> check_hidden_neuron(const LoadedModel& m, int layer, int neuro
 Result<bool> check_image_model(const LoadedModel& m);
 // n input values in [0, 1], as many as the model has inputs.
 Result<Eigen::VectorXf> check_input(const LoadedModel& m, const float* values, int n);
+// Inputs for lens.predict / lens.predictBatch: count values at v for the model, each finite and
+// in [0, 1] (v null: bytes 0..255, where every value is valid). first < 0: one sample, exactly
+// the model's input count; else whole samples, numbered from `first` in messages. Returns the
+// number of samples.
+Result<int> check_samples(const LoadedModel& m, const float* v, long long count, int first);
 // n points (x, y pairs) in [0, 1] canvas coordinates -> canvas pixels, for an image model.
 Result<std::vector<float>> check_stroke(const LoadedModel& m, const float* xy, int n);
 

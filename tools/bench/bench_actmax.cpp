@@ -1,0 +1,52 @@
+// Activation maximization of every hidden unit of a model's first layer (ActmaxConfig defaults:
+// 256 steps), natively, for tools/bench/peers.sh's comparison with PyTorch (torch_actmax.py runs
+// the same algorithm with autograd). Prints one JSON line: the median time over --runs runs.
+//   bench-actmax --model assets/models/mlp128.lens [--runs 5] [--images OUT.f32]
+// --images writes the images (units x 784 float32, image after image) for the comparison.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/bundle.h"
+#include "interpret/actmax.h"
+
+int main(int argc, char** argv) {
+  std::string model, images_out;
+  int runs = 5;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--model" && i + 1 < argc) model = argv[++i];
+    else if (a == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else if (a == "--images" && i + 1 < argc) images_out = argv[++i];
+    else { std::fprintf(stderr, "usage: bench-actmax --model FILE [--runs N] [--images OUT.f32]\n"); return 2; }
+  }
+  const auto bundle = lens::bundle_load(model);
+  if (!bundle) { std::fprintf(stderr, "bench-actmax: %s\n", bundle.error.c_str()); return 1; }
+  const lens::Mlp& net = bundle->net;
+  std::vector<int> units(std::size_t(net.layers[0].outputs()));
+  for (std::size_t u = 0; u < units.size(); ++u) units[u] = int(u);
+  const lens::ActmaxConfig config;
+  std::vector<double> ms;
+  Eigen::MatrixXf images;
+  for (int r = 0; r <= runs; ++r) {  // run 0 warms up
+    const auto t0 = std::chrono::steady_clock::now();
+    images = lens::actmax_run(net, 0, units, config);
+    const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (r > 0) ms.push_back(t);
+  }
+  std::sort(ms.begin(), ms.end());
+  if (!images_out.empty()) {
+    std::FILE* f = std::fopen(images_out.c_str(), "wb");
+    if (!f || std::fwrite(images.data(), sizeof(float), std::size_t(images.size()), f) != std::size_t(images.size())) {
+      std::fprintf(stderr, "bench-actmax: cannot write %s\n", images_out.c_str());
+      return 1;
+    }
+    std::fclose(f);
+  }
+  std::printf("{\"units\": %d, \"steps\": %d, \"runs\": %d, \"ms\": %.3f, \"min_ms\": %.3f}\n", int(units.size()), config.steps, runs,
+              ms[ms.size() / 2], ms.front());
+  return 0;
+}

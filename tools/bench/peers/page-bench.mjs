@@ -1,0 +1,297 @@
+// The in-browser half of tools/bench/peers.sh (driven by bench-peers.mjs through playwright):
+// the same mlp128 weights in MNIST Lens (window.lens), TensorFlow.js (wasm and cpu backends),
+// ONNX Runtime Web (wasm) and a plain JavaScript loop; correctness checks, single-sample and
+// batch inference, activation maximization, first results. Every figure is a measurement only.
+import { readLensBundle, plainForward } from './lens-bundle.mjs';
+
+const PEERS = '/peers/';
+// For inference TF.js needs only its core and one backend (what the first-result pages load);
+// gradients (tf.grad, for the maximization) come with the full bundle, tf.min.js, which also
+// holds the cpu backend.
+const TFJS = ['@tensorflow/tfjs-core/dist/tf-core.min.js', '@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js',
+  '@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js'];
+const TFJS_FULL = '@tensorflow/tfjs/dist/tf.min.js';
+const ORT = 'onnxruntime-web/dist/ort.wasm.min.js';
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = src;
+    s.onload = resolve;
+    s.onerror = () => reject(new Error('cannot load ' + src));
+    document.head.appendChild(s);
+  });
+}
+
+async function gunzip(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+  return new Uint8Array(await new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+}
+
+// --- set-up ---------------------------------------------------------------------------------
+export const B = { model: null, images: null, checkImages: [] };
+
+export async function setup({ tfjs = true, ort = true, ortThreads = 1 } = {}) {
+  B.model = readLensBundle(new Uint8Array(await (await fetch('/data/mlp128.lens')).arrayBuffer()));
+  const idx = await gunzip('/mnist/t10k-images-idx3-ubyte.gz');
+  const n = (idx[4] << 24) | (idx[5] << 16) | (idx[6] << 8) | idx[7];
+  B.images = new Float32Array(n * 784);
+  for (let i = 0; i < n * 784; i++) B.images[i] = idx[16 + i] / 255;
+  B.checkImages = [];
+  for (let i = 0; i < 100; i++) B.checkImages.push(B.images.subarray(784 * i, 784 * (i + 1)));
+  if (tfjs) {
+    await loadScript(PEERS + TFJS_FULL);
+    await loadScript(PEERS + TFJS[2]);
+    window.tf.wasm.setWasmPaths(PEERS + '@tensorflow/tfjs-backend-wasm/dist/');
+  }
+  if (ort) {
+    await loadScript(PEERS + ORT);
+    window.ort.env.wasm.wasmPaths = PEERS + 'onnxruntime-web/dist/';
+    window.ort.env.wasm.numThreads = ortThreads;
+    B.ort = await window.ort.InferenceSession.create('/data/mlp128.onnx', { executionProviders: ['wasm'] });
+  }
+  return { images: n, crossOriginIsolated: window.crossOriginIsolated, tfjs: tfjs ? window.tf.version_core : null,
+    ort: ort ? window.ort.env.versions.common : null, ortThreads };
+}
+
+// --- each peer's predict: one Float32Array(784) -> 10 probabilities, and a batch -------------
+// Weights as (inputs, outputs), the layout tf.layers.dense keeps its kernel in. (TF.js 4.22's
+// wasm backend gets fused.matMul with transposeB and a bias wrong: outputs off by up to 1 on
+// mlp128, which the check below caught, so no peer runs that form.)
+function tfModel(tf, model) {
+  const [l0, l1] = model.layers;
+  return tf.tidy(() => ({ W0: tf.transpose(tf.tensor2d(l0.W, [l0.outputs, l0.inputs])), b0: tf.tensor1d(l0.b),
+    W1: tf.transpose(tf.tensor2d(l1.W, [l1.outputs, l1.inputs])), b1: tf.tensor1d(l1.b) }));
+}
+// TF.js's fast path: fused matMul + bias + ReLU kernels in one tidy, read back with dataSync.
+function tfForward(tf, m, x, n) {
+  const out = tf.tidy(() => {
+    const h = tf.fused.matMul({ a: tf.tensor2d(x, [n, 784]), b: m.W0, bias: m.b0, activation: 'relu' });
+    return tf.softmax(tf.fused.matMul({ a: h, b: m.W1, bias: m.b1 }));
+  });
+  const data = out.dataSync();
+  out.dispose();
+  return data;
+}
+
+export async function usePeer(name) {
+  const tf = window.tf;
+  if (B.tfm) { Object.values(B.tfm).forEach((t) => t.dispose()); B.tfm = null; }
+  if (name === 'lens') {
+    B.one = (x) => window.lens.predict(x);
+    B.batch = async (xs) => window.lens.predictBatch(xs);
+  } else if (name === 'plain-js') {
+    B.one = (x) => plainForward(B.model, x);
+    B.batch = async (xs) => {
+      const n = xs.length / 784, out = new Float32Array(n * 10);
+      for (let j = 0; j < n; j++) out.set(plainForward(B.model, xs.subarray(784 * j, 784 * (j + 1))), 10 * j);
+      return out;
+    };
+  } else if (name === 'tfjs-wasm' || name === 'tfjs-cpu') {
+    await tf.setBackend(name === 'tfjs-wasm' ? 'wasm' : 'cpu');
+    await tf.ready();
+    B.tfm = tfModel(tf, B.model);
+    B.one = (x) => tfForward(tf, B.tfm, x, 1);
+    B.batch = async (xs) => tfForward(tf, B.tfm, xs, xs.length / 784);
+  } else if (name === 'ort-wasm') {
+    const ort = window.ort;
+    B.one = null;
+    B.oneAsync = async (x) => (await B.ort.run({ x: new ort.Tensor('float32', x, [1, 784]) })).probs.data;
+    B.batch = async (xs) => (await B.ort.run({ x: new ort.Tensor('float32', xs, [xs.length / 784, 784]) })).probs.data;
+  } else throw new Error('unknown peer ' + name);
+  if (B.one) B.oneAsync = async (x) => B.one(x);
+  return name === 'tfjs-wasm' ? { backend: tf.getBackend(), threads: tf.wasm.getThreadsCount ? tf.wasm.getThreadsCount() : null } : {};
+}
+
+// Largest |difference| to lens.predict over the 100 check images (single calls) and, for the
+// batch, to lens.predictBatch over all test images given.
+export async function check(batchCount = 100) {
+  let single = 0, batch = 0;
+  for (const x of B.checkImages) {
+    const want = window.lens.predict(x), got = await B.oneAsync(x);
+    for (let k = 0; k < 10; k++) single = Math.max(single, Math.abs(want[k] - got[k]));
+  }
+  const xs = B.images.subarray(0, 784 * batchCount);
+  const want = window.lens.predictBatch(xs), got = await B.batch(xs);
+  for (let k = 0; k < want.length; k++) batch = Math.max(batch, Math.abs(want[k] - got[k]));
+  return { single, batch };
+}
+
+// Per-call time of B.one / B.oneAsync over the check images. performance.now() resolves to
+// ~5 us here, so calls are timed in groups of g (a group lasts >= 0.5 ms); the figures are the
+// median and 95th percentile over 1000 groups of the time per call, in microseconds.
+export async function timeSingle({ groups = 1000, minGroupMs = 0.5 } = {}) {
+  const xs = B.checkImages, n = xs.length;
+  let sink = 0, i = 0;
+  const sync = !!B.one;
+  const run = sync ? (g) => { for (let j = 0; j < g; j++) sink += B.one(xs[i++ % n])[0]; }
+    : async (g) => { for (let j = 0; j < g; j++) sink += (await B.oneAsync(xs[i++ % n]))[0]; };
+  for (let w = 0; w < 3; w++) await run(50);  // warm-up (JIT tiers, caches)
+  let t0 = performance.now();
+  await run(50);
+  const g = Math.max(1, Math.ceil(minGroupMs / ((performance.now() - t0) / 50)));
+  const per = [];
+  for (let k = 0; k < groups; k++) {
+    t0 = performance.now();
+    if (sync) run(g); else await run(g);
+    per.push((performance.now() - t0) / g * 1000);
+  }
+  per.sort((a, b) => a - b);
+  return { medianUs: per[Math.floor(groups / 2)], p95Us: per[Math.floor(groups * 0.95)], meanUs: per.reduce((a, b) => a + b) / groups,
+    group: g, calls: g * groups, sink };
+}
+
+// The whole batch (n images) in one call, read back: the median of `runs` after a warm-up run
+// (one run when the warm-up took over a second).
+export async function timeBatch(n = 10000) {
+  const xs = B.images.subarray(0, 784 * n);
+  let t0 = performance.now();
+  await B.batch(xs);
+  const first = performance.now() - t0, times = [];
+  const runs = first > 1000 ? 1 : 5;
+  for (let r = 0; r < runs; r++) {
+    t0 = performance.now();
+    const out = await B.batch(xs);
+    times.push(performance.now() - t0);
+    if (out.length !== 10 * n) throw new Error('batch gave ' + out.length + ' values');
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(runs / 2)], runs, images: n };
+}
+
+// The bare 128x784 product in the same wasm build as lens.predict (src/core/infer.h).
+export function timeMatvec(reps = 20000) {
+  const xs = B.images.subarray(0, 784 * 100);
+  window.lens._bench.matvec(xs, 1000);
+  const times = [];
+  for (let r = 0; r < 5; r++) times.push(window.lens._bench.matvec(xs, reps) / reps * 1000);
+  times.sort((a, b) => a - b);
+  return { medianUs: times[2], reps };
+}
+
+// --- activation maximization of all 128 hidden units, 256 steps -----------------------------
+// The same algorithm as src/interpret/actmax.cpp with ActmaxConfig's defaults, written with
+// TF.js gradients: each step draws a jitter (dx, dy) in [-1, 1] from the same splitmix64 seed,
+// takes tf.grad of  J(x) = sum_u z_u(shift(x_u)) - l2/2 |x|^2 - tv/2 sum (neighbour differences)^2
+// (z_u the unit's pre-activation on its own image), one Adam ascent step on the pixels,
+// a Gaussian blur (sigma 0.5) every 4th step in the first three quarters, and a clamp to [0, 1].
+// (actmax.cpp also rescales gradients past 1e15; no real network gets near it.)
+export function splitmix64(seed) {
+  let state = BigInt.asUintN(64, BigInt(seed));
+  return {
+    next() {
+      state = BigInt.asUintN(64, state + 0x9E3779B97F4A7C15n);
+      let z = state;
+      z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xBF58476D1CE4E5B9n);
+      z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94D049BB133111EBn);
+      return z ^ (z >> 31n);
+    },
+    below(n) { return Number(this.next() % BigInt(n)); },
+  };
+}
+
+export const ACTMAX = { steps: 256, lr: 0.05, l2: 0.02, tv: 0.05, sigma: 0.5, blurEvery: 4, jitter: 1, seed: 1, b1: 0.9, b2: 0.999, eps: 1e-8 };
+
+function blurKernel(sigma) {
+  const r = Math.max(1, Math.ceil(2.5 * sigma)), k = [];
+  for (let i = -r; i <= r; i++) k.push(Math.exp(-0.5 * i * i / (sigma * sigma)));
+  const s = k.reduce((a, b) => a + b);
+  return k.map((v) => v / s);
+}
+
+export function tfActmax(steps = ACTMAX.steps) {
+  const tf = window.tf, c = ACTMAX, l0 = B.model.layers[0], U = l0.outputs, S = 28;
+  const k = blurKernel(c.sigma), K = k.length;
+  const W = tf.tensor2d(l0.W, [U, 784]), b = tf.tensor1d(l0.b), eye = tf.eye(U);
+  const kernel = tf.tensor4d(k.flatMap((a) => k.map((v) => a * v)), [K, K, 1, 1]);
+  const rng = splitmix64(c.seed);
+  let dx = 0, dy = 0;
+  const shift = (x) => {  // out[y][x] = in[y - dy][x - dx], zeros shifted in
+    if (!dx && !dy) return x;
+    const p = tf.pad(tf.reshape(x, [U, S, S]), [[0, 0], [Math.max(dy, 0), Math.max(-dy, 0)], [Math.max(dx, 0), Math.max(-dx, 0)]]);
+    return tf.reshape(tf.slice(p, [0, Math.max(-dy, 0), Math.max(-dx, 0)], [U, S, S]), [U, 784]);
+  };
+  const J = (x) => {
+    const z = tf.add(tf.matMul(shift(x), W, false, true), b);  // (U images, U units)
+    const img = tf.reshape(x, [U, S, S]);
+    const dh = tf.sub(tf.slice(img, [0, 0, 1], [U, S, S - 1]), tf.slice(img, [0, 0, 0], [U, S, S - 1]));
+    const dv = tf.sub(tf.slice(img, [0, 1, 0], [U, S - 1, S]), tf.slice(img, [0, 0, 0], [U, S - 1, S]));
+    return tf.sub(tf.sum(tf.mul(z, eye)),
+      tf.add(tf.mul(c.l2 / 2, tf.sum(tf.square(x))), tf.mul(c.tv / 2, tf.add(tf.sum(tf.square(dh)), tf.sum(tf.square(dv))))));
+  };
+  const grad = tf.grad(J);
+  let x = tf.zeros([U, 784]), m = tf.zeros([U, 784]), v = tf.zeros([U, 784]);
+  for (let t = 1; t <= steps; t++) {
+    dx = c.jitter > 0 ? rng.below(2 * c.jitter + 1) - c.jitter : 0;
+    dy = c.jitter > 0 ? rng.below(2 * c.jitter + 1) - c.jitter : 0;
+    const next = tf.tidy(() => {
+      const g = grad(x);
+      const m2 = tf.add(tf.mul(c.b1, m), tf.mul(1 - c.b1, g)), v2 = tf.add(tf.mul(c.b2, v), tf.mul(1 - c.b2, tf.square(g)));
+      const c1 = 1 - Math.pow(c.b1, t), c2 = 1 - Math.pow(c.b2, t);
+      let x2 = tf.add(x, tf.div(tf.mul(c.lr / c1, m2), tf.add(tf.sqrt(tf.div(v2, c2)), c.eps)));
+      if (c.blurEvery > 0 && t % c.blurEvery === 0 && 4 * t < 3 * steps)
+        x2 = tf.reshape(tf.conv2d(tf.reshape(x2, [U, S, S, 1]), kernel, 1, "same"), [U, 784]);
+      return [tf.clipByValue(x2, 0, 1), m2, v2];
+    });
+    tf.dispose([x, m, v]);
+    [x, m, v] = next;
+  }
+  const out = x.dataSync();
+  tf.dispose([x, m, v, W, b, eye, kernel]);
+  return out;
+}
+
+// Milliseconds for the whole maximization (the median of `runs`), and the images of the last.
+export async function timeActmax(peer, runs = 3) {
+  const f = peer === 'lens' ? () => window.lens._bench.actmaxLayer(0, ACTMAX.steps) : () => tfActmax(ACTMAX.steps);
+  const times = [];
+  let images = null;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    images = f();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  B.actmaxImages = B.actmaxImages || {};
+  B.actmaxImages[peer] = images;
+  return { ms: times[Math.floor(runs / 2)], runs };
+}
+
+// How far two peers' maximization images are apart (mean and largest |difference| per pixel).
+export function compareActmax(a, b) {
+  const x = B.actmaxImages[a], y = B.actmaxImages[b];
+  let sum = 0, top = 0;
+  for (let i = 0; i < x.length; i++) { const d = Math.abs(x[i] - y[i]); sum += d; top = Math.max(top, d); }
+  return { mean: sum / x.length, max: top };
+}
+
+// --- first result in a fresh page: load the peer and its weights, predict one digit ---------
+export function strokeDigit() {  // a vertical bar: the same input for every peer
+  const x = new Float32Array(784);
+  for (let y = 5; y < 23; y++) for (let c = 13; c < 16; c++) x[y * 28 + c] = 1;
+  return x;
+}
+
+export async function firstResult(peer) {
+  const x = strokeDigit();
+  if (peer === 'plain-js') {
+    const model = readLensBundle(new Uint8Array(await (await fetch('/data/mlp128.lens')).arrayBuffer()));
+    return Array.from(plainForward(model, x));
+  }
+  if (peer === 'ort-wasm') {
+    await loadScript(PEERS + ORT);
+    window.ort.env.wasm.wasmPaths = PEERS + 'onnxruntime-web/dist/';
+    window.ort.env.wasm.numThreads = 1;
+    const s = await window.ort.InferenceSession.create('/data/mlp128.onnx', { executionProviders: ['wasm'] });
+    return Array.from((await s.run({ x: new window.ort.Tensor('float32', x, [1, 784]) })).probs.data);
+  }
+  // TF.js: its core and the one backend, and the weights (the .lens file: the same bytes a
+  // weights.bin would hold, plus a short JSON header).
+  await loadScript(PEERS + TFJS[0]);
+  await loadScript(PEERS + (peer === 'tfjs-wasm' ? TFJS[2] : TFJS[1]));
+  if (peer === 'tfjs-wasm') window.tf.wasm.setWasmPaths(PEERS + '@tensorflow/tfjs-backend-wasm/dist/');
+  await window.tf.setBackend(peer === 'tfjs-wasm' ? 'wasm' : 'cpu');
+  const model = readLensBundle(new Uint8Array(await (await fetch('/data/mlp128.lens')).arrayBuffer()));
+  return Array.from(tfForward(window.tf, tfModel(window.tf, model), x, 1));
+}
