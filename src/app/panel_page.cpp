@@ -46,7 +46,7 @@ void panel_top_bar(AppState& s, double now_ms) {
   if (ImGui::IsItemHovered() && s.model()) ImGui::SetTooltip("The network being explained. Every model is pre-trained on MNIST (XOR on its four points).");
   const bool narrow = ImGui::GetContentRegionAvail().x < 62 * em;
   const float right = ImGui::GetWindowContentRegionMax().x;
-  const float controls = 11.5f * em;
+  const float controls = 15.5f * em;
   if (narrow) {  // model and view controls on the first row, tabs and progress on the second
     view_controls(s, right - controls);
   }
@@ -92,6 +92,8 @@ static void view_controls(AppState& s, float x) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Text size: 150%% or 200%% for a projector");
   ImGui::SameLine();
   if (ui::small_button("?", "How to use this page")) s.show_help = true;
+  ImGui::SameLine();
+  panel_export_menu(s);
 }
 
 void panel_story_banner(AppState& s) {

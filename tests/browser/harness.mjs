@@ -62,3 +62,21 @@ export async function waitReady(page, ms = 30000) {
   await page.waitForFunction(() => window.lens && window.lens.ready, null, { timeout: ms });
   await page.evaluate(() => window.lens.ready);
 }
+
+export const repoRoot = path.resolve(here, '../..');
+export const mnistDir = process.env.LENS_MNIST_DIR || path.resolve(repoRoot, '../shared/data/mnist');
+
+// Clicks the ImGui item whose label is `label` (AppState::button_rects), found by asking the
+// page where it drew it, with real pointer events.
+export async function clickItem(page, label) {
+  // The page draws the item in its next frame (it draws only when something changed).
+  await page.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 5000 }).catch(() => {});
+  const at = await page.evaluate((l) => window.lens._itemRect(l), label);
+  if (!at) throw new Error(`no item "${label}" on screen`);
+  await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
+  await page.waitForTimeout(50);
+  await page.mouse.down();
+  await page.waitForTimeout(50);
+  await page.mouse.up();
+  await page.waitForTimeout(150);
+}
