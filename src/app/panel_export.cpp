@@ -95,10 +95,10 @@ void panel_export_menu(AppState& s) {
   if (!ImGui::BeginPopup("##export")) return;
   ImGui::TextDisabled("PNG, for slides, posts and print");
   if (ImGui::RadioButton("Light", !s.exports.dark)) s.exports.dark = false;
-  ui::track(s, "export:light");
+  ui::track(s, "export:Light");
   ImGui::SameLine();
   if (ImGui::RadioButton("Dark", s.exports.dark)) s.exports.dark = true;
-  ui::track(s, "export:dark");
+  ui::track(s, "export:Dark");
   static const int kScales[] = {1, 2, 4, 8};
   for (int k : kScales) {
     ImGui::SameLine();

@@ -90,7 +90,7 @@ test('lens.figure rejects bad names and arguments with a clear message, changing
     [[42], /lens\.figure: name .* must be a string/],
     [['actmax', { layer: 0, neuron: 99 }], /lens\.figure: .*neuron 99/],
     [['actmax', { layer: 0, neuron: 1.5 }], /neuron must be an integer/],
-    [['weights', { layer: 1, neuron: 0 }], /only the first hidden layer/],
+    [['weights', { layer: 1, neuron: 0 }], /layer 1 is the output layer of mlp32/],
     [['actmax', { scale: 9, layer: 0, neuron: 0 }], /scale must be an integer from 1 to 8, got 9/],
     [['view', { scale: 5 }], /scale must be an integer from 1 to 4 for view, got 5/],
     [['grid', { theme: 'sepia' }], /theme must be "light" or "dark", got "sepia"/],
