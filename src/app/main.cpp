@@ -147,22 +147,25 @@ static void apply_presentation(App& app) {
 // A capture of the view (Export, lens.figure('view')) is drawn in the theme asked for, with
 // the font rasterised at the capture's scale; the next frame is the page as it was.
 struct CaptureFrame {
-  bool active = false, dark = false;
+  bool active = false, dark = false, sharpened = false;
 };
 
 static CaptureFrame capture_begin(App& app) {
   AppState& s = app.state;
   if (s.exports.view_scale <= 0) return {};
-  const CaptureFrame c{true, s.dark};
+  const CaptureFrame c{true, s.dark, s.exports.view_scale > 1};
   s.dark = s.exports.view_dark;
-  fonts_build(app, float(s.exports.view_scale));
-  renderer_build_font(app.renderer);
+  if (c.sharpened) {
+    fonts_build(app, float(s.exports.view_scale));
+    renderer_build_font(app.renderer);
+  }
   return c;
 }
 
 static void capture_end(App& app, const CaptureFrame& c) {
   if (!c.active) return;
   app.state.dark = c.dark;
+  if (!c.sharpened) return;
   fonts_build(app);
   renderer_build_font(app.renderer);
 }
