@@ -71,7 +71,15 @@ export const mnistDir = process.env.LENS_MNIST_DIR || path.resolve(repoRoot, '..
 export async function clickItem(page, label) {
   // The page draws the item in its next frame (it draws only when something changed).
   await page.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 5000 }).catch(() => {});
-  const at = await page.evaluate((l) => window.lens._itemRect(l), label);
+  // A window that just appeared (a popup menu) is measured in its first frame and placed in
+  // the next: wait until the item stays put.
+  let at = await page.evaluate((l) => window.lens._itemRect(l), label);
+  for (let i = 0; at && i < 20; i++) {
+    await page.waitForTimeout(100);
+    const again = await page.evaluate((l) => window.lens._itemRect(l), label);
+    if (again && again.x === at.x && again.y === at.y) break;
+    at = again;
+  }
   if (!at) throw new Error(`no item "${label}" on screen`);
   await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
   await page.waitForTimeout(50);
