@@ -72,10 +72,11 @@ export async function clickItem(page, label) {
   // The page draws the item in its next frame (it draws only when something changed).
   await page.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 5000 }).catch(() => {});
   // A window that just appeared (a popup menu) is measured in its first frame and placed in
-  // the next: wait until the item stays put.
+  // the next: wait until the item stays put over two frames drawn.
   let at = await page.evaluate((l) => window.lens._itemRect(l), label);
   for (let i = 0; at && i < 20; i++) {
-    await page.waitForTimeout(100);
+    const frame = await page.evaluate(() => window.lens.perf().frame);
+    await page.waitForFunction((f) => window.lens.perf().frame >= f + 2, frame, { timeout: 5000 }).catch(() => {});
     const again = await page.evaluate((l) => window.lens._itemRect(l), label);
     if (again && again.x === at.x && again.y === at.y) break;
     at = again;
