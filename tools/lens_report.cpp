@@ -14,8 +14,8 @@
 #include "core/constants.h"
 #include "core/mnist.h"
 #include "interpret/model_analysis.h"
-#include "report_sections.h"
-#include "report_xor.h"
+#include "report/report.h"
+#include "report/report_xor.h"
 
 using namespace lens;
 
@@ -47,14 +47,6 @@ int fail(const std::string& message) {
   return 1;
 }
 
-// Models of the plane (XOR and its kin): any depth, including no hidden layer.
-bool is_xor(const Bundle& b) {
-  return b.net.inputs() == 2 && b.net.outputs() == 1 && b.net.head == Head::Sigmoid;
-}
-bool is_mnist(const Bundle& b) {
-  return b.net.inputs() == kPixels && b.net.outputs() == kClasses && b.net.layers.size() >= 2;
-}
-
 void write_mnist_report(const Bundle& bundle, const DataSet& test, const Cli& cli, ReportPage& page, Clock& clock) {
   // The page's analysis, run to the end: the same settings, numbers and sentences.
   AnalysisSettings settings;
@@ -63,13 +55,7 @@ void write_mnist_report(const Bundle& bundle, const DataSet& test, const Cli& cl
   analysis_start(a, bundle, &test, 0, settings);
   analysis_run(a);
   clock.done("statistics, maximization, ablation, facts");
-  const ReportContext c{bundle, test, a, cli.model};
-  section_title(page, c);
-  section_model(page, c);
-  section_summary(page, c);
-  section_outputs(page, c);
-  section_reading_guide(page, c);
-  for (int l = 0; l < a.hidden_layers(); ++l) section_layer(page, c, l);
+  report_mnist(page, ReportContext{bundle, test, a, cli.model});
   clock.done("write the figures");
 }
 
@@ -97,27 +83,27 @@ int main(int argc, char** argv) {
 
   auto bundle = bundle_load(cli.model);
   if (!bundle) return fail(bundle.error);
-  if (!is_xor(*bundle) && !is_mnist(*bundle))
+  if (!report_is_plane_model(*bundle) && !report_is_mnist_model(*bundle))
     return fail(cli.model +
                 ": not an MNIST model (784 inputs, 10 outputs, a hidden layer) or a model of the plane like XOR (2 "
                 "inputs, 1 sigmoid output); it has " +
                 std::to_string(bundle->net.inputs()) + " inputs and " + std::to_string(bundle->net.outputs()) +
                 " outputs");
   DataSet test;  // read before anything is written, so a missing file leaves no half-made folder
-  if (!is_xor(*bundle)) {
+  if (!report_is_plane_model(*bundle)) {
     auto loaded = mnist_load(mnist_default_dir(cli.data_dir), "t10k");
     if (!loaded) return fail(loaded.error);
     test = std::move(*loaded);
     clock.done("load the test set");
   }
-  auto page = ReportPage::open(cli.out);
-  if (!page) return fail(page.error);
-  if (is_xor(*bundle))
-    report_xor(*page, *bundle, cli.model);
+  if (auto made = report_folder_create(cli.out); !made) return fail(made.error);
+  ReportPage page;
+  if (report_is_plane_model(*bundle))
+    report_xor(page, *bundle, cli.model);
   else
-    write_mnist_report(*bundle, test, cli, *page, clock);
-  if (auto saved = page->save(); !saved) return fail(saved.error);
-  std::printf("wrote %s/README.md and %d figure%s in %.1f s\n", cli.out.c_str(), page->figure_count(),
-              page->figure_count() == 1 ? "" : "s", clock.total());
+    write_mnist_report(*bundle, test, cli, page, clock);
+  if (auto saved = report_save(page, cli.out); !saved) return fail(saved.error);
+  std::printf("wrote %s/README.md and %d figure%s in %.1f s\n", cli.out.c_str(), page.figure_count(),
+              page.figure_count() == 1 ? "" : "s", clock.total());
   return 0;
 }

@@ -7,6 +7,7 @@
   var ready = new Promise(function (resolve, reject) { resolveReady = resolve; rejectReady = reject; });
   var isReady = false;
   var TABS = ['explore', 'neuron', 'outputs', 'network', 'train'];
+  var FIGURES = ['actmax', 'weights', 'grid', 'prediction', 'classes', 'confusion', 'view'];
 
   function need() { if (!isReady) throw new Error('lens: not ready yet (await lens.ready first)'); }
   // Every call may change what the page shows: the next frames are drawn (main.cpp draws
@@ -141,6 +142,59 @@
         setTimeout(poll, 20);
       })();
     });
+  }
+
+  function fail(message) { throw new Error('lens.' + message); }
+  // An export reply (js_api.cpp): throws its error; {bytes} once made, else {pending} or {view}.
+  function exportReply(text) {
+    var r = JSON.parse(text);
+    if (r.error) fail(r.error);
+    if (r.size !== undefined) {
+      var p = Module.ccall('lens_export_data', 'number', [], []);
+      r.bytes = Module.HEAPU8.slice(p, p + r.size);
+    }
+    return r;
+  }
+
+  // lens.figure: checks the arguments (throwing), then polls until the figure is made.
+  function figureOf(name, options) {
+    need();
+    checkName('lens.figure', 'name (' + FIGURES.join(', ') + ')', name);
+    var o = options === undefined ? {} : options;
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new Error('lens.figure: options must be an object {layer, neuron, scale, theme}');
+    Object.keys(o).forEach(function (k) {
+      if (['layer', 'neuron', 'scale', 'theme'].indexOf(k) < 0) throw new Error('lens.figure: unknown option ' + JSON.stringify(k.slice(0, 40)) + ' (known: layer, neuron, scale, theme)');
+    });
+    var layer = o.layer === undefined ? -1 : o.layer, neuron = o.neuron === undefined ? -1 : o.neuron;
+    if (o.layer !== undefined || o.neuron !== undefined) {
+      checkIndices('lens.figure', o.layer === undefined ? 0 : o.layer, o.neuron === undefined ? 0 : o.neuron);
+    }
+    var scale = o.scale === undefined ? 1 : o.scale;
+    if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 1 || scale > 8)
+      throw new Error('lens.figure: scale must be an integer from 1 to 8, got ' + (typeof scale === 'number' ? String(scale) : typeof scale));
+    var theme = o.theme === undefined ? '' : o.theme;
+    if (theme !== '' && theme !== 'light' && theme !== 'dark')
+      throw new Error('lens.figure: theme must be "light" or "dark", got ' + (typeof theme === 'string' ? JSON.stringify(theme.slice(0, 40)) : typeof theme));
+    var model = api.model();
+    function attempt() {
+      return exportReply(call('lens_figure', 'string', ['string', 'number', 'number', 'number', 'string'], [name, layer, neuron, scale, theme]));
+    }
+    var first = attempt();  // bad arguments throw here (lens.figure turns that into a rejection)
+    if (first.bytes) return Promise.resolve(first.bytes);
+    return new Promise(function (resolve, reject) {
+      (function poll() {
+        try {
+          var r = first.view ? exportReply(call('lens_view_result', 'string')) : (api.model() !== model
+            ? fail('the model changed to ' + api.model() + ' before the figure of ' + model + ' was ready') : attempt());
+          if (r.bytes) resolve(r.bytes); else setTimeout(poll, first.view ? 16 : 30);
+        } catch (e) { reject(e); }
+      })();
+    });
+  }
+
+  function currentModel() {
+    var id = call('lens_model_id', 'string');
+    return JSON.parse(call('lens_models_json', 'string')).filter(function (m) { return m.id === id; })[0];
   }
 
   var api = {
@@ -293,7 +347,7 @@
         if (r.error) throw new Error('lens.' + r.error);
         return r;
       }
-      var first = attempt();  // bad arguments throw here, synchronously
+      var first = attempt();  // bad arguments throw here (lens.figure turns that into a rejection)
       if (!('pending' in first)) return Promise.resolve(first);
       return new Promise(function (resolve, reject) {
         (function poll() {
@@ -381,6 +435,28 @@
         var n = Module.HEAP32[pn >> 2];
         return Module.HEAPU8.slice(p, p + n);
       } finally { Module._free(pn); }
+    },
+    // A figure as PNG bytes (Uint8Array): name is one of FIGURES; options {layer, neuron, scale,
+    // theme}: layer and neuron default to the selected neuron (grid: its layer), scale is an
+    // integer from 1 to 8 (view: 1 to 4), theme 'light' or 'dark' (default: the page's).
+    // Resolves once the analysis has made what the figure shows.
+    figure: function (name, options) {
+      try { return figureOf(name, options); } catch (e) { return Promise.reject(e); }
+    },
+    // The Markdown report lens-report writes for the current model (resolves once the
+    // model's analysis has finished); the figures it links are in the Network tab's zip.
+    report: function () {
+      need();
+      var model = api.model();
+      return new Promise(function (resolve, reject) {
+        (function poll() {
+          try {
+            if (api.model() !== model) fail('the model changed to ' + api.model() + ' before the report of ' + model + ' was ready');
+            var r = exportReply(call('lens_report', 'string', ['number'], [0]));
+            if (r.bytes) resolve(new TextDecoder().decode(r.bytes)); else setTimeout(poll, 50);
+          } catch (e) { reject(e); }
+        })();
+      });
     },
     // For tests: where the page last drew the button with this label, {x, y, width, height} or null.
     _itemRect: function (label) {

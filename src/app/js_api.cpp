@@ -21,6 +21,8 @@
 #include "interpret/prose.h"
 #include "core/json_depth.h"
 #include "app/core/app_training.h"
+#include "app/export_shell.h"
+#include "report/report.h"
 
 namespace lens {
 
@@ -465,6 +467,53 @@ EMSCRIPTEN_KEEPALIVE const char* lens_bench_actmax(int layer, int steps, float* 
   std::copy(solver.images().data(), solver.images().data() + solver.images().size(), out);
   return nullptr;
 }
+// --- export (lens.figure, lens.report) ---
+
+static Bytes g_figure;  // the last figure or report handed to JS (lens_export_data / lens_export_size)
+
+// A figure as PNG. Replies {"error"} | {"pending": progress} (the analysis has not made it
+// yet; ask again) | {"view": true} (a capture is asked for: poll lens_view_result) |
+// {"size": n} with the bytes at lens_export_data(). layer, neuron: -1 = the selected one.
+EMSCRIPTEN_KEEPALIVE const char* lens_figure(const char* name, int layer, int neuron, int scale, const char* theme) {
+  AppState& s = *g_state;
+  const auto r = check_figure(s, name ? name : "", layer, neuron, scale, theme ? theme : "");
+  if (!r) return reply(nlohmann::json{{"error", "figure: " + r.error}}.dump());
+  if (r->name == FigureName::View) {
+    if (s.exports.view_scale > 0) return reply(nlohmann::json{{"error", "figure: a capture of the view is already on its way"}}.dump());
+    export_request_view(s, r->scale, r->dark, false);
+    return reply(nlohmann::json{{"view", true}}.dump());
+  }
+  if (!figure_ready(s, *r)) return reply(nlohmann::json{{"pending", s.analysis() ? s.analysis()->progress() : 0.f}}.dump());
+  auto png = export_figure_png(s, *r);
+  if (!png) return reply(nlohmann::json{{"error", "figure: " + png.error}}.dump());
+  g_figure = std::move(*png);
+  return reply(nlohmann::json{{"size", g_figure.size()}}.dump());
+}
+
+// The capture lens_figure asked for: {"pending": true} until the frame is drawn.
+EMSCRIPTEN_KEEPALIVE const char* lens_view_result() {
+  AppState::Export& e = g_state->exports;
+  if (!e.view_done) return reply(nlohmann::json{{"pending", true}}.dump());
+  if (!e.view_error.empty()) return reply(nlohmann::json{{"error", "figure: " + e.view_error}}.dump());
+  g_figure = std::move(e.view_png);
+  e.view_png.clear();
+  e.view_done = false;
+  return reply(nlohmann::json{{"size", g_figure.size()}}.dump());
+}
+
+// The lens-report Markdown for the current model: {"pending": progress} | {"error"} | {"size"}
+// with the UTF-8 text at lens_export_data(); zip = 1: the report with its figures as a zip.
+EMSCRIPTEN_KEEPALIVE const char* lens_report(int zip) {
+  AppState& s = *g_state;
+  if (!report_ready(s) && s.model() && report_is_mnist_model(s.model()->bundle))
+    return reply(nlohmann::json{{"pending", s.analysis() ? s.analysis()->progress() : 0.f}}.dump());
+  const auto page = app_report(s);
+  if (!page) return reply(nlohmann::json{{"error", "report: " + page.error}}.dump());
+  g_figure = zip ? report_zip(*page) : Bytes(page->md.begin(), page->md.end());
+  return reply(nlohmann::json{{"size", g_figure.size()}}.dump());
+}
+
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* lens_export_data() { return g_figure.data(); }
 
 // Figures for the browser benchmark.
 EMSCRIPTEN_KEEPALIVE const char* lens_perf_json() {

@@ -10,6 +10,7 @@
 #include <GLES3/gl3.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
 #include <string>
 
@@ -19,6 +20,7 @@
 #include "app/gfx.h"
 #include "app/js_api.h"
 #include "app/core/model_library.h"
+#include "app/export_shell.h"
 #include "app/panels.h"
 #include "app/renderer.h"
 #include "app/ui.h"
@@ -86,11 +88,12 @@ static bool platform_init(Platform& p) {
   return true;
 }
 
-// Rasterises the font at device resolution for the current scale, so text is crisp on hi-DPI screens.
-static void fonts_build(App& app) {
+// Rasterises the font at device resolution for the current scale, so text is crisp on hi-DPI screens;
+// `sharpen` times finer still for a capture of the view drawn that many times larger (capture.cpp).
+static void fonts_build(App& app, float sharpen = 1.f) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  const float scale = app.state.ui_scale, dpr = app.device_pixel_ratio;
+  const float scale = app.state.ui_scale, dpr = app.device_pixel_ratio * sharpen;
   // The glyphs the explanations use beyond Latin-1 (dashes, quotes, arrows, the minus sign,
   // comparison signs): the same set the font subset keeps (src/app/CMakeLists.txt).
   static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2013, 0x2014, 0x2018, 0x201D, 0x2022, 0x2022, 0x2026, 0x2026,
@@ -149,6 +152,32 @@ static void apply_presentation(App& app) {
       else if (d.documentElement.requestFullscreen) d.documentElement.requestFullscreen().catch(function () {});
     });
   }
+}
+
+// A capture of the view (Export, lens.figure('view')) is drawn in the theme asked for, with
+// the font rasterised at the capture's scale; the next frame is the page as it was.
+struct CaptureFrame {
+  bool active = false, dark = false, sharpened = false;
+};
+
+static CaptureFrame capture_begin(App& app) {
+  AppState& s = app.state;
+  if (s.exports.view_scale <= 0) return {};
+  const CaptureFrame c{true, s.dark, s.exports.view_scale > 1};
+  s.dark = s.exports.view_dark;
+  if (c.sharpened) {
+    fonts_build(app, float(s.exports.view_scale));
+    renderer_build_font(app.renderer);
+  }
+  return c;
+}
+
+static void capture_end(App& app, const CaptureFrame& c) {
+  if (!c.active) return;
+  app.state.dark = c.dark;
+  if (!c.sharpened) return;
+  fonts_build(app);
+  renderer_build_font(app.renderer);
 }
 
 // The keys the help lists (app_key), unless a text field has the keyboard.
@@ -256,6 +285,7 @@ static void frame(void* arg) {
     return;
   }
   --app.frames_to_draw;
+  const CaptureFrame capture = capture_begin(app);
   apply_presentation(app);
 
   const double w0 = emscripten_get_now(), budget = work_budget(s.render_ms);
@@ -269,9 +299,11 @@ static void frame(void* arg) {
 
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
+  if (capture.active) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no hover highlight or tooltip in a figure
   s.button_rects.clear();
   panel_page(s, app.gfx, t0);
   ImGui::Render();
+  if (capture.active) capture_view(s, app.renderer, ImGui::GetDrawData());
   app_refresh_live(s);  // panels may have changed the input: the next frame shows it
   share(s);
   scrollable_windows(s);
@@ -284,6 +316,7 @@ static void frame(void* arg) {
   const double r0 = emscripten_get_now();
   renderer_draw(app.renderer, ImGui::GetDrawData());
   SDL_GL_SwapWindow(app.platform.window);
+  capture_end(app, capture);
 
   s.render_ms = emscripten_get_now() - r0;
   s.frame_ms = emscripten_get_now() - t0;

@@ -104,11 +104,11 @@ static void share_menu(AppState& s) {
   ImGui::EndPopup();
 }
 
-// Theme, text size, share menu and help: the width they take, and the controls.
+// Theme, text size, share and export menus and help: the width they take, and the controls.
 static float view_controls_width() {
   const ImGuiStyle& st = ImGui::GetStyle();
   const auto button = [&](const char* t) { return ImGui::CalcTextSize(t).x + 2 * st.FramePadding.x + st.ItemSpacing.x; };
-  return button("Contrast") + 4.5f * ui::em() + st.ItemSpacing.x + button("Share") + button("?") + ui::em();
+  return button("Contrast") + 4.5f * ui::em() + st.ItemSpacing.x + button("Share") + button("Export") + button("?") + ui::em();
 }
 
 static void view_controls(AppState& s, float x) {
@@ -142,6 +142,8 @@ static void view_controls(AppState& s, float x) {
   if (ui::small_button("Share", "A link to this view, the code to embed it in a post, full screen")) ImGui::OpenPopup("##share");
   ui::track(s, "Share");
   share_menu(s);
+  ImGui::SameLine();
+  panel_export_menu(s);
   ImGui::SameLine();
   if (ui::small_button("?", "How to use this page")) s.show_help = true;
 }

@@ -24,6 +24,7 @@ void draw_training_curves(const AppState& s, float w, float h);
 // Train, or while a run is active Pause/Play, Step (and Stop); true when Train was pressed.
 bool training_buttons(AppState& s, bool active, bool with_stop, double now_ms);
 void panel_help(AppState& s);
+void panel_export_menu(AppState& s);  // the Export button and its menu (panel_export.cpp)
 void panel_story_banner(AppState& s);
 
 }  // namespace lens

@@ -62,3 +62,30 @@ export async function waitReady(page, ms = 30000) {
   await page.waitForFunction(() => window.lens && window.lens.ready, null, { timeout: ms });
   await page.evaluate(() => window.lens.ready);
 }
+
+export const repoRoot = path.resolve(here, '../..');
+export const mnistDir = process.env.LENS_MNIST_DIR || path.resolve(repoRoot, '../shared/data/mnist');
+
+// Clicks the ImGui item whose label is `label` (AppState::button_rects), found by asking the
+// page where it drew it, with real pointer events.
+export async function clickItem(page, label) {
+  // The page draws the item in its next frame (it draws only when something changed).
+  await page.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 5000 }).catch(() => {});
+  // A window that just appeared (a popup menu) is measured in its first frame and placed in
+  // the next: wait until the item stays put over two frames drawn.
+  let at = await page.evaluate((l) => window.lens._itemRect(l), label);
+  for (let i = 0; at && i < 20; i++) {
+    const frame = await page.evaluate(() => window.lens.perf().frame);
+    await page.waitForFunction((f) => window.lens.perf().frame >= f + 2, frame, { timeout: 5000 }).catch(() => {});
+    const again = await page.evaluate((l) => window.lens._itemRect(l), label);
+    if (again && again.x === at.x && again.y === at.y) break;
+    at = again;
+  }
+  if (!at) throw new Error(`no item "${label}" on screen`);
+  await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
+  await page.waitForTimeout(50);
+  await page.mouse.down();
+  await page.waitForTimeout(50);
+  await page.mouse.up();
+  await page.waitForTimeout(150);
+}

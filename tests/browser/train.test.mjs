@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, clickItem } from './harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const mnist = process.env.LENS_MNIST_DIR || path.resolve(root, '../shared/data/mnist');
@@ -20,19 +20,6 @@ after(async () => { await browser?.close(); server?.stop(); });
 const one = []; for (let i = 0; i <= 12; i++) one.push([0.5, 0.15 + 0.7 * i / 12]);
 const loop = []; for (let i = 0; i <= 40; i++) { const t = 2 * Math.PI * i / 40; loop.push([0.5 + 0.22 * Math.sin(t), 0.5 - 0.32 * Math.cos(t)]); }
 
-// Clicks the ImGui button whose label is `label`, found by asking the page where it is.
-async function clickButton(page, label) {
-  // The page draws the button in its next frame (it draws only when something changed).
-  await page.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 5000 }).catch(() => {});
-  const at = await page.evaluate((l) => window.lens._itemRect(l), label);
-  assert.ok(at, `no button "${label}" on screen`);
-  await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
-  await page.waitForTimeout(50);
-  await page.mouse.down();
-  await page.waitForTimeout(50);
-  await page.mouse.up();
-  await page.waitForTimeout(150);
-}
 
 test('lens.train: 784-32-10 for 2 epochs on the shipped subset reaches 92% on the test set; drawing works meanwhile', { timeout: 300000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url + '#help=0', { skipHelp: true });
@@ -78,8 +65,8 @@ test('lens.train: 784-32-10 for 2 epochs on the shipped subset reaches 92% on th
 test('the Train tab by real clicks: "Kill the neurons" ends with at least 4 of 6 neurons dead', { timeout: 300000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url + '#tab=train&help=0', { skipHelp: true });
   await waitReady(page);
-  await clickButton(page, 'Kill the neurons');
-  await clickButton(page, 'Train');
+  await clickItem(page, 'Kill the neurons');
+  await clickItem(page, 'Train');
   await page.waitForFunction(() => window.lens.trainingState().status === 'done', null, { timeout: 240000 });
   const st = await page.evaluate(() => window.lens.trainingState());
   assert.deepEqual(st.recipe.layers, [784, 6, 10]);
@@ -88,7 +75,7 @@ test('the Train tab by real clicks: "Kill the neurons" ends with at least 4 of 6
   assert.ok(dead >= 4, `${dead} of 6 dead`);
   for (const at of st.diedAt[0]) if (at !== null) assert.ok(at >= 0 && at <= 5);
   // The Download button saves the model as a .lens bundle.
-  const [download] = await Promise.all([page.waitForEvent('download'), clickButton(page, 'Download .lens')]);
+  const [download] = await Promise.all([page.waitForEvent('download'), clickItem(page, 'Download .lens')]);
   assert.equal(download.suggestedFilename(), `${st.model}.lens`);
   const saved = readFileSync(await download.path());
   assert.equal(saved.subarray(0, 5).toString('latin1'), '\x89LENS');
@@ -102,7 +89,7 @@ test('the Train tab by real clicks: "Kill the neurons" ends with at least 4 of 6
 test('the XOR lesson: training from the lesson seed gets 4 of 4 corners within 100 epochs; a new seed starts over', { timeout: 180000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url + '#model=xor&help=0', { skipHelp: true });
   await waitReady(page);
-  await clickButton(page, 'Train');
+  await clickItem(page, 'Train');
   // It trains a few mini-batches a frame, so the lesson can be watched: a while, but bounded.
   await page.waitForFunction(() => window.lens.trainingState().epoch > 1, null, { timeout: 10000 });
   assert.equal(await page.evaluate(() => window.lens.trainingState().status), 'running');
@@ -113,7 +100,7 @@ test('the XOR lesson: training from the lesson seed gets 4 of 4 corners within 1
   assert.equal(st.testAccuracy, 1, '4 of 4 corners');
   const s = await page.evaluate(() => window.lens.state());
   assert.equal(s.model, st.model);
-  await clickButton(page, 'New seed');
+  await clickItem(page, 'New seed');
   st = await page.evaluate(() => window.lens.trainingState());
   assert.equal(st.recipe.seed, 3);
   assert.ok(st.epoch < 100);

@@ -85,6 +85,17 @@ struct AppState {
   bool show_help = false;
   bool show_saliency = false;
   std::string notice;                  // a short message (e.g. a bad link), shown until dismissed
+  // Export (app/core/export.h): the menu's choices, and a capture of the whole view, which
+  // the shell reads back from WebGL in the next frame it draws.
+  struct Export {
+    bool dark = false;                 // figures for print: light by default
+    int scale = 4;                     // 4x the on-screen size
+    int view_scale = 0;                // a view capture is asked for at this scale (0: none)
+    bool view_dark = false, view_download = false;  // its theme; download it (menu) or keep it (JS)
+    bool view_done = false;            // view_png (or view_error) holds the last capture
+    std::vector<std::uint8_t> view_png;
+    std::string view_error;
+  } exports;
 
   struct Rect { float x = 0, y = 0, w = 0, h = 0; };
   Rect canvas_rect;                    // where the drawing canvas was last laid out (CSS pixels)

@@ -3,8 +3,8 @@
 #include <filesystem>
 
 #include "interpret/prose.h"
-#include "report_sections.h"
-#include "report_text.h"
+#include "report/report_sections.h"
+#include "report/report_text.h"
 
 namespace lens {
 

@@ -1,4 +1,4 @@
-#include "report_images.h"
+#include "figures/tiles.h"
 
 #include <algorithm>
 #include <cmath>

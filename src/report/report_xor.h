@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/bundle.h"
-#include "report_page.h"
+#include "report/report_page.h"
 
 namespace lens {
 

@@ -1,4 +1,4 @@
-#include "report_xor.h"
+#include "report/report_xor.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,9 +8,9 @@
 #include "core/trainer.h"
 #include "interpret/colormap.h"
 #include "interpret/plane.h"
-#include "report_sections.h"
-#include "report_svg.h"
-#include "report_text.h"
+#include "report/report_sections.h"
+#include "report/report_svg.h"
+#include "report/report_text.h"
 
 namespace lens {
 

@@ -6,10 +6,11 @@
 
 #include "core/constants.h"
 #include "interpret/prose.h"
-#include "report_images.h"
-#include "report_sections.h"
-#include "report_svg.h"
-#include "report_text.h"
+#include "figures/figures.h"
+#include "figures/tiles.h"
+#include "report/report_sections.h"
+#include "report/report_svg.h"
+#include "report/report_text.h"
 
 namespace lens {
 
@@ -51,12 +52,10 @@ static std::string file_stem(int layer, int unit) {
   return buf;
 }
 
-static int grid_columns(int units) { return units <= 8 ? units : units <= 32 ? 8 : 16; }
-
 static void layer_overview(ReportPage& page, const ReportContext& c, int l) {
   const ModelAnalysis& a = c.analysis;
   const LayerStats& L = a.stats.layers[std::size_t(l)];
-  const int H = L.units(), per_row = grid_columns(H), scale = H <= 16 ? 3 : 2;
+  const int H = L.units(), per_row = figure_grid_columns(H), scale = H <= 16 ? 3 : 2;
   std::vector<int> all(static_cast<std::size_t>(H));
   for (int h = 0; h < H; ++h) all[std::size_t(h)] = h;
   std::string order =
@@ -80,19 +79,7 @@ static void layer_overview(ReportPage& page, const ReportContext& c, int l) {
 }
 
 static std::string class_chart(const ReportContext& c, const NeuronFacts& e) {
-  const LayerStats& L = c.analysis.stats.layers[std::size_t(e.layer)];
-  BarChart chart;
-  for (int k = 0; k < int(L.class_mean.cols()); ++k) {
-    chart.values.push_back(L.class_mean(e.unit, k));
-    chart.labels.push_back(std::to_string(k));
-    const bool strong = std::count(e.strong.begin(), e.strong.end(), k) > 0;
-    const bool moderate = std::count(e.moderate.begin(), e.moderate.end(), k) > 0;
-    chart.colours.push_back(strong ? kSvgStrong : moderate ? kSvgModerate : kSvgOther);
-  }
-  chart.title = "Mean activation of " + neuron_name(e.layer, e.unit) +
-                " for digits 0 to 9; highest for " + join_classes(e.strong);
-  chart.axis = "mean activation";
-  return svg_bar_chart(chart);
+  return svg_bar_chart(neuron_class_chart(c.analysis.stats.layers[std::size_t(e.layer)], e));
 }
 
 static std::string outgoing_chart(const Mlp& net, const NeuronFacts& e) {
@@ -101,7 +88,7 @@ static std::string outgoing_chart(const Mlp& net, const NeuronFacts& e) {
   for (int k = 0; k < int(w.size()); ++k) {
     chart.values.push_back(w(k));
     chart.labels.push_back(std::to_string(k));
-    chart.colours.push_back(w(k) >= 0 ? kSvgStrong : kSvgNegative);
+    chart.colours.push_back(w(k) >= 0 ? kChartStrong : kChartNegative);
   }
   chart.title = "Outgoing weights of " + neuron_name(e.layer, e.unit) +
                 " to the logits of digits 0 to 9";

@@ -1,4 +1,4 @@
-// Raster figures for lens-report built from the shared colour maps.
+// Digit and weight tiles for figures (lens-report and the page), built from the shared colour maps.
 // Shape letters: I = input pixels (784), N = images.
 #pragma once
 #include <Eigen/Core>

@@ -2,9 +2,9 @@
 // model's own verdict on each.
 #include "core/constants.h"
 #include "interpret/prose.h"
-#include "report_images.h"
-#include "report_sections.h"
-#include "report_text.h"
+#include "figures/tiles.h"
+#include "report/report_sections.h"
+#include "report/report_text.h"
 
 namespace lens {
 

@@ -1,4 +1,4 @@
-#include "report_svg.h"
+#include "report/report_svg.h"
 
 #include <algorithm>
 #include <cmath>
@@ -35,34 +35,11 @@ std::string svg_open(int width, int height, const std::string& title) {
 
 std::string svg_close() { return "</svg>\n"; }
 
-// A tick step of 1, 2 or 5 times a power of ten giving about four intervals.
-static double nice_step(double range) {
-  const double raw = range / 4, p = std::pow(10.0, std::floor(std::log10(raw)));
-  const double m = raw / p;
-  return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
-}
-
-static std::string tick_label(double v, double step) {
-  char buf[32];
-  const int decimals = step >= 1 ? 0 : int(std::ceil(-std::log10(step) - 1e-9));
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s.find_first_not_of("-0.") == std::string::npos)
-    s = "0";  // no "-0"
-  else if (s[0] == '-')
-    s = "\u2212" + s.substr(1);
-  return s;
-}
-
 std::string svg_bar_chart(const BarChart& c) {
   const int left = 44, right = 8, top = 10, bottom = 22;
   const double pw = c.width - left - right, ph = c.height - top - bottom;
-  double lo = 0, hi = 0;
-  for (float v : c.values) lo = std::min(lo, double(v)), hi = std::max(hi, double(v));
-  if (hi - lo < 1e-9) hi = lo + 1;
-  const double step = nice_step(hi - lo);
-  lo = std::floor(lo / step + 1e-9) * step;
-  hi = std::ceil(hi / step - 1e-9) * step;
+  const ChartAxis axis = chart_axis(c.values);
+  const double lo = axis.lo, hi = axis.hi, step = axis.step;
   auto y_of = [&](double v) { return top + ph * (hi - v) / (hi - lo); };
   char buf[400];
   std::string s = svg_open(c.width, c.height, c.title);
@@ -87,7 +64,7 @@ std::string svg_bar_chart(const BarChart& c) {
                   "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>"
                   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">%s</text>\n",
                   x, std::min(y0, y1), bar, std::max(0.5, std::abs(y1 - y0)),
-                  i < c.colours.size() ? c.colours[i].c_str() : kSvgOther, x + bar / 2, top + ph + 15,
+                  i < c.colours.size() ? c.colours[i].c_str() : kChartOther, x + bar / 2, top + ph + 15,
                   i < c.labels.size() ? svg_escape(c.labels[i]).c_str() : "");
     s += buf;
   }

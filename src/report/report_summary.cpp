@@ -5,8 +5,8 @@
 #include <numeric>
 
 #include "interpret/prose.h"
-#include "report_sections.h"
-#include "report_text.h"
+#include "report/report_sections.h"
+#include "report/report_text.h"
 
 namespace lens {
 

@@ -8,7 +8,7 @@
 #include "core/bundle.h"
 #include "core/mnist.h"
 #include "interpret/model_analysis.h"
-#include "report_page.h"
+#include "report/report_page.h"
 
 namespace lens {
 
