@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -41,7 +42,17 @@ template <int W> LENS_INLINE typename Floats<W>::type load(const float* p) {
 }
 template <int W> LENS_INLINE void store(float* p, typename Floats<W>::type x) { std::memcpy(p, &x, sizeof x); }
 template <int W> LENS_INLINE typename Floats<W>::type broadcast(float v) {
-  return v - typename Floats<W>::type{};  // v - (+0) is v for every v, -0 included
+  typename Floats<W>::type r{};
+#ifdef __clang__
+  for (int i = 0; i < W; ++i) r[i] = v;  // clang makes this one splat
+  return r;
+#else
+  // GCC builds a lane-by-lane copy element by element (8 inserts for AVX2) but a shuffle of
+  // lane 0 into every lane as one broadcast instruction.
+  typedef int Lanes __attribute__((vector_size(4 * W)));
+  r[0] = v;
+  return __builtin_shuffle(r, Lanes{});
+#endif
 }
 
 // --- dense products -----------------------------------------------------------------
@@ -178,35 +189,41 @@ LENS_INLINE void sparse_rows(const float* A, Index lda, Index r, Index M, const 
   for (; r < M; ++r) sparse_panel<1, 1>(A + r, lda, index, value, p, q, c + r);
 }
 
-// C (M,N) = A (M,K) B (K,N), every element written; columns go in pairs.
+// C (M,N) = A (M,K) B (K,N), every element written. With `pairs`, columns go two at a time
+// over the union of their entries, which halves the loads of A: worth it where A does not
+// stay in the first-level cache (the first layer's W, 400 KB for mlp128) and the vectors are
+// wide enough that two columns' accumulators cover many rows per pass (AVX-512). Otherwise
+// one column at a time, 8 vectors of rows per pass, without the merging.
 template <int W>
-LENS_INLINE void sparse_columns(const float* A, Index lda, Index M, const SparseColumns& B, float* C) {
+LENS_INLINE void sparse_columns(const float* A, Index lda, Index M, const SparseColumns& B, float* C, bool pairs) {
   constexpr int V2 = W >= 16 ? 8 : 4;  // two columns' accumulators must fit the registers: 32 zmm, 16 ymm/xmm
   const int* index = B.index.data();
   const float* value = B.value.data();
   const Index N = B.cols();
   Index j = 0;
-  for (; j + 1 < N; j += 2) {
-    float *c0 = C + j * M, *c1 = c0 + M;
-    const int p0 = B.start[std::size_t(j)], p1 = B.start[std::size_t(j) + 1], e1 = B.start[std::size_t(j) + 2];
-    Index r = 0;
-    for (; r + V2 * W <= M; r += V2 * W) sparse_panel2<W, V2>(A + r, lda, index, value, p0, p1, p1, e1, c0 + r, c1 + r);
-    sparse_rows<W>(A, lda, r, M, index, value, p0, p1, c0);
-    sparse_rows<W>(A, lda, r, M, index, value, p1, e1, c1);
-  }
-  if (j < N) sparse_rows<W>(A, lda, 0, M, index, value, B.start[std::size_t(j)], B.start[std::size_t(j) + 1], C + j * M);
+  if (pairs)
+    for (; j + 1 < N; j += 2) {
+      float *c0 = C + j * M, *c1 = c0 + M;
+      const int p0 = B.start[std::size_t(j)], p1 = B.start[std::size_t(j) + 1], e1 = B.start[std::size_t(j) + 2];
+      Index r = 0;
+      for (; r + V2 * W <= M; r += V2 * W) sparse_panel2<W, V2>(A + r, lda, index, value, p0, p1, p1, e1, c0 + r, c1 + r);
+      sparse_rows<W>(A, lda, r, M, index, value, p0, p1, c0);
+      sparse_rows<W>(A, lda, r, M, index, value, p1, e1, c1);
+    }
+  for (; j < N; ++j)
+    sparse_rows<W>(A, lda, 0, M, index, value, B.start[std::size_t(j)], B.start[std::size_t(j) + 1], C + j * M);
 }
 
-using SparseKernel = void (*)(const float*, Index, Index, const SparseColumns&, float*);
+using SparseKernel = void (*)(const float*, Index, Index, const SparseColumns&, float*, bool);
 
-LENS_NO_CONTRACT void sparse_columns_base(const float* A, Index lda, Index M, const SparseColumns& B, float* C) {
-  sparse_columns<4>(A, lda, M, B, C);
+LENS_NO_CONTRACT void sparse_columns_base(const float* A, Index lda, Index M, const SparseColumns& B, float* C, bool) {
+  sparse_columns<4>(A, lda, M, B, C, false);
 }
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-// Wider vectors where the CPU has them, checked at run time (the build targets plain x86-64, so
+// Wider vectors where the CPU has them (AVX2, AVX-512F), checked at run time (the build targets plain x86-64, so
 // the binary runs anywhere). Wider only means more rows side by side: the same bits.
-__attribute__((target("avx"))) LENS_NO_CONTRACT void dense_product_avx(const float* A, Index lda, Index M, Index K,
+__attribute__((target("avx2"))) LENS_NO_CONTRACT void dense_product_avx(const float* A, Index lda, Index M, Index K,
                                                                       const float* B, Index bk, Index bj, Index N,
                                                                       float* C, const float* bias,
                                                                       std::vector<float>& packed) {
@@ -219,13 +236,14 @@ __attribute__((target("avx512f"))) LENS_NO_CONTRACT void dense_product_avx512(co
                                                                              std::vector<float>& packed) {
   dense_product<16>(A, lda, M, K, B, bk, bj, N, C, bias, packed);
 }
-__attribute__((target("avx"))) LENS_NO_CONTRACT void sparse_columns_avx(const float* A, Index lda, Index M,
-                                                                       const SparseColumns& B, float* C) {
-  sparse_columns<8>(A, lda, M, B, C);
+__attribute__((target("avx2"))) LENS_NO_CONTRACT void sparse_columns_avx(const float* A, Index lda, Index M,
+                                                                       const SparseColumns& B, float* C, bool) {
+  sparse_columns<8>(A, lda, M, B, C, false);
 }
 __attribute__((target("avx512f"))) LENS_NO_CONTRACT void sparse_columns_avx512(const float* A, Index lda, Index M,
-                                                                              const SparseColumns& B, float* C) {
-  sparse_columns<16>(A, lda, M, B, C);
+                                                                              const SparseColumns& B, float* C,
+                                                                              bool pairs) {
+  sparse_columns<16>(A, lda, M, B, C, pairs);
 }
 DenseKernel dense_kernel() {
   static const int w = simd_width();
@@ -261,6 +279,16 @@ void product(const Eigen::Ref<const Eigen::MatrixXf>& A, bool ta, const Eigen::R
   if (K == 0) {
     if (bias) C.colwise() = Eigen::Map<const Eigen::VectorXf>(bias, M);
     else C.setZero();
+    return;
+  }
+  if (M < 16 && N > 2 * M) {
+    // Few rows (the output layer's 10) fill a fraction of a SIMD panel: compute C^T =
+    // op(B)^T op(A)^T instead, whose rows are C's many columns. Each element is the same sum
+    // of the same products in the same order (x y == y x exactly), so the same bits.
+    static thread_local Eigen::MatrixXf ct;
+    product(B, !tb, A, !ta, nullptr, ct);
+    for (Index j = 0; j < N; ++j)
+      for (Index i = 0; i < M; ++i) C(i, j) = bias ? ct(j, i) + bias[i] : ct(j, i);  // the bias after the sum
     return;
   }
   const float* a = A.data();
@@ -346,9 +374,9 @@ AppendNonzeros append_nonzeros_kernel() { return append_nonzeros_base; }
 int simd_width() {
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
   int cap = 16;
-  if (const char* e = std::getenv("LENS_SIMD")) cap = std::strcmp(e, "sse") == 0 ? 4 : std::strcmp(e, "avx") == 0 ? 8 : 16;
+  if (const char* e = std::getenv("LENS_SIMD")) cap = std::strcmp(e, "sse") == 0 ? 4 : std::strcmp(e, "avx2") == 0 ? 8 : 16;
   if (cap >= 16 && __builtin_cpu_supports("avx512f")) return 16;
-  if (cap >= 8 && __builtin_cpu_supports("avx")) return 8;
+  if (cap >= 8 && __builtin_cpu_supports("avx2")) return 8;  // AVX2 for its register broadcast
 #endif
   return 4;
 }
@@ -435,13 +463,30 @@ void sparse_gather(const Eigen::MatrixXf& X, const int* ids, int n, SparseColumn
 
 // --- gemm_sparse -----------------------------------------------------------------------
 
+// Whether every coefficient is finite, in one pass the compiler vectorizes (Eigen's
+// allFinite() costs more than the sparse product's own loads here).
+static bool all_finite(const Eigen::Ref<const Eigen::MatrixXf>& A) {
+  for (Index j = 0; j < A.cols(); ++j) {
+    const float* a = A.data() + j * A.outerStride();
+    std::uint32_t bad = 0;
+    for (Index i = 0; i < A.rows(); ++i) {
+      std::uint32_t u;
+      std::memcpy(&u, a + i, sizeof u);
+      bad |= std::uint32_t((u & 0x7f800000u) == 0x7f800000u);  // all exponent bits set: inf or NaN
+    }
+    if (bad) return false;
+  }
+  return true;
+}
+
 void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C) {
   const Index M = A.rows();
   assert(A.cols() == B.rows);
-  if (!A.allFinite()) return gemm_op(A, false, B.dense(), false, C);  // inf * 0 must give NaN
+  if (!all_finite(A)) return gemm_op(A, false, B.dense(), false, C);  // inf * 0 must give NaN
   C.resize(M, B.cols());
   if (M == 0 || B.cols() == 0) return;
-  sparse_kernel()(A.data(), A.outerStride(), M, B, C.data());
+  const bool pairs = A.size() > 16384;  // A (> 64 KB) would not stay in the first-level cache
+  sparse_kernel()(A.data(), A.outerStride(), M, B, C.data(), pairs);
 }
 
 }  // namespace lens

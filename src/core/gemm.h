@@ -5,7 +5,7 @@
 //   C(i,j) = (...((+0 + A(i,0) B(0,j)) + A(i,1) B(1,j)) + ...) + A(i,K-1) B(K-1,j)   [+ b(i)]
 // k ascending, each term a rounded multiply and then a rounded add (never a fused multiply-add;
 // the build passes -ffp-contract=off), the bias added after the sum. SIMD only decides how many
-// rows i are summed side by side (4 in wasm and with SSE, 8 with AVX, 16 with AVX-512, picked at
+// rows i are summed side by side (4 in wasm and with SSE, 8 with AVX2, 16 with AVX-512, picked at
 // run time), which never changes an element's order; there is no cache-size blocking and no
 // threading. So the same weights and inputs give the same bits on any x86-64 machine and in the
 // page's wasm, and a training recipe and seed give the same bundle everywhere.
@@ -17,8 +17,8 @@
 
 namespace lens {
 
-// The kernels' SIMD width: 16 (AVX-512), 8 (AVX) or 4 (SSE, wasm, elsewhere), the widest the
-// CPU has. The environment variable LENS_SIMD=sse|avx caps it (the tests run every width to
+// The kernels' SIMD width: 16 (AVX-512), 8 (AVX2) or 4 (SSE, wasm, elsewhere), the widest the
+// CPU has. The environment variable LENS_SIMD=sse|avx2 caps it (the tests run every width to
 // show they give the same bits). Read once, at the first product.
 int simd_width();
 

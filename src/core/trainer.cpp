@@ -234,7 +234,7 @@ LENS_NO_CONTRACT_STEP void step_base(bool adam, bool decay, float* p, const floa
 }
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
 // Wider vectors where the CPU has them (the same bits: see above).
-__attribute__((target("avx"))) LENS_NO_CONTRACT_STEP void step_avx(bool adam, bool decay, float* p, const float* g,
+__attribute__((target("avx2"))) LENS_NO_CONTRACT_STEP void step_avx(bool adam, bool decay, float* p, const float* g,
                                                                    float* m, float* v, Eigen::Index n,
                                                                    const StepConstants& k) {
   step_loop(adam, decay, p, g, m, v, n, k);
