@@ -44,8 +44,8 @@ template <int W> LENS_INLINE void store(float* p, typename Floats<W>::type x) { 
 template <int W> LENS_INLINE typename Floats<W>::type broadcast(float v) {
   typename Floats<W>::type r{};
 #ifdef __clang__
-  for (int i = 0; i < W; ++i) r[i] = v;  // clang makes this one splat
-  return r;
+  (void)r;
+  return v - typename Floats<W>::type{};  // one splat (v - (+0) is v for every v, -0 included)
 #else
   // GCC builds a lane-by-lane copy element by element (8 inserts for AVX2) but a shuffle of
   // lane 0 into every lane as one broadcast instruction.
