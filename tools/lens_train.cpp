@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   app.add_option("--recipe", cli.recipe_path, "JSON recipe (tools/recipes/*.json); flags override its values");
   app.add_option("--out,-o", cli.out, "output bundle path (.lens)")->required();
   app.add_option("--data", cli.data_dir, "folder with the MNIST IDX files (default: $LENS_MNIST_DIR, else ../shared/data/mnist)");
-  app.add_option("--threads", cli.threads, "Eigen threads (default 2)");
+  app.add_option("--threads", cli.threads, "Eigen threads (default 2); training runs on one thread in a fixed summation order, so the bundle is the same whatever this is");
   app.add_flag("--quiet,-q", cli.quiet, "no progress bar");
   flag<std::string>(app, cli, "--id", "id", "model id (a-z, 0-9, -, _)");
   flag<std::string>(app, cli, "--name", "name", "display name");

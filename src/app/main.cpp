@@ -37,6 +37,16 @@ static double work_budget(double last_render_ms) {
   return std::clamp(last_render_ms - 2.0, kWorkBudgetMs, kMaxWorkBudgetMs);
 }
 
+// Training may also use half of the time the page waited for its last frame: where the browser
+// paces frames slowly (software WebGL: ~17 a second, 15 ms of work and 40 ms of waiting), a
+// slice sized for 60 frames a second left the CPU idle most of the time and training crawled
+// in wall-clock time. Capped so a frame stays under ~40 ms (the UI keeps answering).
+constexpr double kMaxTrainBudgetMs = 36.0;
+static double train_budget(double work_budget_ms, double interval_ms, double last_frame_ms) {
+  const double idle = std::max(0.0, interval_ms - last_frame_ms);
+  return std::min(kMaxTrainBudgetMs, work_budget_ms + 0.5 * idle);
+}
+
 struct Platform {
   SDL_Window* window = nullptr;
   SDL_GLContext gl = nullptr;
@@ -59,6 +69,7 @@ struct App {
   bool training_images_requested = false;
   int frames_to_draw = kSettleFrames;  // frames still to draw before the page goes idle
   int model_requested = -1;            // the pending model whose bundle the page is fetching
+  double last_frame_start = 0;          // ms, for the time the page waits between frames
 };
 
 static bool platform_init(Platform& p) {
@@ -289,7 +300,10 @@ static void frame(void* arg) {
   apply_presentation(app);
 
   const double w0 = emscripten_get_now(), budget = work_budget(s.render_ms);
-  if (s.training.running()) app_train_work(s, budget, &emscripten_get_now);  // takes its share of the budget
+  const double interval = app.last_frame_start > 0 ? t0 - app.last_frame_start : 0;
+  app.last_frame_start = t0;
+  if (s.training.running())  // takes its share of the budget
+    app_train_work(s, train_budget(budget, std::min(interval, 200.0), s.frame_ms), &emscripten_get_now);
   app_work(s, std::max(2.0, budget - (emscripten_get_now() - w0)), &emscripten_get_now);
   s.work_ms = emscripten_get_now() - w0;
   request_training_images(s, app);

@@ -1,5 +1,7 @@
 #include "core/activation.h"
 
+#include "core/portable_math.h"
+
 namespace lens {
 
 const char* activation_name(Activation a) {
@@ -25,8 +27,9 @@ Eigen::MatrixXf activate(Activation act, const Eigen::Ref<const Eigen::MatrixXf>
     case Activation::Identity: return z;
     case Activation::ReLU: return z.cwiseMax(0.f);
     case Activation::LeakyReLU: return z.unaryExpr([](float v) { return v > 0.f ? v : kLeakySlope * v; });
-    case Activation::Sigmoid: return z.unaryExpr([](float v) { return 1.f / (1.f + std::exp(-v)); });
-    case Activation::Tanh: return z.array().tanh().matrix();
+    // exp and tanh of our own: the same bits natively and in wasm (core/portable_math.h)
+    case Activation::Sigmoid: return z.unaryExpr([](float v) { return sigmoid_portable(v); });
+    case Activation::Tanh: return z.unaryExpr([](float v) { return tanh_portable(v); });
   }
   return z;
 }

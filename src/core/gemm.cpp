@@ -1,30 +1,21 @@
-// Shape letters as in gemm.h: C (M,N) = A (M,K) * B (K,N).
-//
-// Why gemm_exact and gemm_sparse give Eigen's bits. Eigen 3.4's GEMM (GeneralMatrixMatrix.h)
-// splits K into blocks of kc; for each block its kernel (gebp) starts an accumulator at +0,
-// adds the products A(i,k) B(k,j) in increasing k, then does C(i,j) += accumulator. Which
-// kernel path a row takes depends on its position in a panel of mr rows, never on which thread
-// or column block computes it, and the multi-threaded product only changes kc (Parallelizer.h
-// picks the thread count, computeProductBlockingSizes the blocking). So running Eigen's kernel
-// on one thread with the multi-threaded kc gives the multi-threaded bits.
-// Rows in full panels of mr = 2 packets (SSE without FMA: 8 rows) take the plain path: one
-// multiply and one add per term, in order. Skipping a term whose product is +-0 leaves that
-// sum unchanged: the accumulator starts at +0 and x + (+-0) == x for every x but -0, and an
-// accumulator that starts at +0 can never become -0 (a sum is -0 only if both terms are).
-// A product is +-0 when B(k,j) is 0 and A(i,k) is finite, so gemm_sparse checks A is finite.
+// Shape letters as in gemm.h: C (M,N) = A (M,K) * B (K,N). The summation order every kernel
+// here keeps is gemm.h's; the kernels differ only in how many rows they sum side by side.
 #include "core/gemm.h"
 
 #include <algorithm>
 #include <cassert>
 #include <climits>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
-#ifdef __wasm_simd128__
-#include <wasm_simd128.h>
-#endif
+
+// The kernels pass SIMD vectors between always-inlined functions compiled for AVX; GCC's note
+// that their ABI would differ without AVX concerns calls that never happen.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace lens {
 
@@ -32,147 +23,165 @@ namespace {
 
 using Eigen::Index;
 
-// Eigen's expression itself: the reference, and the path for shapes the faster code leaves alone.
-void eigen_product(const Eigen::Ref<const Eigen::MatrixXf>& A, bool ta, const Eigen::Ref<const Eigen::MatrixXf>& B,
-                   bool tb, Eigen::MatrixXf& C) {
-  if (!ta && !tb) C.noalias() = A * B;
-  else if (!ta) C.noalias() = A * B.transpose();
-  else if (!tb) C.noalias() = A.transpose() * B;
-  else C.noalias() = A.transpose() * B.transpose();
-}
-
-#if EIGEN_VERSION_AT_LEAST(3, 4, 0) && !EIGEN_VERSION_AT_LEAST(3, 4, 90)
-#define LENS_EIGEN_GEMM_INTERNALS 1
-namespace ei = Eigen::internal;
-using Traits = ei::gebp_traits<float, float>;
-
-// Whether `C.noalias() = op(A) * op(B)` goes through Eigen's blocked GEMM at all: tiny
-// products use a coefficient-wise loop and vector-shaped ones GEMV (GeneralProduct.h).
-bool eigen_uses_gemm(Index rows, Index cols, Index depth) {
-  return rows > 1 && cols > 1 && depth > 0 && rows + cols + depth >= EIGEN_GEMM_TO_COEFFBASED_THRESHOLD;
-}
-
-struct EigenPlan {
-  Index kc, mc, nc;
-  bool threaded;
-};
-
-// The blocking Eigen's GEMM picks for a (rows x depth) by (depth x cols) float product into a
-// column-major destination, with the thread count its parallelizer would use right now.
-EigenPlan eigen_plan(Index rows, Index cols, Index depth) {
-  Index threads = 1;
-#ifdef EIGEN_HAS_OPENMP
-  // parallelize_gemm (Parallelizer.h), for a column-major destination.
-  Index max_threads = std::max<Index>(1, cols / Traits::nr);
-  const double work = double(rows) * double(cols) * double(depth);
-  max_threads = std::max<Index>(1, std::min<Index>(max_threads, Index(work / 50000)));
-  threads = std::min<Index>(Eigen::nbThreads(), max_threads);
-  if (omp_get_num_threads() > 1) threads = 1;
-#endif
-  EigenPlan p{depth, rows, cols, threads > 1};
-  Index m = rows;  // the threaded blocking keeps mc = rows (gemm_blocking_space::initParallel)
-  ei::computeProductBlockingSizes<float, float, 1>(p.kc, p.threaded ? m : p.mc, p.nc, threads);
-  return p;
-}
-
-class FixedBlocking : public ei::level3_blocking<float, float> {
- public:
-  FixedBlocking(Index kc, Index mc, Index nc) {
-    m_kc = kc;
-    m_mc = mc;
-    m_nc = nc;  // blockA/blockB stay null: the kernel allocates them (on the stack when small)
-  }
-};
-
-template <int LhsOrder, int RhsOrder>
-void eigen_gemm_serial(Index rows, Index cols, Index depth, const float* lhs, Index lhs_stride, const float* rhs,
-                       Index rhs_stride, float* res, Index res_stride) {
-  const EigenPlan p = eigen_plan(rows, cols, depth);
-  FixedBlocking blocking(p.kc, p.mc, p.nc);
-  ei::general_matrix_matrix_product<Index, float, LhsOrder, false, float, RhsOrder, false, Eigen::ColMajor, 1>::run(
-      rows, cols, depth, lhs, lhs_stride, rhs, rhs_stride, res, 1, res_stride, 1.f, blocking, nullptr);
-}
-
-// gemm_sparse's own kernel reproduces the plain path only (the one-packet path splits even and
-// odd k over two accumulators, FMA fuses the multiply-add). Rows must fill panels of mr.
-#ifndef EIGEN_HAS_SINGLE_INSTRUCTION_MADD
-constexpr bool kPlainKernel = Traits::mr == 2 * Traits::LhsProgress;
+#if defined(__GNUC__) && !defined(__clang__)
+#define LENS_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
 #else
-constexpr bool kPlainKernel = false;
+#define LENS_NO_CONTRACT  // clang: the build's -ffp-contract=off holds for every function
 #endif
+#define LENS_INLINE inline __attribute__((always_inline))
 
-bool plain_order(const EigenPlan& p, Index rows) {
-  return kPlainKernel && rows % Traits::mr == 0 && (p.threaded || p.mc >= rows || p.mc % Traits::mr == 0);
-}
-#endif  // Eigen 3.4 internals
-
-// --- gemm_sparse's kernel -------------------------------------------------------------
-// For one column j and one kc block of B's entries [p, q): C(r, j) += the sum, from +0 and in
-// entry order, of A(r, index[t]) * value[t], for a panel of V vectors of W rows at a time.
-// Each term is a multiply and then an add, two roundings, as in Eigen's kernel without FMA:
-// the two are separate statements (clang fuses only within one) and the AVX-512 variant,
-// whose instruction set has FMA, is compiled with contraction off (GCC would fuse across
-// statements).
-
+// W floats side by side (GCC/clang vector extensions: SSE, AVX, AVX-512 or wasm SIMD, as
+// the enclosing function's target allows). Arithmetic on them is lane by lane, so a lane's
+// result is what the scalar code gives.
 template <int W> struct Floats { typedef float type __attribute__((vector_size(4 * W))); };
 
-template <int W, int V>
-EIGEN_ALWAYS_INLINE void sparse_panel(const float* a, Index lda, const int* index, const float* value, int p, int q,
-                                      float* c) {
+template <int W> LENS_INLINE typename Floats<W>::type load(const float* p) {
+  typename Floats<W>::type x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+template <int W> LENS_INLINE void store(float* p, typename Floats<W>::type x) { std::memcpy(p, &x, sizeof x); }
+template <int W> LENS_INLINE typename Floats<W>::type broadcast(float v) {
+  typename Floats<W>::type r{};
+#ifdef __clang__
+  (void)r;
+  return v - typename Floats<W>::type{};  // one splat (v - (+0) is v for every v, -0 included)
+#else
+  // GCC builds a lane-by-lane copy element by element (8 inserts for AVX2) but a shuffle of
+  // lane 0 into every lane as one broadcast instruction.
+  typedef int Lanes __attribute__((vector_size(4 * W)));
+  r[0] = v;
+  return __builtin_shuffle(r, Lanes{});
+#endif
+}
+
+// --- dense products -----------------------------------------------------------------
+// A tile of C: rows [MV vectors of W], NR columns. Row block k of A starts at a + k * as
+// (as = lda, or the panel height when A is packed); B(k, j) = b[k * bk + j * bj], so B may be
+// stored either way round. The multiply and the add are separate statements and contraction
+// is off: two roundings per term, as in wasm, which has no fused multiply-add.
+template <int W, int MV, int NR>
+LENS_INLINE void dense_tile(const float* a, Index as, const float* b, Index bk, Index bj, Index K, float* c, Index ldc,
+                            const float* bias) {
   typedef typename Floats<W>::type F;
-  F acc[V] = {}, x;  // +0
-  for (int t = p; t < q; ++t) {
-    const float* col = a + lda * index[t];
-    const F v = value[t] - F{};  // a broadcast; x - (+0) is x for every x, -0 included
-    for (int r = 0; r < V; ++r) {
-      std::memcpy(&x, col + W * r, sizeof x);
-      const F product = x * v;
-      acc[r] = acc[r] + product;
+  F acc[NR][MV] = {};  // +0
+  for (Index k = 0; k < K; ++k) {
+    F av[MV];
+    for (int r = 0; r < MV; ++r) av[r] = load<W>(a + k * as + W * r);
+    for (int j = 0; j < NR; ++j) {
+      const F bv = broadcast<W>(b[k * bk + j * bj]);
+      for (int r = 0; r < MV; ++r) {
+        const F term = av[r] * bv;
+        acc[j][r] = acc[j][r] + term;
+      }
     }
   }
-  for (int r = 0; r < V; ++r) {
-    std::memcpy(&x, c + W * r, sizeof x);
-    x = x + acc[r];
-    std::memcpy(c + W * r, &x, sizeof x);
+  for (int j = 0; j < NR; ++j)
+    for (int r = 0; r < MV; ++r) {
+      F out = acc[j][r];
+      if (bias) out = out + load<W>(bias + W * r);  // after the sum
+      store<W>(c + j * ldc + W * r, out);
+    }
+}
+
+// Columns [j0, j1) of rows a.. (MV vectors of W) of C, NR columns at a time, then one.
+template <int W, int MV, int NR>
+LENS_INLINE void dense_columns(const float* a, Index as, const float* b, Index bk, Index bj, Index K, float* c,
+                               Index ldc, const float* bias, Index j0, Index j1) {
+  Index j = j0;
+  for (; j + NR <= j1; j += NR) dense_tile<W, MV, NR>(a, as, b + j * bj, bk, bj, K, c + j * ldc, ldc, bias);
+  for (; j < j1; ++j) dense_tile<W, MV, 1>(a, as, b + j * bj, bk, bj, K, c + j * ldc, ldc, bias);
+}
+
+constexpr Index kChunkCols = 48;  // columns of B walked together: 150 KB for K = 784, kept in cache
+
+// C (M,N) = A (M,K, column-major, lda) B, + bias. Full panels of P = 4 W rows are packed
+// (K groups of P floats) when there are enough columns to pay for it; the rows left over go
+// W and then 1 at a time, straight from A.
+template <int W>
+LENS_INLINE void dense_product(const float* A, Index lda, Index M, Index K, const float* B, Index bk, Index bj, Index N,
+                               float* C, const float* bias, std::vector<float>& packed) {
+  constexpr int MV = 4, P = MV * W, NR = W >= 16 ? 4 : 2;  // NR x MV accumulators fit the registers
+  const Index panels = M / P;
+  const bool pack = N >= 8 && panels > 0;
+  if (pack) {
+    packed.resize(std::size_t(panels * K * P));
+    for (Index p = 0; p < panels; ++p)
+      for (Index k = 0; k < K; ++k)
+        std::memcpy(&packed[std::size_t((p * K + k) * P)], A + k * lda + p * P, sizeof(float) * P);
   }
+  for (Index j0 = 0; j0 < N; j0 += kChunkCols) {
+    const Index j1 = std::min(N, j0 + kChunkCols);
+    for (Index p = 0; p < panels; ++p) {
+      const float* a = pack ? packed.data() + p * K * P : A + p * P;
+      dense_columns<W, MV, NR>(a, pack ? P : lda, B, bk, bj, K, C + p * P, M, bias ? bias + p * P : nullptr, j0, j1);
+    }
+    Index r = panels * P;
+    for (; r + W <= M; r += W)
+      dense_columns<W, 1, 2>(A + r, lda, B, bk, bj, K, C + r, M, bias ? bias + r : nullptr, j0, j1);
+    for (; r < M; ++r)
+      dense_columns<1, 1, 2>(A + r, lda, B, bk, bj, K, C + r, M, bias ? bias + r : nullptr, j0, j1);
+  }
+}
+
+using DenseKernel = void (*)(const float*, Index, Index, Index, const float*, Index, Index, Index, float*, const float*,
+                             std::vector<float>&);
+
+LENS_NO_CONTRACT void dense_product_base(const float* A, Index lda, Index M, Index K, const float* B, Index bk, Index bj,
+                                         Index N, float* C, const float* bias, std::vector<float>& packed) {
+  dense_product<4>(A, lda, M, K, B, bk, bj, N, C, bias, packed);
+}
+
+// --- sparse products ------------------------------------------------------------------
+// For one column j of B and its entries [p, q): C(r, j) = the sum, from +0 and in entry
+// order, of A(r, index[t]) * value[t], for a panel of V vectors of W rows at a time.
+template <int W, int V>
+LENS_INLINE void sparse_panel(const float* a, Index lda, const int* index, const float* value, int p, int q, float* c) {
+  typedef typename Floats<W>::type F;
+  F acc[V] = {};
+  for (int t = p; t < q; ++t) {
+    const float* col = a + lda * index[t];
+    const F v = broadcast<W>(value[t]);
+    for (int r = 0; r < V; ++r) {
+      const F term = load<W>(col + W * r) * v;
+      acc[r] = acc[r] + term;
+    }
+  }
+  for (int r = 0; r < V; ++r) store<W>(c + W * r, acc[r]);
 }
 
 // The same for two columns at once over the union of their entries, so that each column of A
 // loaded serves both (the kernel is bound by loading A, not by arithmetic). Where only one
 // column has an entry the other gets a term A(r, k) * 0 = +-0, which leaves its sum unchanged
-// (see the top of the file).
+// (gemm.h).
 template <int W, int V>
-EIGEN_ALWAYS_INLINE void sparse_panel2(const float* a, Index lda, const int* index, const float* value, int p0, int q0,
-                                       int p1, int q1, float* c0, float* c1) {
+LENS_INLINE void sparse_panel2(const float* a, Index lda, const int* index, const float* value, int p0, int q0, int p1,
+                               int q1, float* c0, float* c1) {
   typedef typename Floats<W>::type F;
-  F acc0[V] = {}, acc1[V] = {}, x;
+  F acc0[V] = {}, acc1[V] = {};
   while (p0 < q0 || p1 < q1) {
     const int k0 = p0 < q0 ? index[p0] : INT_MAX, k1 = p1 < q1 ? index[p1] : INT_MAX, k = std::min(k0, k1);
-    const F v0 = (k0 == k ? value[p0] : 0.f) - F{}, v1 = (k1 == k ? value[p1] : 0.f) - F{};
+    const F v0 = broadcast<W>(k0 == k ? value[p0] : 0.f), v1 = broadcast<W>(k1 == k ? value[p1] : 0.f);
     p0 += k0 == k;
     p1 += k1 == k;
     const float* col = a + lda * k;
     for (int r = 0; r < V; ++r) {
-      std::memcpy(&x, col + W * r, sizeof x);
-      const F product0 = x * v0, product1 = x * v1;
-      acc0[r] = acc0[r] + product0;
-      acc1[r] = acc1[r] + product1;
+      const F x = load<W>(col + W * r);
+      const F term0 = x * v0, term1 = x * v1;
+      acc0[r] = acc0[r] + term0;
+      acc1[r] = acc1[r] + term1;
     }
   }
   for (int r = 0; r < V; ++r) {
-    std::memcpy(&x, c0 + W * r, sizeof x);
-    x = x + acc0[r];
-    std::memcpy(c0 + W * r, &x, sizeof x);
-    std::memcpy(&x, c1 + W * r, sizeof x);
-    x = x + acc1[r];
-    std::memcpy(c1 + W * r, &x, sizeof x);
+    store<W>(c0 + W * r, acc0[r]);
+    store<W>(c1 + W * r, acc1[r]);
   }
 }
 
-// Rows [r, M) of one column for the entries [p, q) of one kc block, by panels.
+// Rows [r, M) of one column, by panels.
 template <int W>
-EIGEN_ALWAYS_INLINE void sparse_rows(const float* A, Index lda, Index r, Index M, const int* index, const float* value,
-                                     int p, int q, float* c) {
+LENS_INLINE void sparse_rows(const float* A, Index lda, Index r, Index M, const int* index, const float* value, int p,
+                             int q, float* c) {
   for (; r + 8 * W <= M; r += 8 * W) sparse_panel<W, 8>(A + r, lda, index, value, p, q, c + r);
   for (; r + W <= M; r += W) sparse_panel<W, 1>(A + r, lda, index, value, p, q, c + r);
   if (W > 4)
@@ -180,77 +189,121 @@ EIGEN_ALWAYS_INLINE void sparse_rows(const float* A, Index lda, Index r, Index M
   for (; r < M; ++r) sparse_panel<1, 1>(A + r, lda, index, value, p, q, c + r);
 }
 
-// C (M,N) = A (M,K) B (K,N) for columns [j0, j1) of C, which is zeroed; kc is Eigen's K block.
-// Columns go in pairs, kc block by kc block (a block ends each sum: C += sum).
+// C (M,N) = A (M,K) B (K,N), every element written. With `pairs`, columns go two at a time
+// over the union of their entries, which halves the loads of A: worth it where A does not
+// stay in the first-level cache (the first layer's W, 400 KB for mlp128) and the vectors are
+// wide enough that two columns' accumulators cover many rows per pass (AVX-512). Otherwise
+// one column at a time, 8 vectors of rows per pass, without the merging.
 template <int W>
-EIGEN_ALWAYS_INLINE void sparse_columns(const float* A, Index lda, Index M, const SparseColumns& B, Index kc, float* C,
-                                        Index j0, Index j1) {
+LENS_INLINE void sparse_columns(const float* A, Index lda, Index M, const SparseColumns& B, float* C, bool pairs) {
   constexpr int V2 = W >= 16 ? 8 : 4;  // two columns' accumulators must fit the registers: 32 zmm, 16 ymm/xmm
   const int* index = B.index.data();
   const float* value = B.value.data();
-  auto block_end = [kc](int k) { return int((k / kc + 1) * kc); };  // end of the kc block holding row k
-  Index j = j0;
-  for (; j + 1 < j1; j += 2) {
-    float *c0 = C + j * M, *c1 = c0 + M;
-    int p0 = B.start[std::size_t(j)], p1 = B.start[std::size_t(j) + 1];
-    const int e0 = p1, e1 = B.start[std::size_t(j) + 2];
-    while (p0 < e0 || p1 < e1) {
-      const int end = block_end(std::min(p0 < e0 ? index[p0] : INT_MAX, p1 < e1 ? index[p1] : INT_MAX));
-      int q0 = p0, q1 = p1;
-      while (q0 < e0 && index[q0] < end) ++q0;
-      while (q1 < e1 && index[q1] < end) ++q1;
+  const Index N = B.cols();
+  Index j = 0;
+  if (pairs)
+    for (; j + 1 < N; j += 2) {
+      float *c0 = C + j * M, *c1 = c0 + M;
+      const int p0 = B.start[std::size_t(j)], p1 = B.start[std::size_t(j) + 1], e1 = B.start[std::size_t(j) + 2];
       Index r = 0;
-      for (; r + V2 * W <= M; r += V2 * W) sparse_panel2<W, V2>(A + r, lda, index, value, p0, q0, p1, q1, c0 + r, c1 + r);
-      sparse_rows<W>(A, lda, r, M, index, value, p0, q0, c0);
-      sparse_rows<W>(A, lda, r, M, index, value, p1, q1, c1);
-      p0 = q0;
-      p1 = q1;
+      for (; r + V2 * W <= M; r += V2 * W) sparse_panel2<W, V2>(A + r, lda, index, value, p0, p1, p1, e1, c0 + r, c1 + r);
+      sparse_rows<W>(A, lda, r, M, index, value, p0, p1, c0);
+      sparse_rows<W>(A, lda, r, M, index, value, p1, e1, c1);
     }
-  }
-  for (; j < j1; ++j) {
-    float* c = C + j * M;
-    const int e = B.start[std::size_t(j) + 1];
-    for (int p = B.start[std::size_t(j)]; p < e;) {
-      const int end = block_end(index[p]);
-      int q = p;
-      while (q < e && index[q] < end) ++q;
-      sparse_rows<W>(A, lda, 0, M, index, value, p, q, c);
-      p = q;
-    }
-  }
+  for (; j < N; ++j)
+    sparse_rows<W>(A, lda, 0, M, index, value, B.start[std::size_t(j)], B.start[std::size_t(j) + 1], C + j * M);
 }
 
-using SparseColumnsKernel = void (*)(const float*, Index, Index, const SparseColumns&, Index, float*, Index, Index);
+using SparseKernel = void (*)(const float*, Index, Index, const SparseColumns&, float*, bool);
 
-void sparse_columns_base(const float* A, Index lda, Index M, const SparseColumns& B, Index kc, float* C, Index j0,
-                         Index j1) {
-  sparse_columns<4>(A, lda, M, B, kc, C, j0, j1);
+LENS_NO_CONTRACT void sparse_columns_base(const float* A, Index lda, Index M, const SparseColumns& B, float* C, bool) {
+  sparse_columns<4>(A, lda, M, B, C, false);
 }
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-// Wider vectors where the CPU has them (checked at run time, so the binary still runs anywhere).
-#ifdef __clang__
-#define LENS_NO_CONTRACT
-#else
-#define LENS_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
-#endif
-__attribute__((target("avx"))) void sparse_columns_avx(const float* A, Index lda, Index M, const SparseColumns& B,
-                                                       Index kc, float* C, Index j0, Index j1) {
-  sparse_columns<8>(A, lda, M, B, kc, C, j0, j1);
+// Wider vectors where the CPU has them (AVX2, AVX-512F), checked at run time (the build targets plain x86-64, so
+// the binary runs anywhere). Wider only means more rows side by side: the same bits.
+__attribute__((target("avx2"))) LENS_NO_CONTRACT void dense_product_avx(const float* A, Index lda, Index M, Index K,
+                                                                      const float* B, Index bk, Index bj, Index N,
+                                                                      float* C, const float* bias,
+                                                                      std::vector<float>& packed) {
+  dense_product<8>(A, lda, M, K, B, bk, bj, N, C, bias, packed);
+}
+__attribute__((target("avx512f"))) LENS_NO_CONTRACT void dense_product_avx512(const float* A, Index lda, Index M,
+                                                                             Index K, const float* B, Index bk,
+                                                                             Index bj, Index N, float* C,
+                                                                             const float* bias,
+                                                                             std::vector<float>& packed) {
+  dense_product<16>(A, lda, M, K, B, bk, bj, N, C, bias, packed);
+}
+__attribute__((target("avx2"))) LENS_NO_CONTRACT void sparse_columns_avx(const float* A, Index lda, Index M,
+                                                                       const SparseColumns& B, float* C, bool) {
+  sparse_columns<8>(A, lda, M, B, C, false);
 }
 __attribute__((target("avx512f"))) LENS_NO_CONTRACT void sparse_columns_avx512(const float* A, Index lda, Index M,
-                                                                               const SparseColumns& B, Index kc,
-                                                                               float* C, Index j0, Index j1) {
-  sparse_columns<16>(A, lda, M, B, kc, C, j0, j1);
+                                                                              const SparseColumns& B, float* C,
+                                                                              bool pairs) {
+  sparse_columns<16>(A, lda, M, B, C, pairs);
 }
-SparseColumnsKernel sparse_columns_kernel() {
-  if (__builtin_cpu_supports("avx512f")) return sparse_columns_avx512;
-  if (__builtin_cpu_supports("avx")) return sparse_columns_avx;
-  return sparse_columns_base;
+DenseKernel dense_kernel() {
+  static const int w = simd_width();
+  return w == 16 ? dense_product_avx512 : w == 8 ? dense_product_avx : dense_product_base;
+}
+SparseKernel sparse_kernel() {
+  static const int w = simd_width();
+  return w == 16 ? sparse_columns_avx512 : w == 8 ? sparse_columns_avx : sparse_columns_base;
 }
 #else
-SparseColumnsKernel sparse_columns_kernel() { return sparse_columns_base; }
+DenseKernel dense_kernel() { return dense_product_base; }
+SparseKernel sparse_kernel() { return sparse_columns_base; }
 #endif
+
+// Scratch for packing, reused across calls (the page and lens-train call these thousands of
+// times a second).
+std::vector<float>& scratch_packed() {
+  static thread_local std::vector<float> v;
+  return v;
+}
+std::vector<float>& scratch_transposed() {
+  static thread_local std::vector<float> v;
+  return v;
+}
+
+// C (M,N) = op(A) op(B) (+ bias) by the dense kernel; A^T is copied out column-major first.
+void product(const Eigen::Ref<const Eigen::MatrixXf>& A, bool ta, const Eigen::Ref<const Eigen::MatrixXf>& B, bool tb,
+             const float* bias, Eigen::MatrixXf& C) {
+  const Index M = ta ? A.cols() : A.rows(), K = ta ? A.rows() : A.cols(), N = tb ? B.rows() : B.cols();
+  assert(K == (tb ? B.cols() : B.rows()));
+  C.resize(M, N);
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    if (bias) C.colwise() = Eigen::Map<const Eigen::VectorXf>(bias, M);
+    else C.setZero();
+    return;
+  }
+  if (M < 16 && N > 2 * M) {
+    // Few rows (the output layer's 10) fill a fraction of a SIMD panel: compute C^T =
+    // op(B)^T op(A)^T instead, whose rows are C's many columns. Each element is the same sum
+    // of the same products in the same order (x y == y x exactly), so the same bits.
+    static thread_local Eigen::MatrixXf ct;
+    product(B, !tb, A, !ta, nullptr, ct);
+    for (Index j = 0; j < N; ++j)
+      for (Index i = 0; i < M; ++i) C(i, j) = bias ? ct(j, i) + bias[i] : ct(j, i);  // the bias after the sum
+    return;
+  }
+  const float* a = A.data();
+  Index lda = A.outerStride();
+  if (ta) {
+    std::vector<float>& t = scratch_transposed();
+    t.resize(std::size_t(M * K));
+    for (Index i = 0; i < M; ++i)
+      for (Index k = 0; k < K; ++k) t[std::size_t(k * M + i)] = A(k, i);
+    a = t.data();
+    lda = M;
+  }
+  const Index bk = tb ? B.outerStride() : 1, bj = tb ? 1 : B.outerStride();
+  dense_kernel()(a, lda, M, K, B.data(), bk, bj, N, C.data(), bias, scratch_packed());
+}
 
 // --- sparse_gather's scan ------------------------------------------------------------
 
@@ -316,117 +369,44 @@ AppendNonzeros append_nonzeros_kernel() {
 AppendNonzeros append_nonzeros_kernel() { return append_nonzeros_base; }
 #endif
 
-#ifdef __wasm_simd128__
-// --- gemm's wasm kernel -----------------------------------------------------------------
-// W is packed into panels of 16 rows (K groups of 16 floats, zero-padded past O); a 16x2 tile
-// of Z stays in 8 f32x4 accumulators (with 4 W vectors and a broadcast, that fits x64's 16
-// xmm registers under V8; wider tiles spill). X is walked in chunks of 48 columns (150 KB for
-// K = 784) that stay in cache while every panel passes over them. Wasm SIMD has no fused
-// multiply-add: each term is a multiply and an add, as natively.
-constexpr int kPanelRows = 16;
-constexpr Index kChunkCols = 48;
-
-void pack_panels(const Eigen::Ref<const Eigen::MatrixXf>& W, std::vector<float>& out) {
-  const Index O = W.rows(), K = W.cols(), P = (O + kPanelRows - 1) / kPanelRows;
-  out.assign(std::size_t(P * K * kPanelRows), 0.f);
-  for (Index p = 0; p < P; ++p) {
-    const Index r0 = p * kPanelRows, rows = std::min<Index>(kPanelRows, O - r0);
-    for (Index k = 0; k < K; ++k)
-      std::memcpy(&out[std::size_t((p * K + k) * kPanelRows)], W.data() + k * W.outerStride() + r0,
-                  sizeof(float) * std::size_t(rows));
-  }
-}
-
-// Z(r0 .. r0+rows, j .. j+NR) = panel * X(:, j .. j+NR) (+ b(r0 ..)).
-template <int NR>
-void simd_tile(const float* a, const float* x, Index ldx, Index K, float* z, Index ldz, int rows, const float* b) {
-  constexpr int MV = kPanelRows / 4;
-  v128_t acc[NR][MV];
-  for (int j = 0; j < NR; ++j)
-    for (int r = 0; r < MV; ++r) acc[j][r] = wasm_f32x4_splat(0.f);
-  for (Index k = 0; k < K; ++k) {
-    v128_t av[MV];
-    for (int r = 0; r < MV; ++r) av[r] = wasm_v128_load(a + kPanelRows * k + 4 * r);
-    for (int j = 0; j < NR; ++j) {
-      const v128_t xj = wasm_v128_load32_splat(x + j * ldx + k);
-      for (int r = 0; r < MV; ++r) acc[j][r] = wasm_f32x4_add(acc[j][r], wasm_f32x4_mul(av[r], xj));
-    }
-  }
-  alignas(16) float tmp[kPanelRows];
-  for (int j = 0; j < NR; ++j) {
-    for (int r = 0; r < MV; ++r) wasm_v128_store(tmp + 4 * r, acc[j][r]);
-    float* zj = z + j * ldz;
-    if (b) for (int r = 0; r < rows; ++r) zj[r] = tmp[r] + b[r];  // the sum first, then the bias, as natively
-    else for (int r = 0; r < rows; ++r) zj[r] = tmp[r];
-  }
-}
-
-void simd_gemm(const Eigen::Ref<const Eigen::MatrixXf>& W, const Eigen::Ref<const Eigen::MatrixXf>& X,
-               Eigen::MatrixXf& Z, const Eigen::VectorXf* b) {
-  const Index O = W.rows(), K = W.cols(), N = X.cols(), P = (O + kPanelRows - 1) / kPanelRows;
-  std::vector<float> panels;  // packed per call: ~0.05 ms for 128x784, nothing cached between calls
-  pack_panels(W, panels);
-  Z.resize(O, N);
-  const float* bias = b ? b->data() : nullptr;
-  for (Index j0 = 0; j0 < N; j0 += kChunkCols) {
-    const Index j1 = std::min(N, j0 + kChunkCols);
-    for (Index p = 0; p < P; ++p) {
-      const float* a = panels.data() + p * K * kPanelRows;
-      const Index r0 = p * kPanelRows;
-      const int rows = int(std::min<Index>(kPanelRows, O - r0));
-      const float* br = bias ? bias + r0 : nullptr;
-      Index j = j0;
-      for (; j + 2 <= j1; j += 2)
-        simd_tile<2>(a, X.data() + j * X.outerStride(), X.outerStride(), K, Z.data() + j * O + r0, O, rows, br);
-      for (; j < j1; ++j)
-        simd_tile<1>(a, X.data() + j * X.outerStride(), X.outerStride(), K, Z.data() + j * O + r0, O, rows, br);
-    }
-  }
-}
-
-// Where the kernel beats Eigen (node 20, warmed up): 2.5-3x for 16 to 128 rows by 1000 columns
-// (~63 GFLOP/s against ~24), 2-3.5x for 128 rows already at 2 to 32 columns, ~1.9x for 10x128 by
-// 100. Below about 8 rows its 16-row panels are mostly padding, and for a few columns packing W
-// costs more than it saves unless W is large; one column is Eigen's GEMV, as fast.
-bool simd_gemm_wins(Index O, Index N) { return O >= 8 && N >= (O >= 32 ? 2 : 8); }
-#endif
-
 }  // namespace
 
-// --- gemm ------------------------------------------------------------------------------
+int simd_width() {
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+  int cap = 16;
+  if (const char* e = std::getenv("LENS_SIMD")) cap = std::strcmp(e, "sse") == 0 ? 4 : std::strcmp(e, "avx2") == 0 ? 8 : 16;
+  if (cap >= 16 && __builtin_cpu_supports("avx512f")) return 16;
+  if (cap >= 8 && __builtin_cpu_supports("avx2")) return 8;  // AVX2 for its register broadcast
+#endif
+  return 4;
+}
+
+// --- public products -------------------------------------------------------------------
 
 void gemm(const Eigen::Ref<const Eigen::MatrixXf>& W, const Eigen::Ref<const Eigen::MatrixXf>& X, Eigen::MatrixXf& Z,
           const Eigen::VectorXf* b) {
   assert(W.cols() == X.rows() && (!b || b->size() == W.rows()));
-#ifdef __wasm_simd128__
-  if (simd_gemm_wins(W.rows(), X.cols())) {
-    simd_gemm(W, X, Z, b);
-    return;
-  }
-#endif
-  Z.noalias() = W * X;
-  if (b) Z.colwise() += *b;
+  product(W, false, X, false, b ? b->data() : nullptr, Z);
 }
 
-// --- gemm_exact ------------------------------------------------------------------------
+void gemm_op(const Eigen::Ref<const Eigen::MatrixXf>& A, bool ta, const Eigen::Ref<const Eigen::MatrixXf>& B, bool tb,
+             Eigen::MatrixXf& C) {
+  product(A, ta, B, tb, nullptr, C);
+}
 
-void gemm_exact(const Eigen::Ref<const Eigen::MatrixXf>& A, bool ta, const Eigen::Ref<const Eigen::MatrixXf>& B,
-                bool tb, Eigen::MatrixXf& C) {
-  const Index rows = ta ? A.cols() : A.rows(), depth = ta ? A.rows() : A.cols(), cols = tb ? B.rows() : B.cols();
-  assert(depth == (tb ? B.cols() : B.rows()));
-#ifdef LENS_EIGEN_GEMM_INTERNALS
-  if (eigen_uses_gemm(rows, cols, depth)) {
-    C.resize(rows, cols);
-    C.setZero();  // Eigen's product adds into a zeroed destination
-    const Index sa = A.outerStride(), sb = B.outerStride(), sc = C.outerStride();
-    if (!ta && !tb) eigen_gemm_serial<Eigen::ColMajor, Eigen::ColMajor>(rows, cols, depth, A.data(), sa, B.data(), sb, C.data(), sc);
-    else if (!ta) eigen_gemm_serial<Eigen::ColMajor, Eigen::RowMajor>(rows, cols, depth, A.data(), sa, B.data(), sb, C.data(), sc);
-    else if (!tb) eigen_gemm_serial<Eigen::RowMajor, Eigen::ColMajor>(rows, cols, depth, A.data(), sa, B.data(), sb, C.data(), sc);
-    else eigen_gemm_serial<Eigen::RowMajor, Eigen::RowMajor>(rows, cols, depth, A.data(), sa, B.data(), sb, C.data(), sc);
-    return;
-  }
-#endif
-  eigen_product(A, ta, B, tb, C);
+LENS_NO_CONTRACT void gemm_reference(const Eigen::Ref<const Eigen::MatrixXf>& A, bool ta,
+                                     const Eigen::Ref<const Eigen::MatrixXf>& B, bool tb, Eigen::MatrixXf& C) {
+  const Index M = ta ? A.cols() : A.rows(), K = ta ? A.rows() : A.cols(), N = tb ? B.rows() : B.cols();
+  C.resize(M, N);
+  for (Index j = 0; j < N; ++j)
+    for (Index i = 0; i < M; ++i) {
+      volatile float sum = 0.f;  // volatile: one rounded multiply and one rounded add per term, whatever the compiler
+      for (Index k = 0; k < K; ++k) {
+        const volatile float term = (ta ? A(k, i) : A(i, k)) * (tb ? B(j, k) : B(k, j));
+        sum = sum + term;
+      }
+      C(i, j) = sum;
+    }
 }
 
 // --- sparse columns --------------------------------------------------------------------
@@ -483,57 +463,30 @@ void sparse_gather(const Eigen::MatrixXf& X, const int* ids, int n, SparseColumn
 
 // --- gemm_sparse -----------------------------------------------------------------------
 
-#ifdef __wasm_simd128__
-// In wasm Eigen has no SIMD packet code, so the Eigen-ordered kernel above is not used and
-// its blocked product is scalar (training ran at ~35k samples/s). Here each column of C is
-// the sum, in entry order, of B's nonzero values times A's columns, four rows per SIMD
-// operation. Another summation order than Eigen's, so not bit-identical to native, but the
-// same on every run. A non-finite A takes the dense path (inf * 0 must give NaN).
-static void sparse_product_wasm(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C) {
-  const Index M = A.rows(), N = B.cols(), lda = A.outerStride();
-  C.setZero(M, N);
-  constexpr Index kBlock = 32;  // rows kept in eight SIMD registers while every nonzero is added
-  for (Index j = 0; j < N; ++j) {
-    float* c = C.col(j).data();
-    const int p = B.start[std::size_t(j)], q = B.start[std::size_t(j) + 1];
-    Index r0 = 0;
-    for (; r0 + kBlock <= M; r0 += kBlock) {
-      v128_t acc[8];
-      for (v128_t& a : acc) a = wasm_f32x4_splat(0.f);
-      for (int t = p; t < q; ++t) {
-        const float* a = A.data() + Index(B.index[std::size_t(t)]) * lda + r0;
-        const v128_t vv = wasm_f32x4_splat(B.value[std::size_t(t)]);
-        for (int k = 0; k < 8; ++k) acc[k] = wasm_f32x4_add(acc[k], wasm_f32x4_mul(wasm_v128_load(a + 4 * k), vv));
-      }
-      for (int k = 0; k < 8; ++k) wasm_v128_store(c + r0 + 4 * k, acc[k]);
+// Whether every coefficient is finite, in one pass the compiler vectorizes (Eigen's
+// allFinite() costs more than the sparse product's own loads here).
+static bool all_finite(const Eigen::Ref<const Eigen::MatrixXf>& A) {
+  for (Index j = 0; j < A.cols(); ++j) {
+    const float* a = A.data() + j * A.outerStride();
+    std::uint32_t bad = 0;
+    for (Index i = 0; i < A.rows(); ++i) {
+      std::uint32_t u;
+      std::memcpy(&u, a + i, sizeof u);
+      bad |= std::uint32_t((u & 0x7f800000u) == 0x7f800000u);  // all exponent bits set: inf or NaN
     }
-    for (int t = p; t < q && r0 < M; ++t) {  // the last rows, fewer than a block
-      const float* a = A.data() + Index(B.index[std::size_t(t)]) * lda;
-      const float v = B.value[std::size_t(t)];
-      for (Index r = r0; r < M; ++r) c[r] += a[r] * v;
-    }
+    if (bad) return false;
   }
+  return true;
 }
-#endif
 
 void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C) {
-  const Index M = A.rows(), K = A.cols(), N = B.cols();
-  assert(K == B.rows);
-#ifdef __wasm_simd128__
-  if (A.allFinite()) return sparse_product_wasm(A, B, C);
-#endif
-#ifdef LENS_EIGEN_GEMM_INTERNALS
-  if (eigen_uses_gemm(M, N, K)) {
-    const EigenPlan plan = eigen_plan(M, N, K);
-    if (plain_order(plan, M) && A.allFinite()) {
-      C.resize(M, N);
-      C.setZero();
-      sparse_columns_kernel()(A.data(), A.outerStride(), M, B, plan.kc, C.data(), 0, N);
-      return;
-    }
-  }
-#endif
-  gemm_exact(A, false, B.dense(), false, C);
+  const Index M = A.rows();
+  assert(A.cols() == B.rows);
+  if (!all_finite(A)) return gemm_op(A, false, B.dense(), false, C);  // inf * 0 must give NaN
+  C.resize(M, B.cols());
+  if (M == 0 || B.cols() == 0) return;
+  const bool pairs = A.size() > 16384;  // A (> 64 KB) would not stay in the first-level cache
+  sparse_kernel()(A.data(), A.outerStride(), M, B, C.data(), pairs);
 }
 
 }  // namespace lens

@@ -1,34 +1,38 @@
-// The layers' matrix products, float, column-major.
+// The layers' matrix products, float, column-major, each in one fixed summation order.
 // Shape letters for this file: C (M,N) = A (M,K) * B (K,N); for a layer, W (O,I) times a batch X (I,N).
 //
-//   gemm         the forward product Z = W X (+ b) behind dense_forward. Natively it is exactly
-//                Eigen's product, the expression the forward always used, so results stay
-//                bit-identical. In wasm with SIMD, large products use a <wasm_simd128.h> kernel
-//                instead (Eigen 3.4 has no wasm packet code; its product runs at ~13 GFLOP/s
-//                there). The kernel sums in another order: it agrees with native within float
-//                rounding, not bit for bit.
-//   gemm_exact   training's dense products, run on the calling thread but bit-identical to
-//                Eigen's `C.noalias() = op(A) * op(B)` with the current Eigen::nbThreads():
-//                Eigen's own kernel, given the blocking its multi-threaded product would pick.
-//                This skips Eigen's OpenMP product, whose spin-waits stall whenever other work
-//                shares the two cores, and its per-call thread start-up on tiny products.
-//   gemm_sparse  the same for a B that is mostly zeros (a batch of MNIST images: ~81% of pixels
-//                are 0), summing only the nonzero terms; still bit-identical (see gemm.cpp).
+// Every element is summed the same way on every machine and in wasm:
+//   C(i,j) = (...((+0 + A(i,0) B(0,j)) + A(i,1) B(1,j)) + ...) + A(i,K-1) B(K-1,j)   [+ b(i)]
+// k ascending, each term a rounded multiply and then a rounded add (never a fused multiply-add;
+// the build passes -ffp-contract=off), the bias added after the sum. SIMD only decides how many
+// rows i are summed side by side (4 in wasm and with SSE, 8 with AVX2, 16 with AVX-512, picked at
+// run time), which never changes an element's order; there is no cache-size blocking and no
+// threading. So the same weights and inputs give the same bits on any x86-64 machine and in the
+// page's wasm, and a training recipe and seed give the same bundle everywhere.
+// Terms with B(k,j) == 0 may be left out: for a finite A they are +-0, and adding +-0 to a sum
+// that started at +0 never changes it (a sum that starts at +0 is never -0).
 #pragma once
 #include <Eigen/Core>
 #include <vector>
 
 namespace lens {
 
+// The kernels' SIMD width: 16 (AVX-512), 8 (AVX2) or 4 (SSE, wasm, elsewhere), the widest the
+// CPU has. The environment variable LENS_SIMD=sse|avx2 caps it (the tests run every width to
+// show they give the same bits). Read once, at the first product.
+int simd_width();
+
 // Z (O,N) = W (O,I) X (I,N), plus b (O) added to every column when b is given.
 void gemm(const Eigen::Ref<const Eigen::MatrixXf>& W, const Eigen::Ref<const Eigen::MatrixXf>& X, Eigen::MatrixXf& Z,
           const Eigen::VectorXf* b = nullptr);
 
-// Outputs must not alias inputs (as with Eigen's noalias()).
+// C = op(A) op(B), op(M) = M^T when the flag is set. C must not alias A or B.
+void gemm_op(const Eigen::Ref<const Eigen::MatrixXf>& A, bool transpose_a, const Eigen::Ref<const Eigen::MatrixXf>& B,
+             bool transpose_b, Eigen::MatrixXf& C);
 
-// C = op(A) op(B), op(M) = M^T when the flag is set; bit-identical to Eigen's product (see above).
-void gemm_exact(const Eigen::Ref<const Eigen::MatrixXf>& A, bool transpose_a, const Eigen::Ref<const Eigen::MatrixXf>& B,
-                bool transpose_b, Eigen::MatrixXf& C);
+// The definition above as a plain scalar loop: the reference the kernels are tested against.
+void gemm_reference(const Eigen::Ref<const Eigen::MatrixXf>& A, bool transpose_a,
+                    const Eigen::Ref<const Eigen::MatrixXf>& B, bool transpose_b, Eigen::MatrixXf& C);
 
 // A (K,N) matrix stored by columns without its zeros: column j holds the entries
 // [start[j], start[j+1]) of index (row, ascending) and value. index and value may be longer
@@ -46,8 +50,8 @@ struct SparseColumns {
 // Buffers are reused, so gathering every training step does not allocate.
 void sparse_gather(const Eigen::MatrixXf& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt);
 
-// C (M,N) = A (M,K) B (K,N); natively bit-identical to gemm_exact(A, false, B.dense(), false, C);
-// in wasm a SIMD sum over the nonzeros (the same to float rounding; Eigen has no wasm SIMD).
+// C (M,N) = A (M,K) B (K,N), summing only B's nonzeros: the same bits as
+// gemm_op(A, false, B.dense(), false, C) (a non-finite A takes the dense path: inf * 0 is NaN).
 void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C);
 
 }  // namespace lens

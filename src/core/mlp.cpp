@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+
+#include "core/portable_math.h"
 
 namespace lens {
 
@@ -40,7 +43,7 @@ Eigen::MatrixXf input_normalize(const InputNorm& norm, const Eigen::Ref<const Ei
 
 // forward: z = W x + b, a = act(z)
 static void dense_forward(const Dense& d, const Eigen::Ref<const Eigen::MatrixXf>& x, LayerTrace& t) {
-  gemm(d.W, x, t.z, &d.b);  // natively t.z.noalias() = d.W * x; t.z.colwise() += d.b
+  gemm(d.W, x, t.z, &d.b);
   t.a = activate(d.act, t.z);
 }
 
@@ -66,6 +69,12 @@ void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& 
   }
 }
 
+// Row sums, column after column from +0: a fixed order (Eigen's rowwise().sum() picks its own).
+static void row_sums(const Eigen::MatrixXf& m, Eigen::VectorXf& out) {
+  out.setZero(m.rows());
+  for (Eigen::Index j = 0; j < m.cols(); ++j) out += m.col(j);
+}
+
 // backward of z = W x + b, a = act(z):
 //   dz = da .* act'(z);  dW = dz x^T;  db = row sums of dz;  dx = W^T dz
 // and of the input map xn = (x - mean) / std: dx = dxn / std
@@ -74,15 +83,15 @@ Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<cons
   Gradients g;
   g.dW.resize(L);
   g.db.resize(L);
-  Eigen::MatrixXf da = dlogits;
+  Eigen::MatrixXf da = dlogits, dz;
   for (std::size_t l = L; l-- > 0;) {
     const Dense& d = net.layers[l];
     const LayerTrace& t = trace.layers[l];
     const Eigen::MatrixXf& x = l == 0 ? trace.first_input() : trace.layers[l - 1].a;
-    Eigen::MatrixXf dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a));
-    g.dW[l].noalias() = dz * x.transpose();
-    g.db[l] = dz.rowwise().sum();
-    da.noalias() = d.W.transpose() * dz;
+    dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a));
+    gemm_op(dz, false, x, true, g.dW[l]);
+    row_sums(dz, g.db[l]);
+    gemm_op(d.W, true, dz, false, da);
   }
   g.dx = std::move(da);
   if (!net.norm.identity()) g.dx *= 1.f / net.norm.std;
@@ -98,16 +107,18 @@ void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace) {
     const Dense& d = net.layers[l];
     LayerTrace& t = trace.layers[l];
     if (l == 0) gemm_sparse(d.W, x, t.z);
-    else gemm_exact(d.W, false, trace.layers[l - 1].a, false, t.z);
+    else gemm_op(d.W, false, trace.layers[l - 1].a, false, t.z);
     if (l == 0 && !net.norm.identity()) {
       // W (x - m) / s + b = (W x) / s + (b - (m / s) W 1): the batch stays sparse.
       const float inv = 1.f / net.norm.std;
+      Eigen::VectorXf w1;
+      row_sums(d.W, w1);
       t.z *= inv;
-      t.z.colwise() += d.b - (net.norm.mean * inv) * d.W.rowwise().sum();
+      t.z.colwise() += d.b - (net.norm.mean * inv) * w1;
       t.a = activate(d.act, t.z);
       continue;
     }
-    t.z.colwise() += d.b;
+    t.z.colwise() += d.b;  // after the sum, as gemm() adds it
     t.a = activate(d.act, t.z);
   }
 }
@@ -127,22 +138,37 @@ void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
       gemm_sparse(dz, xt, g.dW[l]);  // dz x^T
       if (!net.norm.identity()) {    // dz ((x - m) / s)^T = (dz x^T) / s - (m / s) (dz 1) 1^T
         const float inv = 1.f / net.norm.std;
+        Eigen::VectorXf dz1;
+        row_sums(dz, dz1);
         g.dW[l] *= inv;
-        g.dW[l].colwise() -= (net.norm.mean * inv) * dz.rowwise().sum();
+        g.dW[l].colwise() -= (net.norm.mean * inv) * dz1;
       }
     }
-    else gemm_exact(dz, false, trace.layers[l - 1].a, true, g.dW[l]);
-    g.db[l] = dz.rowwise().sum();
-    if (l > 0) gemm_exact(d.W, true, dz, false, da);  // the input gradient (l == 0) is skipped
+    else gemm_op(dz, false, trace.layers[l - 1].a, true, g.dW[l]);
+    row_sums(dz, g.db[l]);
+    if (l > 0) gemm_op(d.W, true, dz, false, da);  // the input gradient (l == 0) is skipped
   }
 }
 
+// Column by column with portable_math's exp and a fixed summation order, so probabilities
+// (and training's gradients) are the same bits natively and in wasm.
 Eigen::MatrixXf head_probabilities(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits) {
-  if (head == Head::Sigmoid)
-    return logits.unaryExpr([](float v) { return 1.f / (1.f + std::exp(-v)); });
-  // Subtracting each column's max keeps exp() finite for any logits.
-  Eigen::MatrixXf p = (logits.rowwise() - logits.colwise().maxCoeff()).array().exp().matrix();
-  p.array().rowwise() /= p.colwise().sum().array();
+  Eigen::MatrixXf p(logits.rows(), logits.cols());
+  if (head == Head::Sigmoid) {
+    for (Eigen::Index i = 0; i < logits.size(); ++i) p.data()[i] = sigmoid_portable(logits(i % logits.rows(), i / logits.rows()));
+    return p;
+  }
+  for (Eigen::Index n = 0; n < logits.cols(); ++n) {
+    // Subtracting the column's max keeps exp() finite for any logits.
+    float m = -std::numeric_limits<float>::infinity();
+    for (Eigen::Index c = 0; c < logits.rows(); ++c) m = std::max(m, logits(c, n));
+    float sum = 0.f;
+    for (Eigen::Index c = 0; c < logits.rows(); ++c) {
+      p(c, n) = exp_portable(logits(c, n) - m);
+      sum = sum + p(c, n);
+    }
+    for (Eigen::Index c = 0; c < logits.rows(); ++c) p(c, n) = p(c, n) / sum;
+  }
   return p;
 }
 

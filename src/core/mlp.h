@@ -83,11 +83,11 @@ void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& 
 Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<const Eigen::MatrixXf>& dlogits);
 
 // Training's pair (train() in trainer.cpp): the batch comes as sparse columns, x (I,N) for the
-// forward and its transpose xt (N,I) for the backward (sparse_gather); every product runs on
-// the calling thread (gemm_exact, gemm_sparse); the input gradient, which training never uses
+// forward and its transpose xt (N,I) for the backward (sparse_gather); the first layer's
+// products skip the batch's zeros (gemm_sparse); the input gradient, which training never uses
 // and which costs as much as the first layer's dW, is not computed (g.dx is left empty).
-// Natively, results are bit-identical to the two functions above on the dense batch (in wasm the
-// dense forward's large products use gemm's SIMD kernel, these keep Eigen's). g's storage is reused.
+// Results are bit-identical to the two functions above on the dense batch, natively and in
+// wasm alike (every product keeps gemm.h's summation order). g's storage is reused.
 // With an input map the sparse pair folds it into the first layer's products (the normalized
 // batch is dense), equal to the dense pair up to rounding.
 void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace);

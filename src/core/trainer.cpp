@@ -2,12 +2,16 @@
 
 #include <chrono>
 #include <cmath>
-#ifdef __wasm_simd128__
-#include <wasm_simd128.h>
-#endif
 #include <numeric>
 
 #include "core/loss.h"
+
+#define LENS_STEP_INLINE inline __attribute__((always_inline))
+#if defined(__GNUC__) && !defined(__clang__)
+#define LENS_NO_CONTRACT_STEP __attribute__((optimize("fp-contract=off")))
+#else
+#define LENS_NO_CONTRACT_STEP
+#endif
 
 namespace lens {
 
@@ -179,6 +183,7 @@ struct OptimizerState {
   std::vector<Eigen::MatrixXf> mW, vW;  // momentum / Adam first moment, Adam second moment
   std::vector<Eigen::VectorXf> mb, vb;
   long step = 0;
+  double beta1_power = 1, beta2_power = 1;  // beta^step, kept by multiplying (see power())
 
   explicit OptimizerState(const Mlp& net) {
     for (const Dense& d : net.layers) {
@@ -190,85 +195,99 @@ struct OptimizerState {
   }
 };
 
-template <class P, class G, class S>
-void adam_update(P& p, const G& g, S& m, S& v, const TrainConfig& c, float lr, float bc1, float bc2) {
-  m = c.beta1 * m + (1 - c.beta1) * g;
-  v = c.beta2 * v + (1 - c.beta2) * g.cwiseProduct(g);
-  p.array() -= lr * (m.array() / bc1) / ((v.array() / bc2).sqrt() + c.adam_eps);
-}
+// One optimizer step over n parameters, coefficient by coefficient. Every coefficient is a
+// fixed sequence of IEEE operations (sqrt and / are correctly rounded; contraction is off),
+// so whether the compiler runs the loop 4, 8 or 16 wide, natively or in wasm, the results are
+// the same bits. Adam in the form that needs one sqrt and one division per coefficient:
+//   p -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps)
+struct StepConstants {
+  float l2, beta1, nbeta1, beta2, nbeta2, step, inv_sqrt_bc2, eps, momentum, lr;
+};
 
-// The updates are coefficient-wise, so they run over segments small enough that a segment's
-// parameters, gradient and moments stay in cache from one statement to the next, instead of
-// streaming all of them (1.6 MB for mlp128) through each statement in turn. Segments start on
-// packet boundaries, so Eigen vectorizes exactly the coefficients it vectorizes over the whole
-// matrix, which keeps results bit-identical (its packet sqrt is not the scalar std::sqrt).
-constexpr Eigen::Index kSegment = 4096;
-static_assert(kSegment % 16 == 0, "segments must start on packet boundaries (up to 16 floats)");
-
-#ifdef __wasm_simd128__
-// Eigen has no wasm SIMD packets, so its array expressions run one float at a time there; the
-// Adam step, the same formula coefficient by coefficient, four floats per operation. (Natively
-// the Eigen expression stays, for bit-identical bundles.)
-void adam_update_wasm(float* p, float* g, float* m, float* v, Eigen::Index n, bool decay, const TrainConfig& c, float lr,
-                      float bc1, float bc2) {
-  const v128_t l2 = wasm_f32x4_splat(c.l2), b1 = wasm_f32x4_splat(c.beta1), b2 = wasm_f32x4_splat(c.beta2),
-               nb1 = wasm_f32x4_splat(1 - c.beta1), nb2 = wasm_f32x4_splat(1 - c.beta2), rate = wasm_f32x4_splat(lr),
-               c1 = wasm_f32x4_splat(bc1), c2 = wasm_f32x4_splat(bc2), eps = wasm_f32x4_splat(c.adam_eps);
-  Eigen::Index i = 0;
-  for (; i + 4 <= n; i += 4) {
-    v128_t G = wasm_v128_load(g + i), P = wasm_v128_load(p + i);
-    if (decay) G = wasm_f32x4_add(G, wasm_f32x4_mul(l2, P));
-    const v128_t M = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m + i)), wasm_f32x4_mul(nb1, G));
-    const v128_t V = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v + i)), wasm_f32x4_mul(nb2, wasm_f32x4_mul(G, G)));
-    const v128_t step = wasm_f32x4_div(wasm_f32x4_mul(rate, wasm_f32x4_div(M, c1)),
-                                       wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(V, c2)), eps));
-    wasm_v128_store(m + i, M);
-    wasm_v128_store(v + i, V);
-    wasm_v128_store(p + i, wasm_f32x4_sub(P, step));
-  }
-  for (; i < n; ++i) {
+template <bool kDecay>
+LENS_STEP_INLINE void adam_loop(float* __restrict p, const float* __restrict g, float* __restrict m,
+                                float* __restrict v, Eigen::Index n, const StepConstants& k) {
+  for (Eigen::Index i = 0; i < n; ++i) {
     float G = g[i];
-    if (decay) G += c.l2 * p[i];
-    m[i] = c.beta1 * m[i] + (1 - c.beta1) * G;
-    v[i] = c.beta2 * v[i] + (1 - c.beta2) * G * G;
-    p[i] -= lr * (m[i] / bc1) / (std::sqrt(v[i] / bc2) + c.adam_eps);
+    if (kDecay) G = G + k.l2 * p[i];  // d/dW of (l2/2)|W|^2
+    const float M = k.beta1 * m[i] + k.nbeta1 * G;
+    const float V = k.beta2 * v[i] + k.nbeta2 * (G * G);
+    m[i] = M;
+    v[i] = V;
+    p[i] = p[i] - k.step * (M / (std::sqrt(V) * k.inv_sqrt_bc2 + k.eps));
   }
 }
+
+template <bool kDecay>
+LENS_STEP_INLINE void sgd_loop(float* __restrict p, const float* __restrict g, float* __restrict m, Eigen::Index n,
+                               const StepConstants& k) {
+  for (Eigen::Index i = 0; i < n; ++i) {  // classical momentum: m = mu m + g; p -= lr m
+    float G = g[i];
+    if (kDecay) G = G + k.l2 * p[i];
+    const float M = k.momentum * m[i] + G;
+    m[i] = M;
+    p[i] = p[i] - k.lr * M;
+  }
+}
+
+LENS_STEP_INLINE void step_loop(bool adam, bool decay, float* p, const float* g, float* m, float* v, Eigen::Index n,
+                                const StepConstants& k) {
+  if (adam) decay ? adam_loop<true>(p, g, m, v, n, k) : adam_loop<false>(p, g, m, v, n, k);
+  else decay ? sgd_loop<true>(p, g, m, n, k) : sgd_loop<false>(p, g, m, n, k);
+}
+
+using StepKernel = void (*)(bool, bool, float*, const float*, float*, float*, Eigen::Index, const StepConstants&);
+LENS_NO_CONTRACT_STEP void step_base(bool adam, bool decay, float* p, const float* g, float* m, float* v, Eigen::Index n,
+                                     const StepConstants& k) {
+  step_loop(adam, decay, p, g, m, v, n, k);
+}
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+// Wider vectors where the CPU has them (the same bits: see above).
+__attribute__((target("avx2"))) LENS_NO_CONTRACT_STEP void step_avx(bool adam, bool decay, float* p, const float* g,
+                                                                   float* m, float* v, Eigen::Index n,
+                                                                   const StepConstants& k) {
+  step_loop(adam, decay, p, g, m, v, n, k);
+}
+__attribute__((target("avx512f"))) LENS_NO_CONTRACT_STEP void step_avx512(bool adam, bool decay, float* p,
+                                                                          const float* g, float* m, float* v,
+                                                                          Eigen::Index n, const StepConstants& k) {
+  step_loop(adam, decay, p, g, m, v, n, k);
+}
+StepKernel step_kernel() {
+  static const int w = simd_width();  // gemm.h: the widest the CPU has, or LENS_SIMD's cap
+  return w == 16 ? step_avx512 : w == 8 ? step_avx : step_base;
+}
+#else
+StepKernel step_kernel() { return step_base; }
 #endif
 
-void update_parameters(float* p, float* g, float* m, float* v, Eigen::Index n, bool decay, const TrainConfig& c,
-                       float lr, float bc1, float bc2) {
-#ifdef __wasm_simd128__
-  if (c.optimizer == Optimizer::Adam) return adam_update_wasm(p, g, m, v, n, decay, c, lr, bc1, bc2);
-#endif
-  using Segment = Eigen::Map<Eigen::VectorXf>;
-  for (Eigen::Index i = 0; i < n; i += kSegment) {
-    const Eigen::Index len = std::min(kSegment, n - i);
-    Segment P(p + i, len), G(g + i, len), M(m + i, len), V(v + i, len);
-    if (decay) G += c.l2 * P;  // d/dW of (l2/2)|W|^2
-    if (c.optimizer == Optimizer::Adam) {
-      adam_update(P, G, M, V, c, lr, bc1, bc2);
-    } else {  // classical momentum: v = mu v + g; p -= lr v
-      M = c.momentum * M + G;
-      P -= lr * M;
-    }
-  }
+// base^n by repeated multiplication in double: the C libraries' pow differ in the last bit.
+double power(double base, long n) {
+  double r = 1;
+  for (long i = 0; i < n; ++i) r *= base;
+  return r;
 }
 
 void optimizer_step(Mlp& net, Gradients& g, OptimizerState& s, const TrainConfig& c, float lr) {
   ++s.step;
-  const float bc1 = 1.f - std::pow(c.beta1, float(s.step)), bc2 = 1.f - std::pow(c.beta2, float(s.step));
+  s.beta1_power *= double(c.beta1);
+  s.beta2_power *= double(c.beta2);
+  const float bc1 = float(1 - s.beta1_power), bc2 = float(1 - s.beta2_power);
+  const StepConstants k{c.l2, c.beta1, 1 - c.beta1, c.beta2, 1 - c.beta2, lr / bc1, 1.f / std::sqrt(bc2), c.adam_eps,
+                        c.momentum, lr};
+  const bool adam = c.optimizer == Optimizer::Adam;
+  const StepKernel run = step_kernel();
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     Dense& d = net.layers[l];
-    update_parameters(d.W.data(), g.dW[l].data(), s.mW[l].data(), s.vW[l].data(), d.W.size(), c.l2 > 0, c, lr, bc1, bc2);
-    update_parameters(d.b.data(), g.db[l].data(), s.mb[l].data(), s.vb[l].data(), d.b.size(), false, c, lr, bc1, bc2);
+    run(adam, c.l2 > 0, d.W.data(), g.dW[l].data(), s.mW[l].data(), s.vW[l].data(), d.W.size(), k);
+    run(adam, false, d.b.data(), g.db[l].data(), s.mb[l].data(), s.vb[l].data(), d.b.size(), k);
   }
 }
 
 float learning_rate(const TrainConfig& c, int epoch0, int step, int steps) {
   switch (c.schedule) {
     case Schedule::Constant: return c.lr;
-    case Schedule::Step: return c.lr * std::pow(c.lr_decay, float(epoch0 / c.lr_step));
+    case Schedule::Step: return float(double(c.lr) * power(double(c.lr_decay), epoch0 / c.lr_step));
     case Schedule::Cosine: {
       const double t = (double(epoch0) * steps + step) / (double(c.epochs) * steps);
       return float(c.lr * 0.5 * (1 + std::cos(3.141592653589793 * t)));

@@ -1,6 +1,6 @@
 // Forward pass against hand-computed values; backward against central finite
 // differences for every activation and both heads; the products (gemm.h) against a
-// plain loop in double and, where they promise it, against Eigen's bits.
+// plain loop in double and, bit for bit, against the scalar loop of their fixed order.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -228,16 +228,6 @@ bool same_bits(const Eigen::MatrixXf& a, const Eigen::MatrixXf& b) {
          std::memcmp(a.data(), b.data(), sizeof(float) * std::size_t(a.size())) == 0;
 }
 
-// Runs f with Eigen set to each thread count the products must agree with, then restores it.
-template <class F> void for_each_thread_count(F f) {
-  const int saved = Eigen::nbThreads();
-  for (int threads : {1, 2}) {
-    Eigen::setNbThreads(threads);
-    f(threads);
-  }
-  Eigen::setNbThreads(saved);
-}
-
 struct Shape { Eigen::Index rows, depth, cols; };
 
 // Odd sizes (rows not a multiple of a SIMD panel, one column, one row) and the first layer's.
@@ -270,40 +260,59 @@ TEST(Gemm, MatchesPlainLoopInDoubleOnOddShapes) {
   }
 }
 
-#ifndef __EMSCRIPTEN__
-// Natively gemm is Eigen's product, bit for bit: the shipped bundles and the native forward
-// reference depend on it.
-TEST(Gemm, NativeIsEigensProductBitForBit) {
+// gemm.h's summation order, bit for bit, against the plain scalar loop that defines it: this
+// is what makes products (and so training) give the same bits on every machine and in wasm,
+// where the kernels run 4, 8 or 16 rows side by side.
+TEST(Gemm, IsTheFixedOrderSumBitForBit) {
   for (const Shape& s : kShapes) {
     const Eigen::MatrixXf W = random_matrix(s.rows, s.depth, 4), X = random_matrix(s.depth, s.cols, 5, 0.8f);
     const Eigen::VectorXf b = random_matrix(s.rows, 1, 6);
-    Eigen::MatrixXf Z, expected = W * X;
-    expected.colwise() += b;
-    gemm(W, X, Z, &b);
+    Eigen::MatrixXf Z, Zb, expected;
+    gemm_reference(W, false, X, false, expected);
+    gemm(W, X, Z);
     EXPECT_TRUE(same_bits(Z, expected)) << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols;
+    expected.colwise() += b;  // the bias comes after the sum
+    gemm(W, X, Zb, &b);
+    EXPECT_TRUE(same_bits(Zb, expected)) << "with bias, " << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols;
   }
 }
-#endif
 
-// gemm_exact runs on one thread but must give what Eigen's product gives with 1 or 2 threads.
-TEST(GemmExact, BitIdenticalToEigensProductForEveryTransposeAndThreadCount) {
-  for_each_thread_count([](int threads) {
-    for (const Shape& s : kShapes)
-      for (bool ta : {false, true})
-        for (bool tb : {false, true}) {
-          const Eigen::MatrixXf A = ta ? random_matrix(s.depth, s.rows, 7) : random_matrix(s.rows, s.depth, 7);
-          const Eigen::MatrixXf B = tb ? random_matrix(s.cols, s.depth, 8) : random_matrix(s.depth, s.cols, 8);
-          Eigen::MatrixXf expected;
-          if (!ta && !tb) expected.noalias() = A * B;
-          else if (!ta) expected.noalias() = A * B.transpose();
-          else if (!tb) expected.noalias() = A.transpose() * B;
-          else expected.noalias() = A.transpose() * B.transpose();
-          Eigen::MatrixXf C;
-          gemm_exact(A, ta, B, tb, C);
-          EXPECT_TRUE(same_bits(C, expected)) << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols
-                                              << (ta ? " A^T" : "") << (tb ? " B^T" : "") << ", " << threads << " threads";
-        }
-  });
+TEST(GemmOp, IsTheFixedOrderSumForEveryTranspose) {
+  for (const Shape& s : kShapes)
+    for (bool ta : {false, true})
+      for (bool tb : {false, true}) {
+        const Eigen::MatrixXf A = ta ? random_matrix(s.depth, s.rows, 7) : random_matrix(s.rows, s.depth, 7);
+        const Eigen::MatrixXf B = tb ? random_matrix(s.cols, s.depth, 8) : random_matrix(s.depth, s.cols, 8);
+        Eigen::MatrixXf expected, C;
+        gemm_reference(A, ta, B, tb, expected);
+        gemm_op(A, ta, B, tb, C);
+        EXPECT_TRUE(same_bits(C, expected)) << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols
+                                            << (ta ? " A^T" : "") << (tb ? " B^T" : "");
+        // and the reference is the product: equal to Eigen's to float rounding
+        Eigen::MatrixXf eigen;
+        if (!ta && !tb) eigen.noalias() = A * B;
+        else if (!ta) eigen.noalias() = A * B.transpose();
+        else if (!tb) eigen.noalias() = A.transpose() * B;
+        else eigen.noalias() = A.transpose() * B.transpose();
+        EXPECT_LE((C - eigen).cwiseAbs().maxCoeff(), 1e-4f * (1.f + eigen.cwiseAbs().maxCoeff()));
+      }
+}
+
+// A product of a known result: the order cannot hide a wrong index.
+TEST(GemmOp, SmallKnownProduct) {
+  Eigen::MatrixXf A(2, 3), B(3, 2), C;
+  A << 1, 2, 3,
+       4, 5, 6;
+  B << 7, 8,
+       9, 10,
+       11, 12;
+  gemm_op(A, false, B, false, C);
+  Eigen::MatrixXf expected(2, 2);
+  expected << 58, 64,
+              139, 154;
+  EXPECT_EQ(C, expected);
+  gemm_op(B, true, A, true, C);  // (AB)^T = B^T A^T
+  EXPECT_EQ(C, Eigen::MatrixXf(expected.transpose()));
 }
 
 // Both orientations of the gathered batch hold exactly the chosen columns.
@@ -319,52 +328,31 @@ TEST(SparseGather, HoldsTheChosenColumnsAndTheirTranspose) {
   EXPECT_EQ(x.start.back(), (expected.array() != 0.f).count());
 }
 
-// Leaving out the zeros of B must not change a bit of A B, whatever the thread count; a
-// non-finite A (inf * 0 = NaN) and rows outside full SIMD panels take Eigen's path.
-TEST(GemmSparse, BitIdenticalToEigensDenseProduct) {
-  for_each_thread_count([](int threads) {
-    for (const Shape& s : kShapes)
-      for (float zeros : {0.f, 0.5f, 0.9f, 1.f}) {
-        Eigen::MatrixXf A = random_matrix(s.rows, s.depth, 10);
-        const Eigen::MatrixXf B = random_matrix(s.depth, s.cols, 11, zeros);
-        SparseColumns b, bt;
-        std::vector<int> ids(std::size_t(s.cols));
-        for (std::size_t j = 0; j < ids.size(); ++j) ids[j] = int(j);
-        sparse_gather(B, ids.data(), int(s.cols), b, bt);
-        Eigen::MatrixXf C, expected = A * B;
-        gemm_sparse(A, b, C);
-#ifdef __EMSCRIPTEN__  // wasm sums the nonzeros in its own order (gemm.h): equal to float rounding
-        EXPECT_TRUE(C.rows() == expected.rows() && C.cols() == expected.cols() &&
-                    (C - expected).cwiseAbs().maxCoeff() <= 1e-5f * (1.f + expected.cwiseAbs().maxCoeff()))
-#else
-        EXPECT_TRUE(same_bits(C, expected))
-#endif
-            << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols << ", zeros " << zeros << ", " << threads
-            << " threads";
-        A(s.rows / 2, s.depth / 2) = INFINITY;
-        expected = A * B;
-        gemm_sparse(A, b, C);
-        EXPECT_TRUE(same_bits(C, expected)) << "with an infinite weight, " << s.rows << "x" << s.depth;
-      }
-  });
+// Leaving out the zeros of B must not change a bit of A B; a non-finite A (inf * 0 = NaN)
+// takes the dense path.
+TEST(GemmSparse, BitIdenticalToTheDenseProduct) {
+  for (const Shape& s : kShapes)
+    for (float zeros : {0.f, 0.5f, 0.9f, 1.f}) {
+      Eigen::MatrixXf A = random_matrix(s.rows, s.depth, 10);
+      const Eigen::MatrixXf B = random_matrix(s.depth, s.cols, 11, zeros);
+      SparseColumns b, bt;
+      std::vector<int> ids(std::size_t(s.cols));
+      for (std::size_t j = 0; j < ids.size(); ++j) ids[j] = int(j);
+      sparse_gather(B, ids.data(), int(s.cols), b, bt);
+      Eigen::MatrixXf C, expected;
+      gemm_reference(A, false, B, false, expected);
+      gemm_sparse(A, b, C);
+      EXPECT_TRUE(same_bits(C, expected)) << s.rows << "x" << s.depth << " by " << s.depth << "x" << s.cols << ", zeros " << zeros;
+      A(s.rows / 2, s.depth / 2) = INFINITY;
+      gemm_reference(A, false, B, false, expected);
+      gemm_sparse(A, b, C);
+      EXPECT_TRUE(same_bits(C, expected)) << "with an infinite weight, " << s.rows << "x" << s.depth;
+    }
 }
 
-// Natively the training passes give the dense passes' bits. In wasm the dense forward's first
-// product is gemm's SIMD kernel (another summation order) while training keeps Eigen's, so
-// there the two agree to float rounding.
-bool same_as_dense_passes(const Eigen::MatrixXf& training, const Eigen::MatrixXf& dense) {
-#ifdef __EMSCRIPTEN__
-  return training.rows() == dense.rows() && training.cols() == dense.cols() &&
-         (training - dense).cwiseAbs().maxCoeff() <= 1e-5f * (1.f + dense.cwiseAbs().maxCoeff());
-#else
-  return same_bits(training, dense);
-#endif
-}
-
-// Training's passes (sparse batch, products on one thread, no input gradient) give the
-// dense passes' results (see above).
+// Training's passes (sparse batch, no input gradient) give the dense passes' bits.
 TEST(MlpBackward, TrainingPassesMatchDensePasses) {
-  for_each_thread_count([](int threads) {
+  {
     for (Activation act : {Activation::ReLU, Activation::Tanh}) {
       Mlp net = mlp_make({784, 32, 16, 10}, act);
       test::randomize(net, 12, 0.1f);
@@ -382,14 +370,14 @@ TEST(MlpBackward, TrainingPassesMatchDensePasses) {
       Gradients g;
       mlp_backward(net, t_sparse, xt, dlogits, g);
       for (std::size_t l = 0; l < net.layers.size(); ++l) {
-        EXPECT_TRUE(same_as_dense_passes(t_sparse.layers[l].z, t_dense.layers[l].z)) << "z" << l << ", " << threads << " threads";
-        EXPECT_TRUE(same_as_dense_passes(t_sparse.layers[l].a, t_dense.layers[l].a)) << "a" << l;
-        EXPECT_TRUE(same_as_dense_passes(g.dW[l], g_dense.dW[l])) << "dW" << l << ", " << threads << " threads";
-        EXPECT_TRUE(same_as_dense_passes(g.db[l], g_dense.db[l])) << "db" << l;
+        EXPECT_TRUE(same_bits(t_sparse.layers[l].z, t_dense.layers[l].z)) << "z" << l;
+        EXPECT_TRUE(same_bits(t_sparse.layers[l].a, t_dense.layers[l].a)) << "a" << l;
+        EXPECT_TRUE(same_bits(g.dW[l], g_dense.dW[l])) << "dW" << l;
+        EXPECT_TRUE(same_bits(g.db[l], g_dense.db[l])) << "db" << l;
       }
       EXPECT_EQ(g.dx.size(), 0) << "training skips the input gradient";
     }
-  });
+  }
 }
 
 // With an input map the training pair folds it into the first layer's products; equal to the

@@ -1,0 +1,131 @@
+// Same bits everywhere: the portable exp/log/tanh against the C library, and the weights after
+// short training runs pinned by their CRC-32. The pins hold on any x86-64 machine (whatever
+// its cache sizes, thread count or SIMD width) and in the wasm build under node, which runs
+// this same file (ctest --preset web): a changed pin means bundles would change too.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "core/crc32.h"
+#include "core/portable_math.h"
+#include "core/trainer.h"
+#include "test_support.h"
+
+namespace lens {
+namespace {
+
+// Distance in units in the last place between two finite floats of the same sign.
+double ulps(float got, double want) {
+  const float w = float(want);
+  if (got == w) return 0;
+  const double ulp = std::nextafter(std::abs(w), std::numeric_limits<float>::infinity()) - std::abs(w);
+  return std::abs(double(got) - want) / ulp;
+}
+
+TEST(PortableMath, ExpWithinTwoUlps) {
+  double worst = 0;
+  for (float x = -87.f; x < 88.7f; x += 0.0137f) worst = std::max(worst, ulps(exp_portable(x), std::exp(double(x))));
+  EXPECT_LT(worst, 2.0);
+  EXPECT_EQ(exp_portable(0.f), 1.f);
+  EXPECT_EQ(exp_portable(-200.f), 0.f);
+  EXPECT_TRUE(std::isinf(exp_portable(89.f)));
+  EXPECT_TRUE(std::isnan(exp_portable(NAN)));
+  EXPECT_GT(exp_portable(-100.f), 0.f) << "subnormal results are kept";
+  EXPECT_NEAR(exp_portable(-100.f), std::exp(-100.0), 1.5e-45) << "within one subnormal step";
+}
+
+TEST(PortableMath, LogWithinTwoUlps) {
+  double worst = 0;
+  for (float x = 1e-30f; x < 1e30f; x *= 1.0137f) worst = std::max(worst, ulps(log_portable(x), std::log(double(x))));
+  for (float x = 0.5f; x < 2.f; x += 1e-4f) {  // near 1, where log is small: absolute error
+    EXPECT_NEAR(log_portable(x), std::log(double(x)), 2e-7 * std::abs(std::log(double(x))) + 1e-9) << x;
+  }
+  EXPECT_LT(worst, 2.0);
+  EXPECT_EQ(log_portable(1.f), 0.f);
+  EXPECT_TRUE(std::isinf(log_portable(0.f)));
+  EXPECT_TRUE(std::isnan(log_portable(-1.f)));
+  EXPECT_NEAR(log_portable(1e-40f), std::log(1e-40), 1e-4) << "subnormal input";
+}
+
+TEST(PortableMath, TanhWithinFewUlps) {
+  double worst = 0;
+  for (float x = -20.f; x < 20.f; x += 0.00731f) worst = std::max(worst, ulps(tanh_portable(x), std::tanh(double(x))));
+  EXPECT_LT(worst, 4.0);
+  EXPECT_EQ(tanh_portable(0.f), 0.f);
+  EXPECT_EQ(tanh_portable(1e-6f), 1e-6f);
+  EXPECT_EQ(tanh_portable(100.f), 1.f);
+  EXPECT_EQ(tanh_portable(-100.f), -1.f);
+}
+
+std::uint32_t weights_crc(const Mlp& net) {
+  std::uint32_t crc = 0;
+  for (const Dense& d : net.layers) {
+    crc = crc32(reinterpret_cast<const std::uint8_t*>(d.W.data()), sizeof(float) * std::size_t(d.W.size()), crc);
+    crc = crc32(reinterpret_cast<const std::uint8_t*>(d.b.data()), sizeof(float) * std::size_t(d.b.size()), crc);
+  }
+  return crc;
+}
+
+TEST(DeterministicTraining, SimdWidthIsKnown) {
+  const int w = simd_width();
+  EXPECT_TRUE(w == 4 || w == 8 || w == 16) << w;
+  std::printf("kernels' SIMD width: %d floats\n", w);
+}
+
+// Adam, ReLU, softmax on 1024 MNIST digits: the shipped models' path (sparse first layer).
+TEST(DeterministicTraining, AdamReluWeightsArePinned) {
+  const DataSet data = dataset_slice(test::mnist_test_set(), 0, 1024);
+  TrainConfig c;
+  c.sizes = {784, 40, 10};
+  c.batch = 64;
+  c.epochs = 2;
+  c.seed = 7;
+  const Mlp net = train(c, data, DataSet{});
+  const std::uint32_t crc = weights_crc(net);
+  std::printf("Adam/ReLU 784-40-10 weights CRC-32: %08x\n", unsigned(crc));
+  EXPECT_EQ(crc, 0xed34d033u) << "the same recipe and seed must give the same weights on every machine and in wasm";
+}
+
+// SGD with momentum, L2, a step schedule, two tanh layers, odd sizes and batch.
+TEST(DeterministicTraining, SgdTanhWeightsArePinned) {
+  const DataSet data = dataset_slice(test::mnist_test_set(), 1024, 700);
+  TrainConfig c;
+  c.sizes = {784, 19, 13, 10};
+  c.hidden = Activation::Tanh;
+  c.init = Init::Xavier;
+  c.optimizer = Optimizer::Sgd;
+  c.lr = 0.05f;
+  c.l2 = 1e-3f;
+  c.schedule = Schedule::Step;
+  c.lr_step = 1;
+  c.batch = 50;
+  c.epochs = 3;
+  c.seed = 11;
+  const Mlp net = train(c, data, DataSet{});
+  const std::uint32_t crc = weights_crc(net);
+  std::printf("SGD/tanh 784-19-13-10 weights CRC-32: %08x\n", unsigned(crc));
+  EXPECT_EQ(crc, 0x5f0468e6u);
+}
+
+// The XOR lesson: sigmoid head, tanh hidden units, dense inputs.
+TEST(DeterministicTraining, XorWeightsArePinned) {
+  TrainConfig c;
+  c.sizes = {2, 3, 1};
+  c.hidden = Activation::Tanh;
+  c.head = Head::Sigmoid;
+  c.init = Init::Xavier;
+  c.lr = 0.05f;
+  c.batch = 16;
+  c.epochs = 20;
+  c.seed = 3;
+  const Mlp net = train(c, xor_cloud(100, 0.15f, c.seed), DataSet{});
+  const std::uint32_t crc = weights_crc(net);
+  std::printf("XOR 2-3-1 weights CRC-32: %08x\n", unsigned(crc));
+  EXPECT_EQ(crc, 0xd6ef809au);
+}
+
+}  // namespace
+}  // namespace lens
