@@ -53,7 +53,9 @@ void panel_top_bar(AppState& s, double now_ms) {
   ImGui::TextUnformatted("MNIST Lens");
   ImGui::PopStyleColor();
   ImGui::SameLine(0, em);
-  ImGui::SetNextItemWidth(std::min(22.f * em, ImGui::GetContentRegionAvail().x * 0.45f));
+  // The model list gives way to the view controls on the same row (it shows the id when its name does not fit).
+  ImGui::SetNextItemWidth(std::max(6.f * em, std::min({22.f * em, ImGui::GetContentRegionAvail().x * 0.45f,
+                                                       ImGui::GetContentRegionAvail().x - view_controls_width() - em})));
   model_picker(s, now_ms);
   const bool narrow = ImGui::GetContentRegionAvail().x < 48 * em + view_controls_width();
   const float right = ImGui::GetWindowContentRegionMax().x;

@@ -112,7 +112,7 @@ test('predict changes nothing on the page; bad arguments throw a clear message a
   });
   assert.equal(await snapshot(), before, 'the page state is what it was');
   // The selected model decides the shape: xor takes 2 numbers and gives 1 probability.
-  const xor = await page.evaluate(() => { window.lens.selectModel('xor'); return [Array.from(window.lens.predict([1, 0])), window.lens.predictBatch(new Float32Array([0, 0, 1, 0])).length]; });
+  const xor = await page.evaluate(async () => { await window.lens.selectModel('xor'); return [Array.from(window.lens.predict([1, 0])), window.lens.predictBatch(new Float32Array([0, 0, 1, 0])).length]; });
   assert.equal(xor[0].length, 1);
   assert.ok(xor[0][0] > 0.5, `xor(1, 0) = ${xor[0][0]}`);
   assert.equal(xor[1], 2);

@@ -350,6 +350,8 @@ try {
       from = await page.evaluate((t) => window.lens.models().map((m) => m.id).find((id) => id !== t && id !== 'xor'), TARGET);
       await page.evaluate((id) => window.lens.selectModel(id), from);
     }
+    // The target's bundle is fetched when first picked: fetch it now, so the switch measures the analysis only.
+    await page.evaluate(async ([t, f]) => { await window.lens.selectModel(t); await window.lens.selectModel(f); }, [TARGET, from]);
     log(`${tag}: waiting for the ${from} analysis`);
     const firstDone = await page.waitForFunction(() => window.lens.perf().analysisDone, null, { timeout: 120000, polling: 100 })
       .then(() => true, () => false);
