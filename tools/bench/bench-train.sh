@@ -39,22 +39,14 @@ REPEATS="${REPEATS:-1}"
 data="${LENS_MNIST_DIR:-$root/../shared/data/mnist}"
 py=/usr/bin/python3  # Debian's interpreter: python3-torch lives there, not in pyenv
 log() { printf '[bench-train] %s\n' "$*" >&2; }
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # --- dependencies ------------------------------------------------------------------
 packages=(
   python3 python3-numpy python3-torch libopenblas0-pthread
   build-essential cmake ninja-build libeigen3-dev nlohmann-json3-dev zlib1g-dev libcli11-dev libgtest-dev
 )
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing: ${missing[*]}"
-  sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. "$root/tools/bench/debian-packages.sh"
+ensure_debian_packages "${packages[@]}"
 for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz; do
   [ -f "$data/$f" ] || { log "missing $data/$f (set LENS_MNIST_DIR)"; exit 1; }
 done

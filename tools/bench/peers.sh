@@ -34,16 +34,8 @@ if [ ! -d "$here/peers/node_modules/onnxruntime-web" ] || [ ! -d "$here/peers/no
   log "npm ci (the peers: TensorFlow.js, ONNX Runtime Web)"
   (cd "$here/peers" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-missing=()
-for p in python3 python3-numpy python3-torch libopenblas0-pthread chromium; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing: ${missing[*]}"
-  sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. "$here/debian-packages.sh"
+ensure_debian_packages python3 python3-numpy python3-torch libopenblas0-pthread chromium
 
 # --- builds ------------------------------------------------------------------------------------
 log "building the site and bench-actmax"
