@@ -252,8 +252,10 @@ void panel_page(AppState& s, Gfx& g, double now_ms) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);
+  // No background: main.cpp clears the frame to the window colour already, and on software
+  // WebGL every full-screen fill costs frame rate.
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                                 ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
   if (ImGui::Begin("##page", nullptr, flags)) {
     if (s.embed) panel_embed_bar(s, now_ms);
     else panel_top_bar(s, now_ms);

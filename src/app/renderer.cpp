@@ -88,6 +88,9 @@ void renderer_build_font(Renderer& r) {
   io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(r.font)));
 }
 
+void renderer_opaque_begin(const ImDrawList*, const ImDrawCmd*) { glDisable(GL_BLEND); }
+void renderer_opaque_end(const ImDrawList*, const ImDrawCmd*) { glEnable(GL_BLEND); }
+
 void renderer_draw(const Renderer& r, const ImDrawData* data) {
   const float fb_w = data->DisplaySize.x * data->FramebufferScale.x, fb_h = data->DisplaySize.y * data->FramebufferScale.y;
   if (fb_w <= 0 || fb_h <= 0) return;
@@ -114,7 +117,7 @@ void renderer_draw(const Renderer& r, const ImDrawData* data) {
     glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(list->VtxBuffer.Size) * GLsizeiptr(sizeof(ImDrawVert)), list->VtxBuffer.Data, GL_STREAM_DRAW);
     glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(list->IdxBuffer.Size) * GLsizeiptr(sizeof(ImDrawIdx)), list->IdxBuffer.Data, GL_STREAM_DRAW);
     for (const ImDrawCmd& cmd : list->CmdBuffer) {
-      if (cmd.UserCallback) {  // the page uses none; ImGui's own reset request needs nothing here
+      if (cmd.UserCallback) {  // renderer_opaque_*; ImGui's own reset request needs nothing here
         if (cmd.UserCallback != ImDrawCallback_ResetRenderState) cmd.UserCallback(list, &cmd);
         continue;
       }

@@ -76,6 +76,11 @@ void apply_theme(bool dark, bool contrast, float scale) {
   st.FramePadding = ImVec2(8, 5);
   st.ItemSpacing = ImVec2(8, 7);
   st.ScrollbarSize = 16.f;  // wide enough for a finger
+  // Panels are told apart by their borders, on one ground: the frame is cleared to the panel
+  // colour and child windows draw no background of their own. On software WebGL each layer
+  // of full-screen fill costs frame rate (drawing at 1280x800: 16 -> 22+ frames/s).
+  st.Colors[ImGuiCol_WindowBg] = st.Colors[ImGuiCol_ChildBg];
+  st.Colors[ImGuiCol_ChildBg].w = 0.f;
   st.ScaleAllSizes(scale);
 }
 
