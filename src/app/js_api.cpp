@@ -139,9 +139,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_draw_stroke(const float* xy, int n) {
 // class, the switched-off neurons and the shown test digit.
 static nlohmann::json view_json(const AppState& s) {
   nlohmann::json off = nlohmann::json::array();
-  for (int l = 0; l < s.hidden_layers(); ++l)
-    for (int u = 0; u < s.model()->bundle.net.layers[std::size_t(l)].outputs(); ++u)
-      if (app_neuron_off(s, l, u)) off.push_back({l, u});
+  for (const auto& [l, u] : app_neurons_off(s)) off.push_back({l, u});
   return {{"theme", s.contrast ? "contrast" : s.dark ? "dark" : "light"}, {"scale", s.ui_scale}, {"embed", s.embed},
           {"explainClass", s.explain_class >= 0 ? nlohmann::json(s.explain_class) : nlohmann::json(nullptr)},
           {"off", off}, {"testDigit", s.source == InputSource::TestImage ? nlohmann::json(s.test_index) : nlohmann::json(nullptr)}};

@@ -127,16 +127,14 @@ static void view_controls(AppState& s, float x) {
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(4.5f * em);
-  const char* scales[] = {"100%", "125%", "150%", "200%", "250%", "300%"};
-  const float values[] = {1.f, 1.25f, 1.5f, 2.f, 2.5f, 3.f};
-  constexpr int kScales = 6;
-  int si = -1;
-  for (int i = 0; i < kScales; ++i) if (std::abs(s.ui_scale - values[i]) < 0.01f) si = i;
   char current[16];
   std::snprintf(current, sizeof current, "%.0f%%", 100.0 * s.ui_scale);
   if (ImGui::BeginCombo("##scale", current, ImGuiComboFlags_NoArrowButton)) {
-    for (int i = 0; i < kScales; ++i)
-      if (ImGui::Selectable(scales[i], i == si)) s.ui_scale = values[i];
+    for (float v : kTextScales) {
+      char label[16];
+      std::snprintf(label, sizeof label, "%.0f%%", 100.0 * v);
+      if (ImGui::Selectable(label, std::abs(s.ui_scale - v) < 0.01f)) s.ui_scale = v;
+    }
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Text size: 200%% to 300%% for a projector (+ and - keys)");

@@ -26,9 +26,7 @@ inline std::unique_ptr<AppState> app_with_models(const std::string& id = "mlp32"
 
 inline std::string off_neurons(const AppState& s) {
   std::string off;
-  for (int l = 0; l < int(s.ablation.clamp.size()); ++l)
-    for (int u = 0; u < int(s.ablation.clamp[std::size_t(l)].size()); ++u)
-      if (app_neuron_off(s, l, u)) off += std::to_string(l) + "." + std::to_string(u) + " ";
+  for (const auto& [l, u] : app_neurons_off(s)) off += std::to_string(l) + "." + std::to_string(u) + " ";
   return off;
 }
 

@@ -120,6 +120,14 @@ bool app_neuron_off(const AppState& s, int layer, int unit) {
   return ablation_has(s.ablation, layer, unit) && !std::isnan(s.ablation.clamp[std::size_t(layer)](unit));
 }
 
+std::vector<std::pair<int, int>> app_neurons_off(const AppState& s) {
+  std::vector<std::pair<int, int>> off;
+  for (int l = 0; l < int(s.ablation.clamp.size()); ++l)
+    for (int u = 0; u < int(s.ablation.clamp[std::size_t(l)].size()); ++u)
+      if (app_neuron_off(s, l, u)) off.emplace_back(l, u);
+  return off;
+}
+
 void app_set_neuron_off(AppState& s, int layer, int unit, bool off) {
   if (!ablation_has(s.ablation, layer, unit)) return;
   s.ablation.clamp[std::size_t(layer)](unit) = off ? 0.f : std::nanf("");
@@ -207,12 +215,11 @@ static void step_neuron(AppState& s, int by) {
 
 // The text sizes of the scale menu, 100% to 300%.
 static bool step_scale(AppState& s, int by) {
-  static const float kScales[] = {1.f, 1.25f, 1.5f, 2.f, 2.5f, 3.f};
   int at = 0;
-  for (int i = 0; i < 6; ++i) if (s.ui_scale >= kScales[i] - 0.01f) at = i;
-  const int next = std::clamp(at + by, 0, 5);
-  if (kScales[next] == s.ui_scale) return false;
-  s.ui_scale = kScales[next];
+  for (int i = 0; i < kTextScaleCount; ++i) if (s.ui_scale >= kTextScales[i] - 0.01f) at = i;
+  const int next = std::clamp(at + by, 0, kTextScaleCount - 1);
+  if (kTextScales[next] == s.ui_scale) return false;
+  s.ui_scale = kTextScales[next];
   return true;
 }
 

@@ -146,11 +146,17 @@ void app_next_mistake(AppState& s);
 // The keyboard, as the help lists it. Keys are what they type ('z', 'c', 'r', 'm', '1'-'5'
 // for the tabs, '[' and ']' for the previous/next model, 'f' full screen, '+' and '-' the
 // text size) or these named keys; returns true when the key did something.
+// The text sizes the page offers (the scale menu, the + and - keys): 100% to 300%.
+constexpr float kTextScales[] = {1.f, 1.25f, 1.5f, 2.f, 2.5f, 3.f};
+constexpr int kTextScaleCount = int(sizeof kTextScales / sizeof kTextScales[0]);
+
 enum class Key { Char, Backspace, Delete, Escape, Left, Right, Up, Down };
 bool app_key(AppState& s, Key key, char c, double now_ms);
 
 // Ablation of the current model: hidden neurons switched off (held at 0).
 bool app_neuron_off(const AppState& s, int layer, int unit);
+// Every switched-off neuron as (layer, unit), layer by layer (links, the JS API).
+std::vector<std::pair<int, int>> app_neurons_off(const AppState& s);
 void app_set_neuron_off(AppState& s, int layer, int unit, bool off);
 void app_ablation_reset(AppState& s);
 

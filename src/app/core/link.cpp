@@ -303,9 +303,7 @@ static std::string input_keys(const AppState& s) {
   }
   if (s.explain_class >= 0) h += "&class=" + std::to_string(s.explain_class);
   std::string off;
-  for (int l = 0; l < int(s.ablation.clamp.size()); ++l)
-    for (int u = 0; u < int(s.ablation.clamp[std::size_t(l)].size()); ++u)
-      if (app_neuron_off(s, l, u)) off += (off.empty() ? "" : ",") + std::to_string(l) + "." + std::to_string(u);
+  for (const auto& [l, u] : app_neurons_off(s)) off += (off.empty() ? "" : ",") + std::to_string(l) + "." + std::to_string(u);
   if (!off.empty()) h += "&off=" + off;
   return h;
 }
