@@ -162,9 +162,10 @@ static void panel_embed_bar(AppState& s, double now_ms) {
   ui::track(s, "Embed");
 }
 
-// The sentences of a paragraph that fit in about `width` of text, whole (at least the first).
+// The sentences of a paragraph that fit in about `width` of text, whole (at least the first):
+// a sentence may run across spans (a neuron link inside it), so the cut is made only where one ends.
 static Paragraph leading_sentences(const Paragraph& p, float width) {
-  Paragraph out;
+  Paragraph out, whole;  // whole: `out` up to its last complete sentence
   float used = 0;
   for (const Span& span : p) {
     Span part = span;
@@ -173,11 +174,13 @@ static Paragraph leading_sentences(const Paragraph& p, float width) {
       part.text += span.text[i];
       const bool end = span.text[i] == '.' && (i + 1 == span.text.size() || span.text[i + 1] == ' ');
       if (!end) continue;
-      const float w = used + ImGui::CalcTextSize(part.text.c_str()).x;
-      if (w > width && used > 0) return out;
-      if (w > width) { out.push_back(part); return out; }
+      const bool fits = used + ImGui::CalcTextSize(part.text.c_str()).x <= width;
+      if (!fits && !whole.empty()) return whole;
+      whole = out;
+      whole.push_back(part);
+      if (!fits) return whole;
     }
-    used += ImGui::CalcTextSize(part.text.c_str()).x;
+    used += ImGui::CalcTextSize(span.text.c_str()).x;
     out.push_back(span);
   }
   return out;
