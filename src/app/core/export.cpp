@@ -162,7 +162,17 @@ Result<ReportPage> app_report(AppState& s) {
   if (!report_is_mnist_model(m.bundle))
     return Result<ReportPage>::fail("the report is for MNIST models (784 inputs, 10 outputs, a hidden layer) and models of the plane like XOR");
   if (!report_ready(s)) return Result<ReportPage>::fail("the model's analysis has not finished yet");
-  report_mnist(page, ReportContext{m.bundle, s.test, *s.analysis(), report_model_file(m)});
+  ReportContext context{m.bundle, s.test, *s.analysis(), report_model_file(m)};
+  // With the digit prior loaded (lens.report() loads it first), its images too, as lens-report
+  // includes them when the prior sits next to the model.
+  std::vector<Eigen::MatrixXf> prior;
+  if (PriorGallery* g = app_prior_gallery(s, 0)) {
+    for (int l = 0; l < g->layers(); ++l) g->want(l);
+    while (!g->step(64)) {}
+    for (int l = 0; l < g->layers(); ++l) prior.push_back(g->images(l));
+    context.prior = &prior;
+  }
+  report_mnist(page, context);
   return Result<ReportPage>::ok(std::move(page));
 }
 
