@@ -8,12 +8,15 @@
 #include <Eigen/Core>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <optional>
 #include <string>
 
 #include "core/bundle.h"
 #include "core/constants.h"
 #include "core/mnist.h"
 #include "interpret/model_analysis.h"
+#include "interpret/prior_gallery.h"
 #include "report/report.h"
 #include "report/report_xor.h"
 
@@ -22,7 +25,7 @@ using namespace lens;
 namespace {
 
 struct Cli {
-  std::string model, out, data_dir;
+  std::string model, out, data_dir, prior;
   int top = 9;
   bool quiet = false;
 };
@@ -47,7 +50,26 @@ int fail(const std::string& message) {
   return 1;
 }
 
-void write_mnist_report(const Bundle& bundle, const DataSet& test, const Cli& cli, ReportPage& page, Clock& clock) {
+// The digit prior: --prior PATH, else digit-prior.lens next to the model when there is one
+// (the shipped models' folder), else none ("--prior none": none).
+Result<std::optional<Mlp>> load_prior(const Cli& cli) {
+  using R = Result<std::optional<Mlp>>;
+  std::string path = cli.prior;
+  if (path == "none") return R::ok(std::nullopt);
+  if (path.empty()) {
+    const auto slash = cli.model.find_last_of('/');
+    path = (slash == std::string::npos ? std::string(".") : cli.model.substr(0, slash)) + "/digit-prior.lens";
+    if (!std::ifstream(path, std::ios::binary).good()) return R::ok(std::nullopt);
+  }
+  auto b = bundle_load(path);
+  if (!b) return R::fail("--prior: " + b.error);
+  if (b->info.kind != BundleKind::Decoder || b->net.outputs() != 784)
+    return R::fail("--prior: " + path + " is not a digit prior (a decoder bundle that makes 784 pixels)");
+  return R::ok(std::move(b->net));
+}
+
+void write_mnist_report(const Bundle& bundle, const DataSet& test, const Cli& cli, const std::optional<Mlp>& prior,
+                        ReportPage& page, Clock& clock) {
   // The page's analysis, run to the end: the same settings, numbers and sentences.
   AnalysisSettings settings;
   settings.top_k = cli.top;
@@ -55,7 +77,14 @@ void write_mnist_report(const Bundle& bundle, const DataSet& test, const Cli& cl
   analysis_start(a, bundle, &test, 0, settings);
   analysis_run(a);
   clock.done("statistics, maximization, ablation, facts");
-  report_mnist(page, ReportContext{bundle, test, a, cli.model});
+  ReportContext context{bundle, test, a, cli.model};
+  std::vector<Eigen::MatrixXf> prior_images;
+  if (prior) {
+    prior_images = prior_gallery_all(bundle.net, *prior);
+    context.prior = &prior_images;
+    clock.done("digit-prior maximization");
+  }
+  report_mnist(page, context);
   clock.done("write the figures");
 }
 
@@ -71,6 +100,8 @@ int main(int argc, char** argv) {
   app.add_option("--top", cli.top, "strongest test images shown per neuron (1-25, default 9)")
       ->check(CLI::Range(1, 25));
   app.add_flag("--quiet,-q", cli.quiet, "no progress lines");
+  app.add_option("--prior", cli.prior, "digit prior (a decoder .lens) for the digit-prior images; default: digit-prior.lens "
+                 "next to the model if there is one; \"none\": raw maximization images only");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -83,12 +114,16 @@ int main(int argc, char** argv) {
 
   auto bundle = bundle_load(cli.model);
   if (!bundle) return fail(bundle.error);
+  if (bundle->info.kind == BundleKind::Decoder)
+    return fail(cli.model + ": a digit prior (a decoder that draws digits), not a model to report on; give it as --prior");
   if (!report_is_plane_model(*bundle) && !report_is_mnist_model(*bundle))
     return fail(cli.model +
                 ": not an MNIST model (784 inputs, 10 outputs, a hidden layer) or a model of the plane like XOR (2 "
                 "inputs, 1 sigmoid output); it has " +
                 std::to_string(bundle->net.inputs()) + " inputs and " + std::to_string(bundle->net.outputs()) +
                 " outputs");
+  const auto prior = load_prior(cli);
+  if (!prior) return fail(prior.error);
   DataSet test;  // read before anything is written, so a missing file leaves no half-made folder
   if (!report_is_plane_model(*bundle)) {
     auto loaded = mnist_load(mnist_default_dir(cli.data_dir), "t10k");
@@ -101,7 +136,7 @@ int main(int argc, char** argv) {
   if (report_is_plane_model(*bundle))
     report_xor(page, *bundle, cli.model);
   else
-    write_mnist_report(*bundle, test, cli, page, clock);
+    write_mnist_report(*bundle, test, cli, *prior, page, clock);
   if (auto saved = report_save(page, cli.out); !saved) return fail(saved.error);
   std::printf("wrote %s/README.md and %d figure%s in %.1f s\n", cli.out.c_str(), page.figure_count(),
               page.figure_count() == 1 ? "" : "s", clock.total());

@@ -192,6 +192,25 @@
     });
   }
 
+  // n maximization images of a neuron (lens_actmax_options), each an Array of 784 numbers.
+  function actmaxImages(layer, neuron, prior, n) {
+    var out = Module._malloc(784 * 4 * n), images = [];
+    try {
+      check('actmax', call('lens_actmax_options', 'string', ['number', 'number', 'number', 'number', 'number'], [layer, neuron, prior, n, out]));
+      for (var i = 0; i < n; i++) images.push(Array.from(Module.HEAPF32.subarray((out >> 2) + 784 * i, (out >> 2) + 784 * (i + 1))));
+    } finally { Module._free(out); }
+    return images;
+  }
+  // Resolves once the digit prior is loaded (fetched now if it was not: web/shell.js).
+  function loadPrior() {
+    var state = Module._lens_prior_state();
+    if (state === 1) return Promise.resolve();
+    if (state === 2) return Promise.reject(new Error('lens.actmax: ' + call('lens_prior_error', 'string')));
+    return Module.lensFetchPrior().then(function () {
+      if (Module._lens_prior_state() !== 1) throw new Error('lens.actmax: ' + call('lens_prior_error', 'string'));
+    });
+  }
+
   function currentModel() {
     var id = call('lens_model_id', 'string');
     return JSON.parse(call('lens_models_json', 'string')).filter(function (m) { return m.id === id; })[0];
@@ -326,15 +345,35 @@
       return s;
     },
     // The maximization image of a neuron: layer counts hidden layers from 0; the output layer is the last.
-    actmax: function (layer, neuron) {
+    // options {prior: 'digit' | 'none', count: n}: 'digit' searches the digit prior's code space (a
+    // digit-like image; the prior is fetched on first use); count (1..16) gives an array of n
+    // images pushed apart. Bad options reject with the reason and change nothing.
+    actmax: function (layer, neuron, options) {
       need();
-      checkIndices('lens.actmax', layer, neuron);
-      var out = Module._malloc(784 * 4), result;
-      try {
-        check('actmax', call('lens_actmax', 'string', ['number', 'number', 'number'], [layer, neuron, out]));
-        result = Array.from(Module.HEAPF32.subarray(out >> 2, (out >> 2) + 784));
-      } finally { Module._free(out); }
-      return Promise.resolve(result);
+      if (options === undefined) {
+        checkIndices('lens.actmax', layer, neuron);
+        return Promise.resolve(actmaxImages(layer, neuron, 0, 1)[0]);
+      }
+      return new Promise(function (resolve, reject) {
+        var o = options, prior, count;
+        if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new Error('lens.actmax: options must be an object {prior, count}');
+        Object.keys(o).forEach(function (k) {
+          if (k !== 'prior' && k !== 'count') throw new Error('lens.actmax: unknown option ' + JSON.stringify(k.slice(0, 40)) + ' (known: prior, count)');
+        });
+        prior = o.prior === undefined ? 'none' : o.prior;
+        if (prior !== 'digit' && prior !== 'none')
+          throw new Error('lens.actmax: prior must be "digit" or "none", got ' + (typeof prior === 'string' ? JSON.stringify(prior.slice(0, 40)) : typeof prior));
+        count = o.count === undefined ? 1 : o.count;
+        if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 16)
+          throw new Error('lens.actmax: count must be an integer from 1 to 16, got ' + (typeof count === 'number' ? String(count) : typeof count));
+        checkIndices('lens.actmax', layer, neuron);
+        var model = api.model();
+        (prior === 'digit' ? loadPrior() : Promise.resolve()).then(function () {
+          if (api.model() !== model) throw new Error('lens.actmax: the model changed to ' + api.model() + ' before the image of ' + model + ' was ready');
+          var images = actmaxImages(layer, neuron, prior === 'digit' ? 1 : 0, count);
+          resolve(o.count === undefined ? images[0] : images);
+        }).catch(reject);
+      });
     },
     // {summary, facts, score} for a hidden neuron, once the model's analysis has finished
     // (resolves then); the summary is the sentence lens-report prints for the neuron.
@@ -448,7 +487,8 @@
     report: function () {
       need();
       var model = api.model();
-      return new Promise(function (resolve, reject) {
+      // With the digit prior, as lens-report with the shipped models (its images are in the report).
+      return loadPrior().catch(function () {}).then(function () { return new Promise(function (resolve, reject) {
         (function poll() {
           try {
             if (api.model() !== model) fail('the model changed to ' + api.model() + ' before the report of ' + model + ' was ready');
@@ -456,7 +496,7 @@
             if (r.bytes) resolve(new TextDecoder().decode(r.bytes)); else setTimeout(poll, 50);
           } catch (e) { reject(e); }
         })();
-      });
+      }); });
     },
     // For tests: where the page last drew the button with this label, {x, y, width, height} or null.
     _itemRect: function (label) {
@@ -476,6 +516,19 @@
         var p = ioBuffer(4 * inputs.length + 4 * 16384);
         Module.HEAPF32.set(inputs, p >> 2);
         return Module._lens_bench_matvec(reps, p, inputs.length, p + 4 * inputs.length);
+      },
+      // Digit-prior images of every unit of a layer, from scratch, as the page computes them when the
+      // layer is first shown (loads the prior first): {ms, images: Float32Array inputs x units}.
+      priorLayer: function (layer) {
+        need();
+        checkIndices('lens._bench.priorLayer', layer, 0);
+        return loadPrior().then(function () {
+          var sizes = api.models().filter(function (m) { return m.id === api.model(); })[0].layers;
+          var n = sizes[0] * (sizes[layer + 1] || 0), p = ioBuffer(4 * Math.max(1, n));
+          var t0 = performance.now(), r = Module._lens_bench_prior_layer(layer, p), ms = performance.now() - t0;
+          if (r) throw new Error('lens._bench.priorLayer: ' + Module.UTF8ToString(r));
+          return {ms: ms, images: Module.HEAPF32.slice(p >> 2, (p >> 2) + n)};
+        });
       },
       // Maximizes every unit of a layer from scratch for `steps` steps with the page's settings:
       // a Float32Array of inputs x units values, image after image.

@@ -106,6 +106,24 @@
       }
     },
     onLensStarted: function () {},
+    // The digit prior (a VAE decoder, about 400 KB): fetched once, when digit-prior images are
+    // first needed (the panels ask through main.cpp, lens.actmax({prior: 'digit'}) directly).
+    // Resolves when the app has it (or has recorded why not).
+    lensFetchPrior: function () {
+      if (Module.lensPriorPromise) return Module.lensPriorPromise;
+      Module.lensPriorPromise = fetchBytes('models/digit-prior.lens').then(function (bytes) {
+        var p = Module._malloc(bytes.length);
+        Module.HEAPU8.set(bytes, p);
+        var err = Module.ccall('lens_prior_arrived', 'string', ['number', 'number'], [p, bytes.length]);
+        Module._free(p);
+        if (window.lens && window.lens._wake) window.lens._wake();
+        return err;
+      }, function (e) {
+        Module.ccall('lens_prior_failed', null, ['string'], ['digit prior: ' + String(e && e.message || e).slice(0, 300)]);
+        if (window.lens && window.lens._wake) window.lens._wake();
+      });
+      return Module.lensPriorPromise;
+    },
     // Training needs the MNIST training subset (3.2 MB gzip): fetched only when training starts.
     onLensWantsTrainingImages: function () {
       handOver(Promise.all([fetchGzip('mnist/train-subset-images-idx3-ubyte.gz'), fetchGzip('mnist/train-subset-labels-idx1-ubyte.gz')]),

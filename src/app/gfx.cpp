@@ -60,6 +60,20 @@ void gfx_refresh(AppState& s, Gfx& g, double now_ms) {
     g.atlas_key = atlas;
     if (!behind) g.actmax_version = a->actmax_version;
   }
+  // Digit-prior images: a layer goes to the GPU once, when its gallery has finished it.
+  const PriorGallery* pg = s.current >= 0 && s.prior.galleries.size() > std::size_t(s.current)
+                               ? s.prior.galleries[std::size_t(s.current)].get() : nullptr;
+  if (pg && (g.prior_key != atlas || g.prior_version != pg->version())) {
+    g.prior.resize(std::size_t(pg->layers()));
+    for (int l = 0; l < pg->layers(); ++l)
+      if (pg->done(l)) atlas_upload_ink(g.prior[std::size_t(l)], pg->images(l).data(), int(pg->images(l).cols()), kSide, kSide, s.dark);
+      else g.prior[std::size_t(l)].count = 0;
+    g.prior_key = atlas;
+    g.prior_version = pg->version();
+  } else if (!pg) {
+    for (Atlas& at : g.prior) at.count = 0;
+    g.prior_version = -1;
+  }
   if (s.sel_unit >= 0 && s.sel_layer == 0 && s.sel_layer < s.hidden_layers()) {
     const NeuronKey weights{s.current, 0, s.sel_unit, true};
     if (g.weights_key != weights) {

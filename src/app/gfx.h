@@ -74,6 +74,9 @@ struct Gfx {
   std::vector<int> actmax_uploaded;  // per layer: the analysis' layer version on the GPU
   std::vector<double> actmax_uploaded_at;  // per layer: when (ms)
   int actmax_version = -1;        // the analysis' overall version on the GPU
+  std::vector<Atlas> prior;       // per layer: digit-prior maximization images (once computed)
+  AtlasKey prior_key;             // whose images, in which theme
+  int prior_version = -1;         // the gallery's version on the GPU
   CanvasKey canvas_key;
   InputKey input_key;
   AtlasKey atlas_key;

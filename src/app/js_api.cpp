@@ -222,6 +222,47 @@ EMSCRIPTEN_KEEPALIVE const char* lens_actmax(int layer, int neuron, float* out) 
   return reply("");
 }
 
+// lens.actmax with options: `count` images (1..16) of a neuron into out (784 x count), raw
+// (prior 0: pixel-space ascent, pushed apart by diversity when count > 1) or through the digit
+// prior (prior 1; needs it loaded: lens_prior_state). Replies "" or the error; changes nothing.
+EMSCRIPTEN_KEEPALIVE const char* lens_actmax_options(int layer, int neuron, int prior, int count, float* out) {
+  AppState& s = *g_state;
+  if (auto r = check_image_model(*s.model()); !r) return refuse("actmax", r);
+  const auto n = check_neuron(*s.model(), layer, neuron);
+  if (!n) return refuse("actmax", n);
+  if (count < 1 || count > kActmaxMaxCount) return reply("actmax: count must be an integer from 1 to " + std::to_string(kActmaxMaxCount));
+  Eigen::MatrixXf images;
+  if (prior) {
+    auto r = app_prior_actmax(s, n->layer, n->unit, count);
+    if (!r) return reply("actmax: " + r.error);
+    images = std::move(*r);
+  } else if (count == 1) {
+    images = analysis_actmax_single(*s.analysis(), layer, neuron);
+  } else {
+    const bool output = n->layer + 1 == int(s.model()->bundle.net.layers.size());
+    ActmaxConfig c = output ? actmax_output_defaults() : ActmaxConfig{};
+    c.count = count;
+    c.diversity = 2.f;
+    images = actmax_run(s.model()->bundle.net, n->layer, {n->unit}, c, s.analysis()->settings.output_objective);
+  }
+  std::copy(images.data(), images.data() + images.size(), out);
+  return reply("");
+}
+
+// The digit prior: 0 not loaded (the page fetches it when asked: lens_prior_want), 1 loaded,
+// 2 could not be loaded (lens_prior_error says why).
+EMSCRIPTEN_KEEPALIVE int lens_prior_state() {
+  const PriorState& p = g_state->prior;
+  return p.decoder ? 1 : p.error.empty() ? 0 : 2;
+}
+EMSCRIPTEN_KEEPALIVE const char* lens_prior_error() { return reply(g_state->prior.error); }
+// The decoder bundle's bytes, fetched by the page (web/shell.js lensFetchPrior).
+EMSCRIPTEN_KEEPALIVE const char* lens_prior_arrived(const std::uint8_t* bytes, int n) {
+  const auto r = app_prior_arrived(*g_state, Bytes(bytes, bytes + std::max(0, n)));
+  return reply(r ? "" : r.error);
+}
+EMSCRIPTEN_KEEPALIVE void lens_prior_failed(const char* why) { app_prior_failed(*g_state, why ? why : ""); }
+
 EMSCRIPTEN_KEEPALIVE const char* lens_select(int layer, int neuron) {
   AppState& s = *g_state;
   const auto n = check_hidden_neuron(*s.model(), layer, neuron);
@@ -465,6 +506,21 @@ EMSCRIPTEN_KEEPALIVE const char* lens_bench_actmax(int layer, int steps, float* 
   std::copy(solver.images().data(), solver.images().data() + solver.images().size(), out);
   return nullptr;
 }
+// Computes the digit-prior images of every unit of a layer of the current model from scratch
+// (what the page does when the layer is first shown) into out (inputs x units); returns null or
+// what is wrong. Needs the digit prior loaded.
+EMSCRIPTEN_KEEPALIVE const char* lens_bench_prior_layer(int layer, float* out) {
+  AppState& s = *g_state;
+  const LoadedModel& m = *s.model();
+  if (auto r = check_neuron(m, layer, 0); !r) return reply(r.error);
+  if (!s.prior.decoder) return reply("the digit prior is not loaded");
+  PriorGallery g(m.bundle.net, *s.prior.decoder);
+  g.want(layer);
+  while (!g.step(16)) {}
+  std::copy(g.images(layer).data(), g.images(layer).data() + g.images(layer).size(), out);
+  return nullptr;
+}
+
 // --- export (lens.figure, lens.report) ---
 
 static Bytes g_figure;  // the last figure or report handed to JS (lens_export_data / lens_export_size)
@@ -514,6 +570,15 @@ EMSCRIPTEN_KEEPALIVE const char* lens_report(int zip) {
 EMSCRIPTEN_KEEPALIVE const std::uint8_t* lens_export_data() { return g_figure.data(); }
 
 // Figures for the browser benchmark.
+// The digit prior for lens.perf(): whether it is loaded and which layers of the current model
+// have their digit-prior images (computed only once shown).
+static nlohmann::json prior_json(const AppState& s) {
+  nlohmann::json done = nlohmann::json::array();
+  const PriorGallery* g = s.current >= 0 && s.prior.galleries.size() > std::size_t(s.current) ? s.prior.galleries[std::size_t(s.current)].get() : nullptr;
+  for (int l = 0; g && l < g->layers(); ++l) done.push_back(g->done(l));
+  return {{"loaded", bool(s.prior.decoder)}, {"error", s.prior.error}, {"layersDone", done}};
+}
+
 EMSCRIPTEN_KEEPALIVE const char* lens_perf_json() {
   AppState& s = *g_state;
   ModelAnalysis* a = s.analysis();
@@ -521,7 +586,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_perf_json() {
                               {"analysisDone", a && a->done()}, {"analysisCpuS", a ? a->seconds_spent : 0.0},
                               {"analysisWallMs", a && a->done() ? a->finished_at - a->started_at : -1.0},
                               {"statsActmaxWallMs", a && a->stats_actmax_ms > 0 ? a->stats_actmax_ms - a->started_at : -1.0},
-                              {"frame", s.frame}}.dump());
+                              {"frame", s.frame}, {"prior", prior_json(s)}}.dump());
 }
 
 }  // extern "C"

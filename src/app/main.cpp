@@ -68,6 +68,7 @@ struct App {
   std::string last_hash;
   bool training_images_requested = false;
   int frames_to_draw = kSettleFrames;  // frames still to draw before the page goes idle
+  bool prior_requested = false;        // the digit prior's fetch was asked for (once)
   int model_requested = -1;            // the pending model whose bundle the page is fetching
   double last_frame_start = 0;          // ms, for the time the page waits between frames
 };
@@ -261,6 +262,14 @@ static void request_model(AppState& s, int& requested) {
          s.models[std::size_t(requested)].bundle.info.id.c_str());
 }
 
+// The digit-prior images are first needed: the page fetches the decoder once (lens_prior_arrived
+// or lens_prior_failed answer).
+static void request_prior(AppState& s, App& app) {
+  if (!s.prior.wanted || app.prior_requested) return;
+  app.prior_requested = true;
+  EM_ASM({ if (Module['lensFetchPrior']) Module['lensFetchPrior'](); });
+}
+
 // The Train tab needs the MNIST training subset: the page fetches it once, when training first starts.
 static void request_training_images(AppState& s, App& app) {
   if (!s.train_subset_wanted) { app.training_images_requested = false; return; }
@@ -285,7 +294,7 @@ static void frame(void* arg) {
   // lens-api.js marks every call into the app (the JS API, links, dropped files, downloads).
   changed |= EM_ASM_INT({ const t = Module['lensTouched']; Module['lensTouched'] = false; return t ? 1 : 0; }) != 0;
   const ModelAnalysis* analysis = s.analysis();
-  changed |= s.live_dirty || s.model_wanted >= 0 || s.training.running() || s.train_subset_wanted || (analysis && !analysis->done() && !s.test_pending);
+  changed |= s.live_dirty || s.model_wanted >= 0 || s.training.running() || s.train_subset_wanted || app_prior_pending(s) || (analysis && !analysis->done() && !s.test_pending);
   if (changed) app.frames_to_draw = kSettleFrames;
   const bool hidden = EM_ASM_INT({ return Module['lensHidden'] ? 1 : 0; }) != 0;  // a hidden tab or off-screen iframe
   if ((app.frames_to_draw <= 0 || hidden) && s.ready_announced) {
@@ -305,8 +314,11 @@ static void frame(void* arg) {
   if (s.training.running())  // takes its share of the budget
     app_train_work(s, train_budget(budget, std::min(interval, 200.0), s.frame_ms), &emscripten_get_now);
   app_work(s, std::max(2.0, budget - (emscripten_get_now() - w0)), &emscripten_get_now);
+  // The digit-prior images of the layers on screen, in a few steps at a time within what is left.
+  while (emscripten_get_now() - w0 < budget && app_prior_busy(s, 2)) {}
   s.work_ms = emscripten_get_now() - w0;
   request_training_images(s, app);
+  request_prior(s, app);
   request_model(s, app.model_requested);
   app_refresh_live(s);
   gfx_refresh(s, app.gfx, emscripten_get_now());

@@ -114,6 +114,40 @@ static void formula(AppState& s, int h) {
   }
 }
 
+// The raw maximization image and the digit-prior one side by side, each with what it means.
+// The digit-prior images of the layer are computed (and the prior fetched) only once shown.
+static void prior_pair(AppState& s, Gfx& g, int l, int h, float side) {
+  const float em = ui::em();
+  ImGui::BeginGroup();
+  if (g.actmax.size() > std::size_t(l) && g.actmax[std::size_t(l)].count > h) {
+    ImVec2 uv0, uv1;
+    g.actmax[std::size_t(l)].uv(h, uv0, uv1);
+    ImGui::Image(g.actmax[std::size_t(l)].texture.imgui_id(), ImVec2(side, side), uv0, uv1);
+  } else {
+    ImGui::Dummy(ImVec2(side, side));
+  }
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
+  ImGui::TextDisabled("Raw: any pixels at all; what it reacts to, not a digit.");
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+  ImGui::SameLine(0, em);
+  ImGui::BeginGroup();
+  const PriorGallery* pg = app_prior_gallery(s, l);
+  if (pg && pg->done(l) && g.prior.size() > std::size_t(l) && g.prior[std::size_t(l)].count > h) {
+    ImVec2 uv0, uv1;
+    g.prior[std::size_t(l)].uv(h, uv0, uv1);
+    ImGui::Image(g.prior[std::size_t(l)].texture.imgui_id(), ImVec2(side, side), uv0, uv1);
+  } else {
+    ImGui::Dummy(ImVec2(side, side));
+  }
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
+  if (!s.prior.error.empty()) ImGui::TextDisabled("Digit prior unavailable: %s", s.prior.error.c_str());
+  else if (!pg || !pg->done(l)) ImGui::TextDisabled("Digit prior: computing…");
+  else ImGui::TextDisabled("Digit prior: the digit-like image that excites it most.");
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+}
+
 static void actmax_controls(AppState& s) {
   ActmaxConfig& c = s.inspector_config;
   const float em = ui::em();
@@ -213,12 +247,8 @@ void panel_neuron(AppState& s, Gfx& g) {
   ImGui::BeginGroup();
   ui::title("What excites it most", "Activation maximization: starting from a blank image, gradient ascent changes the pixels to "
                                     "make this neuron fire as strongly as possible, with regularizers that keep the image smooth.");
-  const float big = std::min(col - em, 16 * em);
-  if (g.actmax.size() > std::size_t(l) && g.actmax[std::size_t(l)].count > h) {
-    ImVec2 uv0, uv1;
-    g.actmax[std::size_t(l)].uv(h, uv0, uv1);
-    ImGui::Image(g.actmax[std::size_t(l)].texture.imgui_id(), ImVec2(big, big), uv0, uv1);
-  }
+  const float big = std::min((col - 2 * em) / 2.f, 12 * em);
+  prior_pair(s, g, l, h, big);
   if (a && a->done()) {
     ImGui::Checkbox("maximization settings", &s.show_actmax_settings);
     if (s.show_actmax_settings) actmax_controls(s);

@@ -33,13 +33,30 @@ void panel_outputs(AppState& s, Gfx& g) {
   Eigen::MatrixXf own;
   if (a && a->actmax_done.size() > std::size_t(out) && a->actmax_done[std::size_t(out)])
     own = head_probabilities(net.head, mlp_forward(net, a->actmax[std::size_t(out)]));
+  // Each class: the raw image and, beside it, the digit-prior one (computed once shown).
+  const PriorGallery* pg = app_prior_gallery(s, out);
+  const bool prior_ready = pg && pg->done(out) && g.prior.size() > std::size_t(out) && g.prior[std::size_t(out)].count > 0;
+  ImGui::TextDisabled("Left of each pair: raw maximization (any pixels; what the class reacts to). Right: through the digit "
+                      "prior (the digit-like image it prefers). %s",
+                      !s.prior.error.empty() ? s.prior.error.c_str() : prior_ready ? "" : "Digit prior: computing…");
+  const float half = (side - 0.25f * em) / 2.f;
   for (int k = 0; k < net.outputs(); ++k) {
     if (k % columns) ImGui::SameLine(0, em);
     ImGui::BeginGroup();
     if (g.actmax.size() > std::size_t(out) && g.actmax[std::size_t(out)].count > k) {
       ImVec2 uv0, uv1;
       g.actmax[std::size_t(out)].uv(k, uv0, uv1);
-      ImGui::Image(g.actmax[std::size_t(out)].texture.imgui_id(), ImVec2(side, side), uv0, uv1);
+      ImGui::Image(g.actmax[std::size_t(out)].texture.imgui_id(), ImVec2(half, half), uv0, uv1);
+    } else {
+      ImGui::Dummy(ImVec2(half, half));
+    }
+    ImGui::SameLine(0, 0.25f * em);
+    if (prior_ready && g.prior[std::size_t(out)].count > k) {
+      ImVec2 uv0, uv1;
+      g.prior[std::size_t(out)].uv(k, uv0, uv1);
+      ImGui::Image(g.prior[std::size_t(out)].texture.imgui_id(), ImVec2(half, half), uv0, uv1);
+    } else {
+      ImGui::Dummy(ImVec2(half, half));
     }
     const bool win = k == s.live.predicted && !s.live.blank;
     ImGui::PushStyleColor(ImGuiCol_Text, win ? ImGui::ColorConvertU32ToFloat4(pal.accent) : ImGui::GetStyle().Colors[ImGuiCol_Text]);

@@ -34,7 +34,12 @@ static float get_f32(const std::uint8_t* p) {
   return f;
 }
 
-static std::uint32_t bundle_version(const Bundle& b) { return b.net.norm.identity() ? kBundleVersionPlain : kBundleVersion; }
+const char* bundle_kind_name(BundleKind k) { return k == BundleKind::Decoder ? "decoder" : "classifier"; }
+
+static std::uint32_t bundle_version(const Bundle& b) {
+  if (b.info.kind != BundleKind::Classifier) return kBundleVersionKind;
+  return b.net.norm.identity() ? kBundleVersionPlain : kBundleVersion;
+}
 
 static json header_json(const Bundle& b) {
   json layers = json::array();
@@ -44,6 +49,7 @@ static json header_json(const Bundle& b) {
             {"dataset", b.info.dataset}, {"layers", layers}, {"head", head_name(b.net.head)},
             {"seed", b.info.seed}, {"training", b.info.training}, {"notes", b.info.notes}};
   if (b.info.test_accuracy >= 0) h["test_accuracy"] = b.info.test_accuracy;
+  if (b.info.kind != BundleKind::Classifier) h["kind"] = bundle_kind_name(b.info.kind);
   if (!b.net.norm.identity()) h["input_norm"] = {{"mean", b.net.norm.mean}, {"std", b.net.norm.std}};
   return h;
 }
@@ -94,6 +100,25 @@ static std::string parse_norm(const json& h, InputNorm& norm) {
            ", std " + n["std"].dump() + ")";
   norm.mean = float(mean);
   norm.std = float(std);
+  return "";
+}
+
+// Version 3's "kind". A decoder turns a code into an image: its last layer must be a sigmoid
+// (pixels in [0, 1]) and its code short.
+static std::string parse_kind(const json& h, BundleInfo& info) {
+  if (!h.contains("kind") || !h["kind"].is_string()) return "header field \"kind\" missing or not a string (version 3)";
+  const std::string kind = h["kind"].get<std::string>();
+  if (kind == "decoder") info.kind = BundleKind::Decoder;
+  else if (kind == "classifier") info.kind = BundleKind::Classifier;
+  else return "unknown kind \"" + kind + "\" (classifier or decoder)";
+  return "";
+}
+
+static std::string check_decoder(const std::vector<LayerShape>& shapes) {
+  if (shapes.front().inputs > kBundleMaxLatent)
+    return "a decoder's code has " + std::to_string(shapes.front().inputs) + " numbers (at most " +
+           std::to_string(kBundleMaxLatent) + ")";
+  if (shapes.back().act != Activation::Sigmoid) return "a decoder's last layer must be a sigmoid (pixels in [0, 1])";
   return "";
 }
 
@@ -180,9 +205,9 @@ R bundle_read(const Bytes& b) {
   if (b.size() < kFixedHeader + kChecksumBytes)
     return R::fail("bundle: truncated (" + std::to_string(b.size()) + " bytes, shorter than the fixed header)");
   const std::uint32_t version = get_u32(&b[8]);
-  if (version != kBundleVersion && version != kBundleVersionPlain)
+  if (version != kBundleVersion && version != kBundleVersionPlain && version != kBundleVersionKind)
     return R::fail("bundle: unsupported format version " + std::to_string(version) + " (this reader knows versions " +
-                   std::to_string(kBundleVersionPlain) + " and " + std::to_string(kBundleVersion) + ")");
+                   std::to_string(kBundleVersionPlain) + " to " + std::to_string(kBundleVersionKind) + ")");
   const std::size_t header_len = get_u32(&b[12]);
   if (header_len > kBundleMaxHeader)
     return R::fail("bundle: absurd size: JSON header of " + std::to_string(header_len) + " bytes (limit 1 MiB)");
@@ -201,6 +226,11 @@ R bundle_read(const Bytes& b) {
   if (std::string e = parse_header(h, out.info, out.net.head, shapes); !e.empty()) return R::fail("bundle: " + e);
   if (version >= 2)
     if (std::string e = parse_norm(h, out.net.norm); !e.empty()) return R::fail("bundle: " + e);
+  if (version >= 3) {
+    if (std::string e = parse_kind(h, out.info); !e.empty()) return R::fail("bundle: " + e);
+    if (out.info.kind == BundleKind::Decoder)
+      if (std::string e = check_decoder(shapes); !e.empty()) return R::fail("bundle: " + e);
+  }
 
   std::size_t parameters = 0;
   for (const LayerShape& s : shapes) parameters += std::size_t(s.inputs * s.outputs + s.outputs);

@@ -12,9 +12,18 @@
 namespace lens {
 
 // Version 2 adds the input map ("input_norm"); a model without one is written as version 1,
-// byte for byte what version-1 readers know. The reader takes both.
+// byte for byte what version-1 readers know. Version 3 adds "kind": a "decoder" bundle holds a
+// generative model's decoder (a code of "inputs" numbers -> an image through a sigmoid layer), the
+// digit prior of activation maximization; older readers refuse it by its version instead of taking
+// it for a classifier. Classifiers are still written as version 1 or 2. The reader takes all three.
 constexpr std::uint32_t kBundleVersion = 2;
 constexpr std::uint32_t kBundleVersionPlain = 1;
+constexpr std::uint32_t kBundleVersionKind = 3;
+// A decoder's code has at most this many numbers (the digit prior's: 16).
+constexpr int kBundleMaxLatent = 256;
+
+enum class BundleKind { Classifier, Decoder };
+const char* bundle_kind_name(BundleKind k);  // "classifier", "decoder"
 // The input map's std must lie in [1e-4, 1e4] and |mean| at most 1e4 (MNIST's: 0.1307, 0.3081).
 constexpr float kBundleMinNormStd = 1e-4f;
 constexpr std::size_t kBundleMaxHeader = std::size_t(1) << 20;    // JSON header bytes
@@ -32,6 +41,7 @@ constexpr float kBundleMaxMagnitude = 1e4f;
 constexpr double kBundleMaxActivationBound = 1e30;
 
 struct BundleInfo {
+  BundleKind kind = BundleKind::Classifier;
   std::string id;              // short, URL-safe: [a-z0-9_-]
   std::string name;            // display name
   std::string dataset = "mnist";

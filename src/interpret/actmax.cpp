@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "interpret/diversity.h"
+
 namespace lens {
 
 ActmaxConfig actmax_output_defaults() {
@@ -19,7 +21,10 @@ ActmaxSolver::ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, co
   net_.norm = net.norm;  // the images stay pixels; the map is part of the function maximized
   net_.layers.assign(net.layers.begin(), net.layers.begin() + layer + 1);
   if (layer + 1 < int(net.layers.size())) objective_ = ActmaxObjective::PreActivation;
-  const Eigen::Index I = net.inputs(), U = Eigen::Index(units_.size());
+  config_.count = std::max(1, config_.count);
+  for (int u : units_) columns_.insert(columns_.end(), std::size_t(config_.count), u);
+  if (config_.count > 1 && config_.start != ActmaxStart::Noise) config_.start = ActmaxStart::Noise;
+  const Eigen::Index I = net.inputs(), U = Eigen::Index(columns_.size());
   switch (config_.start) {
     case ActmaxStart::Zeros: x_ = Eigen::MatrixXf::Zero(I, U); break;
     case ActmaxStart::Noise:
@@ -32,49 +37,18 @@ ActmaxSolver::ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, co
   }
   m_ = Eigen::MatrixXf::Zero(I, U);
   v_ = Eigen::MatrixXf::Zero(I, U);
-  if (net_.layers.size() == 1 && objective_ != ActmaxObjective::LogProbability) linear_grad_ = objective_gradient(x_);
+  if (actmax_objective_linear(net_, objective_)) linear_grad_ = objective_gradient(x_);
 }
 
-// Forward to the target layer, then back-propagate only towards the input:
-// with z the target layer's pre-activation, dJ/dz is e_u for column u (or, for
-// log p_k, e_k - softmax(z)).
 Eigen::MatrixXf ActmaxSolver::objective_gradient(const Eigen::MatrixXf& x) const {
-  const Eigen::Index U = x.cols();
-  if (net_.layers.size() == 1 && objective_ != ActmaxObjective::LogProbability) {
-    // A first-layer pre-activation is linear in x: its gradient is the unit's weight row
-    // (divided by the input map's std).
-    Eigen::MatrixXf g(x.rows(), U);
-    for (Eigen::Index u = 0; u < U; ++u) g.col(u) = net_.layers[0].W.row(units_[std::size_t(u)]).transpose();
-    if (!net_.norm.identity()) g *= 1.f / net_.norm.std;
-    return g;
-  }
-  Trace t;
-  mlp_forward_trace(net_, x, t);
-  const Eigen::MatrixXf& z = t.layers.back().z;
-  Eigen::MatrixXf dz = Eigen::MatrixXf::Zero(z.rows(), U);
-  if (objective_ == ActmaxObjective::LogProbability && net_.head == Head::Softmax) {
-    dz = -head_probabilities(Head::Softmax, z);
-    for (Eigen::Index u = 0; u < U; ++u) dz(units_[std::size_t(u)], u) += 1.f;
-  } else {
-    for (Eigen::Index u = 0; u < U; ++u) dz(units_[std::size_t(u)], u) = 1.f;
-  }
-  // dx = W_1^T (... act'(z_l) .* (W_l^T dz)); dW is not needed here.
-  Eigen::MatrixXf d = dz;
-  for (std::size_t l = net_.layers.size(); l-- > 0;) {
-    if (l + 1 < net_.layers.size()) {
-      const LayerTrace& lt = t.layers[l];
-      d = d.cwiseProduct(activate_derivative(net_.layers[l].act, lt.z, lt.a));
-    }
-    d = net_.layers[l].W.transpose() * d;
-  }
-  if (!net_.norm.identity()) d *= 1.f / net_.norm.std;  // xn = (x - mean) / std
-  return d;
+  return actmax_objective_gradient(net_, columns_, objective_, x);
 }
 
 // Adds the gradients of the penalties (to be ascended): -l2 x and -tv * grad TV(x),
 // TV(x) = 1/2 sum of squared differences between 4-neighbours.
 void ActmaxSolver::regularize(Eigen::MatrixXf& g) const {
   if (config_.l2 > 0) g -= config_.l2 * x_;
+  if (config_.count > 1 && config_.diversity > 0) diversity_ascent(x_, config_.count, config_.diversity, g);
   if (config_.tv > 0) {
     const int W = config_.width, H = int(x_.rows()) / W;
     for (Eigen::Index u = 0; u < x_.cols(); ++u) {
@@ -146,8 +120,8 @@ Eigen::VectorXf ActmaxSolver::achieved() const {
   const Eigen::MatrixXf values =
       output ? Eigen::MatrixXf(head_probabilities(Head::Softmax, t.layers.back().z).array().log().matrix())
              : Eigen::MatrixXf(t.layers.back().a);
-  Eigen::VectorXf out(Eigen::Index(units_.size()));
-  for (std::size_t u = 0; u < units_.size(); ++u) out(Eigen::Index(u)) = values(units_[u], Eigen::Index(u));
+  Eigen::VectorXf out(Eigen::Index(columns_.size()));
+  for (std::size_t u = 0; u < columns_.size(); ++u) out(Eigen::Index(u)) = values(columns_[u], Eigen::Index(u));
   return out;
 }
 

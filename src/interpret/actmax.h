@@ -9,13 +9,11 @@
 
 #include "core/mlp.h"
 #include "core/rng.h"
+#include "interpret/actmax_objective.h"
 
 namespace lens {
 
 enum class ActmaxStart { Zeros, Noise, Mean };
-// Output classes: maximize the logit, or the log-probability (the logit minus the log-sum-exp
-// of all logits: "this class and not the others").
-enum class ActmaxObjective { PreActivation, Logit, LogProbability };
 
 struct ActmaxConfig {
   int steps = 256;
@@ -29,6 +27,11 @@ struct ActmaxConfig {
   ActmaxStart start = ActmaxStart::Zeros;
   std::uint64_t seed = 1;
   int width = 28;              // images are width x (inputs / width)
+  // Diversity (Olah et al. 2017): count images per unit, pushed apart by a penalty of
+  // diversity x (sum of their pairwise cosine similarities). With count > 1 the images start
+  // from different noise (identical starts would stay identical).
+  int count = 1;
+  float diversity = 0.f;
 };
 
 // Output classes tolerate (and look far more like digits with) stronger smoothing than
@@ -48,16 +51,19 @@ class ActmaxSolver {
   bool done() const { return step_ >= config_.steps; }
   float progress() const { return config_.steps ? float(step_) / float(config_.steps) : 1.f; }
   const Eigen::MatrixXf& images() const { return x_; }  // (I, U)
+  // Images per unit: columns [u * count, (u + 1) * count) of images() belong to units()[u].
+  int count() const { return config_.count; }
   // Each unit's value (activation for hidden units, the objective for outputs) at its own image.
   Eigen::VectorXf achieved() const;
   const std::vector<int>& units() const { return units_; }
 
  private:
-  Eigen::MatrixXf objective_gradient(const Eigen::MatrixXf& x) const;  // d objective / d x, (I, U)
+  Eigen::MatrixXf objective_gradient(const Eigen::MatrixXf& x) const;  // d objective / d x, (I, U count)
   void regularize(Eigen::MatrixXf& grad) const;
 
   Mlp net_;                     // truncated to the layers up to `layer`
   std::vector<int> units_;
+  std::vector<int> columns_;    // the unit of each image column (units_ each repeated count times)
   ActmaxConfig config_;
   ActmaxObjective objective_;
   Rng rng_;

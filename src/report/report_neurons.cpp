@@ -24,7 +24,9 @@ void section_reading_guide(ReportPage& page, const ReportContext& c) {
       "## How to read the neuron sections\n\n"
       "Each hidden neuron gets a section with its plain-language explanation and these figures:\n\n"
       "- **Maximization image**: the input that raises the neuron's weighted input (before the ReLU) the most, "
-      "found by gradient ascent from a blank page. Dark = ink.\n"
+      "found by gradient ascent from a blank page. Dark = ink.\n" +
+      std::string(c.prior ? "- **Digit-prior image**: the same search run in the code space of a generative model of MNIST digits "
+                            "(a VAE decoder), so the result is the digit-like image that excites the neuron most.\n" : "") +
       "- **Incoming weights** (first hidden layer only): the neuron's 784 weights drawn as a 28×28 image, " +
       std::string(kWeightLegend) +
       " (ink there inhibits), light grey ≈ 0.\n"
@@ -120,6 +122,9 @@ static std::vector<Figure> image_figures(ReportPage& page, const ReportContext& 
   std::vector<Figure> images;
   images.push_back({page.png(stem + "-actmax.png", digit_tile(c.analysis.actmax[std::size_t(e.layer)].col(e.unit), 4)),
                     "Maximization image of " + who, "Maximization image"});
+  if (c.prior)
+    images.push_back({page.png(stem + "-digit-prior.png", digit_tile((*c.prior)[std::size_t(e.layer)].col(e.unit), 4)),
+                      "Digit-prior maximization image of " + who, "Digit-prior image"});
   if (e.layer == 0) {
     images.push_back(
         {page.png(stem + "-weights.png",

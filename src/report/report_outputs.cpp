@@ -53,6 +53,17 @@ void section_outputs(ReportPage& page, const ReportContext& c) {
   const std::string strip = page.png("outputs-actmax.png", image_grid(tiles, C, 6));
   page.figure({strip, "Ten images, one per digit 0 to 9 from left to right, each built to maximize that digit's logit",
                "Maximization images for the output classes 0 to 9, left to right (dark = ink)."});
+  if (c.prior) {
+    const Eigen::MatrixXf& prior = c.prior->back();
+    std::vector<RgbImage> ptiles;
+    for (int k = 0; k < C; ++k) ptiles.push_back(digit_tile(prior.col(k), 3));
+    page.md +=
+        "The same search run through a digit prior — in the code space of a generative model of MNIST digits (a VAE decoder) "
+        "instead of over free pixels — gives the digit-like image the network finds most convincing for each class:\n\n";
+    const std::string pstrip = page.png("outputs-digit-prior.png", image_grid(ptiles, C, 6));
+    page.figure({pstrip, "Ten digit-like images, one per digit 0 to 9 from left to right, each found through the digit prior",
+                 "Digit-prior maximization images for the output classes 0 to 9, left to right."});
+  }
   std::vector<std::string> head = {"class"}, p = {"model's probability for that class"};
   for (int k = 0; k < C; ++k) {
     head.push_back(std::to_string(k));

@@ -17,6 +17,9 @@ struct ReportContext {
   const DataSet& test;
   const ModelAnalysis& analysis;
   std::string model_file;  // as given on the command line, for the "generated from" line
+  // Per layer (hidden..., output): the digit-prior maximization images (interpret/prior_gallery.h);
+  // null when no digit prior was given (the report then shows the raw images only).
+  const std::vector<Eigen::MatrixXf>* prior = nullptr;
 };
 
 // The network as a whole.

@@ -106,6 +106,14 @@ std::vector<HostileBundle> hostile_bundles() {
   fill(other.net, 7, 1.f);
   loads("three-inputs", other, false);
 
+  // A digit prior (a "decoder" bundle, version 3): the reader takes it, the page refuses it as a
+  // model to inspect (it makes images; it does not classify them).
+  Bundle prior = make("x", {16, 32, 784}, Activation::ReLU, Head::Sigmoid);
+  prior.net.layers.back().act = Activation::Sigmoid;
+  prior.info.kind = BundleKind::Decoder;
+  fill(prior.net, 10, 0.1f);
+  loads("decoder", prior, false);
+
   // Wide and deep: the page must stay responsive while it analyses it.
   Bundle wide = make("x", {784, 512, 512, 512, 512, 512, 10}, Activation::ReLU);
   fill(wide.net, 8, 0.02f);
@@ -126,6 +134,13 @@ std::vector<HostileBundle> hostile_bundles() {
   refused("header-not-json", with_header(valid, [](std::string h) { return h.substr(0, h.size() / 2); }), "JSON");
   refused("bad-id", with_header(valid, [](std::string h) { return h.replace(h.find("\"id\":\"x\""), 8, "\"id\":\"../../etc\""); }), "id");
   refused("layers-lie", with_header(valid, [](std::string h) { return h.replace(h.find("\"outputs\":3"), 11, "\"outputs\":4"); }), "");
+  const Bytes decoder = bundle_write(prior);
+  refused("decoder-unknown-kind", with_header(decoder, [](std::string h) {
+            return h.replace(h.find("\"kind\":\"decoder\""), 16, "\"kind\":\"painter\"");
+          }), "kind");
+  refused("decoder-relu-output", with_header(decoder, [](std::string h) {
+            return h.replace(h.rfind("\"activation\":\"sigmoid\""), 22, "\"activation\":\"relu\"");
+          }), "sigmoid");
   // Refused: payload.
   refused("weights-3e38", with_all_weights(valid, 3.4e38f), "");
   refused("sigmoid-1e30", with_all_weights(bundle_write(saturated), 1e30f), "");

@@ -95,9 +95,9 @@ TEST(BundleRead, RejectsBadMagic) {
 
 TEST(BundleRead, RejectsUnknownVersion) {
   Bytes b = bundle_write(tiny_bundle(1));
-  b[8] = 3;
+  b[8] = 4;
   reseal(b);
-  expect_error(b, "unsupported format version 3");
+  expect_error(b, "unsupported format version 4");
 }
 
 // A model without an input map is written as version 1, exactly the layout old readers know.
@@ -332,6 +332,54 @@ TEST(BundleLoad, MissingFileSaysSo) {
   const auto r = bundle_load("/nonexistent/model.lens");
   ASSERT_FALSE(r);
   EXPECT_NE(r.error.find("cannot open"), std::string::npos) << r.error;
+}
+
+}  // namespace
+}  // namespace lens
+
+namespace lens {
+namespace {
+
+Bundle tiny_decoder() {
+  Bundle b;
+  b.info.id = "prior";
+  b.info.kind = BundleKind::Decoder;
+  b.net = mlp_make({3, 4, 6}, Activation::ReLU, Activation::Sigmoid, Head::Sigmoid);
+  test::randomize(b.net, 4);
+  return b;
+}
+
+// Version 3: a decoder (the digit prior) says so, and survives the round trip; classifiers are
+// still written as version 1, so older readers keep reading them.
+TEST(BundleRoundTrip, KeepsADecodersKindInVersionThree) {
+  const Bytes bytes = bundle_write(tiny_decoder());
+  EXPECT_EQ(bytes[8], 3);
+  const auto out = bundle_read(bytes);
+  ASSERT_TRUE(out) << out.error;
+  EXPECT_EQ(out->info.kind, BundleKind::Decoder);
+  EXPECT_TRUE(out->net.layers[1].W == tiny_decoder().net.layers[1].W);
+  EXPECT_EQ(bundle_write(tiny_bundle(1))[8], 1);
+  EXPECT_EQ(bundle_read(bundle_write(tiny_bundle(1)))->info.kind, BundleKind::Classifier);
+}
+
+TEST(BundleRead, ChecksTheKindInVersionThree) {
+  const Bytes good = bundle_write(tiny_decoder());
+  const std::string h(good.begin() + kHeaderStart, good.begin() + std::ptrdiff_t(kHeaderStart + header_length(good)));
+  const std::string needle = "\"kind\":\"decoder\"";
+  ASSERT_NE(h.find(needle), std::string::npos) << h;
+  std::string unknown = h, missing = h, number = h;
+  unknown.replace(unknown.find(needle), needle.size(), "\"kind\":\"painter\"");
+  expect_error(with_header(good, unknown), "unknown kind \"painter\"");
+  missing.replace(missing.find(needle), needle.size(), "\"kinds\":\"decoder\"");
+  expect_error(with_header(good, missing), "\"kind\" missing");
+  number.replace(number.find(needle), needle.size(), "\"kind\":3");
+  expect_error(with_header(good, number), "\"kind\" missing or not a string");
+  // A decoder must give pixels in [0, 1]: its last layer is a sigmoid.
+  std::string relu = h;
+  const std::string last = "\"activation\":\"sigmoid\"";
+  ASSERT_NE(relu.rfind(last), std::string::npos) << h;
+  relu.replace(relu.rfind(last), last.size(), "\"activation\":\"relu\"");
+  expect_error(with_header(good, relu), "sigmoid");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/core/app_prior.h"
 #include "app/core/drawing.h"
 #include "app/core/live_input.h"
 #include "app/core/training_session.h"
@@ -42,6 +43,7 @@ struct AppState {
   std::deque<LoadedModel> models;     // a deque: adding a dropped model never moves the others (analyses point into them)
   std::vector<std::unique_ptr<ModelAnalysis>> analyses;  // one per model, made on first use
   int current = -1;                    // index into models, -1 before any model loads
+  PriorState prior;                    // the digit prior (fetched when first needed) and its images
   int model_wanted = -1;               // a pending model picked: the page fetches it, then selects it
   std::vector<std::string> load_errors;  // bundles that failed to load, with the reason
   DataSet test;                        // MNIST test set shipped with the page (empty until loaded)

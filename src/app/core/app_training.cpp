@@ -44,6 +44,8 @@ static void restart_live_analysis(AppState& s) {
 
 // Copies the run's weights into the model on show; the live input is recomputed with them.
 static void publish_weights(AppState& s) {
+  const int m = s.training.model;
+  if (m >= 0 && s.prior.galleries.size() > std::size_t(m)) s.prior.galleries[std::size_t(m)].reset();  // new weights, new images
   TrainingSession& t = s.training;
   s.models[std::size_t(t.model)].bundle.net = t.run->net();
   ++t.version;
@@ -137,6 +139,7 @@ static void begin(AppState& s, double now_ms) {
     s.models[std::size_t(t.model)].bundle = std::move(b);
   }
   s.analyses[std::size_t(t.model)].reset();
+  if (s.prior.galleries.size() > std::size_t(t.model)) s.prior.galleries[std::size_t(t.model)].reset();  // new weights, new images
   t.status = TrainingSession::Status::Running;
   const int index = t.model;
   s.current = -1;  // re-select: the ablation and selection are sized for the new network

@@ -148,7 +148,15 @@ bool report_ready(AppState& s) {
   if (!s.model()) return false;
   if (report_is_plane_model(s.model()->bundle)) return true;
   const ModelAnalysis* a = s.analysis();
-  return a && a->done() && a->has_stats;
+  if (!(a && a->done() && a->has_stats)) return false;
+  // The report has the digit-prior images, as lens-report's beside the shipped models: it waits
+  // for the prior (asking the page to fetch it); without one (it could not be loaded) it is made
+  // without them.
+  if (!s.prior.decoder && s.prior.error.empty()) {
+    s.prior.wanted = true;
+    return false;
+  }
+  return true;
 }
 
 Result<ReportPage> app_report(AppState& s) {
@@ -161,8 +169,20 @@ Result<ReportPage> app_report(AppState& s) {
   }
   if (!report_is_mnist_model(m.bundle))
     return Result<ReportPage>::fail("the report is for MNIST models (784 inputs, 10 outputs, a hidden layer) and models of the plane like XOR");
-  if (!report_ready(s)) return Result<ReportPage>::fail("the model's analysis has not finished yet");
-  report_mnist(page, ReportContext{m.bundle, s.test, *s.analysis(), report_model_file(m)});
+  if (!report_ready(s))
+    return Result<ReportPage>::fail(s.analysis() && s.analysis()->done() ? "the digit prior is still loading"
+                                                                         : "the model's analysis has not finished yet");
+  ReportContext context{m.bundle, s.test, *s.analysis(), report_model_file(m)};
+  // With the digit prior loaded (lens.report() loads it first), its images too, as lens-report
+  // includes them when the prior sits next to the model.
+  std::vector<Eigen::MatrixXf> prior;
+  if (PriorGallery* g = app_prior_gallery(s, 0)) {
+    for (int l = 0; l < g->layers(); ++l) g->want(l);
+    while (!g->step(64)) {}
+    for (int l = 0; l < g->layers(); ++l) prior.push_back(g->images(l));
+    context.prior = &prior;
+  }
+  report_mnist(page, context);
   return Result<ReportPage>::ok(std::move(page));
 }
 

@@ -96,6 +96,9 @@ Result<Bundle> model_bytes_read(const Bytes& bytes, const OnnxImportOptions& onn
 Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::string& origin, const OnnxImportOptions& onnx) {
   auto b = model_bytes_read(bytes, onnx);
   if (!b) return Result<int>::fail(b.error);
+  if (b->info.kind == BundleKind::Decoder)
+    return Result<int>::fail("bundle: \"" + b->info.id + "\" is a digit prior (a decoder that draws digits from a code), not a "
+                             "classifier to inspect; the page loads its own digit prior for the digit-prior maximization images");
   const Mlp& net = b->net;
   const bool image = net.inputs() == kPixels && net.outputs() == kClasses && net.head == Head::Softmax;
   const bool plane = net.inputs() == 2 && net.outputs() == 1 && net.head == Head::Sigmoid;

@@ -1,0 +1,65 @@
+#include "app/core/app_prior.h"
+
+#include "app/core/app_state.h"
+#include "core/bundle.h"
+#include "core/constants.h"
+
+namespace lens {
+
+Result<bool> app_prior_arrived(AppState& s, const Bytes& bytes) {
+  auto b = bundle_read(bytes);
+  std::string error;
+  if (!b) error = b.error;
+  else if (b->info.kind != BundleKind::Decoder) error = "digit prior: the file is a classifier, not a decoder";
+  else if (b->net.outputs() != kPixels) error = "digit prior: the decoder makes " + std::to_string(b->net.outputs()) + " pixels, not 784";
+  if (!error.empty()) {
+    app_prior_failed(s, error);
+    return Result<bool>::fail(error);
+  }
+  s.prior.decoder = std::move(b->net);
+  s.prior.error.clear();
+  s.prior.wanted = false;
+  return Result<bool>::ok(true);
+}
+
+void app_prior_failed(AppState& s, const std::string& why) {
+  s.prior.error = why.empty() ? "digit prior: could not be loaded" : why;
+  s.prior.wanted = false;
+}
+
+PriorGallery* app_prior_gallery(AppState& s, int layer) {
+  if (!s.is_image_model() || s.current < 0) return nullptr;
+  if (!s.prior.decoder) {
+    if (s.prior.error.empty()) s.prior.wanted = true;
+    return nullptr;
+  }
+  auto& all = s.prior.galleries;
+  if (all.size() <= std::size_t(s.current)) all.resize(std::size_t(s.current) + 1);
+  auto& g = all[std::size_t(s.current)];
+  if (!g) g = std::make_unique<PriorGallery>(s.model()->bundle.net, *s.prior.decoder);
+  g->want(layer);
+  return g.get();
+}
+
+bool app_prior_pending(const AppState& s) {
+  if (s.prior.wanted) return true;
+  if (s.current < 0 || s.prior.galleries.size() <= std::size_t(s.current)) return false;
+  const auto& g = s.prior.galleries[std::size_t(s.current)];
+  return g && g->pending();
+}
+
+bool app_prior_busy(AppState& s, int max_steps) {
+  if (s.current < 0 || s.prior.galleries.size() <= std::size_t(s.current)) return false;
+  auto& g = s.prior.galleries[std::size_t(s.current)];
+  return g && !g->step(max_steps);
+}
+
+Result<Eigen::MatrixXf> app_prior_actmax(AppState& s, int layer, int unit, int count) {
+  if (!s.prior.decoder)
+    return Result<Eigen::MatrixXf>::fail(s.prior.error.empty() ? "the digit prior is not loaded yet" : s.prior.error);
+  PriorActmaxSolver solver(s.model()->bundle.net, *s.prior.decoder, layer, {unit}, prior_actmax_defaults(count));
+  while (!solver.step(64)) {}
+  return Result<Eigen::MatrixXf>::ok(solver.images());
+}
+
+}  // namespace lens

@@ -1,0 +1,46 @@
+// The digit prior in the page: the decoder bundle (models/digit-prior.lens), fetched only when
+// digit-prior images are first needed, and the digit-prior maximization images of each model,
+// computed layer by layer when first shown (interpret/prior_gallery.h).
+#pragma once
+#include <Eigen/Core>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/mlp.h"
+#include "core/result.h"
+#include "interpret/prior_gallery.h"
+
+namespace lens {
+
+struct AppState;
+
+// lens.actmax's {count}: at most this many images of one neuron.
+constexpr int kActmaxMaxCount = 16;
+
+struct PriorState {
+  std::optional<Mlp> decoder;       // set once the bundle has arrived and passed the checks
+  std::string error;                // why it could not be loaded ("" while none)
+  bool wanted = false;              // the page should fetch it now (main.cpp asks once)
+  std::vector<std::unique_ptr<PriorGallery>> galleries;  // per model index, made on first use
+};
+
+// The fetched bundle: must be a decoder from a short code to 784 pixels.
+Result<bool> app_prior_arrived(AppState& s, const Bytes& bytes);
+void app_prior_failed(AppState& s, const std::string& why);
+
+// The current model's gallery with `layer` wanted, or null while the decoder is not here (then
+// the fetch is asked for) or the model is not an MNIST model.
+PriorGallery* app_prior_gallery(AppState& s, int layer);
+// Whether the page has digit-prior work to do (a fetch to ask for, or images to compute).
+bool app_prior_pending(const AppState& s);
+// Advances the current model's gallery by up to max_steps solver steps; true while work is left.
+bool app_prior_busy(AppState& s, int max_steps);
+
+// `count` digit-prior images of one unit of the current model (inputs x count), computed now
+// (with count > 1, pushed apart by the diversity penalty). Needs the decoder.
+Result<Eigen::MatrixXf> app_prior_actmax(AppState& s, int layer, int unit, int count);
+
+}  // namespace lens
