@@ -232,7 +232,9 @@ struct Shape { Eigen::Index rows, depth, cols; };
 
 // Odd sizes (rows not a multiple of a SIMD panel, one column, one row) and the first layer's.
 const Shape kShapes[] = {{17, 33, 5}, {17, 33, 11}, {128, 784, 50}, {1, 7, 3}, {5, 3, 1}, {16, 16, 8}, {33, 100, 9},
-                         {10, 128, 300}, {128, 784, 257}, {128, 784, 3}, {6, 784, 64}, {64, 64, 64}};
+                         {10, 128, 300}, {128, 784, 257}, {128, 784, 3}, {6, 784, 64}, {64, 64, 64},
+                         // rows left below the full panels filling 4 vectors: 13 (SSE), 60 (AVX-512)
+                         {13, 50, 20}, {60, 30, 9}, {124, 40, 17}};
 
 // Z = W X + b in double, the reference for the float kernels.
 TEST(Gemm, MatchesPlainLoopInDoubleOnOddShapes) {
