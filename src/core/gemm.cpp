@@ -432,6 +432,27 @@ Eigen::MatrixXf SparseColumns::dense() const {
   return D;
 }
 
+// xt (n,K) = x^T for a gathered batch x (K,n) whose entries have been counted per row in
+// xt.start[k + 1]. Walking the samples in order keeps each of xt's columns sorted. Row k's
+// fill pointer is start[k], moved along and restored afterwards.
+static void transpose_batch(const SparseColumns& x, int n, Index K, SparseColumns& xt) {
+  const int nnz = x.start[std::size_t(n)];
+  for (Index k = 0; k < K; ++k) xt.start[std::size_t(k) + 1] += xt.start[std::size_t(k)];
+  if (xt.index.size() < std::size_t(nnz)) {
+    xt.index.resize(std::size_t(nnz));
+    xt.value.resize(std::size_t(nnz));
+  }
+  int* fill = xt.start.data();
+  for (int j = 0; j < n; ++j)
+    for (int t = x.start[std::size_t(j)]; t < x.start[std::size_t(j) + 1]; ++t) {
+      const int at = fill[x.index[std::size_t(t)]]++;
+      xt.index[std::size_t(at)] = j;
+      xt.value[std::size_t(at)] = x.value[std::size_t(t)];
+    }
+  for (Index k = K; k > 0; --k) xt.start[std::size_t(k)] = xt.start[std::size_t(k) - 1];
+  xt.start[0] = 0;
+}
+
 void sparse_gather(const Eigen::MatrixXf& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt) {
   const Index K = X.rows();
   const std::size_t most = std::size_t(K) * std::size_t(n) + 16;  // a dense batch, plus the kernels' overrun
@@ -455,24 +476,56 @@ void sparse_gather(const Eigen::MatrixXf& X, const int* ids, int n, SparseColumn
     x.start[std::size_t(j) + 1] = append(X.data() + Index(ids[j]) * K, K, x.index.data(), x.value.data(),
                                          x.start[std::size_t(j)], xt.start.data() + 1);
   }
-  const int nnz = x.start[std::size_t(n)];
+  transpose_batch(x, n, K, xt);
+}
 
-  // The transpose: walking the samples in order keeps each of xt's columns sorted. Row k's
-  // fill pointer is start[k], moved along and restored afterwards.
-  for (Index k = 0; k < K; ++k) xt.start[std::size_t(k) + 1] += xt.start[std::size_t(k)];
-  if (xt.index.size() < std::size_t(nnz)) {
-    xt.index.resize(most);
-    xt.value.resize(most);
+SparseColumns sparse_copy(const Eigen::MatrixXf& X) {
+  const Index K = X.rows(), N = X.cols();
+  SparseColumns c;
+  c.rows = K;
+  c.start.resize(std::size_t(N) + 1);
+  std::vector<int> index(std::size_t(K) + 16);  // the scan stores up to 16 past its end
+  std::vector<int> count(static_cast<std::size_t>(K));
+  std::vector<float> value(std::size_t(K) + 16);
+  const AppendNonzeros append = append_nonzeros_kernel();
+  for (Index j = 0; j < N; ++j) {
+    const int n = append(X.data() + j * K, K, index.data(), value.data(), 0, count.data());
+    c.index.insert(c.index.end(), index.begin(), index.begin() + n);
+    c.value.insert(c.value.end(), value.begin(), value.begin() + n);
+    c.start[std::size_t(j) + 1] = int(c.index.size());
   }
-  int* fill = xt.start.data();
-  for (int j = 0; j < n; ++j)
-    for (int t = x.start[std::size_t(j)]; t < x.start[std::size_t(j) + 1]; ++t) {
-      const int at = fill[x.index[std::size_t(t)]]++;
-      xt.index[std::size_t(at)] = j;
-      xt.value[std::size_t(at)] = x.value[std::size_t(t)];
+  return c;
+}
+
+void sparse_gather(const SparseColumns& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt) {
+  const Index K = X.rows;
+  std::size_t nnz = 0;
+  for (int j = 0; j < n; ++j) nnz += std::size_t(X.start[std::size_t(ids[j]) + 1] - X.start[std::size_t(ids[j])]);
+  if (x.index.size() < nnz) {
+    x.index.resize(nnz);
+    x.value.resize(nnz);
+  }
+  xt.rows = n;
+  xt.start.assign(std::size_t(K) + 1, 0);  // counts at start[k + 1] first (see transpose_batch)
+  x.rows = K;
+  x.start.resize(std::size_t(n) + 1);
+  x.start[0] = 0;
+  int* count = xt.start.data() + 1;
+  for (int j = 0; j < n; ++j) {
+    if (j + 2 < n) {  // the columns are scattered over the copy: fetch two ahead
+      const int p = X.start[std::size_t(ids[j + 2])], q = X.start[std::size_t(ids[j + 2]) + 1];
+      for (int t = p; t < q; t += 16) {
+        __builtin_prefetch(X.index.data() + t);
+        __builtin_prefetch(X.value.data() + t);
+      }
     }
-  for (Index k = K; k > 0; --k) xt.start[std::size_t(k)] = xt.start[std::size_t(k) - 1];
-  xt.start[0] = 0;
+    const int p = X.start[std::size_t(ids[j])], q = X.start[std::size_t(ids[j]) + 1], at = x.start[std::size_t(j)];
+    std::memcpy(x.index.data() + at, X.index.data() + p, sizeof(int) * std::size_t(q - p));
+    std::memcpy(x.value.data() + at, X.value.data() + p, sizeof(float) * std::size_t(q - p));
+    for (int t = p; t < q; ++t) ++count[X.index[std::size_t(t)]];
+    x.start[std::size_t(j) + 1] = at + (q - p);
+  }
+  transpose_batch(x, n, K, xt);
 }
 
 // --- gemm_sparse -----------------------------------------------------------------------

@@ -328,6 +328,20 @@ TEST(SparseGather, HoldsTheChosenColumnsAndTheirTranspose) {
   EXPECT_TRUE(same_bits(x.dense(), expected));
   EXPECT_TRUE(same_bits(xt.dense(), Eigen::MatrixXf(expected.transpose())));
   EXPECT_EQ(x.start.back(), (expected.array() != 0.f).count());
+
+  // from a sparse copy of X: the same batch, the same transpose
+  const SparseColumns copy = sparse_copy(X);
+  EXPECT_TRUE(same_bits(copy.dense(), X));
+  SparseColumns y, yt;
+  sparse_gather(copy, ids.data(), int(ids.size()), y, yt);
+  EXPECT_TRUE(same_bits(y.dense(), expected));
+  EXPECT_TRUE(same_bits(yt.dense(), Eigen::MatrixXf(expected.transpose())));
+  ASSERT_EQ(y.start, x.start);
+  ASSERT_EQ(yt.start, xt.start);
+  for (int t = 0; t < x.start.back(); ++t) {
+    EXPECT_EQ(y.index[std::size_t(t)], x.index[std::size_t(t)]);
+    EXPECT_EQ(yt.index[std::size_t(t)], xt.index[std::size_t(t)]);
+  }
 }
 
 // Leaving out the zeros of B must not change a bit of A B; a non-finite A (inf * 0 = NaN)
