@@ -216,10 +216,15 @@ LENS_INLINE void sparse_chunked(const float* A, Index lda, Index M, Index K, con
 // C (M,N) = A (M,K) B (K,N), every element written. An A larger than kChunkBytes goes by
 // sparse_chunked; a small one column by column, 8 vectors of rows per pass.
 constexpr Index kChunkBytes = 48 * 1024;  // a first-level cache's worth (the results do not depend on it)
+#ifdef __EMSCRIPTEN__
+constexpr bool kChunks = false;  // in wasm (4 rows a vector) the chunks' extra passes cost more than they save
+#else
+constexpr bool kChunks = true;
+#endif
 
 template <int W>
 LENS_INLINE void sparse_columns(const float* A, Index lda, Index M, const SparseColumns& B, float* C) {
-  if (M * B.rows * Index(sizeof(float)) > kChunkBytes) {
+  if (kChunks && M * B.rows * Index(sizeof(float)) > kChunkBytes) {
     static thread_local std::vector<int> cursor;
     const Index kc = std::max<Index>(1, kChunkBytes / (M * Index(sizeof(float))));
     return sparse_chunked<W>(A, lda, M, B.rows, B, C, kc, cursor);
