@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <climits>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -95,9 +94,33 @@ LENS_INLINE void dense_columns(const float* a, Index as, const float* b, Index b
 
 constexpr Index kChunkCols = 48;  // columns of B walked together: 150 KB for K = 784, kept in cache
 
+// The rows [r, M) left below the full panels, fewer than P: copied into one panel of whole
+// vectors padded with zero rows (K groups of MVR W floats), summed into a tile of that height
+// and copied back without the padding. The padding's sums are thrown away, so the rows kept are
+// summed exactly as in a full panel. One pass instead of W rows and then one row at a time:
+// the output layer's 10 rows are one AVX-512 vector (three SSE or wasm vectors).
+template <int W, int MVR>
+LENS_INLINE void dense_tail(const float* A, Index lda, Index r, Index M, Index K, const float* B, Index bk, Index bj,
+                            Index N, float* C, const float* bias, std::vector<float>& packed) {
+  constexpr int P = MVR * W, NR = MVR == 1 ? 8 : MVR == 2 ? 4 : MVR == 3 ? 3 : 2;  // accumulators fit the registers
+  const Index rows = M - r;
+  packed.assign(std::size_t(K * P + P + P * kChunkCols), 0.f);
+  float* panel = packed.data();
+  float* padded_bias = panel + K * P;
+  float* tile = padded_bias + P;
+  for (Index k = 0; k < K; ++k) std::memcpy(panel + k * P, A + k * lda + r, sizeof(float) * std::size_t(rows));
+  if (bias) std::memcpy(padded_bias, bias + r, sizeof(float) * std::size_t(rows));
+  for (Index j0 = 0; j0 < N; j0 += kChunkCols) {
+    const Index j1 = std::min(N, j0 + kChunkCols);
+    dense_columns<W, MVR, NR>(panel, P, B + j0 * bj, bk, bj, K, tile, P, bias ? padded_bias : nullptr, 0, j1 - j0);
+    for (Index j = j0; j < j1; ++j)
+      std::memcpy(C + j * M + r, tile + (j - j0) * P, sizeof(float) * std::size_t(rows));
+  }
+}
+
 // C (M,N) = A (M,K, column-major, lda) B, + bias. Full panels of P = 4 W rows are packed
 // (K groups of P floats) when there are enough columns to pay for it; the rows left over go
-// W and then 1 at a time, straight from A.
+// through dense_tail.
 template <int W>
 LENS_INLINE void dense_product(const float* A, Index lda, Index M, Index K, const float* B, Index bk, Index bj, Index N,
                                float* C, const float* bias, std::vector<float>& packed) {
@@ -116,12 +139,12 @@ LENS_INLINE void dense_product(const float* A, Index lda, Index M, Index K, cons
       const float* a = pack ? packed.data() + p * K * P : A + p * P;
       dense_columns<W, MV, NR>(a, pack ? P : lda, B, bk, bj, K, C + p * P, M, bias ? bias + p * P : nullptr, j0, j1);
     }
-    Index r = panels * P;
-    for (; r + W <= M; r += W)
-      dense_columns<W, 1, 2>(A + r, lda, B, bk, bj, K, C + r, M, bias ? bias + r : nullptr, j0, j1);
-    for (; r < M; ++r)
-      dense_columns<1, 1, 2>(A + r, lda, B, bk, bj, K, C + r, M, bias ? bias + r : nullptr, j0, j1);
   }
+  const Index r = panels * P, vectors = (M - r + W - 1) / W;
+  if (vectors == 1) dense_tail<W, 1>(A, lda, r, M, K, B, bk, bj, N, C, bias, packed);
+  else if (vectors == 2) dense_tail<W, 2>(A, lda, r, M, K, B, bk, bj, N, C, bias, packed);
+  else if (vectors == 3) dense_tail<W, 3>(A, lda, r, M, K, B, bk, bj, N, C, bias, packed);
+  else if (vectors == 4) dense_tail<W, 4>(A, lda, r, M, K, B, bk, bj, N, C, bias, packed);
 }
 
 using DenseKernel = void (*)(const float*, Index, Index, Index, const float*, Index, Index, Index, float*, const float*,
@@ -135,10 +158,12 @@ LENS_NO_CONTRACT void dense_product_base(const float* A, Index lda, Index M, Ind
 // --- sparse products ------------------------------------------------------------------
 // For one column j of B and its entries [p, q): C(r, j) = the sum, from +0 and in entry
 // order, of A(r, index[t]) * value[t], for a panel of V vectors of W rows at a time.
-template <int W, int V>
+template <int W, int V, bool kFrom = false>
 LENS_INLINE void sparse_panel(const float* a, Index lda, const int* index, const float* value, int p, int q, float* c) {
   typedef typename Floats<W>::type F;
   F acc[V] = {};
+  if (kFrom)  // carry on from the partial sums stored in c (sparse_chunked)
+    for (int r = 0; r < V; ++r) acc[r] = load<W>(c + W * r);
   for (int t = p; t < q; ++t) {
     const float* col = a + lda * index[t];
     const F v = broadcast<W>(value[t]);
@@ -150,74 +175,69 @@ LENS_INLINE void sparse_panel(const float* a, Index lda, const int* index, const
   for (int r = 0; r < V; ++r) store<W>(c + W * r, acc[r]);
 }
 
-// The same for two columns at once over the union of their entries, so that each column of A
-// loaded serves both (the kernel is bound by loading A, not by arithmetic). Where only one
-// column has an entry the other gets a term A(r, k) * 0 = +-0, which leaves its sum unchanged
-// (gemm.h).
-template <int W, int V>
-LENS_INLINE void sparse_panel2(const float* a, Index lda, const int* index, const float* value, int p0, int q0, int p1,
-                               int q1, float* c0, float* c1) {
-  typedef typename Floats<W>::type F;
-  F acc0[V] = {}, acc1[V] = {};
-  while (p0 < q0 || p1 < q1) {
-    const int k0 = p0 < q0 ? index[p0] : INT_MAX, k1 = p1 < q1 ? index[p1] : INT_MAX, k = std::min(k0, k1);
-    const F v0 = broadcast<W>(k0 == k ? value[p0] : 0.f), v1 = broadcast<W>(k1 == k ? value[p1] : 0.f);
-    p0 += k0 == k;
-    p1 += k1 == k;
-    const float* col = a + lda * k;
-    for (int r = 0; r < V; ++r) {
-      const F x = load<W>(col + W * r);
-      const F term0 = x * v0, term1 = x * v1;
-      acc0[r] = acc0[r] + term0;
-      acc1[r] = acc1[r] + term1;
-    }
-  }
-  for (int r = 0; r < V; ++r) {
-    store<W>(c0 + W * r, acc0[r]);
-    store<W>(c1 + W * r, acc1[r]);
-  }
-}
-
 // Rows [r, M) of one column, by panels.
-template <int W>
+template <int W, bool kFrom = false>
 LENS_INLINE void sparse_rows(const float* A, Index lda, Index r, Index M, const int* index, const float* value, int p,
                              int q, float* c) {
-  for (; r + 8 * W <= M; r += 8 * W) sparse_panel<W, 8>(A + r, lda, index, value, p, q, c + r);
-  for (; r + W <= M; r += W) sparse_panel<W, 1>(A + r, lda, index, value, p, q, c + r);
+  for (; r + 8 * W <= M; r += 8 * W) sparse_panel<W, 8, kFrom>(A + r, lda, index, value, p, q, c + r);
+  for (; r + W <= M; r += W) sparse_panel<W, 1, kFrom>(A + r, lda, index, value, p, q, c + r);
   if (W > 4)
-    for (; r + 4 <= M; r += 4) sparse_panel<4, 1>(A + r, lda, index, value, p, q, c + r);
-  for (; r < M; ++r) sparse_panel<1, 1>(A + r, lda, index, value, p, q, c + r);
+    for (; r + 4 <= M; r += 4) sparse_panel<4, 1, kFrom>(A + r, lda, index, value, p, q, c + r);
+  for (; r < M; ++r) sparse_panel<1, 1, kFrom>(A + r, lda, index, value, p, q, c + r);
 }
 
-// C (M,N) = A (M,K) B (K,N), every element written. With `pairs`, columns go two at a time
-// over the union of their entries, which halves the loads of A: worth it where A does not
-// stay in the first-level cache (the first layer's W, 400 KB for mlp128) and the vectors are
-// wide enough that two columns' accumulators cover many rows per pass (AVX-512). Otherwise
-// one column at a time, 8 vectors of rows per pass, without the merging.
+// C (M,N) = A (M,K) B (K,N) for an A too large for the first-level cache (the first layer's
+// W, or dz at batch 256), walked kc columns of A at a time: each column of C takes its
+// entries with index in [k0, k0 + kc), carrying on from the partial sums the previous chunk
+// stored in C. A chunk of A stays in the first-level cache while every column of B reads it,
+// and storing a float partial sum and loading it back changes nothing, so each element is
+// still the sum from +0 of its terms in entry order (gemm.h). cursor: one int per column.
 template <int W>
-LENS_INLINE void sparse_columns(const float* A, Index lda, Index M, const SparseColumns& B, float* C, bool pairs) {
-  constexpr int V2 = W >= 16 ? 8 : 4;  // two columns' accumulators must fit the registers: 32 zmm, 16 ymm/xmm
+LENS_INLINE void sparse_chunked(const float* A, Index lda, Index M, Index K, const SparseColumns& B, float* C,
+                                Index kc, std::vector<int>& cursor) {
   const int* index = B.index.data();
   const float* value = B.value.data();
   const Index N = B.cols();
-  Index j = 0;
-  if (pairs)
-    for (; j + 1 < N; j += 2) {
-      float *c0 = C + j * M, *c1 = c0 + M;
-      const int p0 = B.start[std::size_t(j)], p1 = B.start[std::size_t(j) + 1], e1 = B.start[std::size_t(j) + 2];
-      Index r = 0;
-      for (; r + V2 * W <= M; r += V2 * W) sparse_panel2<W, V2>(A + r, lda, index, value, p0, p1, p1, e1, c0 + r, c1 + r);
-      sparse_rows<W>(A, lda, r, M, index, value, p0, p1, c0);
-      sparse_rows<W>(A, lda, r, M, index, value, p1, e1, c1);
+  cursor.assign(B.start.begin(), B.start.end() - 1);
+  std::fill(C, C + M * N, 0.f);  // +0: the sums' start
+  for (Index k0 = 0; k0 < K; k0 += kc) {
+    const int k1 = int(std::min(K, k0 + kc));
+    for (Index j = 0; j < N; ++j) {
+      const int p = cursor[std::size_t(j)], end = B.start[std::size_t(j) + 1];
+      int q = p;
+      while (q < end && index[q] < k1) ++q;
+      if (q == p) continue;
+      sparse_rows<W, true>(A, lda, 0, M, index, value, p, q, C + j * M);
+      cursor[std::size_t(j)] = q;
     }
-  for (; j < N; ++j)
-    sparse_rows<W>(A, lda, 0, M, index, value, B.start[std::size_t(j)], B.start[std::size_t(j) + 1], C + j * M);
+  }
 }
 
-using SparseKernel = void (*)(const float*, Index, Index, const SparseColumns&, float*, bool);
+// C (M,N) = A (M,K) B (K,N), every element written. An A larger than kChunkBytes goes by
+// sparse_chunked; a small one column by column, 8 vectors of rows per pass.
+constexpr Index kChunkBytes = 48 * 1024;  // a first-level cache's worth (the results do not depend on it)
+#ifdef __EMSCRIPTEN__
+constexpr bool kChunks = false;  // in wasm (4 rows a vector) the chunks' extra passes cost more than they save
+#else
+constexpr bool kChunks = true;
+#endif
 
-LENS_NO_CONTRACT void sparse_columns_base(const float* A, Index lda, Index M, const SparseColumns& B, float* C, bool) {
-  sparse_columns<4>(A, lda, M, B, C, false);
+template <int W>
+LENS_INLINE void sparse_columns(const float* A, Index lda, Index M, const SparseColumns& B, float* C) {
+  if (kChunks && M * B.rows * Index(sizeof(float)) > kChunkBytes) {
+    static thread_local std::vector<int> cursor;
+    const Index kc = std::max<Index>(1, kChunkBytes / (M * Index(sizeof(float))));
+    return sparse_chunked<W>(A, lda, M, B.rows, B, C, kc, cursor);
+  }
+  for (Index j = 0; j < B.cols(); ++j)
+    sparse_rows<W>(A, lda, 0, M, B.index.data(), B.value.data(), B.start[std::size_t(j)], B.start[std::size_t(j) + 1],
+                   C + j * M);
+}
+
+using SparseKernel = void (*)(const float*, Index, Index, const SparseColumns&, float*);
+
+LENS_NO_CONTRACT void sparse_columns_base(const float* A, Index lda, Index M, const SparseColumns& B, float* C) {
+  sparse_columns<4>(A, lda, M, B, C);
 }
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
@@ -237,13 +257,12 @@ __attribute__((target("avx512f"))) LENS_NO_CONTRACT void dense_product_avx512(co
   dense_product<16>(A, lda, M, K, B, bk, bj, N, C, bias, packed);
 }
 __attribute__((target("avx2"))) LENS_NO_CONTRACT void sparse_columns_avx(const float* A, Index lda, Index M,
-                                                                       const SparseColumns& B, float* C, bool) {
-  sparse_columns<8>(A, lda, M, B, C, false);
+                                                                       const SparseColumns& B, float* C) {
+  sparse_columns<8>(A, lda, M, B, C);
 }
 __attribute__((target("avx512f"))) LENS_NO_CONTRACT void sparse_columns_avx512(const float* A, Index lda, Index M,
-                                                                              const SparseColumns& B, float* C,
-                                                                              bool pairs) {
-  sparse_columns<16>(A, lda, M, B, C, pairs);
+                                                                              const SparseColumns& B, float* C) {
+  sparse_columns<16>(A, lda, M, B, C);
 }
 DenseKernel dense_kernel() {
   static const int w = simd_width();
@@ -281,7 +300,7 @@ void product(const Eigen::Ref<const Eigen::MatrixXf>& A, bool ta, const Eigen::R
     else C.setZero();
     return;
   }
-  if (M < 16 && N > 2 * M) {
+  if (M < 16 && N > 2 * M && tb) {
     // Few rows (the output layer's 10) fill a fraction of a SIMD panel: compute C^T =
     // op(B)^T op(A)^T instead, whose rows are C's many columns. Each element is the same sum
     // of the same products in the same order (x y == y x exactly), so the same bits.
@@ -418,6 +437,27 @@ Eigen::MatrixXf SparseColumns::dense() const {
   return D;
 }
 
+// xt (n,K) = x^T for a gathered batch x (K,n) whose entries have been counted per row in
+// xt.start[k + 1]. Walking the samples in order keeps each of xt's columns sorted. Row k's
+// fill pointer is start[k], moved along and restored afterwards.
+static void transpose_batch(const SparseColumns& x, int n, Index K, SparseColumns& xt) {
+  const int nnz = x.start[std::size_t(n)];
+  for (Index k = 0; k < K; ++k) xt.start[std::size_t(k) + 1] += xt.start[std::size_t(k)];
+  if (xt.index.size() < std::size_t(nnz)) {
+    xt.index.resize(std::size_t(nnz));
+    xt.value.resize(std::size_t(nnz));
+  }
+  int* fill = xt.start.data();
+  for (int j = 0; j < n; ++j)
+    for (int t = x.start[std::size_t(j)]; t < x.start[std::size_t(j) + 1]; ++t) {
+      const int at = fill[x.index[std::size_t(t)]]++;
+      xt.index[std::size_t(at)] = j;
+      xt.value[std::size_t(at)] = x.value[std::size_t(t)];
+    }
+  for (Index k = K; k > 0; --k) xt.start[std::size_t(k)] = xt.start[std::size_t(k) - 1];
+  xt.start[0] = 0;
+}
+
 void sparse_gather(const Eigen::MatrixXf& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt) {
   const Index K = X.rows();
   const std::size_t most = std::size_t(K) * std::size_t(n) + 16;  // a dense batch, plus the kernels' overrun
@@ -441,24 +481,56 @@ void sparse_gather(const Eigen::MatrixXf& X, const int* ids, int n, SparseColumn
     x.start[std::size_t(j) + 1] = append(X.data() + Index(ids[j]) * K, K, x.index.data(), x.value.data(),
                                          x.start[std::size_t(j)], xt.start.data() + 1);
   }
-  const int nnz = x.start[std::size_t(n)];
+  transpose_batch(x, n, K, xt);
+}
 
-  // The transpose: walking the samples in order keeps each of xt's columns sorted. Row k's
-  // fill pointer is start[k], moved along and restored afterwards.
-  for (Index k = 0; k < K; ++k) xt.start[std::size_t(k) + 1] += xt.start[std::size_t(k)];
-  if (xt.index.size() < std::size_t(nnz)) {
-    xt.index.resize(most);
-    xt.value.resize(most);
+SparseColumns sparse_copy(const Eigen::MatrixXf& X) {
+  const Index K = X.rows(), N = X.cols();
+  SparseColumns c;
+  c.rows = K;
+  c.start.resize(std::size_t(N) + 1);
+  std::vector<int> index(std::size_t(K) + 16);  // the scan stores up to 16 past its end
+  std::vector<int> count(static_cast<std::size_t>(K));
+  std::vector<float> value(std::size_t(K) + 16);
+  const AppendNonzeros append = append_nonzeros_kernel();
+  for (Index j = 0; j < N; ++j) {
+    const int n = append(X.data() + j * K, K, index.data(), value.data(), 0, count.data());
+    c.index.insert(c.index.end(), index.begin(), index.begin() + n);
+    c.value.insert(c.value.end(), value.begin(), value.begin() + n);
+    c.start[std::size_t(j) + 1] = int(c.index.size());
   }
-  int* fill = xt.start.data();
-  for (int j = 0; j < n; ++j)
-    for (int t = x.start[std::size_t(j)]; t < x.start[std::size_t(j) + 1]; ++t) {
-      const int at = fill[x.index[std::size_t(t)]]++;
-      xt.index[std::size_t(at)] = j;
-      xt.value[std::size_t(at)] = x.value[std::size_t(t)];
+  return c;
+}
+
+void sparse_gather(const SparseColumns& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt) {
+  const Index K = X.rows;
+  std::size_t nnz = 0;
+  for (int j = 0; j < n; ++j) nnz += std::size_t(X.start[std::size_t(ids[j]) + 1] - X.start[std::size_t(ids[j])]);
+  if (x.index.size() < nnz) {
+    x.index.resize(nnz);
+    x.value.resize(nnz);
+  }
+  xt.rows = n;
+  xt.start.assign(std::size_t(K) + 1, 0);  // counts at start[k + 1] first (see transpose_batch)
+  x.rows = K;
+  x.start.resize(std::size_t(n) + 1);
+  x.start[0] = 0;
+  int* count = xt.start.data() + 1;
+  for (int j = 0; j < n; ++j) {
+    if (j + 2 < n) {  // the columns are scattered over the copy: fetch two ahead
+      const int p = X.start[std::size_t(ids[j + 2])], q = X.start[std::size_t(ids[j + 2]) + 1];
+      for (int t = p; t < q; t += 16) {
+        __builtin_prefetch(X.index.data() + t);
+        __builtin_prefetch(X.value.data() + t);
+      }
     }
-  for (Index k = K; k > 0; --k) xt.start[std::size_t(k)] = xt.start[std::size_t(k) - 1];
-  xt.start[0] = 0;
+    const int p = X.start[std::size_t(ids[j])], q = X.start[std::size_t(ids[j]) + 1], at = x.start[std::size_t(j)];
+    std::memcpy(x.index.data() + at, X.index.data() + p, sizeof(int) * std::size_t(q - p));
+    std::memcpy(x.value.data() + at, X.value.data() + p, sizeof(float) * std::size_t(q - p));
+    for (int t = p; t < q; ++t) ++count[X.index[std::size_t(t)]];
+    x.start[std::size_t(j) + 1] = at + (q - p);
+  }
+  transpose_batch(x, n, K, xt);
 }
 
 // --- gemm_sparse -----------------------------------------------------------------------
@@ -485,8 +557,7 @@ void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns
   if (!all_finite(A)) return gemm_op(A, false, B.dense(), false, C);  // inf * 0 must give NaN
   C.resize(M, B.cols());
   if (M == 0 || B.cols() == 0) return;
-  const bool pairs = A.size() > 16384;  // A (> 64 KB) would not stay in the first-level cache
-  sparse_kernel()(A.data(), A.outerStride(), M, B, C.data(), pairs);
+  sparse_kernel()(A.data(), A.outerStride(), M, B, C.data());
 }
 
 }  // namespace lens

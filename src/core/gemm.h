@@ -50,6 +50,14 @@ struct SparseColumns {
 // Buffers are reused, so gathering every training step does not allocate.
 void sparse_gather(const Eigen::MatrixXf& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt);
 
+// All of X's columns, sparse (the same entries sparse_gather would pick).
+SparseColumns sparse_copy(const Eigen::MatrixXf& X);
+
+// The same gather from a sparse copy: the same x and xt, but each column's entries are copied
+// instead of found among its K values (training gathers every image once an epoch, so the
+// copy is made once and saves a scan of 784 pixels per image and gather).
+void sparse_gather(const SparseColumns& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt);
+
 // C (M,N) = A (M,K) B (K,N), summing only B's nonzeros: the same bits as
 // gemm_op(A, false, B.dense(), false, C) (a non-finite A takes the dense path: inf * 0 is NaN).
 void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C);

@@ -232,7 +232,9 @@ struct Shape { Eigen::Index rows, depth, cols; };
 
 // Odd sizes (rows not a multiple of a SIMD panel, one column, one row) and the first layer's.
 const Shape kShapes[] = {{17, 33, 5}, {17, 33, 11}, {128, 784, 50}, {1, 7, 3}, {5, 3, 1}, {16, 16, 8}, {33, 100, 9},
-                         {10, 128, 300}, {128, 784, 257}, {128, 784, 3}, {6, 784, 64}, {64, 64, 64}};
+                         {10, 128, 300}, {128, 784, 257}, {128, 784, 3}, {6, 784, 64}, {64, 64, 64},
+                         // rows left below the full panels filling 4 vectors: 13 (SSE), 60 (AVX-512)
+                         {13, 50, 20}, {60, 30, 9}, {124, 40, 17}};
 
 // Z = W X + b in double, the reference for the float kernels.
 TEST(Gemm, MatchesPlainLoopInDoubleOnOddShapes) {
@@ -326,6 +328,20 @@ TEST(SparseGather, HoldsTheChosenColumnsAndTheirTranspose) {
   EXPECT_TRUE(same_bits(x.dense(), expected));
   EXPECT_TRUE(same_bits(xt.dense(), Eigen::MatrixXf(expected.transpose())));
   EXPECT_EQ(x.start.back(), (expected.array() != 0.f).count());
+
+  // from a sparse copy of X: the same batch, the same transpose
+  const SparseColumns copy = sparse_copy(X);
+  EXPECT_TRUE(same_bits(copy.dense(), X));
+  SparseColumns y, yt;
+  sparse_gather(copy, ids.data(), int(ids.size()), y, yt);
+  EXPECT_TRUE(same_bits(y.dense(), expected));
+  EXPECT_TRUE(same_bits(yt.dense(), Eigen::MatrixXf(expected.transpose())));
+  ASSERT_EQ(y.start, x.start);
+  ASSERT_EQ(yt.start, xt.start);
+  for (int t = 0; t < x.start.back(); ++t) {
+    EXPECT_EQ(y.index[std::size_t(t)], x.index[std::size_t(t)]);
+    EXPECT_EQ(yt.index[std::size_t(t)], xt.index[std::size_t(t)]);
+  }
 }
 
 // Leaving out the zeros of B must not change a bit of A B; a non-finite A (inf * 0 = NaN)
