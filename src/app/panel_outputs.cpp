@@ -106,7 +106,7 @@ void panel_network(AppState& s) {
     if (Paragraph advice = network_advice(a->network); !advice.empty()) text.push_back(std::move(advice));
     for (const Paragraph& p : text) {
       int layer = 0, unit = 0;
-      if (ui::rich_text(p, s.dark, &layer, &unit, 60 * em)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;
+      if (ui::rich_text(s, p, &layer, &unit, 60 * em)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;
       ImGui::Spacing();
     }
   }
