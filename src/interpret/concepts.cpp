@@ -85,7 +85,7 @@ bool keeps_place(Concept c) {
 constexpr double kEdge = 1.5;
 Eigen::VectorXf rasterize(const std::vector<Polyline>& px, float width) {
   Eigen::VectorXf img = Eigen::VectorXf::Zero(kPixels);
-  const double half = 0.5 * width;
+  const double half = 0.5 * width, reach = half + 0.5 * kEdge;
   for (const Polyline& p : px)
     for (std::size_t i = 0; i + 1 < p.size(); ++i) {
       const Point a = p[i], b = p[i + 1];
@@ -96,8 +96,9 @@ Eigen::VectorXf rasterize(const std::vector<Polyline>& px, float width) {
         for (int x = x0; x <= x1; ++x) {
           const double cx = x + 0.5, cy = y + 0.5;
           const double t = len2 > 0 ? std::clamp(((cx - a.u) * du + (cy - a.v) * dv) / len2, 0.0, 1.0) : 0.0;
-          const double ex = cx - (a.u + t * du), ey = cy - (a.v + t * dv);
-          const double ink = std::clamp((half + 0.5 * kEdge - std::sqrt(ex * ex + ey * ey)) / kEdge, 0.0, 1.0);
+          const double ex = cx - (a.u + t * du), ey = cy - (a.v + t * dv), d2 = ex * ex + ey * ey;
+          if (d2 >= reach * reach) continue;  // no ink this far out: spares the square root
+          const double ink = std::clamp((reach - std::sqrt(d2)) / kEdge, 0.0, 1.0);
           float& q = img(y * kSide + x);
           q = std::max(q, float(ink));
         }

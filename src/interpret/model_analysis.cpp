@@ -171,8 +171,14 @@ static void importance_slice(ModelAnalysis& a) {
   }
 }
 
-// One forward pass of the concept renderings (540 images) through the whole network.
+// Two slices: drawing the concept renderings (once per page, shared by every model), then
+// one forward pass of them (540 images) through the whole network.
 static void concepts_slice(ModelAnalysis& a) {
+  if (!a.concepts_drawn) {
+    concept_probe();
+    a.concepts_drawn = true;
+    return;
+  }
   a.concepts = concept_scores_all(a.bundle->net, concept_probe());
   a.has_concepts = !a.concepts.empty();
   a.phase = ModelAnalysis::Phase::Facts;
@@ -255,7 +261,7 @@ bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)()) {
     const bool concepts = a.phase == ModelAnalysis::Phase::Concepts;
     const double t = now_ms();
     work_slice(a, t);
-    if (concepts) a.concepts_ms = now_ms() - t;
+    if (concepts) a.concepts_ms += now_ms() - t;
   } while (!a.done() && now_ms() - t0 < budget_ms);
   a.seconds_spent += (now_ms() - t0) / 1000.0;
   if (a.done() && a.finished_at == 0) a.finished_at = now_ms();

@@ -67,8 +67,8 @@ struct ModelAnalysis {
 
   // Every layer's units (the output layer last) against the stroke concepts.
   std::vector<ConceptScores> concepts;
-  bool has_concepts = false;
-  double concepts_ms = 0;                             // wall time of that step (0 when run by analysis_run)
+  bool has_concepts = false, concepts_drawn = false;
+  double concepts_ms = 0;                             // wall time of that step, drawing included (0 when run by analysis_run)
 
   // What the explanations are written from.
   std::vector<std::vector<NeuronFacts>> neurons;      // [hidden layer][unit]
