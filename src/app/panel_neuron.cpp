@@ -124,7 +124,8 @@ static void concept_strip(AppState& s, Gfx& g, const NeuronFacts& e) {
   ui::title("Shapes it responds to", "Twelve stroke shapes, each drawn 45 times (positions, sizes, stroke widths). A shape's "
                                      "score is the correlation between this neuron's activation and \"the image shows this "
                                      "shape\" over the drawings: 1 = it fires for this shape and no other, 0 = no preference. "
-                                     "Framed: the shapes its summary names (score 0.3 or more).");
+                                     "Framed: the shapes its summary names (score 0.3 or more, and drawings that excite it at "
+                                     "least as much as the average test digit).");
   ImDrawList* dl = ImGui::GetWindowDrawList();
   for (std::size_t i = 0; i < e.concepts.size(); ++i) {
     const ConceptFact& c = e.concepts[i];
@@ -134,7 +135,7 @@ static void concept_strip(AppState& s, Gfx& g, const NeuronFacts& e) {
     g.concepts.uv(c.concept, uv0, uv1);
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImGui::Image(g.concepts.texture.imgui_id(), ImVec2(side, side), uv0, uv1);
-    const bool named = c.score >= kConceptNamed && int(i) < kConceptsNamed;
+    const bool named = std::any_of(e.shapes.begin(), e.shapes.end(), [&](const ConceptFact& n) { return n.concept == c.concept; });
     if (named) dl->AddRect(p, ImVec2(p.x + side, p.y + side), pal.accent, 0.f, 0, 2.f);
     char score[16];
     std::snprintf(score, sizeof score, "%.2f", double(c.score));

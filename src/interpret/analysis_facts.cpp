@@ -68,9 +68,15 @@ static void shapes(NeuronFacts& f, const ModelAnalysis& a) {
   const ConceptScores& S = a.concepts[std::size_t(f.layer)];
   f.concepts = concept_ranking(S, f.unit);
   f.concepts_known = !f.concepts.empty();
+  if (!f.concepts_known) return;
+  // A correlation says which shapes it prefers to the others; "responds to" also needs the
+  // shape to excite it: a unit inhibited by every drawing still prefers the least inhibiting.
+  f.test_mean = a.stats.layers[std::size_t(f.layer)].mean(f.unit);
+  f.top_concept_mean = S.mean(f.unit, f.concepts.front().concept);
   std::vector<int> named;
   for (const ConceptFact& c : f.concepts)
-    if (c.score >= kConceptNamed && int(f.shapes.size()) < kConceptsNamed) f.shapes.push_back(c), named.push_back(c.concept);
+    if (c.score >= kConceptNamed && S.mean(f.unit, c.concept) >= f.test_mean && int(f.shapes.size()) < kConceptsNamed)
+      f.shapes.push_back(c), named.push_back(c.concept);
   if (named.empty()) return;
   f.shape_score = concept_summary_score(named, S.acts.row(f.unit), concept_probe(), &f.shape_score_defined);
 }

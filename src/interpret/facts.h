@@ -55,6 +55,9 @@ struct NeuronFacts {
   bool concepts_known = false;
   std::vector<ConceptFact> concepts;  // every concept, strongest first
   std::vector<ConceptFact> shapes;    // the named ones
+  // A shape is named only if its drawings drive the unit at least as hard as the average test
+  // digit does: the preferred shape's mean activation on its drawings, and that average.
+  float top_concept_mean = 0, test_mean = 0;
   // The shape part of the summary scored on the held-out renderings (concepts.h).
   float shape_score = 0;
   bool shape_score_defined = false;

@@ -73,16 +73,24 @@ std::string concept_list(const std::vector<ConceptFact>& shapes) {
   return s;
 }
 
+// Why no shape is named: none stands out, or the one it prefers still excites it less than digits do.
+std::string no_shape(const NeuronFacts& f) {
+  const ConceptFact& top = f.concepts.front();
+  const std::string name = concept_info(top.concept).phrase;
+  if (top.score >= kConceptNamed)
+    return "Of the stroke shapes it prefers " + name + " (score " + fmt("%.2f", top.score) + "), but no shape drives it as hard as "
+           "a typical test digit (mean activation " + fmt("%.2g", f.top_concept_mean) + " on those drawings, " +
+           fmt("%.2g", f.test_mean) + " on the test digits)";
+  return "No stroke shape stands out for it (the closest, " + name + ", scores " + fmt("%.2f", top.score) + ")";
+}
+
 }  // namespace
 
 Paragraph neuron_shapes(const NeuronFacts& f) {
   Writer w;
   if (!f.concepts_known || f.concepts.empty()) return w.p;
-  if (!f.shapes.empty())
-    w << "Among stroke shapes it responds most to " << concept_list(f.shapes) << ".";
-  else
-    w << "No stroke shape stands out for it (the closest, " << concept_info(f.concepts.front().concept).phrase << ", scores "
-      << fmt("%.2f", f.concepts.front().score) << ").";
+  if (!f.shapes.empty()) w << "Among stroke shapes it responds most to " << concept_list(f.shapes) << ".";
+  else w << no_shape(f) << ".";
   return w.p;
 }
 
@@ -171,9 +179,7 @@ Paragraph neuron_ladder_story(const NeuronFacts& f, const LadderFacts& d) {
   w << " It is the only neuron of " << layer_name(f.layer) << " that ever fires, so the output layer sees each image as one number: "
     << "how strongly it responds. ";
   if (!f.shapes.empty()) w << "What it captures, in shapes: " << concept_list(f.shapes) << ". ";
-  else if (f.concepts_known && !f.concepts.empty())
-    w << "No single stroke shape captures it (the closest, " << concept_info(f.concepts.front().concept).phrase << ", scores "
-      << fmt("%.2f", f.concepts.front().score) << "). ";
+  else if (f.concepts_known && !f.concepts.empty()) w << no_shape(f) << ". ";
   std::vector<int> order(f.votes.size());
   for (std::size_t c = 0; c < order.size(); ++c) order[c] = int(c);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return f.votes[std::size_t(a)] > f.votes[std::size_t(b)]; });

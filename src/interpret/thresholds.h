@@ -47,8 +47,9 @@ constexpr float kShapedWeights = 0.15f;
 constexpr float kDecayedWeight = 1e-3f;
 
 // Stroke concepts (concepts.h): a unit's summary names a concept when its score (a
-// correlation over the concept renderings) is at least kConceptNamed; at most kConceptsNamed
-// of them, strongest first. A layer "covers" a concept when one of its units names it.
+// correlation over the concept renderings) is at least kConceptNamed and its drawings excite
+// the unit at least as much as the average test digit does; at most kConceptsNamed of them,
+// strongest first. A layer "covers" a concept when one of its units names it.
 constexpr float kConceptNamed = 0.3f;
 constexpr int kConceptsNamed = 2;
 

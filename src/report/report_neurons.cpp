@@ -34,7 +34,7 @@ static void shapes_guide(ReportPage& page) {
       "digits). A shape's *score* for a neuron is the correlation between the neuron's activation and \"this drawing shows "
       "the shape\" over every other drawing: 1 when it fires for that shape and no other, 0 for no preference. A summary "
       "names up to " + std::to_string(kConceptsNamed) + " shapes scoring " + fmt("%.1f", kConceptNamed) +
-      " or more; its *shape score* is the same kind of correlation for the shapes it names, measured on the other half of "
+      " or more whose drawings excite the neuron at least as much as the average test digit does; its *shape score* is the same kind of correlation for the shapes it names, measured on the other half of "
       "the drawings, which were not used to choose them.\n\n";
   page.figure({page.png("shapes.png", digit_grid(thumbs, all, kConceptCount, 2, 4)),
                "The " + std::to_string(kConceptCount) + " stroke shapes, left to right: " + names,

@@ -43,16 +43,18 @@ test('lens.explain lists every stroke shape with its score, and names the strong
       const c = e.concepts[i];
       assert.ok(c.score >= -1 && c.score <= 1, `neuron ${u} ${c.name}: ${c.score}`);
       if (i) assert.ok(c.score <= e.concepts[i - 1].score, `neuron ${u}: strongest first`);
-      if (c.named) assert.ok(c.score >= 0.3 && i < 2, `neuron ${u}: ${c.name} is named at ${c.score}`);
+      if (c.named) assert.ok(c.score >= 0.3, `neuron ${u}: ${c.name} is named at ${c.score}`);
     }
+    const namedHere = e.concepts.filter((c) => c.named);
+    assert.ok(namedHere.length <= 2, `neuron ${u} names ${namedHere.length} shapes`);
     assert.ok(e.shapes.length > 0 && e.summary.includes(e.shapes), `neuron ${u}: the summary carries the shapes sentence`);
-    const top = e.concepts[0];
-    if (top.named) {
+    if (namedHere.length) {
       named++;
-      assert.ok(e.shapes.includes(`(score ${top.score.toFixed(2)})`), `neuron ${u}: ${e.shapes}`);
+      assert.ok(e.shapes.startsWith('Among stroke shapes it responds most to'), `neuron ${u}: ${e.shapes}`);
+      assert.ok(e.shapes.includes(`(score ${namedHere[0].score.toFixed(2)})`), `neuron ${u}: ${e.shapes}`);
       assert.ok(e.shapeScore >= -1 && e.shapeScore <= 1, `neuron ${u}: shape score ${e.shapeScore}`);
     } else {
-      assert.match(e.shapes, /^No stroke shape stands out/);
+      assert.match(e.shapes, /^(No stroke shape stands out|Of the stroke shapes it prefers)/);
       assert.equal(e.shapeScore, null);
     }
     assert.equal(e.story, null, 'only a lone survivor has a story');
@@ -83,7 +85,7 @@ test('the Neuron tab of mlp6-dead tells the survivor\'s story: shapes, pushes, t
   assert.match(story, /the digits line up, by where their typical test image lands: \d \([\d.]+\)( < \d \([\d.]+\)){9}/);
   const named = e.r.concepts.filter((c) => c.named);
   for (const c of named) assert.ok(story.includes(`${c.score.toFixed(2)})`), `the story names ${c.name}`);
-  if (!named.length) assert.match(story, /No single stroke shape captures it/);
+  if (!named.length) assert.match(story, /(No stroke shape stands out|no shape drives it as hard as a typical test digit)/);
 
   // The page shows it: the Neuron tab of that neuron draws the summary and the story.
   await page.evaluate((u) => { window.lens.select(0, u); window.lens.setTab('neuron'); }, u);
