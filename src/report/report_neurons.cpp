@@ -168,9 +168,10 @@ static std::string shapes_line(const NeuronFacts& e) {
 static void neuron_alive(ReportPage& page, const ReportContext& c, const NeuronFacts& e) {
   const Mlp& net = c.bundle.net;
   const std::string stem = file_stem(e.layer, e.unit), who = neuron_name(e.layer, e.unit);
+  page.md += numbers_line(e);  // the status right under the summary, as for every neuron
   const Paragraph story = neuron_ladder_story(e, c.analysis.network.layers[std::size_t(e.layer)].ladder);
   if (!story.empty()) page.md += render_markdown(story) + "\n\n";
-  page.md += numbers_line(e) + shapes_line(e);
+  page.md += shapes_line(e);
   std::vector<Figure> images = image_figures(page, c, e);
   if (!e.top.empty()) {
     const int per_row = int(std::ceil(std::sqrt(double(e.top.size()))));
