@@ -29,6 +29,7 @@ if (all) {
     ['mlp2x64', desktop, 1, '#model=mlp2x64&help=0&theme=light', async (p) => p.evaluate((s) => window.lens.drawStroke(s), two)],
     ['projector', desktop, 1, '#model=mlp6&help=0&scale=1.5', async (p) => p.evaluate((s) => window.lens.drawStroke(s), two)],
     ['tablet-neuron', tablet, 2, '#model=mlp128&tab=neuron&layer=0&neuron=3&help=0', null],
+    ['neuron-shapes', desktop, 1, '#model=mlp6-dead&tab=neuron&layer=0&neuron=1&help=0', null],
   );
 }
 const server = await startServer();

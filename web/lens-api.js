@@ -375,7 +375,7 @@
         }).catch(reject);
       });
     },
-    // {summary, facts, score} for a hidden neuron, once the model's analysis has finished
+    // {summary, facts, score, concepts, shapes, shapeScore, story} for a hidden neuron, once the model's analysis has finished
     // (resolves then); the summary is the sentence lens-report prints for the neuron.
     explain: function (layer, neuron) {
       need();
@@ -503,6 +503,11 @@
       need();
       checkName('lens._itemRect', 'label', label);
       return JSON.parse(call('lens_button_rect_json', 'string', ['string'], [label]));
+    },
+    // The explanation paragraphs the last frame drew (plain text), for browser tests.
+    _shownText: function () {
+      need();
+      return JSON.parse(call('lens_shown_text_json', 'string'));
     },
     // Yardsticks for tools/bench/peers.sh, not part of the documented API.
     _bench: {

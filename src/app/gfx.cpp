@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/constants.h"
+#include "interpret/concepts.h"
 
 namespace lens {
 
@@ -38,6 +39,12 @@ void gfx_refresh(AppState& s, Gfx& g, double now_ms) {
     upload_gray(g.input, s.live.x.data(), kSide, kSide, 1, s.dark);
     if (s.live.saliency.size() == kPixels) texture_upload(g.saliency, image_diverging(s.live.saliency.data(), kSide, kSide, 1));
     g.input_key = input;
+  }
+  if (g.concepts_dark != int(s.dark)) {  // the same for every model: drawn once per theme
+    Eigen::MatrixXf thumbs(kPixels, kConceptCount);
+    for (int k = 0; k < kConceptCount; ++k) thumbs.col(k) = concept_render(Concept(k), concept_variants()[kConceptThumbVariant]);
+    atlas_upload_ink(g.concepts, thumbs.data(), kConceptCount, kSide, kSide, s.dark);
+    g.concepts_dark = int(s.dark);
   }
   ModelAnalysis* a = s.analysis();
   const AtlasKey atlas{s.current, s.dark};

@@ -71,6 +71,8 @@ struct Gfx {
   Texture plane_unit;             // a plane model's hidden unit: its activation over the square
   Texture legend;                 // diverging colour bar
   std::vector<Atlas> actmax;      // per layer (hidden..., output) maximization images
+  Atlas concepts;                 // one thumbnail per stroke concept (interpret/concepts.h)
+  int concepts_dark = -1;         // the theme it was drawn for
   std::vector<int> actmax_uploaded;  // per layer: the analysis' layer version on the GPU
   std::vector<double> actmax_uploaded_at;  // per layer: when (ms)
   int actmax_version = -1;        // the analysis' overall version on the GPU

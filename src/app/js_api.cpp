@@ -18,6 +18,7 @@
 #include "core/idx.h"
 #include "core/infer.h"
 #include "interpret/actmax.h"
+#include "interpret/concepts.h"
 #include "interpret/prose.h"
 #include "core/json_depth.h"
 #include "app/core/app_training.h"
@@ -200,7 +201,19 @@ static nlohmann::json facts_json(const NeuronFacts& f) {
   return j;
 }
 
-// {summary, facts, score} of a hidden neuron: the summary is the sentence lens-report prints for it.
+// Every concept with its score, strongest first; `named` for those the summary names.
+static nlohmann::json concepts_json(const NeuronFacts& f) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ConceptFact& c : f.concepts) {
+    const bool named = std::any_of(f.shapes.begin(), f.shapes.end(), [&](const ConceptFact& n) { return n.concept == c.concept; });
+    out.push_back({{"name", concept_info(c.concept).id}, {"label", concept_info(c.concept).label},
+                   {"score", std::isfinite(c.score) ? nlohmann::json(c.score) : nlohmann::json(nullptr)}, {"named", named}});
+  }
+  return out;
+}
+
+// {summary, facts, score, concepts, shapes, shapeScore, story} of a hidden neuron: the summary is
+// the sentence lens-report prints for it.
 EMSCRIPTEN_KEEPALIVE const char* lens_explain_json(int layer, int neuron) {
   AppState& s = *g_state;
   if (auto r = check_image_model(*s.model()); !r) return reply(nlohmann::json{{"error", "explain: " + r.error}}.dump());
@@ -208,8 +221,12 @@ EMSCRIPTEN_KEEPALIVE const char* lens_explain_json(int layer, int neuron) {
   const ModelAnalysis* a = s.analysis();
   const NeuronFacts* f = a ? a->neuron(layer, neuron) : nullptr;
   if (!f) return reply(nlohmann::json{{"pending", a ? a->progress() : 0.f}}.dump());
+  const Paragraph story = neuron_ladder_story(*f, a->network.layers[std::size_t(layer)].ladder);
   return reply(nlohmann::json{{"summary", render_plain(neuron_summary(*f))}, {"facts", facts_json(*f)},
-                              {"score", f->score_defined ? nlohmann::json(f->score) : nlohmann::json(nullptr)}}.dump());
+                              {"score", f->score_defined ? nlohmann::json(f->score) : nlohmann::json(nullptr)},
+                              {"concepts", concepts_json(*f)}, {"shapes", render_plain(neuron_shapes(*f))},
+                              {"shapeScore", f->shape_score_defined ? nlohmann::json(f->shape_score) : nlohmann::json(nullptr)},
+                              {"story", story.empty() ? nlohmann::json(nullptr) : nlohmann::json(render_plain(story))}}.dump());
 }
 
 // Writes the maximization image (784 values in [0,1]) of a neuron into out.
@@ -349,6 +366,10 @@ EMSCRIPTEN_KEEPALIVE const char* lens_button_rect_json(const char* label) {
     if (label && name == label) return reply(nlohmann::json{{"x", r.x}, {"y", r.y}, {"width", r.w}, {"height", r.h}}.dump());
   return reply("null");
 }
+
+// The explanation paragraphs the last frame drew, as plain text: for browser tests that check
+// what a person reads.
+EMSCRIPTEN_KEEPALIVE const char* lens_shown_text_json() { return reply(nlohmann::json(g_state->shown_text).dump()); }
 
 // --- training (lens.train, lens.trainingState, lens.stopTraining) ---
 
@@ -585,6 +606,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_perf_json() {
   return reply(nlohmann::json{{"frameMs", s.frame_ms}, {"workMs", s.work_ms}, {"renderMs", s.render_ms}, {"strokeMs", s.live.compute_ms},
                               {"analysisDone", a && a->done()}, {"analysisCpuS", a ? a->seconds_spent : 0.0},
                               {"analysisWallMs", a && a->done() ? a->finished_at - a->started_at : -1.0},
+                              {"conceptsMs", a && a->has_concepts ? a->concepts_ms : -1.0},
                               {"statsActmaxWallMs", a && a->stats_actmax_ms > 0 ? a->stats_actmax_ms - a->started_at : -1.0},
                               {"frame", s.frame}, {"prior", prior_json(s)}}.dump());
 }

@@ -9,6 +9,7 @@
 #include "app/panels.h"
 #include "app/ui.h"
 #include "core/constants.h"
+#include "interpret/concepts.h"
 
 namespace lens {
 
@@ -148,6 +149,38 @@ static void prior_pair(AppState& s, Gfx& g, int l, int h, float side) {
   ImGui::EndGroup();
 }
 
+// The stroke concepts as thumbnails, strongest first, each with its score; the ones the
+// summary names are framed.
+static void concept_strip(AppState& s, Gfx& g, const NeuronFacts& e) {
+  if (!e.concepts_known || g.concepts.count != kConceptCount) return;
+  const float em = ui::em(), side = 2.6f * em;
+  const ui::Palette& pal = ui::palette(s.dark);
+  ui::title("Shapes it responds to", "Twelve stroke shapes, each drawn 45 times (positions, sizes, stroke widths). A shape's "
+                                     "score is the correlation between this neuron's activation and \"the image shows this "
+                                     "shape\" over the drawings: 1 = it fires for this shape and no other, 0 = no preference. "
+                                     "Framed: the shapes its summary names (score 0.3 or more, and drawings that excite it at "
+                                     "least as much as the average test digit).");
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (std::size_t i = 0; i < e.concepts.size(); ++i) {
+    const ConceptFact& c = e.concepts[i];
+    if (i) ui::same_line_if_fits(side);
+    ImGui::BeginGroup();
+    ImVec2 uv0, uv1;
+    g.concepts.uv(c.concept, uv0, uv1);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::Image(g.concepts.texture.imgui_id(), ImVec2(side, side), uv0, uv1);
+    const bool named = std::any_of(e.shapes.begin(), e.shapes.end(), [&](const ConceptFact& n) { return n.concept == c.concept; });
+    if (named) dl->AddRect(p, ImVec2(p.x + side, p.y + side), pal.accent, 0.f, 0, 2.f);
+    char score[16];
+    std::snprintf(score, sizeof score, "%.2f", double(c.score));
+    ImGui::SetCursorScreenPos(ImVec2(p.x + 0.5f * (side - ImGui::CalcTextSize(score).x), p.y + side + 1));
+    if (named) ImGui::TextUnformatted(score);
+    else ImGui::TextDisabled("%s", score);
+    ImGui::EndGroup();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: score %.2f", concept_info(c.concept).phrase, double(c.score));
+  }
+}
+
 static void actmax_controls(AppState& s) {
   ActmaxConfig& c = s.inspector_config;
   const float em = ui::em();
@@ -228,14 +261,21 @@ void panel_neuron(AppState& s, Gfx& g) {
     ui::help_marker("Selectivity: (mean on its best digit - mean on the others) / (their sum). 1 = responds to one digit only, 0 = to all alike.");
   }
   if (e) {
-    ui::rich_text(neuron_summary(*e), s.dark);
-    if (e->status == NeuronStatus::Dead) ui::rich_text(neuron_dead_detail(*e), s.dark);
+    ui::rich_text(s, neuron_summary(*e));
+    if (e->status == NeuronStatus::Dead) ui::rich_text(s, neuron_dead_detail(*e));
+    if (const Paragraph story = neuron_ladder_story(*e, a->network.layers[std::size_t(l)].ladder); !story.empty()) ui::rich_text(s, story);
     if (e->score_defined)
       ImGui::TextDisabled("explanation score %.2f", double(e->score));
     else
       ImGui::TextDisabled("explanation score n/a (%s)", e->silent() ? "the activation is constant" : "the summary names every digit alike");
+    if (e->shape_score_defined) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("| shapes %.2f", double(e->shape_score));
+    }
     ui::help_marker("How well the summary predicts the neuron: simulate its activation from the digit classes the summary names "
-                    "(strong = 1, moderate = 0.5, others 0) and correlate with the real activations over the test set. 1 = perfect, 0 = no better than chance.");
+                    "(strong = 1, moderate = 0.5, others 0) and correlate with the real activations over the test set. 1 = perfect, 0 = no better than chance. "
+                    "The shapes score does the same for the shapes it names, on drawings of the shapes that were not used to choose them.");
+    concept_strip(s, g, *e);
   }
   ImGui::Separator();
   const ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -8,6 +8,7 @@
 #include "app/panels.h"
 #include "app/ui.h"
 #include "core/constants.h"
+#include "interpret/concepts.h"
 #include "interpret/numbers.h"
 
 namespace lens {
@@ -68,6 +69,10 @@ void panel_outputs(AppState& s, Gfx& g) {
     }
     if (s.live.probs.size() == net.outputs() && !s.live.blank)
       ImGui::TextDisabled("your digit: logit %+.2f, p %.1f%%", double(s.live.trace.logits()(k, 0)), 100.0 * s.live.probs(k));
+    if (a && a->has_concepts) {  // the stroke shape that raises this logit most selectively (as in the report)
+      const std::vector<ConceptFact> ranked = concept_ranking(a->concepts.back(), k);
+      if (!ranked.empty()) ImGui::TextDisabled("shape: %s %.2f", concept_info(ranked[0].concept).label, double(ranked[0].score));
+    }
     ImGui::EndGroup();
   }
 }
@@ -123,7 +128,7 @@ void panel_network(AppState& s) {
     if (Paragraph advice = network_advice(a->network); !advice.empty()) text.push_back(std::move(advice));
     for (const Paragraph& p : text) {
       int layer = 0, unit = 0;
-      if (ui::rich_text(p, s.dark, &layer, &unit, 60 * em)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;
+      if (ui::rich_text(s, p, &layer, &unit, 60 * em)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;
       ImGui::Spacing();
     }
   }

@@ -204,7 +204,7 @@ void panel_story_banner(AppState& s) {
   const float h = ImGui::GetTextLineHeightWithSpacing() * lines + 2 * ImGui::GetStyle().WindowPadding.y;
   ImGui::BeginChild("##story", ImVec2(0, h), true);
   int layer = 0, unit = 0;
-  if (ui::rich_text(story, s.dark, &layer, &unit)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;
+  if (ui::rich_text(s, story, &layer, &unit)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;
   ImGui::EndChild();
   ImGui::PopStyleColor();
 }

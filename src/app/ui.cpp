@@ -187,6 +187,11 @@ static std::vector<std::string> words(const std::string& text) {
   return out;
 }
 
+bool rich_text(AppState& s, const Paragraph& p, int* layer, int* unit, float max_width) {
+  s.shown_text.push_back(render_plain(p));
+  return rich_text(p, s.dark, layer, unit, max_width);
+}
+
 bool rich_text(const Paragraph& p, bool dark, int* layer, int* unit, float max_width) {
   const ImVec2 start = ImGui::GetCursorScreenPos();
   float width = std::max(4 * em(), ImGui::GetContentRegionAvail().x);

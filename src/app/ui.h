@@ -39,5 +39,7 @@ void wrapped(const std::string& text);
 // never inside a word or number. Strong spans are bold-ish; neuron references are links:
 // clicking one stores it in *layer, *unit and returns true. max_width > 0 caps the line length.
 bool rich_text(const Paragraph& p, bool dark, int* layer = nullptr, int* unit = nullptr, float max_width = 0);
+// The same, noting the paragraph's text in AppState::shown_text.
+bool rich_text(AppState& s, const Paragraph& p, int* layer = nullptr, int* unit = nullptr, float max_width = 0);
 
 }  // namespace lens::ui

@@ -52,12 +52,33 @@ static void votes(NeuronFacts& f, const Mlp& net) {
   if (f.layer + 2 != int(net.layers.size())) return;
   f.votes_known = true;
   const Eigen::VectorXf w = net.layers.back().W.col(f.unit);
+  f.votes.assign(w.data(), w.data() + w.size());
   const std::vector<int> order = order_desc(w);
   for (int k = 0; k < kVotesNamed && k < int(order.size()); ++k) {
     const int up = order[std::size_t(k)], down = order[order.size() - 1 - std::size_t(k)];
     if (w(up) > 0) f.pushes_up.push_back(up);
     if (w(down) < 0) f.pushes_down.push_back(down);
   }
+}
+
+// Its concepts, strongest first; the named ones; and how well naming them predicts the unit
+// on the renderings they were not chosen on.
+static void shapes(NeuronFacts& f, const ModelAnalysis& a) {
+  if (!a.has_concepts) return;
+  const ConceptScores& S = a.concepts[std::size_t(f.layer)];
+  f.concepts = concept_ranking(S, f.unit);
+  f.concepts_known = !f.concepts.empty();
+  if (!f.concepts_known) return;
+  // A correlation says which shapes it prefers to the others; "responds to" also needs the
+  // shape to excite it: a unit inhibited by every drawing still prefers the least inhibiting.
+  f.test_mean = a.stats.layers[std::size_t(f.layer)].mean(f.unit);
+  f.top_concept_mean = S.mean(f.unit, f.concepts.front().concept);
+  std::vector<int> named;
+  for (const ConceptFact& c : f.concepts)
+    if (c.score >= kConceptNamed && S.mean(f.unit, c.concept) >= f.test_mean && int(f.shapes.size()) < kConceptsNamed)
+      f.shapes.push_back(c), named.push_back(c.concept);
+  if (named.empty()) return;
+  f.shape_score = concept_summary_score(named, S.acts.row(f.unit), concept_probe(), &f.shape_score_defined);
 }
 
 static void why_dead(NeuronFacts& f, const ModelAnalysis& a) {
@@ -98,6 +119,7 @@ static NeuronFacts neuron_facts(const ModelAnalysis& a, int l, int h) {
     class_profile(f, L.class_mean.row(h));
     top_images(f, L, *a.test);
     f.score = explanation_score(f, L, a.stats.class_count, &f.score_defined);
+    shapes(f, a);
   }
   if (!f.silent() || f.status == NeuronStatus::Constant) votes(f, net);
   if (a.has_importance) {
@@ -163,6 +185,14 @@ static LayerFacts layer_facts(const ModelAnalysis& a, int l) {
     f.spread = f.units > 1 && f.largest_drop < kSpreadDrop && f.alive.size() > 1;
   }
   if (f.alive.size() == 1 && l + 2 == int(net.layers.size())) f.ladder = ladder(net, L, l, f.alive[0]);
+  if (a.has_concepts) {
+    f.concept_unit.assign(kConceptCount, -1);
+    f.concept_unit_score.assign(kConceptCount, 0.f);
+    for (const NeuronFacts& n : a.neurons[std::size_t(l)])
+      for (const ConceptFact& c : n.shapes)
+        if (f.concept_unit[std::size_t(c.concept)] < 0 || c.score > f.concept_unit_score[std::size_t(c.concept)])
+          f.concept_unit[std::size_t(c.concept)] = n.unit, f.concept_unit_score[std::size_t(c.concept)] = c.score;
+  }
   return f;
 }
 
@@ -195,6 +225,12 @@ static void network_facts(ModelAnalysis& a) {
     if (!L.dead.empty() && std::find(f.dead_activations.begin(), f.dead_activations.end(), L.activation) == f.dead_activations.end())
       f.dead_activations.push_back(L.activation);
     f.layers.push_back(std::move(L));
+  }
+  f.concepts_known = a.has_concepts;
+  for (int k = 0; k < kConceptCount && a.has_concepts; ++k) {
+    bool covered = false;
+    for (const LayerFacts& L : f.layers) covered = covered || L.concept_unit[std::size_t(k)] >= 0;
+    if (!covered) f.concepts_uncovered.push_back(k);
   }
   if (f.dead > 0) f.advice.push_back(float(f.dead) >= kManyDeadShare * float(f.hidden_units) ? Advice::ReviveMany : Advice::ReviveFew);
   if (f.accuracy < kWeakAccuracy && f.hidden_units < kFewHiddenUnits) f.advice.push_back(Advice::MoreUnits);

@@ -8,10 +8,12 @@
 
 #include "core/activation.h"
 #include "core/mlp.h"
+#include "interpret/concepts.h"
 
 namespace lens {
 
 enum class NeuronStatus { Alive, NearlyDead, Dead, Constant };
+
 
 // What a first-layer unit's incoming weights look like (dead units only: why it died).
 enum class WeightShape { NotMeasured, Decayed, Speckle, Shaped };
@@ -46,6 +48,19 @@ struct NeuronFacts {
   // Votes (the last hidden layer only): output classes it raises and lowers most.
   bool votes_known = false;
   std::vector<int> pushes_up, pushes_down;
+  std::vector<float> votes;           // its outgoing weight to each class
+
+  // Shapes (alive units of an image model): every concept's score, and the named ones
+  // (score >= kConceptNamed, at most kConceptsNamed, strongest first).
+  bool concepts_known = false;
+  std::vector<ConceptFact> concepts;  // every concept, strongest first
+  std::vector<ConceptFact> shapes;    // the named ones
+  // A shape is named only if its drawings drive the unit at least as hard as the average test
+  // digit does: the preferred shape's mean activation on its drawings, and that average.
+  float top_concept_mean = 0, test_mean = 0;
+  // The shape part of the summary scored on the held-out renderings (concepts.h).
+  float shape_score = 0;
+  bool shape_score_defined = false;
 
   // Importance: accuracy lost when it alone is switched off; the class hurt most.
   bool importance_known = false;
@@ -80,6 +95,10 @@ struct LayerFacts {
   bool spread = false;                      // no unit costs kSpreadDrop or more
   float largest_drop = 0;
   LadderFacts ladder;                       // when exactly one unit is alive and feeds the output
+  // Shapes: per concept, the unit of this layer that scores highest on it when that unit names
+  // it (-1: no unit of the layer does), and its score.
+  std::vector<int> concept_unit;
+  std::vector<float> concept_unit_score;
 };
 
 enum class Advice { ReviveMany, ReviveFew, MoreUnits, BeyondMlp };
@@ -99,6 +118,8 @@ struct NetworkFacts {
   int dead = 0, nearly_dead = 0, constant = 0;
   std::vector<Activation> dead_activations; // the activations of the layers that have dead units
   std::vector<LayerFacts> layers;
+  bool concepts_known = false;
+  std::vector<int> concepts_uncovered;      // concepts no unit of any hidden layer names
   std::vector<Advice> advice;
 };
 

@@ -45,7 +45,8 @@ float ModelAnalysis::progress() const {
       done_units += importance_unit;
       return 0.8f + 0.15f * float(done_units) / float(std::max(1, all_units));
     }
-    case Phase::Facts: return 0.95f;
+    case Phase::Concepts: return 0.95f;
+    case Phase::Facts: return 0.97f;
     case Phase::Done: return 1.f;
   }
   return 1.f;
@@ -117,7 +118,7 @@ static void actmax_slice(ModelAnalysis& a, double now) {
   if (l + 1 < int(net.layers.size())) return start_actmax_group(a, l + 1, 0);
   a.solver.reset();
   a.stats_actmax_ms = now;
-  a.phase = a.test ? ModelAnalysis::Phase::Ablation : ModelAnalysis::Phase::Facts;
+  a.phase = a.test ? ModelAnalysis::Phase::Ablation : ModelAnalysis::Phase::Concepts;
 }
 
 static double importance_madds(const ModelAnalysis& a) {
@@ -142,7 +143,7 @@ static void start_importance(ModelAnalysis& a) {
   }
   a.importance_layer = a.importance_unit = 0;
   const bool affordable = importance_madds(a) <= kMaxImportanceMadds;
-  a.phase = a.settings.importance && affordable ? ModelAnalysis::Phase::Importance : ModelAnalysis::Phase::Facts;
+  a.phase = a.settings.importance && affordable ? ModelAnalysis::Phase::Importance : ModelAnalysis::Phase::Concepts;
 }
 
 // One unit switched off, scored over a slice of the test set at a time.
@@ -166,8 +167,21 @@ static void importance_slice(ModelAnalysis& a) {
   if (++a.importance_unit >= net.layers[std::size_t(l)].outputs()) a.importance_unit = 0, ++a.importance_layer;
   if (a.importance_layer + 1 >= int(net.layers.size())) {
     a.has_importance = true;
-    a.phase = ModelAnalysis::Phase::Facts;
+    a.phase = ModelAnalysis::Phase::Concepts;
   }
+}
+
+// Two slices: drawing the concept renderings (once per page, shared by every model), then
+// one forward pass of them (540 images) through the whole network.
+static void concepts_slice(ModelAnalysis& a) {
+  if (!a.concepts_drawn) {
+    concept_probe();
+    a.concepts_drawn = true;
+    return;
+  }
+  a.concepts = concept_scores_all(a.bundle->net, concept_probe());
+  a.has_concepts = !a.concepts.empty();
+  a.phase = ModelAnalysis::Phase::Facts;
 }
 
 static void facts_slice(ModelAnalysis& a) {
@@ -196,6 +210,10 @@ static void work_slice(ModelAnalysis& a, double now) {
     case ModelAnalysis::Phase::Importance:
       a.phase_label = "Switching neurons off";
       importance_slice(a);
+      break;
+    case ModelAnalysis::Phase::Concepts:
+      a.phase_label = "Measuring shapes";
+      concepts_slice(a);
       break;
     case ModelAnalysis::Phase::Facts:
       a.phase_label = "Explaining";
@@ -239,8 +257,12 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
 bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)()) {
   if (!a.bundle || a.done()) return true;
   const double t0 = now_ms();
-  do work_slice(a, now_ms());
-  while (!a.done() && now_ms() - t0 < budget_ms);
+  do {
+    const bool concepts = a.phase == ModelAnalysis::Phase::Concepts;
+    const double t = now_ms();
+    work_slice(a, t);
+    if (concepts) a.concepts_ms += now_ms() - t;
+  } while (!a.done() && now_ms() - t0 < budget_ms);
   a.seconds_spent += (now_ms() - t0) / 1000.0;
   if (a.done() && a.finished_at == 0) a.finished_at = now_ms();
   return a.done();

@@ -14,6 +14,7 @@
 #include "core/mnist.h"
 #include "interpret/ablation.h"
 #include "interpret/actmax.h"
+#include "interpret/concepts.h"
 #include "interpret/facts.h"
 #include "interpret/neuron_stats.h"
 
@@ -30,7 +31,7 @@ struct AnalysisSettings {
 };
 
 struct ModelAnalysis {
-  enum class Phase { Stats, Actmax, Ablation, Importance, Facts, Done };
+  enum class Phase { Stats, Actmax, Ablation, Importance, Concepts, Facts, Done };
 
   const Bundle* bundle = nullptr;
   const DataSet* test = nullptr;       // null when the model does not take MNIST images
@@ -63,6 +64,11 @@ struct ModelAnalysis {
   int importance_image = 0;                           // ... up to this test image
   Eigen::VectorXi importance_correct;                 // (C) its correct answers so far
   bool has_importance = false;
+
+  // Every layer's units (the output layer last) against the stroke concepts.
+  std::vector<ConceptScores> concepts;
+  bool has_concepts = false, concepts_drawn = false;
+  double concepts_ms = 0;                             // wall time of that step, drawing included (0 when run by analysis_run)
 
   // What the explanations are written from.
   std::vector<std::vector<NeuronFacts>> neurons;      // [hidden layer][unit]

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/constants.h"
+#include "interpret/concepts.h"
 #include "interpret/numbers.h"
 #include "interpret/thresholds.h"
 
@@ -62,7 +63,36 @@ bool revivable_by_training(Activation act) { return act != Activation::ReLU; }
 
 std::string digits_plural(int c) { return std::to_string(c) + "s"; }
 
+// "closed loops (score 0.62) and arcs on the left (0.41)"
+std::string concept_list(const std::vector<ConceptFact>& shapes) {
+  std::string s;
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    if (i) s += i + 1 == shapes.size() ? " and " : ", ";
+    s += std::string(concept_info(shapes[i].concept).phrase) + " (" + (i ? "" : "score ") + fmt("%.2f", shapes[i].score) + ")";
+  }
+  return s;
+}
+
+// Why no shape is named: none stands out, or the one it prefers still excites it less than digits do.
+std::string no_shape(const NeuronFacts& f) {
+  const ConceptFact& top = f.concepts.front();
+  const std::string name = concept_info(top.concept).phrase;
+  if (top.score >= kConceptNamed)
+    return "Of the stroke shapes it prefers " + name + " (score " + fmt("%.2f", top.score) + "), but no shape drives it as hard as "
+           "a typical test digit (mean activation " + fmt("%.2g", f.top_concept_mean) + " on those drawings, " +
+           fmt("%.2g", f.test_mean) + " on the test digits)";
+  return "No stroke shape stands out for it (the closest, " + name + ", scores " + fmt("%.2f", top.score) + ")";
+}
+
 }  // namespace
+
+Paragraph neuron_shapes(const NeuronFacts& f) {
+  Writer w;
+  if (!f.concepts_known || f.concepts.empty()) return w.p;
+  if (!f.shapes.empty()) w << "Among stroke shapes it responds most to " << concept_list(f.shapes) << ".";
+  else w << no_shape(f) << ".";
+  return w.p;
+}
 
 std::string join_classes(const std::vector<int>& c, bool with_or) {
   std::string s;
@@ -112,6 +142,7 @@ Paragraph neuron_summary(const NeuronFacts& f) {
     w << "Its " << std::to_string(f.top.size()) << " strongest single test digits, though, are mostly "
       << digits_plural(f.top_common_class) << " (" << std::to_string(f.top_common_count) << " of " << std::to_string(f.top.size())
       << "). ";
+  if (const Paragraph shapes = neuron_shapes(f); !shapes.empty()) w << render_plain(shapes) << " ";
   w << "It is active on " << pct(f.active_rate) << " of test images";
   if (f.status == NeuronStatus::NearlyDead) w << " (under " << pct(kNearlyDeadRate, 0) << "), so it is nearly dead";
   w << ".";
@@ -137,6 +168,37 @@ Paragraph neuron_one_line(const NeuronFacts& f) {
   else w << "fires for " << join_classes(f.strong);
   if (!f.moderate.empty()) w << ", some " << join_classes(f.moderate);
   if (f.top_disagrees) w << "; its strongest digits are mostly " << digits_plural(f.top_common_class);
+  w << ".";
+  return w.p;
+}
+
+Paragraph neuron_ladder_story(const NeuronFacts& f, const LadderFacts& d) {
+  Writer w;
+  if (!d.present || d.unit != f.unit || d.layer != f.layer || f.votes.empty()) return w.p;
+  w.strong("It does all the work.");
+  w << " It is the only neuron of " << layer_name(f.layer) << " that ever fires, so the output layer sees each image as one number: "
+    << "how strongly it responds. ";
+  if (!f.shapes.empty()) w << "What it captures, in shapes: " << concept_list(f.shapes) << ". ";
+  else if (f.concepts_known && !f.concepts.empty()) w << no_shape(f) << ". ";
+  std::vector<int> order(f.votes.size());
+  for (std::size_t c = 0; c < order.size(); ++c) order[c] = int(c);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return f.votes[std::size_t(a)] > f.votes[std::size_t(b)]; });
+  w << "Its outgoing weights push";
+  bool first = true;
+  for (int c : order)
+    if (f.votes[std::size_t(c)] > 0) w << (first ? " towards " : ", ") << std::to_string(c) << " (" << signed_number(f.votes[std::size_t(c)]) << ")", first = false;
+  bool against = true;
+  for (auto it = order.rbegin(); it != order.rend(); ++it)
+    if (f.votes[std::size_t(*it)] <= 0) w << (against ? (first ? " against " : ", against ") : ", ") << std::to_string(*it) << " (" << signed_number(f.votes[std::size_t(*it)]) << ")", against = false;
+  w << ": the more it fires, the more the digits early in that list gain on the others. ";
+  std::vector<int> along(d.class_mean.size());
+  for (std::size_t c = 0; c < along.size(); ++c) along[c] = int(c);
+  std::stable_sort(along.begin(), along.end(), [&](int a, int b) { return d.class_mean[std::size_t(a)] < d.class_mean[std::size_t(b)]; });
+  w << "Along its single activation the digits line up, by where their typical test image lands: ";
+  for (std::size_t i = 0; i < along.size(); ++i)
+    w << (i ? " < " : "") << std::to_string(along[i]) << " (" << fmt("%.1f", d.class_mean[std::size_t(along[i])]) << ")";
+  w << "; as it rises, the answer runs ";
+  for (std::size_t i = 0; i < d.runs.size(); ++i) w << (i ? " \u2192 " : "") << std::to_string(d.runs[i].first);
   w << ".";
   return w.p;
 }
@@ -298,6 +360,45 @@ static void survivors_paragraph(Writer& w, const LayerFacts& L) {
   w << "), so the next layer sees each image as just " << std::to_string(L.alive.size()) << " numbers.";
 }
 
+Paragraph network_shapes(const NetworkFacts& f) {
+  Writer w;
+  if (!f.concepts_known) return w.p;
+  w.strong("Shapes.");
+  w << " Of the " << std::to_string(kConceptCount) << " stroke shapes drawn for it (loops, bars, arcs, diagonals, ...), ";
+  for (std::size_t i = 0; i < f.layers.size(); ++i) {
+    const LayerFacts& L = f.layers[i];
+    if (i) w << "; ";
+    w << layer_name(L.layer);
+    std::vector<int> covered;
+    for (int k = 0; k < kConceptCount && k < int(L.concept_unit.size()); ++k)
+      if (L.concept_unit[std::size_t(k)] >= 0) covered.push_back(k);
+    if (covered.empty()) {
+      w << " covers none (no neuron scores " << fmt("%.1f", kConceptNamed) << " on any)";
+      continue;
+    }
+    w << " covers " << std::to_string(covered.size()) << ": ";
+    for (std::size_t j = 0; j < covered.size(); ++j) {
+      const int k = covered[j];
+      if (j) w << ", ";
+      w << concept_info(k).phrase << " (";
+      w.neuron(L.layer, L.concept_unit[std::size_t(k)], "neuron " + std::to_string(L.concept_unit[std::size_t(k)]));
+      w << ", " << fmt("%.2f", L.concept_unit_score[std::size_t(k)]) << ")";
+    }
+  }
+  w << ". ";
+  if (f.concepts_uncovered.empty()) {
+    w << "Every shape has a neuron that responds to it.";
+  } else {
+    w << "No neuron of any layer responds to ";
+    for (std::size_t j = 0; j < f.concepts_uncovered.size(); ++j) {
+      if (j) w << (j + 1 == f.concepts_uncovered.size() ? " or " : ", ");
+      w << concept_info(f.concepts_uncovered[j]).phrase;
+    }
+    w << ".";
+  }
+  return w.p;
+}
+
 Paragraph network_advice(const NetworkFacts& f) {
   Writer w;
   if (f.advice.empty()) return w.p;
@@ -353,6 +454,7 @@ Text network_summary(const NetworkFacts& f) {
       t.push_back(s.p);
     }
   }
+  if (Paragraph shapes = network_shapes(f); !shapes.empty()) t.push_back(shapes);
   return t;
 }
 

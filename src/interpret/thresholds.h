@@ -46,6 +46,13 @@ constexpr float kManyDeadShare = 0.25f;
 constexpr float kShapedWeights = 0.15f;
 constexpr float kDecayedWeight = 1e-3f;
 
+// Stroke concepts (concepts.h): a unit's summary names a concept when its score (a
+// correlation over the concept renderings) is at least kConceptNamed and its drawings excite
+// the unit at least as much as the average test digit does; at most kConceptsNamed of them,
+// strongest first. A layer "covers" a concept when one of its units names it.
+constexpr float kConceptNamed = 0.3f;
+constexpr int kConceptsNamed = 2;
+
 // A story banner on the page when at least this share of the hidden units is dead.
 constexpr float kStoryDeadShare = 0.5f;
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/constants.h"
+#include "interpret/concepts.h"
 #include "interpret/prose.h"
 #include "figures/figures.h"
 #include "figures/tiles.h"
@@ -15,6 +16,30 @@
 namespace lens {
 
 constexpr const char* kWeightLegend = "orange = positive weight (ink here excites), purple = negative";
+
+// The stroke-shape vocabulary (interpret/concepts.h) and how its scores are read.
+static void shapes_guide(ReportPage& page) {
+  Eigen::MatrixXf thumbs(kPixels, kConceptCount);
+  std::vector<int> all;
+  std::string names;
+  for (int k = 0; k < kConceptCount; ++k) {
+    thumbs.col(k) = concept_render(Concept(k), concept_variants()[kConceptThumbVariant]);
+    all.push_back(k);
+    names += std::string(k ? ", " : "") + concept_info(k).label;
+  }
+  page.md +=
+      "**Shapes.** Each neuron is also shown " + std::to_string(kConceptCount) + " stroke shapes, each drawn " +
+      std::to_string(concept_variants().size()) +
+      " times (five positions, three sizes, three stroke widths, antialiased, whole figures centred by mass like MNIST "
+      "digits). A shape's *score* for a neuron is the correlation between the neuron's activation and \"this drawing shows "
+      "the shape\" over every other drawing: 1 when it fires for that shape and no other, 0 for no preference. A summary "
+      "names up to " + std::to_string(kConceptsNamed) + " shapes scoring " + fmt("%.1f", kConceptNamed) +
+      " or more whose drawings excite the neuron at least as much as the average test digit does; its *shape score* is the same kind of correlation for the shapes it names, measured on the other half of "
+      "the drawings, which were not used to choose them.\n\n";
+  page.figure({page.png("shapes.png", digit_grid(thumbs, all, kConceptCount, 2, 4)),
+               "The " + std::to_string(kConceptCount) + " stroke shapes, left to right: " + names,
+               "The shapes, left to right: " + names + "."});
+}
 
 void section_reading_guide(ReportPage& page, const ReportContext& c) {
   const int top = c.analysis.stats.layers.empty() || c.analysis.stats.layers[0].top.empty()
@@ -42,6 +67,7 @@ void section_reading_guide(ReportPage& page, const ReportContext& c) {
       "*selectivity* is (mean on its favourite digit − mean on the others) / (the two added), 0 for a neuron "
       "that treats all digits alike and 1 for one that fires for a single digit only; *importance* and the "
       "*explanation score* are defined [above](#neurons-ranked-by-importance).\n\n";
+  shapes_guide(page);
 }
 
 static std::string neuron_name(int layer, int unit) {  // for alt text, mid-sentence
@@ -102,7 +128,8 @@ static std::string numbers_line(const NeuronFacts& e) {
   std::string s = e.status == NeuronStatus::NearlyDead ? "**Nearly dead** · " : e.status == NeuronStatus::Constant ? "**Constant** · " : "**Alive** · ";
   s += "active on " + pct(e.active_rate) + " of test images · max activation " + fmt("%.2f", e.max_activation) +
        " · selectivity " + fmt("%.2f", e.selectivity) + " · explanation score " +
-       (e.score_defined ? "**" + signed_number(e.score, 2) + "**" : std::string("undefined"));
+       (e.score_defined ? "**" + signed_number(e.score, 2) + "**" : std::string("undefined")) +
+       (e.shape_score_defined ? " · shape score " + signed_number(e.shape_score, 2) : std::string());
   return s + "\n\n" + render_markdown(neuron_importance(e)) + "\n\n";
 }
 
@@ -134,10 +161,22 @@ static std::vector<Figure> image_figures(ReportPage& page, const ReportContext& 
   return images;
 }
 
+// "Shape scores: loop 0.62 · left arc 0.41 · ..." (every shape, strongest first).
+static std::string shapes_line(const NeuronFacts& e) {
+  if (!e.concepts_known) return "";
+  std::string s = "Shape scores: ";
+  for (std::size_t i = 0; i < e.concepts.size(); ++i)
+    s += std::string(i ? " · " : "") + concept_info(e.concepts[i].concept).label + " " + signed_number(e.concepts[i].score, 2);
+  return md_escape(s) + "\n\n";
+}
+
 static void neuron_alive(ReportPage& page, const ReportContext& c, const NeuronFacts& e) {
   const Mlp& net = c.bundle.net;
   const std::string stem = file_stem(e.layer, e.unit), who = neuron_name(e.layer, e.unit);
-  page.md += numbers_line(e);
+  page.md += numbers_line(e);  // the status right under the summary, as for every neuron
+  const Paragraph story = neuron_ladder_story(e, c.analysis.network.layers[std::size_t(e.layer)].ladder);
+  if (!story.empty()) page.md += render_markdown(story) + "\n\n";
+  page.md += shapes_line(e);
   std::vector<Figure> images = image_figures(page, c, e);
   if (!e.top.empty()) {
     const int per_row = int(std::ceil(std::sqrt(double(e.top.size()))));

@@ -27,6 +27,7 @@
 #include "core/mnist.h"
 #include "interpret/ablation.h"
 #include "interpret/actmax.h"
+#include "interpret/concepts.h"
 #include "interpret/neuron_stats.h"
 #include "simd_gemm.h"
 
@@ -377,6 +378,20 @@ int main(int argc, char** argv) {
     for (int k = 0; k < 10; ++k) ab.switch_off(0, (k * 13) % H);
     rows.push_back({"ablation_score", "ablation re-score (10 neurons off)", "ms",
                     measure([&] { g_sink = g_sink + scorer.score(ab).accuracy; }), 100});
+  }
+
+  // Shapes (interpret/concepts.h): drawing the vocabulary (once per page) and measuring every
+  // layer's units on it (once per model).
+  rows.push_back({"concepts_draw", "shapes: draw the " + std::to_string(lens::kConceptCount * int(lens::concept_variants().size())) +
+                                       " concept images", "ms", measure([&] {
+                    for (int k = 0; k < lens::kConceptCount; ++k)
+                      for (const lens::ConceptVariant& v : lens::concept_variants()) g_sink = g_sink + lens::concept_render(lens::Concept(k), v)(400);
+                  })});
+  {
+    const lens::ConceptProbe& probe = lens::concept_probe();
+    rows.push_back({"concepts_scores", "shapes: every unit's responses and scores", "ms", measure([&] {
+                      g_sink = g_sink + lens::concept_scores_all(net, probe)[0].score(0, 0);
+                    })});
   }
 
   {

@@ -104,6 +104,8 @@ struct AppState {
   Rect help_rect;                      // where the help overlay was last drawn
   // Buttons of the last frame by label, so a browser test can click them like a person.
   std::vector<std::pair<std::string, Rect>> button_rects;
+  // Explanation paragraphs drawn in the last frame, as plain text (browser tests read what a person sees).
+  std::vector<std::string> shown_text;
   std::vector<Rect> scroll_rects;      // windows of the last frame that can scroll (the wheel is theirs)
   bool canvas_covered = false;         // a popup lies over the canvas
   int canvas_visible_frame = -1;       // the last frame the canvas was laid out
