@@ -458,6 +458,8 @@
         })();
       });
     },
+    // For tests: the next frame draws the whole screen again rather than only what changed.
+    _redrawAll: function () { need(); call('lens_redraw_all', null); },
     // For tests: where the page last drew the button with this label, {x, y, width, height} or null.
     _itemRect: function (label) {
       need();

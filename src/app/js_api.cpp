@@ -521,7 +521,10 @@ EMSCRIPTEN_KEEPALIVE const char* lens_perf_json() {
                               {"analysisDone", a && a->done()}, {"analysisCpuS", a ? a->seconds_spent : 0.0},
                               {"analysisWallMs", a && a->done() ? a->finished_at - a->started_at : -1.0},
                               {"statsActmaxWallMs", a && a->stats_actmax_ms > 0 ? a->stats_actmax_ms - a->started_at : -1.0},
-                              {"frame", s.frame}}.dump());
+                              {"redrawn", s.redrawn}, {"dirty", s.dirty}, {"regions", s.regions}, {"frame", s.frame}}.dump());
 }
+
+// For tests: the next frame draws the whole screen, not only what changed.
+EMSCRIPTEN_KEEPALIVE void lens_redraw_all() { g_state->redraw_all = true; }
 
 }  // extern "C"
