@@ -232,8 +232,10 @@ static void canvas_event(AppState& s, const SDL_Event& e) {
 
 // Keeps the address bar a deep link to what is on screen (replaceState: no history spam,
 // and no hashchange event, so it never fights the links it came from).
+// Not while a stroke is being drawn: each replaceState costs the browser a few ms of its own
+// main thread (most of a software-WebGL frame's budget); the stroke is in the link when it ends.
 static void sync_url_hash(const AppState& s, std::string& last) {
-  if (!s.ready_announced) return;
+  if (!s.ready_announced || s.drawing.stroke_open) return;
   const std::string h = link_format(s);
   if (h.empty() || h == last) return;
   last = h;
