@@ -36,6 +36,11 @@ Result<Bytes> file_read(const std::string& path, std::size_t max_bytes) {
   return Result<Bytes>::ok(std::move(out));
 }
 
+bool file_readable(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  return bool(f);
+}
+
 Result<bool> file_write(const std::string& path, const Bytes& bytes) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
   if (!f) return Result<bool>::fail(path + ": cannot create file");

@@ -15,6 +15,7 @@ using Bytes = std::vector<std::uint8_t>;
 // when the size is known up front) so a wrong path cannot exhaust memory.
 Result<Bytes> file_read(const std::string& path, std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
 Result<bool> file_write(const std::string& path, const Bytes& bytes);
+bool file_readable(const std::string& path);  // it exists and opens for reading
 
 bool gzip_is_compressed(const Bytes& bytes);  // starts with the gzip magic 1f 8b
 bool gzip_available();                        // false in builds without zlib (wasm)

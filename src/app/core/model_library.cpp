@@ -2,9 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-
 #include "core/activation.h"
+#include "core/bytes.h"
 
 namespace lens {
 
@@ -65,7 +64,7 @@ void model_library_load(AppState& state, const std::string& folder) {
   for (const auto& id : manifest["models"]) {
     if (!id.is_string()) continue;
     const std::string path = folder + "/" + id.get<std::string>() + ".lens";
-    if (headers && headers->contains(id.get<std::string>()) && !std::ifstream(path, std::ios::binary).good()) {
+    if (headers && headers->contains(id.get<std::string>()) && !file_readable(path)) {
       if (auto p = pending_model((*headers)[id.get<std::string>()], path)) state.models.push_back(std::move(*p));
       else state.load_errors.push_back(manifest_path + ": " + p.error);
       continue;
