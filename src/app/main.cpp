@@ -332,6 +332,7 @@ static void frame(void* arg) {
   // nothing draws nothing, and the browser keeps showing the last one.
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   const float clear[3] = {bg.x, bg.y, bg.z};
+  s.redraw_all |= EM_ASM_INT({ const r = Module['lensRedrawAll']; Module['lensRedrawAll'] = false; return r ? 1 : 0; }) != 0;
   if (s.redraw_all) damage_invalidate(app.damage);
   s.redraw_all = false;
   const double r0 = emscripten_get_now();

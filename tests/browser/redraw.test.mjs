@@ -47,6 +47,9 @@ for (const [width, height, dpr] of [[1280, 800, 1], [1280, 720, 2]]) {
     await page.waitForTimeout(300);
     await page.evaluate(() => window.lens.setTab('explore'));
     await settled(page);
+    // A resize event (SDL then sets the canvas's size again, clearing it) is drawn whole.
+    await page.evaluate(() => window.dispatchEvent(new Event('resize')));
+    await settled(page);
     const partial = await page.screenshot();
     await page.evaluate(() => window.lens._redrawAll());
     await settled(page);
