@@ -17,6 +17,17 @@ async function settled(page) {
   await page.waitForFunction(() => window.Module && window.Module.lensSleeping, null, { timeout: 20000 });
 }
 
+// What is on screen now is what drawing the whole screen again gives.
+async function sameAsWhole(page, when) {
+  const partial = await page.screenshot();
+  await page.evaluate(() => window.lens._redrawAll());
+  await settled(page);
+  assert.equal((await page.evaluate(() => window.lens.perf())).redrawn, 1, 'the last frame drew the whole screen');
+  await settled(page);
+  const whole = await page.screenshot();
+  assert.ok(partial.equals(whole), `${when}, the screen differs from the whole screen drawn again`);
+}
+
 for (const [width, height, dpr] of [[1280, 800, 1], [1280, 720, 2]]) {
   test(`at ${width}x${height}@${dpr} partial redraws leave the same pixels as a whole redraw`, { timeout: 180000 }, async () => {
     const { page, errors, context } = await openPage(browser, `${server.url}#model=mlp128&help=0`,
@@ -36,26 +47,25 @@ for (const [width, height, dpr] of [[1280, 800, 1], [1280, 720, 2]]) {
     await page.mouse.up();
     // A stroke changes part of the screen: the frames drawn during it redrew only part of it.
     assert.ok(Math.min(...redrawn) < 0.7, `a stroke redrew ${redrawn.map((v) => v.toFixed(2)).join(' ')} of the screen`);
-    // Hovers that come and go (a card's highlight and tooltip), and a tab there and back.
+    await settled(page);
+    await sameAsWhole(page, 'after a stroke');
+    // Hovers that come and go: a card's highlight and tooltip.
     const card = await page.evaluate(() => window.lens._itemRect('first card of layer 0'));
-    if (card) {
-      await page.mouse.move(card.x + card.width / 2, card.y + card.height / 2);
-      await page.waitForTimeout(400);
-      await page.mouse.move(r.x + r.width / 2, r.y + r.height + 2);
-    }
+    assert.ok(card, 'the first card is on screen');
+    await page.mouse.move(card.x + card.width / 2, card.y + card.height / 2);
+    await page.waitForTimeout(400);
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height + 2);
+    await settled(page);
+    await sameAsWhole(page, 'after a hover');
     await page.evaluate(() => window.lens.setTab('neuron'));
     await page.waitForTimeout(300);
     await page.evaluate(() => window.lens.setTab('explore'));
     await settled(page);
-    // A resize event (SDL then sets the canvas's size again, clearing it) is drawn whole.
+    await sameAsWhole(page, 'after a tab switch');
+    // A resize event (SDL then sets the canvas's size again, which may clear it) is drawn whole.
     await page.evaluate(() => window.dispatchEvent(new Event('resize')));
     await settled(page);
-    const partial = await page.screenshot();
-    await page.evaluate(() => window.lens._redrawAll());
-    await settled(page);
-    assert.equal((await page.evaluate(() => window.lens.perf())).redrawn, 1, 'the last frame drew the whole screen');
-    const whole = await page.screenshot();
-    assert.ok(partial.equals(whole), 'the screen after partial redraws differs from the whole screen drawn again');
+    await sameAsWhole(page, 'after a resize event');
     assert.deepEqual(errors, []);
     await context.close();
   });
