@@ -41,6 +41,9 @@
    'touchmove', 'touchend', 'resize', 'focus', 'blur', 'visibilitychange', 'dragover', 'drop'].forEach(function (type) {
     window.addEventListener(type, wake, { capture: true, passive: true });
   });
+  // SDL sets the canvas's size again on every resize event, even to the same size, and that
+  // may clear the drawing buffer the app draws only the changed parts into (damage.h).
+  window.addEventListener('resize', function () { Module.lensRedrawAll = true; }, { capture: true, passive: true });
   // The wheel over a part of the page that cannot scroll goes to the host page (an iframe in a
   // post scrolls the post), not to the app, which would swallow it.
   window.addEventListener('wheel', function (e) {
@@ -498,6 +501,8 @@
         })();
       }); });
     },
+    // For tests: the next frame draws the whole screen again rather than only what changed.
+    _redrawAll: function () { need(); call('lens_redraw_all', null); },
     // For tests: where the page last drew the button with this label, {x, y, width, height} or null.
     _itemRect: function (label) {
       need();

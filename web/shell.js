@@ -65,8 +65,16 @@
     }).then(function (b) { return new Uint8Array(b); });
   }
 
+  // The page's WebGL2 context, made here rather than by SDL so that the canvas keeps its
+  // pixels from frame to frame (preserveDrawingBuffer): the app draws again only what changed
+  // (src/app/damage.h). 2D only: no depth, stencil or multisampling.
+  var canvas = document.getElementById('canvas');
+  var gl = canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false,
+                                         preserveDrawingBuffer: true });
+
   window.Module = {
-    canvas: document.getElementById('canvas'),
+    canvas: canvas,
+    preinitializedWebGLContext: gl,
     // The model list and the first bundle go into the app's file system before main() runs.
     preRun: [function () {
       Module.addRunDependency('lens-startup-model');

@@ -1,7 +1,7 @@
 // The whole view as PNG: the frame ImGui just built is drawn a second time into an
 // offscreen framebuffer at scale x the canvas's CSS size, in the same frame (the canvas's
-// own drawing buffer is cleared after each frame, and reading it would also give device
-// pixels rather than the scale asked for), then read back with glReadPixels.
+// own drawing buffer has device pixels rather than the scale and theme asked for), then read
+// back with glReadPixels. It leaves the canvas's buffer as it was (damage.h relies on that).
 #include <GLES3/gl3.h>
 
 #include <algorithm>

@@ -608,7 +608,10 @@ EMSCRIPTEN_KEEPALIVE const char* lens_perf_json() {
                               {"analysisWallMs", a && a->done() ? a->finished_at - a->started_at : -1.0},
                               {"conceptsMs", a && a->has_concepts ? a->concepts_ms : -1.0},
                               {"statsActmaxWallMs", a && a->stats_actmax_ms > 0 ? a->stats_actmax_ms - a->started_at : -1.0},
-                              {"frame", s.frame}, {"prior", prior_json(s)}}.dump());
+                              {"redrawn", s.redrawn}, {"dirty", s.dirty}, {"regions", s.regions}, {"frame", s.frame}, {"prior", prior_json(s)}}.dump());
 }
+
+// For tests: the next frame draws the whole screen, not only what changed.
+EMSCRIPTEN_KEEPALIVE void lens_redraw_all() { g_state->redraw_all = true; }
 
 }  // extern "C"

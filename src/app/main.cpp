@@ -17,6 +17,7 @@
 #include "app/core/app_state.h"
 #include "app/core/link.h"
 #include "app/core/app_training.h"
+#include "app/damage.h"
 #include "app/gfx.h"
 #include "app/js_api.h"
 #include "app/core/model_library.h"
@@ -62,6 +63,8 @@ struct App {
   AppState state;
   Gfx gfx;
   Renderer renderer;
+  Damage damage;
+  bool buffer_preserved = false;  // the browser keeps the canvas's pixels between frames
   float device_pixel_ratio = 1.f;
   float applied_scale = 0.f;  // the scale the fonts were last built at
   bool applied_dark = true, applied_contrast = false;
@@ -83,6 +86,7 @@ static bool platform_init(Platform& p) {
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+  SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);  // 2D only: no depth buffer to keep or clear
   double css_w = 1280, css_h = 800;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);
   p.window = SDL_CreateWindow("MNIST Lens", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, int(css_w), int(css_h),
@@ -229,8 +233,10 @@ static void canvas_event(AppState& s, const SDL_Event& e) {
 
 // Keeps the address bar a deep link to what is on screen (replaceState: no history spam,
 // and no hashchange event, so it never fights the links it came from).
+// Not while a stroke is being drawn: each replaceState costs the browser a few ms of its own
+// main thread (most of a software-WebGL frame's budget); the stroke is in the link when it ends.
 static void sync_url_hash(const AppState& s, std::string& last) {
-  if (!s.ready_announced) return;
+  if (!s.ready_announced || s.drawing.stroke_open) return;
   const std::string h = link_format(s);
   if (h.empty() || h == last) return;
   last = h;
@@ -335,13 +341,21 @@ static void frame(void* arg) {
   share(s);
   scrollable_windows(s);
 
-  const ImGuiIO& io = ImGui::GetIO();
-  glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x), int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
+  // Only what changed since the last frame is drawn again (damage.h); a frame that changed
+  // nothing draws nothing, and the browser keeps showing the last one.
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-  glClearColor(bg.x, bg.y, bg.z, 1.f);
-  glClear(GL_COLOR_BUFFER_BIT);
+  const float clear[3] = {bg.x, bg.y, bg.z};
+  s.redraw_all |= EM_ASM_INT({ const r = Module['lensRedrawAll']; Module['lensRedrawAll'] = false; return r ? 1 : 0; }) != 0;
+  if (s.redraw_all) damage_invalidate(app.damage);
+  s.redraw_all = false;
   const double r0 = emscripten_get_now();
-  renderer_draw(app.renderer, ImGui::GetDrawData());
+  const std::vector<PixelRect> regions = damage_update(app.damage, ImGui::GetDrawData(), clear, app.buffer_preserved);
+  if (!regions.empty()) {
+    renderer_draw_regions(app.renderer, ImGui::GetDrawData(), regions, clear);
+    s.redrawn = app.damage.redrawn;
+    s.dirty = app.damage.dirty;
+    s.regions = app.damage.regions;
+  }
   SDL_GL_SwapWindow(app.platform.window);
   capture_end(app, capture);
 
@@ -363,6 +377,11 @@ int main(int, char**) {
     return 1;
   }
   lens::imgui_init(app);
+  // shell.js makes the context with preserveDrawingBuffer where it can (damage.h).
+  app.buffer_preserved = EM_ASM_INT({
+    const gl = Module['canvas'].getContext('webgl2');
+    return gl && gl.getContextAttributes().preserveDrawingBuffer ? 1 : 0;
+  }) != 0;
   lens::model_library_load(app.state, "/models");
   for (const std::string& e : app.state.load_errors) std::fprintf(stderr, "model load: %s\n", e.c_str());
   const int first = app.state.current;

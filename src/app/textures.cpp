@@ -7,6 +7,16 @@
 
 namespace lens {
 
+static std::vector<std::uint32_t> g_generations;  // by GL texture id (WebGL's ids are small counters)
+static std::uint32_t g_generation = 0;
+
+std::uint32_t texture_generation(unsigned id) { return id < g_generations.size() ? g_generations[id] : 0; }
+
+void texture_changed(unsigned id) {
+  if (id >= g_generations.size()) g_generations.resize(std::size_t(id) + 1, 0);
+  g_generations[id] = ++g_generation;
+}
+
 void texture_upload_rgba(Texture& t, int width, int height, const std::uint8_t* rgba) {
   if (!t.id) {
     GLuint id = 0;
@@ -25,6 +35,7 @@ void texture_upload_rgba(Texture& t, int width, int height, const std::uint8_t* 
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
   t.width = width;
   t.height = height;
+  texture_changed(t.id);
 }
 
 void texture_upload(Texture& t, const RgbImage& image) {
@@ -38,6 +49,7 @@ void texture_release(Texture& t) {
   if (t.id) {
     GLuint id = t.id;
     glDeleteTextures(1, &id);
+    texture_changed(id);  // a texture made later may get the same id
   }
   t = Texture{};
 }

@@ -18,6 +18,10 @@ struct Texture {
 };
 
 void texture_upload(Texture& t, const RgbImage& image);
+// A texture's contents version (any upload to a GL texture id changes it): part of what the
+// damage tracker (damage.h) compares from frame to frame.
+std::uint32_t texture_generation(unsigned id);
+void texture_changed(unsigned id);
 void texture_upload_rgba(Texture& t, int width, int height, const std::uint8_t* rgba);
 void texture_release(Texture& t);
 

@@ -115,6 +115,10 @@ struct AppState {
   bool ready_announced = false;        // window.lens.ready resolved
   double frame_ms = 0, work_ms = 0;    // last frame's CPU time and analysis time
   double render_ms = 0;                // last frame's render call, including any wait for the GPU
+  double redrawn = 1;                  // fraction of the screen the last drawn frame drew again (damage.h)
+  double dirty = 1;                    // fraction of the screen that changed in it
+  int regions = 0;                     // rectangles it changed in
+  bool redraw_all = false;             // the next frame draws the whole screen (tests compare it with partial redraws)
 
   const LoadedModel* model() const { return current >= 0 ? &models[std::size_t(current)] : nullptr; }
   ModelAnalysis* analysis() { return current >= 0 ? analyses[std::size_t(current)].get() : nullptr; }
