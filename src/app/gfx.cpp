@@ -81,6 +81,15 @@ void gfx_refresh(AppState& s, Gfx& g, double now_ms) {
     for (Atlas& at : g.prior) at.count = 0;
     g.prior_version = -1;
   }
+  const DiverseImages& d = s.prior.diverse;
+  if (d.model >= 0 && (g.diverse_version != d.version || g.diverse_dark != int(s.dark))) {
+    Eigen::MatrixXf both(d.raw.rows(), d.raw.cols() + d.prior.cols());
+    both.leftCols(d.raw.cols()) = d.raw;
+    if (d.prior.cols()) both.rightCols(d.prior.cols()) = d.prior;
+    atlas_upload_ink(g.diverse, both.data(), int(both.cols()), kSide, kSide, s.dark);
+    g.diverse_version = d.version;
+    g.diverse_dark = int(s.dark);
+  }
   if (s.sel_unit >= 0 && s.sel_layer == 0 && s.sel_layer < s.hidden_layers()) {
     const NeuronKey weights{s.current, 0, s.sel_unit, true};
     if (g.weights_key != weights) {

@@ -78,6 +78,9 @@ struct Gfx {
   int actmax_version = -1;        // the analysis' overall version on the GPU
   std::vector<Atlas> prior;       // per layer: digit-prior maximization images (once computed)
   AtlasKey prior_key;             // whose images, in which theme
+  Atlas diverse;                  // the inspector's several images of one neuron: raw, then digit-prior
+  int diverse_version = -1;       // the DiverseImages version on the GPU ...
+  int diverse_dark = -1;          // ... and the theme it was drawn for
   int prior_version = -1;         // the gallery's version on the GPU
   CanvasKey canvas_key;
   InputKey input_key;

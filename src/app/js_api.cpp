@@ -256,11 +256,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_actmax_options(int layer, int neuron, int 
   } else if (count == 1) {
     images = analysis_actmax_single(*s.analysis(), layer, neuron);
   } else {
-    const bool output = n->layer + 1 == int(s.model()->bundle.net.layers.size());
-    ActmaxConfig c = output ? actmax_output_defaults() : ActmaxConfig{};
-    c.count = count;
-    c.diversity = 2.f;
-    images = actmax_run(s.model()->bundle.net, n->layer, {n->unit}, c, s.analysis()->settings.output_objective);
+    images = app_raw_actmax_diverse(s, n->layer, n->unit, count);
   }
   std::copy(images.data(), images.data() + images.size(), out);
   return reply("");

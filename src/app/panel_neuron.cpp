@@ -149,6 +149,41 @@ static void prior_pair(AppState& s, Gfx& g, int l, int h, float side) {
   ImGui::EndGroup();
 }
 
+// Several images of the neuron pushed apart (diversity, Olah et al. 2017): a neuron that
+// responds to two different shapes shows both. Computed on a click (a few ms to ~0.1 s).
+static void diverse_rows(AppState& s, Gfx& g, int l, int h, float side) {
+  constexpr int kCount = 3;
+  const float em = ui::em();
+  DiverseImages& d = s.prior.diverse;
+  const bool mine = d.model == s.current && d.layer == l && d.unit == h;
+  // The prior arrived after the click: its images follow without another click.
+  if (mine && d.prior.cols() == 0 && s.prior.decoder) app_show_diverse(s, l, h, kCount);
+  if (!mine) {
+    if (ImGui::Button("Show 3 different images"))
+      app_show_diverse(s, l, h, kCount);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Three maximization images at once, pushed apart by a penalty on how alike they are: "
+                        "a neuron that responds to two different shapes shows both.");
+    return;
+  }
+  const float small = (2 * side + em - 2 * ImGui::GetStyle().ItemSpacing.x) / kCount;
+  auto row = [&](int first, int count, const char* note) {
+    for (int i = 0; i < count; ++i) {
+      if (i) ImGui::SameLine();
+      ImVec2 uv0, uv1;
+      g.diverse.uv(first + i, uv0, uv1);
+      if (g.diverse.count > first + i) ImGui::Image(g.diverse.texture.imgui_id(), ImVec2(small, small), uv0, uv1);
+      else ImGui::Dummy(ImVec2(small, small));
+    }
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 2 * side + em);
+    ImGui::TextDisabled("%s", note);
+    ImGui::PopTextWrapPos();
+  };
+  row(0, int(d.raw.cols()), "Three raw images, pushed apart.");
+  if (d.prior.cols()) row(int(d.raw.cols()), int(d.prior.cols()), "Three digit-prior images, pushed apart.");
+  else ImGui::TextDisabled("Digit prior: %s", d.prior_error.c_str());
+}
+
 // The stroke concepts as thumbnails, strongest first, each with its score; the ones the
 // summary names are framed.
 static void concept_strip(AppState& s, Gfx& g, const NeuronFacts& e) {
@@ -289,6 +324,7 @@ void panel_neuron(AppState& s, Gfx& g) {
                                     "make this neuron fire as strongly as possible, with regularizers that keep the image smooth.");
   const float big = std::min((col - 2 * em) / 2.f, 12 * em);
   prior_pair(s, g, l, h, big);
+  diverse_rows(s, g, l, h, big);
   if (a && a->done()) {
     ImGui::Checkbox("maximization settings", &s.show_actmax_settings);
     if (s.show_actmax_settings) actmax_controls(s);

@@ -5,6 +5,7 @@
 #include "app/core/app_prior.h"
 #include "app_fixture.h"
 #include "core/bytes.h"
+#include "interpret/diversity.h"
 
 namespace lens {
 namespace {
@@ -55,6 +56,32 @@ TEST(AppPrior, RefusesWhatIsNotADecoder) {
   Bytes cut = prior_bytes();
   cut.resize(cut.size() / 2);
   EXPECT_FALSE(app_prior_arrived(*s, cut));
+}
+
+// The inspector's "Show 3 different images": raw images at once, digit-prior ones once the
+// prior is here (asked for by the click), each set pushed apart.
+TEST(AppPrior, SeveralImagesOfANeuron) {
+  auto s = test::app_with_models("mlp32");
+  app_show_diverse(*s, 0, 5, 3);
+  const DiverseImages& d = s->prior.diverse;
+  EXPECT_EQ(d.layer, 0);
+  EXPECT_EQ(d.unit, 5);
+  ASSERT_EQ(d.raw.rows(), 784);
+  ASSERT_EQ(d.raw.cols(), 3);
+  EXPECT_EQ(d.prior.cols(), 0);
+  EXPECT_NE(d.prior_error.find("not loaded"), std::string::npos) << d.prior_error;
+  EXPECT_TRUE(s->prior.wanted) << "the click asks for the prior";
+  ASSERT_TRUE(app_prior_arrived(*s, prior_bytes()));
+  const int before = d.version;
+  app_show_diverse(*s, 0, 5, 3);
+  EXPECT_GT(d.version, before);
+  ASSERT_EQ(d.prior.cols(), 3);
+  EXPECT_TRUE(d.prior_error.empty());
+  // Pushed apart: no two images of a set are the same picture.
+  for (const Eigen::MatrixXf* set : {&d.raw, &d.prior})
+    for (int i = 0; i < 3; ++i)
+      for (int j = i + 1; j < 3; ++j) EXPECT_GT((set->col(i) - set->col(j)).norm(), 0.5f) << i << " vs " << j;
+  EXPECT_LT(mean_pairwise_cosine(d.raw, 3), 0.99f);
 }
 
 TEST(AppPrior, ModelLibraryRefusesADecoderAsAModel) {

@@ -77,7 +77,9 @@ TEST(ConceptRender, EveryRenderingIsAnMnistLikeImage) {
     // Inside the 28x28 field with MNIST's 4-pixel margin, give or take the variant's shift.
     for (int y = 0; y < kSide; ++y)
       for (int x = 0; x < kSide; ++x)
-        if (x < 1 || y < 1 || x > 26 || y > 26) EXPECT_EQ(img(y * kSide + x), 0.f) << "rendering " << r << " at " << x << "," << y;
+        if (x < 1 || y < 1 || x > 26 || y > 26) {
+          EXPECT_EQ(img(y * kSide + x), 0.f) << "rendering " << r << " at " << x << "," << y;
+        }
   }
 }
 
@@ -292,9 +294,10 @@ TEST(ConceptExplain, SummariesAndTheNetworkSayWhichShapes) {
   for (int k = 0; k < kConceptCount; ++k) {
     const bool uncovered = std::find(a.network.concepts_uncovered.begin(), a.network.concepts_uncovered.end(), k) != a.network.concepts_uncovered.end();
     EXPECT_EQ(uncovered, L.concept_unit[std::size_t(k)] < 0);
-    if (!uncovered)
+    if (!uncovered) {
       EXPECT_NE(net.find(std::string(concept_info(k).phrase) + " ([neuron " + std::to_string(L.concept_unit[std::size_t(k)]) + "]"),
                 std::string::npos) << concept_info(k).id << "\n" << net;
+    }
   }
 }
 

@@ -3,6 +3,8 @@
 #include "app/core/app_state.h"
 #include "core/bundle.h"
 #include "core/constants.h"
+#include "interpret/actmax.h"
+#include "interpret/model_analysis.h"
 
 namespace lens {
 
@@ -60,6 +62,27 @@ Result<Eigen::MatrixXf> app_prior_actmax(AppState& s, int layer, int unit, int c
   PriorActmaxSolver solver(s.model()->bundle.net, *s.prior.decoder, layer, {unit}, prior_actmax_defaults(count));
   while (!solver.step(64)) {}
   return Result<Eigen::MatrixXf>::ok(solver.images());
+}
+
+Eigen::MatrixXf app_raw_actmax_diverse(AppState& s, int layer, int unit, int count) {
+  const bool output = layer + 1 == int(s.model()->bundle.net.layers.size());
+  ActmaxConfig c = output ? actmax_output_defaults() : ActmaxConfig{};
+  c.count = count;
+  c.diversity = 2.f;
+  return actmax_run(s.model()->bundle.net, layer, {unit}, c, s.analysis()->settings.output_objective);
+}
+
+void app_show_diverse(AppState& s, int layer, int unit, int count) {
+  DiverseImages& d = s.prior.diverse;
+  d.model = s.current;
+  d.layer = layer;
+  d.unit = unit;
+  d.raw = app_raw_actmax_diverse(s, layer, unit, count);
+  auto prior = app_prior_actmax(s, layer, unit, count);
+  d.prior = prior ? std::move(*prior) : Eigen::MatrixXf();
+  d.prior_error = prior ? "" : prior.error;
+  if (!prior && !s.prior.decoder && s.prior.error.empty()) s.prior.wanted = true;
+  ++d.version;
 }
 
 }  // namespace lens

@@ -20,11 +20,21 @@ struct AppState;
 // lens.actmax's {count}: at most this many images of one neuron.
 constexpr int kActmaxMaxCount = 16;
 
+// The inspector's "several images" of one neuron: raw and digit-prior images pushed apart by the
+// diversity penalty, so a neuron that responds to two shapes shows both.
+struct DiverseImages {
+  int model = -1, layer = -1, unit = -1;  // whose (-1: none shown)
+  Eigen::MatrixXf raw, prior;             // (inputs, count); prior empty when it could not be made
+  std::string prior_error;                // why there are no digit-prior images
+  int version = 0;                        // bumps when the images change
+};
+
 struct PriorState {
   std::optional<Mlp> decoder;       // set once the bundle has arrived and passed the checks
   std::string error;                // why it could not be loaded ("" while none)
   bool wanted = false;              // the page should fetch it now (main.cpp asks once)
   std::vector<std::unique_ptr<PriorGallery>> galleries;  // per model index, made on first use
+  DiverseImages diverse;
 };
 
 // The fetched bundle: must be a decoder from a short code to 784 pixels.
@@ -42,5 +52,10 @@ bool app_prior_busy(AppState& s, int max_steps);
 // `count` digit-prior images of one unit of the current model (inputs x count), computed now
 // (with count > 1, pushed apart by the diversity penalty). Needs the decoder.
 Result<Eigen::MatrixXf> app_prior_actmax(AppState& s, int layer, int unit, int count);
+// `count` raw (pixel-space) maximization images of one unit, pushed apart when count > 1.
+Eigen::MatrixXf app_raw_actmax_diverse(AppState& s, int layer, int unit, int count);
+// Fills s.prior.diverse for one unit of the current model: count raw images and, when the
+// decoder is here, count digit-prior ones (else it is asked for and prior_error says so).
+void app_show_diverse(AppState& s, int layer, int unit, int count);
 
 }  // namespace lens
