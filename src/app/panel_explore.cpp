@@ -311,6 +311,10 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
                 selected ? 3.f : 1.f);
     char num[16];
     std::snprintf(num, sizeof num, "%d", h);
+    // A backdrop, so the number stays legible over the white parts of a picture.
+    const ImVec2 nts = ImGui::CalcTextSize(num);
+    dl->AddRectFilled(ImVec2(p.x + 1, p.y + 1), ImVec2(p.x + nts.x + 5, p.y + nts.y + 1),
+                      (pal.card_bg & ~IM_COL32_A_MASK) | (ImU32(200) << IM_COL32_A_SHIFT), 3.f);
     dl->AddText(ImVec2(p.x + 3, p.y + 1), pal.text_dim, num);
     if (dead || nearly) {
       const char* badge = dead ? "dead" : "~dead";
