@@ -120,13 +120,7 @@ static void formula(AppState& s, int h) {
 static void prior_pair(AppState& s, Gfx& g, int l, int h, float side) {
   const float em = ui::em();
   ImGui::BeginGroup();
-  if (g.actmax.size() > std::size_t(l) && g.actmax[std::size_t(l)].count > h) {
-    ImVec2 uv0, uv1;
-    g.actmax[std::size_t(l)].uv(h, uv0, uv1);
-    ImGui::Image(g.actmax[std::size_t(l)].texture.imgui_id(), ImVec2(side, side), uv0, uv1);
-  } else {
-    ImGui::Dummy(ImVec2(side, side));
-  }
+  atlas_image(layer_atlas(g.actmax, l), h, ImVec2(side, side));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
   ImGui::TextDisabled("Raw: any pixels at all; what it reacts to, not a digit.");
   ImGui::PopTextWrapPos();
@@ -134,13 +128,7 @@ static void prior_pair(AppState& s, Gfx& g, int l, int h, float side) {
   ImGui::SameLine(0, em);
   ImGui::BeginGroup();
   const PriorGallery* pg = app_prior_gallery(s, l);
-  if (pg && pg->done(l) && g.prior.size() > std::size_t(l) && g.prior[std::size_t(l)].count > h) {
-    ImVec2 uv0, uv1;
-    g.prior[std::size_t(l)].uv(h, uv0, uv1);
-    ImGui::Image(g.prior[std::size_t(l)].texture.imgui_id(), ImVec2(side, side), uv0, uv1);
-  } else {
-    ImGui::Dummy(ImVec2(side, side));
-  }
+  atlas_image(pg && pg->done(l) ? layer_atlas(g.prior, l) : nullptr, h, ImVec2(side, side));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
   if (!s.prior.error.empty()) ImGui::TextDisabled("Digit prior unavailable: %s", s.prior.error.c_str());
   else if (!pg || !pg->done(l)) ImGui::TextDisabled("Digit prior: computing…");
@@ -170,10 +158,7 @@ static void diverse_rows(AppState& s, Gfx& g, int l, int h, float side) {
   auto row = [&](int first, int count, const char* note) {
     for (int i = 0; i < count; ++i) {
       if (i) ImGui::SameLine();
-      ImVec2 uv0, uv1;
-      g.diverse.uv(first + i, uv0, uv1);
-      if (g.diverse.count > first + i) ImGui::Image(g.diverse.texture.imgui_id(), ImVec2(small, small), uv0, uv1);
-      else ImGui::Dummy(ImVec2(small, small));
+      atlas_image(&g.diverse, first + i, ImVec2(small, small));
     }
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 2 * side + em);
     ImGui::TextDisabled("%s", note);

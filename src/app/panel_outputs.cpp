@@ -44,21 +44,9 @@ void panel_outputs(AppState& s, Gfx& g) {
   for (int k = 0; k < net.outputs(); ++k) {
     if (k % columns) ImGui::SameLine(0, em);
     ImGui::BeginGroup();
-    if (g.actmax.size() > std::size_t(out) && g.actmax[std::size_t(out)].count > k) {
-      ImVec2 uv0, uv1;
-      g.actmax[std::size_t(out)].uv(k, uv0, uv1);
-      ImGui::Image(g.actmax[std::size_t(out)].texture.imgui_id(), ImVec2(half, half), uv0, uv1);
-    } else {
-      ImGui::Dummy(ImVec2(half, half));
-    }
+    atlas_image(layer_atlas(g.actmax, out), k, ImVec2(half, half));
     ImGui::SameLine(0, 0.25f * em);
-    if (prior_ready && g.prior[std::size_t(out)].count > k) {
-      ImVec2 uv0, uv1;
-      g.prior[std::size_t(out)].uv(k, uv0, uv1);
-      ImGui::Image(g.prior[std::size_t(out)].texture.imgui_id(), ImVec2(half, half), uv0, uv1);
-    } else {
-      ImGui::Dummy(ImVec2(half, half));
-    }
+    atlas_image(prior_ready ? layer_atlas(g.prior, out) : nullptr, k, ImVec2(half, half));
     const bool win = k == s.live.predicted && !s.live.blank;
     ImGui::PushStyleColor(ImGuiCol_Text, win ? ImGui::ColorConvertU32ToFloat4(pal.accent) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
     ImGui::Text("%d", k);

@@ -61,6 +61,13 @@ void Atlas::uv(int i, ImVec2& uv0, ImVec2& uv1) const {
   uv1 = ImVec2(float((cx + 1) * tile_w) / W, float((cy + 1) * tile_h) / H);
 }
 
+void atlas_image(const Atlas* a, int i, ImVec2 size) {
+  if (!a || i < 0 || i >= a->count) return ImGui::Dummy(size);
+  ImVec2 uv0, uv1;
+  a->uv(i, uv0, uv1);
+  ImGui::Image(a->texture.imgui_id(), size, uv0, uv1);
+}
+
 void atlas_upload_ink(Atlas& a, const float* columns, int count, int width, int height, bool dark) {
   a.tile_w = width;
   a.tile_h = height;

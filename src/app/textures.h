@@ -33,5 +33,11 @@ struct Atlas {
 };
 // Tiles are column-stacked grayscale images in [0,1] (width x height each), drawn as ink.
 void atlas_upload_ink(Atlas& a, const float* columns, int count, int width, int height, bool dark);
+// ImGui::Image of tile i, or an empty space of the same size while the atlas (may be null) lacks it.
+void atlas_image(const Atlas* a, int i, ImVec2 size);
+// The atlas of one layer from a per-layer list, or null when the list does not have it yet.
+inline const Atlas* layer_atlas(const std::vector<Atlas>& atlases, int layer) {
+  return layer >= 0 && std::size_t(layer) < atlases.size() ? &atlases[std::size_t(layer)] : nullptr;
+}
 
 }  // namespace lens

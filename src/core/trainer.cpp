@@ -179,30 +179,12 @@ Evaluation evaluate(const Mlp& net, const DataSet& data, int batch) {
 // --- optimisation ----------------------------------------------------------------
 
 namespace {
-struct OptimizerState {
-  std::vector<Eigen::MatrixXf> mW, vW;  // momentum / Adam first moment, Adam second moment
-  std::vector<Eigen::VectorXf> mb, vb;
-  long step = 0;
-  double beta1_power = 1, beta2_power = 1;  // beta^step, kept by multiplying (see power())
-
-  explicit OptimizerState(const Mlp& net) {
-    for (const Dense& d : net.layers) {
-      mW.push_back(Eigen::MatrixXf::Zero(d.W.rows(), d.W.cols()));
-      vW.push_back(Eigen::MatrixXf::Zero(d.W.rows(), d.W.cols()));
-      mb.push_back(Eigen::VectorXf::Zero(d.b.size()));
-      vb.push_back(Eigen::VectorXf::Zero(d.b.size()));
-    }
-  }
-};
 
 // One optimizer step over n parameters, coefficient by coefficient. Every coefficient is a
 // fixed sequence of IEEE operations (sqrt and / are correctly rounded; contraction is off),
 // so whether the compiler runs the loop 4, 8 or 16 wide, natively or in wasm, the results are
 // the same bits. Adam in the form that needs one sqrt and one division per coefficient:
 //   p -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps)
-struct StepConstants {
-  float l2, beta1, nbeta1, beta2, nbeta2, step, inv_sqrt_bc2, eps, momentum, lr;
-};
 
 template <bool kDecay>
 LENS_STEP_INLINE void adam_loop(float* __restrict p, const float* __restrict g, float* __restrict m,
@@ -261,6 +243,19 @@ StepKernel step_kernel() {
 StepKernel step_kernel() { return step_base; }
 #endif
 
+}  // namespace
+
+void optimizer_apply(Mlp& net, const Gradients& g, OptimizerState& s, bool adam, bool decay_weights,
+                     const StepConstants& k) {
+  const StepKernel run = step_kernel();
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    Dense& d = net.layers[l];
+    run(adam, decay_weights, d.W.data(), g.dW[l].data(), s.mW[l].data(), s.vW[l].data(), d.W.size(), k);
+    run(adam, false, d.b.data(), g.db[l].data(), s.mb[l].data(), s.vb[l].data(), d.b.size(), k);
+  }
+}
+
+namespace {
 // base^n by repeated multiplication in double: the C libraries' pow differ in the last bit.
 double power(double base, long n) {
   double r = 1;
@@ -268,20 +263,14 @@ double power(double base, long n) {
   return r;
 }
 
-void optimizer_step(Mlp& net, Gradients& g, OptimizerState& s, const TrainConfig& c, float lr) {
+void optimizer_step(Mlp& net, const Gradients& g, OptimizerState& s, const TrainConfig& c, float lr) {
   ++s.step;
   s.beta1_power *= double(c.beta1);
   s.beta2_power *= double(c.beta2);
   const float bc1 = float(1 - s.beta1_power), bc2 = float(1 - s.beta2_power);
   const StepConstants k{c.l2, c.beta1, 1 - c.beta1, c.beta2, 1 - c.beta2, lr / bc1, 1.f / std::sqrt(bc2), c.adam_eps,
                         c.momentum, lr};
-  const bool adam = c.optimizer == Optimizer::Adam;
-  const StepKernel run = step_kernel();
-  for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    Dense& d = net.layers[l];
-    run(adam, c.l2 > 0, d.W.data(), g.dW[l].data(), s.mW[l].data(), s.vW[l].data(), d.W.size(), k);
-    run(adam, false, d.b.data(), g.db[l].data(), s.mb[l].data(), s.vb[l].data(), d.b.size(), k);
-  }
+  optimizer_apply(net, g, s, c.optimizer == Optimizer::Adam, c.l2 > 0, k);
 }
 
 float learning_rate(const TrainConfig& c, int epoch0, int step, int steps) {

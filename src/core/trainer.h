@@ -72,6 +72,36 @@ struct TrainCallbacks {
   std::function<void(const EpochReport&)> on_epoch;
 };
 
+// The optimizer's memory: per layer, the momentum / Adam first moment and Adam's second moment.
+struct OptimizerState {
+  std::vector<Eigen::MatrixXf> mW, vW;  // momentum / Adam first moment, Adam second moment
+  std::vector<Eigen::VectorXf> mb, vb;
+  long step = 0;
+  double beta1_power = 1, beta2_power = 1;  // beta^step, kept by multiplying (see power())
+
+  explicit OptimizerState(const Mlp& net) {
+    for (const Dense& d : net.layers) {
+      mW.push_back(Eigen::MatrixXf::Zero(d.W.rows(), d.W.cols()));
+      vW.push_back(Eigen::MatrixXf::Zero(d.W.rows(), d.W.cols()));
+      mb.push_back(Eigen::VectorXf::Zero(d.b.size()));
+      vb.push_back(Eigen::VectorXf::Zero(d.b.size()));
+    }
+  }
+};
+
+// One optimizer step's constants. Adam in the form with one sqrt and one division a coefficient:
+//   m = beta1 m + nbeta1 g;  v = beta2 v + nbeta2 g^2;  p -= step m / (sqrt(v) inv_sqrt_bc2 + eps)
+// with step = lr / bc1 (bias corrections); momentum SGD: m = momentum m + g;  p -= lr m.
+// l2 adds l2 * p to the weights' gradient.
+struct StepConstants {
+  float l2, beta1, nbeta1, beta2, nbeta2, step, inv_sqrt_bc2, eps, momentum, lr;
+};
+
+// One step over every layer's weights and biases (Adam, else momentum SGD), coefficient by
+// coefficient in a fixed order: the same bits at every SIMD width and in wasm.
+void optimizer_apply(Mlp& net, const Gradients& g, OptimizerState& s, bool adam, bool decay_weights,
+                     const StepConstants& k);
+
 // A training run that advances a few mini-batches at a time, so the page can train
 // within a per-frame budget; train() below runs one to the end. The network is
 // initialised from config.seed, and the same config and data give the same bits

@@ -123,35 +123,15 @@ Mlp vae_decoder_image(const Vae& vae) {
 }
 
 namespace {
-// Adam over one network's parameters, coefficient by coefficient in a fixed order.
+// Adam over one network's parameters (trainer.h's optimizer), its bias corrections kept in double.
 struct Adam {
-  std::vector<Eigen::MatrixXf> mW, vW;
-  std::vector<Eigen::VectorXf> mb, vb;
-  double b1p = 1, b2p = 1;
-  explicit Adam(const Mlp& net) {
-    for (const Dense& d : net.layers) {
-      mW.push_back(Eigen::MatrixXf::Zero(d.W.rows(), d.W.cols()));
-      vW.push_back(Eigen::MatrixXf::Zero(d.W.rows(), d.W.cols()));
-      mb.push_back(Eigen::VectorXf::Zero(d.b.size()));
-      vb.push_back(Eigen::VectorXf::Zero(d.b.size()));
-    }
-  }
-  static void update(float* p, const float* g, float* m, float* v, Eigen::Index n, float step, float inv_sqrt_bc2) {
-    for (Eigen::Index i = 0; i < n; ++i) {
-      m[i] = 0.9f * m[i] + 0.1f * g[i];
-      v[i] = 0.999f * v[i] + 0.001f * (g[i] * g[i]);
-      p[i] = p[i] - step * (m[i] / (std::sqrt(v[i]) * inv_sqrt_bc2 + 1e-8f));
-    }
-  }
+  OptimizerState state;
+  explicit Adam(const Mlp& net) : state(net) {}
   void step(Mlp& net, const Gradients& g, float lr) {
-    b1p *= 0.9;
-    b2p *= 0.999;
-    const float step = lr / float(1 - b1p), inv = 1.f / std::sqrt(float(1 - b2p));
-    for (std::size_t l = 0; l < net.layers.size(); ++l) {
-      Dense& d = net.layers[l];
-      update(d.W.data(), g.dW[l].data(), mW[l].data(), vW[l].data(), d.W.size(), step, inv);
-      update(d.b.data(), g.db[l].data(), mb[l].data(), vb[l].data(), d.b.size(), step, inv);
-    }
+    state.beta1_power *= 0.9;
+    state.beta2_power *= 0.999;
+    const float step = lr / float(1 - state.beta1_power), inv = 1.f / std::sqrt(float(1 - state.beta2_power));
+    optimizer_apply(net, g, state, true, false, StepConstants{0.f, 0.9f, 0.1f, 0.999f, 0.001f, step, inv, 1e-8f, 0.f, lr});
   }
 };
 
