@@ -16,7 +16,7 @@ mkdir -p "$onnx_extra"
 for d in /usr/share/libonnx-testdata/data/node/test_{gemm,matmul_2d,relu,leakyrelu,sigmoid,tanh,softmax,logsoftmax,flatten,reshape,dropout,identity,constant,add}*; do
   [ -f "$d/model.onnx" ] && cp -n "$d/model.onnx" "$onnx_extra/$(basename "$d").onnx" 2>/dev/null || true
 done
-for t in bundle idx onnx; do
+for t in bundle idx onnx stats; do
   corpus="build/fuzz/corpus/$t"; artifacts="build/fuzz/artifacts/$t/"
   mkdir -p "$corpus" "$artifacts"
   extra=""; [ "$t" = onnx ] && extra="$onnx_extra"

@@ -31,6 +31,9 @@ def main():
     folder, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
     manifest = json.loads((folder / "models.json").read_text())
     manifest["headers"] = {i: header(folder / f"{i}.lens") for i in manifest["models"]}
+    # Models with a statistics sidecar (<id>.stats, tools/build-stats.sh): the page fetches it
+    # instead of measuring on the test digits.
+    manifest["stats"] = [i for i in manifest["models"] if (folder / f"{i}.stats").is_file()]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 

@@ -98,7 +98,7 @@ void gfx_refresh(AppState& s, Gfx& g, double now_ms) {
       g.weights_key = weights;
     }
   }
-  if (s.sel_unit >= 0 && a && a->has_stats && s.sel_layer < s.hidden_layers()) {
+  if (s.sel_unit >= 0 && a && a->has_stats && s.sel_layer < s.hidden_layers() && s.test.size()) {
     const NeuronKey top{s.current, s.sel_layer, s.sel_unit, s.dark};
     if (g.top_key != top) {
       const std::vector<int>& images = a->stats.layers[std::size_t(s.sel_layer)].top[std::size_t(s.sel_unit)];

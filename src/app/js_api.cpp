@@ -35,7 +35,9 @@ static std::string g_reply;  // storage for the last string returned to JS
 void js_api_bind(AppState& state) { g_state = &state; }
 
 void js_api_announce_ready(AppState& state) {
-  if (state.ready_announced || !state.model() || state.test_pending) return;
+  // Ready once the current model's analysis has what it measures from: its sidecar, or the test
+  // digits (a model without a sidecar); a failed download does not hold it back.
+  if (state.ready_announced || !state.model() || app_analysis_waiting(state)) return;
   state.ready_announced = true;
   EM_ASM({ if (Module['onLensReady']) Module['onLensReady'](); });
 }
@@ -159,6 +161,10 @@ EMSCRIPTEN_KEEPALIVE const char* lens_state_json() {
   nlohmann::json out = {{"model", s.model()->bundle.info.id}, {"predicted", L.predicted}, {"dead", dead}, {"tab", tab_name(s.tab)},
                         {"selected", {{"layer", s.sel_layer}, {"neuron", s.sel_unit}}},
                         {"analysis", a ? a->progress() : 0.f}, {"statsReady", a && a->has_stats}, {"analysisDone", a && a->done()}, {"help", s.show_help}};
+  // Where the statistics came from ("sidecar", "measured", or null before there are any) and
+  // the test digits' state ("absent", "loading", "loaded", "failed").
+  out["statsSource"] = a && a->has_stats ? nlohmann::json(a->stats_from_file ? "sidecar" : "measured") : nlohmann::json(nullptr);
+  out["testDigits"] = s.test.size() ? "loaded" : !s.test_error.empty() ? "failed" : s.test_pending || s.test_wanted ? "loading" : "absent";
   out["view"] = view_json(s);
   return reply(out.dump());
 }
@@ -343,17 +349,32 @@ EMSCRIPTEN_KEEPALIVE void lens_notice(const char* text) { g_state->notice = text
 // The MNIST test set the page shows, as decompressed IDX bytes (the page decompresses the .gz).
 EMSCRIPTEN_KEEPALIVE const char* lens_load_test_set(const std::uint8_t* images, int n_images, const std::uint8_t* labels, int n_labels) {
   AppState& s = *g_state;
-  s.test_pending = false;
   const auto im = idx_parse(Bytes(images, images + n_images));
   const auto lb = idx_parse(Bytes(labels, labels + n_labels));
-  if (!im || !lb) return reply(s.test_error = "test images: " + (im ? lb.error : im.error));
+  if (!im || !lb) {
+    app_test_set_failed(s, "test images: " + (im ? lb.error : im.error));
+    return reply(s.test_error);
+  }
   auto d = mnist_from_idx(*im, *lb);
-  if (!d) return reply(s.test_error = "test images: " + d.error);
+  if (!d) {
+    app_test_set_failed(s, "test images: " + d.error);
+    return reply(s.test_error);
+  }
   app_set_test_set(s, std::move(*d), emscripten_get_now());
   return reply("");
 }
 
 EMSCRIPTEN_KEEPALIVE void lens_test_set_failed(const char* why) { app_test_set_failed(*g_state, why ? why : ""); }
+
+// A shipped model's statistics sidecar (the .stats file's bytes), or why it could not be
+// fetched: the analysis starts from it, or measures on the test digits (the notice says why).
+// Returns the reason a sidecar was refused, "" when it was used.
+EMSCRIPTEN_KEEPALIVE const char* lens_stats_arrived(int index, const std::uint8_t* bytes, int n) {
+  return reply(app_stats_arrived(*g_state, index, Bytes(bytes, bytes + std::max(0, n)), emscripten_get_now()));
+}
+EMSCRIPTEN_KEEPALIVE void lens_stats_failed(int index, const char* why) {
+  app_stats_failed(*g_state, index, why && *why ? why : "unknown error", emscripten_get_now());
+}
 
 // Where the button with this label was drawn in the last frame (CSS pixels), or null: for
 // browser tests that click like a person.
@@ -576,7 +597,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_view_result() {
 // with the UTF-8 text at lens_export_data(); zip = 1: the report with its figures as a zip.
 EMSCRIPTEN_KEEPALIVE const char* lens_report(int zip) {
   AppState& s = *g_state;
-  if (!report_ready(s) && s.model() && report_is_mnist_model(s.model()->bundle))
+  if (!report_ready(s) && s.model() && report_is_mnist_model(s.model()->bundle) && s.test_error.empty())
     return reply(nlohmann::json{{"pending", s.analysis() ? s.analysis()->progress() : 0.f}}.dump());
   const auto page = app_report(s);
   if (!page) return reply(nlohmann::json{{"error", "report: " + page.error}}.dump());

@@ -72,6 +72,7 @@ struct App {
   bool training_images_requested = false;
   int frames_to_draw = kSettleFrames;  // frames still to draw before the page goes idle
   bool prior_requested = false;        // the digit prior's fetch was asked for (once)
+  int stats_requested = -1;            // the model whose sidecar the page was last asked for
   int model_requested = -1;            // the pending model whose bundle the page is fetching
   double last_frame_start = 0;          // ms, for the time the page waits between frames
 };
@@ -276,6 +277,23 @@ static void request_prior(AppState& s, App& app) {
   EM_ASM({ if (Module['lensFetchPrior']) Module['lensFetchPrior'](); });
 }
 
+// A shipped model's statistics sidecar is needed (its analysis waits for it): the page fetches
+// it once, after the first frame (lens_stats_arrived or lens_stats_failed answer).
+static void request_stats(AppState& s, App& app) {
+  if (s.stats_wanted < 0 || s.stats_wanted == app.stats_requested) return;
+  app.stats_requested = s.stats_wanted;
+  EM_ASM({ if (Module['onLensWantsStats']) Module['onLensWantsStats']($0, UTF8ToString($1)); }, s.stats_wanted,
+         s.models[std::size_t(s.stats_wanted)].bundle.info.id.c_str());
+}
+
+// A view needs the MNIST test digits (app_need_test_set): the page fetches them once, after the
+// first frame (lens_load_test_set or lens_test_set_failed answer).
+static void request_test_images(AppState& s) {
+  if (!s.test_wanted || s.test_pending) return;
+  s.test_pending = true;
+  EM_ASM({ if (Module['onLensWantsTestImages']) Module['onLensWantsTestImages'](); });
+}
+
 // The Train tab needs the MNIST training subset: the page fetches it once, when training first starts.
 static void request_training_images(AppState& s, App& app) {
   if (!s.train_subset_wanted) { app.training_images_requested = false; return; }
@@ -300,7 +318,7 @@ static void frame(void* arg) {
   // lens-api.js marks every call into the app (the JS API, links, dropped files, downloads).
   changed |= EM_ASM_INT({ const t = Module['lensTouched']; Module['lensTouched'] = false; return t ? 1 : 0; }) != 0;
   const ModelAnalysis* analysis = s.analysis();
-  changed |= s.live_dirty || s.model_wanted >= 0 || s.training.running() || s.train_subset_wanted || app_prior_pending(s) || (analysis && !analysis->done() && !s.test_pending);
+  changed |= s.live_dirty || s.model_wanted >= 0 || s.training.running() || s.train_subset_wanted || app_prior_pending(s) || (analysis && !analysis->done() && !app_analysis_waiting(s));
   if (changed) app.frames_to_draw = kSettleFrames;
   const bool hidden = EM_ASM_INT({ return Module['lensHidden'] ? 1 : 0; }) != 0;  // a hidden tab or off-screen iframe
   if ((app.frames_to_draw <= 0 || hidden) && s.ready_announced) {
@@ -324,6 +342,8 @@ static void frame(void* arg) {
   while (emscripten_get_now() - w0 < budget && app_prior_busy(s, 2)) {}
   s.work_ms = emscripten_get_now() - w0;
   request_training_images(s, app);
+  request_stats(s, app);
+  request_test_images(s);
   request_prior(s, app);
   request_model(s, app.model_requested);
   app_refresh_live(s);
@@ -382,13 +402,16 @@ int main(int, char**) {
     const gl = Module['canvas'].getContext('webgl2');
     return gl && gl.getContextAttributes().preserveDrawingBuffer ? 1 : 0;
   }) != 0;
+  // "?stats=measure": every model is measured on the test digits, as without sidecars (the
+  // browser test compares both ways).
+  app.state.use_sidecars = EM_ASM_INT({ return location.search.split(/[?&]/).indexOf('stats=measure') >= 0 ? 0 : 1; }) != 0;
   lens::model_library_load(app.state, "/models");
   for (const std::string& e : app.state.load_errors) std::fprintf(stderr, "model load: %s\n", e.c_str());
   const int first = app.state.current;
   app.state.current = -1;
   lens::app_select_model(app.state, first, emscripten_get_now());
   lens::js_api_bind(app.state);
-  // The page fetches the MNIST test digits in parallel; it calls lens_load_test_set when they arrive.
+  // The page fetches a sidecar or the test digits when the app asks (request_stats, request_test_images).
   EM_ASM({ if (Module['onLensStarted']) Module['onLensStarted'](); });
   emscripten_set_main_loop_arg(lens::frame, &app, 0, true);
   return 0;

@@ -42,7 +42,9 @@ void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
     const ImVec2 ts = ImGui::CalcTextSize(hint);
     dl->AddText(ImVec2(p0.x + (side - ts.x) * 0.5f, p0.y + (side - ts.y) * 0.5f), ui::palette(s.dark).text_dim, hint);
   }
-  if (s.source == InputSource::TestImage && s.test_index >= 0) {
+  if (s.pending_test_index >= 0 || s.pending_mistake) {
+    dl->AddText(ImVec2(p0.x + 6, p0.y + 4), ui::palette(s.dark).text_dim, "loading test digits…");
+  } else if (s.source == InputSource::TestImage && s.test_index >= 0) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "MNIST test digit #%d, labelled %d", s.test_index, s.test.labels[std::size_t(s.test_index)]);
     dl->AddText(ImVec2(p0.x + 6, p0.y + 4), ui::palette(s.dark).text_dim, buf);
@@ -56,7 +58,7 @@ void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
   ImGui::SameLine();
   if (ui::small_button("Clear", "Start again (C or Delete)")) app_clear_input(s);
   if (compact) {  // one row: the canvas gets the height (keys M and the brush stay in the full layout)
-    if (s.test.size()) {
+    if (s.test_error.empty()) {  // the digits are fetched on the first click
       ImGui::SameLine();
       if (ui::small_button("Random", "Load a real handwritten digit from the MNIST test set (R); M: the next one the model gets wrong"))
         app_random_test_digit(s);
@@ -67,7 +69,7 @@ void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
   ImGui::SetNextItemWidth(std::max(3.f * em, ImGui::GetContentRegionAvail().x));
   ImGui::SliderFloat("##brush", &s.drawing.brush_radius, 4.f, 24.f, "brush %.0f");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Brush size. MNIST strokes are about 2-3 pixels wide out of 28.");
-  if (s.test.size()) {
+  if (s.test_error.empty()) {  // the digits are fetched on the first click
     if (ui::small_button("Random test digit", "Load a real handwritten digit from the MNIST test set (R)"))
       app_random_test_digit(s);
     ui::same_line_if_fits(ImGui::CalcTextSize("Next mistake").x + 2 * ImGui::GetStyle().FramePadding.x);

@@ -231,13 +231,15 @@ static void ablation_switch(AppState& s, int h) {
   ui::title("Switch it off", "Ablation: hold this neuron's output at 0 and re-score all 10,000 test digits. "
                              "The drop shows how much the network relies on it.");
   if (ImGui::Checkbox("neuron switched off", &off)) app_set_neuron_off(s, s.sel_layer, h, off);
-  if (!a || !a->scorer || !a->scorer->ready()) {
-    ImGui::TextDisabled("(test-set scoring is still being prepared)");
-    return;
-  }
   if (s.ablation.any()) {
+    // Re-scoring needs the test digits: fetched when a neuron is first switched off.
+    const AblationScorer* scorer = app_ablation_scorer(s);
+    if (!scorer) {
+      ImGui::TextDisabled(s.test_pending || s.test_wanted ? "(loading test digits…)" : "(test-set scoring is still being prepared)");
+      return;
+    }
     if (s.scored_version != s.ablation_version) {  // re-score only when the ablation changed
-      s.ablation_score = a->scorer->score(s.ablation);
+      s.ablation_score = scorer->score(s.ablation);
       s.scored_version = s.ablation_version;
     }
     const Score& sc = s.ablation_score;
@@ -247,10 +249,12 @@ static void ablation_switch(AppState& s, int h) {
       ImGui::Text("your digit: %d (%.0f%%) -> %d (%.0f%%)", s.live.predicted, 100.0 * s.live.probs(s.live.predicted),
                   s.live.ablated_predicted, 100.0 * s.live.ablated_probs(s.live.ablated_predicted));
     if (ImGui::SmallButton("switch all back on")) app_ablation_reset(s);
-  } else if (const NeuronFacts* f = a->neuron(s.sel_layer, h)) {
+  } else if (const NeuronFacts* f = a ? a->neuron(s.sel_layer, h) : nullptr) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ui::rich_text(neuron_importance(*f), s.dark);
     ImGui::PopStyleColor();
+  } else {
+    ImGui::TextDisabled("(test-set scoring is still being prepared)");
   }
 }
 
@@ -345,7 +349,8 @@ void panel_neuron(AppState& s, Gfx& g) {
       ImGui::PopTextWrapPos();
     } else {
       const float side = std::min(col - em, 10 * em);
-      ImGui::Image(g.top_images.imgui_id(), ImVec2(side, side));
+      if (app_need_test_set(s)) ImGui::Image(g.top_images.imgui_id(), ImVec2(side, side));
+      else ImGui::TextDisabled(s.test_error.empty() ? "loading test digits…" : "(the test digits could not be loaded)");
     }
   }
   ablation_switch(s, h);

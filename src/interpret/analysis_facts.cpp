@@ -33,12 +33,12 @@ static void class_profile(NeuronFacts& f, const Eigen::RowVectorXf& m) {
 }
 
 // Which digit most of its strongest test images are, and whether its class profile says so.
-static void top_images(NeuronFacts& f, const LayerStats& L, const DataSet& test) {
+static void top_images(NeuronFacts& f, const LayerStats& L) {
   f.top = L.top[std::size_t(f.unit)];
   int count[kClasses] = {0};
   for (std::size_t k = 0; k < f.top.size(); ++k) {
     f.top_firing += activation_is_active(f.activation, L.top_value[std::size_t(f.unit)][k]);
-    const int y = test.labels[std::size_t(f.top[k])];
+    const int y = L.top_label[std::size_t(f.unit)][k];
     if (y >= 0 && y < kClasses) ++count[y];
   }
   const int common = int(std::max_element(count, count + kClasses) - count);
@@ -117,7 +117,7 @@ static NeuronFacts neuron_facts(const ModelAnalysis& a, int l, int h) {
   if (f.status == NeuronStatus::Constant) f.constant_value = L.max(h);
   if (!f.silent()) {
     class_profile(f, L.class_mean.row(h));
-    top_images(f, L, *a.test);
+    top_images(f, L);
     f.score = explanation_score(f, L, a.stats.class_count, &f.score_defined);
     shapes(f, a);
   }

@@ -81,6 +81,10 @@ static void finish_stats(ModelAnalysis& a) {
   a.stats = a.stats_builder->finish();
   a.has_stats = true;
   a.scorer = std::make_unique<AblationScorer>(a.bundle->net, *a.test, a.stats_builder->take_first_layer());
+  if (!a.settings.maximize) {
+    a.phase = ModelAnalysis::Phase::Ablation;
+    return;
+  }
   a.phase = ModelAnalysis::Phase::Actmax;
   start_actmax_group(a, 0, 0);
 }
@@ -143,7 +147,9 @@ static void start_importance(ModelAnalysis& a) {
   }
   a.importance_layer = a.importance_unit = 0;
   const bool affordable = importance_madds(a) <= kMaxImportanceMadds;
-  a.phase = a.settings.importance && affordable ? ModelAnalysis::Phase::Importance : ModelAnalysis::Phase::Concepts;
+  a.phase = a.settings.importance && affordable ? ModelAnalysis::Phase::Importance
+            : a.settings.maximize                  ? ModelAnalysis::Phase::Concepts
+                                                   : ModelAnalysis::Phase::Done;
 }
 
 // One unit switched off, scored over a slice of the test set at a time.
@@ -167,7 +173,7 @@ static void importance_slice(ModelAnalysis& a) {
   if (++a.importance_unit >= net.layers[std::size_t(l)].outputs()) a.importance_unit = 0, ++a.importance_layer;
   if (a.importance_layer + 1 >= int(net.layers.size())) {
     a.has_importance = true;
-    a.phase = ModelAnalysis::Phase::Concepts;
+    a.phase = a.settings.maximize ? ModelAnalysis::Phase::Concepts : ModelAnalysis::Phase::Done;
   }
 }
 
@@ -266,6 +272,39 @@ bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)()) {
   a.seconds_spent += (now_ms() - t0) / 1000.0;
   if (a.done() && a.finished_at == 0) a.finished_at = now_ms();
   return a.done();
+}
+
+void analysis_start_from_file(ModelAnalysis& a, const Bundle& bundle, StatsFile file, double now_ms,
+                              const AnalysisSettings& settings) {
+  analysis_start(a, bundle, nullptr, now_ms, settings);
+  a.stats = std::move(file.stats);
+  a.has_stats = true;
+  a.stats_from_file = true;
+  a.stats_data_identity = file.data_identity;
+  a.base_score = std::move(file.base_score);
+  a.importance = std::move(file.importance);
+  a.hurt_class = std::move(file.hurt_class);
+  a.hurt_class_accuracy = std::move(file.hurt_class_accuracy);
+  a.has_importance = file.has_importance;
+}
+
+void analysis_attach_scorer(ModelAnalysis& a, const DataSet& test) {
+  if (!a.bundle || a.scorer || a.bundle->net.inputs() != test.images.rows() || test.size() == 0) return;
+  a.scorer = std::make_unique<AblationScorer>(a.bundle->net, test);
+}
+
+StatsFile analysis_stats_file(const ModelAnalysis& a) {
+  StatsFile f;
+  f.bundle_identity = stats_bundle_identity(*a.bundle);
+  f.data_identity = a.test ? stats_data_identity(*a.test) : 0;
+  f.top_k = a.settings.top_k;
+  f.stats = a.stats;
+  f.base_score = a.base_score;
+  f.has_importance = a.has_importance;
+  f.importance = a.importance;
+  f.hurt_class = a.hurt_class;
+  f.hurt_class_accuracy = a.hurt_class_accuracy;
+  return f;
 }
 
 void analysis_run(ModelAnalysis& a) {

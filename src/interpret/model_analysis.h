@@ -17,6 +17,7 @@
 #include "interpret/concepts.h"
 #include "interpret/facts.h"
 #include "interpret/neuron_stats.h"
+#include "interpret/stats_file.h"
 
 namespace lens {
 
@@ -26,6 +27,7 @@ struct AnalysisSettings {
   ActmaxConfig output = actmax_output_defaults();      // maximization of output classes
   ActmaxObjective output_objective = ActmaxObjective::Logit;
   bool importance = true;                              // re-score the test set with each unit off
+  bool maximize = true;                                // false: measure only (statistics and ablation, lens-stats)
   // Work per slice in multiply-adds, so one slice of even a large model fits a frame.
   double slice_madds = 4e6;
 };
@@ -43,6 +45,8 @@ struct ModelAnalysis {
   std::unique_ptr<StatsBuilder> stats_builder;
   NetworkStats stats;
   bool has_stats = false;
+  bool stats_from_file = false;        // statistics and ablation came from a sidecar (stats_file.h), not measured here
+  std::uint32_t stats_data_identity = 0;  // the test set the sidecar was measured on (stats_data_identity)
 
   // Maximization images, per layer (hidden layers, then the output layer): (I, U).
   std::vector<Eigen::MatrixXf> actmax;
@@ -90,6 +94,15 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
                     const AnalysisSettings& settings = {});
 // Works until budget_ms has passed on the given clock; true when all is done.
 bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)());
+// Started with the measurements of a statistics sidecar instead of a test set: only the
+// maximization images, shapes and facts are computed. No test set is needed, and none is
+// attached (a.test stays null); analysis_attach_scorer adds one for interactive ablation.
+void analysis_start_from_file(ModelAnalysis& a, const Bundle& bundle, StatsFile file, double now_ms,
+                              const AnalysisSettings& settings = {});
+// The ablation scorer over the test set, for an analysis that has none yet (from a sidecar).
+void analysis_attach_scorer(ModelAnalysis& a, const DataSet& test);
+// What a sidecar holds, from a finished (or measured: maximize = false) analysis.
+StatsFile analysis_stats_file(const ModelAnalysis& a);
 // Everything at once (lens-report, tests).
 void analysis_run(ModelAnalysis& a);
 // The inspector's "regenerate": one layer's maximization again with other settings.

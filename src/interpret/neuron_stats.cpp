@@ -115,11 +115,12 @@ NetworkStats StatsBuilder::finish() const {
       std::sort(heap.begin(), heap.end(), [](const auto& a, const auto& b) {
         return a.first > b.first || (a.first == b.first && a.second < b.second);
       });
-      std::vector<int> idx;
+      std::vector<int> idx, label;
       std::vector<float> val;
-      for (const auto& [v, i] : heap) idx.push_back(i), val.push_back(v);
+      for (const auto& [v, i] : heap) idx.push_back(i), val.push_back(v), label.push_back(data_.labels[std::size_t(i)]);
       L.top.push_back(std::move(idx));
       L.top_value.push_back(std::move(val));
+      L.top_label.push_back(std::move(label));
     }
     s.layers.push_back(std::move(L));
   }

@@ -21,6 +21,7 @@ struct LayerStats {
   Eigen::VectorXf selectivity;          // (H) (top class mean - mean of the others) / (sum), in [0, 1] for ReLU
   std::vector<std::vector<int>> top;    // (H) indices of the top-k activating images, strongest first
   std::vector<std::vector<float>> top_value;  // (H) their activations
+  std::vector<std::vector<int>> top_label;    // (H) their labels (the facts need them without the images)
   std::vector<int> dead;                // never active on any image
   std::vector<int> nearly_dead;         // active, but on fewer than kNearlyDeadRate of images
   int units() const { return int(mean.size()); }

@@ -13,8 +13,11 @@
 
 namespace lens::test {
 
-inline std::unique_ptr<AppState> app_with_models(const std::string& id = "mlp32") {
+// use_sidecars = false: analyses measure on the test digits (what most tests exercise), as for
+// a model without a statistics sidecar.
+inline std::unique_ptr<AppState> app_with_models(const std::string& id = "mlp32", bool use_sidecars = false) {
   auto s = std::make_unique<AppState>();
+  s->use_sidecars = use_sidecars;
   model_library_load(*s, assets_dir() + "/models");
   EXPECT_TRUE(s->load_errors.empty()) << s->load_errors.front();
   s->current = -1;

@@ -4,7 +4,10 @@
 #include <cmath>
 #include <utility>
 
+#include <cstdio>
+
 #include "core/preprocess.h"
+#include "interpret/stats_file.h"
 
 namespace lens {
 
@@ -25,6 +28,82 @@ bool tab_from_name(const std::string& name, Tab& out) {
   return false;
 }
 
+// A model's analysis: from its statistics sidecar when it has one (read here when the file is
+// at hand, as natively; fetched by the page otherwise, the analysis waiting for it), else
+// measured on the test digits (asked for now).
+static void start_analysis(AppState& s, int index, double now_ms) {
+  LoadedModel& m = s.models[std::size_t(index)];
+  auto& a = s.analyses[std::size_t(index)];
+  a = std::make_unique<ModelAnalysis>();
+  const bool images = m.bundle.net.inputs() == kPixels;
+  if (images && s.use_sidecars && m.sidecar == LoadedModel::Sidecar::Listed) {
+    analysis_start(*a, m.bundle, nullptr, now_ms);  // replaced when the sidecar is in
+    m.sidecar = LoadedModel::Sidecar::Fetching;
+    if (!file_readable(m.stats_path)) {
+      s.stats_wanted = index;
+      return;
+    }
+    auto bytes = file_read(m.stats_path, std::size_t(64) << 20);
+    if (bytes) app_stats_arrived(s, index, *bytes, now_ms);
+    else app_stats_failed(s, index, bytes.error, now_ms);
+    return;
+  }
+  if (images) app_need_test_set(s);
+  analysis_start(*a, m.bundle, s.test.size() ? &s.test : nullptr, now_ms);
+}
+
+std::string app_stats_arrived(AppState& s, int index, const Bytes& bytes, double now_ms) {
+  if (index < 0 || index >= int(s.models.size()) || s.models[std::size_t(index)].sidecar != LoadedModel::Sidecar::Fetching)
+    return "no model is waiting for its statistics there";
+  LoadedModel& m = s.models[std::size_t(index)];
+  auto file = stats_file_read(bytes, m.bundle);
+  if (!file) {
+    app_stats_failed(s, index, file.error, now_ms);
+    return file.error;
+  }
+  m.sidecar = LoadedModel::Sidecar::Used;
+  if (s.stats_wanted == index) s.stats_wanted = -1;
+  if (s.analyses.size() != s.models.size()) s.analyses.resize(s.models.size());
+  auto& a = s.analyses[std::size_t(index)];
+  if (!a) a = std::make_unique<ModelAnalysis>();
+  analysis_start_from_file(*a, m.bundle, std::move(*file), now_ms);
+  return "";
+}
+
+void app_stats_failed(AppState& s, int index, const std::string& why, double now_ms) {
+  if (index < 0 || index >= int(s.models.size()) || s.models[std::size_t(index)].sidecar != LoadedModel::Sidecar::Fetching) return;
+  LoadedModel& m = s.models[std::size_t(index)];
+  m.sidecar = LoadedModel::Sidecar::Failed;
+  if (s.stats_wanted == index) s.stats_wanted = -1;
+  s.notice = "The statistics file of " + m.bundle.info.id + " could not be used (" + why +
+             "): measuring on the test digits instead.";
+  std::fprintf(stderr, "MNIST Lens: %s\n", s.notice.c_str());  // the page's console
+  if (s.analyses.size() != s.models.size()) s.analyses.resize(s.models.size());
+  start_analysis(s, index, now_ms);
+}
+
+bool app_need_test_set(AppState& s) {
+  if (s.test.size()) return true;
+  if (!s.test_pending && s.test_error.empty()) s.test_wanted = true;
+  return false;
+}
+
+bool app_analysis_waiting(const AppState& s) {
+  const LoadedModel* m = s.model();
+  const ModelAnalysis* a = s.current >= 0 && std::size_t(s.current) < s.analyses.size() ? s.analyses[std::size_t(s.current)].get() : nullptr;
+  if (!m || !a) return false;
+  if (m->sidecar == LoadedModel::Sidecar::Fetching) return true;
+  const bool needs_test = m->bundle.net.inputs() == kPixels && !a->stats_from_file && !a->test;
+  return needs_test && !s.test.size() && (s.test_wanted || s.test_pending);
+}
+
+const AblationScorer* app_ablation_scorer(AppState& s) {
+  ModelAnalysis* a = s.analysis();
+  if (!a || !a->has_stats) return nullptr;
+  if (!a->scorer && app_need_test_set(s)) analysis_attach_scorer(*a, s.test);
+  return a->scorer && a->scorer->ready() ? a->scorer.get() : nullptr;
+}
+
 void app_select_model(AppState& s, int index, double now_ms) {
   if (index < 0 || index >= int(s.models.size())) return;
   if (s.models[std::size_t(index)].pending) {  // fetched first (model_library_arrived selects it)
@@ -34,11 +113,7 @@ void app_select_model(AppState& s, int index, double now_ms) {
   const bool changed = index != s.current;
   s.current = index;
   if (s.analyses.size() != s.models.size()) s.analyses.resize(s.models.size());
-  auto& a = s.analyses[std::size_t(index)];
-  if (!a) {
-    a = std::make_unique<ModelAnalysis>();
-    analysis_start(*a, s.models[std::size_t(index)].bundle, s.test.size() ? &s.test : nullptr, now_ms);
-  }
+  if (!s.analyses[std::size_t(index)]) start_analysis(s, index, now_ms);
   if (changed) {
     const Mlp& net = s.models[std::size_t(index)].bundle.net;
     app_ablation_reset(s);  // sized for the new model
@@ -56,23 +131,40 @@ void app_select_model(AppState& s, int index, double now_ms) {
 void app_set_test_set(AppState& s, DataSet test, double now_ms) {
   // Analyses started before the data arrived had nothing to measure (and point at the
   // old set): start them again, the current one at once, the others when next selected.
-  for (auto& a : s.analyses) a.reset();
+  // Analyses from a sidecar keep going (they need no test set), unless it was measured on
+  // other digits than these; one still fetching its sidecar waits for it.
+  const std::uint32_t identity = stats_data_identity(test);
+  for (std::size_t i = 0; i < s.analyses.size(); ++i) {
+    auto& a = s.analyses[i];
+    LoadedModel& m = s.models[i];
+    if (m.sidecar == LoadedModel::Sidecar::Fetching) continue;
+    if (a && a->stats_from_file && a->stats_data_identity == identity) continue;
+    if (a && a->stats_from_file) {
+      s.notice = "The statistics file of " + m.bundle.info.id + " was measured on other test digits than these: measuring again.";
+      std::fprintf(stderr, "MNIST Lens: %s\n", s.notice.c_str());
+      m.sidecar = LoadedModel::Sidecar::Failed;
+    }
+    a.reset();
+  }
   s.test = std::move(test);
-  s.test_pending = false;
+  s.test_pending = s.test_wanted = false;
   s.test_error.clear();
   app_select_model(s, s.current, now_ms);
   if (s.pending_test_index >= 0) app_show_test_digit(s, s.pending_test_index);  // a link named it
   s.pending_test_index = -1;
+  if (s.pending_mistake) app_next_mistake(s);
+  s.pending_mistake = false;
 }
 
 void app_test_set_failed(AppState& s, const std::string& why) {
-  s.test_pending = false;
+  s.test_pending = s.test_wanted = s.pending_mistake = false;
+  s.pending_test_index = -1;
   s.test_error = why.empty() ? "unknown error" : why;
   s.notice = "The MNIST test digits could not be loaded (" + s.test_error + "): statistics are unavailable.";
 }
 
 void app_work(AppState& s, double budget_ms, double (*now_ms)()) {
-  if (ModelAnalysis* a = s.analysis(); a && !s.test_pending) analysis_work(*a, budget_ms, now_ms);
+  if (ModelAnalysis* a = s.analysis(); a && !app_analysis_waiting(s)) analysis_work(*a, budget_ms, now_ms);
 }
 
 void app_set_input_from_drawing(AppState& s) {
@@ -177,17 +269,30 @@ void app_refresh_live(AppState& s) {
   s.live_dirty = false;
 }
 
+// Before the test digits are here, the digit asked for is shown when they arrive.
 void app_show_test_digit(AppState& s, int index) {
-  if (index < 0 || index >= s.test.size() || !s.is_image_model()) return;
+  if (!s.is_image_model() || index < 0) return;
+  if (!app_need_test_set(s)) {
+    if (index < kMnistTestDigits && s.test_error.empty()) s.pending_test_index = index;
+    return;
+  }
+  if (index >= s.test.size()) return;
   app_set_input(s, s.test.images.col(index), InputSource::TestImage, index);
 }
 
 void app_random_test_digit(AppState& s) {
-  if (s.test.size()) app_show_test_digit(s, int(s.picker.below(std::uint32_t(s.test.size()))));
+  if (!s.is_image_model()) return;
+  // The shipped test set's size when it is not here yet: the same pick either way.
+  const int n = s.test.size() ? s.test.size() : kMnistTestDigits;
+  app_show_test_digit(s, int(s.picker.below(std::uint32_t(n))));
 }
 
 void app_next_mistake(AppState& s) {
-  if (!s.is_image_model() || !s.test.size()) return;
+  if (!s.is_image_model()) return;
+  if (!app_need_test_set(s)) {
+    s.pending_mistake = s.test_error.empty();
+    return;
+  }
   const Mlp& net = s.model()->bundle.net;
   const int N = s.test.size();
   for (int k = 1; k <= N; ++k) {

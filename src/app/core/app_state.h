@@ -26,6 +26,12 @@ struct LoadedModel {
   // Listed but not fetched yet (the page loads a bundle when it is picked): the bundle holds
   // the header's facts and the layers' shapes, with zero weights.
   bool pending = false;
+  // Its statistics sidecar (interpret/stats_file.h): Listed = shipped with one, not read yet;
+  // Fetching = the page is fetching it; Used = its analysis started from it; Failed = missing,
+  // damaged or made for other weights (the analysis measures on the test digits instead).
+  enum class Sidecar { None, Listed, Fetching, Used, Failed };
+  Sidecar sidecar = Sidecar::None;
+  std::string stats_path;  // where the sidecar is (in the page: fetched from the server instead)
 };
 
 enum class Tab { Explore, Neuron, Outputs, Network, Train };
@@ -53,8 +59,15 @@ struct AppState {
   TrainingSession training;
   TrainConfig train_form = train_config_of(train_preset_healthy());  // the Train tab's recipe
   TrainConfig xor_form = train_config_of(train_preset_xor());        // the XOR lesson's
-  bool test_pending = true;            // the page is still fetching it
+  // The test digits are fetched only when a view needs the images (a test digit, the Neuron
+  // tab's strongest digits, switching neurons off, the report, training, or a model without a
+  // statistics sidecar): test_wanted asks the page, test_pending while it fetches them.
+  bool test_wanted = false;
+  bool test_pending = false;
   std::string test_error;
+  bool use_sidecars = true;            // false: every model is measured on the test digits (tests compare)
+  int stats_wanted = -1;               // the page should fetch this model's sidecar
+  bool pending_mistake = false;        // "next mistake" asked for before the test digits arrived
 
   // The input.
   Drawing drawing;
@@ -132,6 +145,18 @@ void app_select_model(AppState& s, int index, double now_ms);
 // started without it start again, now measuring on it.
 void app_set_test_set(AppState& s, DataSet test, double now_ms);
 void app_test_set_failed(AppState& s, const std::string& why);  // says so in the notice
+// A view needs the test digits: true when they are here, else asks the page for them (once).
+bool app_need_test_set(AppState& s);
+// The current model's analysis cannot proceed yet: its sidecar or the test digits are on the way.
+bool app_analysis_waiting(const AppState& s);
+// The sidecar of model `index` arrived (bytes) or could not be fetched (why): the analysis
+// starts from it, or (saying why in the notice and the console) measures on the test digits.
+// Returns the reason a sidecar was refused, empty when it was used.
+std::string app_stats_arrived(AppState& s, int index, const Bytes& bytes, double now_ms);
+void app_stats_failed(AppState& s, int index, const std::string& why, double now_ms);
+// The current model's ablation scorer (made from the test digits when first needed), or null
+// while they load.
+const AblationScorer* app_ablation_scorer(AppState& s);
 // One frame's share of the current model's analysis, until budget_ms has passed on
 // the given clock; waits while the test set is still loading.
 void app_work(AppState& s, double budget_ms, double (*now_ms)());

@@ -131,7 +131,7 @@ static void begin(AppState& s, double now_ms) {
     const std::string base = is_xor(t) ? "xor-trained-" : "trained-";
     b.info.id = base + std::to_string(++t.trained_count);
     for (int k = 2; model_library_find(s, b.info.id) >= 0; ++k) b.info.id = base + std::to_string(t.trained_count) + "-" + std::to_string(k);
-    s.models.push_back(LoadedModel{std::move(b), "(trained in the page)"});
+    s.models.push_back(LoadedModel{std::move(b), "(trained in the page)", false, LoadedModel::Sidecar::None, ""});
     s.analyses.resize(s.models.size());
     t.model = int(s.models.size()) - 1;
   } else {
@@ -157,6 +157,7 @@ void app_train_start(AppState& s, TrainRequest request, double now_ms) {
   if (t.request.dataset != "xor" && s.train_subset.size() == 0) {
     t.status = TrainingSession::Status::WaitingForData;
     s.train_subset_wanted = true;
+    app_need_test_set(s);  // the finished model is measured on them
     return;
   }
   begin(s, now_ms);

@@ -149,6 +149,7 @@ bool report_ready(AppState& s) {
   if (report_is_plane_model(s.model()->bundle)) return true;
   const ModelAnalysis* a = s.analysis();
   if (!(a && a->done() && a->has_stats)) return false;
+  if (!app_need_test_set(s)) return false;  // its figures show the strongest test digits: fetched now
   // The report has the digit-prior images, as lens-report's beside the shipped models: it waits
   // for the prior (asking the page to fetch it); without one (it could not be loaded) it is made
   // without them.
@@ -170,8 +171,10 @@ Result<ReportPage> app_report(AppState& s) {
   if (!report_is_mnist_model(m.bundle))
     return Result<ReportPage>::fail("the report is for MNIST models (784 inputs, 10 outputs, a hidden layer) and models of the plane like XOR");
   if (!report_ready(s))
-    return Result<ReportPage>::fail(s.analysis() && s.analysis()->done() ? "the digit prior is still loading"
-                                                                         : "the model's analysis has not finished yet");
+    return Result<ReportPage>::fail(!(s.analysis() && s.analysis()->done()) ? "the model's analysis has not finished yet"
+                                    : !s.test.size() ? (s.test_error.empty() ? "the test digits are still loading"
+                                                                              : "the test digits could not be loaded (" + s.test_error + ")")
+                                                     : "the digit prior is still loading");
   ReportContext context{m.bundle, s.test, *s.analysis(), report_model_file(m)};
   // With the digit prior loaded (lens.report() loads it first), its images too, as lens-report
   // includes them when the prior sits next to the model.

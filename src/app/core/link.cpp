@@ -113,8 +113,6 @@ static HashFields split_fields(std::string_view text, std::vector<std::string>& 
   return f;
 }
 
-constexpr int kMnistTestDigits = 10000;
-
 // ink, test, class and off: what is on the canvas and how the answer is taken apart.
 static void parse_input_keys(const HashFields& f, const LoadedModel* model, Link& link, std::vector<std::string>& errors) {
   const bool image_model = model && model->bundle.net.inputs() == kPixels;
@@ -261,10 +259,7 @@ void link_apply(AppState& s, const Link& link, double now_ms) {
     drawing_set_strokes(s.drawing, *link.ink);
     app_set_input_from_drawing(s);
   }
-  if (link.test_index) {
-    if (s.test.size()) app_show_test_digit(s, *link.test_index);
-    else s.pending_test_index = *link.test_index;  // shown when the test set arrives
-  }
+  if (link.test_index) app_show_test_digit(s, *link.test_index);  // fetched first if need be, then shown
   if (link.recipe) (link.recipe->dataset == "xor" ? s.xor_form : s.train_form) = link.recipe->config;
 }
 

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "core/activation.h"
 #include "core/bytes.h"
 
@@ -61,12 +63,22 @@ void model_library_load(AppState& state, const std::string& folder) {
     return;
   }
   const nlohmann::json* headers = manifest.contains("headers") && manifest["headers"].is_object() ? &manifest["headers"] : nullptr;
+  // Models with a statistics sidecar: listed in "stats" (the page's index, the files on the
+  // server), or the file beside the bundle (natively).
+  const nlohmann::json* stats = manifest.contains("stats") && manifest["stats"].is_array() ? &manifest["stats"] : nullptr;
+  auto add_sidecar = [&](LoadedModel& m, const std::string& id) {
+    m.stats_path = folder + "/" + id + ".stats";
+    const bool listed = stats && std::find(stats->begin(), stats->end(), nlohmann::json(id)) != stats->end();
+    if (listed || file_readable(m.stats_path)) m.sidecar = LoadedModel::Sidecar::Listed;
+  };
   for (const auto& id : manifest["models"]) {
     if (!id.is_string()) continue;
     const std::string path = folder + "/" + id.get<std::string>() + ".lens";
     if (headers && headers->contains(id.get<std::string>()) && !file_readable(path)) {
-      if (auto p = pending_model((*headers)[id.get<std::string>()], path)) state.models.push_back(std::move(*p));
-      else state.load_errors.push_back(manifest_path + ": " + p.error);
+      if (auto p = pending_model((*headers)[id.get<std::string>()], path)) {
+        add_sidecar(*p, id.get<std::string>());
+        state.models.push_back(std::move(*p));
+      } else state.load_errors.push_back(manifest_path + ": " + p.error);
       continue;
     }
     auto bundle = bundle_load(path);
@@ -74,7 +86,8 @@ void model_library_load(AppState& state, const std::string& folder) {
       state.load_errors.push_back(bundle.error);
       continue;
     }
-    state.models.push_back(LoadedModel{std::move(*bundle), path});
+    state.models.push_back(LoadedModel{std::move(*bundle), path, false, LoadedModel::Sidecar::None, ""});
+    add_sidecar(state.models.back(), id.get<std::string>());
   }
   // The caller selects it (app_select_model); here only which one comes first.
   if (manifest.contains("default") && manifest["default"].is_string())
@@ -109,7 +122,7 @@ Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::st
   // Keep ids unique, so links and the picker stay unambiguous.
   const std::string base = b->info.id;
   for (int k = 2; model_library_find(state, b->info.id) >= 0; ++k) b->info.id = base + "-" + std::to_string(k);
-  state.models.push_back(LoadedModel{std::move(*b), origin});
+  state.models.push_back(LoadedModel{std::move(*b), origin, false, LoadedModel::Sidecar::None, ""});
   return Result<int>::ok(int(state.models.size()) - 1);
 }
 

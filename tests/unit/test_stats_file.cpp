@@ -1,0 +1,252 @@
+// The statistics sidecar (interpret/stats_file.h): what the analysis measured survives the
+// file unchanged, a page that starts from it says and shows the same as one that measures,
+// and every malformed, truncated or mismatched file is refused with a message.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "app_fixture.h"
+#include "core/crc32.h"
+#include "interpret/model_analysis.h"
+#include "interpret/prose.h"
+#include "interpret/stats_file.h"
+#include "test_support.h"
+
+using namespace lens;
+
+namespace {
+
+DataSet few_digits(int n = 600) { return dataset_slice(test::mnist_test_set(), 0, n); }
+
+Bundle shipped(const std::string& id) {
+  auto b = bundle_load(test::assets_dir() + "/models/" + id + ".lens");
+  EXPECT_TRUE(b) << b.error;
+  return std::move(*b);
+}
+
+ModelAnalysis measured(const Bundle& b, const DataSet& d, bool maximize) {
+  AnalysisSettings settings;
+  settings.maximize = maximize;
+  ModelAnalysis a;
+  analysis_start(a, b, &d, 0, settings);
+  analysis_run(a);
+  return a;
+}
+
+double g_ms = 0;
+double tick() { return g_ms += 1.0; }
+
+void seal(Bytes& bytes) {  // the right CRC for mutated bytes, so the checks behind it are reached
+  const std::uint32_t c = crc32(bytes.data(), bytes.size() - 4);
+  for (int k = 0; k < 4; ++k) bytes[bytes.size() - 4 + std::size_t(k)] = std::uint8_t(c >> (8 * k));
+}
+
+void put_u32(Bytes& bytes, std::size_t at, std::uint32_t v) {
+  for (int k = 0; k < 4; ++k) bytes[at + std::size_t(k)] = std::uint8_t(v >> (8 * k));
+}
+
+}  // namespace
+
+TEST(StatsFile, RoundTripKeepsEveryMeasurement) {
+  const Bundle b = shipped("mlp2x64");
+  const DataSet d = few_digits();
+  const ModelAnalysis a = measured(b, d, false);
+  ASSERT_TRUE(a.done() && a.has_stats && a.has_importance);
+  const Bytes bytes = stats_file_write(analysis_stats_file(a));
+  auto f = stats_file_read(bytes, b);
+  ASSERT_TRUE(f) << f.error;
+  EXPECT_EQ(f->data_identity, stats_data_identity(d));
+  EXPECT_EQ(f->bundle_identity, stats_bundle_identity(b));
+  const NetworkStats& s = f->stats;
+  EXPECT_EQ(s.images, 600);
+  EXPECT_EQ(s.confusion, a.stats.confusion);
+  EXPECT_EQ(s.class_accuracy, a.stats.class_accuracy);
+  EXPECT_EQ(s.class_count, a.stats.class_count);
+  EXPECT_EQ(s.accuracy, a.stats.accuracy);
+  ASSERT_EQ(s.layers.size(), 2u);
+  for (std::size_t l = 0; l < 2; ++l) {
+    const LayerStats &x = s.layers[l], &y = a.stats.layers[l];
+    EXPECT_EQ(x.class_mean, y.class_mean);
+    EXPECT_EQ(x.mean, y.mean);
+    EXPECT_EQ(x.max, y.max);
+    EXPECT_EQ(x.min, y.min);
+    EXPECT_EQ(x.mean_square, y.mean_square);
+    EXPECT_EQ(x.max_preactivation, y.max_preactivation);
+    EXPECT_EQ(x.active_rate, y.active_rate);
+    EXPECT_EQ(x.selectivity, y.selectivity);
+    EXPECT_EQ(x.top, y.top);
+    EXPECT_EQ(x.top_value, y.top_value);
+    EXPECT_EQ(x.top_label, y.top_label);
+    EXPECT_EQ(x.dead, y.dead) << "derived from the active rates as the builder does";
+    EXPECT_EQ(x.nearly_dead, y.nearly_dead);
+    EXPECT_EQ(f->importance[l], a.importance[l]);
+    EXPECT_EQ(f->hurt_class[l], a.hurt_class[l]);
+    EXPECT_EQ(f->hurt_class_accuracy[l], a.hurt_class_accuracy[l]);
+  }
+  EXPECT_EQ(f->base_score.accuracy, a.base_score.accuracy);
+  EXPECT_EQ(f->base_score.class_accuracy, a.base_score.class_accuracy);
+  EXPECT_EQ(stats_file_write(*f), bytes) << "read and written again: the same bytes";
+}
+
+// The page starting from a sidecar explains every neuron exactly as the page measuring itself.
+TEST(StatsFile, AnalysisFromTheFileGivesTheSameFacts) {
+  const Bundle b = shipped("mlp6-dead");
+  const DataSet d = few_digits();
+  const ModelAnalysis whole = measured(b, d, true);
+  auto f = stats_file_read(stats_file_write(analysis_stats_file(measured(b, d, false))), b);
+  ASSERT_TRUE(f) << f.error;
+  ModelAnalysis from_file;
+  analysis_start_from_file(from_file, b, std::move(*f), 0);
+  EXPECT_EQ(from_file.test, nullptr);
+  analysis_run(from_file);
+  ASSERT_TRUE(from_file.has_facts && whole.has_facts);
+  EXPECT_TRUE(from_file.stats_from_file);
+  EXPECT_EQ(render_markdown(network_summary(from_file.network)), render_markdown(network_summary(whole.network)));
+  for (int l = 0; l < whole.hidden_layers(); ++l)
+    for (int u = 0; u < b.net.layers[std::size_t(l)].outputs(); ++u) {
+      const NeuronFacts &x = *from_file.neuron(l, u), &y = *whole.neuron(l, u);
+      EXPECT_EQ(render_plain(neuron_summary(x)), render_plain(neuron_summary(y))) << l << "." << u;
+      EXPECT_EQ(render_plain(neuron_importance(x)), render_plain(neuron_importance(y))) << l << "." << u;
+      EXPECT_EQ(x.top_common_class, y.top_common_class);
+      EXPECT_EQ(x.top_disagrees, y.top_disagrees);
+    }
+}
+
+TEST(StatsFile, RefusesEveryTruncationAndDamage) {
+  const Bundle b = shipped("mlp6");
+  const Bytes good = stats_file_write(analysis_stats_file(measured(b, few_digits(50), false)));
+  ASSERT_TRUE(stats_file_read(good, b));
+  for (std::size_t n = 0; n < good.size(); ++n) {
+    const auto r = stats_file_read(Bytes(good.begin(), good.begin() + std::ptrdiff_t(n)), b);
+    ASSERT_FALSE(r) << "prefix of " << n << " bytes";
+    EXPECT_FALSE(r.error.empty());
+  }
+  for (std::size_t at = 0; at < good.size(); at += 7) {
+    Bytes bad = good;
+    bad[at] ^= 0x41;
+    const auto r = stats_file_read(bad, b);
+    ASSERT_FALSE(r) << "byte " << at;
+    EXPECT_NE(r.error.find("statistics of 'mlp6'"), std::string::npos) << r.error;
+  }
+  Bytes longer = good;
+  longer.insert(longer.end() - 4, {0, 0, 0, 0});
+  seal(longer);
+  EXPECT_NE(stats_file_read(longer, b).error.find("4 bytes more"), std::string::npos) << stats_file_read(longer, b).error;
+}
+
+// Values that pass the checksum but cannot be right are refused by name.
+TEST(StatsFile, RefusesValuesOutOfRange) {
+  const Bundle b = shipped("mlp6");
+  const StatsFile base = analysis_stats_file(measured(b, few_digits(50), false));
+  auto refused = [&](StatsFile f, const char* says) {
+    const auto r = stats_file_read(stats_file_write(f), b);
+    ASSERT_FALSE(r) << says;
+    EXPECT_NE(r.error.find(says), std::string::npos) << r.error;
+  };
+  { StatsFile f = base; f.stats.layers[0].top[1][0] = 50; refused(f, "not a test image"); }
+  { StatsFile f = base; f.stats.layers[0].top[1][0] = -3; refused(f, "not a test image"); }
+  { StatsFile f = base; f.stats.layers[0].top_label[0][0] = 10; refused(f, "label is not a class"); }
+  { StatsFile f = base; f.stats.layers[0].active_rate(2) = 1.5f; refused(f, "active rate"); }
+  { StatsFile f = base; f.stats.layers[0].active_rate(2) = std::nanf(""); refused(f, "active rate"); }
+  { StatsFile f = base; f.hurt_class[0](0) = 11; refused(f, "hurt class"); }
+  { StatsFile f = base; f.stats.accuracy = -0.1f; refused(f, "accuracy"); }
+  { StatsFile f = base; f.stats.class_count(3) += 100; refused(f, "class counts"); }
+  { StatsFile f = base; f.stats.confusion(2, 2) = -1; refused(f, "negative"); }
+  { StatsFile f = base; f.stats.nonfinite = 51; refused(f, "non-finite"); }
+  { StatsFile f = base; f.bundle_identity ^= 1; refused(f, "another version of model 'mlp6'"); }
+  // The header's sizes, with the checksum made right.
+  Bytes bytes = stats_file_write(base);
+  Bytes v2 = bytes;
+  put_u32(v2, 8, 2);
+  seal(v2);
+  EXPECT_NE(stats_file_read(v2, b).error.find("version 2"), std::string::npos);
+  Bytes many = bytes;
+  put_u32(many, 20, 0x7fffffff);  // images
+  seal(many);
+  EXPECT_NE(stats_file_read(many, b).error.find("out of range"), std::string::npos);
+  Bytes topk = bytes;
+  put_u32(topk, 28, 100000);
+  seal(topk);
+  EXPECT_NE(stats_file_read(topk, b).error.find("top_k"), std::string::npos);
+}
+
+TEST(StatsFile, RefusesAnotherModelsFile) {
+  const Bundle mlp6 = shipped("mlp6"), mlp32 = shipped("mlp32"), xor_model = shipped("xor");
+  const Bytes bytes = stats_file_write(analysis_stats_file(measured(mlp6, few_digits(50), false)));
+  const auto r = stats_file_read(bytes, mlp32);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("units here"), std::string::npos) << r.error;
+  EXPECT_FALSE(stats_file_read(bytes, xor_model));
+  Bundle retrained = mlp6;
+  retrained.net.layers[0].W(0, 300) += 0.25f;
+  const auto stale = stats_file_read(bytes, retrained);
+  ASSERT_FALSE(stale);
+  EXPECT_NE(stale.error.find("tools/build-stats.sh"), std::string::npos) << stale.error;
+  EXPECT_NE(stats_file_read(Bytes{'L', 'E', 'N', 'S'}, mlp6).error.find("wrong magic"), std::string::npos);
+}
+
+// The committed sidecars belong to the committed bundles and the shipped test set (the ctest
+// stats_sidecar_* recomputes them byte for byte).
+TEST(StatsFile, ShippedSidecarsMatchTheirBundles) {
+  const std::uint32_t test_identity = stats_data_identity(test::mnist_test_set());
+  for (const char* id : {"mlp6-dead", "mlp6", "mlp32", "mlp128", "mlp2x64"}) {
+    const auto bytes = file_read(test::assets_dir() + "/models/" + id + ".stats");
+    ASSERT_TRUE(bytes) << bytes.error;
+    const auto f = stats_file_read(*bytes, shipped(id));
+    ASSERT_TRUE(f) << f.error;
+    EXPECT_EQ(f->data_identity, test_identity) << id;
+    EXPECT_EQ(f->stats.images, 10000) << id;
+    EXPECT_TRUE(f->has_importance) << id;
+  }
+}
+
+// The app: a shipped model starts from its sidecar without the test digits; a view that shows
+// them asks for them; their arrival keeps the analysis; a bad sidecar falls back to measuring.
+TEST(StatsFileApp, ShippedModelNeedsNoTestDigits) {
+  auto s = test::app_with_models("mlp32", true);
+  ModelAnalysis* a = s->analysis();
+  ASSERT_TRUE(a && a->stats_from_file && a->has_stats);
+  EXPECT_FALSE(s->test_wanted) << "nothing on screen needs the digits yet";
+  EXPECT_FALSE(app_analysis_waiting(*s));
+  for (int i = 0; i < 200000 && !a->done(); ++i) app_work(*s, 4.0, &tick);
+  EXPECT_TRUE(a->done() && a->has_facts);
+  EXPECT_FALSE(s->test_wanted);
+
+  app_random_test_digit(*s);  // the page fetches the digits, then shows the pick
+  EXPECT_TRUE(s->test_wanted);
+  const int pick = s->pending_test_index;
+  EXPECT_GE(pick, 0);
+  app_set_neuron_off(*s, 0, 3, true);
+  EXPECT_EQ(app_ablation_scorer(*s), nullptr) << "re-scoring waits for the digits";
+  app_set_test_set(*s, DataSet(test::mnist_test_set()), 0);
+  EXPECT_EQ(s->analysis(), a) << "the analysis from the sidecar goes on";
+  EXPECT_EQ(s->test_index, pick);
+  EXPECT_EQ(s->source, InputSource::TestImage);
+  const AblationScorer* scorer = app_ablation_scorer(*s);
+  ASSERT_TRUE(scorer);
+  EXPECT_EQ(scorer->score(Ablation::none(s->model()->bundle.net)).accuracy, a->base_score.accuracy);
+}
+
+TEST(StatsFileApp, BadSidecarFallsBackToMeasuring) {
+  auto s = std::make_unique<AppState>();
+  model_library_load(*s, test::assets_dir() + "/models");
+  const int i = model_library_find(*s, "mlp6");
+  ASSERT_EQ(s->models[std::size_t(i)].sidecar, LoadedModel::Sidecar::Listed);
+  s->models[std::size_t(i)].stats_path = "/no/such/file.stats";  // as in the page: fetched
+  s->current = -1;
+  app_select_model(*s, i, 0);
+  EXPECT_EQ(s->stats_wanted, i);
+  EXPECT_TRUE(app_analysis_waiting(*s));
+  Bytes damaged = *file_read(test::assets_dir() + "/models/mlp6.stats");
+  damaged[40] ^= 1;
+  const std::string why = app_stats_arrived(*s, i, damaged, 0);
+  EXPECT_NE(why.find("checksum"), std::string::npos) << why;
+  EXPECT_NE(s->notice.find("measuring on the test digits instead"), std::string::npos) << s->notice;
+  EXPECT_EQ(s->models[std::size_t(i)].sidecar, LoadedModel::Sidecar::Failed);
+  EXPECT_TRUE(s->test_wanted);
+  EXPECT_TRUE(app_analysis_waiting(*s));
+  EXPECT_FALSE(app_stats_arrived(*s, i, damaged, 0).empty()) << "no longer waiting";
+  app_set_test_set(*s, few_digits(), 0);
+  EXPECT_FALSE(s->analysis()->stats_from_file);
+  EXPECT_EQ(s->analysis()->test, &s->test);
+}
