@@ -72,6 +72,9 @@
   var gl = canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false,
                                          preserveDrawingBuffer: true });
 
+  var firstFrameDrawn;
+  var afterFirstFrame = new Promise(function (resolve) { firstFrameDrawn = resolve; });
+
   window.Module = {
     canvas: canvas,
     preinitializedWebGLContext: gl,
@@ -137,15 +140,39 @@
       handOver(Promise.all([fetchGzip('mnist/train-subset-images-idx3-ubyte.gz'), fetchGzip('mnist/train-subset-labels-idx1-ubyte.gz')]),
                'lens_load_train_set', 'lens_train_set_failed');
     },
-    // The first frame is drawn: the page is interactive. The test digits (for the statistics)
-    // are fetched from now on, so the first frame waits for nothing it does not draw.
+    // The first frame is drawn: the page is interactive. What the app asked for meanwhile (a
+    // statistics sidecar, the test digits) is fetched from now on, so the first frame waits for
+    // nothing it does not draw.
     onLensFirstFrame: function () {
       if (window.performance && performance.mark) performance.mark('lens-first-frame');  // for tools/bench/bench-load.mjs
       overlay.classList.add('hidden');
-      handOver(Promise.all([fetchGzip('mnist/t10k-images-idx3-ubyte.gz'), fetchGzip('mnist/t10k-labels-idx1-ubyte.gz')]),
-               'lens_load_test_set', 'lens_test_set_failed');
+      firstFrameDrawn();
     },
-    // Everything is in, the test digits too: window.lens.ready resolves.
+    // A shipped model's statistics sidecar (models/<id>.stats, a few KB): the app starts the
+    // model's analysis from it instead of measuring on the test digits.
+    onLensWantsStats: function (index, id) {
+      afterFirstFrame.then(function () { return fetchBytes('models/' + encodeURIComponent(id) + '.stats'); }).then(function (bytes) {
+        var p = Module._malloc(bytes.length);
+        Module.HEAPU8.set(bytes, p);
+        if (window.lens && window.lens._wake) window.lens._wake();
+        var err = Module.ccall('lens_stats_arrived', 'string', ['number', 'number', 'number'], [index, p, bytes.length]);
+        Module._free(p);
+        if (err) console.warn('MNIST Lens: ' + err);
+      }, function (e) {
+        if (window.lens && window.lens._wake) window.lens._wake();
+        Module.ccall('lens_stats_failed', null, ['number', 'string'], [index, String(e && e.message || e).slice(0, 300)]);
+      });
+    },
+    // The 10,000 MNIST test digits (gzip, about 1.6 MB): fetched only when a view needs the
+    // images (a test digit, the strongest digits of a neuron, switching neurons off, the report,
+    // training, a model without a sidecar).
+    onLensWantsTestImages: function () {
+      handOver(afterFirstFrame.then(function () {
+        return Promise.all([fetchGzip('mnist/t10k-images-idx3-ubyte.gz'), fetchGzip('mnist/t10k-labels-idx1-ubyte.gz')]);
+      }), 'lens_load_test_set', 'lens_test_set_failed');
+    },
+    // The model and what its analysis measures from (its sidecar, or the test digits) are in:
+    // window.lens.ready resolves.
     onLensReady: function () {
       overlay.classList.add('hidden');
       window.lens._resolve();
@@ -155,8 +182,7 @@
   };
   statusEl.textContent = 'Downloading the app…';
 
-  // The 10,000 MNIST test digits (gzip, about 1.6 MB) load once the page is interactive;
-  // the browser decompresses them.
+  // Gzip files (the MNIST digits) the browser decompresses.
   function fetchGzip(url) {
     return fetch(url).then(function (r) {
       if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
@@ -176,6 +202,7 @@
       Module._free(pl);
       if (err) console.warn('MNIST Lens: ' + err);
     }, function (e) {
+      if (window.lens && window.lens._wake) window.lens._wake();
       Module.ccall(failed, null, ['string'], [String(e && e.message || e).slice(0, 200)]);
     });
   }
