@@ -319,6 +319,7 @@ static void frame(void* arg) {
   changed |= EM_ASM_INT({ const t = Module['lensTouched']; Module['lensTouched'] = false; return t ? 1 : 0; }) != 0;
   const ModelAnalysis* analysis = s.analysis();
   changed |= s.live_dirty || s.model_wanted >= 0 || s.training.running() || s.train_subset_wanted || app_prior_pending(s) || (analysis && !analysis->done() && !app_analysis_waiting(s));
+  changed |= (s.test_wanted && !s.test_pending) || (s.stats_wanted >= 0 && s.stats_wanted != app.stats_requested);  // a fetch to ask for
   if (changed) app.frames_to_draw = kSettleFrames;
   const bool hidden = EM_ASM_INT({ return Module['lensHidden'] ? 1 : 0; }) != 0;  // a hidden tab or off-screen iframe
   if ((app.frames_to_draw <= 0 || hidden) && s.ready_announced) {

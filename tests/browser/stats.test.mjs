@@ -25,12 +25,15 @@ async function everything(page, model) {
   });
   const state = await page.evaluate(() => window.lens.state());
   assert.equal(state.model, model);
+  const units = await page.evaluate(() => window.lens.models().find((m) => m.id === window.lens.model()).layers.slice(1, -1).reduce((a, b) => a + b, 0));
+  assert.equal(Object.keys(explained).length, units, `${model}: every hidden neuron explained`);
   const report = await page.evaluate(() => window.lens.report());
+  assert.ok(report.length > 2000 && report.includes('test accuracy'), `${model}: a report`);
   return { explained, state, report };
 }
 
 test('a shipped model explained from its sidecar says what the page measures itself, byte for byte', { timeout: 600000 }, async () => {
-  for (const model of ['mlp32', 'mlp6-dead']) {
+  for (const model of ['mlp32', 'mlp6-dead', 'mlp6', 'mlp2x64', 'mlp128']) {
     const side = await openPage(browser, `${server.url}#model=${model}&help=0`, { skipHelp: true });
     await waitReady(side.page);
     await side.page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 240000 });
