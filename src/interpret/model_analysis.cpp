@@ -274,39 +274,6 @@ bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)()) {
   return a.done();
 }
 
-void analysis_start_from_file(ModelAnalysis& a, const Bundle& bundle, StatsFile file, double now_ms,
-                              const AnalysisSettings& settings) {
-  analysis_start(a, bundle, nullptr, now_ms, settings);
-  a.stats = std::move(file.stats);
-  a.has_stats = true;
-  a.stats_from_file = true;
-  a.stats_data_identity = file.data_identity;
-  a.base_score = std::move(file.base_score);
-  a.importance = std::move(file.importance);
-  a.hurt_class = std::move(file.hurt_class);
-  a.hurt_class_accuracy = std::move(file.hurt_class_accuracy);
-  a.has_importance = file.has_importance;
-}
-
-void analysis_attach_scorer(ModelAnalysis& a, const DataSet& test) {
-  if (!a.bundle || a.scorer || a.bundle->net.inputs() != test.images.rows() || test.size() == 0) return;
-  a.scorer = std::make_unique<AblationScorer>(a.bundle->net, test);
-}
-
-StatsFile analysis_stats_file(const ModelAnalysis& a) {
-  StatsFile f;
-  f.bundle_identity = stats_bundle_identity(*a.bundle);
-  f.data_identity = a.test ? stats_data_identity(*a.test) : 0;
-  f.top_k = a.settings.top_k;
-  f.stats = a.stats;
-  f.base_score = a.base_score;
-  f.has_importance = a.has_importance;
-  f.importance = a.importance;
-  f.hurt_class = a.hurt_class;
-  f.hurt_class_accuracy = a.hurt_class_accuracy;
-  return f;
-}
-
 void analysis_run(ModelAnalysis& a) {
   while (a.bundle && !a.done()) work_slice(a, 0.0);
 }
