@@ -250,3 +250,25 @@ TEST(StatsFileApp, BadSidecarFallsBackToMeasuring) {
   EXPECT_FALSE(s->analysis()->stats_from_file);
   EXPECT_EQ(s->analysis()->test, &s->test);
 }
+
+// "Next mistake" and a link's test digit before the digits are here: asked for, then done.
+TEST(StatsFileApp, TestDigitViewsWaitForTheDigits) {
+  auto s = test::app_with_models("mlp6", true);
+  ASSERT_TRUE(s->analysis()->stats_from_file);
+  app_next_mistake(*s);
+  EXPECT_TRUE(s->pending_mistake);
+  EXPECT_TRUE(s->test_wanted);
+  EXPECT_EQ(s->source, InputSource::Drawing);
+  app_set_test_set(*s, few_digits(), 0);
+  EXPECT_FALSE(s->pending_mistake);
+  ASSERT_EQ(s->source, InputSource::TestImage);
+  const Mlp& net = s->model()->bundle.net;
+  const int i = s->test_index;
+  EXPECT_NE(head_predict(net.head, mlp_forward(net, s->test.images.col(i)))[0], s->test.labels[std::size_t(i)]);
+
+  auto t = test::app_with_models("mlp6", true);
+  app_test_set_failed(*t, "HTTP 500");
+  app_show_test_digit(*t, 5);
+  EXPECT_EQ(t->pending_test_index, -1) << "no digits will come: nothing waits";
+  EXPECT_FALSE(t->test_wanted);
+}

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <utility>
-
 #include <cstdio>
+#include <utility>
 
 #include "core/preprocess.h"
 #include "interpret/stats_file.h"
@@ -138,7 +137,10 @@ void app_set_test_set(AppState& s, DataSet test, double now_ms) {
     auto& a = s.analyses[i];
     LoadedModel& m = s.models[i];
     if (m.sidecar == LoadedModel::Sidecar::Fetching) continue;
-    if (a && a->stats_from_file && a->stats_data_identity == identity) continue;
+    if (a && a->stats_from_file && a->stats_data_identity == identity) {
+      a->scorer.reset();  // made again from these digits when next needed
+      continue;
+    }
     if (a && a->stats_from_file) {
       s.notice = "The statistics file of " + m.bundle.info.id + " was measured on other test digits than these: measuring again.";
       std::fprintf(stderr, "MNIST Lens: %s\n", s.notice.c_str());
