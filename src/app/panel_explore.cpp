@@ -37,7 +37,7 @@ void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
   dl->AddImage(g.canvas.imgui_id(), p0, ImVec2(p0.x + side, p0.y + side));
   dl->AddCallback(renderer_opaque_end, nullptr);
   dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), ui::palette(s.dark).card_border, 4.f, 0, 2.f);
-  if (s.live.blank && s.source == InputSource::Drawing) {
+  if (s.live.blank && s.source == InputSource::Drawing && s.pending_test_index < 0 && !s.pending_mistake) {
     const char* hint = "draw here";
     const ImVec2 ts = ImGui::CalcTextSize(hint);
     dl->AddText(ImVec2(p0.x + (side - ts.x) * 0.5f, p0.y + (side - ts.y) * 0.5f), ui::palette(s.dark).text_dim, hint);

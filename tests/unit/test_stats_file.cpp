@@ -200,6 +200,18 @@ TEST(StatsFile, ShippedSidecarsMatchTheirBundles) {
   }
 }
 
+// Native vs wasm: the unit tests run in both, and the statistics measured here are the
+// committed file (written natively by lens-stats) byte for byte.
+TEST(StatsFile, MeasuredHereGivesTheCommittedBytes) {
+  for (const char* id : {"mlp6-dead", "mlp6", "mlp32", "mlp128", "mlp2x64"}) {
+    const Bundle b = shipped(id);
+    const auto committed = file_read(test::assets_dir() + "/models/" + id + ".stats");
+    ASSERT_TRUE(committed) << committed.error;
+    const Bytes here = stats_file_write(analysis_stats_file(measured(b, test::mnist_test_set(), false)));
+    EXPECT_TRUE(here == *committed) << id << ": the statistics measured here differ from the committed sidecar";
+  }
+}
+
 // The app: a shipped model starts from its sidecar without the test digits; a view that shows
 // them asks for them; their arrival keeps the analysis; a bad sidecar falls back to measuring.
 TEST(StatsFileApp, ShippedModelNeedsNoTestDigits) {
@@ -259,7 +271,9 @@ TEST(StatsFileApp, TestDigitViewsWaitForTheDigits) {
   EXPECT_TRUE(s->pending_mistake);
   EXPECT_TRUE(s->test_wanted);
   EXPECT_EQ(s->source, InputSource::Drawing);
-  app_set_test_set(*s, few_digits(), 0);
+  app_set_test_set(*s, few_digits(), 0);  // not the digits the sidecar was measured on
+  EXPECT_FALSE(s->analysis()->stats_from_file) << "measured again on these";
+  EXPECT_NE(s->notice.find("other test digits"), std::string::npos) << s->notice;
   EXPECT_FALSE(s->pending_mistake);
   ASSERT_EQ(s->source, InputSource::TestImage);
   const Mlp& net = s->model()->bundle.net;
