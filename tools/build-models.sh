@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds every shipped model from its recipe (tools/recipes/<id>.json) into
 # assets/models/, plus the manifest models.json. Deterministic: running it
-# twice gives byte-identical bundles (same machine, same thread count).
+# twice gives byte-identical bundles (same machine, same thread count). Then the statistics
+# sidecars (<id>.stats) of the MNIST models, with tools/build-stats.sh.
 #   tools/build-models.sh [--data MNIST_DIR] [ID...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,4 +29,6 @@ for id in "${ids[@]}"; do
 done
 printf '{\n  "models": [%s],\n  "default": "%s"\n}\n' \
   "$(printf '"%s", ' "${order[@]}" | sed 's/, $//')" "$default" > assets/models/models.json
+# The statistics sidecars belong to the bundles' exact weights: written again for all of them.
+tools/build-stats.sh "${data[@]}"
 echo "all models: $((SECONDS - start)) s"
