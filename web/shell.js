@@ -72,8 +72,62 @@
   var gl = canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false,
                                          preserveDrawingBuffer: true });
 
+  // lens.wasm holds what the first view runs; the rest is in lens.deferred.wasm
+  // (tools/wasm-split-profile.mjs), fetched and compiled once the first frame is drawn and
+  // instantiated into the running program: its functions take the places of wasm-split's
+  // placeholders. A call into deferred code before that (Module.loadSplitModule, called by
+  // Emscripten's placeholder) loads it right away, synchronously, and goes on.
+  var deferred = { module: null, instance: null, promise: null, early: [] };
+  function loadDeferred() {
+    if (deferred.promise) return deferred.promise;
+    deferred.promise = fetch('lens.deferred.wasm').then(function (r) {
+      if (!r.ok) throw new Error('lens.deferred.wasm: HTTP ' + r.status);
+      return r.arrayBuffer();
+    }).then(function (bytes) {
+      return WebAssembly.compile(bytes);
+    }).then(function (module) {
+      if (deferred.instance) return;  // a call before it arrived loaded it already
+      deferred.module = module;
+      return WebAssembly.instantiate(module, { primary: Module.asm }).then(function (instance) {
+        if (deferred.instance) return;
+        deferred.instance = instance;
+      });
+    }).then(function () {
+      if (window.performance && performance.mark) performance.mark('lens-deferred-ready');  // tools/bench/bench-load.mjs
+    }, function (e) {
+      // Not fatal: the first call into deferred code tries again, synchronously.
+      deferred.promise = null;
+      console.warn('MNIST Lens: ' + (e && e.message || e) + '; it is fetched again when needed');
+    });
+    return deferred.promise;
+  }
+  function loadDeferredNow(file, imports, placeholder) {
+    deferred.early.push(Number(placeholder));
+    if (!deferred.module) {
+      var xhr = new XMLHttpRequest();
+      xhr.open('GET', file, false);  // synchronous: the wasm call that needs it is waiting
+      xhr.overrideMimeType('text/plain; charset=x-user-defined');  // bytes as characters
+      xhr.send(null);
+      if (xhr.status !== 200) {
+        fail('Download failed', 'Part of the app (lens.deferred.wasm) could not be loaded (HTTP ' + xhr.status + '). Check the connection and reload.');
+        throw new Error('lens.deferred.wasm: HTTP ' + xhr.status);
+      }
+      var text = xhr.responseText, bytes = new Uint8Array(text.length);
+      for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+      deferred.module = new WebAssembly.Module(bytes);
+    }
+    deferred.instance = new WebAssembly.Instance(deferred.module, imports);
+    return [deferred.instance, deferred.module];
+  }
+
   window.Module = {
     canvas: canvas,
+    loadSplitModule: loadDeferredNow,
+    // For tests/browser/split.test.mjs: whether the deferred part is in, and the placeholders
+    // (deferred functions, by wasm-split's index) that were called before it arrived.
+    lensDeferred: function () {
+      return { ready: !!deferred.instance, early: deferred.early.slice() };
+    },
     preinitializedWebGLContext: gl,
     // The model list and the first bundle go into the app's file system before main() runs.
     preRun: [function () {
@@ -142,6 +196,7 @@
     onLensFirstFrame: function () {
       if (window.performance && performance.mark) performance.mark('lens-first-frame');  // for tools/bench/bench-load.mjs
       overlay.classList.add('hidden');
+      loadDeferred();
       handOver(Promise.all([fetchGzip('mnist/t10k-images-idx3-ubyte.gz'), fetchGzip('mnist/t10k-labels-idx1-ubyte.gz')]),
                'lens_load_test_set', 'lens_test_set_failed');
     },
