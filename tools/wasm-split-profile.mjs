@@ -6,19 +6,22 @@
 // DIR of --link holds the freshly linked lens.js, lens.data and the instrumented lens.wasm
 // (Emscripten's -sSPLIT_MODULE: every function notes when it first ran). A throw-away site is
 // assembled next to it from those, the page's own files, the models and the test digits, and
-// opened in headless Chromium (tests/browser/harness.mjs) without a hash, as a first visit: the
-// help shows, strokes are drawn and predicted, the pointer goes over the whole Explore view,
-// the drawing keys are pressed (tests/browser/first-view.mjs), and the default view's
-// statistics are computed. Then the instrumented module writes its profile (__write_profile):
-// `wasm-split --profile` keeps every function that ran in lens.wasm and moves the others to
-// lens.deferred.wasm, which the page fetches after its first frame (web/shell.js).
+// opened in headless Chromium (tests/browser/harness.mjs) as a first visit, once for each way
+// the page is first seen (FIRST_VIEWS in tests/browser/first-view.mjs: without a hash on a
+// laptop, a large screen and a phone, embedded, on a projector at 200%): the help shows,
+// strokes are drawn and predicted, the pointer goes over the whole view, the drawing keys are
+// pressed, and the default view's statistics are computed. Then the instrumented module
+// writes its profile (__write_profile); the profiles are merged (wasm-split --merge-profiles),
+// and `wasm-split --profile` keeps every function that ran in lens.wasm and moves the others
+// to lens.deferred.wasm, which the page fetches after its first frame (web/shell.js).
 //
 // What runs does not depend on timing: the profile is written only once the statistics are
 // done, so every function of the startup, the first view and the analysis has run by then,
 // whatever the machine's speed. A function the profile missed still works before the deferred
 // part arrives (loaded synchronously on its first call); tests/browser/split.test.mjs checks
 // that the first view needs none.
-import { cpSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 const args = {};
@@ -37,20 +40,21 @@ cpSync(args.mnist, path.join(site, 'mnist'), { recursive: true });
 
 process.env.LENS_SITE_DIR = site;
 const { startServer, launchBrowser } = await import('../tests/browser/harness.mjs');
-const { firstView } = await import('../tests/browser/first-view.mjs');
+const { firstView, FIRST_VIEWS } = await import('../tests/browser/first-view.mjs');
 
 const server = await startServer();
 const browser = await launchBrowser();
 let failed = false;
-try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+// One page per first view (FIRST_VIEWS): a fresh instance, so a profile of its own; merged below.
+async function profileOf(view) {
+  const context = await browser.newContext({ viewport: view.viewport, deviceScaleFactor: view.deviceScaleFactor });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   // The unsplit module has no deferred part: its request is left unanswered.
   await page.route('**/lens.deferred.wasm', () => {});
-  await page.goto(server.url);
+  await page.goto(server.url + view.hash);
   await page.waitForFunction(() => performance.getEntriesByName('lens-first-frame').length > 0, null, { timeout: 120000 });
   await firstView(page);
   await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 300000 });
@@ -60,14 +64,25 @@ try {
     const n = Module.asm.__write_profile(at, size);
     return Array.from(Module.HEAPU8.subarray(at, at + n));
   });
-  if (errors.length) throw new Error('the page reported errors: ' + errors.join('; '));
-  if (profile.length < 16) throw new Error(`no profile (${profile.length} bytes)`);
-  writeFileSync(args.out, Buffer.from(profile));
-  // After an 8-byte module hash, one 32-bit first-call stamp per function (0: never ran).
-  const stamps = new DataView(Uint8Array.from(profile).buffer, 8);
-  let ran = 0;
-  for (let i = 0; i + 4 <= stamps.byteLength; i += 4) if (stamps.getUint32(i, true)) ran++;
-  console.log(`wasm-split-profile: ${ran} of ${stamps.byteLength / 4} functions ran in the first view (${args.out})`);
+  await context.close();
+  if (errors.length) throw new Error(`${view.name}: the page reported errors: ${errors.join('; ')}`);
+  if (profile.length < 16) throw new Error(`${view.name}: no profile (${profile.length} bytes)`);
+  return Buffer.from(profile);
+}
+// After an 8-byte module hash, one 32-bit first-call stamp per function (0: never ran).
+const ran = (p) => { let n = 0; for (let i = 8; i + 4 <= p.length; i += 4) if (p.readUInt32LE(i)) n++; return n; };
+try {
+  const files = [];
+  for (const view of FIRST_VIEWS) {
+    const p = await profileOf(view);
+    const file = path.join(args.link, `first-view-${files.length}.profile`);
+    writeFileSync(file, p);
+    files.push(file);
+    console.log(`wasm-split-profile: ${view.name} (${view.viewport.width}x${view.viewport.height}${view.hash ? ' ' + view.hash : ''}): ${ran(p)} of ${(p.length - 8) / 4} functions ran`);
+  }
+  execFileSync('wasm-split', ['--merge-profiles', ...files, '-o', args.out], { stdio: 'inherit' });
+  for (const f of files) rmSync(f);
+  console.log(`wasm-split-profile: ${ran(readFileSync(args.out))} functions ran in some first view (${args.out})`);
 } catch (e) {
   console.error('wasm-split-profile: ' + (e && e.stack || e));
   failed = true;

@@ -1,7 +1,19 @@
 // What a visitor does in the first view, before the deferred part of the wasm arrived
-// (web/shell.js): the page opens without a hash, the help shows, strokes are drawn and
-// predicted, the pointer moves over the Explore view, and the keys the help lists for
-// drawing are pressed. Shared by tests/browser/split.test.mjs and tools/wasm-split-profile.mjs.
+// (web/shell.js): the page opens (a first visit: the help shows), strokes are drawn and
+// predicted, the pointer moves over the view, and the keys the help lists for drawing are
+// pressed. Shared by tests/browser/split.test.mjs and tools/wasm-split-profile.mjs.
+
+// The ways a page is first seen: without a hash on a laptop, a large screen and a phone,
+// embedded in a post, and on a projector at 200% text. Each lays the Explore view out
+// differently; a link to another tab or a neuron is not among them (it loads the rest at once).
+export const FIRST_VIEWS = [
+  { name: 'laptop', hash: '', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
+  { name: 'large screen', hash: '', viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 2 },
+  { name: 'phone', hash: '', viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 },
+  { name: 'embed', hash: '#embed=1', viewport: { width: 700, height: 500 }, deviceScaleFactor: 1 },
+  { name: 'projector', hash: '#scale=2', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 },
+];
+
 export async function firstView(page) {
   // Where the canvas is comes from the JS API, usable once the test digits are in too.
   await page.waitForFunction(() => window.lens && window.lens.ready, null, { timeout: 120000 });

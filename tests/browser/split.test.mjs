@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, launchBrowser, waitReady, siteDir } from './harness.mjs';
-import { firstView } from './first-view.mjs';
+import { firstView, FIRST_VIEWS } from './first-view.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -19,9 +19,9 @@ const placeholders = new Map(readFileSync(path.join(siteDir, '../page-link/lens.
 const named = (early) => early.map((i) => placeholders.get(i) || `#${i}`);
 
 // A page whose background fetch of lens.deferred.wasm is held (or answered by `first`) until
-// release(); any later request for it (the synchronous load) is served at once.
-async function open({ first = null } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+// release(); the synchronous load (an XMLHttpRequest) is served at once.
+async function open({ first = null, view = FIRST_VIEWS[0] } = {}) {
+  const context = await browser.newContext({ viewport: view.viewport, deviceScaleFactor: view.deviceScaleFactor });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -29,32 +29,37 @@ async function open({ first = null } = {}) {
   let held = null, requests = 0;
   await page.route('**/lens.deferred.wasm', (route) => {
     requests++;
-    if (requests > 1) return route.continue();
+    if (route.request().resourceType() !== 'fetch') return route.continue();
     if (first) return route.fulfill(first);
     held = route;
   });
-  await page.goto(server.url);
+  await page.goto(server.url + view.hash);
   await page.waitForFunction(() => performance.getEntriesByName('lens-first-frame').length > 0, null, { timeout: 60000 });
   const release = async () => { if (held) { await held.continue(); held = null; } };
   return { page, errors, context, release, requests: () => requests };
 }
 const deferredState = (page) => page.evaluate(() => Module.lensDeferred());
 
-test('the first view (help, strokes, predictions, hover, keys) runs without the deferred part', { timeout: 120000 }, async () => {
-  const { page, errors, context, release, requests } = await open();
-  await firstView(page);
-  const s = await page.evaluate(() => window.lens.state());
-  assert.equal(s.predicted, 1, `the last stroke (a 1) was predicted (${s.predicted})`);
-  const d = await deferredState(page);
-  assert.deepEqual(named(d.early), [], 'deferred functions the first view called');
-  assert.equal(d.ready, false, 'still held back');
-  assert.equal(requests(), 1);
-  await release();
-  await page.waitForFunction(() => Module.lensDeferred().ready, null, { timeout: 30000 });
-  assert.ok(await page.evaluate(() => performance.getEntriesByName('lens-deferred-ready').length === 1), 'marked for bench-load');
-  assert.deepEqual(errors, []);
-  await context.close();
-});
+for (const view of FIRST_VIEWS) {
+  test(`the first view, ${view.name} (help, strokes, predictions, hover, keys), runs without the deferred part`, { timeout: 120000 }, async () => {
+    const { page, errors, context, release, requests } = await open({ view });
+    await firstView(page);
+    const s = await page.evaluate(() => window.lens.state());
+    assert.ok(s.input.some((v) => v > 0.5), 'the strokes were drawn');
+    // On a laptop the last stroke (a 1) reads as a 1; on the phone's small canvas it need not.
+    if (view.name === 'laptop') assert.equal(s.predicted, 1, `the last stroke (a 1) was predicted (${s.predicted})`);
+    else assert.ok(s.predicted >= 0 && s.predicted <= 9, `a prediction (${s.predicted})`);
+    const d = await deferredState(page);
+    assert.deepEqual(named(d.early), [], 'deferred functions the first view called');
+    assert.equal(d.ready, false, 'still held back');
+    assert.equal(requests(), 1);
+    await release();
+    await page.waitForFunction(() => Module.lensDeferred().ready, null, { timeout: 30000 });
+    assert.ok(await page.evaluate(() => performance.getEntriesByName('lens-deferred-ready').length === 1), 'marked for bench-load');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
 
 test('a call into deferred code before it arrived loads it on the spot and gives the same result', { timeout: 120000 }, async () => {
   const figure = () => window.lens.figure('weights', { layer: 0, neuron: 3, scale: 2, theme: 'light' }).then((b) => Array.from(b));
