@@ -56,7 +56,7 @@ async function profileOf(view) {
   await page.route('**/lens.deferred.wasm', () => {});
   await page.goto(server.url + view.hash);
   await page.waitForFunction(() => performance.getEntriesByName('lens-first-frame').length > 0, null, { timeout: 120000 });
-  await firstView(page);
+  await firstView(page, view);
   await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 300000 });
   const profile = await page.evaluate(() => {
     const size = 1 << 20;
