@@ -42,4 +42,15 @@ export async function firstView(page, view = FIRST_VIEWS[0]) {
   for (const k of ['z', 'Backspace', 'c']) { await page.keyboard.press(k); await page.waitForTimeout(50); }
   await stroke(one);
   await page.waitForTimeout(200);
+  // The window is resized (a phone turned, a browser window dragged) and back.
+  await page.setViewportSize({ width: vp.width - 80, height: vp.height - 60 });
+  await page.waitForTimeout(200);
+  await page.setViewportSize(vp);
+  await page.waitForTimeout(200);
+  // The visitor pauses: once nothing changes the page stops drawing (main.cpp), and the
+  // pointer wakes it again (lens_wake, which also runs when a download arrives meanwhile).
+  await page.waitForFunction(() => Module.lensSleeping === true, null, { timeout: 120000 });
+  await page.mouse.move(...at([0.5, 0.5]));
+  await page.waitForFunction(() => Module.lensSleeping !== true, null, { timeout: 10000 });
+  await page.waitForTimeout(200);
 }

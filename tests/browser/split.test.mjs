@@ -43,7 +43,7 @@ async function open({ first = null, view = FIRST_VIEWS[0] } = {}) {
 const deferredState = (page) => page.evaluate(() => Module.lensDeferred());
 
 for (const view of FIRST_VIEWS) {
-  test(`the first view, ${view.name} (help, strokes, predictions, hover, keys), runs without the deferred part`, { timeout: 120000 }, async () => {
+  test(`the first view, ${view.name} (help, strokes, predictions, hover, keys, resize, sleep and wake), runs without the deferred part`, { timeout: 120000 }, async () => {
     const { page, errors, context, release, requests } = await open({ view });
     await firstView(page, view);
     const s = await page.evaluate(() => window.lens.state());
