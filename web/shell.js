@@ -77,30 +77,44 @@
   // instantiated into the running program: its functions take the places of wasm-split's
   // placeholders. A call into deferred code before that (Module.loadSplitModule, called by
   // Emscripten's placeholder) loads it right away, synchronously, and goes on.
-  var deferred = { module: null, instance: null, promise: null, early: [] };
-  function loadDeferred() {
-    if (deferred.promise) return deferred.promise;
-    deferred.promise = fetch('lens.deferred.wasm').then(function (r) {
+  var deferred = { module: null, instance: null, compiling: null, loading: null, early: [] };
+  // Fetches and compiles it (once; again after a failure). Resolves with the module or null.
+  function compileDeferred() {
+    if (deferred.compiling) return deferred.compiling;
+    deferred.compiling = fetch('lens.deferred.wasm').then(function (r) {
       if (!r.ok) throw new Error('lens.deferred.wasm: HTTP ' + r.status);
       return r.arrayBuffer();
     }).then(function (bytes) {
       return WebAssembly.compile(bytes);
     }).then(function (module) {
-      if (deferred.instance) return;  // a call before it arrived loaded it already
-      deferred.module = module;
-      return WebAssembly.instantiate(module, { primary: Module.asm }).then(function (instance) {
-        if (deferred.instance) return;
-        deferred.instance = instance;
-      });
-    }).then(function () {
-      if (window.performance && performance.mark) performance.mark('lens-deferred-ready');  // tools/bench/bench-load.mjs
+      deferred.module = deferred.module || module;
+      return deferred.module;
     }, function (e) {
       // Not fatal: the first call into deferred code tries again, synchronously.
-      deferred.promise = null;
+      deferred.compiling = null;
       console.warn('MNIST Lens: ' + (e && e.message || e) + '; it is fetched again when needed');
+      return null;
     });
-    return deferred.promise;
+    return deferred.compiling;
   }
+  // After the first frame: compiled, then instantiated into the running program.
+  function loadDeferred() {
+    if (deferred.loading) return deferred.loading;
+    deferred.loading = compileDeferred().then(function (module) {
+      if (!module) { deferred.loading = null; return; }
+      if (deferred.instance) return;  // a call before it arrived loaded it already
+      return WebAssembly.instantiate(module, { primary: Module.asm }).then(function (instance) {
+        if (!deferred.instance) deferred.instance = instance;
+      });
+    }).then(function () {
+      if (deferred.instance && window.performance && performance.mark) performance.mark('lens-deferred-ready');  // tools/bench/bench-load.mjs
+    });
+    return deferred.loading;
+  }
+  // A link to another tab than Explore opens on code the first views do not run: the deferred
+  // part is fetched beside lens.wasm and main() waits until it is compiled, so that no
+  // synchronous download is needed for its first frame.
+  var linkNeedsDeferred = /(?:^#|&)tab=(?!explore(?:&|$))/.test(location.hash);
   function loadDeferredNow(file, imports, placeholder) {
     deferred.early.push(Number(placeholder));
     if (!deferred.module) {
@@ -131,6 +145,10 @@
     preinitializedWebGLContext: gl,
     // The model list and the first bundle go into the app's file system before main() runs.
     preRun: [function () {
+      if (linkNeedsDeferred) {
+        Module.addRunDependency('lens-deferred');
+        compileDeferred().then(function () { Module.removeRunDependency('lens-deferred'); });
+      }
       Module.addRunDependency('lens-startup-model');
       startupModel.then(function (f) {
         Module.FS.mkdir('/models');

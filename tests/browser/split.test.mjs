@@ -22,23 +22,24 @@ const named = (early) => early.map((i) => placeholders.get(i) || `#${i}`);
 
 // A page whose background fetch of lens.deferred.wasm is held (or answered by `first`) until
 // release(); the synchronous load (an XMLHttpRequest) is served at once.
-async function open({ first = null, view = FIRST_VIEWS[0] } = {}) {
+async function open({ first = null, view = FIRST_VIEWS[0], hold = true } = {}) {
   const context = await browser.newContext({ viewport: view.viewport, deviceScaleFactor: view.deviceScaleFactor });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  let held = null, requests = 0;
+  let held = null, requests = 0, syncLoads = 0;
   await page.route('**/lens.deferred.wasm', (route) => {
     requests++;
-    if (route.request().resourceType() !== 'fetch') return route.continue();
+    if (route.request().resourceType() !== 'fetch') { syncLoads++; return route.continue(); }
+    if (!hold) return route.continue();
     if (first) return route.fulfill(first);
     held = route;
   });
   await page.goto(server.url + view.hash);
   await page.waitForFunction(() => performance.getEntriesByName('lens-first-frame').length > 0, null, { timeout: 60000 });
   const release = async () => { if (held) { await held.continue(); held = null; } };
-  return { page, errors, context, release, requests: () => requests };
+  return { page, errors, context, release, requests: () => requests, syncLoads: () => syncLoads };
 }
 const deferredState = (page) => page.evaluate(() => Module.lensDeferred());
 
@@ -102,5 +103,23 @@ test('a failed background download of the deferred part is fetched again when ne
   assert.equal((await deferredState(page)).ready, true);
   // The 503 itself is the only error the browser reported.
   assert.ok(errors.every((e) => /503/.test(e)), errors.join('\n'));
+  await context.close();
+});
+
+test('a link to another tab fetches the deferred part beside lens.wasm: its first frame needs no synchronous load', { timeout: 120000 }, async () => {
+  const view = { name: 'link', hash: '#model=mlp32&tab=neuron&layer=0&neuron=1', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
+  const { page, errors, context, syncLoads } = await open({ view, hold: false });
+  await waitReady(page);
+  const s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.tab, 'neuron');
+  assert.deepEqual(s.selected, { layer: 0, neuron: 1 });
+  assert.ok((await deferredState(page)).ready);
+  const started = await page.evaluate(() => ({
+    deferred: performance.getEntriesByType('resource').find((e) => /lens\.deferred\.wasm$/.test(e.name)).startTime,
+    firstFrame: performance.getEntriesByName('lens-first-frame')[0].startTime,
+  }));
+  assert.ok(started.deferred < started.firstFrame, `fetched before the first frame (${JSON.stringify(started)})`);
+  assert.equal(syncLoads(), 0, 'no synchronous download');
+  assert.deepEqual(errors, []);
   await context.close();
 });
