@@ -103,6 +103,8 @@
     deferred.loading = compileDeferred().then(function (module) {
       if (!module) { deferred.loading = null; return; }
       if (deferred.instance) return;  // a call before it arrived loaded it already
+      // (A call while this instantiates makes a second instance: it fills the same slots with
+      // the same code over the same memory, so whichever came last serves.)
       return WebAssembly.instantiate(module, { primary: Module.asm }).then(function (instance) {
         if (!deferred.instance) deferred.instance = instance;
       });
@@ -121,10 +123,12 @@
       var xhr = new XMLHttpRequest();
       xhr.open('GET', file, false);  // synchronous: the wasm call that needs it is waiting
       xhr.overrideMimeType('text/plain; charset=x-user-defined');  // bytes as characters
-      xhr.send(null);
-      if (xhr.status !== 200) {
-        fail('Download failed', 'Part of the app (lens.deferred.wasm) could not be loaded (HTTP ' + xhr.status + '). Check the connection and reload.');
-        throw new Error('lens.deferred.wasm: HTTP ' + xhr.status);
+      var why = '';
+      try { xhr.send(null); } catch (e) { why = e && e.message || String(e); }
+      if (!why && xhr.status !== 200) why = 'HTTP ' + xhr.status;
+      if (why) {
+        fail('Download failed', 'Part of the app (lens.deferred.wasm) could not be loaded (' + why + '). Check the connection and reload.');
+        throw new Error('lens.deferred.wasm: ' + why);
       }
       var text = xhr.responseText, bytes = new Uint8Array(text.length);
       for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;

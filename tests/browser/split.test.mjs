@@ -123,3 +123,20 @@ test('a link to another tab fetches the deferred part beside lens.wasm: its firs
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('when the deferred part cannot be downloaded at all, a call that needs it says so on the page', { timeout: 120000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.route('**/lens.deferred.wasm', (route) => route.fulfill({ status: 503, body: 'busy' }));
+  await page.goto(server.url);
+  await waitReady(page);
+  await page.waitForTimeout(300);
+  const s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.tab, 'explore', 'the first view works without it');
+  const outcome = await page.evaluate(() => window.lens.figure('weights', { layer: 0, neuron: 0 })
+    .then(() => 'made', (e) => 'rejected: ' + e.message).catch((e) => 'threw: ' + e.message));
+  assert.match(outcome, /rejected|threw/, outcome);
+  const card = await page.evaluate(() => document.getElementById('card').textContent);
+  assert.match(card, /Download failed.*lens\.deferred\.wasm.*HTTP 503/s, card);
+  await context.close();
+});
