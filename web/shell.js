@@ -74,12 +74,94 @@
 
   var firstFrameDrawn;
   var afterFirstFrame = new Promise(function (resolve) { firstFrameDrawn = resolve; });
+  // Data handed to the app is read by deferred code (the sidecar reader, the analyses): it is
+  // handed over once lens.deferred.wasm is in (or has failed: then the synchronous path loads it).
+  function whenCodeArrived(data) {
+    var code = afterFirstFrame.then(function () { return loadDeferred(); }).then(null, function () {});
+    return Promise.all([data, code]).then(function (r) { return r[0]; });
+  }
+
+  // lens.wasm holds what the first view runs; the rest is in lens.deferred.wasm
+  // (tools/wasm-split-profile.mjs), fetched and compiled once the first frame is drawn and
+  // instantiated into the running program: its functions take the places of wasm-split's
+  // placeholders. A call into deferred code before that (Module.loadSplitModule, called by
+  // Emscripten's placeholder) loads it right away, synchronously, and goes on.
+  var deferred = { module: null, instance: null, compiling: null, loading: null, early: [] };
+  // Fetches and compiles it (once; again after a failure). Resolves with the module or null.
+  function compileDeferred() {
+    if (deferred.compiling) return deferred.compiling;
+    deferred.compiling = fetch('lens.deferred.wasm').then(function (r) {
+      if (!r.ok) throw new Error('lens.deferred.wasm: HTTP ' + r.status);
+      return r.arrayBuffer();
+    }).then(function (bytes) {
+      return WebAssembly.compile(bytes);
+    }).then(function (module) {
+      deferred.module = deferred.module || module;
+      return deferred.module;
+    }, function (e) {
+      // Not fatal: the first call into deferred code tries again, synchronously.
+      deferred.compiling = null;
+      console.warn('MNIST Lens: ' + (e && e.message || e) + '; it is fetched again when needed');
+      return null;
+    });
+    return deferred.compiling;
+  }
+  // After the first frame: compiled, then instantiated into the running program.
+  function loadDeferred() {
+    if (deferred.loading) return deferred.loading;
+    deferred.loading = compileDeferred().then(function (module) {
+      if (!module) { deferred.loading = null; return; }
+      if (deferred.instance) return;  // a call before it arrived loaded it already
+      // (A call while this instantiates makes a second instance: it fills the same slots with
+      // the same code over the same memory, so whichever came last serves.)
+      return WebAssembly.instantiate(module, { primary: Module.asm }).then(function (instance) {
+        if (!deferred.instance) deferred.instance = instance;
+      });
+    }).then(function () {
+      if (deferred.instance && window.performance && performance.mark) performance.mark('lens-deferred-ready');  // tools/bench/bench-load.mjs
+    });
+    return deferred.loading;
+  }
+  // A link to another tab than Explore opens on code the first views do not run: the deferred
+  // part is fetched beside lens.wasm and main() waits until it is compiled, so that no
+  // synchronous download is needed for its first frame.
+  var linkNeedsDeferred = /(?:^#|&)tab=(?!explore(?:&|$))/.test(location.hash);
+  function loadDeferredNow(file, imports, placeholder) {
+    deferred.early.push(Number(placeholder));
+    if (!deferred.module) {
+      var xhr = new XMLHttpRequest();
+      xhr.open('GET', file, false);  // synchronous: the wasm call that needs it is waiting
+      xhr.overrideMimeType('text/plain; charset=x-user-defined');  // bytes as characters
+      var why = '';
+      try { xhr.send(null); } catch (e) { why = e && e.message || String(e); }
+      if (!why && xhr.status !== 200) why = 'HTTP ' + xhr.status;
+      if (why) {
+        fail('Download failed', 'Part of the app (lens.deferred.wasm) could not be loaded (' + why + '). Check the connection and reload.');
+        throw new Error('lens.deferred.wasm: ' + why);
+      }
+      var text = xhr.responseText, bytes = new Uint8Array(text.length);
+      for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+      deferred.module = new WebAssembly.Module(bytes);
+    }
+    deferred.instance = new WebAssembly.Instance(deferred.module, imports);
+    return [deferred.instance, deferred.module];
+  }
 
   window.Module = {
     canvas: canvas,
+    loadSplitModule: loadDeferredNow,
+    // For tests/browser/split.test.mjs: whether the deferred part is in, and the placeholders
+    // (deferred functions, by wasm-split's index) that were called before it arrived.
+    lensDeferred: function () {
+      return { ready: !!deferred.instance, early: deferred.early.slice() };
+    },
     preinitializedWebGLContext: gl,
     // The model list and the first bundle go into the app's file system before main() runs.
     preRun: [function () {
+      if (linkNeedsDeferred) {
+        Module.addRunDependency('lens-deferred');
+        compileDeferred().then(function () { Module.removeRunDependency('lens-deferred'); });
+      }
       Module.addRunDependency('lens-startup-model');
       startupModel.then(function (f) {
         Module.FS.mkdir('/models');
@@ -147,11 +229,12 @@
       if (window.performance && performance.mark) performance.mark('lens-first-frame');  // for tools/bench/bench-load.mjs
       overlay.classList.add('hidden');
       firstFrameDrawn();
+      loadDeferred();
     },
     // A shipped model's statistics sidecar (models/<id>.stats, a few KB): the app starts the
     // model's analysis from it instead of measuring on the test digits.
     onLensWantsStats: function (index, id) {
-      afterFirstFrame.then(function () { return fetchBytes('models/' + encodeURIComponent(id) + '.stats'); }).then(function (bytes) {
+      whenCodeArrived(afterFirstFrame.then(function () { return fetchBytes('models/' + encodeURIComponent(id) + '.stats'); })).then(function (bytes) {
         var p = Module._malloc(bytes.length);
         Module.HEAPU8.set(bytes, p);
         if (window.lens && window.lens._wake) window.lens._wake();
@@ -192,7 +275,7 @@
   }
   // Gives a pair of decompressed IDX files (images, labels) to the app's loader, or the reason to its failure hook.
   function handOver(files, loader, failed) {
-    files.then(function (f) {
+    whenCodeArrived(files).then(function (f) {
       var pi = Module._malloc(f[0].length), pl = Module._malloc(f[1].length);
       Module.HEAPU8.set(f[0], pi);
       Module.HEAPU8.set(f[1], pl);

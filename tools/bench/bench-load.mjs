@@ -1,6 +1,7 @@
 // What a first visit downloads: every file the page fetches before its first interactive
 // frame (lens.ready: the canvas takes strokes), and until the default view's statistics are
-// ready (analysis done), in a fresh browser profile without a hash. Sizes as sent by a host
+// ready (analysis done), in a fresh browser profile without a hash; and when the deferred part
+// of the wasm (lens.deferred.wasm, fetched after the first frame) was ready. Sizes as sent by a host
 // that gzips (gzip -9 of each file, what a static host with compression sends) and by one that
 // does not (the file as it is). Figures only.
 //   node tools/bench/bench-load.mjs ['#hash']
@@ -20,6 +21,14 @@ try {
   await page.goto(server.url + hash);
   await page.waitForFunction(() => performance.getEntriesByName('lens-first-frame').length > 0, null, { timeout: 120000 });
   const tReady = Date.now() - t0;
+  // The rest of the wasm (lens.deferred.wasm), fetched and compiled after the first frame.
+  // (A page built without the split has none: Module.lensDeferred is missing.)
+  await page.waitForFunction(() => !window.Module.lensDeferred || performance.getEntriesByName('lens-deferred-ready').length > 0,
+    null, { timeout: 120000 });
+  const marks = await page.evaluate(() => ({
+    first: performance.getEntriesByName('lens-first-frame')[0].startTime,
+    deferred: (performance.getEntriesByName('lens-deferred-ready')[0] || { startTime: NaN }).startTime,
+  }));
   await waitReady(page, 120000);
   await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 180000 });
   const tDone = Date.now() - t0;
@@ -39,6 +48,7 @@ try {
   });
   const sum = (ph, k) => files.filter((f) => !ph || f.phase === ph).reduce((a, f) => a + f[k], 0);
   console.log(`first visit ${hash || '(no hash)'}: first interactive frame after ${tReady} ms, statistics after ${tDone} ms (local server)`);
+  console.log(`  since navigation start: first frame ${marks.first.toFixed(0)} ms, deferred wasm ready ${marks.deferred.toFixed(0)} ms`);
   for (const ph of ['before the first frame', 'for the statistics']) {
     console.log(`\n${ph}:`);
     for (const f of files.filter((x) => x.phase === ph)) console.log(`  ${f.rel.padEnd(40)} ${kb(f.gz).padStart(8)} gzip  ${kb(f.raw).padStart(8)} as is`);
