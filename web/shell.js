@@ -74,12 +74,6 @@
 
   var firstFrameDrawn;
   var afterFirstFrame = new Promise(function (resolve) { firstFrameDrawn = resolve; });
-  // Data handed to the app is read by deferred code (the sidecar reader, the analyses): it is
-  // handed over once lens.deferred.wasm is in (or has failed: then the synchronous path loads it).
-  function whenCodeArrived(data) {
-    var code = afterFirstFrame.then(function () { return loadDeferred(); }).then(null, function () {});
-    return Promise.all([data, code]).then(function (r) { return r[0]; });
-  }
 
   // lens.wasm holds what the first view runs; the rest is in lens.deferred.wasm
   // (tools/wasm-split-profile.mjs), fetched and compiled once the first frame is drawn and
@@ -234,7 +228,7 @@
     // A shipped model's statistics sidecar (models/<id>.stats, a few KB): the app starts the
     // model's analysis from it instead of measuring on the test digits.
     onLensWantsStats: function (index, id) {
-      whenCodeArrived(afterFirstFrame.then(function () { return fetchBytes('models/' + encodeURIComponent(id) + '.stats'); })).then(function (bytes) {
+      afterFirstFrame.then(function () { return fetchBytes('models/' + encodeURIComponent(id) + '.stats'); }).then(function (bytes) {
         var p = Module._malloc(bytes.length);
         Module.HEAPU8.set(bytes, p);
         if (window.lens && window.lens._wake) window.lens._wake();
@@ -275,7 +269,7 @@
   }
   // Gives a pair of decompressed IDX files (images, labels) to the app's loader, or the reason to its failure hook.
   function handOver(files, loader, failed) {
-    whenCodeArrived(files).then(function (f) {
+    files.then(function (f) {
       var pi = Module._malloc(f[0].length), pl = Module._malloc(f[1].length);
       Module.HEAPU8.set(f[0], pi);
       Module.HEAPU8.set(f[1], pl);
