@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "core/loss.h"
+#include "core/workers.h"
 
 #define LENS_STEP_INLINE inline __attribute__((always_inline))
 #if defined(__GNUC__) && !defined(__clang__)
@@ -247,13 +248,39 @@ StepKernel step_kernel() { return step_base; }
 
 void optimizer_apply(Mlp& net, const Gradients& g, OptimizerState& s, bool adam, bool decay_weights,
                      const StepConstants& k) {
-  const StepKernel run = step_kernel();
+  // Runs of kStepBlock coefficients (a layer's W in several, its b in one), side by side on
+  // training's threads (workers.h); every coefficient's update is its own, so the bits do not
+  // depend on which thread runs it.
+  constexpr Eigen::Index kStepBlock = 8192;
+  struct Run {
+    std::size_t layer;
+    bool weights;
+    Eigen::Index first, count;
+  };
+  static thread_local std::vector<Run> reused;
+  std::vector<Run>& runs = reused;  // this thread's list, also when a worker reads it
+  runs.clear();
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    Dense& d = net.layers[l];
-    run(adam, decay_weights, d.W.data(), g.dW[l].data(), s.mW[l].data(), s.vW[l].data(), d.W.size(), k);
-    run(adam, false, d.b.data(), g.db[l].data(), s.mb[l].data(), s.vb[l].data(), d.b.size(), k);
+    const Eigen::Index n = net.layers[l].W.size();
+    for (Eigen::Index i = 0; i < n; i += kStepBlock) runs.push_back({l, true, i, std::min(kStepBlock, n - i)});
+    runs.push_back({l, false, 0, net.layers[l].b.size()});
   }
+  const StepKernel run = step_kernel();
+  auto step_run = [&](std::size_t r) {
+    const Run& u = runs[r];
+    Dense& d = net.layers[u.layer];
+    if (u.weights)
+      run(adam, decay_weights, d.W.data() + u.first, g.dW[u.layer].data() + u.first, s.mW[u.layer].data() + u.first,
+          s.vW[u.layer].data() + u.first, u.count, k);
+    else run(adam, false, d.b.data(), g.db[u.layer].data(), s.mb[u.layer].data(), s.vb[u.layer].data(), u.count, k);
+  };
+  if (net.parameter_count() < std::size_t(4 * kStepBlock)) {  // a small net: not worth handing out
+    for (std::size_t r = 0; r < runs.size(); ++r) step_run(r);
+    return;
+  }
+  parallel_blocks(int(runs.size()), [&](int r) { step_run(std::size_t(r)); });
 }
+
 
 namespace {
 // base^n by repeated multiplication in double: the C libraries' pow differ in the last bit.
