@@ -507,6 +507,13 @@ SparseColumns sparse_copy(const Eigen::MatrixXf& X) {
 }
 
 void sparse_gather(const SparseColumns& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt) {
+  sparse_gather_untransposed(X, ids, n, x, xt);
+  sparse_transpose(x, xt);
+}
+
+void sparse_transpose(const SparseColumns& x, SparseColumns& xt) { transpose_batch(x, int(x.cols()), x.rows, xt); }
+
+void sparse_gather_untransposed(const SparseColumns& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt) {
   const Index K = X.rows;
   std::size_t nnz = 0;
   for (int j = 0; j < n; ++j) nnz += std::size_t(X.start[std::size_t(ids[j]) + 1] - X.start[std::size_t(ids[j])]);
@@ -534,7 +541,6 @@ void sparse_gather(const SparseColumns& X, const int* ids, int n, SparseColumns&
     for (int t = p; t < q; ++t) ++count[X.index[std::size_t(t)]];
     x.start[std::size_t(j) + 1] = at + (q - p);
   }
-  transpose_batch(x, n, K, xt);
 }
 
 // --- gemm_sparse -----------------------------------------------------------------------
@@ -558,11 +564,13 @@ static bool all_finite(const Eigen::Ref<const Eigen::MatrixXf>& A) {
 constexpr Index kSparseBlock = 16;       // columns per block: 16 blocks at batch 256, 4 at batch 64
 constexpr Index kShareTerms = 1 << 16;  // products with fewer terms run on the caller alone
 
-void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C) {
-  const Index M = A.rows();
+void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C,
+                 const SideTask& beside) {
+  const Index M = A.rows(), N = B.cols();
   assert(A.cols() == B.rows);
-  if (!all_finite(A)) return gemm_op(A, false, B.dense(), false, C);  // inf * 0 must give NaN
-  const Index N = B.cols();
+  const bool finite = all_finite(A);
+  if (beside.fn && (!finite || M == 0 || N == 0 || M * Index(B.start.back()) < kShareTerms)) beside.fn(beside.context);
+  if (!finite) return gemm_op(A, false, B.dense(), false, C);  // inf * 0 must give NaN
   C.resize(M, N);
   if (M == 0 || N == 0) return;
   // Blocks of kSparseBlock columns of C, side by side on training's threads (workers.h): each
@@ -571,8 +579,10 @@ void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns
   const SparseKernel kernel = sparse_kernel();
   const int blocks = int((N + kSparseBlock - 1) / kSparseBlock);
   if (M * Index(B.start.back()) < kShareTerms) return kernel(A.data(), A.outerStride(), M, B, C.data(), 0, N);
-  parallel_blocks(blocks, [&](int block) {
-    const Index j0 = block * kSparseBlock;
+  const int side = beside.fn ? 1 : 0;  // block 0, handed out first
+  parallel_blocks(blocks + side, [&](int block) {
+    if (block < side) return beside.fn(beside.context);
+    const Index j0 = (block - side) * kSparseBlock;
     kernel(A.data(), A.outerStride(), M, B, C.data(), j0, std::min(N, j0 + kSparseBlock));
   });
 }

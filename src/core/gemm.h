@@ -58,8 +58,22 @@ SparseColumns sparse_copy(const Eigen::MatrixXf& X);
 // copy is made once and saves a scan of 784 pixels per image and gather).
 void sparse_gather(const SparseColumns& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt);
 
+// The same gather in two parts: the first leaves in xt only each row's count of entries (at
+// xt.start[k + 1]), the second turns them into the transpose. lens-train runs the second beside
+// the forward product, which reads only x.
+void sparse_gather_untransposed(const SparseColumns& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt);
+void sparse_transpose(const SparseColumns& x, SparseColumns& xt);
+
+// A task with no output in common with a product, run as one more of its blocks (workers.h).
+struct SideTask {
+  void (*fn)(void* context) = nullptr;
+  void* context = nullptr;
+};
+
 // C (M,N) = A (M,K) B (K,N), summing only B's nonzeros: the same bits as
 // gemm_op(A, false, B.dense(), false, C) (a non-finite A takes the dense path: inf * 0 is NaN).
-void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C);
+// On training's threads the columns of C go in fixed blocks side by side, and `beside` with them.
+void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C,
+                 const SideTask& beside = {});
 
 }  // namespace lens

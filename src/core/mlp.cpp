@@ -99,14 +99,14 @@ Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<cons
 }
 
 // The same two passes for training, product by product (see mlp.h).
-void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace) {
+void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace, const SideTask& beside) {
   trace.x.resize(0, 0);
   trace.xn.resize(0, 0);
   trace.layers.resize(net.layers.size());
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const Dense& d = net.layers[l];
     LayerTrace& t = trace.layers[l];
-    if (l == 0) gemm_sparse(d.W, x, t.z);
+    if (l == 0) gemm_sparse(d.W, x, t.z, beside);
     else gemm_op(d.W, false, trace.layers[l - 1].a, false, t.z);
     if (l == 0 && !net.norm.identity()) {
       // W (x - m) / s + b = (W x) / s + (b - (m / s) W 1): the batch stays sparse.

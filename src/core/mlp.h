@@ -90,7 +90,8 @@ Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<cons
 // wasm alike (every product keeps gemm.h's summation order). g's storage is reused.
 // With an input map the sparse pair folds it into the first layer's products (the normalized
 // batch is dense), equal to the dense pair up to rounding.
-void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace);
+// `beside` runs as one more block of the first layer's product (gemm_sparse).
+void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace, const SideTask& beside = {});
 void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
                   const Eigen::Ref<const Eigen::MatrixXf>& dlogits, Gradients& g);
 

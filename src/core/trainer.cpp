@@ -361,11 +361,20 @@ int Training::step(int max_steps) {
       loss_steps_ = 0;
     }
     const int* ids = order_.data() + std::size_t(step_) * std::size_t(batch_);
-    if (b.images.cols() > 0) sparse_gather(b.images, ids, batch_, b.x, b.xt);
-    else sparse_gather(data_->images, ids, batch_, b.x, b.xt);
+    SideTask transpose;  // the batch's transpose, needed from the backward on, beside the forward product
+    if (b.images.cols() > 0) {
+      sparse_gather_untransposed(b.images, ids, batch_, b.x, b.xt);
+      transpose = {[](void* c) {
+                     Buffers& self = *static_cast<Buffers*>(c);
+                     sparse_transpose(self.x, self.xt);
+                   },
+                   &b};
+    } else {
+      sparse_gather(data_->images, ids, batch_, b.x, b.xt);
+    }
     for (int k = 0; k < batch_; ++k) b.labels[std::size_t(k)] = data_->labels[std::size_t(ids[k])];
     lr_ = learning_rate(c, epoch_, step_, steps_);
-    mlp_forward_trace(net_, b.x, b.trace);
+    mlp_forward_trace(net_, b.x, b.trace, transpose);
     const LossResult loss = cross_entropy(net_.head, b.trace.logits(), targets_for(net_.head, net_.outputs(), b.labels));
     mlp_backward(net_, b.trace, b.xt, loss.dlogits, b.g);
     optimizer_step(net_, b.g, b.state, c, lr_);

@@ -369,7 +369,7 @@ TEST(GemmSparse, BitIdenticalToTheDenseProduct) {
 
 // On training's threads (workers.h) the sparse product runs in blocks of columns side by side:
 // the same bits as the reference on 1, 2 and 3 threads, for column counts that fill the blocks,
-// leave a part of one, or fit in one.
+// leave a part of one, or fit in one; a side task given with it runs once.
 TEST(GemmSparse, SameBitsOnEveryThreadCount) {
   for (Eigen::Index cols : {Eigen::Index(1), Eigen::Index(15), Eigen::Index(64), Eigen::Index(257), Eigen::Index(784)})
     for (Eigen::Index rows : {Eigen::Index(10), Eigen::Index(128)}) {
@@ -384,9 +384,11 @@ TEST(GemmSparse, SameBitsOnEveryThreadCount) {
       for (int threads : {1, 2, 3}) {
         set_worker_threads(threads);
         Eigen::MatrixXf C;
-        gemm_sparse(A, b, C);
+        int side_runs = 0;
+        gemm_sparse(A, b, C, SideTask{[](void* c) { ++*static_cast<int*>(c); }, &side_runs});
         set_worker_threads(1);
         EXPECT_TRUE(same_bits(C, expected)) << rows << "x300 by 300x" << cols << " on " << threads << " threads";
+        EXPECT_EQ(side_runs, 1);
       }
     }
 }
