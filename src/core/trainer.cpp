@@ -317,6 +317,10 @@ struct Training::Buffers {
   OptimizerState state;
   SparseColumns x, xt;  // the batch and its transpose; MNIST pixels are mostly 0 (see gemm.h)
   SparseColumns images;  // the training images, sparse, when gathering from them (see Training())
+  // The next batch of the epoch, gathered from `images` beside this step's backward (step()).
+  SparseColumns next_x, next_xt;
+  const int* next_ids = nullptr;
+  int next_n = 0, next_step = -1;  // next_step: the step it is for, -1 when none is gathered
   std::vector<int> labels;
   Trace trace;
   Gradients g;
@@ -362,8 +366,15 @@ int Training::step(int max_steps) {
     }
     const int* ids = order_.data() + std::size_t(step_) * std::size_t(batch_);
     SideTask transpose;  // the batch's transpose, needed from the backward on, beside the forward product
-    if (b.images.cols() > 0) {
-      sparse_gather_untransposed(b.images, ids, batch_, b.x, b.xt);
+    const bool sparse_images = b.images.cols() > 0;
+    if (sparse_images) {
+      if (b.next_step == step_) {  // gathered during the previous step
+        std::swap(b.x, b.next_x);
+        std::swap(b.xt, b.next_xt);
+      } else {
+        sparse_gather_untransposed(b.images, ids, batch_, b.x, b.xt);
+      }
+      b.next_step = -1;
       transpose = {[](void* c) {
                      Buffers& self = *static_cast<Buffers*>(c);
                      sparse_transpose(self.x, self.xt);
@@ -376,7 +387,20 @@ int Training::step(int max_steps) {
     lr_ = learning_rate(c, epoch_, step_, steps_);
     mlp_forward_trace(net_, b.x, b.trace, transpose);
     const LossResult loss = cross_entropy(net_.head, b.trace.logits(), targets_for(net_.head, net_.outputs(), b.labels));
-    mlp_backward(net_, b.trace, b.xt, loss.dlogits, b.g);
+    // The epoch's next batch is gathered beside the first layer's weight gradient (same batch,
+    // same bits; only where and when it is copied changes).
+    SideTask gather_next;
+    if (sparse_images && step_ + 1 < steps_) {
+      b.next_ids = ids + batch_;
+      b.next_n = batch_;
+      b.next_step = step_ + 1;
+      gather_next = {[](void* c) {
+                       Buffers& self = *static_cast<Buffers*>(c);
+                       sparse_gather_untransposed(self.images, self.next_ids, self.next_n, self.next_x, self.next_xt);
+                     },
+                     &b};
+    }
+    mlp_backward(net_, b.trace, b.xt, loss.dlogits, b.g, gather_next);
     optimizer_step(net_, b.g, b.state, c, lr_);
     loss_sum_ += loss.loss;
     ++loss_steps_;
