@@ -36,10 +36,10 @@ void relax() {
 #endif
 }
 
-// One job at a time. The caller writes the job (fn, context, blocks), then publishes it as
-// `ticket` = generation << 32 | next block; a thread claims block i by moving the ticket from
-// (generation, i) to (generation, i + 1), so a worker that wakes late, still holding an old
-// job, cannot claim anything (its generation no longer matches). The caller claims blocks too
+// One job at a time. The caller closes the last generation, writes the job (fn, context,
+// blocks), then publishes it as `ticket` = generation << 32 | next block; a thread claims block
+// i by moving the ticket from (generation, i) to (generation, i + 1), so a worker that wakes
+// late, still holding an old ticket, cannot claim anything (its generation no longer matches). The caller claims blocks too
 // and returns once `done` counts all of them: it never waits for a worker that has not turned
 // up (a descheduled thread on a busy machine), it just runs that worker's share itself.
 class Pool {
@@ -63,11 +63,15 @@ class Pool {
   }
 
   void run(int blocks, void (*fn)(void*, int), void* context) {
-    fn_.store(fn, std::memory_order_relaxed);
-    context_.store(context, std::memory_order_relaxed);
-    blocks_.store(blocks, std::memory_order_relaxed);
-    done_.store(0, std::memory_order_relaxed);
+    // First close the old generation: a worker that read the old ticket and then reads this
+    // job's blocks_ must fail its exchange, or it would claim a block of this job before the
+    // job is complete (and run it twice).
     const std::uint64_t generation = (ticket_.load(std::memory_order_relaxed) >> 32) + 1;
+    ticket_.store(generation << 32 | kClosed, std::memory_order_seq_cst);
+    fn_.store(fn, std::memory_order_release);
+    context_.store(context, std::memory_order_release);
+    blocks_.store(blocks, std::memory_order_release);
+    done_.store(0, std::memory_order_release);
     ticket_.store(generation << 32, std::memory_order_release);
     bool sleepers;
     {
@@ -87,12 +91,13 @@ class Pool {
     for (;;) {
       // Read after the ticket: the job these belong to stays current at least until the
       // exchange below succeeds, since its caller waits for the block it hands out.
-      void (*fn)(void*, int) = fn_.load(std::memory_order_relaxed);
-      void* context = context_.load(std::memory_order_relaxed);
-      const int block = int(std::uint32_t(t));
-      if (block >= blocks_.load(std::memory_order_relaxed)) return false;
+      // (A value written for a later job comes with its closed ticket, so the exchange fails.)
+      void (*fn)(void*, int) = fn_.load(std::memory_order_acquire);
+      void* context = context_.load(std::memory_order_acquire);
+      const std::uint32_t block = std::uint32_t(t);
+      if (block >= std::uint32_t(blocks_.load(std::memory_order_acquire))) return false;
       if (ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
-        fn(context, block);
+        fn(context, int(block));
         done_.fetch_add(1, std::memory_order_release);
         return true;
       }
@@ -130,6 +135,7 @@ class Pool {
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_;
+  static constexpr std::uint64_t kClosed = 0xffffffffu;  // a block index no job has
   std::atomic<std::uint64_t> ticket_{0};
   std::atomic<int> blocks_{0}, done_{0};
   std::atomic<void (*)(void*, int)> fn_{nullptr};
