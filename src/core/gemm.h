@@ -6,9 +6,10 @@
 // k ascending, each term a rounded multiply and then a rounded add (never a fused multiply-add;
 // the build passes -ffp-contract=off), the bias added after the sum. SIMD only decides how many
 // rows i are summed side by side (4 in wasm and with SSE, 8 with AVX2, 16 with AVX-512, picked at
-// run time), which never changes an element's order; there is no cache-size blocking and no
-// threading. So the same weights and inputs give the same bits on any x86-64 machine and in the
-// page's wasm, and a training recipe and seed give the same bundle everywhere.
+// run time), which never changes an element's order; there is no cache-size blocking, and on
+// training's threads (workers.h) gemm_sparse hands out whole columns of C. So the same weights
+// and inputs give the same bits on any x86-64 machine and thread count and in the page's wasm,
+// and a training recipe and seed give the same bundle everywhere.
 // Terms with B(k,j) == 0 may be left out: for a finite A they are +-0, and adding +-0 to a sum
 // that started at +0 never changes it (a sum that starts at +0 is never -0).
 #pragma once
