@@ -81,8 +81,21 @@ class Pool {
     if (sleepers) wake_.notify_all();
     while (claim()) {
     }
-    while (done_.load(std::memory_order_acquire) < blocks) relax();
+    if (done_.load(std::memory_order_acquire) < blocks) {
+      const auto t0 = std::chrono::steady_clock::now();
+      // A worker still runs a block. Yielding after a short spin lets it have this core if the
+      // machine is busy and it waits for one.
+      for (int i = 0; done_.load(std::memory_order_acquire) < blocks; ++i) i < 64 ? relax() : std::this_thread::yield();
+      const auto now = std::chrono::steady_clock::now();
+      // A worker that held a block this long was descheduled by other work on the cores, and
+      // will be again: run the next jobs alone for a while (the same blocks, so the same bits).
+      if (now - t0 > std::chrono::microseconds(500)) solo_until_ = now + std::chrono::milliseconds(200);
+    }
   }
+
+  // Whether jobs run on the caller alone for now (see run()).
+  bool solo() const { return solo_until_ > std::chrono::steady_clock::time_point{} &&
+                             std::chrono::steady_clock::now() < solo_until_; }
 
  private:
   // Claims and runs one block of the current job; false when none is left.
@@ -104,8 +117,10 @@ class Pool {
     }
   }
 
-  // Spins about a millisecond for work (a training step brings some every few microseconds),
-  // then sleeps until a job comes.
+  // Polls about a millisecond for work (a training step brings some every few microseconds),
+  // then sleeps until a job comes. It polls by yielding: on free cores a yield returns at once,
+  // and on a busy machine it hands the core to the caller or to other work instead of taking
+  // their time (spinning with pause there made two threads slower than one).
   void work() {
     in_worker() = true;
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
@@ -114,7 +129,7 @@ class Pool {
         until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
         continue;
       }
-      relax();
+      std::this_thread::yield();  // hands the core to the caller or other work, when either waits for it
       if ((i & 255) != 255 || std::chrono::steady_clock::now() < until) continue;
       std::unique_lock<std::mutex> lock(mutex_);
       const std::uint64_t seen = ticket_.load(std::memory_order_acquire) >> 32;
@@ -141,6 +156,7 @@ class Pool {
   std::atomic<void (*)(void*, int)> fn_{nullptr};
   std::atomic<void*> context_{nullptr};
   int sleeping_ = 0;  // guarded by mutex_
+  std::chrono::steady_clock::time_point solo_until_{};  // the caller's only
   std::atomic<bool> stop_{false};
 };
 
@@ -165,7 +181,7 @@ void set_worker_threads(int threads) {
 int worker_threads() { return pool().threads(); }
 
 void parallel_blocks_run(int blocks, void (*fn)(void*, int), void* context) {
-  if (blocks <= 1 || pool().threads() == 1 || in_blocks() || Pool::in_worker()) {
+  if (blocks <= 1 || pool().threads() == 1 || in_blocks() || Pool::in_worker() || pool().solo()) {
     for (int b = 0; b < blocks; ++b) fn(context, b);
     return;
   }

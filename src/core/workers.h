@@ -9,9 +9,11 @@
 // 2 threads and the single-threaded wasm build give the same bits.
 //
 // The pool starts with 1 thread (the caller only: nothing changes for code that never asks for
-// more); lens-train sets it from --threads. The workers spin for a moment between jobs, since
+// more); lens-train sets it from --threads. The workers poll for a moment between jobs, since
 // a training step hands them a job every few microseconds and waking a sleeping thread costs
-// more than that, then sleep. In wasm (no pthreads) everything runs on the caller.
+// more than that, then sleep. When a worker keeps the caller waiting long (descheduled by other
+// work on a busy machine), the caller runs the next jobs alone for a while. In wasm (no
+// pthreads) everything runs on the caller.
 #pragma once
 #include <type_traits>
 
