@@ -39,9 +39,10 @@ void relax() {
 // One job at a time. The caller closes the last generation, writes the job (fn, context,
 // blocks), then publishes it as `ticket` = generation << 32 | next block; a thread claims block
 // i by moving the ticket from (generation, i) to (generation, i + 1), so a worker that wakes
-// late, still holding an old ticket, cannot claim anything (its generation no longer matches). The caller claims blocks too
-// and returns once `done` counts all of them: it never waits for a worker that has not turned
-// up (a descheduled thread on a busy machine), it just runs that worker's share itself.
+// late, still holding an old ticket, cannot claim anything (its generation no longer matches).
+// The caller claims blocks too and returns once `done` counts all of them: it never waits for a
+// worker that has not turned up (a descheduled thread on a busy machine), it just runs that
+// worker's share itself. One caller at a time: `busy` sends a second one to run inline.
 class Pool {
  public:
   ~Pool() { resize(0); }
@@ -92,6 +93,10 @@ class Pool {
       if (now - t0 > std::chrono::microseconds(500)) solo_until_ = now + std::chrono::milliseconds(200);
     }
   }
+
+  // Takes the pool for one job; false when another thread's job holds it.
+  bool acquire() { return !busy_.exchange(true, std::memory_order_acquire); }
+  void release() { busy_.store(false, std::memory_order_release); }
 
   // Whether jobs run on the caller alone for now (see run()).
   bool solo() const { return solo_until_ > std::chrono::steady_clock::time_point{} &&
@@ -157,7 +162,7 @@ class Pool {
   std::atomic<void*> context_{nullptr};
   int sleeping_ = 0;  // guarded by mutex_
   std::chrono::steady_clock::time_point solo_until_{};  // the caller's only
-  std::atomic<bool> stop_{false};
+  std::atomic<bool> stop_{false}, busy_{false};
 };
 
 Pool& pool() {
@@ -181,13 +186,20 @@ void set_worker_threads(int threads) {
 int worker_threads() { return pool().threads(); }
 
 void parallel_blocks_run(int blocks, void (*fn)(void*, int), void* context) {
-  if (blocks <= 1 || pool().threads() == 1 || in_blocks() || Pool::in_worker() || pool().solo()) {
+  // Inline: one block, one thread, a block asking for blocks, or another thread's job running.
+  bool inline_run = blocks <= 1 || pool().threads() == 1 || in_blocks() || Pool::in_worker() || !pool().acquire();
+  if (!inline_run && pool().solo()) {  // the machine is busy (see Pool::run)
+    pool().release();
+    inline_run = true;
+  }
+  if (inline_run) {
     for (int b = 0; b < blocks; ++b) fn(context, b);
     return;
   }
   in_blocks() = true;
   pool().run(blocks, fn, context);
   in_blocks() = false;
+  pool().release();
 }
 
 #endif

@@ -26,7 +26,8 @@ int worker_threads();
 
 // Calls fn(block) once for every block in [0, blocks), spread over the worker threads and the
 // caller, and returns when all have finished. Blocks must write disjoint outputs. Runs
-// everything on the caller when there is one block or one thread, or when called from a block.
+// everything on the caller when there is one block or one thread, when called from a block, or
+// while another thread's call has the workers.
 void parallel_blocks_run(int blocks, void (*fn)(void* context, int block), void* context);
 
 template <class F> void parallel_blocks(int blocks, F&& fn) {

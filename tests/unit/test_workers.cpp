@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 #include <vector>
 
 #include "core/workers.h"
@@ -37,6 +38,28 @@ TEST(Workers, EveryBlockRunsOnceInEveryJob) {
     EXPECT_EQ(bad, 0) << threads << " threads: a block ran twice, not at all, or after its job returned";
   }
 }
+
+#ifndef __EMSCRIPTEN__
+// Two threads asking at once: one job has the workers, the other runs inline; each block of
+// each job still runs exactly once.
+TEST(Workers, TwoCallersAtOnce) {
+  set_worker_threads(2);
+  int bad[2] = {0, 0};
+  auto caller = [&](int who) {
+    std::vector<std::atomic<int>> runs(16);
+    for (int job = 0; job < 5000; ++job) {
+      for (std::atomic<int>& r : runs) r.store(0);
+      parallel_blocks(16, [&](int b) { runs[std::size_t(b)].fetch_add(1); });
+      for (std::atomic<int>& r : runs) bad[who] += r.load() != 1;
+    }
+  };
+  std::thread other(caller, 1);
+  caller(0);
+  other.join();
+  set_worker_threads(1);
+  EXPECT_EQ(bad[0] + bad[1], 0);
+}
+#endif
 
 // A block that asks for blocks of its own runs them itself, in order; zero blocks run nothing.
 TEST(Workers, NestedAndEmptyJobs) {
