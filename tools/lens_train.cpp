@@ -16,6 +16,7 @@
 #include "core/mnist.h"
 #include "core/trainer.h"
 #include "core/vae.h"
+#include "core/workers.h"
 
 using namespace lens;
 using nlohmann::json;
@@ -61,6 +62,7 @@ int train_vae(const json& r, const Cli& cli) {
   for (const char* key : {"id", "name", "notes"})
     if (r.contains(key) && !r[key].is_string()) { std::fprintf(stderr, "lens-train: recipe key \"%s\" must be a string\n", key); return 2; }
   Eigen::setNbThreads(cli.threads);
+  set_worker_threads(cli.threads);
   const std::string dir = mnist_default_dir(cli.data_dir);
   auto all = mnist_load(dir, "train");
   if (!all) { std::fprintf(stderr, "lens-train: %s\n", all.error.c_str()); return 1; }
@@ -111,7 +113,10 @@ int main(int argc, char** argv) {
   app.add_option("--recipe", cli.recipe_path, "JSON recipe (tools/recipes/*.json); flags override its values");
   app.add_option("--out,-o", cli.out, "output bundle path (.lens)")->required();
   app.add_option("--data", cli.data_dir, "folder with the MNIST IDX files (default: $LENS_MNIST_DIR, else ../shared/data/mnist)");
-  app.add_option("--threads", cli.threads, "Eigen threads (default 2); training runs on one thread in a fixed summation order, so the bundle is the same whatever this is");
+  app.add_option("--threads", cli.threads,
+                 "threads (default 2): training's products run in fixed blocks of their outputs, each summed in one "
+                 "fixed order, so the bundle is the same bytes whatever this is")
+      ->check(CLI::Range(1, 64));
   app.add_flag("--quiet,-q", cli.quiet, "no progress bar");
   flag<std::string>(app, cli, "--id", "id", "model id (a-z, 0-9, -, _)");
   flag<std::string>(app, cli, "--name", "name", "display name");
@@ -153,6 +158,7 @@ int main(int argc, char** argv) {
     }
   const std::string dataset = r.value("dataset", "mnist");
   Eigen::setNbThreads(cli.threads);
+  set_worker_threads(cli.threads);
 
   DataSet train_set, validation_set, test_set;
   if (dataset == "xor") {
@@ -187,7 +193,7 @@ int main(int argc, char** argv) {
   std::printf("lens-train: %s, layers", dataset.c_str());
   for (int n : c.sizes) std::printf(" %d", n);
   std::printf(", %s, %d train / %d validation / %d test, seed %llu, %d threads\n", train_config_to_json(c)["optimizer"].get<std::string>().c_str(),
-              train_set.size(), validation_set.size(), test_set.size(), (unsigned long long)c.seed, Eigen::nbThreads());
+              train_set.size(), validation_set.size(), test_set.size(), (unsigned long long)c.seed, worker_threads());
   const bool bar = !cli.quiet && isatty(STDERR_FILENO);
   TrainCallbacks cb;
   if (bar) cb.on_progress = [&](const Progress& p) { print_progress(p, c.epochs); };

@@ -2,6 +2,8 @@
 // here keeps is gemm.h's; the kernels differ only in how many rows they sum side by side.
 #include "core/gemm.h"
 
+#include "core/workers.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
@@ -191,24 +193,25 @@ LENS_INLINE void sparse_rows(const float* A, Index lda, Index r, Index M, const 
 // entries with index in [k0, k0 + kc), carrying on from the partial sums the previous chunk
 // stored in C. A chunk of A stays in the first-level cache while every column of B reads it,
 // and storing a float partial sum and loading it back changes nothing, so each element is
-// still the sum from +0 of its terms in entry order (gemm.h). cursor: one int per column.
+// still the sum from +0 of its terms in entry order (gemm.h). Columns [j0, j1) of C only;
+// cursor: one int per column.
 template <int W>
 LENS_INLINE void sparse_chunked(const float* A, Index lda, Index M, Index K, const SparseColumns& B, float* C,
-                                Index kc, std::vector<int>& cursor) {
+                                Index kc, std::vector<int>& cursor, Index j0, Index j1) {
   const int* index = B.index.data();
   const float* value = B.value.data();
-  const Index N = B.cols();
-  cursor.assign(B.start.begin(), B.start.end() - 1);
-  std::fill(C, C + M * N, 0.f);  // +0: the sums' start
+  cursor.assign(B.start.begin() + j0, B.start.begin() + j1);
+  std::fill(C + j0 * M, C + j1 * M, 0.f);  // +0: the sums' start
   for (Index k0 = 0; k0 < K; k0 += kc) {
     const int k1 = int(std::min(K, k0 + kc));
-    for (Index j = 0; j < N; ++j) {
-      const int p = cursor[std::size_t(j)], end = B.start[std::size_t(j) + 1];
+    for (Index j = j0; j < j1; ++j) {
+      int& cur = cursor[std::size_t(j - j0)];
+      const int p = cur, end = B.start[std::size_t(j) + 1];
       int q = p;
       while (q < end && index[q] < k1) ++q;
       if (q == p) continue;
       sparse_rows<W, true>(A, lda, 0, M, index, value, p, q, C + j * M);
-      cursor[std::size_t(j)] = q;
+      cur = q;
     }
   }
 }
@@ -223,21 +226,22 @@ constexpr bool kChunks = true;
 #endif
 
 template <int W>
-LENS_INLINE void sparse_columns(const float* A, Index lda, Index M, const SparseColumns& B, float* C) {
+LENS_INLINE void sparse_columns(const float* A, Index lda, Index M, const SparseColumns& B, float* C, Index j0,
+                                Index j1) {
   if (kChunks && M * B.rows * Index(sizeof(float)) > kChunkBytes) {
     static thread_local std::vector<int> cursor;
     const Index kc = std::max<Index>(1, kChunkBytes / (M * Index(sizeof(float))));
-    return sparse_chunked<W>(A, lda, M, B.rows, B, C, kc, cursor);
+    return sparse_chunked<W>(A, lda, M, B.rows, B, C, kc, cursor, j0, j1);
   }
-  for (Index j = 0; j < B.cols(); ++j)
+  for (Index j = j0; j < j1; ++j)
     sparse_rows<W>(A, lda, 0, M, B.index.data(), B.value.data(), B.start[std::size_t(j)], B.start[std::size_t(j) + 1],
                    C + j * M);
 }
 
-using SparseKernel = void (*)(const float*, Index, Index, const SparseColumns&, float*);
+using SparseKernel = void (*)(const float*, Index, Index, const SparseColumns&, float*, Index, Index);
 
-LENS_NO_CONTRACT void sparse_columns_base(const float* A, Index lda, Index M, const SparseColumns& B, float* C) {
-  sparse_columns<4>(A, lda, M, B, C);
+LENS_NO_CONTRACT void sparse_columns_base(const float* A, Index lda, Index M, const SparseColumns& B, float* C, Index j0, Index j1) {
+  sparse_columns<4>(A, lda, M, B, C, j0, j1);
 }
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
@@ -257,12 +261,12 @@ __attribute__((target("avx512f"))) LENS_NO_CONTRACT void dense_product_avx512(co
   dense_product<16>(A, lda, M, K, B, bk, bj, N, C, bias, packed);
 }
 __attribute__((target("avx2"))) LENS_NO_CONTRACT void sparse_columns_avx(const float* A, Index lda, Index M,
-                                                                       const SparseColumns& B, float* C) {
-  sparse_columns<8>(A, lda, M, B, C);
+                                                                       const SparseColumns& B, float* C, Index j0, Index j1) {
+  sparse_columns<8>(A, lda, M, B, C, j0, j1);
 }
 __attribute__((target("avx512f"))) LENS_NO_CONTRACT void sparse_columns_avx512(const float* A, Index lda, Index M,
-                                                                              const SparseColumns& B, float* C) {
-  sparse_columns<16>(A, lda, M, B, C);
+                                                                              const SparseColumns& B, float* C, Index j0, Index j1) {
+  sparse_columns<16>(A, lda, M, B, C, j0, j1);
 }
 DenseKernel dense_kernel() {
   static const int w = simd_width();
@@ -503,6 +507,13 @@ SparseColumns sparse_copy(const Eigen::MatrixXf& X) {
 }
 
 void sparse_gather(const SparseColumns& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt) {
+  sparse_gather_untransposed(X, ids, n, x, xt);
+  sparse_transpose(x, xt);
+}
+
+void sparse_transpose(const SparseColumns& x, SparseColumns& xt) { transpose_batch(x, int(x.cols()), x.rows, xt); }
+
+void sparse_gather_untransposed(const SparseColumns& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt) {
   const Index K = X.rows;
   std::size_t nnz = 0;
   for (int j = 0; j < n; ++j) nnz += std::size_t(X.start[std::size_t(ids[j]) + 1] - X.start[std::size_t(ids[j])]);
@@ -530,7 +541,6 @@ void sparse_gather(const SparseColumns& X, const int* ids, int n, SparseColumns&
     for (int t = p; t < q; ++t) ++count[X.index[std::size_t(t)]];
     x.start[std::size_t(j) + 1] = at + (q - p);
   }
-  transpose_batch(x, n, K, xt);
 }
 
 // --- gemm_sparse -----------------------------------------------------------------------
@@ -551,13 +561,30 @@ static bool all_finite(const Eigen::Ref<const Eigen::MatrixXf>& A) {
   return true;
 }
 
-void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C) {
-  const Index M = A.rows();
+constexpr Index kSparseBlock = 16;       // columns per block: 16 blocks at batch 256, 4 at batch 64
+constexpr Index kShareTerms = 1 << 16;  // products with fewer terms run on the caller alone
+
+void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C,
+                 const SideTask& beside) {
+  const Index M = A.rows(), N = B.cols();
   assert(A.cols() == B.rows);
-  if (!all_finite(A)) return gemm_op(A, false, B.dense(), false, C);  // inf * 0 must give NaN
-  C.resize(M, B.cols());
-  if (M == 0 || B.cols() == 0) return;
-  sparse_kernel()(A.data(), A.outerStride(), M, B, C.data());
+  const bool finite = all_finite(A);
+  if (beside.fn && (!finite || M == 0 || N == 0 || M * Index(B.start.back()) < kShareTerms)) beside.fn(beside.context);
+  if (!finite) return gemm_op(A, false, B.dense(), false, C);  // inf * 0 must give NaN
+  C.resize(M, N);
+  if (M == 0 || N == 0) return;
+  // Blocks of kSparseBlock columns of C, side by side on training's threads (workers.h): each
+  // column is summed whole by one block, so the bits do not depend on the thread count.
+  // A small product (the XOR lesson's) is not worth handing out; its blocks run in turn.
+  const SparseKernel kernel = sparse_kernel();
+  const int blocks = int((N + kSparseBlock - 1) / kSparseBlock);
+  if (M * Index(B.start.back()) < kShareTerms) return kernel(A.data(), A.outerStride(), M, B, C.data(), 0, N);
+  const int side = beside.fn ? 1 : 0;  // block 0, handed out first
+  parallel_blocks(blocks + side, [&](int block) {
+    if (block < side) return beside.fn(beside.context);
+    const Index j0 = (block - side) * kSparseBlock;
+    kernel(A.data(), A.outerStride(), M, B, C.data(), j0, std::min(N, j0 + kSparseBlock));
+  });
 }
 
 }  // namespace lens

@@ -6,9 +6,10 @@
 // k ascending, each term a rounded multiply and then a rounded add (never a fused multiply-add;
 // the build passes -ffp-contract=off), the bias added after the sum. SIMD only decides how many
 // rows i are summed side by side (4 in wasm and with SSE, 8 with AVX2, 16 with AVX-512, picked at
-// run time), which never changes an element's order; there is no cache-size blocking and no
-// threading. So the same weights and inputs give the same bits on any x86-64 machine and in the
-// page's wasm, and a training recipe and seed give the same bundle everywhere.
+// run time), which never changes an element's order; there is no cache-size blocking, and on
+// training's threads (workers.h) gemm_sparse hands out whole columns of C. So the same weights
+// and inputs give the same bits on any x86-64 machine and thread count and in the page's wasm,
+// and a training recipe and seed give the same bundle everywhere.
 // Terms with B(k,j) == 0 may be left out: for a finite A they are +-0, and adding +-0 to a sum
 // that started at +0 never changes it (a sum that starts at +0 is never -0).
 #pragma once
@@ -58,8 +59,22 @@ SparseColumns sparse_copy(const Eigen::MatrixXf& X);
 // copy is made once and saves a scan of 784 pixels per image and gather).
 void sparse_gather(const SparseColumns& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt);
 
+// The same gather in two parts: the first leaves in xt only each row's count of entries (at
+// xt.start[k + 1]), the second turns them into the transpose. lens-train runs the second beside
+// the forward product, which reads only x.
+void sparse_gather_untransposed(const SparseColumns& X, const int* ids, int n, SparseColumns& x, SparseColumns& xt);
+void sparse_transpose(const SparseColumns& x, SparseColumns& xt);
+
+// A task with no output in common with a product, run as one more of its blocks (workers.h).
+struct SideTask {
+  void (*fn)(void* context) = nullptr;
+  void* context = nullptr;
+};
+
 // C (M,N) = A (M,K) B (K,N), summing only B's nonzeros: the same bits as
 // gemm_op(A, false, B.dense(), false, C) (a non-finite A takes the dense path: inf * 0 is NaN).
-void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C);
+// On training's threads the columns of C go in fixed blocks side by side, and `beside` with them.
+void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C,
+                 const SideTask& beside = {});
 
 }  // namespace lens

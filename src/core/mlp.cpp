@@ -99,14 +99,14 @@ Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<cons
 }
 
 // The same two passes for training, product by product (see mlp.h).
-void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace) {
+void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace, const SideTask& beside) {
   trace.x.resize(0, 0);
   trace.xn.resize(0, 0);
   trace.layers.resize(net.layers.size());
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const Dense& d = net.layers[l];
     LayerTrace& t = trace.layers[l];
-    if (l == 0) gemm_sparse(d.W, x, t.z);
+    if (l == 0) gemm_sparse(d.W, x, t.z, beside);
     else gemm_op(d.W, false, trace.layers[l - 1].a, false, t.z);
     if (l == 0 && !net.norm.identity()) {
       // W (x - m) / s + b = (W x) / s + (b - (m / s) W 1): the batch stays sparse.
@@ -124,7 +124,7 @@ void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace) {
 }
 
 void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
-                  const Eigen::Ref<const Eigen::MatrixXf>& dlogits, Gradients& g) {
+                  const Eigen::Ref<const Eigen::MatrixXf>& dlogits, Gradients& g, const SideTask& beside) {
   const std::size_t L = net.layers.size();
   g.dW.resize(L);
   g.db.resize(L);
@@ -135,7 +135,7 @@ void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
     const LayerTrace& t = trace.layers[l];
     dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a));
     if (l == 0) {
-      gemm_sparse(dz, xt, g.dW[l]);  // dz x^T
+      gemm_sparse(dz, xt, g.dW[l], beside);  // dz x^T
       if (!net.norm.identity()) {    // dz ((x - m) / s)^T = (dz x^T) / s - (m / s) (dz 1) 1^T
         const float inv = 1.f / net.norm.std;
         Eigen::VectorXf dz1;

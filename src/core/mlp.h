@@ -90,9 +90,11 @@ Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<cons
 // wasm alike (every product keeps gemm.h's summation order). g's storage is reused.
 // With an input map the sparse pair folds it into the first layer's products (the normalized
 // batch is dense), equal to the dense pair up to rounding.
-void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace);
+// `beside` runs as one more block of the first layer's product (gemm_sparse).
+void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace, const SideTask& beside = {});
+// `beside` runs as one more block of the first layer's weight gradient (gemm_sparse).
 void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
-                  const Eigen::Ref<const Eigen::MatrixXf>& dlogits, Gradients& g);
+                  const Eigen::Ref<const Eigen::MatrixXf>& dlogits, Gradients& g, const SideTask& beside = {});
 
 // logits (O,N) -> probabilities (O,N) through the head.
 Eigen::MatrixXf head_probabilities(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits);

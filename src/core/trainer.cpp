@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "core/loss.h"
+#include "core/workers.h"
 
 #define LENS_STEP_INLINE inline __attribute__((always_inline))
 #if defined(__GNUC__) && !defined(__clang__)
@@ -247,13 +248,39 @@ StepKernel step_kernel() { return step_base; }
 
 void optimizer_apply(Mlp& net, const Gradients& g, OptimizerState& s, bool adam, bool decay_weights,
                      const StepConstants& k) {
-  const StepKernel run = step_kernel();
+  // Runs of kStepBlock coefficients (a layer's W in several, its b in one), side by side on
+  // training's threads (workers.h); every coefficient's update is its own, so the bits do not
+  // depend on which thread runs it.
+  constexpr Eigen::Index kStepBlock = 8192;
+  struct Run {
+    std::size_t layer;
+    bool weights;
+    Eigen::Index first, count;
+  };
+  static thread_local std::vector<Run> reused;
+  std::vector<Run>& runs = reused;  // this thread's list, also when a worker reads it
+  runs.clear();
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    Dense& d = net.layers[l];
-    run(adam, decay_weights, d.W.data(), g.dW[l].data(), s.mW[l].data(), s.vW[l].data(), d.W.size(), k);
-    run(adam, false, d.b.data(), g.db[l].data(), s.mb[l].data(), s.vb[l].data(), d.b.size(), k);
+    const Eigen::Index n = net.layers[l].W.size();
+    for (Eigen::Index i = 0; i < n; i += kStepBlock) runs.push_back({l, true, i, std::min(kStepBlock, n - i)});
+    runs.push_back({l, false, 0, net.layers[l].b.size()});
   }
+  const StepKernel run = step_kernel();
+  auto step_run = [&](std::size_t r) {
+    const Run& u = runs[r];
+    Dense& d = net.layers[u.layer];
+    if (u.weights)
+      run(adam, decay_weights, d.W.data() + u.first, g.dW[u.layer].data() + u.first, s.mW[u.layer].data() + u.first,
+          s.vW[u.layer].data() + u.first, u.count, k);
+    else run(adam, false, d.b.data(), g.db[u.layer].data(), s.mb[u.layer].data(), s.vb[u.layer].data(), u.count, k);
+  };
+  if (net.parameter_count() < std::size_t(4 * kStepBlock)) {  // a small net: not worth handing out
+    for (std::size_t r = 0; r < runs.size(); ++r) step_run(r);
+    return;
+  }
+  parallel_blocks(int(runs.size()), [&](int r) { step_run(std::size_t(r)); });
 }
+
 
 namespace {
 // base^n by repeated multiplication in double: the C libraries' pow differ in the last bit.
@@ -290,6 +317,10 @@ struct Training::Buffers {
   OptimizerState state;
   SparseColumns x, xt;  // the batch and its transpose; MNIST pixels are mostly 0 (see gemm.h)
   SparseColumns images;  // the training images, sparse, when gathering from them (see Training())
+  // The next batch of the epoch, gathered from `images` beside this step's backward (step()).
+  SparseColumns next_x, next_xt;
+  const int* next_ids = nullptr;
+  int next_n = 0, next_step = -1;  // next_step: the step it is for, -1 when none is gathered
   std::vector<int> labels;
   Trace trace;
   Gradients g;
@@ -334,13 +365,42 @@ int Training::step(int max_steps) {
       loss_steps_ = 0;
     }
     const int* ids = order_.data() + std::size_t(step_) * std::size_t(batch_);
-    if (b.images.cols() > 0) sparse_gather(b.images, ids, batch_, b.x, b.xt);
-    else sparse_gather(data_->images, ids, batch_, b.x, b.xt);
+    SideTask transpose;  // the batch's transpose, needed from the backward on, beside the forward product
+    const bool sparse_images = b.images.cols() > 0;
+    if (sparse_images) {
+      if (b.next_step == step_) {  // gathered during the previous step
+        std::swap(b.x, b.next_x);
+        std::swap(b.xt, b.next_xt);
+      } else {
+        sparse_gather_untransposed(b.images, ids, batch_, b.x, b.xt);
+      }
+      b.next_step = -1;
+      transpose = {[](void* c) {
+                     Buffers& self = *static_cast<Buffers*>(c);
+                     sparse_transpose(self.x, self.xt);
+                   },
+                   &b};
+    } else {
+      sparse_gather(data_->images, ids, batch_, b.x, b.xt);
+    }
     for (int k = 0; k < batch_; ++k) b.labels[std::size_t(k)] = data_->labels[std::size_t(ids[k])];
     lr_ = learning_rate(c, epoch_, step_, steps_);
-    mlp_forward_trace(net_, b.x, b.trace);
+    mlp_forward_trace(net_, b.x, b.trace, transpose);
     const LossResult loss = cross_entropy(net_.head, b.trace.logits(), targets_for(net_.head, net_.outputs(), b.labels));
-    mlp_backward(net_, b.trace, b.xt, loss.dlogits, b.g);
+    // The epoch's next batch is gathered beside the first layer's weight gradient (same batch,
+    // same bits; only where and when it is copied changes).
+    SideTask gather_next;
+    if (sparse_images && step_ + 1 < steps_) {
+      b.next_ids = ids + batch_;
+      b.next_n = batch_;
+      b.next_step = step_ + 1;
+      gather_next = {[](void* c) {
+                       Buffers& self = *static_cast<Buffers*>(c);
+                       sparse_gather_untransposed(self.images, self.next_ids, self.next_n, self.next_x, self.next_xt);
+                     },
+                     &b};
+    }
+    mlp_backward(net_, b.trace, b.xt, loss.dlogits, b.g, gather_next);
     optimizer_step(net_, b.g, b.state, c, lr_);
     loss_sum_ += loss.loss;
     ++loss_steps_;

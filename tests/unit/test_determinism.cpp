@@ -12,6 +12,7 @@
 #include "core/crc32.h"
 #include "core/portable_math.h"
 #include "core/trainer.h"
+#include "core/workers.h"
 #include "test_support.h"
 
 namespace lens {
@@ -69,6 +70,20 @@ std::uint32_t weights_crc(const Mlp& net) {
   return crc;
 }
 
+// Trains with 1, 2 and 3 threads (workers.h; in wasm always 1) and expects the same weights from
+// each; returns their CRC-32.
+std::uint32_t crc_at_every_thread_count(const TrainConfig& c, const DataSet& data) {
+  std::uint32_t first = 0;
+  for (int threads : {1, 2, 3}) {
+    set_worker_threads(threads);
+    const std::uint32_t crc = weights_crc(train(c, data, DataSet{}));
+    set_worker_threads(1);
+    if (threads == 1) first = crc;
+    else EXPECT_EQ(crc, first) << threads << " threads must give the weights 1 thread gives";
+  }
+  return first;
+}
+
 TEST(DeterministicTraining, SimdWidthIsKnown) {
   const int w = simd_width();
   EXPECT_TRUE(w == 4 || w == 8 || w == 16) << w;
@@ -83,10 +98,23 @@ TEST(DeterministicTraining, AdamReluWeightsArePinned) {
   c.batch = 64;
   c.epochs = 2;
   c.seed = 7;
-  const Mlp net = train(c, data, DataSet{});
-  const std::uint32_t crc = weights_crc(net);
+  const std::uint32_t crc = crc_at_every_thread_count(c, data);
   std::printf("Adam/ReLU 784-40-10 weights CRC-32: %08x\n", unsigned(crc));
   EXPECT_EQ(crc, 0xed34d033u) << "the same recipe and seed must give the same weights on every machine and in wasm";
+}
+
+// lens-train's benchmark shape at batch 256, where every product and the optimizer step run in
+// several blocks (16 columns of a sparse product, 8192 coefficients of a step) on 2 or 3 threads.
+TEST(DeterministicTraining, Batch256OnThreadsIsPinned) {
+  const DataSet data = dataset_slice(test::mnist_test_set(), 2000, 1300);  // 5 batches, 20 left over
+  TrainConfig c;
+  c.sizes = {784, 128, 10};
+  c.batch = 256;
+  c.epochs = 2;
+  c.seed = 5;
+  const std::uint32_t crc = crc_at_every_thread_count(c, data);
+  std::printf("Adam/ReLU 784-128-10 batch 256 weights CRC-32: %08x\n", unsigned(crc));
+  EXPECT_EQ(crc, 0xc26c1129u);
 }
 
 // SGD with momentum, L2, a step schedule, two tanh layers, odd sizes and batch.
@@ -104,8 +132,7 @@ TEST(DeterministicTraining, SgdTanhWeightsArePinned) {
   c.batch = 50;
   c.epochs = 3;
   c.seed = 11;
-  const Mlp net = train(c, data, DataSet{});
-  const std::uint32_t crc = weights_crc(net);
+  const std::uint32_t crc = crc_at_every_thread_count(c, data);
   std::printf("SGD/tanh 784-19-13-10 weights CRC-32: %08x\n", unsigned(crc));
   EXPECT_EQ(crc, 0x5f0468e6u);
 }
@@ -121,8 +148,7 @@ TEST(DeterministicTraining, XorWeightsArePinned) {
   c.batch = 16;
   c.epochs = 20;
   c.seed = 3;
-  const Mlp net = train(c, xor_cloud(100, 0.15f, c.seed), DataSet{});
-  const std::uint32_t crc = weights_crc(net);
+  const std::uint32_t crc = crc_at_every_thread_count(c, xor_cloud(100, 0.15f, c.seed));
   std::printf("XOR 2-3-1 weights CRC-32: %08x\n", unsigned(crc));
   EXPECT_EQ(crc, 0xd6ef809au);
 }

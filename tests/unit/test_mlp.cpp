@@ -8,6 +8,7 @@
 
 #include "core/loss.h"
 #include "core/mlp.h"
+#include "core/workers.h"
 #include "test_support.h"
 
 namespace lens {
@@ -363,6 +364,32 @@ TEST(GemmSparse, BitIdenticalToTheDenseProduct) {
       gemm_reference(A, false, B, false, expected);
       gemm_sparse(A, b, C);
       EXPECT_TRUE(same_bits(C, expected)) << "with an infinite weight, " << s.rows << "x" << s.depth;
+    }
+}
+
+// On training's threads (workers.h) the sparse product runs in blocks of columns side by side:
+// the same bits as the reference on 1, 2 and 3 threads, for column counts that fill the blocks,
+// leave a part of one, or fit in one; a side task given with it runs once.
+TEST(GemmSparse, SameBitsOnEveryThreadCount) {
+  for (Eigen::Index cols : {Eigen::Index(1), Eigen::Index(15), Eigen::Index(64), Eigen::Index(257), Eigen::Index(784)})
+    for (Eigen::Index rows : {Eigen::Index(10), Eigen::Index(128)}) {
+      const Eigen::MatrixXf A = random_matrix(rows, 300, 20);
+      const Eigen::MatrixXf B = random_matrix(300, cols, 21, 0.8f);
+      SparseColumns b, bt;
+      std::vector<int> ids(static_cast<std::size_t>(cols));
+      for (std::size_t j = 0; j < ids.size(); ++j) ids[j] = int(j);
+      sparse_gather(B, ids.data(), int(cols), b, bt);
+      Eigen::MatrixXf expected;
+      gemm_reference(A, false, B, false, expected);
+      for (int threads : {1, 2, 3}) {
+        set_worker_threads(threads);
+        Eigen::MatrixXf C;
+        int side_runs = 0;
+        gemm_sparse(A, b, C, SideTask{[](void* c) { ++*static_cast<int*>(c); }, &side_runs});
+        set_worker_threads(1);
+        EXPECT_TRUE(same_bits(C, expected)) << rows << "x300 by 300x" << cols << " on " << threads << " threads";
+        EXPECT_EQ(side_runs, 1);
+      }
     }
 }
 

@@ -66,7 +66,7 @@ for (const b of [64, 256]) {
   if (!ours && !torch) continue;
   const f = (t) => (t ? `${Math.round(t.samplesPerSecond).toLocaleString('en-US')} samples/s, ${(100 * t.testAccuracy).toFixed(2)}%` : 'n/a');
   const r = ratio(ours?.samplesPerSecond, torch?.samplesPerSecond);
-  rows.push([`training 784-128-10 Adam, batch ${b} (native)`, f(ours), 'PyTorch (OpenBLAS, 1+2 threads)', f(torch), `ours / peer = ${r}`, goalText(r, 2)]);
+  rows.push([`training 784-128-10 Adam, batch ${b} (native, lens-train --threads 2)`, f(ours), 'PyTorch (OpenBLAS, 1+2 threads)', f(torch), `ours / peer = ${r}`, goalText(r, 2)]);
 }
 const kib = (b) => (b == null ? 'n/a' : (b / 1024).toFixed(0) + ' KiB');
 for (const name of ['tfjs-wasm', 'tfjs-cpu', 'ort-wasm', 'plain-js']) {
