@@ -5,7 +5,9 @@
 
 // The ways a page is first seen: without a hash on a laptop, a large screen and a phone,
 // embedded in a post, and on a projector at 200% text. Each lays the Explore view out
-// differently; a link to another tab or a neuron is not among them (it loads the rest at once).
+// differently. The two lessons a lecture links to first are among them too: the XOR network
+// (no canvas: it is read from its weights) and the network with dead neurons. A link to another
+// tab than Explore is not among them (it loads the rest at once).
 export const FIRST_VIEWS = [
   { name: 'laptop', hash: '', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
   { name: 'large screen', hash: '', viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 2 },
@@ -13,6 +15,8 @@ export const FIRST_VIEWS = [
   { name: 'phone', hash: '', viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, closeHelp: true },
   { name: 'embed', hash: '#embed=1', viewport: { width: 700, height: 500 }, deviceScaleFactor: 1 },
   { name: 'projector', hash: '#scale=2', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 },
+  { name: 'xor lesson', hash: '#model=xor', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, draws: false },
+  { name: 'dead-neuron lesson', hash: '#model=mlp6-dead', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
 ];
 
 export async function firstView(page, view = FIRST_VIEWS[0]) {
@@ -20,9 +24,13 @@ export async function firstView(page, view = FIRST_VIEWS[0]) {
   await page.waitForFunction(() => window.lens && window.lens.ready, null, { timeout: 120000 });
   await page.evaluate(() => window.lens.ready);
   if (view.closeHelp) { await page.keyboard.press('Escape'); await page.waitForTimeout(100); }
-  const r = await page.evaluate(() => window.lens.canvasRect());
+  // Asked again before each stroke: a banner that appears once the analysis is done (the
+  // dead-neuron lesson's) moves the canvas down.
+  let r = await page.evaluate(() => window.lens.canvasRect());
   const at = ([x, y]) => [r.x + x * r.width, r.y + y * r.height];
   const stroke = async (points) => {
+    if (view.draws === false) return;  // no canvas in this view
+    r = await page.evaluate(() => window.lens.canvasRect());
     await page.mouse.move(...at(points[0]));
     await page.mouse.down();
     for (const p of points.slice(1)) { await page.mouse.move(...at(p)); await page.waitForTimeout(16); }

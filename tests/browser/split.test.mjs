@@ -48,10 +48,10 @@ for (const view of FIRST_VIEWS) {
     const { page, errors, context, release, requests } = await open({ view });
     await firstView(page, view);
     const s = await page.evaluate(() => window.lens.state());
-    assert.ok(s.input.some((v) => v > 0.5), 'the strokes were drawn');
+    if (view.draws !== false) assert.ok(s.input.some((v) => v > 0.5), 'the strokes were drawn');
     // On a laptop the last stroke (a 1) reads as a 1; on the phone's small canvas it need not.
     if (view.name === 'laptop') assert.equal(s.predicted, 1, `the last stroke (a 1) was predicted (${s.predicted})`);
-    else assert.ok(s.predicted >= 0 && s.predicted <= 9, `a prediction (${s.predicted})`);
+    else if (view.draws !== false) assert.ok(s.predicted >= 0 && s.predicted <= 9, `a prediction (${s.predicted})`);
     const d = await deferredState(page);
     assert.deepEqual(named(d.early), [], 'deferred functions the first view called');
     assert.equal(d.ready, false, 'still held back');
