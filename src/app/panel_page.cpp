@@ -19,7 +19,7 @@ static std::string model_label(const LoadedModel& m) {
   return m.bundle.info.name + acc;
 }
 
-static void view_controls(AppState& s, float x);
+static void view_controls(AppState& s, float x, bool same_row = true);
 static void model_picker(AppState& s, double now_ms);
 static float view_controls_width();
 
@@ -53,15 +53,18 @@ void panel_top_bar(AppState& s, double now_ms) {
   ImGui::TextUnformatted("MNIST Lens");
   ImGui::PopStyleColor();
   ImGui::SameLine(0, em);
-  // The model list gives way to the view controls on the same row (it shows the id when its name does not fit).
-  ImGui::SetNextItemWidth(std::max(6.f * em, std::min({22.f * em, ImGui::GetContentRegionAvail().x * 0.45f,
-                                                       ImGui::GetContentRegionAvail().x - view_controls_width() - em})));
-  model_picker(s, now_ms);
-  const bool narrow = ImGui::GetContentRegionAvail().x < 48 * em + view_controls_width();
-  const float right = ImGui::GetWindowContentRegionMax().x;
+  // The model list gives way to the view controls on the same row (it shows the id when its name
+  // does not fit); on a phone they do not fit beside it even so, and get a row of their own.
+  const float avail = ImGui::GetContentRegionAvail().x;
   const float controls = view_controls_width();
-  if (narrow) {  // model and view controls on the first row, tabs and progress on the second
-    view_controls(s, right - controls);
+  const bool controls_row = avail < 6.f * em + controls + em;
+  ImGui::SetNextItemWidth(controls_row ? std::min(22.f * em, avail)
+                                       : std::max(6.f * em, std::min({22.f * em, avail * 0.45f, avail - controls - em})));
+  model_picker(s, now_ms);
+  const bool narrow = controls_row || ImGui::GetContentRegionAvail().x < 48 * em + controls;
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  if (narrow) {  // model and view controls on the first row(s), tabs and progress on the next
+    view_controls(s, right - controls, !controls_row);
   }
   static const char* kTabLabels[] = {"Explore", "Neuron", "Outputs", "Network", "Train"};
   static const char* kTabHelp[] = {"Draw a digit and watch every neuron respond.",
@@ -113,9 +116,10 @@ static float view_controls_width() {
   return button("Contrast") + 4.5f * ui::em() + st.ItemSpacing.x + button("Share") + button("Export") + button("?") + ui::em();
 }
 
-static void view_controls(AppState& s, float x) {
+static void view_controls(AppState& s, float x, bool same_row) {
   const float em = ui::em();
-  ImGui::SameLine(x);
+  if (same_row) ImGui::SameLine(x);
+  else ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), x));  // a row of their own, right-aligned
   // Dark -> light -> high contrast (black on white, for a washed-out projector) -> dark.
   const char* next = s.contrast ? "Dark" : s.dark ? "Light" : "Contrast";
   const bool theme = ui::small_button(next, "Switch the theme: dark, light, or high contrast for a projector");
@@ -219,9 +223,19 @@ void panel_help(AppState& s) {
   if (!s.show_help) return;
   const float em = ui::em();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.45f),
-                          ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(std::min(34 * em, vp->WorkSize.x - 2 * em), 0), ImGuiCond_Always);
+  const float width = std::min(34 * em, vp->WorkSize.x - 2 * em);
+  if (vp->WorkSize.y > 1.25f * vp->WorkSize.x) {
+    // Portrait (a phone, a tablet held upright): the canvas is at the top, so the help sits in
+    // the lower part, scrolling if it must, and never covers where one draws.
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y - em),
+                            ImGuiCond_Always, ImVec2(0.5f, 1.f));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(width, 0), ImVec2(width, vp->WorkSize.y * 0.42f));
+    ImGui::SetNextWindowSize(ImVec2(width, 0), ImGuiCond_Always);
+  } else {
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.45f),
+                            ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(width, 0), ImGuiCond_Always);
+  }
   ImGui::SetNextWindowFocus();
   if (ImGui::Begin("How to use MNIST Lens", &s.show_help, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                                             ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
