@@ -135,7 +135,13 @@
       }
       var text = xhr.responseText, bytes = new Uint8Array(text.length);
       for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
-      deferred.module = new WebAssembly.Module(bytes);
+      try {
+        deferred.module = new WebAssembly.Module(bytes);
+      } catch (e) {
+        // A browser may refuse to compile a large module synchronously on the main thread.
+        fail('Not ready yet', 'Part of the app (lens.deferred.wasm) could not be compiled on the spot (' + (e && e.message || e) + '). Reload the page and wait a moment before using it.');
+        throw e;
+      }
     }
     deferred.instance = new WebAssembly.Instance(deferred.module, imports);
     return [deferred.instance, deferred.module];

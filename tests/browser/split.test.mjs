@@ -28,17 +28,17 @@ async function open({ first = null, view = FIRST_VIEWS[0], hold = true } = {}) {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  let held = null, requests = 0, syncLoads = 0;
+  let held = null, released = false, requests = 0, syncLoads = 0;
   await page.route('**/lens.deferred.wasm', (route) => {
     requests++;
     if (route.request().resourceType() !== 'fetch') { syncLoads++; return route.continue(); }
-    if (!hold) return route.continue();
+    if (!hold || released) return route.continue();  // (the fetch may start after release())
     if (first) return route.fulfill(first);
     held = route;
   });
   await page.goto(server.url + view.hash);
   await page.waitForFunction(() => performance.getEntriesByName('lens-first-frame').length > 0, null, { timeout: 60000 });
-  const release = async () => { if (held) { await held.continue(); held = null; } };
+  const release = async () => { released = true; if (held) { await held.continue(); held = null; } };
   return { page, errors, context, release, requests: () => requests, syncLoads: () => syncLoads };
 }
 const deferredState = (page) => page.evaluate(() => Module.lensDeferred());
@@ -138,5 +138,19 @@ test('when the deferred part cannot be downloaded at all, a call that needs it s
   assert.match(outcome, /rejected|threw/, outcome);
   const card = await page.evaluate(() => document.getElementById('card').textContent);
   assert.match(card, /Download failed.*lens\.deferred\.wasm.*HTTP 503/s, card);
+  await context.close();
+});
+
+test('a browser that refuses to compile the deferred part on the spot: the call fails and the page says why', { timeout: 120000 }, async () => {
+  const { page, errors, context } = await open();
+  await waitReady(page);
+  // The background fetch is held; make synchronous compiles fail, as a stricter browser may.
+  await page.evaluate(() => { WebAssembly.Module = function () { throw new RangeError('sync compile refused'); }; });
+  const outcome = await page.evaluate(() => window.lens.figure('weights', { layer: 0, neuron: 0 })
+    .then(() => 'made', (e) => 'rejected: ' + e.message).catch((e) => 'threw: ' + e.message));
+  assert.match(outcome, /rejected|threw/, outcome);
+  const card = await page.evaluate(() => document.getElementById('card').textContent);
+  assert.match(card, /Not ready yet.*lens\.deferred\.wasm.*sync compile refused/s, card);
+  assert.ok(errors.length <= 1, errors.join('\n'));
   await context.close();
 });
