@@ -16,23 +16,6 @@ static const std::uint8_t kMagic[8] = {0x89, 'L', 'E', 'N', 'S', 0x0D, 0x0A, 0x1
 constexpr std::size_t kFixedHeader = 16;  // magic, version, header length
 constexpr std::size_t kChecksumBytes = 4;
 
-static void put_u32(Bytes& out, std::uint32_t v) {
-  for (int k = 0; k < 4; ++k) out.push_back(std::uint8_t(v >> (8 * k)));
-}
-static std::uint32_t get_u32(const std::uint8_t* p) {
-  return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
-}
-static void put_f32(Bytes& out, float f) {
-  std::uint32_t v;
-  std::memcpy(&v, &f, 4);
-  put_u32(out, v);
-}
-static float get_f32(const std::uint8_t* p) {
-  const std::uint32_t v = get_u32(p);
-  float f;
-  std::memcpy(&f, &v, 4);
-  return f;
-}
 
 const char* bundle_kind_name(BundleKind k) { return k == BundleKind::Decoder ? "decoder" : "classifier"; }
 
@@ -57,15 +40,15 @@ static json header_json(const Bundle& b) {
 Bytes bundle_write(const Bundle& b) {
   const std::string header = header_json(b).dump();
   Bytes out(kMagic, kMagic + 8);
-  put_u32(out, bundle_version(b));
-  put_u32(out, std::uint32_t(header.size()));
+  put_le_u32(out, bundle_version(b));
+  put_le_u32(out, std::uint32_t(header.size()));
   out.insert(out.end(), header.begin(), header.end());
   for (const Dense& d : b.net.layers) {
     for (Eigen::Index o = 0; o < d.W.rows(); ++o)  // row-major: each unit's incoming weights together
-      for (Eigen::Index i = 0; i < d.W.cols(); ++i) put_f32(out, d.W(o, i));
-    for (Eigen::Index o = 0; o < d.b.size(); ++o) put_f32(out, d.b(o));
+      for (Eigen::Index i = 0; i < d.W.cols(); ++i) put_le_f32(out, d.W(o, i));
+    for (Eigen::Index o = 0; o < d.b.size(); ++o) put_le_f32(out, d.b(o));
   }
-  put_u32(out, crc32(out.data(), out.size()));
+  put_le_u32(out, crc32(out.data(), out.size()));
   return out;
 }
 
@@ -204,11 +187,11 @@ R bundle_read(const Bytes& b) {
                        : "bundle: bad magic (not a .lens weight bundle)");
   if (b.size() < kFixedHeader + kChecksumBytes)
     return R::fail("bundle: truncated (" + std::to_string(b.size()) + " bytes, shorter than the fixed header)");
-  const std::uint32_t version = get_u32(&b[8]);
+  const std::uint32_t version = get_le_u32(&b[8]);
   if (version != kBundleVersion && version != kBundleVersionPlain && version != kBundleVersionKind)
     return R::fail("bundle: unsupported format version " + std::to_string(version) + " (this reader knows versions " +
                    std::to_string(kBundleVersionPlain) + " to " + std::to_string(kBundleVersionKind) + ")");
-  const std::size_t header_len = get_u32(&b[12]);
+  const std::size_t header_len = get_le_u32(&b[12]);
   if (header_len > kBundleMaxHeader)
     return R::fail("bundle: absurd size: JSON header of " + std::to_string(header_len) + " bytes (limit 1 MiB)");
   if (b.size() < kFixedHeader + header_len + kChecksumBytes)
@@ -241,7 +224,7 @@ R bundle_read(const Bytes& b) {
   if (b.size() > expected)
     return R::fail("bundle: header/array size mismatch (the header's layers need " + std::to_string(expected) +
                    " bytes, file has " + std::to_string(b.size()) + ")");
-  const std::uint32_t stored = get_u32(&b[b.size() - 4]), actual = crc32(b.data(), b.size() - 4);
+  const std::uint32_t stored = get_le_u32(&b[b.size() - 4]), actual = crc32(b.data(), b.size() - 4);
   if (stored != actual) return R::fail("bundle: bad checksum (the file is corrupted)");
 
   const std::uint8_t* p = &b[kFixedHeader + header_len];
@@ -254,14 +237,14 @@ R bundle_read(const Bytes& b) {
     const std::string layer = "layer " + std::to_string(l);
     for (Eigen::Index o = 0; o < d.W.rows(); ++o)
       for (Eigen::Index i = 0; i < d.W.cols(); ++i, p += 4) {
-        const float w = get_f32(p);
+        const float w = get_le_f32(p);
         if (!sane_parameter(w))
           return R::fail(bad_parameter(w, l, layer + " weight " + std::to_string(o * d.W.cols() + i) + " (unit " +
                                                  std::to_string(o) + ", input " + std::to_string(i) + ")"));
         d.W(o, i) = w;
       }
     for (Eigen::Index o = 0; o < d.b.size(); ++o, p += 4) {
-      const float v = get_f32(p);
+      const float v = get_le_f32(p);
       if (!sane_parameter(v)) return R::fail(bad_parameter(v, l, layer + " bias " + std::to_string(o)));
       d.b(o) = v;
     }

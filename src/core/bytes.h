@@ -1,6 +1,7 @@
 // Reading whole files, and gzip, at the boundary: both return a Result.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -10,6 +11,25 @@
 namespace lens {
 
 using Bytes = std::vector<std::uint8_t>;
+
+// Little-endian 32-bit fields, as the bundle and the statistics sidecar store them.
+inline void put_le_u32(Bytes& out, std::uint32_t v) {
+  for (int k = 0; k < 4; ++k) out.push_back(std::uint8_t(v >> (8 * k)));
+}
+inline void put_le_f32(Bytes& out, float f) {
+  std::uint32_t v;
+  std::memcpy(&v, &f, 4);
+  put_le_u32(out, v);
+}
+inline std::uint32_t get_le_u32(const std::uint8_t* p) {
+  return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
+}
+inline float get_le_f32(const std::uint8_t* p) {
+  const std::uint32_t v = get_le_u32(p);
+  float f;
+  std::memcpy(&f, &v, 4);
+  return f;
+}
 
 // Reads a whole file; refuses files longer than max_bytes (before reading them
 // when the size is known up front) so a wrong path cannot exhaust memory.

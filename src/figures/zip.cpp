@@ -11,10 +11,6 @@ static void put16(Bytes& b, std::uint32_t v) {
   b.push_back(std::uint8_t(v));
   b.push_back(std::uint8_t(v >> 8));
 }
-static void put32(Bytes& b, std::uint32_t v) {
-  put16(b, v & 0xffff);
-  put16(b, v >> 16);
-}
 
 constexpr std::uint32_t kDosTime = 0;                     // 00:00:00
 constexpr std::uint32_t kDosDate = (0u << 9) | (1u << 5) | 1u;  // 1980-01-01, the format's epoch
@@ -27,9 +23,9 @@ static void common_fields(Bytes& b, const ZipEntry& e, std::uint32_t crc) {
   put16(b, 0);   // method: stored
   put16(b, kDosTime);
   put16(b, kDosDate);
-  put32(b, crc);
-  put32(b, std::uint32_t(e.data.size()));  // compressed size
-  put32(b, std::uint32_t(e.data.size()));  // uncompressed size
+  put_le_u32(b, crc);
+  put_le_u32(b, std::uint32_t(e.data.size()));  // compressed size
+  put_le_u32(b, std::uint32_t(e.data.size()));  // uncompressed size
   put16(b, std::uint32_t(e.path.size()));
   put16(b, 0);   // extra field length
 }
@@ -38,30 +34,30 @@ Bytes zip_stored(const std::vector<ZipEntry>& entries) {
   Bytes out, directory;
   for (const ZipEntry& e : entries) {
     const std::uint32_t crc = crc32(e.data.data(), e.data.size()), offset = std::uint32_t(out.size());
-    put32(out, 0x04034b50);  // local file header
+    put_le_u32(out, 0x04034b50);  // local file header
     common_fields(out, e, crc);
     out.insert(out.end(), e.path.begin(), e.path.end());
     out.insert(out.end(), e.data.begin(), e.data.end());
 
-    put32(directory, 0x02014b50);  // central directory header
+    put_le_u32(directory, 0x02014b50);  // central directory header
     put16(directory, 20);          // made by: version 2.0
     common_fields(directory, e, crc);
     put16(directory, 0);  // comment length
     put16(directory, 0);  // disk number
     put16(directory, 0);  // internal attributes
-    put32(directory, 0);  // external attributes
-    put32(directory, offset);
+    put_le_u32(directory, 0);  // external attributes
+    put_le_u32(directory, offset);
     directory.insert(directory.end(), e.path.begin(), e.path.end());
   }
   const std::uint32_t directory_at = std::uint32_t(out.size());
   out.insert(out.end(), directory.begin(), directory.end());
-  put32(out, 0x06054b50);  // end of central directory
+  put_le_u32(out, 0x06054b50);  // end of central directory
   put16(out, 0);
   put16(out, 0);
   put16(out, std::uint32_t(entries.size()));
   put16(out, std::uint32_t(entries.size()));
-  put32(out, std::uint32_t(directory.size()));
-  put32(out, directory_at);
+  put_le_u32(out, std::uint32_t(directory.size()));
+  put_le_u32(out, directory_at);
   put16(out, 0);  // comment length
   return out;
 }

@@ -14,8 +14,7 @@ static const std::uint8_t kStatsMagic[8] = {'L', 'E', 'N', 'S', 'S', 'T', 'A', '
 
 std::uint32_t stats_bundle_identity(const Bundle& bundle) {
   const Bytes b = bundle_write(bundle);
-  return std::uint32_t(b[b.size() - 4]) | std::uint32_t(b[b.size() - 3]) << 8 | std::uint32_t(b[b.size() - 2]) << 16 |
-         std::uint32_t(b[b.size() - 1]) << 24;
+  return get_le_u32(&b[b.size() - 4]);
 }
 
 std::uint32_t stats_data_identity(const DataSet& data) {
@@ -37,15 +36,9 @@ namespace {
 
 struct Writer {
   Bytes out;
-  void u32(std::uint32_t v) {
-    for (int k = 0; k < 4; ++k) out.push_back(std::uint8_t(v >> (8 * k)));
-  }
+  void u32(std::uint32_t v) { put_le_u32(out, v); }
   void i32(int v) { u32(std::uint32_t(v)); }
-  void f32(float f) {
-    std::uint32_t v;
-    std::memcpy(&v, &f, 4);
-    u32(v);
-  }
+  void f32(float f) { put_le_f32(out, f); }
   void floats(const Eigen::VectorXf& v) {
     for (Eigen::Index i = 0; i < v.size(); ++i) f32(v(i));
   }
@@ -59,9 +52,8 @@ struct Reader {
   bool short_read = false;
   std::uint32_t u32() {
     if (end - at < 4) { short_read = true; at = end; return 0; }
-    const std::uint8_t* p = in.data() + at;
     at += 4;
-    return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
+    return get_le_u32(in.data() + at - 4);
   }
   int i32() { return int(std::int32_t(u32())); }
   float f32() {
