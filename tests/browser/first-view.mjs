@@ -22,6 +22,9 @@ export async function firstView(page, view = FIRST_VIEWS[0]) {
   // Where the canvas is comes from the JS API, usable once the test digits are in too.
   await page.waitForFunction(() => window.lens && window.lens.ready, null, { timeout: 120000 });
   await page.evaluate(() => window.lens.ready);
+  // The layout settles once the analysis is done (the dead-neuron lesson's banner then moves
+  // the canvas down): a stroke that started on the canvas and landed on a panel would drag it.
+  await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 120000 });
   if (view.closeHelp) { await page.keyboard.press('Escape'); await page.waitForTimeout(100); }
   // Asked again before each stroke: a banner that appears once the analysis is done (the
   // dead-neuron lesson's) moves the canvas down.
