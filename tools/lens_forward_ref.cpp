@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <string>
 
-#include "core/bundle.h"
-#include "core/mnist.h"
-#include "core/rng.h"
+#include "core/formats/bundle.h"
+#include "core/formats/mnist.h"
+#include "core/numerics/rng.h"
 
 using namespace lens;
 

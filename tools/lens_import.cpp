@@ -10,9 +10,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/bundle.h"
-#include "core/mnist.h"
-#include "core/onnx_import.h"
+#include "core/formats/bundle.h"
+#include "core/formats/mnist.h"
+#include "core/onnx/onnx_import.h"
 
 using namespace lens;
 

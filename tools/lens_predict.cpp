@@ -6,8 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/bundle.h"
-#include "core/mnist.h"
+#include "core/formats/bundle.h"
+#include "core/formats/mnist.h"
 
 using namespace lens;
 

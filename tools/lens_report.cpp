@@ -12,9 +12,9 @@
 #include <optional>
 #include <string>
 
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "core/constants.h"
-#include "core/mnist.h"
+#include "core/formats/mnist.h"
 #include "interpret/model_analysis.h"
 #include "interpret/prior_gallery.h"
 #include "report/report.h"
@@ -108,8 +108,6 @@ int main(int argc, char** argv) {
     app.exit(e);                            // prints help, or the error with a hint
     return e.get_exit_code() == 0 ? 0 : 2;  // CLI11's own codes are > 100; ours say "bad flags"
   }
-  // OpenMP worker threads spin while waiting; on a small machine they slow everything else down.
-  Eigen::setNbThreads(1);
   Clock clock(cli.quiet);
 
   auto bundle = bundle_load(cli.model);

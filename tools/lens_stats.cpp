@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <string>
 
-#include "core/bundle.h"
-#include "core/mnist.h"
+#include "core/formats/bundle.h"
+#include "core/formats/mnist.h"
 #include "interpret/model_analysis.h"
 #include "interpret/stats_file.h"
 
@@ -48,7 +48,6 @@ int main(int argc, char** argv) {
     app.exit(e);
     return e.get_exit_code() == 0 ? 0 : 2;
   }
-  Eigen::setNbThreads(1);
   auto bundle = bundle_load(model);
   if (!bundle) return fail(bundle.error);
   if (bundle->info.kind != BundleKind::Classifier || bundle->net.inputs() != 784 || bundle->net.outputs() != 10 ||

@@ -11,12 +11,12 @@
 #include <cstdio>
 #include <string>
 
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "core/constants.h"
-#include "core/mnist.h"
-#include "core/trainer.h"
-#include "core/vae.h"
-#include "core/workers.h"
+#include "core/formats/mnist.h"
+#include "core/training/trainer.h"
+#include "core/training/vae.h"
+#include "core/numerics/workers.h"
 
 using namespace lens;
 using nlohmann::json;
@@ -61,7 +61,6 @@ int train_vae(const json& r, const Cli& cli) {
   if (dataset != "mnist") { std::fprintf(stderr, "lens-train: a vae recipe trains on \"mnist\" (got \"%s\")\n", dataset.c_str()); return 2; }
   for (const char* key : {"id", "name", "notes"})
     if (r.contains(key) && !r[key].is_string()) { std::fprintf(stderr, "lens-train: recipe key \"%s\" must be a string\n", key); return 2; }
-  Eigen::setNbThreads(cli.threads);
   set_worker_threads(cli.threads);
   const std::string dir = mnist_default_dir(cli.data_dir);
   auto all = mnist_load(dir, "train");
@@ -157,7 +156,6 @@ int main(int argc, char** argv) {
       return 2;
     }
   const std::string dataset = r.value("dataset", "mnist");
-  Eigen::setNbThreads(cli.threads);
   set_worker_threads(cli.threads);
 
   DataSet train_set, validation_set, test_set;

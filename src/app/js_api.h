@@ -1,7 +1,7 @@
 // The C side of window.lens (web/lens-api.js wraps these exports).
 #pragma once
 #include "app/core/app_state.h"
-#include "core/bytes.h"
+#include "core/formats/bytes.h"
 
 namespace lens {
 

@@ -9,7 +9,7 @@
 
 #include "app/core/app_training.h"
 #include "app/js_api.h"
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "app/panels.h"
 #include "app/ui.h"
 #include "interpret/numbers.h"

@@ -10,7 +10,7 @@
 #include "app/core/app_training.h"
 #include "app/panels.h"
 #include "app/ui.h"
-#include "core/trainer.h"
+#include "core/training/trainer.h"
 #include "interpret/plane.h"
 
 namespace lens {

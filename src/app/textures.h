@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "interpret/colormap.h"
+#include "figures/colormap.h"
 
 namespace lens {
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "interpret/colormap.h"
+#include "figures/colormap.h"
 
 namespace lens::ui {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/bytes.h"
+#include "core/formats/bytes.h"
 #include "core/result.h"
 
 namespace lens {

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/bytes.h"
-#include "interpret/colormap.h"
+#include "core/formats/bytes.h"
+#include "figures/colormap.h"
 
 namespace lens {
 

@@ -7,7 +7,7 @@
 
 #include "figures/font.h"
 #include "figures/png.h"
-#include "interpret/colormap.h"
+#include "figures/colormap.h"
 
 namespace lens {
 

@@ -4,7 +4,7 @@
 #include <Eigen/Core>
 #include <vector>
 
-#include "interpret/colormap.h"
+#include "figures/colormap.h"
 
 namespace lens {
 

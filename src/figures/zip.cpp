@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "core/crc32.h"
+#include "core/formats/crc32.h"
 
 namespace lens {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/bytes.h"
+#include "core/formats/bytes.h"
 
 namespace lens {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/gemm.h"
+#include "core/numerics/gemm.h"
 
 namespace lens {
 

@@ -5,8 +5,8 @@
 #include <Eigen/Core>
 #include <vector>
 
-#include "core/mlp.h"
-#include "core/mnist.h"
+#include "core/numerics/mlp.h"
+#include "core/formats/mnist.h"
 
 namespace lens {
 

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/mlp.h"
-#include "core/rng.h"
+#include "core/numerics/mlp.h"
+#include "core/numerics/rng.h"
 #include "interpret/actmax_objective.h"
 
 namespace lens {

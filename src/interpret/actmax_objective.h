@@ -6,7 +6,7 @@
 #include <Eigen/Core>
 #include <vector>
 
-#include "core/mlp.h"
+#include "core/numerics/mlp.h"
 
 namespace lens {
 

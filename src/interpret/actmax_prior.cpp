@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/rng.h"
+#include "core/numerics/rng.h"
 #include "interpret/diversity.h"
 
 namespace lens {

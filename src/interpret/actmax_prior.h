@@ -1,6 +1,6 @@
 // Activation maximization through a digit prior (Nguyen et al. 2016, "Synthesizing the preferred
 // inputs for neurons via deep generator networks"): instead of the 784 pixels, the search runs
-// over the code z of a generative model's decoder (core/vae.h), so every image it can reach looks
+// over the code z of a generative model's decoder (core/training/vae.h), so every image it can reach looks
 // like a digit. It climbs  objective(classifier(decoder(z))) - prior/2 |z|^2 : the gradient goes
 // through the classifier into the image, then through the decoder into z; the penalty keeps z
 // where the decoder was trained (a standard normal), so the image stays digit-like.
@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/mlp.h"
+#include "core/numerics/mlp.h"
 #include "interpret/actmax_objective.h"
 
 namespace lens {

@@ -3,7 +3,7 @@
 #pragma once
 #include <Eigen/Core>
 
-#include "core/mlp.h"
+#include "core/numerics/mlp.h"
 
 namespace lens {
 

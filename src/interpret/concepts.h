@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "core/mlp.h"
+#include "core/numerics/mlp.h"
 
 namespace lens {
 

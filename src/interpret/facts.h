@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/activation.h"
-#include "core/mlp.h"
+#include "core/numerics/activation.h"
+#include "core/numerics/mlp.h"
 #include "interpret/concepts.h"
 
 namespace lens {

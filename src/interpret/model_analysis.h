@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/bundle.h"
-#include "core/mnist.h"
+#include "core/formats/bundle.h"
+#include "core/formats/mnist.h"
 #include "interpret/ablation.h"
 #include "interpret/actmax.h"
 #include "interpret/concepts.h"

@@ -6,8 +6,8 @@
 #include <Eigen/Core>
 #include <vector>
 
-#include "core/mlp.h"
-#include "core/mnist.h"
+#include "core/numerics/mlp.h"
+#include "core/formats/mnist.h"
 #include "interpret/thresholds.h"
 
 namespace lens {

@@ -1,6 +1,6 @@
 #include "interpret/plane.h"
 
-#include "core/trainer.h"
+#include "core/training/trainer.h"
 #include "interpret/numbers.h"
 
 namespace lens {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/mlp.h"
+#include "core/numerics/mlp.h"
 #include "interpret/prose.h"
 
 namespace lens {

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/mlp.h"
+#include "core/numerics/mlp.h"
 #include "interpret/actmax_prior.h"
 
 namespace lens {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/constants.h"
-#include "core/crc32.h"
+#include "core/formats/crc32.h"
 #include "interpret/thresholds.h"
 
 namespace lens {

@@ -21,9 +21,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/bundle.h"
-#include "core/bytes.h"
-#include "core/mnist.h"
+#include "core/formats/bundle.h"
+#include "core/formats/bytes.h"
+#include "core/formats/mnist.h"
 #include "core/result.h"
 #include "interpret/ablation.h"
 #include "interpret/neuron_stats.h"

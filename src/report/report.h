@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "report/report_page.h"
 #include "report/report_sections.h"
 

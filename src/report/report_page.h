@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/bytes.h"
+#include "core/formats/bytes.h"
 #include "core/result.h"
-#include "interpret/colormap.h"
+#include "figures/colormap.h"
 
 namespace lens {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/bundle.h"
-#include "core/mnist.h"
+#include "core/formats/bundle.h"
+#include "core/formats/mnist.h"
 #include "interpret/model_analysis.h"
 #include "report/report_page.h"
 

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "core/trainer.h"
-#include "interpret/colormap.h"
+#include "core/training/trainer.h"
+#include "figures/colormap.h"
 #include "interpret/plane.h"
 #include "report/report_sections.h"
 #include "report/report_svg.h"

@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "report/report_page.h"
 
 namespace lens {

@@ -44,7 +44,7 @@ test('lens.train: 784-32-10 for 2 epochs on the shipped subset reaches 92% on th
   const ms = await page.evaluate(() => window.lens.models());
   assert.equal(ms.length, models + 1, 'the trained model joins the picker');
   assert.equal(ms.at(-1).accuracy, r.testAccuracy);
-  // The same recipe and seed through lens-train trains the same weights (core/gemm.h: one
+  // The same recipe and seed through lens-train trains the same weights (core/numerics/gemm.h: one
   // summation order natively and in wasm), so it prints the page's accuracy to the last digit.
   const out = mkdtempSync(path.join(os.tmpdir(), 'lens-train-'));
   const recipe = path.join(out, 'recipe.json');

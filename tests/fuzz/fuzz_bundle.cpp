@@ -3,8 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/bundle.h"
-#include "core/crc32.h"
+#include "core/formats/bundle.h"
+#include "core/formats/crc32.h"
 
 static void check(const lens::Bytes& bytes) {
   const auto r = lens::bundle_read(bytes);

@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/idx.h"
-#include "core/mnist.h"
+#include "core/formats/idx.h"
+#include "core/formats/mnist.h"
 
 static lens::Result<lens::IdxArray> check(const lens::Bytes& bytes) {
   auto r = lens::idx_parse(bytes);

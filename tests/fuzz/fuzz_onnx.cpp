@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/onnx_import.h"
+#include "core/onnx/onnx_import.h"
 
 using namespace lens;
 

@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/bundle.h"
-#include "core/crc32.h"
+#include "core/formats/bundle.h"
+#include "core/formats/crc32.h"
 #include "interpret/stats_file.h"
 
 static const lens::Bundle& model() {

@@ -3,9 +3,9 @@
 #include <cstring>
 #include <functional>
 
-#include "core/bundle.h"
-#include "core/crc32.h"
-#include "core/rng.h"
+#include "core/formats/bundle.h"
+#include "core/formats/crc32.h"
+#include "core/numerics/rng.h"
 
 namespace lens {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/bytes.h"
+#include "core/formats/bytes.h"
 
 namespace lens::test {
 

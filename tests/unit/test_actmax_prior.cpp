@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "interpret/actmax.h"
 #include "interpret/actmax_prior.h"
 #include "interpret/diversity.h"

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/core/app_state.h"
-#include "core/preprocess.h"
+#include "core/input/preprocess.h"
 #include "interpret/ablation.h"
 #include "app_fixture.h"
 

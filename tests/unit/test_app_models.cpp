@@ -10,7 +10,7 @@
 #include "app/core/app_state.h"
 #include "app/core/api_args.h"
 #include "app/core/model_library.h"
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "app_fixture.h"
 #include "test_support.h"
 

@@ -4,7 +4,7 @@
 
 #include "app/core/app_prior.h"
 #include "app_fixture.h"
-#include "core/bytes.h"
+#include "core/formats/bytes.h"
 #include "interpret/diversity.h"
 
 namespace lens {

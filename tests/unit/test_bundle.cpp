@@ -5,9 +5,9 @@
 #include <cstring>
 #include <limits>
 
-#include "core/bundle.h"
-#include "core/crc32.h"
-#include "core/json_depth.h"
+#include "core/formats/bundle.h"
+#include "core/formats/crc32.h"
+#include "core/formats/json_depth.h"
 #include "test_support.h"
 
 namespace lens {

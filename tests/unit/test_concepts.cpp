@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <queue>
 
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "core/constants.h"
 #include "interpret/concepts.h"
 #include "interpret/model_analysis.h"

@@ -9,10 +9,10 @@
 #include <cstring>
 #include <limits>
 
-#include "core/crc32.h"
-#include "core/portable_math.h"
-#include "core/trainer.h"
-#include "core/workers.h"
+#include "core/formats/crc32.h"
+#include "core/numerics/portable_math.h"
+#include "core/training/trainer.h"
+#include "core/numerics/workers.h"
 #include "test_support.h"
 
 namespace lens {

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "core/bundle.h"
-#include "core/onnx_import.h"
+#include "core/formats/bundle.h"
+#include "core/onnx/onnx_import.h"
 #include "interpret/model_analysis.h"
 #include "interpret/numbers.h"
 #include "interpret/plane.h"

@@ -10,7 +10,7 @@
 
 #include "app/core/export.h"
 #include "app_fixture.h"
-#include "core/crc32.h"
+#include "core/formats/crc32.h"
 #include "figures/figures.h"
 #include "figures/zip.h"
 #include "report/report.h"

@@ -2,7 +2,7 @@
 // or loads and is analysed to the end with every number in its text finite.
 #include <gtest/gtest.h>
 
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "core/constants.h"
 #include "interpret/model_analysis.h"
 #include "interpret/plane.h"

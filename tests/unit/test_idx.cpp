@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core/idx.h"
-#include "core/mnist.h"
+#include "core/formats/idx.h"
+#include "core/formats/mnist.h"
 #include "test_support.h"
 
 namespace lens {

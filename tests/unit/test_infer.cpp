@@ -1,12 +1,12 @@
-// The inference path of lens.predict / lens.predictBatch (core/infer.h) against the forward
+// The inference path of lens.predict / lens.predictBatch (core/numerics/infer.h) against the forward
 // pass it must agree with (mlp_forward + head_probabilities) within 1e-6, on real digits
 // through the shipped mlp128 and on random networks of every activation, width and head.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "core/bundle.h"
-#include "core/infer.h"
+#include "core/formats/bundle.h"
+#include "core/numerics/infer.h"
 #include "test_support.h"
 
 namespace lens {

@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "core/bundle.h"
-#include "core/loss.h"
-#include "core/trainer.h"
+#include "core/formats/bundle.h"
+#include "core/numerics/loss.h"
+#include "core/training/trainer.h"
 #include "interpret/ablation.h"
 #include "interpret/actmax.h"
 #include "interpret/attribution.h"

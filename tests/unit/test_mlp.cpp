@@ -6,9 +6,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "core/loss.h"
-#include "core/mlp.h"
-#include "core/workers.h"
+#include "core/numerics/loss.h"
+#include "core/numerics/mlp.h"
+#include "core/numerics/workers.h"
 #include "test_support.h"
 
 namespace lens {

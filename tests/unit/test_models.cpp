@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/bundle.h"
-#include "core/trainer.h"
+#include "core/formats/bundle.h"
+#include "core/training/trainer.h"
 #include "test_support.h"
 
 namespace lens {

@@ -6,8 +6,8 @@
 
 #include <cstring>
 
-#include "core/bundle.h"
-#include "core/mnist.h"
+#include "core/formats/bundle.h"
+#include "core/formats/mnist.h"
 #include "test_support.h"
 
 namespace lens {
@@ -29,7 +29,7 @@ TEST(NativeWasmAgreement, ForwardMatchesNativeReferenceOn1000TestImages) {
   std::memcpy(expected.data(), logits->data(), logits->size());
   const Eigen::MatrixXf actual = mlp_forward(model->net, test->images.leftCols(N));
   const float worst = (actual - expected).cwiseAbs().maxCoeff();
-  // The products keep one summation order everywhere (core/gemm.h): the same bits, not just close.
+  // The products keep one summation order everywhere (core/numerics/gemm.h): the same bits, not just close.
   EXPECT_EQ(worst, 0.f) << "max |native - this build| over " << N << " images";
   std::printf("forward agreement: max abs difference %.3g over %d images x %d logits\n", double(worst), N, C);
 }

@@ -12,7 +12,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/onnx_graph.h"
+#include "core/onnx/onnx_graph.h"
 #include "test_support.h"
 
 namespace lens {

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "core/onnx_import.h"
+#include "core/onnx/onnx_import.h"
 #include "onnx_writer.h"
 #include "test_support.h"
 

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "core/preprocess.h"
+#include "core/input/preprocess.h"
 
 namespace lens {
 namespace {

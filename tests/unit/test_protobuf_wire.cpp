@@ -1,7 +1,7 @@
 // The protobuf wire reader: the encodings ONNX files use, and malformed bytes refused.
 #include <gtest/gtest.h>
 
-#include "core/protobuf_wire.h"
+#include "core/onnx/protobuf_wire.h"
 #include "onnx_writer.h"
 
 namespace lens {

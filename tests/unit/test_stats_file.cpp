@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "app_fixture.h"
-#include "core/crc32.h"
+#include "core/formats/crc32.h"
 #include "interpret/model_analysis.h"
 #include "interpret/prose.h"
 #include "interpret/stats_file.h"

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "core/crc32.h"
-#include "core/mnist.h"
+#include "core/formats/crc32.h"
+#include "core/formats/mnist.h"
 
 namespace lens::test {
 

@@ -2,10 +2,10 @@
 #pragma once
 #include <string>
 
-#include "core/bytes.h"
-#include "core/mlp.h"
-#include "core/mnist.h"
-#include "core/rng.h"
+#include "core/formats/bytes.h"
+#include "core/numerics/mlp.h"
+#include "core/formats/mnist.h"
+#include "core/numerics/rng.h"
 
 namespace lens::test {
 

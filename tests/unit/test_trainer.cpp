@@ -2,8 +2,8 @@
 // recipes round-trip through JSON and reject typos.
 #include <gtest/gtest.h>
 
-#include "core/bundle.h"
-#include "core/trainer.h"
+#include "core/formats/bundle.h"
+#include "core/training/trainer.h"
 #include "test_support.h"
 
 namespace lens {

@@ -1,11 +1,11 @@
-// The digit prior's variational autoencoder (core/vae.h): its gradients against central finite
+// The digit prior's variational autoencoder (core/training/vae.h): its gradients against central finite
 // differences, its recipe parser, and the shipped decoder bundle.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "core/bundle.h"
-#include "core/vae.h"
+#include "core/formats/bundle.h"
+#include "core/training/vae.h"
 #include "test_support.h"
 
 namespace lens {

@@ -1,4 +1,4 @@
-// The worker pool (src/core/workers.h): every block of every job runs exactly once, on any
+// The worker pool (src/core/numerics/workers.h): every block of every job runs exactly once, on any
 // thread count, however the jobs follow each other. Training's bytes rest on it: a block run
 // twice, or a job returning before a block has finished, would change sums.
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/workers.h"
+#include "core/numerics/workers.h"
 
 namespace lens {
 namespace {

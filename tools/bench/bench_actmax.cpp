@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "interpret/actmax.h"
 
 int main(int argc, char** argv) {

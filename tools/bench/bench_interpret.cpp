@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "core/bundle.h"
-#include "core/gemm.h"
-#include "core/mlp.h"
-#include "core/mnist.h"
+#include "core/formats/bundle.h"
+#include "core/numerics/gemm.h"
+#include "core/numerics/mlp.h"
+#include "core/formats/mnist.h"
 #include "interpret/ablation.h"
 #include "interpret/actmax.h"
 #include "interpret/concepts.h"
@@ -211,7 +211,7 @@ void add_parts(std::vector<Row>& rows, const lens::Mlp& net, const lens::DataSet
   Eigen::MatrixXf Z0(H, N), A0, Z1;
   rows.push_back({"p_gemm0", "  stats: W0*X product (128x784 by 784x10000)", "ms",
                   measure([&] { Z0.noalias() = L0.W * X; g_sink = g_sink + Z0(0, 0); })});
-  rows.push_back({"p_gemm0_lib", "  stats: gemm() W0*X (core/gemm.h; wasm: SIMD)", "ms",
+  rows.push_back({"p_gemm0_lib", "  stats: gemm() W0*X (core/numerics/gemm.h; wasm: SIMD)", "ms",
                   measure([&] { lens::gemm(L0.W, X, Z0); g_sink = g_sink + Z0(0, 0); })});
   rows.push_back({"p_trace", "  stats: mlp_forward_trace of 10000 (1000/step)", "ms", measure([&] {
                     lens::Trace t;
@@ -331,9 +331,6 @@ int main(int argc, char** argv) {
     }
   }
   data_dir = lens::mnist_default_dir(data_dir);
-#ifndef __EMSCRIPTEN__
-  Eigen::setNbThreads(1);  // OpenMP threads spin badly on a busy 2-core machine; the page is single-threaded too
-#endif
 
   lens::Result<lens::Bundle> bundle = lens::bundle_load(model);
   if (!bundle) {

@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "core/gemm.h"
-#include "core/mnist.h"
-#include "core/trainer.h"
-#include "core/workers.h"
+#include "core/numerics/gemm.h"
+#include "core/formats/mnist.h"
+#include "core/training/trainer.h"
+#include "core/numerics/workers.h"
 
 int main(int argc, char** argv) {
   const int steps = argc > 1 ? std::atoi(argv[1]) : 600;

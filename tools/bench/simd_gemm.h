@@ -1,5 +1,5 @@
 // Prototype, for measurement only (bench-interpret --parts); the library's version of
-// the 16x2 kernel is gemm() in src/core/gemm.cpp, and this copy stays to compare tile
+// the 16x2 kernel is gemm() in src/core/numerics/gemm.cpp, and this copy stays to compare tile
 // shapes against it. C = A * B for
 // column-major float matrices with <wasm_simd128.h>, the shape of the first
 // layer's product over a data set (A = W0, 128x784; B = images, 784xN).

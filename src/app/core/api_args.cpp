@@ -5,9 +5,9 @@
 
 #include "app/core/drawing.h"
 #include "app/core/model_library.h"
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "core/constants.h"
-#include "core/json_depth.h"
+#include "core/formats/json_depth.h"
 
 namespace lens {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "app/core/app_state.h"
-#include "core/onnx_import.h"
+#include "core/onnx/onnx_import.h"
 #include "core/result.h"
 
 namespace lens {

@@ -1,7 +1,7 @@
 #include "app/core/app_prior.h"
 
 #include "app/core/app_state.h"
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "core/constants.h"
 #include "interpret/actmax.h"
 #include "interpret/model_analysis.h"

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/bytes.h"
-#include "core/mlp.h"
+#include "core/formats/bytes.h"
+#include "core/numerics/mlp.h"
 #include "core/result.h"
 #include "interpret/prior_gallery.h"
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <utility>
 
-#include "core/preprocess.h"
+#include "core/input/preprocess.h"
 #include "interpret/stats_file.h"
 
 namespace lens {

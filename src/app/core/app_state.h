@@ -12,10 +12,10 @@
 #include "app/core/live_input.h"
 #include "app/core/training_session.h"
 #include "interpret/model_analysis.h"
-#include "core/bundle.h"
+#include "core/formats/bundle.h"
 #include "core/constants.h"
-#include "core/mnist.h"
-#include "core/rng.h"
+#include "core/formats/mnist.h"
+#include "core/numerics/rng.h"
 #include "interpret/actmax.h"
 
 namespace lens {

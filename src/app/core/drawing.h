@@ -4,7 +4,7 @@
 #pragma once
 #include <vector>
 
-#include "core/canvas.h"
+#include "core/input/canvas.h"
 
 namespace lens {
 

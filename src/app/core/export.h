@@ -7,7 +7,7 @@
 #include <string>
 
 #include "app/core/app_state.h"
-#include "core/bytes.h"
+#include "core/formats/bytes.h"
 #include "core/result.h"
 #include "figures/font.h"
 #include "report/report_page.h"

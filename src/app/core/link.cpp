@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/core/ink_code.h"
-#include "core/json_depth.h"
+#include "core/formats/json_depth.h"
 
 #include <algorithm>
 #include <climits>

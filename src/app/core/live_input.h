@@ -4,7 +4,7 @@
 #pragma once
 #include <Eigen/Core>
 
-#include "core/mlp.h"
+#include "core/numerics/mlp.h"
 #include "interpret/ablation.h"
 
 namespace lens {

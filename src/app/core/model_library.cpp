@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "core/activation.h"
-#include "core/bytes.h"
+#include "core/numerics/activation.h"
+#include "core/formats/bytes.h"
 
 namespace lens {
 

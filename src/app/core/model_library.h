@@ -6,7 +6,7 @@
 #include <string>
 
 #include "app/core/app_state.h"
-#include "core/onnx_import.h"
+#include "core/onnx/onnx_import.h"
 
 namespace lens {
 

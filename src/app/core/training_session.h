@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "core/constants.h"
-#include "core/mnist.h"
+#include "core/formats/mnist.h"
 #include "core/result.h"
-#include "core/trainer.h"
+#include "core/training/trainer.h"
 
 namespace lens {
 

@@ -2,7 +2,7 @@
 // tools/bench/peers.sh get the very weights MNIST Lens runs, and computes the reference forward
 // pass the benchmark calls "plain JS". Runs in node and in the browser (an ES module).
 // Only what the benchmark needs: the header's layers and head, and the float32 parameters,
-// after checking magic, version, sizes and length. The page's own reader is src/core/bundle.cpp.
+// after checking magic, version, sizes and length. The page's own reader is src/core/formats/bundle.cpp.
 
 const MAGIC = [0x89, 0x4c, 0x45, 0x4e, 0x53, 0x0d, 0x0a, 0x1a];
 

@@ -160,7 +160,7 @@ export async function timeBatch(n = 10000) {
   return { ms: times[Math.floor(runs / 2)], runs, images: n };
 }
 
-// The bare 128x784 product in the same wasm build as lens.predict (src/core/infer.h).
+// The bare 128x784 product in the same wasm build as lens.predict (src/core/numerics/infer.h).
 export function timeMatvec(reps = 20000) {
   const xs = B.images.subarray(0, 784 * 100);
   window.lens._bench.matvec(xs, 1000);

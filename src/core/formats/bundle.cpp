@@ -1,0 +1,272 @@
+#include "core/formats/bundle.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "core/formats/crc32.h"
+#include "core/formats/json_depth.h"
+
+namespace lens {
+
+using nlohmann::json;
+using R = Result<Bundle>;
+
+static const std::uint8_t kMagic[8] = {0x89, 'L', 'E', 'N', 'S', 0x0D, 0x0A, 0x1A};
+constexpr std::size_t kFixedHeader = 16;  // magic, version, header length
+constexpr std::size_t kChecksumBytes = 4;
+
+
+const char* bundle_kind_name(BundleKind k) { return k == BundleKind::Decoder ? "decoder" : "classifier"; }
+
+static std::uint32_t bundle_version(const Bundle& b) {
+  if (b.info.kind != BundleKind::Classifier) return kBundleVersionKind;
+  return b.net.norm.identity() ? kBundleVersionPlain : kBundleVersion;
+}
+
+static json header_json(const Bundle& b) {
+  json layers = json::array();
+  for (const Dense& d : b.net.layers)
+    layers.push_back({{"inputs", d.inputs()}, {"outputs", d.outputs()}, {"activation", activation_name(d.act)}});
+  json h = {{"format", "mnist-lens"}, {"version", bundle_version(b)}, {"id", b.info.id}, {"name", b.info.name},
+            {"dataset", b.info.dataset}, {"layers", layers}, {"head", head_name(b.net.head)},
+            {"seed", b.info.seed}, {"training", b.info.training}, {"notes", b.info.notes}};
+  if (b.info.test_accuracy >= 0) h["test_accuracy"] = b.info.test_accuracy;
+  if (b.info.kind != BundleKind::Classifier) h["kind"] = bundle_kind_name(b.info.kind);
+  if (!b.net.norm.identity()) h["input_norm"] = {{"mean", b.net.norm.mean}, {"std", b.net.norm.std}};
+  return h;
+}
+
+Bytes bundle_write(const Bundle& b) {
+  const std::string header = header_json(b).dump();
+  Bytes out(kMagic, kMagic + 8);
+  put_le_u32(out, bundle_version(b));
+  put_le_u32(out, std::uint32_t(header.size()));
+  out.insert(out.end(), header.begin(), header.end());
+  for (const Dense& d : b.net.layers) {
+    for (Eigen::Index o = 0; o < d.W.rows(); ++o)  // row-major: each unit's incoming weights together
+      for (Eigen::Index i = 0; i < d.W.cols(); ++i) put_le_f32(out, d.W(o, i));
+    for (Eigen::Index o = 0; o < d.b.size(); ++o) put_le_f32(out, d.b(o));
+  }
+  put_le_u32(out, crc32(out.data(), out.size()));
+  return out;
+}
+
+static bool valid_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  return true;
+}
+
+static std::string optional_string(const json& h, const char* key, std::string& out) {
+  if (!h.contains(key)) return "";
+  if (!h[key].is_string()) return std::string("header field \"") + key + "\" must be a string";
+  out = h[key].get<std::string>();
+  return "";
+}
+
+struct LayerShape {
+  Eigen::Index inputs, outputs;
+  Activation act;
+};
+
+// Version 2's "input_norm": {"mean": m, "std": s}, both finite and sane.
+static std::string parse_norm(const json& h, InputNorm& norm) {
+  if (!h.contains("input_norm")) return "";
+  const json& n = h["input_norm"];
+  if (!n.is_object() || !n.contains("mean") || !n.contains("std") || !n["mean"].is_number() || !n["std"].is_number())
+    return "header field \"input_norm\" must be {\"mean\": number, \"std\": number}";
+  const double mean = n["mean"].get<double>(), std = n["std"].get<double>();
+  if (!(std::fabs(mean) <= double(kBundleMaxMagnitude)) || !(std >= double(kBundleMinNormStd) && std <= double(kBundleMaxMagnitude)))
+    return "header field \"input_norm\": mean must be within +-1e4 and std in [1e-4, 1e4] (got mean " + n["mean"].dump() +
+           ", std " + n["std"].dump() + ")";
+  norm.mean = float(mean);
+  norm.std = float(std);
+  return "";
+}
+
+// Version 3's "kind". A decoder turns a code into an image: its last layer must be a sigmoid
+// (pixels in [0, 1]) and its code short.
+static std::string parse_kind(const json& h, BundleInfo& info) {
+  if (!h.contains("kind") || !h["kind"].is_string()) return "header field \"kind\" missing or not a string (version 3)";
+  const std::string kind = h["kind"].get<std::string>();
+  if (kind == "decoder") info.kind = BundleKind::Decoder;
+  else if (kind == "classifier") info.kind = BundleKind::Classifier;
+  else return "unknown kind \"" + kind + "\" (classifier or decoder)";
+  return "";
+}
+
+static std::string check_decoder(const std::vector<LayerShape>& shapes) {
+  if (shapes.front().inputs > kBundleMaxLatent)
+    return "a decoder's code has " + std::to_string(shapes.front().inputs) + " numbers (at most " +
+           std::to_string(kBundleMaxLatent) + ")";
+  if (shapes.back().act != Activation::Sigmoid) return "a decoder's last layer must be a sigmoid (pixels in [0, 1])";
+  return "";
+}
+
+// Reads the JSON header into info, the head and the layer shapes. Nothing is
+// allocated for the weights here: the file length is checked against the
+// shapes first, so a short file cannot make the reader allocate 64 MB.
+static std::string parse_header(const json& h, BundleInfo& info, Head& head_out, std::vector<LayerShape>& shapes) {
+  if (!h.is_object()) return "bad JSON header: not an object";
+  if (!h.contains("id") || !h["id"].is_string()) return "header field \"id\" missing or not a string";
+  info.id = h["id"].get<std::string>();
+  if (!valid_id(info.id)) return "header field \"id\" must be 1-64 characters of a-z, 0-9, - and _";
+  info.name = info.id;
+  for (auto [key, field] : {std::pair<const char*, std::string*>{"name", &info.name},
+                             {"dataset", &info.dataset}, {"notes", &info.notes}})
+    if (std::string e = optional_string(h, key, *field); !e.empty()) return e;
+  if (info.name.empty()) info.name = info.id;
+  if (h.contains("seed")) {
+    if (!h["seed"].is_number_unsigned()) return "header field \"seed\" must be a non-negative integer";
+    info.seed = h["seed"].get<std::uint64_t>();
+  }
+  if (h.contains("test_accuracy")) {
+    if (!h["test_accuracy"].is_number()) return "header field \"test_accuracy\" must be a number";
+    info.test_accuracy = h["test_accuracy"].get<double>();
+    if (!(info.test_accuracy >= 0 && info.test_accuracy <= 1)) return "header field \"test_accuracy\" must be in [0, 1]";
+  }
+  if (h.contains("training")) {
+    if (!h["training"].is_object()) return "header field \"training\" must be an object";
+    info.training = h["training"];
+  }
+  head_out = Head::Softmax;
+  if (h.contains("head")) {
+    if (!h["head"].is_string()) return "header field \"head\" must be a string";
+    const std::string head = h["head"].get<std::string>();
+    if (head == "sigmoid") head_out = Head::Sigmoid;
+    else if (head != "softmax") return "unknown head \"" + head + "\" (softmax or sigmoid)";
+  }
+  if (!h.contains("layers") || !h["layers"].is_array()) return "header field \"layers\" missing or not an array";
+  const json& layers = h["layers"];
+  if (layers.empty() || layers.size() > std::size_t(kBundleMaxLayers))
+    return "absurd size: " + std::to_string(layers.size()) + " layers (1.." + std::to_string(kBundleMaxLayers) + " allowed)";
+  std::size_t params = 0;
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const json& L = layers[l];
+    const std::string where = "layer " + std::to_string(l);
+    if (!L.is_object()) return where + ": not an object";
+    for (const char* key : {"inputs", "outputs"})
+      if (!L.contains(key) || !L[key].is_number_integer()) return where + ": \"" + key + "\" missing or not an integer";
+    const std::int64_t I = L["inputs"].get<std::int64_t>(), O = L["outputs"].get<std::int64_t>();
+    if (I < 1 || O < 1 || I > kBundleMaxWidth || O > kBundleMaxWidth)
+      return "absurd size: " + where + " is " + std::to_string(O) + " x " + std::to_string(I) + " (each side 1.." +
+             std::to_string(kBundleMaxWidth) + ")";
+    if (l > 0 && I != shapes.back().outputs)
+      return "header/array size mismatch: " + where + " takes " + std::to_string(I) + " inputs but the layer before gives " +
+             std::to_string(shapes.back().outputs);
+    if (!L.contains("activation") || !L["activation"].is_string()) return where + ": \"activation\" missing or not a string";
+    const auto act = activation_from_name(L["activation"].get<std::string>());
+    if (!act) return where + ": unknown activation \"" + L["activation"].get<std::string>() + "\"";
+    params += std::size_t(I * O + O);
+    if (params > kBundleMaxParameters) return "absurd size: more than " + std::to_string(kBundleMaxParameters) + " parameters";
+    shapes.push_back({Eigen::Index(I), Eigen::Index(O), *act});
+  }
+  return "";
+}
+
+// Every weight and bias must be finite and of sane magnitude (false for NaN too).
+static bool sane_parameter(float v) { return std::fabs(v) <= kBundleMaxMagnitude; }
+
+// The error for a parameter that is not sane; what names it ("layer 1 weight 15 (unit 2, input 3)").
+static std::string bad_parameter(float v, std::size_t layer, const std::string& what) {
+  char value[32], limit[32];
+  std::snprintf(value, sizeof value, "%.9g", double(v));
+  std::snprintf(limit, sizeof limit, "%g", double(kBundleMaxMagnitude));
+  if (!std::isfinite(v))
+    return "bundle: layer " + std::to_string(layer) + " has NaN or infinite weights (" + what + " is " + value + ")";
+  return "bundle: absurd value: " + what + " is " + value + " (every weight and bias must be within +-" + limit + ")";
+}
+
+R bundle_read(const Bytes& b) {
+  if (b.empty()) return R::fail("bundle: empty file");
+  if (b.size() < 8 || std::memcmp(b.data(), kMagic, std::min<std::size_t>(8, b.size())) != 0)
+    return R::fail(b.size() < 8 && std::memcmp(b.data(), kMagic, b.size()) == 0
+                       ? "bundle: truncated (" + std::to_string(b.size()) + " bytes, shorter than the magic)"
+                       : "bundle: bad magic (not a .lens weight bundle)");
+  if (b.size() < kFixedHeader + kChecksumBytes)
+    return R::fail("bundle: truncated (" + std::to_string(b.size()) + " bytes, shorter than the fixed header)");
+  const std::uint32_t version = get_le_u32(&b[8]);
+  if (version != kBundleVersion && version != kBundleVersionPlain && version != kBundleVersionKind)
+    return R::fail("bundle: unsupported format version " + std::to_string(version) + " (this reader knows versions " +
+                   std::to_string(kBundleVersionPlain) + " to " + std::to_string(kBundleVersionKind) + ")");
+  const std::size_t header_len = get_le_u32(&b[12]);
+  if (header_len > kBundleMaxHeader)
+    return R::fail("bundle: absurd size: JSON header of " + std::to_string(header_len) + " bytes (limit 1 MiB)");
+  if (b.size() < kFixedHeader + header_len + kChecksumBytes)
+    return R::fail("bundle: truncated (header says " + std::to_string(header_len) + " bytes of JSON, file has " +
+                   std::to_string(b.size()) + " bytes in all)");
+  const std::size_t depth = json_nesting_depth(b.data() + kFixedHeader, b.data() + kFixedHeader + header_len);
+  if (depth > kBundleMaxJsonDepth)  // refused before nlohmann's recursive parser sees it
+    return R::fail("bundle: bad JSON header: nested " + std::to_string(depth) + " levels deep (at most " +
+                   std::to_string(kBundleMaxJsonDepth) + " allowed)");
+  const json h = json::parse(b.begin() + kFixedHeader, b.begin() + std::ptrdiff_t(kFixedHeader + header_len), nullptr,
+                             /*allow_exceptions=*/false);
+  if (h.is_discarded()) return R::fail("bundle: bad JSON header (does not parse)");
+  Bundle out;
+  std::vector<LayerShape> shapes;
+  if (std::string e = parse_header(h, out.info, out.net.head, shapes); !e.empty()) return R::fail("bundle: " + e);
+  if (version >= 2)
+    if (std::string e = parse_norm(h, out.net.norm); !e.empty()) return R::fail("bundle: " + e);
+  if (version >= 3) {
+    if (std::string e = parse_kind(h, out.info); !e.empty()) return R::fail("bundle: " + e);
+    if (out.info.kind == BundleKind::Decoder)
+      if (std::string e = check_decoder(shapes); !e.empty()) return R::fail("bundle: " + e);
+  }
+
+  std::size_t parameters = 0;
+  for (const LayerShape& s : shapes) parameters += std::size_t(s.inputs * s.outputs + s.outputs);
+  const std::size_t expected = kFixedHeader + header_len + 4 * parameters + kChecksumBytes;
+  if (b.size() < expected)
+    return R::fail("bundle: truncated (the header's layers need " + std::to_string(expected) + " bytes, file has " +
+                   std::to_string(b.size()) + ")");
+  if (b.size() > expected)
+    return R::fail("bundle: header/array size mismatch (the header's layers need " + std::to_string(expected) +
+                   " bytes, file has " + std::to_string(b.size()) + ")");
+  const std::uint32_t stored = get_le_u32(&b[b.size() - 4]), actual = crc32(b.data(), b.size() - 4);
+  if (stored != actual) return R::fail("bundle: bad checksum (the file is corrupted)");
+
+  const std::uint8_t* p = &b[kFixedHeader + header_len];
+  for (std::size_t l = 0; l < shapes.size(); ++l) {
+    out.net.layers.emplace_back();
+    Dense& d = out.net.layers.back();
+    d.W.resize(shapes[l].outputs, shapes[l].inputs);
+    d.b.resize(shapes[l].outputs);
+    d.act = shapes[l].act;
+    const std::string layer = "layer " + std::to_string(l);
+    for (Eigen::Index o = 0; o < d.W.rows(); ++o)
+      for (Eigen::Index i = 0; i < d.W.cols(); ++i, p += 4) {
+        const float w = get_le_f32(p);
+        if (!sane_parameter(w))
+          return R::fail(bad_parameter(w, l, layer + " weight " + std::to_string(o * d.W.cols() + i) + " (unit " +
+                                                 std::to_string(o) + ", input " + std::to_string(i) + ")"));
+        d.W(o, i) = w;
+      }
+    for (Eigen::Index o = 0; o < d.b.size(); ++o, p += 4) {
+      const float v = get_le_f32(p);
+      if (!sane_parameter(v)) return R::fail(bad_parameter(v, l, layer + " bias " + std::to_string(o)));
+      d.b(o) = v;
+    }
+  }
+  if (const double bound = mlp_magnitude_bound(out.net); !(bound <= kBundleMaxActivationBound)) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "bundle: values could overflow: for pixels in [0, 1] a weighted input can reach %.1e, "
+                  "beyond the %.0e this page accepts (weights too large for this depth)", bound, kBundleMaxActivationBound);
+    return R::fail(buf);
+  }
+  return R::ok(std::move(out));
+}
+
+R bundle_load(const std::string& path) {
+  // The longest file a valid bundle can be: refuse anything longer unread.
+  auto bytes = file_read(path, kFixedHeader + kBundleMaxHeader + 4 * kBundleMaxParameters + kChecksumBytes);
+  if (!bytes) return R::fail(bytes.error);
+  auto r = bundle_read(*bytes);
+  if (!r) return R::fail(path + ": " + r.error);
+  return r;
+}
+
+Result<bool> bundle_save(const Bundle& bundle, const std::string& path) { return file_write(path, bundle_write(bundle)); }
+
+}  // namespace lens

@@ -1,0 +1,67 @@
+// The .lens weight bundle: one self-describing little-endian file per model.
+// The byte layout is specified in docs/bundle-format.md.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <string>
+
+#include "core/formats/bytes.h"
+#include "core/numerics/mlp.h"
+#include "core/result.h"
+
+namespace lens {
+
+// Version 2 adds the input map ("input_norm"); a model without one is written as version 1,
+// byte for byte what version-1 readers know. Version 3 adds "kind": a "decoder" bundle holds a
+// generative model's decoder (a code of "inputs" numbers -> an image through a sigmoid layer), the
+// digit prior of activation maximization; older readers refuse it by its version instead of taking
+// it for a classifier. Classifiers are still written as version 1 or 2. The reader takes all three.
+constexpr std::uint32_t kBundleVersion = 2;
+constexpr std::uint32_t kBundleVersionPlain = 1;
+constexpr std::uint32_t kBundleVersionKind = 3;
+// A decoder's code has at most this many numbers (the digit prior's: 16).
+constexpr int kBundleMaxLatent = 256;
+
+enum class BundleKind { Classifier, Decoder };
+const char* bundle_kind_name(BundleKind k);  // "classifier", "decoder"
+// The input map's std must lie in [1e-4, 1e4] and |mean| at most 1e4 (MNIST's: 0.1307, 0.3081).
+constexpr float kBundleMinNormStd = 1e-4f;
+constexpr std::size_t kBundleMaxHeader = std::size_t(1) << 20;    // JSON header bytes
+constexpr int kBundleMaxLayers = 16;
+constexpr int kBundleMaxWidth = 16384;                           // units in one layer
+constexpr std::size_t kBundleMaxParameters = std::size_t(1) << 24;  // 64 MB of float32
+// Arrays/objects nested in the JSON header, the top-level object counting as one.
+// nlohmann::json recurses once per level (parse, copy, dump, compare); ours need 3.
+constexpr std::size_t kBundleMaxJsonDepth = 64;
+// Largest |weight| or |bias| accepted. Trained MNIST/XOR models stay below 10
+// (the shipped ones: 9.1); values near the float limit overflow any forward pass.
+constexpr float kBundleMaxMagnitude = 1e4f;
+// Largest weighted input any layer may reach for inputs in [0, 1] (mlp_magnitude_bound):
+// far below float's 3.4e38, so no forward or backward pass can overflow.
+constexpr double kBundleMaxActivationBound = 1e30;
+
+struct BundleInfo {
+  BundleKind kind = BundleKind::Classifier;
+  std::string id;              // short, URL-safe: [a-z0-9_-]
+  std::string name;            // display name
+  std::string dataset = "mnist";
+  std::string notes;
+  std::uint64_t seed = 0;
+  double test_accuracy = -1;   // measured on the data set's test split; < 0 if unknown
+  nlohmann::json training = nlohmann::json::object();  // the full recipe
+};
+
+struct Bundle {
+  BundleInfo info;
+  Mlp net;
+};
+
+Bytes bundle_write(const Bundle& bundle);
+// Validates everything (magic, version, JSON and its nesting depth, sizes, checksum,
+// finite values of sane magnitude).
+Result<Bundle> bundle_read(const Bytes& bytes);
+
+Result<Bundle> bundle_load(const std::string& path);
+Result<bool> bundle_save(const Bundle& bundle, const std::string& path);
+
+}  // namespace lens

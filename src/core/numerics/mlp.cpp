@@ -1,0 +1,201 @@
+#include "core/numerics/mlp.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/numerics/portable_math.h"
+
+namespace lens {
+
+const char* head_name(Head h) { return h == Head::Softmax ? "softmax" : "sigmoid"; }
+
+std::vector<int> Mlp::sizes() const {
+  std::vector<int> s;
+  if (layers.empty()) return s;
+  s.push_back(inputs());
+  for (const Dense& d : layers) s.push_back(d.outputs());
+  return s;
+}
+
+std::size_t Mlp::parameter_count() const {
+  std::size_t n = 0;
+  for (const Dense& d : layers) n += std::size_t(d.W.size() + d.b.size());
+  return n;
+}
+
+Mlp mlp_make(const std::vector<int>& sizes, Activation hidden, Activation output, Head head) {
+  Mlp net;
+  net.head = head;
+  for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
+    Dense d;
+    d.W = Eigen::MatrixXf::Zero(sizes[l + 1], sizes[l]);
+    d.b = Eigen::VectorXf::Zero(sizes[l + 1]);
+    d.act = (l + 2 == sizes.size()) ? output : hidden;
+    net.layers.push_back(std::move(d));
+  }
+  return net;
+}
+
+Eigen::MatrixXf input_normalize(const InputNorm& norm, const Eigen::Ref<const Eigen::MatrixXf>& x) {
+  return ((x.array() - norm.mean) * (1.f / norm.std)).matrix();
+}
+
+// forward: z = W x + b, a = act(z)
+static void dense_forward(const Dense& d, const Eigen::Ref<const Eigen::MatrixXf>& x, LayerTrace& t) {
+  gemm(d.W, x, t.z, &d.b);
+  t.a = activate(d.act, t.z);
+}
+
+Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x) {
+  Eigen::MatrixXf a = net.norm.identity() ? Eigen::MatrixXf(x) : input_normalize(net.norm, x);
+  LayerTrace t;
+  for (const Dense& d : net.layers) {
+    dense_forward(d, a, t);
+    a.swap(t.a);
+  }
+  return a;
+}
+
+void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, Trace& trace) {
+  trace.x = x;
+  if (net.norm.identity()) trace.xn.resize(0, 0);
+  else trace.xn = input_normalize(net.norm, x);
+  trace.layers.resize(net.layers.size());
+  const Eigen::MatrixXf* in = &trace.first_input();
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    dense_forward(net.layers[l], *in, trace.layers[l]);
+    in = &trace.layers[l].a;
+  }
+}
+
+// Row sums, column after column from +0: a fixed order (Eigen's rowwise().sum() picks its own).
+static void row_sums(const Eigen::MatrixXf& m, Eigen::VectorXf& out) {
+  out.setZero(m.rows());
+  for (Eigen::Index j = 0; j < m.cols(); ++j) out += m.col(j);
+}
+
+// backward of z = W x + b, a = act(z):
+//   dz = da .* act'(z);  dW = dz x^T;  db = row sums of dz;  dx = W^T dz
+// and of the input map xn = (x - mean) / std: dx = dxn / std
+Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<const Eigen::MatrixXf>& dlogits) {
+  const std::size_t L = net.layers.size();
+  Gradients g;
+  g.dW.resize(L);
+  g.db.resize(L);
+  Eigen::MatrixXf da = dlogits, dz;
+  for (std::size_t l = L; l-- > 0;) {
+    const Dense& d = net.layers[l];
+    const LayerTrace& t = trace.layers[l];
+    const Eigen::MatrixXf& x = l == 0 ? trace.first_input() : trace.layers[l - 1].a;
+    dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a));
+    gemm_op(dz, false, x, true, g.dW[l]);
+    row_sums(dz, g.db[l]);
+    gemm_op(d.W, true, dz, false, da);
+  }
+  g.dx = std::move(da);
+  if (!net.norm.identity()) g.dx *= 1.f / net.norm.std;
+  return g;
+}
+
+// The same two passes for training, product by product (see mlp.h).
+void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace, const SideTask& beside) {
+  trace.x.resize(0, 0);
+  trace.xn.resize(0, 0);
+  trace.layers.resize(net.layers.size());
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const Dense& d = net.layers[l];
+    LayerTrace& t = trace.layers[l];
+    if (l == 0) gemm_sparse(d.W, x, t.z, beside);
+    else gemm_op(d.W, false, trace.layers[l - 1].a, false, t.z);
+    if (l == 0 && !net.norm.identity()) {
+      // W (x - m) / s + b = (W x) / s + (b - (m / s) W 1): the batch stays sparse.
+      const float inv = 1.f / net.norm.std;
+      Eigen::VectorXf w1;
+      row_sums(d.W, w1);
+      t.z *= inv;
+      t.z.colwise() += d.b - (net.norm.mean * inv) * w1;
+      t.a = activate(d.act, t.z);
+      continue;
+    }
+    t.z.colwise() += d.b;  // after the sum, as gemm() adds it
+    t.a = activate(d.act, t.z);
+  }
+}
+
+void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
+                  const Eigen::Ref<const Eigen::MatrixXf>& dlogits, Gradients& g, const SideTask& beside) {
+  const std::size_t L = net.layers.size();
+  g.dW.resize(L);
+  g.db.resize(L);
+  g.dx.resize(0, 0);
+  Eigen::MatrixXf da = dlogits, dz;
+  for (std::size_t l = L; l-- > 0;) {
+    const Dense& d = net.layers[l];
+    const LayerTrace& t = trace.layers[l];
+    dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a));
+    if (l == 0) {
+      gemm_sparse(dz, xt, g.dW[l], beside);  // dz x^T
+      if (!net.norm.identity()) {    // dz ((x - m) / s)^T = (dz x^T) / s - (m / s) (dz 1) 1^T
+        const float inv = 1.f / net.norm.std;
+        Eigen::VectorXf dz1;
+        row_sums(dz, dz1);
+        g.dW[l] *= inv;
+        g.dW[l].colwise() -= (net.norm.mean * inv) * dz1;
+      }
+    }
+    else gemm_op(dz, false, trace.layers[l - 1].a, true, g.dW[l]);
+    row_sums(dz, g.db[l]);
+    if (l > 0) gemm_op(d.W, true, dz, false, da);  // the input gradient (l == 0) is skipped
+  }
+}
+
+// Column by column with portable_math's exp and a fixed summation order, so probabilities
+// (and training's gradients) are the same bits natively and in wasm.
+Eigen::MatrixXf head_probabilities(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits) {
+  Eigen::MatrixXf p(logits.rows(), logits.cols());
+  if (head == Head::Sigmoid) {
+    for (Eigen::Index i = 0; i < logits.size(); ++i) p.data()[i] = sigmoid_portable(logits(i % logits.rows(), i / logits.rows()));
+    return p;
+  }
+  for (Eigen::Index n = 0; n < logits.cols(); ++n) {
+    // Subtracting the column's max keeps exp() finite for any logits.
+    float m = -std::numeric_limits<float>::infinity();
+    for (Eigen::Index c = 0; c < logits.rows(); ++c) m = std::max(m, logits(c, n));
+    float sum = 0.f;
+    for (Eigen::Index c = 0; c < logits.rows(); ++c) {
+      p(c, n) = exp_portable(logits(c, n) - m);
+      sum = sum + p(c, n);
+    }
+    for (Eigen::Index c = 0; c < logits.rows(); ++c) p(c, n) = p(c, n) / sum;
+  }
+  return p;
+}
+
+std::vector<int> head_predict(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits) {
+  std::vector<int> out(std::size_t(logits.cols()));
+  for (Eigen::Index n = 0; n < logits.cols(); ++n) {
+    if (head == Head::Sigmoid && logits.rows() == 1) {
+      out[std::size_t(n)] = logits(0, n) > 0.f ? 1 : 0;
+    } else {
+      Eigen::Index k = 0;
+      logits.col(n).maxCoeff(&k);
+      out[std::size_t(n)] = int(k);
+    }
+  }
+  return out;
+}
+
+double mlp_magnitude_bound(const Mlp& net) {
+  // inputs are in [0, 1], so the first layer sees at most this much
+  double in = std::max(std::abs(double(net.norm.mean)), std::abs(1.0 - double(net.norm.mean))) / double(net.norm.std);
+  double largest = 0.0;
+  for (const Dense& d : net.layers) {
+    const double z = d.W.cast<double>().cwiseAbs().rowwise().sum().maxCoeff() * in + d.b.cast<double>().cwiseAbs().maxCoeff();
+    largest = std::max(largest, z);
+    in = d.act == Activation::Sigmoid || d.act == Activation::Tanh ? 1.0 : z;
+  }
+  return largest;
+}
+
+}  // namespace lens

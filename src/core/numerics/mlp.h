@@ -1,0 +1,104 @@
+// A fully connected network: dense layers, one sample per column, float32.
+// Shape letters for this file: N = batch, I = layer inputs, O = layer outputs.
+// The last layer's activation is normally Identity: it gives logits, and the
+// Head turns logits into probabilities (softmax over classes, or a sigmoid for
+// a single binary output such as XOR).
+#pragma once
+#include <Eigen/Core>
+#include <vector>
+
+#include "core/numerics/activation.h"
+#include "core/numerics/gemm.h"
+
+namespace lens {
+
+enum class Head { Softmax, Sigmoid };
+const char* head_name(Head h);
+
+struct Dense {
+  Eigen::MatrixXf W;  // (O, I)
+  Eigen::VectorXf b;  // (O)
+  Activation act = Activation::Identity;
+  int inputs() const { return int(W.cols()); }
+  int outputs() const { return int(W.rows()); }
+};
+
+// The input map torchvision's Normalize((mean,), (std,)) applies to a one-channel image:
+// the first layer sees (x - mean) / std, x in pixel space [0, 1]. Pixels stay the interface
+// everywhere else (drawing, maximization images, input gradients), so the map lives here and
+// every forward and backward pass applies it.
+struct InputNorm {
+  float mean = 0.f, std = 1.f;
+  bool identity() const { return mean == 0.f && std == 1.f; }
+};
+// x (I,N) in pixel space -> (x - mean) / std, the first layer's input.
+Eigen::MatrixXf input_normalize(const InputNorm& norm, const Eigen::Ref<const Eigen::MatrixXf>& x);
+
+struct Mlp;
+// An upper bound on any weighted input |z| of any layer for inputs in [0, 1]
+// (after the input map, |x| <= max(|mean|, |1 - mean|) / std):
+// |z_l| <= max_row_sum|W_l| * bound_{l-1} + max|b_l|, where ReLU, leaky ReLU and
+// identity keep |a| <= |z| and sigmoid and tanh keep |a| <= 1. Computed in double,
+// so a network whose float32 values could overflow is recognised before it runs.
+double mlp_magnitude_bound(const Mlp& net);
+
+struct Mlp {
+  std::vector<Dense> layers;
+  Head head = Head::Softmax;
+  InputNorm norm;  // applied to the input before the first layer
+  int inputs() const { return layers.empty() ? 0 : layers.front().inputs(); }
+  int outputs() const { return layers.empty() ? 0 : layers.back().outputs(); }
+  std::vector<int> sizes() const;  // [inputs, hidden..., outputs]
+  std::size_t parameter_count() const;
+};
+
+struct LayerTrace {
+  Eigen::MatrixXf z;  // pre-activation (O, N)
+  Eigen::MatrixXf a;  // activation (O, N)
+};
+
+struct Trace {
+  Eigen::MatrixXf x;               // input (I, N), pixel space
+  Eigen::MatrixXf xn;              // x through the net's InputNorm; empty when that map is the identity
+  std::vector<LayerTrace> layers;  // one per layer; layers.back().a are the logits
+  const Eigen::MatrixXf& first_input() const { return xn.size() ? xn : x; }
+  const Eigen::MatrixXf& logits() const { return layers.back().a; }
+};
+
+struct Gradients {
+  std::vector<Eigen::MatrixXf> dW;  // same shapes as the layers' W
+  std::vector<Eigen::VectorXf> db;
+  Eigen::MatrixXf dx;               // gradient with respect to the input (I, N), pixel space
+};
+
+// Builds a network of the given sizes with zero weights (initialisation is the trainer's job).
+Mlp mlp_make(const std::vector<int>& sizes, Activation hidden, Activation output = Activation::Identity,
+             Head head = Head::Softmax);
+
+// x (I,N) -> logits (O,N), without keeping intermediates.
+Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x);
+// Same, recording every layer's pre-activation and activation.
+void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, Trace& trace);
+// Back-propagates dL/dlogits through a recorded trace.
+Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<const Eigen::MatrixXf>& dlogits);
+
+// Training's pair (train() in trainer.cpp): the batch comes as sparse columns, x (I,N) for the
+// forward and its transpose xt (N,I) for the backward (sparse_gather); the first layer's
+// products skip the batch's zeros (gemm_sparse); the input gradient, which training never uses
+// and which costs as much as the first layer's dW, is not computed (g.dx is left empty).
+// Results are bit-identical to the two functions above on the dense batch, natively and in
+// wasm alike (every product keeps gemm.h's summation order). g's storage is reused.
+// With an input map the sparse pair folds it into the first layer's products (the normalized
+// batch is dense), equal to the dense pair up to rounding.
+// `beside` runs as one more block of the first layer's product (gemm_sparse).
+void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace, const SideTask& beside = {});
+// `beside` runs as one more block of the first layer's weight gradient (gemm_sparse).
+void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
+                  const Eigen::Ref<const Eigen::MatrixXf>& dlogits, Gradients& g, const SideTask& beside = {});
+
+// logits (O,N) -> probabilities (O,N) through the head.
+Eigen::MatrixXf head_probabilities(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits);
+// Predicted class per column: argmax for softmax, p > 0.5 for a single sigmoid output.
+std::vector<int> head_predict(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits);
+
+}  // namespace lens

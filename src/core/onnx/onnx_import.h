@@ -1,0 +1,33 @@
+// ONNX -> .lens: folds a checked ONNX graph (onnx_graph.h) that is a feed-forward MLP into an
+// Mlp. What torch.onnx.export writes for an nn.Sequential of Flatten, Linear, activations and
+// Dropout (Flatten or Reshape, Gemm or MatMul + Add, Relu, LeakyRelu with slope 0.01, Sigmoid,
+// Tanh, Identity, Dropout), ending in logits, Softmax or LogSoftmax; and the MatMul + Add graphs
+// Keras converters write. A final Softmax or LogSoftmax is dropped: the bundle keeps the logits
+// before it and the page's softmax gives the same probabilities.
+//
+// ONNX has no place for the input normalization a model was trained with; options can give it,
+// and so can the model's metadata_props (keys lens.input_mean and lens.input_std), as can the
+// recorded test accuracy (lens.test_accuracy, in [0, 1]) and a display name (lens.name).
+#pragma once
+#include <optional>
+#include <string>
+
+#include "core/formats/bundle.h"
+#include "core/onnx/onnx_graph.h"
+
+namespace lens {
+
+struct OnnxImportOptions {
+  std::string id;                         // the bundle id; default: from the name ("Lab MLP" -> lab-mlp)
+  std::string name;                       // display name; default from metadata or the producer
+  std::optional<InputNorm> norm;          // overrides the metadata's
+  std::optional<double> test_accuracy;    // overrides the metadata's
+};
+
+// The whole path from bytes; every failure is a message naming the operator and node when
+// one is at fault, and the result always passes bundle_read's checks.
+Result<Bundle> onnx_import(const Bytes& bytes, const OnnxImportOptions& options = {});
+// From a checked graph (metadata comes from the model).
+Result<Bundle> onnx_import_graph(const OnnxModel& model, const OnnxGraph& graph, const OnnxImportOptions& options);
+
+}  // namespace lens
