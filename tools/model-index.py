@@ -5,7 +5,7 @@
 
 The page ships only the bundle it opens with; the others are listed (name, accuracy,
 layer shapes) from these headers and fetched when picked. The header layout is
-docs/bundle-format.md's: 8-byte magic, uint32 version, uint32 header length, JSON.
+docs/formats.md's: 8-byte magic, uint32 version, uint32 header length, JSON.
 """
 import json
 import pathlib

@@ -2,7 +2,7 @@
 // image, a layer's grid of maximization images, the prediction with its contributions,
 // a neuron's mean activation by digit, the confusion matrix. Each is laid out in units
 // (CSS pixels at 100% text) at a fixed size and drawn at `scale` device pixels a unit:
-// a figure at scale s is exactly s times its base size (kFigure* below, README "Export").
+// a figure at scale s is exactly s times its base size (kFigure* below, docs/embedding.md).
 // Shape letters: I = input pixels (784), U = units of a layer, C = classes.
 #pragma once
 #include <Eigen/Core>

@@ -1,9 +1,9 @@
 // The statistics sidecar (assets/models/<id>.stats): everything the analysis measures on
 // the test set (NetworkStats and the single-unit ablation), computed natively with the
-// same code (lens-report --stats), so the page need not download the 10k test digits or
+// same code (lens-stats, tools/lens_stats.cpp), so the page need not download the 10k test digits or
 // spend seconds measuring before it can explain the default model.
 //
-// Byte layout (little-endian, version 1; README "Statistics sidecars"):
+// Byte layout (little-endian, version 1; docs/formats.md):
 //   "LENSSTAT" magic (8 bytes), u32 version, u32 bundle identity (the CRC-32 trailer of the
 //   bundle as bundle_write writes it), u32 test-set identity (stats_data_identity),
 //   u32 images N, u32 classes C, u32 top_k K, u32 hidden layers L, L x u32 units H,

@@ -46,7 +46,7 @@ async function openMlp32(viewport = VIEW) {
 
 test('each lens.figure name gives a PNG that decodes at its base size times the scale', { timeout: 240000 }, async () => {
   const { page, errors, context } = await openMlp32();
-  // Base sizes (README "Export"): mlp32's layer 0 has 32 neurons: 8 columns, 4 rows of 56-unit
+  // Base sizes (docs/embedding.md): mlp32's layer 0 has 32 neurons: 8 columns, 4 rows of 56-unit
   // tiles with 16 for the label, 8 apart, 12 around: 24 + 8 * 64 - 8 by 24 + 4 * 80 - 8.
   const cases = [
     ['actmax', { layer: 0, neuron: 3, scale: 1 }, 224, 224],

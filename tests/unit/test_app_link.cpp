@@ -15,7 +15,7 @@ using test::view_of;
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// The link of the README opens that model, tab and neuron, in that theme and size.
+// The link of docs/using.md opens that model, tab and neuron, in that theme and size.
 TEST(AppLink, OpensTheModelTabNeuronThemeAndScaleItNames) {
   auto s = app_with_models("mlp32");
   s->show_help = true;

@@ -47,7 +47,7 @@ class SplitMix64:
 
 
 def read_lens(path):
-    """(W (H, 784), b (H)) of the first layer of a .lens bundle (docs/bundle-format.md)."""
+    """(W (H, 784), b (H)) of the first layer of a .lens bundle (docs/formats.md)."""
     data = open(path, "rb").read()
     if data[:8] != b"\x89LENS\r\n\x1a":
         raise SystemExit(f"{path}: not a .lens bundle")

@@ -1,5 +1,5 @@
 // The .lens weight bundle: one self-describing little-endian file per model.
-// The byte layout is specified in docs/bundle-format.md.
+// The byte layout is specified in docs/formats.md.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Reads a .lens weight bundle (docs/bundle-format.md) in plain JavaScript, so the peers of
+// Reads a .lens weight bundle (docs/formats.md) in plain JavaScript, so the peers of
 // tools/bench/peers.sh get the very weights MNIST Lens runs, and computes the reference forward
 // pass the benchmark calls "plain JS". Runs in node and in the browser (an ES module).
 // Only what the benchmark needs: the header's layers and head, and the float32 parameters,
