@@ -17,6 +17,11 @@ flags=(-DCMAKE_BUILD_TYPE=Release -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OF
 key="$(basename "$src")-$(printf '%s ' "${flags[@]}" "$(emcc --version | head -n1)" | sha1sum | cut -c1-12)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/mnist-lens"
 prefix="$cache/sdl2-wasm-$key"
+mkdir -p "$cache"
+# Two builds at once (two checkouts on one machine) would delete each other's work folder:
+# the second waits for the first and then finds the cache complete.
+exec 9>"$cache/sdl2-wasm-$key.lock"
+flock 9
 if [ ! -f "$prefix/.complete" ]; then
   echo "sdl2-wasm: building SDL2 for wasm into $prefix (one time, ~6 minutes on 2 cores)" >&2
   work="$cache/sdl2-wasm-build-$key"
