@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/numerics/portable_math.h"
 #include "interpret/diversity.h"
 
 namespace lens {
@@ -35,8 +36,7 @@ ActmaxSolver::ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, co
       x_ = mean_image && mean_image->size() == I ? Eigen::MatrixXf(mean_image->replicate(1, U)) : Eigen::MatrixXf::Zero(I, U);
       break;
   }
-  m_ = Eigen::MatrixXf::Zero(I, U);
-  v_ = Eigen::MatrixXf::Zero(I, U);
+  adam_ = AdamAscent(I, U);
   if (actmax_objective_linear(net_, objective_)) linear_grad_ = objective_gradient(x_);
 }
 
@@ -85,7 +85,6 @@ static void tame(Eigen::MatrixXf& g) {
 }
 
 bool ActmaxSolver::step(int max_steps) {
-  const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
   for (int k = 0; k < max_steps && !done(); ++k) {
     // Jitter: evaluate the gradient at a randomly shifted copy and shift it back, so the
     // image must excite the unit wherever it sits within a few pixels (no pixel-exact noise).
@@ -99,11 +98,7 @@ bool ActmaxSolver::step(int max_steps) {
     tame(g);
     regularize(g);
     ++step_;
-    // Adam ascent on the pixels.
-    m_ = b1 * m_ + (1 - b1) * g;
-    v_ = b2 * v_ + (1 - b2) * g.cwiseProduct(g);
-    const float c1 = 1 - std::pow(b1, float(step_)), c2 = 1 - std::pow(b2, float(step_));
-    x_.array() += config_.lr * (m_.array() / c1) / ((v_.array() / c2).sqrt() + eps);
+    adam_.step(x_, g, config_.lr);  // ascent on the pixels
     // Blur shapes the image early on; the last quarter of the steps sharpens it without blur.
     if (config_.blur_every > 0 && config_.blur_sigma > 0 && step_ % config_.blur_every == 0 && 4 * step_ < 3 * config_.steps)
       x_ = image_blur(x_, config_.width, config_.blur_sigma);
@@ -118,7 +113,7 @@ Eigen::VectorXf ActmaxSolver::achieved() const {
   // Hidden units report their activation, output classes the objective (logit or log p).
   const bool output = objective_ == ActmaxObjective::LogProbability && net_.head == Head::Softmax;
   const Eigen::MatrixXf values =
-      output ? Eigen::MatrixXf(head_probabilities(Head::Softmax, t.layers.back().z).array().log().matrix())
+      output ? Eigen::MatrixXf(head_probabilities(Head::Softmax, t.layers.back().z).unaryExpr([](float p) { return log_portable(p); }))
              : Eigen::MatrixXf(t.layers.back().a);
   Eigen::VectorXf out(Eigen::Index(columns_.size()));
   for (std::size_t u = 0; u < columns_.size(); ++u) out(Eigen::Index(u)) = values(columns_[u], Eigen::Index(u));
@@ -146,7 +141,7 @@ Eigen::MatrixXf image_blur(const Eigen::MatrixXf& x, int width, float sigma) {
   const int H = int(x.rows()) / width, r = std::max(1, int(std::ceil(2.5f * sigma)));
   std::vector<float> k(std::size_t(2 * r + 1));
   float sum = 0.f;
-  for (int i = -r; i <= r; ++i) sum += k[std::size_t(i + r)] = std::exp(-0.5f * float(i * i) / (sigma * sigma));
+  for (int i = -r; i <= r; ++i) sum += k[std::size_t(i + r)] = exp_portable(-0.5f * float(i * i) / (sigma * sigma));
   for (float& v : k) v /= sum;
   Eigen::MatrixXf tmp = Eigen::MatrixXf::Zero(x.rows(), x.cols()), out = Eigen::MatrixXf::Zero(x.rows(), x.cols());
   // Rows are whole image rows (width pixels each), so each pass is a sum of shifted row blocks.

@@ -9,6 +9,7 @@
 
 #include "core/numerics/mlp.h"
 #include "core/numerics/rng.h"
+#include "interpret/actmax_adam.h"
 #include "interpret/actmax_objective.h"
 
 namespace lens {
@@ -67,7 +68,8 @@ class ActmaxSolver {
   ActmaxConfig config_;
   ActmaxObjective objective_;
   Rng rng_;
-  Eigen::MatrixXf x_, m_, v_;   // images and Adam moments (I, U)
+  Eigen::MatrixXf x_;           // images (I, U)
+  AdamAscent adam_;
   Eigen::MatrixXf linear_grad_; // (I, U) when the objective is linear in x (a first-layer pre-activation): its
                                 // gradient, the units' weight rows, is the same at every step; else empty
   int step_ = 0;

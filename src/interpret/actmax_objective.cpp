@@ -1,6 +1,7 @@
 #include "interpret/actmax_objective.h"
 
-#include <cmath>
+#include "core/numerics/gemm.h"
+#include "core/numerics/portable_math.h"
 
 namespace lens {
 
@@ -31,14 +32,15 @@ Eigen::MatrixXf actmax_objective_gradient(const Mlp& net, const std::vector<int>
   Eigen::MatrixXf dz = Eigen::MatrixXf::Zero(z.rows(), U);
   if (log_probability(net, objective)) dz = -head_probabilities(Head::Softmax, z);
   for (Eigen::Index u = 0; u < U; ++u) dz(units[std::size_t(u)], u) += 1.f;
-  // dx = W_1^T (... act'(z_l) .* (W_l^T dz)); dW is not needed here.
-  Eigen::MatrixXf d = dz;
+  // dx = W_1^T (... act'(z_l) .* (W_l^T dz)); dW is not needed here. The products are gemm.h's.
+  Eigen::MatrixXf d = dz, below;
   for (std::size_t l = net.layers.size(); l-- > 0;) {
     if (l + 1 < net.layers.size()) {
       const LayerTrace& lt = t.layers[l];
       d = d.cwiseProduct(activate_derivative(net.layers[l].act, lt.z, lt.a));
     }
-    d = net.layers[l].W.transpose() * d;
+    gemm_op(net.layers[l].W, true, d, false, below);
+    d.swap(below);
   }
   if (!net.norm.identity()) d *= 1.f / net.norm.std;  // xn = (x - mean) / std
   return d;
@@ -49,7 +51,7 @@ Eigen::MatrixXf actmax_objective_all(const Mlp& net, ActmaxObjective objective, 
   mlp_forward_trace(net, x, t);
   const Eigen::MatrixXf& z = t.layers.back().z;
   if (!log_probability(net, objective)) return z;
-  return head_probabilities(Head::Softmax, z).array().max(1e-30f).log().matrix();
+  return head_probabilities(Head::Softmax, z).cwiseMax(1e-30f).unaryExpr([](float p) { return log_portable(p); });
 }
 
 Eigen::VectorXf actmax_objective_value(const Mlp& net, const std::vector<int>& units, ActmaxObjective objective,

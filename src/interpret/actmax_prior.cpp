@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/numerics/gemm.h"
 #include "core/numerics/rng.h"
 #include "interpret/diversity.h"
 
@@ -27,8 +28,7 @@ PriorActmaxSolver::PriorActmaxSolver(const Mlp& net, const Mlp& decoder, int lay
   config_.candidates = std::max(config_.candidates, config_.count);
   for (int u : units_) columns_.insert(columns_.end(), std::size_t(config_.count), u);
   start_from_candidates();
-  m_ = Eigen::MatrixXf::Zero(z_.rows(), z_.cols());
-  v_ = Eigen::MatrixXf::Zero(z_.rows(), z_.cols());
+  adam_ = AdamAscent(z_.rows(), z_.cols());
 }
 
 // Draws candidate codes from the prior, decodes them all at once and scores every unit on every
@@ -40,7 +40,12 @@ void PriorActmaxSolver::start_from_candidates() {
   Eigen::MatrixXf cand(Z, K);
   for (Eigen::Index i = 0; i < cand.size(); ++i) cand.data()[i] = rng.normal();
   const Eigen::MatrixXf scores = actmax_objective_all(net_, objective_, mlp_forward(decoder_, cand));
-  const Eigen::RowVectorXf penalty = 0.5f * config_.prior * cand.colwise().squaredNorm();
+  Eigen::RowVectorXf penalty(K);  // prior/2 |z|^2, each square summed in order (gemm.h's), as on every machine
+  for (Eigen::Index k = 0; k < K; ++k) {
+    float sq = 0.f;
+    for (Eigen::Index i = 0; i < Z; ++i) sq = sq + cand(i, k) * cand(i, k);
+    penalty(k) = 0.5f * config_.prior * sq;
+  }
   z_.resize(Z, Eigen::Index(columns_.size()));
   std::vector<int> order(static_cast<std::size_t>(K));
   for (std::size_t u = 0; u < units_.size(); ++u) {
@@ -62,10 +67,12 @@ Eigen::MatrixXf prior_code_gradient(const Mlp& net, const Mlp& decoder, const st
   const Eigen::MatrixXf& x = t.layers.back().a;
   Eigen::MatrixXf d = actmax_objective_gradient(net, columns, objective, x);
   if (count > 1 && diversity > 0) diversity_ascent(x, count, diversity, d);
+  Eigen::MatrixXf below;
   for (std::size_t l = decoder.layers.size(); l-- > 0;) {
     const LayerTrace& lt = t.layers[l];
     d = d.cwiseProduct(activate_derivative(decoder.layers[l].act, lt.z, lt.a));
-    d = decoder.layers[l].W.transpose() * d;
+    gemm_op(decoder.layers[l].W, true, d, false, below);
+    d.swap(below);
   }
   return d;
 }
@@ -75,16 +82,12 @@ Eigen::MatrixXf PriorActmaxSolver::code_gradient(const Eigen::MatrixXf& z) const
 }
 
 bool PriorActmaxSolver::step(int max_steps) {
-  const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
   for (int k = 0; k < max_steps && !done(); ++k) {
     Eigen::MatrixXf g = code_gradient(z_) - config_.prior * z_;
     for (Eigen::Index i = 0; i < g.size(); ++i)
       if (!std::isfinite(g.data()[i])) g.data()[i] = 0.f;  // a pathological network must not poison z
     ++step_;
-    m_ = b1 * m_ + (1 - b1) * g;
-    v_ = b2 * v_ + (1 - b2) * g.cwiseProduct(g);
-    const float c1 = 1 - std::pow(b1, float(step_)), c2 = 1 - std::pow(b2, float(step_));
-    z_.array() += config_.lr * (m_.array() / c1) / ((v_.array() / c2).sqrt() + eps);
+    adam_.step(z_, g, config_.lr);
   }
   return done();
 }

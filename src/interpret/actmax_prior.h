@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/numerics/mlp.h"
+#include "interpret/actmax_adam.h"
 #include "interpret/actmax_objective.h"
 
 namespace lens {
@@ -57,7 +58,8 @@ class PriorActmaxSolver {
   std::vector<int> units_, columns_;
   PriorActmaxConfig config_;
   ActmaxObjective objective_;
-  Eigen::MatrixXf z_, m_, v_;  // codes and Adam moments (Z, C)
+  Eigen::MatrixXf z_;          // codes (Z, C)
+  AdamAscent adam_;
   int step_ = 0;
 };
 

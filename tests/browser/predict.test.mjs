@@ -1,7 +1,8 @@
 // lens.predict / lens.predictBatch, the inference API for embedders, and the smoke version of
 // tools/bench/peers.sh: the page's probabilities for 100 MNIST test digits against one peer,
 // a plain JavaScript forward pass over the same mlp128 weights (tools/bench/peers/lens-bundle.mjs),
-// within 1e-4, the same tolerance the benchmark checks every peer with before timing it.
+// within 1e-4, the same tolerance the benchmark checks every peer with before timing it; and
+// against the page's own forward pass (setInput, state().probs), bit for bit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -36,7 +37,7 @@ test('lens.predict and predictBatch agree with a plain JS forward pass of mlp128
   const { page, errors, context } = await open('#model=mlp128&help=0');
   const got = await page.evaluate((b) => {
     const u8 = Uint8Array.from(b), floats = Float32Array.from(u8, (v) => v / 255), L = window.lens;
-    const one = [], fromBytes = [], fromArray = [];
+    const one = [], fromBytes = [], fromArray = [], notShown = [];
     for (let i = 0; i < 100; i++) {
       const x = floats.subarray(784 * i, 784 * (i + 1));
       const p = L.predict(x);
@@ -44,16 +45,23 @@ test('lens.predict and predictBatch agree with a plain JS forward pass of mlp128
       one.push(Array.from(p));
       fromBytes.push(Array.from(L.predict(u8.subarray(784 * i, 784 * (i + 1)))));
       fromArray.push(Array.from(L.predict(Array.from(x))));
+      // The page's own forward pass on the same digit: the very same bits.
+      L.setInput(x);
+      const shown = L.state().probs;
+      if (shown.length !== p.length || !Array.from(p).every((v, k) => Object.is(v, shown[k])))
+        notShown.push({ digit: i, predict: Array.from(p), shown: Array.from(shown) });
     }
     const batch = L.predictBatch(floats), batchBytes = L.predictBatch(u8);
-    return { one, fromBytes, fromArray, batch: Array.from(batch), batchBytes: Array.from(batchBytes), batchType: batch.constructor.name };
+    return { one, fromBytes, fromArray, notShown, batch: Array.from(batch), batchBytes: Array.from(batchBytes), batchType: batch.constructor.name };
   }, Array.from(bytes));
+  assert.deepEqual(got.notShown, [], 'lens.predict(x) equals lens.setInput(x); lens.state().probs bit for bit');
   assert.equal(got.batchType, 'Float32Array');
   assert.equal(got.batch.length, 1000);
   let worst = 0;
   for (let i = 0; i < 100; i++)
     for (let k = 0; k < 10; k++) {
-      worst = Math.max(worst, Math.abs(got.one[i][k] - want[i][k]), Math.abs(got.batch[10 * i + k] - want[i][k]));
+      worst = Math.max(worst, Math.abs(got.one[i][k] - want[i][k]));
+      assert.ok(Object.is(got.batch[10 * i + k], got.one[i][k]), `predictBatch equals predict (digit ${i}, class ${k})`);
       // Bytes are divided by 255 and an Array of numbers goes through float32: the very same inputs.
       assert.equal(got.fromBytes[i][k], got.one[i][k]);
       assert.equal(got.fromArray[i][k], got.one[i][k]);
@@ -128,11 +136,11 @@ test('state() hands the numbers over as Float32Arrays that match predict', async
     window.lens.setInput(x);
     const s = window.lens.state(), p = window.lens.predict(x);
     return { types: [s.input, s.probs, ...s.layers].map((a) => a.constructor.name), sizes: [s.input.length, s.probs.length, s.layers.length, s.layers[0].length],
-      diff: Math.max(...Array.from(p, (v, k) => Math.abs(v - s.probs[k]))), same: s.input.every((v, i) => v === x[i]) };
+      differ: Array.from(p).filter((v, k) => !Object.is(v, s.probs[k])).length, same: s.input.every((v, i) => v === x[i]) };
   });
   assert.deepEqual(r.types, ['Float32Array', 'Float32Array', 'Float32Array']);
   assert.deepEqual(r.sizes, [784, 10, 1, 128]);
   assert.ok(r.same, 'state().input is the input set');
-  assert.ok(r.diff < 1e-6, `predict and state().probs differ by ${r.diff}`);
+  assert.equal(r.differ, 0, 'predict and state().probs are the same bits');
   await context.close();
 });

@@ -1,7 +1,9 @@
-// Same bits everywhere: the portable exp/log/tanh against the C library, and the weights after
-// short training runs pinned by their CRC-32. The pins hold on any x86-64 machine (whatever
-// its cache sizes, thread count or SIMD width) and in the wasm build under node, which runs
-// this same file (ctest --preset web): a changed pin means bundles would change too.
+// Same bits everywhere: the portable exp/log/tanh against the C library, the weights after
+// short training runs and the maximization images pinned by their CRC-32. The pins hold on any
+// x86-64 machine (whatever its cache sizes, thread count or SIMD width) and in the wasm build
+// under node, which runs this same file (ctest --preset web): a changed training pin means
+// bundles would change too, a changed maximization pin that the page's report zip and
+// lens-report's would differ.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,10 +11,14 @@
 #include <cstring>
 #include <limits>
 
+#include "core/formats/bundle.h"
 #include "core/formats/crc32.h"
 #include "core/numerics/portable_math.h"
 #include "core/training/trainer.h"
 #include "core/numerics/workers.h"
+#include "interpret/actmax_prior.h"
+#include "interpret/model_analysis.h"
+#include "interpret/prior_gallery.h"
 #include "test_support.h"
 
 namespace lens {
@@ -151,6 +157,46 @@ TEST(DeterministicTraining, XorWeightsArePinned) {
   const std::uint32_t crc = crc_at_every_thread_count(c, xor_cloud(100, 0.15f, c.seed));
   std::printf("XOR 2-3-1 weights CRC-32: %08x\n", unsigned(crc));
   EXPECT_EQ(crc, 0xd6ef809au);
+}
+
+std::uint32_t images_crc(const Eigen::MatrixXf& x, std::uint32_t crc = 0) {
+  return crc32(reinterpret_cast<const std::uint8_t*>(x.data()), sizeof(float) * std::size_t(x.size()), crc);
+}
+
+std::vector<int> every_unit(const Mlp& net, int layer) {
+  std::vector<int> u(std::size_t(net.layers[std::size_t(layer)].outputs()));
+  for (std::size_t i = 0; i < u.size(); ++i) u[i] = int(i);
+  return u;
+}
+
+// mlp32's maximization images as the page and lens-report make them (the analysis' settings;
+// the digit prior's gallery), and each solver's diversity path: the products (gemm.h), the
+// portable exp and log, the blur, Adam, the candidates' ranking. One bit anywhere in 256 steps
+// changes a pin.
+TEST(DeterministicMaximization, Mlp32ImagesArePinned) {
+  const auto model = bundle_load(test::assets_dir() + "/models/mlp32.lens");
+  const auto prior = bundle_load(test::assets_dir() + "/models/digit-prior.lens");
+  ASSERT_TRUE(model) << model.error;
+  ASSERT_TRUE(prior) << prior.error;
+  const Mlp& net = model->net;
+  const AnalysisSettings settings;
+  std::uint32_t raw = 0;
+  for (int l = 0; l < int(net.layers.size()); ++l) {
+    const ActmaxConfig& c = l + 1 == int(net.layers.size()) ? settings.output : settings.hidden;
+    raw = images_crc(actmax_run(net, l, every_unit(net, l), c, settings.output_objective), raw);
+  }
+  std::uint32_t gallery = 0;
+  for (const Eigen::MatrixXf& x : prior_gallery_all(net, prior->net)) gallery = images_crc(x, gallery);
+  ActmaxConfig apart;
+  apart.count = 3;
+  apart.diversity = 1.f;
+  const std::uint32_t diverse = images_crc(prior_actmax_run(net, prior->net, 1, {3, 7}, prior_actmax_defaults(3)),
+                                           images_crc(actmax_run(net, 0, {5, 9}, apart)));
+  std::printf("mlp32 maximization CRC-32: raw %08x, digit prior %08x, diversity %08x\n", unsigned(raw), unsigned(gallery),
+              unsigned(diverse));
+  EXPECT_EQ(raw, 0x67b89b31u) << "the raw images (every layer) must be the same bits on every machine and in wasm";
+  EXPECT_EQ(gallery, 0x4dcd0f45u) << "the digit prior's images (every layer)";
+  EXPECT_EQ(diverse, 0x3852b155u) << "three images per unit, pushed apart (both solvers)";
 }
 
 }  // namespace

@@ -367,6 +367,31 @@ TEST(GemmSparse, BitIdenticalToTheDenseProduct) {
     }
 }
 
+// One column given by its nonzeros (lens.predict's product, infer.h): the reference's bits, bias
+// after the sum, for every shape's rows and any share of zeros.
+TEST(GemmSparse, OneColumnIsTheReferenceBitForBit) {
+  for (const Shape& s : kShapes)
+    for (float zeros : {0.f, 0.8f, 1.f}) {
+      const Eigen::MatrixXf A = random_matrix(s.rows, s.depth, 12);
+      const Eigen::MatrixXf x = random_matrix(s.depth, 1, 13, zeros);
+      const Eigen::VectorXf b = random_matrix(s.rows, 1, 14);
+      std::vector<int> index;
+      std::vector<float> value;
+      for (Eigen::Index k = 0; k < s.depth; ++k)
+        if (x(k, 0) != 0.f) {
+          index.push_back(int(k));
+          value.push_back(x(k, 0));
+        }
+      Eigen::MatrixXf expected, y(s.rows, 1), yb(s.rows, 1);
+      gemm_reference(A, false, x, false, expected);
+      gemv_sparse(A, index.data(), value.data(), int(index.size()), y.data());
+      EXPECT_TRUE(same_bits(y, expected)) << s.rows << "x" << s.depth << ", zeros " << zeros;
+      expected.colwise() += b;
+      gemv_sparse(A, index.data(), value.data(), int(index.size()), yb.data(), b.data());
+      EXPECT_TRUE(same_bits(yb, expected)) << "with bias, " << s.rows << "x" << s.depth << ", zeros " << zeros;
+    }
+}
+
 // On training's threads (workers.h) the sparse product runs in blocks of columns side by side:
 // the same bits as the reference on 1, 2 and 3 threads, for column counts that fill the blocks,
 // leave a part of one, or fit in one; a side task given with it runs once.

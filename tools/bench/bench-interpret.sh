@@ -4,8 +4,8 @@
 #
 #   tools/bench/bench-interpret.sh [--parts] [--budget MS]
 #
-# Arguments go to both programs (--parts adds the breakdown of the slow pieces and,
-# in wasm, the <wasm_simd128.h> product prototype). MNIST comes from $LENS_MNIST_DIR,
+# Arguments go to both programs (--parts adds the breakdown of the slow pieces, with Eigen's
+# products beside gemm.h's kernels). MNIST comes from $LENS_MNIST_DIR,
 # else ../shared/data/mnist; the wasm build reads decompressed copies in build/web/mnist.
 # Figures are measurements only: a missed goal is reported, never an error.
 set -euo pipefail
@@ -30,7 +30,7 @@ build/native/tools/bench/bench-interpret --data "$mnist" --tsv "$@" >"$work/nati
 log "running wasm (node $(node --version))"
 node --no-experimental-fetch build/web/tools/bench/bench-interpret.js --data build/web/mnist --tsv "$@" >"$work/wasm.tsv"
 
-# One table: rows in the wasm program's order (it has the extra prototype rows).
+# One table: rows in the wasm program's order.
 awk -F'\t' '
   function fig(v, u) { return v == "" ? "-" : sprintf("%.4g %s", v, u) }
   FNR == 1 && /^#/ { print substr($0, 3); next }

@@ -1,7 +1,9 @@
-// Activation maximization of every hidden unit of a model's first layer (ActmaxConfig defaults:
-// 256 steps), natively, for tools/bench/peers.sh's comparison with PyTorch (torch_actmax.py runs
-// the same algorithm with autograd). Prints one JSON line: the median time over --runs runs.
-//   bench-actmax --model assets/models/mlp128.lens [--runs 5] [--images OUT.f32]
+// Activation maximization of every unit of one layer of a model (the first by default; the page's
+// settings for that layer: ActmaxConfig defaults for hidden units, actmax_output_defaults() for the
+// output layer; 256 steps), natively, for tools/bench/peers.sh's comparison with PyTorch
+// (torch_actmax.py runs the same algorithm with autograd on the first layer). Prints one JSON
+// line: the median time over --runs runs.
+//   bench-actmax --model assets/models/mlp128.lens [--layer 0] [--runs 5] [--images OUT.f32]
 // --images writes the images (units x 784 float32, image after image) for the comparison.
 #include <algorithm>
 #include <chrono>
@@ -15,25 +17,31 @@
 
 int main(int argc, char** argv) {
   std::string model, images_out;
-  int runs = 5;
+  int runs = 5, layer = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--model" && i + 1 < argc) model = argv[++i];
     else if (a == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else if (a == "--images" && i + 1 < argc) images_out = argv[++i];
-    else { std::fprintf(stderr, "usage: bench-actmax --model FILE [--runs N] [--images OUT.f32]\n"); return 2; }
+    else if (a == "--layer" && i + 1 < argc) layer = std::atoi(argv[++i]);
+    else { std::fprintf(stderr, "usage: bench-actmax --model FILE [--layer L] [--runs N] [--images OUT.f32]\n"); return 2; }
   }
   const auto bundle = lens::bundle_load(model);
   if (!bundle) { std::fprintf(stderr, "bench-actmax: %s\n", bundle.error.c_str()); return 1; }
   const lens::Mlp& net = bundle->net;
-  std::vector<int> units(std::size_t(net.layers[0].outputs()));
+  const int layers = int(net.layers.size());
+  if (layer < 0 || layer >= layers) {
+    std::fprintf(stderr, "bench-actmax: --layer must be from 0 to %d for %s\n", layers - 1, model.c_str());
+    return 2;
+  }
+  std::vector<int> units(std::size_t(net.layers[std::size_t(layer)].outputs()));
   for (std::size_t u = 0; u < units.size(); ++u) units[u] = int(u);
-  const lens::ActmaxConfig config;
+  const lens::ActmaxConfig config = layer + 1 == layers ? lens::actmax_output_defaults() : lens::ActmaxConfig{};
   std::vector<double> ms;
   Eigen::MatrixXf images;
   for (int r = 0; r <= runs; ++r) {  // run 0 warms up
     const auto t0 = std::chrono::steady_clock::now();
-    images = lens::actmax_run(net, 0, units, config);
+    images = lens::actmax_run(net, layer, units, config);
     const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (r > 0) ms.push_back(t);
   }
@@ -46,7 +54,7 @@ int main(int argc, char** argv) {
     }
     std::fclose(f);
   }
-  std::printf("{\"units\": %d, \"steps\": %d, \"runs\": %d, \"ms\": %.3f, \"min_ms\": %.3f}\n", int(units.size()), config.steps, runs,
+  std::printf("{\"layer\": %d, \"units\": %d, \"steps\": %d, \"runs\": %d, \"ms\": %.3f, \"min_ms\": %.3f}\n", layer, int(units.size()), config.steps, runs,
               ms[ms.size() / 2], ms.front());
   return 0;
 }

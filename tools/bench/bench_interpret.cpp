@@ -23,13 +23,13 @@
 
 #include "core/formats/bundle.h"
 #include "core/numerics/gemm.h"
+#include "core/numerics/infer.h"
 #include "core/numerics/mlp.h"
 #include "core/formats/mnist.h"
 #include "interpret/ablation.h"
 #include "interpret/actmax.h"
 #include "interpret/concepts.h"
 #include "interpret/neuron_stats.h"
-#include "simd_gemm.h"
 
 #ifndef LENS_BENCH_MODEL
 #define LENS_BENCH_MODEL "assets/models/mlp128.lens"
@@ -119,86 +119,6 @@ void run_actmax(const lens::Mlp& net, int layer, const std::vector<int>& units) 
   g_sink = g_sink + s.images()(0, 0);
 }
 
-#ifdef __wasm_simd128__
-// What StatsBuilder computes, with the first layer's product done by the prototype
-// kernel; same chunking (1000 images per step) and same per-unit bookkeeping.
-struct ReplicaStats {
-  Eigen::MatrixXd class_sum;
-  Eigen::VectorXd sum;
-  Eigen::VectorXf max, min;
-  Eigen::VectorXi active;
-  std::vector<std::vector<std::pair<float, int>>> top;
-  int correct = 0;
-  bool check(const lens::NetworkStats& ref) const {
-    const lens::LayerStats& L = ref.layers[0];
-    const int N = ref.images;
-    bool ok = std::abs(float(correct) / float(N) - ref.accuracy) < 1e-6f;
-    ok = ok && ((sum / double(N)).cast<float>() - L.mean).cwiseAbs().maxCoeff() < 1e-4f;
-    ok = ok && (max - L.max).cwiseAbs().maxCoeff() < 1e-4f;
-    ok = ok && (active.cast<float>() / float(N) - L.active_rate).cwiseAbs().maxCoeff() < 1e-6f;
-    for (std::size_t h = 0; ok && h < top.size(); ++h) {
-      auto heap = top[h];
-      std::sort(heap.begin(), heap.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
-      for (std::size_t k = 0; ok && k < heap.size(); ++k) ok = heap[k].second == L.top[h][k];
-    }
-    return ok;
-  }
-};
-
-ReplicaStats stats_replica(const lens::Mlp& net, const lens::DataSet& data, const std::vector<float>& ap16) {
-  const lens::Dense& L0 = net.layers[0];
-  const lens::Dense& L1 = net.layers[1];
-  const int H = L0.outputs(), C = 10, top_k = 9, total = data.size();
-  ReplicaStats r;
-  r.class_sum = Eigen::MatrixXd::Zero(H, C);
-  r.sum = Eigen::VectorXd::Zero(H);
-  r.max = Eigen::VectorXf::Constant(H, -std::numeric_limits<float>::infinity());
-  r.min = Eigen::VectorXf::Constant(H, std::numeric_limits<float>::infinity());
-  r.active = Eigen::VectorXi::Zero(H);
-  r.top.resize(std::size_t(H));
-  auto by_activation = [](const std::pair<float, int>& a, const std::pair<float, int>& b) {
-    return a.first > b.first || (a.first == b.first && a.second < b.second);
-  };
-  Eigen::MatrixXf z0, z1;
-  for (int next = 0; next < total; next += 1000) {
-    const int N = std::min(1000, total - next);
-    bench::gemm_packed<4, 2>(ap16, H, data.images.middleCols(next, N), z0);
-    z0.colwise() += L0.b;
-    const Eigen::MatrixXf a = lens::activate(L0.act, z0);
-    z1.noalias() = L1.W * a;
-    z1.colwise() += L1.b;
-    const Eigen::MatrixXf logits = lens::activate(L1.act, z1);
-    const std::vector<int> predicted = lens::head_predict(net.head, logits);
-    for (int n = 0; n < N; ++n) {
-      const int image = next + n, label = data.labels[std::size_t(image)];
-      const bool labelled = label >= 0 && label < C;
-      if (labelled && predicted[std::size_t(n)] == label) ++r.correct;
-      for (Eigen::Index h = 0; h < a.rows(); ++h) {
-        const float v = a(h, n);
-        if (labelled) r.class_sum(h, label) += v;
-        r.sum(h) += v;
-        r.max(h) = std::max(r.max(h), v);
-        r.min(h) = std::min(r.min(h), v);
-        r.active(h) += lens::activation_is_active(L0.act, v);
-        auto& heap = r.top[std::size_t(h)];
-        const std::pair<float, int> item{v, image};
-        if (int(heap.size()) < top_k) {
-          heap.push_back(item);
-          std::push_heap(heap.begin(), heap.end(), by_activation);
-        } else if (by_activation(item, heap.front())) {
-          std::pop_heap(heap.begin(), heap.end(), by_activation);
-          heap.back() = item;
-          std::push_heap(heap.begin(), heap.end(), by_activation);
-        }
-      }
-    }
-  }
-  for (auto& heap : r.top)  // what finish() does per unit
-    std::sort(heap.begin(), heap.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
-  return r;
-}
-#endif
-
 // The pieces of the slow computations, rebuilt from the public API (same shapes,
 // same operations) so each can be timed on its own.
 void add_parts(std::vector<Row>& rows, const lens::Mlp& net, const lens::DataSet& test) {
@@ -226,46 +146,14 @@ void add_parts(std::vector<Row>& rows, const lens::Mlp& net, const lens::DataSet
                       g_sink = g_sink + float(lens::head_predict(net.head, t.logits())[0]);
                     })});
   }
-#ifdef __wasm_simd128__
-  {
-    // Prototype fix: the same product with a <wasm_simd128.h> kernel (simd_gemm.h).
-    const std::vector<float> ap16 = bench::pack_a<16>(L0.W), ap8 = bench::pack_a<8>(L0.W);
-    Eigen::MatrixXf C;
-    bench::gemm_packed<4, 2>(ap16, H, X, C);
-    const float err = (C - Eigen::MatrixXf(L0.W * X)).cwiseAbs().maxCoeff();
-    rows.push_back({"p_simd_pack", "  prototype: pack W0 into 16-row panels (once)", "ms",
-                    measure([&] { g_sink = g_sink + bench::pack_a<16>(L0.W)[0]; })});
-    // 16 rows x 2 columns = 8 accumulators + 4 A vectors + 1 broadcast fits x64's 16 xmm
-    // registers under V8; wider tiles spill (shown for comparison).
-    rows.push_back({"p_simd_16x3", "  prototype: simd128 W0*X, 16x3 tile (spills)", "ms",
-                    measure([&] { bench::gemm_packed<4, 3>(ap16, H, X, C); g_sink = g_sink + C(0, 0); })});
-    rows.push_back({"p_simd_8x4", "  prototype: simd128 W0*X, 8x4 tile", "ms",
-                    measure([&] { bench::gemm_packed<2, 4>(ap8, H, X, C); g_sink = g_sink + C(0, 0); })});
-    rows.push_back({"p_simd_16x2", "  prototype: simd128 W0*X, 16x2 tile", "ms",
-                    measure([&] { bench::gemm_packed<4, 2>(ap16, H, X, C); g_sink = g_sink + C(0, 0); })});
-    rows.push_back({"p_simd_chunks", "  prototype: simd128 16x2, 1000-image chunks", "ms", measure([&] {
-                      for (Eigen::Index i = 0; i < N; i += 1000)
-                        bench::gemm_packed<4, 2>(ap16, H, X.middleCols(i, std::min<Eigen::Index>(1000, N - i)), C);
-                      g_sink = g_sink + C(0, 0);
-                    })});
-    char label[64];
-    std::snprintf(label, sizeof label, "  prototype: max |kernel - Eigen| = %.2g", double(err));
-    rows.push_back({"p_simd_err", label, "", {}});
-    // The whole statistics pass with the kernel for the first product: a replica of
-    // StatsBuilder::step (1000 images per step) + finish's top-k sort, checked against stats_compute.
-    const lens::NetworkStats ref = lens::stats_compute(net, test);
-    ReplicaStats rep = stats_replica(net, test, ap16);
-    const bool same = rep.check(ref);
-    rows.push_back({"p_stats_simd", std::string("  prototype: stats with it (replica") + (same ? ", same result)" : ", DIFFERS)"),
-                    "ms", measure([&] { rep = stats_replica(net, test, ap16); g_sink = g_sink + float(rep.correct); }), 100});
-  }
-#endif
   // --- ablation re-score: activation of the cached z0, the second product, argmax.
   Z0.colwise() += L0.b;
   rows.push_back({"p_relu", "  ablation: ReLU of cached z0 (128x10000)", "ms",
                   measure([&] { A0 = lens::activate(L0.act, Z0); g_sink = g_sink + A0(0, 0); })});
   rows.push_back({"p_gemm1", "  ablation: W1*A0 product (10x128 by 128x10000)", "ms",
                   measure([&] { Z1.noalias() = L1.W * A0; g_sink = g_sink + Z1(0, 0); })});
+  rows.push_back({"p_gemm1_lib", "  ablation: gemm() W1*A0 (core/numerics/gemm.h)", "ms",
+                  measure([&] { lens::gemm(L1.W, A0, Z1); g_sink = g_sink + Z1(0, 0); })});
 
   // --- activation maximization of hidden units: per-step pieces on (784, 128).
   const lens::ActmaxConfig cfg{};
@@ -397,6 +285,18 @@ int main(int argc, char** argv) {
     rows.push_back({"forward_one", "mlp_forward, one image (10000 calls)", "us", measure([&] {
                       for (int k = 0; k < calls; ++k) g_sink = g_sink + lens::mlp_forward(net, one)(0, 0);
                     }, 1000.0 / calls)});
+  }
+
+  {
+    // lens.predict's path (core/numerics/infer.h): one test digit after another, 10000 calls.
+    const Eigen::Index I = test->images.rows();
+    std::vector<float> probs(static_cast<std::size_t>(C));
+    lens::InferScratch scratch;
+    rows.push_back({"predict_one", "infer_one (lens.predict), one image (10000 calls)", "us", measure([&] {
+                      for (Eigen::Index k = 0; k < 10000; ++k)
+                        lens::infer_one(net, test->images.data() + (k % test->images.cols()) * I, probs.data(), scratch);
+                      g_sink = g_sink + probs[0];
+                    }, 1000.0 / 10000)});
   }
 
   if (parts) {

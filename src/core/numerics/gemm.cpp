@@ -239,9 +239,14 @@ LENS_INLINE void sparse_columns(const float* A, Index lda, Index M, const Sparse
 }
 
 using SparseKernel = void (*)(const float*, Index, Index, const SparseColumns&, float*, Index, Index);
+using SparseColumnKernel = void (*)(const float*, Index, Index, const int*, const float*, int, float*);
 
 LENS_NO_CONTRACT void sparse_columns_base(const float* A, Index lda, Index M, const SparseColumns& B, float* C, Index j0, Index j1) {
   sparse_columns<4>(A, lda, M, B, C, j0, j1);
+}
+LENS_NO_CONTRACT void sparse_column_base(const float* A, Index lda, Index M, const int* index, const float* value, int nnz,
+                                         float* c) {
+  sparse_rows<4>(A, lda, 0, M, index, value, 0, nnz, c);
 }
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
@@ -268,6 +273,15 @@ __attribute__((target("avx512f"))) LENS_NO_CONTRACT void sparse_columns_avx512(c
                                                                               const SparseColumns& B, float* C, Index j0, Index j1) {
   sparse_columns<16>(A, lda, M, B, C, j0, j1);
 }
+__attribute__((target("avx2"))) LENS_NO_CONTRACT void sparse_column_avx(const float* A, Index lda, Index M, const int* index,
+                                                                      const float* value, int nnz, float* c) {
+  sparse_rows<8>(A, lda, 0, M, index, value, 0, nnz, c);
+}
+__attribute__((target("avx512f"))) LENS_NO_CONTRACT void sparse_column_avx512(const float* A, Index lda, Index M,
+                                                                             const int* index, const float* value,
+                                                                             int nnz, float* c) {
+  sparse_rows<16>(A, lda, 0, M, index, value, 0, nnz, c);
+}
 DenseKernel dense_kernel() {
   static const int w = simd_width();
   return w == 16 ? dense_product_avx512 : w == 8 ? dense_product_avx : dense_product_base;
@@ -276,9 +290,14 @@ SparseKernel sparse_kernel() {
   static const int w = simd_width();
   return w == 16 ? sparse_columns_avx512 : w == 8 ? sparse_columns_avx : sparse_columns_base;
 }
+SparseColumnKernel sparse_column_kernel() {
+  static const int w = simd_width();
+  return w == 16 ? sparse_column_avx512 : w == 8 ? sparse_column_avx : sparse_column_base;
+}
 #else
 DenseKernel dense_kernel() { return dense_product_base; }
 SparseKernel sparse_kernel() { return sparse_columns_base; }
+SparseColumnKernel sparse_column_kernel() { return sparse_column_base; }
 #endif
 
 // Scratch for packing, reused across calls (the page and lens-train call these thousands of
@@ -585,6 +604,15 @@ void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns
     const Index j0 = (block - side) * kSparseBlock;
     kernel(A.data(), A.outerStride(), M, B, C.data(), j0, std::min(N, j0 + kSparseBlock));
   });
+}
+
+void gemv_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const int* index, const float* value, int nnz, float* y,
+                 const float* b) {
+  const Index M = A.rows();
+  static const SparseColumnKernel kernel = sparse_column_kernel();
+  kernel(A.data(), A.outerStride(), M, index, value, nnz, y);
+  if (b)
+    for (Index i = 0; i < M; ++i) y[i] = y[i] + b[i];  // after the sum
 }
 
 }  // namespace lens

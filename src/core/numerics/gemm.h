@@ -77,4 +77,10 @@ struct SideTask {
 void gemm_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const SparseColumns& B, Eigen::MatrixXf& C,
                  const SideTask& beside = {});
 
+// y (M) = A (M,K) x for one column x given by its nonzeros (index ascending, value; nnz of
+// them), plus b (M) after the sum when b is given: the same bits as gemm(A, x, y, b) for a
+// finite A. No threads and no allocation: lens.predict's product, layer by layer (infer.h).
+void gemv_sparse(const Eigen::Ref<const Eigen::MatrixXf>& A, const int* index, const float* value, int nnz, float* y,
+                 const float* b = nullptr);
+
 }  // namespace lens

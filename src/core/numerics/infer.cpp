@@ -1,79 +1,40 @@
 #include "core/numerics/infer.h"
 
 #include <algorithm>
-#include <cmath>
+#include <limits>
 
-#ifdef __wasm_simd128__
-#include <wasm_simd128.h>
-#endif
+#include "core/numerics/portable_math.h"
 
 namespace lens {
 
 namespace {
 
-// z (O) = b + sum_k value[k] * W(:, index[k]), W (O,I) column-major. Rows go in blocks of
-// 32 (eight 4-lane accumulators: what x86's 16 vector registers hold with room for the
-// loads), then of 4, then one by one; every block reads the same nonzero list.
-#ifdef __wasm_simd128__
-template <int V>
-void axpy_rows(const float* W, int O, int r, const int* index, const float* value, int nnz, const float* b, float* z) {
-  v128_t acc[V];
-  for (int v = 0; v < V; ++v) acc[v] = wasm_v128_load(b + r + 4 * v);
-  for (int k = 0; k < nnz; ++k) {
-    const float* w = W + std::size_t(index[k]) * std::size_t(O) + r;
-    const v128_t xv = wasm_f32x4_splat(value[k]);
-    for (int v = 0; v < V; ++v) acc[v] = wasm_f32x4_add(acc[v], wasm_f32x4_mul(wasm_v128_load(w + 4 * v), xv));
-  }
-  for (int v = 0; v < V; ++v) wasm_v128_store(z + r + 4 * v, acc[v]);
-}
-#else
-template <int V>
-void axpy_rows(const float* W, int O, int r, const int* index, const float* value, int nnz, const float* b, float* z) {
-  float acc[4 * V];
-  for (int j = 0; j < 4 * V; ++j) acc[j] = b[r + j];
-  for (int k = 0; k < nnz; ++k) {
-    const float* w = W + std::size_t(index[k]) * std::size_t(O) + r;
-    const float xv = value[k];
-    for (int j = 0; j < 4 * V; ++j) acc[j] += w[j] * xv;
-  }
-  for (int j = 0; j < 4 * V; ++j) z[r + j] = acc[j];
-}
-#endif
-
-void axpy_columns(const Eigen::MatrixXf& W, const Eigen::VectorXf& b, const int* index, const float* value, int nnz, float* z) {
-  const int O = int(W.rows());
-  const float* w = W.data();
-  int r = 0;
-  for (; r + 32 <= O; r += 32) axpy_rows<8>(w, O, r, index, value, nnz, b.data(), z);
-  for (; r + 4 <= O; r += 4) axpy_rows<1>(w, O, r, index, value, nnz, b.data(), z);
-  for (; r < O; ++r) {
-    float acc = b[r];
-    for (int k = 0; k < nnz; ++k) acc += w[std::size_t(index[k]) * std::size_t(O) + r] * value[k];
-    z[r] = acc;
-  }
-}
-
-// The same scalar formulas as activate() (activation.cpp), in place.
+// activate() (activation.cpp) in place: the same scalar formulas, so the same bits.
 void activate_in_place(Activation act, float* z, int n) {
   switch (act) {
     case Activation::Identity: return;
     case Activation::ReLU: for (int i = 0; i < n; ++i) z[i] = std::max(z[i], 0.f); return;
     case Activation::LeakyReLU: for (int i = 0; i < n; ++i) z[i] = z[i] > 0.f ? z[i] : kLeakySlope * z[i]; return;
-    case Activation::Sigmoid: for (int i = 0; i < n; ++i) z[i] = 1.f / (1.f + std::exp(-z[i])); return;
-    case Activation::Tanh: for (int i = 0; i < n; ++i) z[i] = std::tanh(z[i]); return;
+    case Activation::Sigmoid: for (int i = 0; i < n; ++i) z[i] = sigmoid_portable(z[i]); return;
+    case Activation::Tanh: for (int i = 0; i < n; ++i) z[i] = tanh_portable(z[i]); return;
   }
 }
 
-// head_probabilities for one column: softmax less its max (exp stays finite), or a sigmoid.
+// head_probabilities (mlp.cpp) for one column, in place and in its order: a sigmoid, or the
+// softmax less the column's max (exp stays finite), summed from the first class.
 void head_in_place(Head head, float* z, int n) {
   if (head == Head::Sigmoid) {
-    for (int i = 0; i < n; ++i) z[i] = 1.f / (1.f + std::exp(-z[i]));
+    for (int i = 0; i < n; ++i) z[i] = sigmoid_portable(z[i]);
     return;
   }
-  const float top = *std::max_element(z, z + n);
+  float top = -std::numeric_limits<float>::infinity();
+  for (int i = 0; i < n; ++i) top = std::max(top, z[i]);
   float sum = 0.f;
-  for (int i = 0; i < n; ++i) sum += z[i] = std::exp(z[i] - top);
-  for (int i = 0; i < n; ++i) z[i] /= sum;
+  for (int i = 0; i < n; ++i) {
+    z[i] = exp_portable(z[i] - top);
+    sum = sum + z[i];
+  }
+  for (int i = 0; i < n; ++i) z[i] = z[i] / sum;
 }
 
 // The nonzero entries of x (n) as (index, value) lists; returns their count.
@@ -89,9 +50,19 @@ int gather_nonzeros(const float* x, int n, InferScratch& s) {
   return nnz;
 }
 
+// x through the input map, as input_normalize (mlp.cpp) computes it; x itself without one.
+const float* first_input(const Mlp& net, const float* x, InferScratch& s) {
+  if (net.norm.identity()) return x;
+  const int I = net.inputs();
+  const float inv = 1.f / net.norm.std;
+  s.xn.resize(std::size_t(I));
+  for (int i = 0; i < I; ++i) s.xn[std::size_t(i)] = (x[i] - net.norm.mean) * inv;
+  return s.xn.data();
+}
+
 // Runs every layer on x (net.inputs() values) and writes the head's probabilities to probs.
 void run_layers(const Mlp& net, const float* x, float* probs, InferScratch& s) {
-  const float* in = x;
+  const float* in = first_input(net, x, s);
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const Dense& d = net.layers[l];
     const int nnz = gather_nonzeros(in, d.inputs(), s);
@@ -99,7 +70,7 @@ void run_layers(const Mlp& net, const float* x, float* probs, InferScratch& s) {
     std::vector<float>& out = (l % 2 == 0) ? s.b : s.a;
     out.resize(std::size_t(d.outputs()));
     float* z = last ? probs : out.data();
-    axpy_columns(d.W, d.b, s.index.data(), s.value.data(), nnz, z);
+    gemv_sparse(d.W, s.index.data(), s.value.data(), nnz, z, d.b.data());
     activate_in_place(d.act, z, d.outputs());
     in = z;
   }
@@ -127,14 +98,12 @@ void infer_batch_u8(const Mlp& net, const unsigned char* x, int n, float* probs,
 
 void infer_matvec_dense(const Eigen::MatrixXf& W, const float* x, float* y) {
   static std::vector<int> all;
-  static Eigen::VectorXf zero;
   const int I = int(W.cols());
   if (int(all.size()) != I) {
     all.resize(std::size_t(I));
     for (int i = 0; i < I; ++i) all[std::size_t(i)] = i;
   }
-  if (zero.size() != W.rows()) zero = Eigen::VectorXf::Zero(W.rows());
-  axpy_columns(W, zero, all.data(), x, I, y);
+  gemv_sparse(W, all.data(), x, I, y);
 }
 
 }  // namespace lens

@@ -1,12 +1,13 @@
 // Inference for embedders (lens.predict, lens.predictBatch): class probabilities for one
-// input or many, without a trace, without allocating per call, and without Eigen's product.
+// input or many, without a trace and without allocating per call.
 // Shape letters for this file: I = layer inputs, O = layer outputs, N = samples.
 //
-// Each layer is z = W x + b computed as b + sum over the nonzero x_i of x_i * W(:, i):
-// W is column-major, so column i is O contiguous floats, and an MNIST digit has ~19% nonzero
-// pixels (a ReLU layer ~half), so most of the product is skipped. Terms are summed in input
-// order, one SIMD lane per output row; the result equals mlp_forward + head_probabilities to
-// float rounding (the unit tests hold it within 1e-6), not bit for bit.
+// Each layer is z = W x + b by gemm.h's one-column sparse product (gemv_sparse): the sum over
+// the nonzero x_i of W(:, i) x_i in input order from +0, then the bias. An MNIST digit has ~19%
+// nonzero pixels (a ReLU layer ~half), so most of the product is skipped, and leaving out the
+// zero terms changes no bit. With the same activations and head formulas (portable_math.h), the
+// result is mlp_forward + head_probabilities bit for bit, natively and in wasm: lens.predict(x)
+// equals the page's own state().probs for x.
 #pragma once
 #include <vector>
 
@@ -17,6 +18,7 @@ namespace lens {
 // Buffers reused from call to call (one per caller; not shared between threads).
 struct InferScratch {
   std::vector<float> a, b;   // activations of the layer being read and the one being written
+  std::vector<float> xn;     // the input through the net's InputNorm (when it has one)
   std::vector<int> index;    // nonzero inputs of the current layer
   std::vector<float> value;
 };
