@@ -22,8 +22,9 @@ struct LayerStats {
   std::vector<std::vector<int>> top;    // (H) indices of the top-k activating images, strongest first
   std::vector<std::vector<float>> top_value;  // (H) their activations
   std::vector<std::vector<int>> top_label;    // (H) their labels (the facts need them without the images)
-  std::vector<int> dead;                // never active on any image      } both by the one rule
-  std::vector<int> nearly_dead;         // active on under kNearlyDeadRate } (liveness.h), from active_rate
+  // By the one rule (liveness.h) from active_rate: never active on any image; active, but on
+  // fewer than kNearlyDeadRate of them.
+  std::vector<int> dead, nearly_dead;
   int units() const { return int(mean.size()); }
   Liveness liveness(int unit) const { return liveness_of_rate(active_rate(unit)); }
   bool is_dead(int unit) const { return liveness(unit) == Liveness::Dead; }
