@@ -12,8 +12,9 @@
 #include <string>
 
 #include "core/formats/bundle.h"
-#include "core/constants.h"
+#include "core/formats/json.h"
 #include "core/formats/mnist.h"
+#include "core/training/recipe.h"
 #include "core/training/trainer.h"
 #include "core/training/vae.h"
 #include "core/numerics/workers.h"
@@ -37,11 +38,12 @@ template <class T> CLI::Option* flag(CLI::App& app, Cli& cli, const std::string&
 
 Result<json> load_recipe(const std::string& path) {
   if (path.empty()) return Result<json>::ok(json::object());
-  auto bytes = file_read(path);
+  auto bytes = file_read(path, kJsonMaxBytes);
   if (!bytes) return Result<json>::fail(bytes.error);
-  json j = json::parse(bytes->begin(), bytes->end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Result<json>::fail(path + ": not a JSON object");
-  return Result<json>::ok(j);
+  auto j = json_parse(bytes->data(), bytes->data() + bytes->size());
+  if (!j) return Result<json>::fail(path + ": " + j.error);
+  if (!j->is_object()) return Result<json>::fail(path + ": not a JSON object");
+  return j;
 }
 
 void print_progress(const Progress& p, int epochs) {
@@ -158,30 +160,26 @@ int main(int argc, char** argv) {
   const std::string dataset = r.value("dataset", "mnist");
   set_worker_threads(cli.threads);
 
-  DataSet train_set, validation_set, test_set;
+  DataSet mnist_train, test_set;
   if (dataset == "xor") {
-    train_set = xor_cloud(100, 0.15f, c.seed);
-    validation_set = xor_cloud(25, 0.15f, c.seed + 1);
     test_set = xor_points();
   } else if (dataset == "mnist" || dataset == "mnist-subset") {
     const std::string dir = mnist_default_dir(cli.data_dir);
     auto all = mnist_load(dir, "train");
     if (!all) { std::fprintf(stderr, "lens-train: %s\n", all.error.c_str()); return 1; }
-    // The page's training images: the first kTrainSubsetImages of the training set.
-    if (dataset == "mnist-subset") *all = dataset_slice(*all, 0, std::min(all->size(), kTrainSubsetImages));
     auto test = mnist_load(dir, "t10k");
     if (!test) { std::fprintf(stderr, "lens-train: %s\n", test.error.c_str()); return 1; }
-    split_validation(*all, c.validation, c.seed, train_set, validation_set);
-    if (train_set.size() == 0) {  // an untrained bundle is not a result
-      std::fprintf(stderr, "lens-train: all %d training images are held out for validation (%d asked); lower --validation\n",
-                   all->size(), c.validation);
-      return 2;
-    }
+    mnist_train = std::move(*all);
     test_set = std::move(*test);
-  } else {
-    std::fprintf(stderr, "lens-train: unknown dataset \"%s\" (mnist, mnist-subset or xor)\n", dataset.c_str());
+  }
+  // The same function makes the page's data from a recipe: the same recipe trains the same bytes.
+  auto data = recipe_data(dataset, c, mnist_train);
+  if (!data) {
+    std::fprintf(stderr, "lens-train: %s\n", data.error.c_str());
     return 2;
   }
+  const DataSet& train_set = data->train;
+  const DataSet& validation_set = data->validation;
   if (c.sizes.front() != train_set.images.rows()) {
     std::fprintf(stderr, "lens-train: the first layer has %d inputs but %s samples have %d values\n", c.sizes.front(),
                  dataset.c_str(), int(train_set.images.rows()));

@@ -20,7 +20,7 @@
 #include "interpret/actmax.h"
 #include "interpret/concepts.h"
 #include "interpret/prose.h"
-#include "core/formats/json_depth.h"
+#include "core/formats/json.h"
 #include "app/core/app_training.h"
 #include "app/export_shell.h"
 #include "report/report.h"
@@ -394,11 +394,9 @@ EMSCRIPTEN_KEEPALIVE const char* lens_shown_text_json() { return reply(nlohmann:
 EMSCRIPTEN_KEEPALIVE const char* lens_train(const char* text, int n) {
   AppState& s = *g_state;
   const std::string_view body(text, std::size_t(std::max(0, n)));
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(body.data());
-  if (json_nesting_depth(bytes, bytes + body.size()) > kBundleMaxJsonDepth) return reply("recipe: nested too deep");
-  const nlohmann::json recipe = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
-  if (recipe.is_discarded()) return reply("recipe: not valid JSON");
-  auto request = train_request_from_recipe(recipe);
+  const auto recipe = json_parse(body);
+  if (!recipe) return reply("recipe: " + recipe.error);
+  auto request = train_request_from_recipe(*recipe);
   if (!request) return reply(request.error);
   const bool xor_lesson = request->dataset == "xor";
   (xor_lesson ? s.xor_form : s.train_form) = request->config;  // the controls show the recipe being trained

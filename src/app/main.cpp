@@ -11,12 +11,15 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cstdint>
 #include <cstdio>
 #include <string>
+#include <type_traits>
 
 #include "app/core/app_state.h"
 #include "app/core/link.h"
 #include "app/core/app_training.h"
+#include "app/core/glyph_set.h"
 #include "app/damage.h"
 #include "app/gfx.h"
 #include "app/js_api.h"
@@ -111,12 +114,9 @@ static void fonts_build(App& app, float sharpen = 1.f) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   const float scale = app.state.ui_scale, dpr = app.device_pixel_ratio * sharpen;
-  // The glyphs the explanations use beyond Latin-1 (dashes, quotes, arrows, the minus sign,
-  // comparison signs): the same set the font subset keeps (src/app/CMakeLists.txt).
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2013, 0x2014, 0x2018, 0x201D, 0x2022, 0x2022, 0x2026, 0x2026,
-                                   0x2190, 0x2193, 0x2212, 0x2212, 0x2264, 0x2265, 0x25B2, 0x25B2, 0x25BC, 0x25BC,
-                                   0x2713, 0x2717, 0};
-  if (io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", 16.f * scale * dpr, nullptr, ranges)) {
+  // The glyphs the page uses: the same list the font subset keeps (app/core/glyph_set.h).
+  static_assert(std::is_same_v<ImWchar, std::uint16_t>, "ImGui reads the glyph ranges as they are");
+  if (io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", 16.f * scale * dpr, nullptr, kPageGlyphRanges)) {
     io.FontGlobalScale = 1.f / dpr;
   } else {
     std::fprintf(stderr, "font /fonts/DejaVuSans.ttf missing, using the built-in font\n");

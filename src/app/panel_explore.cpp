@@ -295,8 +295,8 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
     if (i == 0) ui::track(s, ("first card of layer " + std::to_string(layer)).c_str());  // for the browser tests' layout checks
     const bool hovered = ImGui::IsItemHovered();
     const NeuronFacts* facts = a ? a->neuron(layer, h) : nullptr;
-    const bool dead = a && a->has_stats && a->stats.layers[std::size_t(layer)].is_dead(h);
-    const bool nearly = a && a->has_stats && !dead && a->stats.layers[std::size_t(layer)].active_rate(h) < kNearlyDeadRate;
+    const Liveness live = a && a->has_stats ? a->stats.layers[std::size_t(layer)].liveness(h) : Liveness::Alive;
+    const bool dead = live == Liveness::Dead, nearly = live == Liveness::NearlyDead;
     split.SetCurrentChannel(dl, kBackgrounds);
     const bool picture = atlas && atlas->count > h;
     if (!picture || dead) dl->AddRectFilled(p, ImVec2(p.x + card, p.y + card), pal.card_bg, 4.f);  // under a faded or missing picture only

@@ -213,7 +213,8 @@ static void death_timeline(const AppState& s, float w) {
     for (double at : layer) dead += !std::isnan(at), ++all;
   char title[96];
   std::snprintf(title, sizeof title, "Dead neurons: %d of %d", dead, all);
-  ui::title(title, "A neuron counts as dead while it fires on none of the 1,000 validation images measured. Each row "
+  ui::title(title, "A neuron counts as dead while it fires on none of the test digits its card is measured on (2,000 while "
+                   "it trains, all 10,000 once it is done), so the list and the cards agree. Each row "
                    "starts at the epoch it died; a neuron that comes back to life leaves the list.");
   const double epochs = std::max(1, t.request.config.epochs);
   ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -107,12 +107,12 @@ static NeuronFacts neuron_facts(const ModelAnalysis& a, int l, int h) {
   f.active_rate = L.active_rate(h);
   f.max_activation = L.max(h);
   f.selectivity = L.selectivity(h);
-  const bool never = L.is_dead(h);
-  const bool constant = !never && std::abs(L.max(h) - L.min(h)) <= kConstantSpread * std::max(1.f, std::abs(L.max(h)));
-  f.status = never ? NeuronStatus::Dead
+  const Liveness live = L.liveness(h);
+  const bool constant = live != Liveness::Dead && std::abs(L.max(h) - L.min(h)) <= kConstantSpread * std::max(1.f, std::abs(L.max(h)));
+  f.status = live == Liveness::Dead ? NeuronStatus::Dead
              : constant ? NeuronStatus::Constant
-             : f.active_rate < kNearlyDeadRate ? NeuronStatus::NearlyDead
-                                               : NeuronStatus::Alive;
+             : live == Liveness::NearlyDead ? NeuronStatus::NearlyDead
+                                            : NeuronStatus::Alive;
   if (f.status == NeuronStatus::Dead) why_dead(f, a);
   if (f.status == NeuronStatus::Constant) f.constant_value = L.max(h);
   if (!f.silent()) {

@@ -6,7 +6,15 @@
 
 namespace lens {
 
-bool LayerStats::is_dead(int unit) const { return std::find(dead.begin(), dead.end(), unit) != dead.end(); }
+void LayerStats::list_dead() {
+  dead.clear();
+  nearly_dead.clear();
+  for (int h = 0; h < units(); ++h) {
+    const Liveness l = liveness(h);
+    if (l == Liveness::Dead) dead.push_back(h);
+    else if (l == Liveness::NearlyDead) nearly_dead.push_back(h);
+  }
+}
 
 StatsBuilder::StatsBuilder(const Mlp& net, const DataSet& data, int top_k, int classes)
     : net_(net), data_(data), top_k_(top_k), classes_(classes), total_(data.size()) {
@@ -52,7 +60,6 @@ bool StatsBuilder::step(int max_images) {
     }
     for (std::size_t l = 0; l < class_sum_.size(); ++l) {
       const Eigen::MatrixXf& a = t.layers[l].a;
-      const Activation act = net_.layers[l].act;
       const Eigen::MatrixXf& z = t.layers[l].z;
       for (Eigen::Index h = 0; h < a.rows(); ++h) {
         const float v = finite_or_low(a(h, n));
@@ -62,7 +69,6 @@ bool StatsBuilder::step(int max_images) {
         max_z_[l](h) = std::max(max_z_[l](h), finite_or_low(z(h, n)));
         max_[l](h) = std::max(max_[l](h), v);
         min_[l](h) = std::min(min_[l](h), v);
-        active_[l](h) += activation_is_active(act, v);
         auto& heap = top_[l][std::size_t(h)].heap;
         const std::pair<float, int> item{v, image};
         if (int(heap.size()) < top_k_) {
@@ -76,6 +82,7 @@ bool StatsBuilder::step(int max_images) {
       }
     }
   }
+  for (std::size_t l = 0; l < class_sum_.size(); ++l) active_[l] += liveness_count_firing(t.layers[l].a, net_.layers[l].act);
   next_ += N;
   return done();
 }
@@ -101,7 +108,8 @@ NetworkStats StatsBuilder::finish() const {
     L.max_preactivation = max_z_[l];
     L.max = max_[l];
     L.min = min_[l];
-    L.active_rate = active_[l].cast<float>() / std::max(1.f, float(next_));
+    L.active_rate = Eigen::VectorXf(H);
+    for (Eigen::Index h = 0; h < H; ++h) L.active_rate(h) = liveness_rate(active_[l](h), next_);
     L.selectivity = Eigen::VectorXf::Zero(H);
     for (Eigen::Index h = 0; h < H; ++h) {
       Eigen::Index best = 0;
@@ -109,8 +117,6 @@ NetworkStats StatsBuilder::finish() const {
       const float others = (L.class_mean.row(h).sum() - top) / float(std::max(1, classes_ - 1));
       const float denom = std::abs(top) + std::abs(others);
       L.selectivity(h) = denom > 1e-12f ? (top - others) / denom : 0.f;
-      if (active_[l](h) == 0) L.dead.push_back(int(h));
-      else if (L.active_rate(h) < kNearlyDeadRate) L.nearly_dead.push_back(int(h));
       auto heap = top_[l][std::size_t(h)].heap;
       std::sort(heap.begin(), heap.end(), [](const auto& a, const auto& b) {
         return a.first > b.first || (a.first == b.first && a.second < b.second);
@@ -122,6 +128,7 @@ NetworkStats StatsBuilder::finish() const {
       L.top_value.push_back(std::move(val));
       L.top_label.push_back(std::move(label));
     }
+    L.list_dead();
     s.layers.push_back(std::move(L));
   }
   return s;

@@ -8,7 +8,7 @@
 
 #include "core/numerics/mlp.h"
 #include "core/formats/mnist.h"
-#include "interpret/thresholds.h"
+#include "interpret/liveness.h"
 
 namespace lens {
 
@@ -22,10 +22,13 @@ struct LayerStats {
   std::vector<std::vector<int>> top;    // (H) indices of the top-k activating images, strongest first
   std::vector<std::vector<float>> top_value;  // (H) their activations
   std::vector<std::vector<int>> top_label;    // (H) their labels (the facts need them without the images)
-  std::vector<int> dead;                // never active on any image
-  std::vector<int> nearly_dead;         // active, but on fewer than kNearlyDeadRate of images
+  // By the one rule (liveness.h) from active_rate: never active on any image; active, but on
+  // fewer than kNearlyDeadRate of them.
+  std::vector<int> dead, nearly_dead;
   int units() const { return int(mean.size()); }
-  bool is_dead(int unit) const;
+  Liveness liveness(int unit) const { return liveness_of_rate(active_rate(unit)); }
+  bool is_dead(int unit) const { return liveness(unit) == Liveness::Dead; }
+  void list_dead();                     // fills dead and nearly_dead from active_rate
 };
 
 struct NetworkStats {

@@ -6,7 +6,6 @@
 
 #include "core/constants.h"
 #include "core/formats/crc32.h"
-#include "interpret/thresholds.h"
 
 namespace lens {
 
@@ -154,10 +153,8 @@ std::string read_layer(Reader& r, const Shape& sh, int H, StatsFile& f) {
     L.top.push_back(std::move(idx));
     L.top_value.push_back(std::move(val));
     L.top_label.push_back(std::move(label));
-    // As StatsBuilder::finish derives them (active count 0 <=> rate 0).
-    if (L.active_rate(h) == 0.f) L.dead.push_back(h);
-    else if (L.active_rate(h) < kNearlyDeadRate) L.nearly_dead.push_back(h);
   }
+  L.list_dead();  // as StatsBuilder::finish derives them
   f.stats.layers.push_back(std::move(L));
   return "";
 }

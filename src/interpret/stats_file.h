@@ -15,8 +15,8 @@
 //            hurt_class_accuracy; H i32 hurt_class; then per unit min(K, N) entries of
 //            (i32 image, f32 value, i32 label);
 //   u32 CRC-32 of every byte before it.
-// dead and nearly_dead are not stored: they follow from active_rate exactly as StatsBuilder
-// derives them.
+// dead and nearly_dead are not stored: they follow from active_rate by the one rule
+// (liveness.h), as StatsBuilder derives them.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -30,7 +30,7 @@ async function open(hash) {
 }
 
 test('lens.predict and predictBatch agree with a plain JS forward pass of mlp128 within 1e-4 on 100 test digits', async () => {
-  const model = readLensBundle(readFileSync(path.join(root, 'assets/models/mlp128.lens')));
+  const { model } = await readLensBundle(path.join(root, 'assets/models/mlp128.lens'), root);
   const bytes = testImages(100);
   const want = [];
   for (let i = 0; i < 100; i++) want.push(Array.from(plainForward(model, Array.from(bytes.subarray(784 * i, 784 * (i + 1)), (b) => b / 255))));

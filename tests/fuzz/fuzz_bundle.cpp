@@ -26,8 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // so the weight checks and the round trip see mutated files too.
   if (size >= 20) {
     lens::Bytes sealed = bytes;
-    const std::uint32_t c = lens::crc32(sealed.data(), sealed.size() - 4);
-    for (int k = 0; k < 4; ++k) sealed[sealed.size() - 4 + std::size_t(k)] = std::uint8_t(c >> (8 * k));
+    lens::set_le_u32(&sealed[sealed.size() - 4], lens::crc32(sealed.data(), sealed.size() - 4));
     if (sealed != bytes) check(sealed);
   }
   return 0;

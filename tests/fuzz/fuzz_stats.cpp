@@ -36,10 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // the header: read again with both made right, so the body's checks see mutated files too.
   if (size >= 24) {
     lens::Bytes sealed = bytes;
-    const std::uint32_t id = lens::stats_bundle_identity(model());
-    for (int k = 0; k < 4; ++k) sealed[12 + std::size_t(k)] = std::uint8_t(id >> (8 * k));
-    const std::uint32_t c = lens::crc32(sealed.data(), sealed.size() - 4);
-    for (int k = 0; k < 4; ++k) sealed[sealed.size() - 4 + std::size_t(k)] = std::uint8_t(c >> (8 * k));
+    lens::set_le_u32(&sealed[12], lens::stats_bundle_identity(model()));
+    lens::set_le_u32(&sealed[sealed.size() - 4], lens::crc32(sealed.data(), sealed.size() - 4));
     if (sealed != bytes) check(sealed);
   }
   return 0;

@@ -27,12 +27,8 @@ void fill(Mlp& net, std::uint64_t seed, float scale) {
   }
 }
 
-std::uint32_t get_u32(const Bytes& b, std::size_t at) {
-  return std::uint32_t(b[at]) | std::uint32_t(b[at + 1]) << 8 | std::uint32_t(b[at + 2]) << 16 | std::uint32_t(b[at + 3]) << 24;
-}
-void put_u32(Bytes& b, std::size_t at, std::uint32_t v) {
-  for (int k = 0; k < 4; ++k) b[at + std::size_t(k)] = std::uint8_t(v >> (8 * k));
-}
+std::uint32_t get_u32(const Bytes& b, std::size_t at) { return get_le_u32(&b[at]); }
+void put_u32(Bytes& b, std::size_t at, std::uint32_t v) { set_le_u32(&b[at], v); }
 
 // The bundle with its JSON header text replaced, lengths and checksum made right again:
 // only the header is hostile, so the reader must judge it by its content.

@@ -19,9 +19,7 @@ struct PbWriter {
   PbWriter& i(int field, std::int64_t v) { key(field, 0); varint(std::uint64_t(v)); return *this; }
   PbWriter& f32(int field, float v) {
     key(field, 5);
-    std::uint32_t b;
-    std::memcpy(&b, &v, 4);
-    for (int k = 0; k < 4; ++k) out.push_back(std::uint8_t(b >> (8 * k)));
+    put_le_f32(out, v);
     return *this;
   }
   PbWriter& bytes(int field, const Bytes& b) { key(field, 2); varint(b.size()); out.insert(out.end(), b.begin(), b.end()); return *this; }

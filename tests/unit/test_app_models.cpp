@@ -270,9 +270,9 @@ TEST(AppModels, ListedModelsAreFetchedWhenPicked) {
   std::ofstream(dir + "/mlp32.lens", std::ios::binary).write(reinterpret_cast<const char*>(mlp32->data()), std::streamsize(mlp32->size()));
   std::filesystem::remove(dir + "/mlp6.lens");
   std::ofstream(dir + "/models.json") << R"({"models": ["mlp6", "mlp32"], "default": "mlp6", "headers": {
-    "mlp6": {"id": "mlp6", "name": "MLP 784-6-10", "test_accuracy": 0.5,
+    "mlp6": {"version": 1, "id": "mlp6", "name": "MLP 784-6-10", "test_accuracy": 0.5,
              "layers": [{"inputs": 784, "outputs": 6, "activation": "relu"}, {"inputs": 6, "outputs": 10, "activation": "identity"}]},
-    "mlp32": {"id": "mlp32", "layers": [{"inputs": 784, "outputs": 32, "activation": "relu"}, {"inputs": 32, "outputs": 10, "activation": "identity"}]}}})";
+    "mlp32": {"version": 1, "id": "mlp32", "layers": [{"inputs": 784, "outputs": 32, "activation": "relu"}, {"inputs": 32, "outputs": 10, "activation": "identity"}]}}})";
   AppState s;
   model_library_load(s, dir);
   ASSERT_TRUE(s.load_errors.empty()) << s.load_errors.front();

@@ -8,6 +8,8 @@
 #include "app/core/app_training.h"
 #include "app_fixture.h"
 #include "core/constants.h"
+#include "core/training/recipe.h"
+#include "interpret/liveness.h"
 
 namespace lens {
 namespace {
@@ -20,6 +22,32 @@ void train_until_done(AppState& s, int max_frames = 200000) {
     app_train_work(s, 8.0, &clock_ms);
     app_work(s, 2.0, &clock_ms);
   }
+}
+
+// Runs the finished model's analysis to its end: the neuron cards' statistics.
+const ModelAnalysis& analysed(AppState& s) {
+  ModelAnalysis* a = s.analyses[std::size_t(s.training.model)].get();
+  EXPECT_TRUE(a);
+  EXPECT_EQ(s.current, s.training.model);
+  for (int i = 0; i < 100000 && !a->done(); ++i) app_work(s, 50.0, &clock_ms);
+  EXPECT_TRUE(a->done() && a->has_stats);
+  return *a;
+}
+
+// The Train tab's list of dead neurons (died_at, lens.trainingState().dead) and the neuron
+// cards (dead, "~dead") judge each neuron by one rule on the same images: they agree.
+int expect_dead_list_agrees_with_cards(AppState& s) {
+  const ModelAnalysis& a = analysed(s);
+  int dead = 0;
+  for (std::size_t l = 0; l < s.training.died_at.size(); ++l)
+    for (std::size_t u = 0; u < s.training.died_at[l].size(); ++u) {
+      const bool listed = !std::isnan(s.training.died_at[l][u]);
+      const Liveness card = a.stats.layers[l].liveness(int(u));
+      EXPECT_EQ(listed, card == Liveness::Dead) << "layer " << l << " neuron " << u << ": active on "
+                                                << a.stats.layers[l].active_rate(Eigen::Index(u)) << " of the test images";
+      dead += listed;
+    }
+  return dead;
 }
 
 TrainRequest request(const nlohmann::json& recipe) {
@@ -117,6 +145,44 @@ TEST(AppTraining, MnistWaitsForItsTrainingImagesThenTrains) {
   for (double at : s->training.died_at[0])
     if (!std::isnan(at)) { EXPECT_LE(at, 5.0); }
   std::printf("kill preset: %d of 6 neurons dead, test accuracy %.2f%%\n", dead, 100.0 * s->training.test_accuracy);
+  EXPECT_EQ(expect_dead_list_agrees_with_cards(*s), dead);
+}
+
+// The healthy preset leaves a few neurons nearly dead, firing on a handful of images: the list
+// must not call one dead that its card calls "~dead" (it once did, measuring other images).
+TEST(AppTraining, HealthyRunsDeadListAgreesWithTheCards) {
+  auto s = test::app_with_models("mlp32");
+  app_set_test_set(*s, dataset_slice(test::mnist_test_set(), 0, 2000), 0);
+  app_set_train_set(*s, train_subset(), 0);
+  app_train_start(*s, request(train_preset_healthy()), 0);
+  train_until_done(*s);
+  ASSERT_EQ(s->training.status, TrainingSession::Status::Done);
+  const int dead = expect_dead_list_agrees_with_cards(*s);
+  std::printf("healthy preset: %d of 32 neurons dead, %zu nearly dead\n", dead,
+              s->analyses[std::size_t(s->training.model)]->stats.layers[0].nearly_dead.size());
+}
+
+// The page trains on the data lens-train makes from the same recipe (its "mnist-subset": the
+// first 20,000 training images), so the same recipe gives the same bundle in both.
+TEST(AppTraining, TrainsOnTheDataLensTrainMakesFromTheRecipe) {
+  auto all = mnist_load(test::mnist_dir(), "train");
+  ASSERT_TRUE(all) << all.error;
+  auto s = test::app_with_models("mlp32");
+  app_set_train_set(*s, train_subset(), 0);
+  app_train_start(*s, request(train_preset_healthy()), 0);
+  ASSERT_EQ(s->training.status, TrainingSession::Status::Running);
+  const auto cli = recipe_data("mnist-subset", s->training.request.config, *all);
+  ASSERT_TRUE(cli) << cli.error;
+  EXPECT_EQ(s->training.train.images, cli->train.images);
+  EXPECT_EQ(s->training.train.labels, cli->train.labels);
+  EXPECT_EQ(s->training.validation.images, cli->validation.images);
+  EXPECT_EQ(s->training.validation.labels, cli->validation.labels);
+  const auto xor_data = recipe_data("xor", train_config_of(train_preset_xor()), DataSet{});
+  ASSERT_TRUE(xor_data) << xor_data.error;
+  app_train_start(*s, request(train_preset_xor()), 0);
+  EXPECT_EQ(s->training.train.images, xor_data->train.images);
+  EXPECT_EQ(s->training.validation.images, xor_data->validation.images);
+  EXPECT_FALSE(recipe_data("fashion", s->training.request.config, *all));
 }
 
 TEST(AppTraining, RecipesOutsideThePagesLimitsAreRefused) {

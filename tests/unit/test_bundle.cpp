@@ -7,7 +7,6 @@
 
 #include "core/formats/bundle.h"
 #include "core/formats/crc32.h"
-#include "core/formats/json_depth.h"
 #include "test_support.h"
 
 namespace lens {
@@ -27,11 +26,10 @@ Bundle tiny_bundle(std::uint64_t seed) {
 
 const std::size_t kHeaderStart = 16;
 
-std::uint32_t header_length(const Bytes& b) { return b[12] | b[13] << 8 | b[14] << 16 | std::uint32_t(b[15]) << 24; }
+std::uint32_t header_length(const Bytes& b) { return get_le_u32(&b[12]); }
 
 void reseal(Bytes& b) {  // recomputes the checksum after a deliberate edit
-  const std::uint32_t c = crc32(b.data(), b.size() - 4);
-  for (int k = 0; k < 4; ++k) b[b.size() - 4 + std::size_t(k)] = std::uint8_t(c >> (8 * k));
+  set_le_u32(&b[b.size() - 4], crc32(b.data(), b.size() - 4));
 }
 
 // Replaces the JSON header (keeping weights) and fixes lengths and checksum.
@@ -40,7 +38,7 @@ Bytes with_header(const Bytes& good, const std::string& json) {
   Bytes b;
   b.reserve(good.size() + json.size());
   b.insert(b.end(), good.begin(), good.begin() + kHeaderStart);
-  for (int k = 0; k < 4; ++k) b[12 + std::size_t(k)] = std::uint8_t(json.size() >> (8 * k));
+  set_le_u32(&b[12], std::uint32_t(json.size()));
   for (char ch : json) b.push_back(std::uint8_t(ch));
   b.insert(b.end(), good.begin() + std::ptrdiff_t(kHeaderStart + len), good.end());
   reseal(b);
@@ -214,23 +212,6 @@ TEST(BundleRead, ShippedModelsAreWellInsideTheMagnitudeLimit) {
   }
 }
 
-TEST(JsonNestingDepth, CountsBracketsOutsideStrings) {
-  auto depth = [](const std::string& t) {
-    const auto* p = reinterpret_cast<const std::uint8_t*>(t.data());
-    return json_nesting_depth(p, p + t.size());
-  };
-  EXPECT_EQ(depth(""), 0u);
-  EXPECT_EQ(depth("3"), 0u);
-  EXPECT_EQ(depth("{}"), 1u);
-  EXPECT_EQ(depth("{\"a\": [[1], {\"b\": []}], \"c\": {}}"), 4u);
-  EXPECT_EQ(depth("[\"[[[{{{\"]"), 1u);              // brackets in a string do not count
-  EXPECT_EQ(depth("[\"\\\"[[[\", [[]]]"), 3u);         // nor after an escaped quote: ["\"[[[", [[]]]
-  EXPECT_EQ(depth("[\"\\\\\", [[]]]"), 3u);           // an escaped backslash ends no string early: ["\\", [[]]]
-  EXPECT_EQ(depth("]]]]{[}"), 2u);                   // stray closers cannot hide what follows
-  EXPECT_EQ(depth(std::string(10000, '[')), 10000u);  // unbalanced: still counted
-  EXPECT_EQ(depth("\"" + std::string(100, '[')), 0u);  // an unterminated string is the parser's error
-}
-
 // 10,000 levels of nesting in "training" used to overflow the stack inside
 // nlohmann::json (native SIGSEGV, "Maximum call stack size exceeded" in the page).
 TEST(BundleRead, RejectsDeepNestingBeforeParsing) {
@@ -380,6 +361,51 @@ TEST(BundleRead, ChecksTheKindInVersionThree) {
   ASSERT_NE(relu.rfind(last), std::string::npos) << h;
   relu.replace(relu.rfind(last), last.size(), "\"activation\":\"relu\"");
   expect_error(with_header(good, relu), "sigmoid");
+}
+
+}  // namespace
+}  // namespace lens
+
+namespace lens {
+namespace {
+
+// The page lists a model from its header before fetching its weights (lens-info --index writes
+// the headers into models.json): the header reader is bundle_read's own, so the listed model
+// has the facts and shapes the fetched one will have, and a header bundle_read refuses is refused.
+TEST(BundleHeader, DescribesTheModelBundleReadReads) {
+  for (const char* id : {"mlp2x64", "mlp6-dead", "xor", "digit-prior"}) {
+    const auto bytes = file_read(test::assets_dir() + "/models/" + id + ".lens");
+    ASSERT_TRUE(bytes) << bytes.error;
+    const auto whole = bundle_read(*bytes);
+    const auto header = bundle_header_read(*bytes);
+    ASSERT_TRUE(whole && header) << id << ": " << whole.error << header.error;
+    EXPECT_EQ((*header)["id"], id);
+    const auto listed = bundle_from_header(*header);
+    ASSERT_TRUE(listed) << listed.error;
+    EXPECT_EQ(listed->net.sizes(), whole->net.sizes()) << id;
+    EXPECT_EQ(listed->net.head, whole->net.head) << id;
+    EXPECT_EQ(listed->net.norm.mean, whole->net.norm.mean) << id;
+    EXPECT_EQ(listed->info.kind, whole->info.kind) << id;
+    EXPECT_EQ(listed->info.name, whole->info.name) << id;
+    EXPECT_EQ(listed->info.test_accuracy, whole->info.test_accuracy) << id;
+    EXPECT_EQ(listed->net.layers[0].W.cwiseAbs().maxCoeff(), 0.f) << "no weights, only their shapes";
+  }
+}
+
+TEST(BundleHeader, RefusesWhatBundleReadRefuses) {
+  auto h = bundle_header_read(bundle_write(tiny_bundle(1)));
+  ASSERT_TRUE(h) << h.error;
+  nlohmann::json bad = *h;
+  bad["layers"][0]["activation"] = "swish";
+  const auto listed = bundle_from_header(bad);
+  ASSERT_FALSE(listed);
+  EXPECT_NE(listed.error.find("layer 0: unknown activation \"swish\""), std::string::npos) << listed.error;
+  EXPECT_EQ(bundle_read(with_header(bundle_write(tiny_bundle(1)), bad.dump())).error,
+            "bundle: layer 0: unknown activation \"swish\"");
+  bad = *h;
+  bad.erase("version");
+  EXPECT_FALSE(bundle_from_header(bad)) << "the version says which fields the header may have";
+  EXPECT_FALSE(bundle_header_read(Bytes{1, 2, 3}));
 }
 
 }  // namespace

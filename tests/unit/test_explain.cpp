@@ -5,8 +5,10 @@
 
 #include <cmath>
 
+#include "app/core/glyph_set.h"
 #include "core/formats/bundle.h"
 #include "core/onnx/onnx_import.h"
+#include "figures/font.h"
 #include "interpret/model_analysis.h"
 #include "interpret/numbers.h"
 #include "interpret/plane.h"
@@ -35,6 +37,20 @@ std::string all_text(const ModelAnalysis& a) {
 void expect_no_bad_numbers(const std::string& text) {
   for (const char* bad : {"nan", "NaN", "-inf", " inf ", " inf.", " inf,", "inf%"})
     EXPECT_EQ(text.find(bad), std::string::npos) << "\"" << bad << "\" in: " << text.substr(text.find(bad) > 40 ? text.find(bad) - 40 : 0, 80);
+}
+
+// The page draws the explanations with a font subset of the glyphs in app/core/glyph_set.h: a
+// character outside it would show as "?". The shipped dead-neuron model's text, every sentence.
+TEST(Explain, EveryCharacterOfTheTextIsInThePagesGlyphSet) {
+  const auto b = bundle_load(test::assets_dir() + "/models/mlp6-dead.lens");
+  ASSERT_TRUE(b) << b.error;
+  const std::string text = all_text(analysed(*b));
+  auto drawable = [](int c) {
+    for (std::size_t k = 0; kPageGlyphRanges[k] != 0; k += 2)
+      if (c >= kPageGlyphRanges[k] && c <= kPageGlyphRanges[k + 1]) return true;
+    return c == '\n';
+  };
+  for (int c : utf8_codepoints(text)) EXPECT_TRUE(drawable(c)) << "U+" << std::hex << c << " is not in the page's font";
 }
 
 // Unit 0 copies pixel (10, 17); unit 1 has zero weights and bias 0.7: alive but constant.

@@ -132,8 +132,8 @@ TEST(Fonts, DecodesUtf8AndMeasuresText) {
 
 // Reads a stored zip back through its central directory, as unzip does.
 std::vector<ZipEntry> unzip_stored(const Bytes& z) {
-  auto u16 = [&](std::size_t i) { return std::uint32_t(z[i]) | std::uint32_t(z[i + 1]) << 8; };
-  auto u32 = [&](std::size_t i) { return u16(i) | u16(i + 2) << 16; };
+  auto u16 = [&](std::size_t i) { return get_le_u16(&z[i]); };
+  auto u32 = [&](std::size_t i) { return get_le_u32(&z[i]); };
   const std::size_t end = z.size() - 22;
   EXPECT_EQ(u32(end), 0x06054b50u);
   std::vector<ZipEntry> out;

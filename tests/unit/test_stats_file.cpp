@@ -37,12 +37,11 @@ double g_ms = 0;
 double tick() { return g_ms += 1.0; }
 
 void seal(Bytes& bytes) {  // the right CRC for mutated bytes, so the checks behind it are reached
-  const std::uint32_t c = crc32(bytes.data(), bytes.size() - 4);
-  for (int k = 0; k < 4; ++k) bytes[bytes.size() - 4 + std::size_t(k)] = std::uint8_t(c >> (8 * k));
+  set_le_u32(&bytes[bytes.size() - 4], crc32(bytes.data(), bytes.size() - 4));
 }
 
 void put_u32(Bytes& bytes, std::size_t at, std::uint32_t v) {
-  for (int k = 0; k < 4; ++k) bytes[at + std::size_t(k)] = std::uint8_t(v >> (8 * k));
+  set_le_u32(&bytes[at], v);
 }
 
 }  // namespace

@@ -60,7 +60,6 @@ struct BitWriter {  // deflate's bit order: bytes fill from the least significan
   void literal(std::uint8_t b) { b < 144 ? code(0x30u + b, 8) : code(0x190u + (b - 144u), 9); }
   void flush() { if (n) out.push_back(std::uint8_t(acc)); acc = 0; n = 0; }
 };
-void put_le32(Bytes& out, std::uint32_t v) { for (int k = 0; k < 4; ++k) out.push_back(std::uint8_t(v >> (8 * k))); }
 }  // namespace
 
 Bytes gzip_zeros(const Bytes& head, std::uint64_t zeros, bool with_crc) {
@@ -85,8 +84,8 @@ Bytes gzip_zeros(const Bytes& head, std::uint64_t zeros, bool with_crc) {
       z -= n;
     }
   }
-  put_le32(out, crc);
-  put_le32(out, std::uint32_t(head.size() + zeros));  // ISIZE: the length mod 2^32
+  put_le_u32(out, crc);
+  put_le_u32(out, std::uint32_t(head.size() + zeros));  // ISIZE: the length mod 2^32
   return out;
 }
 

@@ -40,7 +40,7 @@ ensure_debian_packages python3 python3-numpy python3-torch libopenblas0-pthread 
 # --- builds ------------------------------------------------------------------------------------
 log "building the site and bench-actmax"
 tools/build-web.sh --target lens_site >"$out/build-web.log" 2>&1 || { cat "$out/build-web.log" >&2; exit 1; }
-{ cmake --preset native >/dev/null && cmake --build --preset native --target bench-actmax lens-train; } >"$out/build-native.log" 2>&1 \
+{ cmake --preset native >/dev/null && cmake --build --preset native --target bench-actmax lens-train lens-info; } >"$out/build-native.log" 2>&1 \
   || { cat "$out/build-native.log" >&2; exit 1; }
 
 # --- runs (one after the other, never two at once) ---------------------------------------------

@@ -16,7 +16,7 @@ import argparse
 import json
 import math
 import os
-import struct
+import subprocess
 import sys
 import time
 
@@ -46,16 +46,22 @@ class SplitMix64:
         return self.next() % n
 
 
-def read_lens(path):
-    """(W (H, 784), b (H)) of the first layer of a .lens bundle (docs/formats.md)."""
-    data = open(path, "rb").read()
-    if data[:8] != b"\x89LENS\r\n\x1a":
-        raise SystemExit(f"{path}: not a .lens bundle")
-    h = struct.unpack_from("<I", data, 12)[0]
-    layer = json.loads(data[16:16 + h])["layers"][0]
-    n_in, n_out = layer["inputs"], layer["outputs"]
-    p = np.frombuffer(data, dtype="<f4", offset=16 + h, count=n_in * n_out + n_out)
-    return torch.from_numpy(p[:n_in * n_out].reshape(n_out, n_in).copy()), torch.from_numpy(p[n_in * n_out:].copy())
+def read_lens(path, root):
+    """(W (H, 784), b (H)) of the first layer of a .lens bundle, read by the page's own bundle
+    reader: lens-info --weights (tools/lens_info.cpp; the native build's, else the web build's)."""
+    native = os.path.join(root, "build", "native", "tools", "lens-info")
+    wasm = os.path.join(root, "build", "web", "tools", "lens-info.js")
+    if os.path.exists(native):
+        cmd = [native]
+    elif os.path.exists(wasm):
+        cmd = ["node", "--no-experimental-fetch", wasm]
+    else:
+        raise SystemExit("lens-info is not built: cmake --build --preset native --target lens-info")
+    out = json.loads(subprocess.run(cmd + ["--weights", path], check=True, capture_output=True).stdout)
+    layer = out["layers"][0]
+    n_out = len(layer["b"])
+    W = np.asarray(layer["W"], dtype=np.float32).reshape(n_out, -1)
+    return torch.from_numpy(W), torch.from_numpy(np.asarray(layer["b"], dtype=np.float32))
 
 
 def actmax(W, b, steps=256, lr=0.05, l2=0.02, tv=0.05, sigma=0.5, blur_every=4, jitter=1, seed=1):
@@ -104,7 +110,7 @@ def main():
     ap.add_argument("--blas-threads", type=int, default=2)
     ap.add_argument("--lens-images", help="float32 images from bench-actmax --images, to compare with")
     args = ap.parse_args()
-    W, b = read_lens(args.model)
+    W, b = read_lens(args.model, root)
     # The thread count is chosen on a short run (32 steps) of each: with both torch's OpenMP pool
     # and OpenBLAS's at 2 threads on 2 busy cores a run can take 10x longer, and the whole of
     # tools/bench/peers.sh must stay within minutes.

@@ -7,7 +7,7 @@
 #include "app/core/model_library.h"
 #include "core/formats/bundle.h"
 #include "core/constants.h"
-#include "core/formats/json_depth.h"
+#include "core/formats/json.h"
 
 namespace lens {
 
@@ -114,10 +114,10 @@ Result<OnnxImportOptions> check_import_options(const std::string& text) {
   using R = Result<OnnxImportOptions>;
   OnnxImportOptions o;
   if (text.empty()) return R::ok(o);
-  const auto* begin = reinterpret_cast<const std::uint8_t*>(text.data());
-  if (json_nesting_depth(begin, begin + text.size()) > 4) return R::fail("options: nested too deep");
-  const auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return R::fail("options must be an object {name, normalize, accuracy}");
+  const auto parsed = json_parse(text);
+  if (!parsed) return R::fail("options: " + parsed.error + "; they must be an object {name, normalize, accuracy}");
+  const nlohmann::json& j = *parsed;
+  if (!j.is_object()) return R::fail("options must be an object {name, normalize, accuracy}");
   for (auto it = j.begin(); it != j.end(); ++it)
     if (it.key() != "name" && it.key() != "normalize" && it.key() != "accuracy")
       return R::fail("unknown option " + in_quotes(it.key()) + " (name, normalize, accuracy)");

@@ -5,6 +5,8 @@
 
 #include "app/core/model_library.h"
 #include "core/constants.h"
+#include "core/training/recipe.h"
+#include "interpret/liveness.h"
 
 namespace lens {
 
@@ -33,13 +35,20 @@ static std::string default_name(const TrainRequest& r) {
   return (r.dataset == "xor" ? "XOR " : "Trained ") + layers + " (seed " + std::to_string(r.config.seed) + ")";
 }
 
+// The test images the live analysis measures the neuron cards on while a model trains; null
+// before the test set has arrived.
+static const DataSet* live_test_images(AppState& s) {
+  if (s.test.size() == 0) return nullptr;
+  if (s.test_probe.size() == 0) s.test_probe = dataset_slice(s.test, 0, std::min(kLiveTestImages, s.test.size()));
+  return &s.test_probe;
+}
+
 static void restart_live_analysis(AppState& s) {
   TrainingSession& t = s.training;
   if (is_xor(t) || t.model < 0) return;
   auto& a = s.analyses[std::size_t(t.model)];
   if (!a) a = std::make_unique<ModelAnalysis>();
-  if (s.test.size() && int(s.test_probe.size()) == 0) s.test_probe = dataset_slice(s.test, 0, std::min(kLiveTestImages, s.test.size()));
-  analysis_start(*a, s.models[std::size_t(t.model)].bundle, s.test_probe.size() ? &s.test_probe : nullptr, 0, live_analysis_settings());
+  analysis_start(*a, s.models[std::size_t(t.model)].bundle, live_test_images(s), 0, live_analysis_settings());
 }
 
 // Copies the run's weights into the model on show; the live input is recomputed with them.
@@ -52,7 +61,41 @@ static void publish_weights(AppState& s) {
   if (s.current == t.model) s.live_dirty = true;
 }
 
-static void measure_probe(AppState& s) {
+// The images the list of dead neurons is measured on: those the neuron cards are measured on
+// (the live analysis's test images while the model trains, the whole test set once it is done),
+// so that the list and the cards read the same firing counts by the same rule (liveness.h).
+// Without test images (XOR, or before they arrive): the validation images of the curve.
+static const DataSet& liveness_images(AppState& s, bool done) {
+  TrainingSession& t = s.training;
+  if (is_xor(t) || s.test.size() == 0) return t.probe;
+  return done ? s.test : *live_test_images(s);
+}
+
+// Notes the epoch at which each hidden unit died (NaN while it lives; a unit that comes back to
+// life leaves the list). Forward passes of a bounded number of images: the whole test set too.
+static void measure_liveness(TrainingSession& t, const Mlp& net, const DataSet& images, double epoch) {
+  constexpr int kSlice = 1000;
+  std::vector<Eigen::VectorXi> firing(net.layers.size() - 1);
+  for (int first = 0; first < images.size(); first += kSlice) {
+    Trace trace;
+    mlp_forward_trace(net, images.images.middleCols(first, std::min(kSlice, images.size() - first)), trace);
+    for (std::size_t l = 0; l < firing.size(); ++l) {
+      const Eigen::VectorXi count = liveness_count_firing(trace.layers[l].a, net.layers[l].act);
+      firing[l] = first == 0 ? count : Eigen::VectorXi(firing[l] + count);
+    }
+  }
+  t.died_at.resize(firing.size());
+  for (std::size_t l = 0; l < firing.size(); ++l) {
+    t.died_at[l].resize(std::size_t(firing[l].size()), NAN);
+    for (Eigen::Index u = 0; u < firing[l].size(); ++u) {
+      double& at = t.died_at[l][std::size_t(u)];
+      if (liveness_of(firing[l](u), images.size()) != Liveness::Dead) at = NAN;
+      else if (std::isnan(at)) at = epoch;
+    }
+  }
+}
+
+static void measure_probe(AppState& s, bool done = false) {
   TrainingSession& t = s.training;
   const Mlp& net = t.run->net();
   TrainingPoint p;
@@ -63,21 +106,8 @@ static void measure_probe(AppState& s) {
   if (t.probe.size() > 0) {
     const Evaluation e = evaluate(net, t.probe);
     p.val_loss = e.loss, p.val_accuracy = e.accuracy;
-    Trace trace;
-    mlp_forward_trace(net, t.probe.images, trace);
-    t.died_at.resize(net.layers.size() - 1);
-    for (std::size_t l = 0; l + 1 < net.layers.size(); ++l) {
-      const Eigen::MatrixXf& a = trace.layers[l].a;
-      t.died_at[l].resize(std::size_t(a.rows()), NAN);
-      for (Eigen::Index u = 0; u < a.rows(); ++u) {
-        bool fires = false;
-        for (Eigen::Index n = 0; n < a.cols() && !fires; ++n) fires = activation_is_active(net.layers[l].act, a(u, n));
-        double& at = t.died_at[l][std::size_t(u)];
-        if (fires) at = NAN;
-        else if (std::isnan(at)) at = p.epoch;
-      }
-    }
   }
+  if (const DataSet& images = liveness_images(s, done); images.size() > 0) measure_liveness(t, net, images, p.epoch);
   t.curve.push_back(p);
 }
 
@@ -85,7 +115,7 @@ static void finish(AppState& s) {
   TrainingSession& t = s.training;
   if (!t.run) return;
   publish_weights(s);
-  measure_probe(s);
+  measure_probe(s, /*done=*/true);
   t.status = TrainingSession::Status::Done;
   Bundle& b = s.models[std::size_t(t.model)].bundle;
   const DataSet corners = is_xor(t) ? xor_points() : DataSet{};
@@ -105,14 +135,16 @@ static void finish(AppState& s) {
 static void begin(AppState& s, double now_ms) {
   TrainingSession& t = s.training;
   const TrainConfig& c = t.request.config;
-  if (is_xor(t)) {
-    t.train = xor_cloud(100, 0.15f, c.seed);  // as lens-train makes them
-    t.validation = xor_cloud(25, 0.15f, c.seed + 1);
-    t.probe = t.validation;
-  } else {
-    split_validation(s.train_subset, c.validation, c.seed, t.train, t.validation);
-    t.probe = dataset_slice(t.validation, 0, std::min(kProbeImages, t.validation.size()));
+  // As lens-train makes them: the same recipe trains the same bytes.
+  auto data = recipe_data(t.request.dataset, c, s.train_subset);
+  if (!data) {  // train_request_from_recipe refuses such recipes first
+    t.status = TrainingSession::Status::Idle;
+    s.notice = "Training cannot start: " + data.error + ".";
+    return;
   }
+  t.train = std::move(data->train);
+  t.validation = std::move(data->validation);
+  t.probe = is_xor(t) ? t.validation : dataset_slice(t.validation, 0, std::min(kProbeImages, t.validation.size()));
   t.run = std::make_unique<Training>(c, t.train);
   t.curve.clear();
   t.died_at.clear();

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/core/ink_code.h"
-#include "core/formats/json_depth.h"
+#include "core/formats/json.h"
 
 #include <algorithm>
 #include <climits>
@@ -218,12 +218,10 @@ Result<Link> link_parse(const AppState& s, std::string_view hash) {
   parse_input_keys(f, model, link, errors);
 
   if (f.recipe) {
-    const auto* b = reinterpret_cast<const std::uint8_t*>(f.recipe->data());
-    const nlohmann::json j = json_nesting_depth(b, b + f.recipe->size()) <= 8
-                                 ? nlohmann::json::parse(*f.recipe, nullptr, false)
-                                 : nlohmann::json(nlohmann::json::value_t::discarded);
-    if (j.is_discarded()) errors.push_back("recipe is not a JSON object");
-    else if (auto r = train_request_from_recipe(j)) link.recipe = std::move(*r);
+    const auto j = json_parse(*f.recipe);
+    if (!j) errors.push_back("recipe is not a JSON object (" + j.error + ")");
+    else if (!j->is_object()) errors.push_back("recipe is not a JSON object");
+    else if (auto r = train_request_from_recipe(*j)) link.recipe = std::move(*r);
     else errors.push_back(r.error);
   }
 

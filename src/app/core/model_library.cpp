@@ -4,33 +4,20 @@
 
 #include <algorithm>
 
-#include "core/numerics/activation.h"
 #include "core/formats/bytes.h"
+#include "core/formats/json.h"
 
 namespace lens {
 
 // A model known from its header only: its facts and layer shapes, zero weights.
 static Result<LoadedModel> pending_model(const nlohmann::json& h, const std::string& path) {
-  using R = Result<LoadedModel>;
+  auto b = bundle_from_header(h);
+  if (!b) return Result<LoadedModel>::fail(b.error);
   LoadedModel m;
   m.path = path;
   m.pending = true;
-  if (!h.is_object() || !h.contains("id") || !h["id"].is_string() || !h.contains("layers") || !h["layers"].is_array())
-    return R::fail("a header without id or layers");
-  BundleInfo& info = m.bundle.info;
-  info.id = h["id"].get<std::string>();
-  info.name = h.value("name", info.id);
-  info.notes = h.value("notes", "");
-  info.test_accuracy = h.contains("test_accuracy") && h["test_accuracy"].is_number() ? h["test_accuracy"].get<double>() : -1.0;
-  m.bundle.net.head = h.value("head", "softmax") == "sigmoid" ? Head::Sigmoid : Head::Softmax;
-  for (const auto& L : h["layers"]) {
-    const int in = L.value("inputs", 0), out = L.value("outputs", 0);
-    const auto act = activation_from_name(L.value("activation", ""));
-    if (in < 1 || out < 1 || in > 16384 || out > 16384 || !act) return R::fail(info.id + ": a layer of its header is not valid");
-    m.bundle.net.layers.push_back(Dense{Eigen::MatrixXf::Zero(out, in), Eigen::VectorXf::Zero(out), *act});
-  }
-  if (m.bundle.net.layers.empty()) return R::fail(info.id + ": its header has no layers");
-  return R::ok(std::move(m));
+  m.bundle = std::move(*b);
+  return Result<LoadedModel>::ok(std::move(m));
 }
 
 Result<int> model_library_arrived(AppState& state, int index, const Bytes& bytes, double now_ms) {
@@ -52,13 +39,18 @@ Result<int> model_library_arrived(AppState& state, int index, const Bytes& bytes
 
 void model_library_load(AppState& state, const std::string& folder) {
   const std::string manifest_path = folder + "/models.json";
-  auto manifest_bytes = file_read(manifest_path);
+  auto manifest_bytes = file_read(manifest_path, kJsonMaxBytes);
   if (!manifest_bytes) {
     state.load_errors.push_back(manifest_bytes.error);
     return;
   }
-  const auto manifest = nlohmann::json::parse(manifest_bytes->begin(), manifest_bytes->end(), nullptr, false);
-  if (manifest.is_discarded() || !manifest.is_object() || !manifest.contains("models") || !manifest["models"].is_array()) {
+  const auto parsed = json_parse(manifest_bytes->data(), manifest_bytes->data() + manifest_bytes->size());
+  if (!parsed) {
+    state.load_errors.push_back(manifest_path + ": " + parsed.error);
+    return;
+  }
+  const nlohmann::json& manifest = *parsed;
+  if (!manifest.is_object() || !manifest.contains("models") || !manifest["models"].is_array()) {
     state.load_errors.push_back(manifest_path + ": expected {\"models\": [ids...]}");
     return;
   }

@@ -51,6 +51,7 @@ struct TrainingSession {
   int model = -1;                    // index of the model being trained in AppState::models
   std::vector<TrainingPoint> curve;
   std::vector<std::vector<double>> died_at;  // [layer][unit]: epoch at which it last went dead; NaN = alive
+                                             // (measured on the images its card is: app_training.cpp)
   double next_probe_epoch = 0;
   double compute_ms = 0;             // time spent in training steps
   double step_ms = 1;                // recent cost of one mini-batch (for the frame budget)

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "core/formats/crc32.h"
-#include "core/formats/json_depth.h"
+#include "core/formats/json.h"
 
 namespace lens {
 
@@ -179,41 +179,85 @@ static std::string bad_parameter(float v, std::size_t layer, const std::string& 
   return "bundle: absurd value: " + what + " is " + value + " (every weight and bias must be within +-" + limit + ")";
 }
 
-R bundle_read(const Bytes& b) {
-  if (b.empty()) return R::fail("bundle: empty file");
+static bool known_version(std::uint64_t v) {
+  return v == kBundleVersion || v == kBundleVersionPlain || v == kBundleVersionKind;
+}
+
+// The model a header describes, up to its weights: info, head, input map and layer shapes.
+static std::string parse_model(const json& h, std::uint32_t version, Bundle& out, std::vector<LayerShape>& shapes) {
+  if (std::string e = parse_header(h, out.info, out.net.head, shapes); !e.empty()) return e;
+  if (version >= 2)
+    if (std::string e = parse_norm(h, out.net.norm); !e.empty()) return e;
+  if (version >= 3) {
+    if (std::string e = parse_kind(h, out.info); !e.empty()) return e;
+    if (out.info.kind == BundleKind::Decoder)
+      if (std::string e = check_decoder(shapes); !e.empty()) return e;
+  }
+  return "";
+}
+
+// The file's fixed header and its JSON header, checked; the JSON's length in header_len.
+struct StoredHeader {
+  std::uint32_t version = 0;
+  std::size_t header_len = 0;
+  json h;
+  Bundle model;  // without weights
+  std::vector<LayerShape> shapes;
+};
+
+static Result<StoredHeader> read_header(const Bytes& b) {
+  using RH = Result<StoredHeader>;
+  if (b.empty()) return RH::fail("bundle: empty file");
   if (b.size() < 8 || std::memcmp(b.data(), kMagic, std::min<std::size_t>(8, b.size())) != 0)
-    return R::fail(b.size() < 8 && std::memcmp(b.data(), kMagic, b.size()) == 0
-                       ? "bundle: truncated (" + std::to_string(b.size()) + " bytes, shorter than the magic)"
-                       : "bundle: bad magic (not a .lens weight bundle)");
+    return RH::fail(b.size() < 8 && std::memcmp(b.data(), kMagic, b.size()) == 0
+                        ? "bundle: truncated (" + std::to_string(b.size()) + " bytes, shorter than the magic)"
+                        : "bundle: bad magic (not a .lens weight bundle)");
   if (b.size() < kFixedHeader + kChecksumBytes)
-    return R::fail("bundle: truncated (" + std::to_string(b.size()) + " bytes, shorter than the fixed header)");
-  const std::uint32_t version = get_le_u32(&b[8]);
-  if (version != kBundleVersion && version != kBundleVersionPlain && version != kBundleVersionKind)
-    return R::fail("bundle: unsupported format version " + std::to_string(version) + " (this reader knows versions " +
+    return RH::fail("bundle: truncated (" + std::to_string(b.size()) + " bytes, shorter than the fixed header)");
+  StoredHeader out;
+  out.version = get_le_u32(&b[8]);
+  if (!known_version(out.version))
+    return RH::fail("bundle: unsupported format version " + std::to_string(out.version) + " (this reader knows versions " +
+                    std::to_string(kBundleVersionPlain) + " to " + std::to_string(kBundleVersionKind) + ")");
+  out.header_len = get_le_u32(&b[12]);
+  if (out.header_len > kBundleMaxHeader)
+    return RH::fail("bundle: absurd size: JSON header of " + std::to_string(out.header_len) + " bytes (limit 1 MiB)");
+  if (b.size() < kFixedHeader + out.header_len + kChecksumBytes)
+    return RH::fail("bundle: truncated (header says " + std::to_string(out.header_len) + " bytes of JSON, file has " +
+                    std::to_string(b.size()) + " bytes in all)");
+  auto parsed = json_parse(b.data() + kFixedHeader, b.data() + kFixedHeader + out.header_len);
+  if (!parsed) return RH::fail("bundle: bad JSON header: " + parsed.error);
+  out.h = std::move(*parsed);
+  if (std::string e = parse_model(out.h, out.version, out.model, out.shapes); !e.empty()) return RH::fail("bundle: " + e);
+  return RH::ok(std::move(out));
+}
+
+Result<json> bundle_header_read(const Bytes& bytes) {
+  auto r = read_header(bytes);
+  if (!r) return Result<json>::fail(r.error);
+  return Result<json>::ok(std::move(r->h));
+}
+
+R bundle_from_header(const json& h) {
+  if (!h.is_object() || !h.contains("version") || !h["version"].is_number_unsigned() ||
+      !known_version(h["version"].get<std::uint64_t>()))
+    return R::fail("bundle header: \"version\" missing or not a version this reader knows (" +
                    std::to_string(kBundleVersionPlain) + " to " + std::to_string(kBundleVersionKind) + ")");
-  const std::size_t header_len = get_le_u32(&b[12]);
-  if (header_len > kBundleMaxHeader)
-    return R::fail("bundle: absurd size: JSON header of " + std::to_string(header_len) + " bytes (limit 1 MiB)");
-  if (b.size() < kFixedHeader + header_len + kChecksumBytes)
-    return R::fail("bundle: truncated (header says " + std::to_string(header_len) + " bytes of JSON, file has " +
-                   std::to_string(b.size()) + " bytes in all)");
-  const std::size_t depth = json_nesting_depth(b.data() + kFixedHeader, b.data() + kFixedHeader + header_len);
-  if (depth > kBundleMaxJsonDepth)  // refused before nlohmann's recursive parser sees it
-    return R::fail("bundle: bad JSON header: nested " + std::to_string(depth) + " levels deep (at most " +
-                   std::to_string(kBundleMaxJsonDepth) + " allowed)");
-  const json h = json::parse(b.begin() + kFixedHeader, b.begin() + std::ptrdiff_t(kFixedHeader + header_len), nullptr,
-                             /*allow_exceptions=*/false);
-  if (h.is_discarded()) return R::fail("bundle: bad JSON header (does not parse)");
   Bundle out;
   std::vector<LayerShape> shapes;
-  if (std::string e = parse_header(h, out.info, out.net.head, shapes); !e.empty()) return R::fail("bundle: " + e);
-  if (version >= 2)
-    if (std::string e = parse_norm(h, out.net.norm); !e.empty()) return R::fail("bundle: " + e);
-  if (version >= 3) {
-    if (std::string e = parse_kind(h, out.info); !e.empty()) return R::fail("bundle: " + e);
-    if (out.info.kind == BundleKind::Decoder)
-      if (std::string e = check_decoder(shapes); !e.empty()) return R::fail("bundle: " + e);
-  }
+  if (std::string e = parse_model(h, std::uint32_t(h["version"].get<std::uint64_t>()), out, shapes); !e.empty())
+    return R::fail("bundle header: " + e);
+  for (const LayerShape& s : shapes)
+    out.net.layers.push_back(Dense{Eigen::MatrixXf::Zero(s.outputs, s.inputs), Eigen::VectorXf::Zero(s.outputs), s.act});
+  return R::ok(std::move(out));
+}
+
+R bundle_read(const Bytes& b) {
+  auto header = read_header(b);
+  if (!header) return R::fail(header.error);
+  const std::size_t header_len = header->header_len;
+  const std::vector<LayerShape>& shapes = header->shapes;
+  Bundle out = std::move(header->model);
 
   std::size_t parameters = 0;
   for (const LayerShape& s : shapes) parameters += std::size_t(s.inputs * s.outputs + s.outputs);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/formats/bytes.h"
+#include "core/formats/json.h"
 #include "core/numerics/mlp.h"
 #include "core/result.h"
 
@@ -26,13 +27,10 @@ enum class BundleKind { Classifier, Decoder };
 const char* bundle_kind_name(BundleKind k);  // "classifier", "decoder"
 // The input map's std must lie in [1e-4, 1e4] and |mean| at most 1e4 (MNIST's: 0.1307, 0.3081).
 constexpr float kBundleMinNormStd = 1e-4f;
-constexpr std::size_t kBundleMaxHeader = std::size_t(1) << 20;    // JSON header bytes
+constexpr std::size_t kBundleMaxHeader = kJsonMaxBytes;          // JSON header bytes (1 MiB)
 constexpr int kBundleMaxLayers = 16;
 constexpr int kBundleMaxWidth = 16384;                           // units in one layer
 constexpr std::size_t kBundleMaxParameters = std::size_t(1) << 24;  // 64 MB of float32
-// Arrays/objects nested in the JSON header, the top-level object counting as one.
-// nlohmann::json recurses once per level (parse, copy, dump, compare); ours need 3.
-constexpr std::size_t kBundleMaxJsonDepth = 64;
 // Largest |weight| or |bias| accepted. Trained MNIST/XOR models stay below 10
 // (the shipped ones: 9.1); values near the float limit overflow any forward pass.
 constexpr float kBundleMaxMagnitude = 1e4f;
@@ -57,9 +55,18 @@ struct Bundle {
 };
 
 Bytes bundle_write(const Bundle& bundle);
-// Validates everything (magic, version, JSON and its nesting depth, sizes, checksum,
+// Validates everything (magic, version, JSON through json_parse, sizes, checksum,
 // finite values of sane magnitude).
 Result<Bundle> bundle_read(const Bytes& bytes);
+
+// The JSON header as the file stores it, checked as bundle_read checks it (magic, version,
+// length, JSON, every field and layer shape) but without reading the weights. The page's
+// model list carries these headers (tools/lens_info.cpp), so the page can list a model and
+// fetch its weights only when it is picked.
+Result<nlohmann::json> bundle_header_read(const Bytes& bytes);
+// The model such a header describes, with weights and biases zero (its "version" field says
+// which fields it may have), checked the same way: the page's entry for a model not fetched yet.
+Result<Bundle> bundle_from_header(const nlohmann::json& header);
 
 Result<Bundle> bundle_load(const std::string& path);
 Result<bool> bundle_save(const Bundle& bundle, const std::string& path);

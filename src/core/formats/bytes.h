@@ -12,23 +12,40 @@ namespace lens {
 
 using Bytes = std::vector<std::uint8_t>;
 
-// Little-endian 32-bit fields, as the bundle and the statistics sidecar store them.
+// Little-endian fields, as the bundle, the statistics sidecar, the zip writer and the
+// ONNX wire format store them: the only place the byte order is written down.
+inline void put_le_u16(Bytes& out, std::uint16_t v) {
+  out.push_back(std::uint8_t(v));
+  out.push_back(std::uint8_t(v >> 8));
+}
+inline void set_le_u32(std::uint8_t* p, std::uint32_t v) {  // overwrites 4 bytes in place
+  for (int k = 0; k < 4; ++k) p[k] = std::uint8_t(v >> (8 * k));
+}
 inline void put_le_u32(Bytes& out, std::uint32_t v) {
-  for (int k = 0; k < 4; ++k) out.push_back(std::uint8_t(v >> (8 * k)));
+  out.resize(out.size() + 4);
+  set_le_u32(out.data() + out.size() - 4, v);
 }
 inline void put_le_f32(Bytes& out, float f) {
   std::uint32_t v;
   std::memcpy(&v, &f, 4);
   put_le_u32(out, v);
 }
+inline std::uint16_t get_le_u16(const std::uint8_t* p) { return std::uint16_t(p[0] | p[1] << 8); }
 inline std::uint32_t get_le_u32(const std::uint8_t* p) {
   return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
 }
+inline std::uint64_t get_le_u64(const std::uint8_t* p) { return get_le_u32(p) | std::uint64_t(get_le_u32(p + 4)) << 32; }
 inline float get_le_f32(const std::uint8_t* p) {
   const std::uint32_t v = get_le_u32(p);
   float f;
   std::memcpy(&f, &v, 4);
   return f;
+}
+inline double get_le_f64(const std::uint8_t* p) {
+  const std::uint64_t v = get_le_u64(p);
+  double d;
+  std::memcpy(&d, &v, 8);
+  return d;
 }
 
 // Reads a whole file; refuses files longer than max_bytes (before reading them

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/formats/bytes.h"
 #include "core/onnx/protobuf_wire.h"
 
 namespace lens {
@@ -90,22 +91,17 @@ std::size_t element_size(int type) {
 // raw_data is the values' little-endian bytes, one element after another.
 void decode_raw(OnnxTensor& t, const std::string& raw, std::size_t n) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(raw.data());
-  auto u = [&](std::size_t k, int bytes) {
-    std::uint64_t v = 0;
-    for (int b = 0; b < bytes; ++b) v |= std::uint64_t(p[k * std::size_t(bytes) + std::size_t(b)]) << (8 * b);
-    return v;
-  };
   if (t.is_int()) t.ints.resize(n);
   else t.values.resize(n);
   for (std::size_t k = 0; k < n; ++k) {
     switch (t.type) {
-      case kOnnxFloat: { const std::uint32_t bits = std::uint32_t(u(k, 4)); std::memcpy(&t.values[k], &bits, 4); break; }
-      case kOnnxDouble: { const std::uint64_t bits = u(k, 8); double d; std::memcpy(&d, &bits, 8); t.values[k] = float(d); break; }
-      case kOnnxFloat16: t.values[k] = half_to_float(std::uint16_t(u(k, 2))); break;
-      case kOnnxBfloat16: t.values[k] = bfloat16_to_float(std::uint16_t(u(k, 2))); break;
+      case kOnnxFloat: t.values[k] = get_le_f32(p + 4 * k); break;
+      case kOnnxDouble: t.values[k] = float(get_le_f64(p + 8 * k)); break;
+      case kOnnxFloat16: t.values[k] = half_to_float(get_le_u16(p + 2 * k)); break;
+      case kOnnxBfloat16: t.values[k] = bfloat16_to_float(get_le_u16(p + 2 * k)); break;
       case kOnnxBool: t.values[k] = p[k] ? 1.f : 0.f; break;
-      case kOnnxInt32: t.ints[k] = std::int32_t(std::uint32_t(u(k, 4))); break;
-      case kOnnxInt64: t.ints[k] = std::int64_t(u(k, 8)); break;
+      case kOnnxInt32: t.ints[k] = std::int32_t(get_le_u32(p + 4 * k)); break;
+      case kOnnxInt64: t.ints[k] = std::int64_t(get_le_u64(p + 8 * k)); break;
     }
   }
 }

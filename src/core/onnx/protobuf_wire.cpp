@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/formats/bytes.h"
+
 namespace lens {
 
 bool WireReader::fail(const std::string& why) {
@@ -37,7 +39,7 @@ bool WireReader::next(WireField& f) {
     case 1:
       if (end_ - p_ < 8) return fail("truncated 64-bit field");
       f.type = WireType::Fixed64;
-      for (int k = 0; k < 8; ++k) f.value |= std::uint64_t(p_[k]) << (8 * k);
+      f.value = get_le_u64(p_);
       p_ += 8;
       return true;
     case 2: {
@@ -55,7 +57,7 @@ bool WireReader::next(WireField& f) {
     case 5:
       if (end_ - p_ < 4) return fail("truncated 32-bit field");
       f.type = WireType::Fixed32;
-      for (int k = 0; k < 4; ++k) f.value |= std::uint64_t(p_[k]) << (8 * k);
+      f.value = get_le_u32(p_);
       p_ += 4;
       return true;
     default:
@@ -124,22 +126,14 @@ bool wire_append_float(const WireField& f, std::vector<float>& out) {
   if (f.type != WireType::Len || f.size % 4) return false;
   const std::size_t n = f.size / 4, at = out.size();
   out.resize(at + n);
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::uint8_t* q = f.data + 4 * k;
-    const std::uint32_t bits = std::uint32_t(q[0]) | std::uint32_t(q[1]) << 8 | std::uint32_t(q[2]) << 16 | std::uint32_t(q[3]) << 24;
-    std::memcpy(&out[at + k], &bits, 4);
-  }
+  for (std::size_t k = 0; k < n; ++k) out[at + k] = get_le_f32(f.data + 4 * k);
   return true;
 }
 
 bool wire_append_double(const WireField& f, std::vector<double>& out) {
   if (f.type == WireType::Fixed64) return out.push_back(bits_to_double(f.value)), true;
   if (f.type != WireType::Len || f.size % 8) return false;
-  for (std::size_t k = 0; k < f.size / 8; ++k) {
-    std::uint64_t bits = 0;
-    for (int b = 0; b < 8; ++b) bits |= std::uint64_t(f.data[8 * k + std::size_t(b)]) << (8 * b);
-    out.push_back(bits_to_double(bits));
-  }
+  for (std::size_t k = 0; k < f.size / 8; ++k) out.push_back(get_le_f64(f.data + 8 * k));
   return true;
 }
 

@@ -1,30 +1,42 @@
-// Reads a .lens weight bundle (docs/formats.md) in plain JavaScript, so the peers of
-// tools/bench/peers.sh get the very weights MNIST Lens runs, and computes the reference forward
-// pass the benchmark calls "plain JS". Runs in node and in the browser (an ES module).
-// Only what the benchmark needs: the header's layers and head, and the float32 parameters,
-// after checking magic, version, sizes and length. The page's own reader is src/core/formats/bundle.cpp.
+// The mlp128 weights for the peers of tools/bench/peers.sh and tests/browser/predict.test.mjs,
+// read by the page's own bundle reader: lens-info (tools/lens_info.cpp, on
+// src/core/formats/bundle.cpp) prints them, so this module knows no byte of the .lens format.
+// It also computes the reference forward pass the benchmark calls "plain JS". lensModel and
+// plainForward run in node and in the browser; readLensBundle runs lens-info, in node only.
 
-const MAGIC = [0x89, 0x4c, 0x45, 0x4e, 0x53, 0x0d, 0x0a, 0x1a];
-
-// bytes (Uint8Array) -> {id, head, layers: [{inputs, outputs, activation, W (outputs x inputs, row-major), b}]}
-export function readLensBundle(bytes) {
-  if (bytes.length < 20 || MAGIC.some((m, i) => bytes[i] !== m)) throw new Error('not a .lens bundle (bad magic)');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(8, true) !== 1) throw new Error('unsupported .lens version ' + view.getUint32(8, true));
-  const H = view.getUint32(12, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + H)));
-  let at = 16 + H;
-  const floats = (n) => {
-    if (at + 4 * n > bytes.length - 4) throw new Error('.lens bundle is truncated');
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = view.getFloat32(at + 4 * i, true);
-    at += 4 * n;
+// lens-info's header and the float32 parameters in bundle order (each layer's W, row-major,
+// then its b) -> {id, head, layers: [{inputs, outputs, activation, W (outputs x inputs), b}]}
+export function lensModel(header, floats) {
+  let at = 0;
+  const take = (n) => {
+    if (at + n > floats.length) throw new Error('fewer parameters than the header\'s layers need');
+    const out = floats.subarray(at, at + n);
+    at += n;
     return out;
   };
   const layers = header.layers.map((l) => ({ inputs: l.inputs, outputs: l.outputs, activation: l.activation,
-    W: floats(l.inputs * l.outputs), b: floats(l.outputs) }));
-  if (at + 4 !== bytes.length) throw new Error('.lens bundle length does not match its header');
+    W: take(l.inputs * l.outputs), b: take(l.outputs) }));
+  if (at !== floats.length) throw new Error('more parameters than the header\'s layers need');
   return { id: header.id, head: header.head || 'softmax', layers };
+}
+
+// lens-info as built by the web build (wasm, under node) or by the native build.
+async function lensInfo(root) {
+  const { existsSync } = await import('node:fs');
+  const path = await import('node:path');
+  const wasm = path.join(root, 'build/web/tools/lens-info.js'), native = path.join(root, 'build/native/tools/lens-info');
+  if (existsSync(wasm)) return [process.execPath, ['--no-experimental-fetch', wasm]];
+  if (existsSync(native)) return [native, []];
+  throw new Error('lens-info is not built: run tools/build-web.sh (or build the native preset)');
+}
+
+// A .lens file -> {header, floats (Float32Array)}, through lens-info --weights. node only.
+export async function readLensBundle(file, root) {
+  const { execFileSync } = await import('node:child_process');
+  const [program, args] = await lensInfo(root);
+  const out = JSON.parse(execFileSync(program, [...args, '--weights', file], { maxBuffer: 1 << 28 }).toString());
+  const floats = Float32Array.from(out.layers.flatMap((l) => [...l.W, ...l.b]));
+  return { header: out.header, floats, model: lensModel(out.header, floats) };
 }
 
 const ACT = {

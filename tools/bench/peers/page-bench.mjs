@@ -2,7 +2,7 @@
 // the same mlp128 weights in MNIST Lens (window.lens), TensorFlow.js (wasm and cpu backends),
 // ONNX Runtime Web (wasm) and a plain JavaScript loop; correctness checks, single-sample and
 // batch inference, activation maximization, first results. Every figure is a measurement only.
-import { readLensBundle, plainForward } from './lens-bundle.mjs';
+import { lensModel, plainForward } from './lens-bundle.mjs';
 
 const PEERS = '/peers/';
 // For inference TF.js needs only its core and one backend (what the first-result pages load);
@@ -30,10 +30,17 @@ async function gunzip(url) {
 }
 
 // --- set-up ---------------------------------------------------------------------------------
+// The mlp128 weights as the page's bundle reader read them (serve.mjs runs lens-info).
+async function fetchModel() {
+  const [header, bytes] = await Promise.all([fetch('/data/mlp128.json').then((r) => r.json()),
+    fetch('/data/mlp128.f32').then((r) => r.arrayBuffer())]);
+  return lensModel(header, new Float32Array(bytes));
+}
+
 export const B = { model: null, images: null, checkImages: [] };
 
 export async function setup({ tfjs = true, ort = true, ortThreads = 1 } = {}) {
-  B.model = readLensBundle(new Uint8Array(await (await fetch('/data/mlp128.lens')).arrayBuffer()));
+  B.model = await fetchModel();
   const idx = await gunzip('/mnist/t10k-images-idx3-ubyte.gz');
   const n = (idx[4] << 24) | (idx[5] << 16) | (idx[6] << 8) | idx[7];
   B.images = new Float32Array(n * 784);
@@ -276,7 +283,7 @@ export function strokeDigit() {  // a vertical bar: the same input for every pee
 export async function firstResult(peer) {
   const x = strokeDigit();
   if (peer === 'plain-js') {
-    const model = readLensBundle(new Uint8Array(await (await fetch('/data/mlp128.lens')).arrayBuffer()));
+    const model = await fetchModel();
     return Array.from(plainForward(model, x));
   }
   if (peer === 'ort-wasm') {
@@ -286,12 +293,12 @@ export async function firstResult(peer) {
     const s = await window.ort.InferenceSession.create('/data/mlp128.onnx', { executionProviders: ['wasm'] });
     return Array.from((await s.run({ x: new window.ort.Tensor('float32', x, [1, 784]) })).probs.data);
   }
-  // TF.js: its core and the one backend, and the weights (the .lens file: the same bytes a
+  // TF.js: its core and the one backend, and the weights (the float32 parameters, the bytes a
   // weights.bin would hold, plus a short JSON header).
   await loadScript(PEERS + TFJS[0]);
   await loadScript(PEERS + (peer === 'tfjs-wasm' ? TFJS[2] : TFJS[1]));
   if (peer === 'tfjs-wasm') window.tf.wasm.setWasmPaths(PEERS + '@tensorflow/tfjs-backend-wasm/dist/');
   await window.tf.setBackend(peer === 'tfjs-wasm' ? 'wasm' : 'cpu');
-  const model = readLensBundle(new Uint8Array(await (await fetch('/data/mlp128.lens')).arrayBuffer()));
+  const model = await fetchModel();
   return Array.from(tfForward(window.tf, tfModel(window.tf, model), x, 1));
 }

@@ -5,7 +5,9 @@
 //   /             the built site (build/web/site): MNIST Lens as it ships
 //   /peers/...    tools/bench/peers/node_modules (TensorFlow.js, ONNX Runtime Web)
 //   /bench/...    tools/bench/peers (the benchmark's pages and modules)
-//   /data/mlp128.lens, /data/mlp128.onnx  the weights, and the same written as ONNX
+//   /data/mlp128.json, /data/mlp128.f32   the bundle's header and float32 parameters, as lens-info
+//                                         (the page's own bundle reader) reads them
+//   /data/mlp128.onnx                     the same weights written as ONNX
 import { createServer } from 'node:http';
 import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -18,11 +20,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
   '.json': 'application/json', '.data': 'application/octet-stream', '.gz': 'application/gzip', '.lens': 'application/octet-stream',
-  '.onnx': 'application/octet-stream', '.ttf': 'font/ttf', '.css': 'text/css' };
+  '.onnx': 'application/octet-stream', '.f32': 'application/octet-stream', '.ttf': 'font/ttf', '.css': 'text/css' };
 
-export function startBenchServer({ site = path.join(root, 'build/web/site'), model = path.join(root, 'assets/models/mlp128.lens') } = {}) {
-  const lensBytes = readFileSync(model);
-  const generated = { '/data/mlp128.lens': lensBytes, '/data/mlp128.onnx': writeOnnx(readLensBundle(lensBytes)) };
+export async function startBenchServer({ site = path.join(root, 'build/web/site'), model = path.join(root, 'assets/models/mlp128.lens') } = {}) {
+  const lens = await readLensBundle(model, root);
+  const generated = { '/data/mlp128.json': Buffer.from(JSON.stringify(lens.header)), '/data/mlp128.f32': Buffer.from(lens.floats.buffer),
+    '/data/mlp128.onnx': writeOnnx(lens.model) };
   const mounts = [['/peers/', path.join(here, 'node_modules')], ['/bench/', here], ['/', site]];
   const gzipCache = new Map();
   const server = createServer((req, res) => {
