@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: native unit tests, the same unit tests compiled to wasm under
-# node, bounded fuzzing of the readers, and the browser tests against the page.
-#   FUZZ_SECONDS=30 (per target) tools/test.sh
+# node, the worker pool's tests under ThreadSanitizer, a replay of the readers' committed
+# fuzz inputs (deterministic; a random fuzzing run is tools/fuzz.sh --random SECONDS, not
+# part of this), and the browser tests against the page.
+#   tools/test.sh
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -17,11 +19,13 @@ stage() {  # stage NAME COMMAND...
 tools/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
 native() { cmake --preset native >/dev/null && cmake --build --preset native && ctest --preset native; }
 web() { tools/build-web.sh && ctest --preset web; }
+tsan() { cmake --preset tsan >/dev/null && cmake --build --preset tsan && ctest --preset tsan; }
 browser() { node --test tests/browser/; }
 
 stage "native unit tests" native
 stage "wasm unit tests (node)" web
-stage "fuzz (${FUZZ_SECONDS:-30} s per reader)" tools/fuzz.sh "${FUZZ_SECONDS:-30}"
+stage "worker pool under ThreadSanitizer" tsan
+stage "fuzz replay (committed inputs, ASan + UBSan)" tools/fuzz.sh
 stage "browser tests (chromium)" browser
 
 echo

@@ -68,9 +68,50 @@ static void how_it_works(ReportPage& page, const Mlp& net) {
   page.md += "## How the network works\n\n" + render_markdown(plane_summary(plane_facts(net)));
 }
 
+// The first layer's lines (each unit's w1 x1 + w2 x2 + b = 0), told apart by their dashes; the
+// page trains 2 to 4 hidden units. With no hidden layer the one line is the output's own.
+constexpr int kRegionLines = 4;
+const char* const kLineDash[kRegionLines] = {"none", "6 4", "2 3", "8 3 2 3"};
+const char* const kLineStyle[kRegionLines] = {"solid", "dashed", "dotted", "dash-dot"};
+
+static int region_lines(const Mlp& net) { return std::min(net.layers[0].outputs(), kRegionLines); }
+
+// "hidden 1" for unit 1 of the one hidden layer, "hidden 0.1" with more layers, "output" with none.
+static std::string region_line_name(const Mlp& net, int unit) {
+  const std::size_t hidden_layers = net.layers.size() - 1;
+  if (hidden_layers == 0) return "output";
+  return "hidden " + std::string(hidden_layers > 1 ? "0." : "") + std::to_string(unit);
+}
+
+// The figure's title: "... the lines drawn by the three hidden neurons".
+static std::string region_title(const Mlp& net) {
+  static const char* const count[kRegionLines + 1] = {"no", "one", "two", "three", "four"};
+  const int n = region_lines(net), hidden_layers = int(net.layers.size()) - 1;
+  const std::string lines =
+      hidden_layers == 0 ? "the output's own line"
+      : hidden_layers == 1 ? "the lines drawn by the " + std::string(count[n]) + " hidden neuron" + (n == 1 ? "" : "s")
+                           : "the lines drawn by the first hidden layer's " + std::string(count[n]) + " neuron" + (n == 1 ? "" : "s");
+  const std::string more = net.layers[0].outputs() > n ? " (the first " + std::string(count[n]) + " of " +
+                                                             std::to_string(net.layers[0].outputs()) + ")"
+                                                       : "";
+  return "Decision regions of the XOR network over the plane from -0.5 to 1.5, with the four corners and " + lines + more;
+}
+
+// Two lines to a legend row: "solid: hidden 0 = 0 · dashed: hidden 1 = 0".
+static std::vector<std::string> region_legend(const Mlp& net) {
+  std::vector<std::string> rows;
+  for (int u = 0; u < region_lines(net); ++u) {
+    const std::string entry = std::string(kLineStyle[u]) + ": " + region_line_name(net, u) + " = 0";
+    if (u % 2 == 0) rows.push_back(entry);
+    else rows.back() += " · " + entry;
+  }
+  return rows;
+}
+
 static std::string region_svg(const Mlp& net, const DataSet& pts) {
-  const int plot = 240, margin = 34, side = plot + 2 * margin, cells = 48;
+  const int plot = 240, margin = 34, side = plot + 2 * margin, cells = 48, legend_row = 16;
   const float lo = -0.5f, hi = 1.5f;
+  const std::vector<std::string> legend = region_legend(net);
   auto px = [&](float v) { return margin + plot * (v - lo) / (hi - lo); };
   auto py = [&](float v) { return margin + plot * (hi - v) / (hi - lo); };
   Eigen::MatrixXf grid(2, cells * cells);
@@ -79,9 +120,7 @@ static std::string region_svg(const Mlp& net, const DataSet& pts) {
       grid.col(j * cells + i) << lo + (i + 0.5f) * (hi - lo) / cells, lo + (j + 0.5f) * (hi - lo) / cells;
   const Eigen::MatrixXf p = head_probabilities(net.head, mlp_forward(net, grid));
   char buf[320];
-  std::string s = svg_open(side, side + 28,
-                           "Decision regions of the XOR network over the plane from -0.5 to 1.5, "
-                           "with the four corners and the lines drawn by the two hidden neurons");
+  std::string s = svg_open(side, side + 12 + legend_row * int(legend.size()), region_title(net));
   const double cell = double(plot) / cells;
   for (int j = 0; j < cells; ++j)
     for (int i = 0; i < cells; ++i) {
@@ -95,7 +134,7 @@ static std::string region_svg(const Mlp& net, const DataSet& pts) {
   s += "\n<clipPath id=\"plot\"><rect x=\"" + std::to_string(margin) + "\" y=\"" + std::to_string(margin) +
        "\" width=\"" + std::to_string(plot) + "\" height=\"" + std::to_string(plot) + "\"/></clipPath>\n";
   const Dense& h = net.layers[0];  // with no hidden layer, the output's own line
-  for (int u = 0; u < h.outputs() && u < 4; ++u) {  // w1 x1 + w2 x2 + b = 0, clipped to the plot
+  for (int u = 0; u < region_lines(net); ++u) {  // w1 x1 + w2 x2 + b = 0, clipped to the plot
     const float w1 = h.W(u, 0), w2 = h.W(u, 1), b = h.b(u);
     float x0, y0, x1, y1;
     if (std::abs(w2) >= std::abs(w1) && w2 != 0)
@@ -107,7 +146,7 @@ static std::string region_svg(const Mlp& net, const DataSet& pts) {
     std::snprintf(buf, sizeof buf,
                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" stroke-width=\"2\" "
                   "stroke-dasharray=\"%s\" clip-path=\"url(#plot)\"/>\n",
-                  px(x0), py(y0), px(x1), py(y1), u == 0 ? "none" : "6 4");
+                  px(x0), py(y0), px(x1), py(y1), kLineDash[u]);
     s += buf;
   }
   for (int k = 0; k < pts.size(); ++k) {
@@ -123,11 +162,12 @@ static std::string region_svg(const Mlp& net, const DataSet& pts) {
   std::snprintf(buf, sizeof buf,
                 "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>\n"
                 "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">x₁ →</text>"
-                "<text transform=\"translate(%d %.1f) rotate(-90)\" text-anchor=\"middle\">x₂ →</text>\n"
-                "<text x=\"%d\" y=\"%d\">solid: hidden 0 = 0 · dashed: hidden 1 = 0</text>\n",
-                margin, margin, plot, plot, margin + plot / 2.0, margin + plot + 26, margin - 16, margin + plot / 2.0,
-                margin, side + 14);
+                "<text transform=\"translate(%d %.1f) rotate(-90)\" text-anchor=\"middle\">x₂ →</text>\n",
+                margin, margin, plot, plot, margin + plot / 2.0, margin + plot + 26, margin - 16, margin + plot / 2.0);
   s += buf;
+  for (std::size_t r = 0; r < legend.size(); ++r)
+    s += "<text x=\"" + std::to_string(margin) + "\" y=\"" + std::to_string(side + 14 + legend_row * int(r)) + "\">" +
+         svg_escape(legend[r]) + "</text>\n";
   for (int v = 0; v <= 1; ++v) {  // ticks at 0 and 1 on both axes
     std::snprintf(buf, sizeof buf,
                   "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>"

@@ -1,6 +1,7 @@
 // Activation maximization through the digit prior (interpret/actmax_prior.h) and diversity
-// (interpret/diversity.h), against issue 13's measured goals on the shipped models. The figures
-// are printed so they can be quoted.
+// (interpret/diversity.h) on the shipped models, asserted at the figures the docs quote (issue
+// 13's goals were looser: 30% closer, 9/10 and 8/10 classes, 9 of 10 neurons). The figures are
+// printed so they can be quoted.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -59,14 +60,15 @@ Eigen::MatrixXf prior_images(const Mlp& net, int layer) {
   return prior_actmax_run(net, decoder(), layer, all_units(net.layers[std::size_t(layer)].outputs()), PriorActmaxConfig{});
 }
 
-// Goal: digit-prior images are at least 30% closer to their nearest real digit than raw ones,
-// over the hidden neurons of mlp128 and over the output classes of every MNIST model.
+// Digit-prior images are closer to their nearest real digit than raw ones: at least 35% closer
+// over the hidden neurons of mlp128 (measured 6.52 vs 10.05) and at least 53% over the output
+// classes of every MNIST model (4.77 vs 10.21).
 TEST(ActmaxPrior, ImagesAreCloserToRealDigits) {
   const Mlp net = shipped("mlp128").net;
   const float raw = nearest_distance(raw_images(net, 0)).mean(), prior = nearest_distance(prior_images(net, 0)).mean();
   std::printf("[ goal ] mlp128 hidden (128): mean distance to nearest test digit raw %.2f, digit prior %.2f (%.0f%% lower)\n",
               double(raw), double(prior), 100.0 * (1 - prior / raw));
-  EXPECT_LE(prior, 0.7f * raw);
+  EXPECT_GE(1.0 - double(prior) / double(raw), 0.35);
   double raw_sum = 0, prior_sum = 0;
   int n = 0;
   for (const char* id : kMnistModels) {
@@ -80,25 +82,30 @@ TEST(ActmaxPrior, ImagesAreCloserToRealDigits) {
   }
   std::printf("[ goal ] output classes of %d models: mean distance raw %.2f, digit prior %.2f (%.0f%% lower)\n", 5,
               raw_sum / n, prior_sum / n, 100.0 * (1 - prior_sum / raw_sum));
-  EXPECT_LE(prior_sum, 0.7 * raw_sum);
+  EXPECT_GE(1.0 - prior_sum / raw_sum, 0.53);
 }
 
 // The classes a model predicts for at least one test digit. mlp6-dead's logits are straight
 // lines in its single live neuron's activation, so only the classes on their upper envelope can
 // ever win (0, 1, 2, 4 and 7): no image at all is classified as any other.
-int reachable_classes(const Mlp& m) {
+std::vector<int> reachable_classes(const Mlp& m) {
   std::vector<bool> seen(10, false);
   for (int k : head_predict(m.head, mlp_forward(m, test::mnist_test_set().images))) seen[std::size_t(k)] = true;
-  return int(std::count(seen.begin(), seen.end(), true));
+  std::vector<int> classes;
+  for (int c = 0; c < 10; ++c)
+    if (seen[std::size_t(c)]) classes.push_back(c);
+  return classes;
 }
 
-// Goal: each model's digit-prior class images are classified as their class by the model itself
-// (>= 9/10) and by a different shipped model (>= 8/10); for a model that can output only R < 10
-// classes (mlp6-dead), all R by itself and R - 1 by the other.
+// Each model's digit-prior class images are classified as their class by the model itself, all
+// 10 (mlp6, mlp32, mlp128, mlp2x64), and by a different shipped model, at least 9 of 10. A model
+// that can output only R < 10 classes (mlp6-dead: R = 5, the classes 0, 1, 2, 4 and 7) gets all
+// R right both ways.
 TEST(ActmaxPrior, ClassImagesAreClassifiedAsTheirClass) {
   for (const char* id : kMnistModels) {
     const Mlp m = shipped(id).net;
-    const int reachable = reachable_classes(m);
+    const std::vector<int> classes = reachable_classes(m);
+    const int reachable = int(classes.size());
     const std::string other_id = std::string(id) == "mlp128" ? "mlp32" : "mlp128";
     const Mlp other = shipped(other_id).net;
     const Eigen::MatrixXf x = prior_images(m, int(m.layers.size()) - 1);
@@ -110,13 +117,15 @@ TEST(ActmaxPrior, ClassImagesAreClassifiedAsTheirClass) {
     }
     std::printf("[ goal ] %-9s class images: %d/10 by itself, %d/10 by %s (it predicts %d classes on the test set)\n", id,
                 own_ok, other_ok, other_id.c_str(), reachable);
-    EXPECT_GE(own_ok, std::min(9, reachable)) << id;
-    EXPECT_GE(other_ok, std::min(8, reachable - 1)) << id << " judged by " << other_id;
+    EXPECT_EQ(own_ok, reachable) << id;
+    EXPECT_GE(other_ok, std::min(9, reachable)) << id << " judged by " << other_id;
+    if (std::string(id) == "mlp6-dead") EXPECT_EQ(classes, (std::vector<int>{0, 1, 2, 4, 7}));
+    else EXPECT_EQ(reachable, 10) << id;
   }
 }
 
-// Goal: a digit-prior image excites its neuron at least as much as the strongest test digit,
-// for >= 9 of 10 hidden neurons of mlp128 (a seeded sample).
+// A digit-prior image excites its neuron more than the strongest test digit does, for all 10
+// sampled hidden neurons of mlp128 (a seeded sample).
 TEST(ActmaxPrior, ImagesExciteAsMuchAsTheStrongestTestDigit) {
   const Mlp net = shipped("mlp128").net;
   Rng rng(2017);
@@ -132,10 +141,10 @@ TEST(ActmaxPrior, ImagesExciteAsMuchAsTheStrongestTestDigit) {
     const int u = sample[k];
     const float mine = own.layers[0].z(u, Eigen::Index(k)), best = test_digits.layers[0].z.row(u).maxCoeff();
     std::printf("[ goal ] mlp128 neuron %3d: digit-prior image %.2f, strongest test digit %.2f\n", u, double(mine), double(best));
-    ok += mine >= best;
+    ok += mine > best;
   }
-  std::printf("[ goal ] %d of 10 sampled neurons excited at least as much as by the strongest test digit\n", ok);
-  EXPECT_GE(ok, 9);
+  std::printf("[ goal ] %d of 10 sampled neurons excited more than by the strongest test digit\n", ok);
+  EXPECT_EQ(ok, 10);
 }
 
 // The chain rule through the decoder: the code gradient against central finite differences.
