@@ -98,8 +98,8 @@ test('a 784-512x5-10 model is analysed in slices: the page keeps drawing and pre
   // With the digits in, the analysis runs in per-frame slices (main.cpp work_budget, at most
   // 30 ms a frame). The page is watched frame by frame: in a frame in which the analysis has
   // begun and not finished, a stroke is drawn and predicted at once, within that frame. How
-  // many frames the analysis takes depends on the machine and is only printed; what is
-  // asserted is that it is seen running over a few: its statistics are 10,000 forward passes
+  // long the analysis takes depends on the machine and is not asserted (the frames watched
+  // are printed); what is asserted is that it is seen running over a few frames: its statistics are 10,000 forward passes
   // of 1.5 MFLOP (15 GFLOP) and its maximization images 256 steps for each of 2,570 units
   // (hundreds of GFLOP), which no machine does in four slices of 30 ms.
   await release();
