@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, pointerStroke, animationFrames, framesDrawn } from './harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let server, browser;
@@ -23,21 +23,6 @@ async function open(hash = '') {
 // Waits until the page's background analysis of the current model has finished.
 async function analysed(page) {
   await page.waitForFunction(() => window.lens.state().analysis >= 1, null, { timeout: 60000 });
-}
-
-// A stroke with real pointer events, one move per frame, as a person would draw it.
-async function pointerStroke(page, points) {
-  const r = await page.evaluate(() => window.lens.canvasRect());
-  assert.ok(r.width > 100 && r.height > 100, `canvas rect ${JSON.stringify(r)}`);
-  const at = ([x, y]) => [r.x + x * r.width, r.y + y * r.height];
-  await page.mouse.move(...at(points[0]));
-  await page.mouse.down();
-  for (const p of points.slice(1)) {
-    await page.mouse.move(...at(p));
-    await page.waitForTimeout(20);
-  }
-  await page.mouse.up();
-  await page.waitForTimeout(100);
 }
 
 test('drawing with real pointer events: a vertical stroke is a 1, a closed loop is a 0 (mlp128)', async () => {
@@ -171,7 +156,7 @@ test('every model can be selected and analysed without errors', async () => {
     await analysed(page);
     for (const tab of ['explore', 'neuron', 'outputs', 'network']) {
       await page.evaluate((t) => window.lens.setTab(t), tab);
-      await page.waitForTimeout(60);
+      await framesDrawn(page, 2);  // the tab drawn with this model
     }
   }
   assert.deepEqual(errors, []);
@@ -187,10 +172,10 @@ test('drawing with a finger (touch events) works like a mouse', async () => {
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0.15) });
   for (let i = 1; i <= 12; i++) {
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(0.15 + 0.7 * i / 12) });
-    await page.waitForTimeout(20);
+    await animationFrames(page, 1);  // one move per frame, as a finger draws
   }
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-  await page.waitForTimeout(100);
+  await animationFrames(page, 2);  // handled by the page
   const s = await page.evaluate(() => window.lens.state());
   assert.equal(s.predicted, 1, `touch stroke predicted ${s.predicted}`);
   await context.close();
@@ -199,7 +184,7 @@ test('drawing with a finger (touch events) works like a mouse', async () => {
 test('the address bar follows the view, so it can be shared', async () => {
   const { page, context } = await open('#model=mlp32&help=0');
   await page.evaluate(async () => { await window.lens.selectModel('mlp6'); window.lens.select(0, 4); window.lens.setTab('neuron'); });
-  await page.waitForTimeout(200);
+  await animationFrames(page, 2);  // the frame after the change writes the link (main.cpp sync_url_hash)
   assert.equal(await page.evaluate(() => location.hash), '#model=mlp6&tab=neuron&layer=0&neuron=4');
   await context.close();
 });

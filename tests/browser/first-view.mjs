@@ -2,6 +2,11 @@
 // (web/shell.js): the page opens (a first visit: the help shows), strokes are drawn and
 // predicted, the pointer moves over the view, and the keys the help lists for drawing are
 // pressed. Shared by tests/browser/split.test.mjs and tools/wasm-split-profile.mjs.
+//
+// Every step waits for the page (animation frames, the layout, its idle flag), never for a
+// time, and asks the app only what the first view itself asks (lens.state, lens.canvasRect):
+// what the profile records is what a visitor's first view runs, on any machine.
+import { animationFrames, pointerStroke } from './harness.mjs';
 
 // The ways a page is first seen: without a hash on a laptop, a large screen and a phone,
 // embedded in a post, and on a projector at 200% text. Each lays the Explore view out
@@ -25,42 +30,42 @@ export async function firstView(page, view = FIRST_VIEWS[0]) {
   // The layout settles once the analysis is done (the dead-neuron lesson's banner then moves
   // the canvas down): a stroke that started on the canvas and landed on a panel would drag it.
   await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 120000 });
-  if (view.closeHelp) { await page.keyboard.press('Escape'); await page.waitForTimeout(100); }
-  // Asked again before each stroke: a banner that appears once the analysis is done (the
-  // dead-neuron lesson's) moves the canvas down.
-  let r = await page.evaluate(() => window.lens.canvasRect());
-  const at = ([x, y]) => [r.x + x * r.width, r.y + y * r.height];
-  const stroke = async (points) => {
-    if (view.draws === false) return;  // no canvas in this view
-    r = await page.evaluate(() => window.lens.canvasRect());
-    await page.mouse.move(...at(points[0]));
-    await page.mouse.down();
-    for (const p of points.slice(1)) { await page.mouse.move(...at(p)); await page.waitForTimeout(16); }
-    await page.mouse.up();
-    await page.waitForTimeout(100);
-  };
+  if (view.closeHelp) {
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !window.lens.state().help, null, { timeout: 30000 });
+  }
+  // pointerStroke asks where the canvas is before each stroke: a banner that appears once the
+  // analysis is done (the dead-neuron lesson's) moves the canvas down.
+  const stroke = async (points) => { if (view.draws !== false) await pointerStroke(page, points); };  // no canvas in the XOR lesson
   const one = []; for (let i = 0; i <= 12; i++) one.push([0.5, 0.15 + 0.7 * i / 12]);
   const bar = []; for (let i = 0; i <= 8; i++) bar.push([0.25 + 0.5 * i / 8, 0.5]);
   await stroke(one);
   await stroke(bar);
-  // The pointer over the whole view (cards, prediction, tabs: hover effects and tooltips).
+  // The pointer over the whole view (cards, prediction, tabs: hover effects and tooltips), a
+  // row per frame.
   const vp = page.viewportSize();
   for (let y = 20; y < vp.height; y += 60) {
     for (let x = 20; x < vp.width; x += 90) { await page.mouse.move(x, y); }
-    await page.waitForTimeout(16);
+    await animationFrames(page, 1);
   }
-  for (const k of ['z', 'Backspace', 'c']) { await page.keyboard.press(k); await page.waitForTimeout(50); }
+  for (const k of ['z', 'Backspace', 'c']) { await page.keyboard.press(k); await animationFrames(page, 2); }
   await stroke(one);
-  await page.waitForTimeout(200);
-  // The window is resized (a phone turned, a browser window dragged) and back.
-  await page.setViewportSize({ width: vp.width - 80, height: vp.height - 60 });
-  await page.waitForTimeout(200);
-  await page.setViewportSize(vp);
-  await page.waitForTimeout(200);
+  // The window is resized (a phone turned, a browser window dragged) and back; each size is
+  // drawn before the next.
+  const resize = async (size) => {
+    await page.setViewportSize(size);
+    await page.waitForFunction((w) => window.innerWidth === w, size.width, { timeout: 30000 });
+    await animationFrames(page, 2);
+  };
+  await resize({ width: vp.width - 80, height: vp.height - 60 });
+  await resize(vp);
   // The visitor pauses: once nothing changes the page stops drawing (main.cpp), and the
   // pointer wakes it again (lens_wake, which also runs when a download arrives meanwhile).
+  // (Where the canvas is is asked first: any call into the app wakes it too.)
+  const r = await page.evaluate(() => window.lens.canvasRect());
   await page.waitForFunction(() => Module.lensSleeping === true, null, { timeout: 120000 });
-  await page.mouse.move(...at([0.5, 0.5]));
+  await page.mouse.move(r.x + 0.5 * r.width, r.y + 0.5 * r.height);
   await page.waitForFunction(() => Module.lensSleeping !== true, null, { timeout: 10000 });
-  await page.waitForTimeout(200);
+  // What waking runs: the frames it draws, until it is idle again.
+  await page.waitForFunction(() => Module.lensSleeping === true, null, { timeout: 120000 });
 }

@@ -17,13 +17,15 @@ function freePort() {
   });
 }
 
+// Polls until the server answers (it takes a moment to bind); a clear error if it never does.
 async function waitForHttp(url, ms) {
   const end = Date.now() + ms;
+  let last = 'no answer';
   while (Date.now() < end) {
-    try { const r = await fetch(url); if (r.ok) return; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
+    try { const r = await fetch(url); if (r.ok) return; last = `HTTP ${r.status}`; } catch (e) { last = String(e.cause?.code || e.message); }
+    await new Promise((r) => setTimeout(r, 100));  // the next poll; not a wait for the page
   }
-  throw new Error(`server at ${url} did not come up in ${ms} ms`);
+  throw new Error(`server at ${url} did not come up in ${ms} ms (last try: ${last})`);
 }
 
 export async function startServer() {
@@ -66,8 +68,63 @@ export async function waitReady(page, ms = 30000) {
 export const repoRoot = path.resolve(here, '../..');
 export const mnistDir = process.env.LENS_MNIST_DIR || path.resolve(repoRoot, '../shared/data/mnist');
 
+// Resolves after the browser has run `n` more animation frames. The page's main loop runs once
+// in every animation frame while it is awake (main.cpp), and every input event and every call
+// into the app wakes it (lens-api.js): an event sent before this has been handled after n = 2.
+// Counts the browser's frames rather than lens.perf().frame: asking perf() is a call into the
+// app, which would wake it (settled() must not) and would add lens_perf_json to the first
+// view's wasm profile (first-view.mjs).
+export async function animationFrames(page, n = 2) {
+  await page.evaluate((count) => new Promise((done) => {
+    const step = () => (--count <= 0 ? done() : requestAnimationFrame(step));
+    requestAnimationFrame(step);
+  }), n);
+}
+
+// Resolves once the app itself has drawn `n` more frames (lens.perf().frame; the call wakes it).
+export async function framesDrawn(page, n = 2, timeout = 30000) {
+  const f = await page.evaluate(() => window.lens.perf().frame);
+  await page.waitForFunction(([f0, k]) => window.lens.perf().frame >= f0 + k, [f, n], { timeout });
+}
+
+// Waits until the page has stopped drawing: once nothing changes it draws a few settle frames
+// and pauses its loop (main.cpp sets Module.lensSleeping) until an event or a call wakes it.
+// Two animation frames first, so that an input event sent just before has been dispatched and
+// has woken the page. Reads only a flag: polling wakes nothing.
+export async function settled(page, timeout = 60000) {
+  await animationFrames(page, 2);
+  await page.waitForFunction(() => window.Module && window.Module.lensSleeping === true, null, { timeout })
+    .catch(() => { throw new Error(`the page was still drawing after ${timeout} ms (it never went idle)`); });
+}
+
+// Follows a link within the page: sets location.hash and resolves once the page's own
+// hashchange handler (lens-api.js, registered first) has applied it. The hash must differ from
+// the current one, or no event fires. (A link to a model not fetched yet is applied when it arrives.)
+export async function followLink(target, hash) {
+  await target.evaluate((h) => new Promise((done) => {
+    window.addEventListener('hashchange', () => done(), { once: true });
+    location.hash = h;
+  }), hash);
+}
+
+// A stroke on the drawing canvas with real pointer events, one move per animation frame, as a
+// person draws; points are [x, y] in [0, 1] of the canvas. Resolves once the page has handled it.
+export async function pointerStroke(page, points) {
+  const r = await page.evaluate(() => window.lens.canvasRect());
+  if (!(r.width > 0 && r.height > 0)) throw new Error(`no drawing canvas on screen (${JSON.stringify(r)})`);
+  const at = ([x, y]) => [r.x + x * r.width, r.y + y * r.height];
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const p of points.slice(1)) {
+    await page.mouse.move(...at(p));
+    await animationFrames(page, 1);
+  }
+  await page.mouse.up();
+  await animationFrames(page, 2);
+}
+
 // Clicks the ImGui item whose label is `label` (AppState::button_rects), found by asking the
-// page where it drew it, with real pointer events.
+// page where it drew it, with real pointer events. Resolves once the page has handled the click.
 export async function clickItem(page, label) {
   // The page draws the item in its next frame (it draws only when something changed).
   await page.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 5000 }).catch(() => {});
@@ -75,17 +132,18 @@ export async function clickItem(page, label) {
   // the next: wait until the item stays put over two frames drawn.
   let at = await page.evaluate((l) => window.lens._itemRect(l), label);
   for (let i = 0; at && i < 20; i++) {
-    const frame = await page.evaluate(() => window.lens.perf().frame);
-    await page.waitForFunction((f) => window.lens.perf().frame >= f + 2, frame, { timeout: 5000 }).catch(() => {});
+    await framesDrawn(page, 2, 5000).catch(() => {});
     const again = await page.evaluate((l) => window.lens._itemRect(l), label);
     if (again && again.x === at.x && again.y === at.y) break;
     at = again;
   }
   if (!at) throw new Error(`no item "${label}" on screen`);
+  // Hovered in one frame, pressed in a later one, released in a later one: what ImGui needs
+  // to see a click, however long the machine takes for a frame.
   await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
-  await page.waitForTimeout(50);
+  await framesDrawn(page, 2);
   await page.mouse.down();
-  await page.waitForTimeout(50);
+  await framesDrawn(page, 2);
   await page.mouse.up();
-  await page.waitForTimeout(150);
+  await framesDrawn(page, 2);
 }

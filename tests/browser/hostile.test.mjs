@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, framesDrawn, followLink, pointerStroke } from './harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = path.join(root, 'build/native/hostile');
@@ -56,7 +56,7 @@ test('every bundle of the hostile corpus is refused with a message or shown with
     assert.ok(s.probs.every((p) => typeof p === 'number' && Number.isFinite(p)), `${h.file}: probs ${JSON.stringify(s.probs)}`);
     for (const tab of ['explore', 'neuron', 'outputs', 'network']) {
       await page.evaluate((t) => window.lens.setTab(t), tab);
-      await page.waitForTimeout(80);
+      await framesDrawn(page, 2);  // the tab drawn with this model
     }
     if (s.input.length === 784) {
       const e = await page.evaluate(() => window.lens.explain(0, 0));
@@ -70,26 +70,73 @@ test('every bundle of the hostile corpus is refused with a message or shown with
   await context.close();
 });
 
-test('a 784-512x5-10 model is analysed in slices: the page keeps drawing and predicting', { timeout: 300000 }, async () => {
-  const { page, errors, context } = await openPage(browser, server.url + '#help=0', { skipHelp: true });
+// The test digits are held back until release(): a model without a statistics sidecar cannot
+// begin its analysis before they arrive (app_analysis_waiting).
+async function openWithHeldTestDigits() {
+  const { page, errors, context } = await openPage(browser, 'about:blank', { skipHelp: true });
+  const held = [];
+  let released = false;
+  await page.route('**/mnist/t10k-*', (route) => (released ? route.continue() : held.push(route)));
+  await page.goto(server.url + '#help=0');
   await waitReady(page);
+  const release = async () => { released = true; for (const r of held.splice(0)) await r.continue(); };
+  return { page, errors, context, release };
+}
+
+test('a 784-512x5-10 model is analysed in slices: the page keeps drawing and predicting', { timeout: 300000 }, async () => {
+  const { page, errors, context, release } = await openWithHeldTestDigits();
   const r = await load(page, 'wide-512x5.lens');
   assert.ok(r.id, r.error);
-  // Frames while the analysis runs: how long each took and how far apart they came.
-  const frames = await page.evaluate(() => new Promise((resolve) => {
-    const t = [];
-    const tick = (now) => { t.push(now); if (t.length < 60) requestAnimationFrame(tick); else resolve(t); };
-    requestAnimationFrame(tick);
-  }));
-  const gaps = frames.slice(1).map((v, i) => v - frames[i]).sort((a, b) => a - b);
-  const perf = await page.evaluate(() => window.lens.perf());
-  console.log(`wide-512x5 during analysis: median frame gap ${gaps[gaps.length >> 1].toFixed(1)} ms, ` +
-              `p95 ${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms, last frame's analysis slice ${perf.workMs.toFixed(1)} ms`);
-  assert.ok(!perf.analysisDone, 'the analysis of this model takes longer than 60 frames');
-  await page.evaluate((s) => { window.lens.clear(); window.lens.drawStroke(s); }, one);
-  const s = await page.evaluate(() => window.lens.state());
+  // Before its analysis can start, the model is shown and answers a drawing made by pointer.
+  let s = await page.evaluate(() => window.lens.state());
   assert.equal(s.model, r.id);
-  assert.ok(s.probs.every(Number.isFinite) && s.predicted >= 0);
+  assert.equal(s.analysisDone, false);
+  await pointerStroke(page, one);
+  s = await page.evaluate(() => window.lens.state());
+  assert.ok(s.probs.every(Number.isFinite) && s.predicted >= 0, `predicted ${s.predicted} before the analysis`);
+
+  // With the digits in, the analysis runs in per-frame slices (main.cpp work_budget, at most
+  // 30 ms a frame). The page is watched frame by frame: in a frame in which the analysis has
+  // begun and not finished, a stroke is drawn and predicted at once, within that frame. How
+  // long the analysis takes depends on the machine and is not asserted (the frames watched
+  // are printed); what is asserted is that it is seen running over a few frames: its statistics are 10,000 forward passes
+  // of 1.5 MFLOP (15 GFLOP) and its maximization images 256 steps for each of 2,570 units
+  // (hundreds of GFLOP), which no machine does in four slices of 30 ms.
+  await release();
+  const watched = await page.evaluate((stroke) => new Promise((resolve, reject) => {
+    const frames = [];
+    let drawn = null;
+    const tick = (now) => {
+      try {
+        const p = window.lens.perf(), st = window.lens.state();
+        frames.push({ now, frame: p.frame, progress: st.analysis, done: st.analysisDone, workMs: p.workMs });
+        const running = st.analysis > 0 && !st.analysisDone;
+        if (running && !drawn) {
+          window.lens.clear();
+          window.lens.drawStroke(stroke);
+          const after = window.lens.state();
+          drawn = { predicted: after.predicted, finite: Array.from(after.probs).every(Number.isFinite), progress: after.analysis, done: after.analysisDone };
+        }
+        // Enough seen: the stroke, and the analysis going on over three frames since.
+        const since = drawn ? frames.filter((f) => f.progress > drawn.progress && !f.done).length : 0;
+        if (st.analysisDone || since >= 3) return resolve({ frames, drawn });
+        requestAnimationFrame(tick);
+      } catch (e) { reject(e); }
+    };
+    requestAnimationFrame(tick);
+  }), one);
+  const running = watched.frames.filter((f) => f.progress > 0 && !f.done);
+  const gaps = running.slice(1).map((f, i) => f.now - running[i].now).sort((a, b) => a - b);
+  if (gaps.length) {
+    console.log(`wide-512x5 during analysis: ${running.length} frames watched, median gap ${gaps[gaps.length >> 1].toFixed(1)} ms, ` +
+                `largest ${gaps.at(-1).toFixed(1)} ms, analysis slices up to ${Math.max(...running.map((f) => f.workMs)).toFixed(1)} ms`);
+  }
+  assert.ok(watched.drawn, `the analysis was never seen running (frames: ${JSON.stringify(watched.frames.slice(0, 5))})`);
+  assert.ok(watched.drawn.finite && watched.drawn.predicted >= 0, `a stroke during the analysis: ${JSON.stringify(watched.drawn)}`);
+  assert.equal(watched.drawn.done, false, 'the stroke was answered while the analysis ran');
+  assert.ok(running.length >= 4, `the analysis went on over ${running.length} frames`);
+  for (let i = 1; i < watched.frames.length; i++)
+    assert.ok(watched.frames[i].progress >= watched.frames[i - 1].progress, 'the analysis only moves forward');
   await stillPredicts(page);
   assert.deepEqual(errors, []);
   await context.close();
@@ -118,8 +165,7 @@ test('absurd API arguments and a huge link are refused with a message and change
   assert.deepEqual(after.selected, before.selected);
   assert.equal(after.tab, before.tab);
   // A 200 KB hash: a message, the view unchanged, the page alive.
-  await page.evaluate(() => { location.hash = '#model=' + 'm'.repeat(200000); });
-  await page.waitForTimeout(300);
+  await followLink(page, '#model=' + 'm'.repeat(200000));
   assert.equal(await page.evaluate(() => window.lens.model()), 'mlp32');
   await stillPredicts(page);
   assert.deepEqual(errors, []);

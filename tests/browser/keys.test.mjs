@@ -3,21 +3,12 @@
 // predicted; a deep link never opens under the help.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, pointerStroke as stroke, animationFrames } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-async function stroke(page, points) {
-  const r = await page.evaluate(() => window.lens.canvasRect());
-  const at = ([x, y]) => [r.x + x * r.width, r.y + y * r.height];
-  await page.mouse.move(...at(points[0]));
-  await page.mouse.down();
-  for (const p of points.slice(1)) { await page.mouse.move(...at(p)); await page.waitForTimeout(20); }
-  await page.mouse.up();
-  await page.waitForTimeout(100);
-}
 const one = []; for (let i = 0; i <= 12; i++) one.push([0.5, 0.15 + 0.7 * i / 12]);
 const bar = []; for (let i = 0; i <= 8; i++) bar.push([0.25 + 0.5 * i / 8, 0.5]);
 
@@ -82,7 +73,7 @@ test('the keys the help lists work (Z, Backspace, C, Delete, R, M, [, ], 1-5, N,
 test('first visit: the help shows, and a stroke on the canvas dismisses it and is predicted', { timeout: 60000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url, { skipHelp: false });
   await waitReady(page);
-  await page.waitForTimeout(200);
+  await animationFrames(page, 2);  // the help is on screen, as a visitor first sees it
   assert.equal((await page.evaluate(() => window.lens.state())).help, true, 'a first visit shows the help');
   await stroke(page, one);
   const s = await page.evaluate(() => window.lens.state());
@@ -94,8 +85,8 @@ test('first visit: the help shows, and a stroke on the canvas dismisses it and i
 
 test('a deep link on a first visit opens its view without the help over it', { timeout: 60000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url + '#model=mlp6-dead&tab=neuron&layer=0&neuron=1', { skipHelp: false });
+  // The link is applied, and the help decided on, before lens.ready resolves (lens-api.js).
   await waitReady(page);
-  await page.waitForTimeout(200);
   const s = await page.evaluate(() => window.lens.state());
   assert.equal(s.help, false);
   assert.equal(s.tab, 'neuron');

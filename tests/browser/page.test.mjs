@@ -1,7 +1,7 @@
 // The served page loads in a real browser, reports ready and logs no errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, framesDrawn } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -20,7 +20,7 @@ test('page loads, reports ready, no console errors', async () => {
   assert.equal(await page.evaluate(() => window.lens.model()), 'mlp6-dead');
   const overlayHidden = await page.evaluate(() => document.getElementById('overlay').classList.contains('hidden'));
   assert.ok(overlayHidden, 'the loading overlay is gone once ready');
-  await page.waitForTimeout(500);  // a few more frames
+  await framesDrawn(page, 5);  // a few more frames, with the other model
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -5,7 +5,7 @@
 // and the prediction, passes the wheel to the post and copies its own embed code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, animationFrames, followLink } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -21,12 +21,13 @@ async function strokeWithMouse(target, mouse, points, offset = { x: 0, y: 0 }) {
   await mouse.down();
   for (const p of points.slice(1)) await mouse.move(...at(p), { steps: 3 });
   await mouse.up();
+  await animationFrames(target, 2);  // handled by the page
 }
 
 async function click(target, mouse, label, offset = { x: 0, y: 0 }) {
   const r = await target.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 10000 }).then((h) => h.jsonValue());
   await mouse.click(offset.x + r.x + r.width / 2, offset.y + r.y + r.height / 2);
-  await new Promise((ok) => setTimeout(ok, 150));
+  await animationFrames(target, 2);  // handled by the page
 }
 
 const inside = (r, w, h) => r && r.x >= 0 && r.y >= 0 && r.x + r.width <= w + 0.5 && r.y + r.height <= h + 0.5;
@@ -59,19 +60,15 @@ test('theme and text size: the buttons cycle dark, light, contrast; + and - step
   assert.equal((await view()).theme, 'dark');
   await click(page, page.mouse, 'Light');
   await themeBecomes('light');
-  await page.waitForTimeout(400);  // not a double click
   await click(page, page.mouse, 'Contrast');
   await themeBecomes('contrast');
   assert.match(await page.evaluate(() => location.hash), /theme=contrast/);
-  await page.waitForTimeout(400);
   await click(page, page.mouse, 'Dark');
   await themeBecomes('dark');
   const scaleBecomes = (v) => page.waitForFunction((x) => window.lens.state().view.scale === x, v, { timeout: 10000 });
   await page.keyboard.press('+');
   await scaleBecomes(1.25);
-  for (let i = 0; i < 6; i++) { await page.keyboard.press('+'); await page.waitForTimeout(50); }
-  await scaleBecomes(3);  // and stops there
-  await page.waitForTimeout(300);
+  for (let i = 0; i < 6; i++) { await page.keyboard.press('+'); await animationFrames(page, 2); }
   assert.equal((await view()).scale, 3, '+ stops at 300%');
   await page.keyboard.press('-');
   await scaleBecomes(2.5);
@@ -85,7 +82,7 @@ test('a copied link reopens the view: the drawn digit, a switched-off neuron, th
   await waitReady(page);
   await strokeWithMouse(page, page.mouse, two);
   await page.evaluate(() => { window.lens.setNeuronOff(0, 5, true); window.lens.setExplainClass(3); });
-  await page.waitForTimeout(300);
+  await animationFrames(page, 2);  // the frame after the change writes the link (main.cpp sync_url_hash)
   const before = await page.evaluate(() => window.lens.state());
   assert.deepEqual(before.view.off, [[0, 5]]);
   const hash = await page.evaluate(() => location.hash);
@@ -107,8 +104,7 @@ test('a copied link reopens the view: the drawn digit, a switched-off neuron, th
   // A test digit and a bad link.
   await again.page.evaluate(() => { location.hash = '#model=mlp32&test=17'; });
   await again.page.waitForFunction(() => window.lens.state().view.testDigit === 17, null, { timeout: 30000 });
-  await again.page.evaluate(() => { location.hash = '#model=mlp32&off=0.99'; });
-  await again.page.waitForTimeout(200);
+  await followLink(again.page, '#model=mlp32&off=0.99');
   assert.equal((await again.page.evaluate(() => window.lens.state())).view.testDigit, 17, 'a bad link changes nothing');
   assert.deepEqual([...errors, ...again.errors], []);
   await again.context.close();
@@ -143,7 +139,6 @@ test('embed mode in a 700x500 iframe: canvas and prediction, drawing predicts, t
   assert.equal(await frame.evaluate(() => window.lens._itemRect('Share')), null, 'no full-page chrome');
 
   await strokeWithMouse(frame, page.mouse, two, box);
-  await page.waitForTimeout(200);
   const drawn = await frame.evaluate(() => window.lens.state());
   assert.equal(drawn.predicted, 2, 'a stroke drawn in the iframe predicts');
 
@@ -155,11 +150,11 @@ test('embed mode in a 700x500 iframe: canvas and prediction, drawing predicts, t
 
   // The embed code, by click, reaches the clipboard and names this view.
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(200);
+  await page.waitForFunction(() => window.scrollY === 0, null, { timeout: 10000 });
   const box2 = await element.boundingBox();
   await click(frame, page.mouse, 'Embed', box2);
-  await page.waitForTimeout(300);
-  const copied = await frame.evaluate(() => window.copiedText);
+  // The click's frame hands the code to the clipboard (lens-api.js _share, a Promise).
+  const copied = await frame.waitForFunction(() => window.copiedText, null, { timeout: 10000 }).then((h) => h.jsonValue());
   assert.match(copied, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/index\.html#model=mlp32&amp;tab=explore&amp;ink=[A-Za-z0-9_-]+&amp;embed=1" width="700" height="500"/);
   assert.equal(copied, await frame.evaluate(() => window.lens.embedCode()));
   assert.match(await frame.evaluate(() => window.lens.embedCode({ width: 560, height: 400 })), /width="560" height="400"/);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+import { startServer, launchBrowser, waitReady, settled } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -94,15 +94,11 @@ test('the neuron view computes the digit-prior images of the layer it shows', { 
   assert.equal(p.layersDone[1], false, 'the output layer is not computed until the Outputs tab shows it');
   await page.evaluate(() => window.lens.setTab('outputs'));
   await page.waitForFunction(() => window.lens.perf().prior.layersDone[1], null, { timeout: 120000 });
-  // Done (and the model's own analysis too): the page goes idle again (no continuous rendering).
+  // Done (and the model's own analysis too): the page goes idle again (no continuous rendering):
+  // it draws its settle frames (main.cpp kSettleFrames) and pauses its loop until something
+  // wakes it. settled() reads only that flag, so watching wakes nothing.
   await page.waitForFunction(() => window.lens.state().analysis >= 1, null, { timeout: 120000 });
-  await page.waitForTimeout(500);
-  // Every call into the app (lens.perf too) wakes it for 20 settle frames (main.cpp kSettleFrames),
-  // then it sleeps: over 5 s an idle page draws those 20 and no more.
-  const f0 = await page.evaluate(() => window.lens.perf().frame);
-  await page.waitForTimeout(5000);
-  const f1 = await page.evaluate(() => window.lens.perf().frame);
-  assert.ok(f1 - f0 <= 22, `the page kept drawing after the images were done (${f1 - f0} frames in 5 s)`);
+  await settled(page, 60000).catch(() => assert.fail('the page kept drawing after the images were done'));
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -4,18 +4,11 @@
 // changed must not draw at all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, settled, animationFrames } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); });
-
-// Waits until the page has stopped drawing: it sleeps once nothing changes (any call into
-// the app, lens.perf too, wakes it for a few frames).
-async function settled(page) {
-  await page.waitForTimeout(100);
-  await page.waitForFunction(() => window.Module && window.Module.lensSleeping, null, { timeout: 20000 });
-}
 
 // What is on screen now is what drawing the whole screen again gives.
 async function sameAsWhole(page, when) {
@@ -53,12 +46,12 @@ for (const [width, height, dpr] of [[1280, 800, 1], [1280, 720, 2]]) {
     const card = await page.evaluate(() => window.lens._itemRect('first card of layer 0'));
     assert.ok(card, 'the first card is on screen');
     await page.mouse.move(card.x + card.width / 2, card.y + card.height / 2);
-    await page.waitForTimeout(400);
+    await animationFrames(page, 2);  // the highlight and tooltip drawn
     await page.mouse.move(r.x + r.width / 2, r.y + r.height + 2);
     await settled(page);
     await sameAsWhole(page, 'after a hover');
     await page.evaluate(() => window.lens.setTab('neuron'));
-    await page.waitForTimeout(300);
+    await animationFrames(page, 2);  // the other tab drawn
     await page.evaluate(() => window.lens.setTab('explore'));
     await settled(page);
     await sameAsWhole(page, 'after a tab switch');

@@ -28,6 +28,7 @@ async function open({ first = null, view = FIRST_VIEWS[0], hold = true } = {}) {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  const backgroundFailed = failedInBackground(page);
   let held = null, released = false, requests = 0, syncLoads = 0;
   await page.route('**/lens.deferred.wasm', (route) => {
     requests++;
@@ -39,7 +40,17 @@ async function open({ first = null, view = FIRST_VIEWS[0], hold = true } = {}) {
   await page.goto(server.url + view.hash);
   await page.waitForFunction(() => performance.getEntriesByName('lens-first-frame').length > 0, null, { timeout: 60000 });
   const release = async () => { released = true; if (held) { await held.continue(); held = null; } };
-  return { page, errors, context, release, requests: () => requests, syncLoads: () => syncLoads };
+  return { page, errors, context, release, backgroundFailed, requests: () => requests, syncLoads: () => syncLoads };
+}
+// Watches the console for the page saying that its background download of the deferred part
+// failed (web/shell.js compileDeferred: "... it is fetched again when needed"); call before the
+// page opens. Returns a function whose Promise resolves once it has said so.
+function failedInBackground(page) {
+  let said = false, heard = () => {};
+  page.on('console', (m) => {
+    if (/lens\.deferred\.wasm.*fetched again when needed/.test(m.text())) { said = true; heard(); }
+  });
+  return () => (said ? Promise.resolve() : new Promise((resolve) => { heard = resolve; }));
 }
 const deferredState = (page) => page.evaluate(() => Module.lensDeferred());
 
@@ -84,18 +95,18 @@ test('a call into deferred code before it arrived loads it on the spot and gives
   const d = await deferredState(held.page);
   assert.ok(d.ready && d.early.length >= 1, 'loaded synchronously on the first call');
   assert.equal(held.requests(), 2, 'the background fetch (held) and the synchronous load');
-  // The background fetch arriving afterwards changes nothing.
+  // The background fetch arriving afterwards changes nothing (the page marks when it has taken it).
   await held.release();
-  await held.page.waitForTimeout(300);
+  await held.page.waitForFunction(() => performance.getEntriesByName('lens-deferred-ready').length > 0, null, { timeout: 30000 });
   assert.deepEqual(await held.page.evaluate(figure), expected);
   assert.deepEqual(held.errors, []);
   await held.context.close();
 });
 
 test('a failed background download of the deferred part is fetched again when needed', { timeout: 120000 }, async () => {
-  const { page, errors, context, requests } = await open({ first: { status: 503, body: 'busy' } });
+  const { page, errors, context, requests, backgroundFailed } = await open({ first: { status: 503, body: 'busy' } });
   await waitReady(page);
-  await page.waitForTimeout(300);
+  await backgroundFailed();
   assert.equal((await deferredState(page)).ready, false);
   const png = await page.evaluate(() => window.lens.figure('weights', { layer: 0, neuron: 0 }).then((b) => b.length));
   assert.ok(png > 100, 'the figure was made');
@@ -128,9 +139,10 @@ test('when the deferred part cannot be downloaded at all, a call that needs it s
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.route('**/lens.deferred.wasm', (route) => route.fulfill({ status: 503, body: 'busy' }));
+  const backgroundFailed = failedInBackground(page);
   await page.goto(server.url);
   await waitReady(page);
-  await page.waitForTimeout(300);
+  await backgroundFailed();
   const s = await page.evaluate(() => window.lens.state());
   assert.equal(s.tab, 'explore', 'the first view works without it');
   const outcome = await page.evaluate(() => window.lens.figure('weights', { layer: 0, neuron: 0 })

@@ -91,8 +91,9 @@ test('the XOR lesson: training from the lesson seed gets 4 of 4 corners within 1
   const { page, errors, context } = await openPage(browser, server.url + '#model=xor&help=0', { skipHelp: true });
   await waitReady(page);
   await clickItem(page, 'Train');
-  // It trains a few mini-batches a frame, so the lesson can be watched: a while, but bounded.
-  await page.waitForFunction(() => window.lens.trainingState().epoch > 1, null, { timeout: 10000 });
+  // It trains a few mini-batches a frame (a number, not a time: app_training.cpp), so the lesson
+  // can be watched: still running after its first epochs, however fast the machine.
+  await page.waitForFunction(() => window.lens.trainingState().epoch > 1, null, { timeout: 60000 });
   assert.equal(await page.evaluate(() => window.lens.trainingState().status), 'running');
   await page.waitForFunction(() => window.lens.trainingState().status === 'done', null, { timeout: 150000 });
   let st = await page.evaluate(() => window.lens.trainingState());
