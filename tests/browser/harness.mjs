@@ -12,7 +12,7 @@ export const siteDir = process.env.LENS_SITE_DIR || path.resolve(here, '../../bu
 function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => { const { port } = /** @type {import('node:net').AddressInfo} */ (s.address()); s.close(() => resolve(port)); });
     s.on('error', reject);
   });
 }
@@ -66,18 +66,18 @@ export async function waitReady(page, ms = 30000) {
 export const repoRoot = path.resolve(here, '../..');
 export const mnistDir = process.env.LENS_MNIST_DIR || path.resolve(repoRoot, '../shared/data/mnist');
 
-// Clicks the ImGui item whose label is `label` (AppState::button_rects), found by asking the
+// Clicks the ImGui item whose label is `label` (ui::track in the page), found by asking the
 // page where it drew it, with real pointer events.
 export async function clickItem(page, label) {
   // The page draws the item in its next frame (it draws only when something changed).
-  await page.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 5000 }).catch(() => {});
+  await page.waitForFunction((l) => window.lens._test.itemRect(l), label, { timeout: 5000 }).catch(() => {});
   // A window that just appeared (a popup menu) is measured in its first frame and placed in
   // the next: wait until the item stays put over two frames drawn.
-  let at = await page.evaluate((l) => window.lens._itemRect(l), label);
+  let at = await page.evaluate((l) => window.lens._test.itemRect(l), label);
   for (let i = 0; at && i < 20; i++) {
     const frame = await page.evaluate(() => window.lens.perf().frame);
     await page.waitForFunction((f) => window.lens.perf().frame >= f + 2, frame, { timeout: 5000 }).catch(() => {});
-    const again = await page.evaluate((l) => window.lens._itemRect(l), label);
+    const again = await page.evaluate((l) => window.lens._test.itemRect(l), label);
     if (again && again.x === at.x && again.y === at.y) break;
     at = again;
   }
