@@ -209,8 +209,8 @@
     wake: wake,
     resolve: function () { isReady = true; watchView(); applyHash(withEmbedQuery(location.hash), true); resolveReady(api); },
     reject: function (e) { rejectReady(e); },
-    // The one reply decoder, for shell.js's calls (the asset queue).
-    ask: ask,
+    // shell.js's calls (the asset queue) through the one reply decoder: the value, or an Error.
+    value: value,
     // The Share menu (main.cpp): 1 copy the link, 2 copy the embed code, 3 open the full page.
     share: function (kind, hash) {
       if (kind === 3) { window.open(pageUrl(hash, false), '_blank', 'noopener'); return; }

@@ -188,7 +188,7 @@
     onLensStarted: function () {},
     // The app wants assets (app/core/assets.h): fetched one by one (fetchAsset).
     lensAssetsWanted: function () {
-      Module.lensPage.ask('assets', 'lens_assets_take').forEach(fetchAsset);
+      Module.lensPage.value('assets', 'lens_assets_take').forEach(fetchAsset);
     },
     // The first frame is drawn: the page is interactive. What the app asked for meanwhile (a
     // statistics sidecar, the test digits) is fetched from now on, so the first frame waits for
@@ -265,7 +265,7 @@
   function answerAsset(want, fn, why, parts) {
     var types = parts ? ['string', 'string', 'number', 'number'] : ['string', 'string', 'string'];
     try {
-      Module.lensPage.ask('assets', fn, types, [want.kind, want.id].concat(parts || [why]));
+      Module.lensPage.value('assets', fn, types, [want.kind, want.id].concat(parts || [why]));
     } catch (e) { console.warn('MNIST Lens: ' + e.message); }
   }
 
