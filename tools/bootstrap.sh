@@ -63,8 +63,8 @@ fetch_source() {  # $1 = source package, $2 = glob of the unpacked folder
 fetch_source libsdl2 'libsdl2-2.*/'
 fetch_source imgui 'imgui-1.*/'
 
-if [ ! -d "$root/node_modules/playwright-core" ] || [ ! -d "$root/node_modules/terser" ]; then
-  log "npm ci (browser test packages, terser for the page's JavaScript)"
+if [ ! -d "$root/node_modules/playwright-core" ] || [ ! -d "$root/node_modules/terser" ] || [ ! -d "$root/node_modules/typescript" ]; then
+  log "npm ci (browser test packages and their type-check, terser for the page's JavaScript)"
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 log "ready"

@@ -20,7 +20,8 @@ tools/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
 native() { cmake --preset native >/dev/null && cmake --build --preset native && ctest --preset native; }
 web() { tools/build-web.sh && ctest --preset web; }
 tsan() { cmake --preset tsan >/dev/null && cmake --build --preset tsan && ctest --preset tsan; }
-browser() { node --test tests/browser/; }
+# The tests' calls into the page are type-checked against web/lens.d.ts first (tsconfig.json).
+browser() { node_modules/.bin/tsc -p . && node --test tests/browser/; }
 
 stage "native unit tests" native
 stage "wasm unit tests (node)" web

@@ -1,6 +1,10 @@
-// window.lens: the page's JavaScript API for tests and embedders.
-// Available once `await window.lens.ready` resolves. A call with bad arguments
-// throws an Error with a clear message and changes nothing.
+// window.lens: the page's JavaScript API for tests and embedders (reference: docs/api.md, types:
+// lens.d.ts). Available once `await window.lens.ready` resolves.
+// Two kinds of call: a call that can wait (selectModel, actmax, explain, figure, report, train)
+// returns a Promise, and bad arguments reject it; every other call answers at once, and bad
+// arguments throw. Either way the error is an Error whose message starts with "lens.<call>: ",
+// and a refused call changes nothing. No Promise is left hanging: a model switch rejects a
+// pending figure, explanation or maximization image, and every training ends one way or another.
 (function () {
   'use strict';
   var resolveReady, rejectReady;
@@ -8,11 +12,52 @@
   var isReady = false;
   var TABS = ['explore', 'neuron', 'outputs', 'network', 'train'];
   var FIGURES = ['actmax', 'weights', 'grid', 'prediction', 'classes', 'confusion', 'view'];
+  var POLL_MS = 30;  // how often a waiting call asks wasm again
 
   function need() { if (!isReady) throw new Error('lens: not ready yet (await lens.ready first)'); }
-  // Every call may change what the page shows: the next frames are drawn (main.cpp draws
-  // only while something changes).
-  function call(name, ret, types, args) { wake(); return Module.ccall(name, ret, types || [], args || []); }
+
+  // --- the one way wasm answers (src/app/js_api.cpp) ---
+  // An export that can fail returns a pointer to a reply, JSON text: {ok: value}, {error: message}
+  // or {pending: progress} ("ask again"); a null pointer is {ok: null}. decode turns an error into
+  // an Error named after the JS call and returns {ok} or {pending}.
+  function decode(name, reply) {
+    if (!reply) return { ok: null };
+    var r = JSON.parse(Module.UTF8ToString(reply));
+    if ('error' in r) throw new Error('lens.' + name + ': ' + r.error);
+    return r;
+  }
+  // Calls an export that replies; `name` is the JS call its errors are named after. Every call
+  // may change what the page shows: it wakes the page, so the next frames are drawn.
+  function ask(name, fn, types, args) { wake(); return decode(name, Module.ccall(fn, 'number', types || [], args || [])); }
+  // The same for the reply's value, when it cannot be pending.
+  function value(name, fn, types, args) { return ask(name, fn, types, args).ok; }
+  // Reads without waking the page (reading changes nothing on screen).
+  function peek(name, fn, types, args) { return decode(name, Module.ccall(fn, 'number', types || [], args || [])).ok; }
+
+  // A call that can wait: its result as a Promise, whatever went wrong (bad arguments included)
+  // as a rejection.
+  function promised(fn) {
+    return function () {
+      try { return Promise.resolve(fn.apply(null, arguments)); } catch (e) { return Promise.reject(e); }
+    };
+  }
+  // Calls attempt() (a decoded reply) now and every POLL_MS while it is pending; resolves with its
+  // value. With `what`, a switch of model meanwhile rejects: the result would be of another model.
+  function until(name, attempt, what) {
+    var model = what ? currentId() : null;
+    return new Promise(function (resolve, reject) {
+      (function poll() {
+        try {
+          if (what && currentId() !== model)
+            throw new Error('lens.' + name + ': the model changed to ' + currentId() + ' before ' + what + ' of ' + model + ' was ready');
+          var r = attempt();
+          if ('pending' in r) setTimeout(poll, POLL_MS); else resolve(r.ok);
+        } catch (e) { reject(e); }
+      })();
+    });
+  }
+  function currentId() { return peek('model', 'lens_model_id'); }
+
   // The page stops drawing when nothing changes (main.cpp); anything that may change it wakes it.
   function wake() {
     Module.lensTouched = true;
@@ -49,26 +94,48 @@
   window.addEventListener('wheel', function (e) {
     if (!isReady || window.parent === window) return;
     var r = Module.canvas.getBoundingClientRect();
-    if (!Module.ccall('lens_scrollable_at', 'number', ['number', 'number'], [e.clientX - r.left, e.clientY - r.top]))
+    if (!Module._lens_scrollable_at(e.clientX - r.left, e.clientY - r.top))
       e.stopPropagation();  // SDL's handler on the canvas never sees it, so it never calls preventDefault
   }, { capture: true, passive: true });
-  function check(prefix, error) { if (error) throw new Error('lens.' + prefix + ': ' + error.replace(/^[a-zA-Z]+: /, '')); }
+
+  // --- argument checks (the types; wasm checks what the values mean) ---
   var MAX_INDEX = 2147483647, MAX_NAME = 256;
+  function shown(v) { return v === null ? 'null' : typeof v === 'number' ? String(v) : typeof v; }
   // Layer and neuron numbers: integers the wasm side can take without wrapping to 32 bits.
   function checkIndices(prefix, layer, neuron) {
     [['layer', layer], ['neuron', neuron]].forEach(function (p) {
       var v = p[1];
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_INDEX)
-        throw new Error(prefix + ': ' + p[0] + ' must be an integer from 0 to ' + MAX_INDEX + ', got ' +
-                        (typeof v === 'number' ? String(v) : typeof v));
+        throw new Error(prefix + ': ' + p[0] + ' must be an integer from 0 to ' + MAX_INDEX + ', got ' + shown(v));
     });
   }
-  // Names (model ids, tabs) are short: a long string is refused before it reaches wasm.
+  // Names (model ids, tabs) are short strings without NUL (C strings end there): anything else is
+  // refused before it reaches wasm.
   function checkName(prefix, what, v) {
-    if (typeof v !== 'string') throw new Error(prefix + ': ' + what + ' must be a string, got ' + typeof v);
+    if (typeof v !== 'string') throw new Error(prefix + ': ' + what + ' must be a string, got ' + shown(v));
     if (v.length > MAX_NAME) throw new Error(prefix + ': ' + what + ' is ' + v.length + ' characters long (at most ' + MAX_NAME + ')');
+    if (v.indexOf('\u0000') >= 0) throw new Error(prefix + ': ' + what + ' contains a NUL character');
   }
+  // An options object with only these keys (undefined: no options).
+  function checkOptions(prefix, options, keys) {
+    var o = options === undefined ? {} : options;
+    if (o === null || typeof o !== 'object' || Array.isArray(o))
+      throw new Error(prefix + ': options must be an object {' + keys.join(', ') + '}');
+    Object.keys(o).forEach(function (k) {
+      if (keys.indexOf(k) < 0) throw new Error(prefix + ': unknown option ' + JSON.stringify(k.slice(0, 40)) + ' (known: ' + keys.join(', ') + ')');
+    });
+    return o;
+  }
+  function numbersIn01(values, what) {
+    for (var i = 0; i < values.length; i++) {
+      var v = values[i];
+      if (typeof v !== 'number' || !isFinite(v)) throw new Error(what + ': value ' + i + ' is ' + String(v) + ', not a finite number');
+      if (v < 0 || v > 1) throw new Error(what + ': value ' + i + ' is ' + v + ', outside [0, 1]');
+    }
+  }
+  function typeName(v) { return Object.prototype.toString.call(v).slice(8, -1); }  // works across frames
 
+  // --- numbers and bytes through the wasm heap ---
   // Copies bytes into the wasm heap, calls fn(pointer, length), frees. Buffers and long
   // strings go this way: ccall copies a 'string' argument onto the small wasm stack.
   function withBytes(bytes, fn) {
@@ -78,25 +145,11 @@
       return fn(p, bytes.length);
     } finally { Module._free(p); }
   }
-
-  // Copies numbers into the wasm heap as float32, calls fn(pointer), frees.
-  function withFloats(values, fn) {
-    var p = Module._malloc(Math.max(4, values.length * 4));
-    try {
-      Module.HEAPF32.set(values, p >> 2);
-      return fn(p);
-    } finally { Module._free(p); }
+  // The bytes of a reply that said {ok: size} (src/app/js_api.cpp lens_bytes), copied out.
+  function bytesOf(size) {
+    var p = Module._lens_bytes();
+    return Module.HEAPU8.slice(p, p + size);
   }
-
-  function numbersIn01(values, what) {
-    for (var i = 0; i < values.length; i++) {
-      var v = values[i];
-      if (typeof v !== 'number' || !isFinite(v)) throw new Error(what + ': value ' + i + ' is ' + String(v) + ', not a finite number');
-      if (v < 0 || v > 1) throw new Error(what + ': value ' + i + ' is ' + v + ', outside [0, 1]');
-    }
-  }
-
-  // --- numbers through the wasm heap (lens.predict, predictBatch, setInput) ---
   // One heap buffer kept from call to call: a malloc per prediction would cost as much as the
   // prediction. Growing it may grow wasm memory, so Module.HEAP* views are read after it.
   var io = { ptr: 0, size: 0 };
@@ -108,7 +161,6 @@
     }
     return io.ptr;
   }
-  function typeName(v) { return Object.prototype.toString.call(v).slice(8, -1); }  // works across frames
   // How input values reach wasm: 'bytes' (Uint8Array, Uint8ClampedArray: 0..255, scaled by 1/255)
   // or 'floats' (Float32Array, Float64Array, an Array of numbers: values in [0, 1]).
   function inputKind(prefix, v) {
@@ -124,152 +176,89 @@
                     (v === null ? 'null' : typeof v === 'object' ? typeName(v) : typeof v));
   }
   // Runs lens_predict on whole samples; returns a view into the heap (valid until the next call).
-  function predictIn(prefix, values, kind, first, I, O) {
+  // No wake: predicting changes nothing on the page.
+  function predictIn(name, values, kind, first, I, O) {
     var n = values.length, inSize = ((kind === 'bytes' ? n : 4 * n) + 15) & ~15, samples = Math.floor(n / I);
     var p = ioBuffer(inSize + 4 * O * samples), out = p + inSize;
     if (kind === 'bytes') Module.HEAPU8.set(values, p); else Module.HEAPF32.set(values, p >> 2);
-    var r = Module._lens_predict(p, n, kind === 'bytes' ? 1 : 0, first, out);
-    if (r) throw new Error(prefix + ': ' + Module.UTF8ToString(r));
+    decode(name, Module._lens_predict(p, n, kind === 'bytes' ? 1 : 0, first, out));
     return Module.HEAPF32.subarray(out >> 2, (out >> 2) + O * samples);
   }
   var BATCH_CHUNK_BYTES = 4 << 20;  // predictBatch sends at most this much at a time into the heap
 
-  // Resolves when the model with this id is the current one; rejects if its bundle could not be fetched.
-  function whenSelected(id) {
-    return new Promise(function (resolve, reject) {
-      (function poll() {
-        if (api.model() === id) return resolve(id);
-        var m = api.models().filter(function (x) { return x.id === id; })[0];
-        if (m && !m.loaded && !call('lens_model_wanted_is', 'number', ['string'], [id]))
-          return reject(new Error('lens.selectModel: ' + id + ' could not be loaded (see the page\'s notice)'));
-        setTimeout(poll, 20);
-      })();
-    });
-  }
-
-  function fail(message) { throw new Error('lens.' + message); }
-  // An export reply (js_api.cpp): throws its error; {bytes} once made, else {pending} or {view}.
-  function exportReply(text) {
-    var r = JSON.parse(text);
-    if (r.error) fail(r.error);
-    if (r.size !== undefined) {
-      var p = Module.ccall('lens_export_data', 'number', [], []);
-      r.bytes = Module.HEAPU8.slice(p, p + r.size);
-    }
-    return r;
-  }
-
-  // lens.figure: checks the arguments (throwing), then polls until the figure is made.
-  function figureOf(name, options) {
-    need();
-    checkName('lens.figure', 'name (' + FIGURES.join(', ') + ')', name);
-    var o = options === undefined ? {} : options;
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new Error('lens.figure: options must be an object {layer, neuron, scale, theme}');
-    Object.keys(o).forEach(function (k) {
-      if (['layer', 'neuron', 'scale', 'theme'].indexOf(k) < 0) throw new Error('lens.figure: unknown option ' + JSON.stringify(k.slice(0, 40)) + ' (known: layer, neuron, scale, theme)');
-    });
-    var layer = o.layer === undefined ? -1 : o.layer, neuron = o.neuron === undefined ? -1 : o.neuron;
-    if (o.layer !== undefined || o.neuron !== undefined) {
-      checkIndices('lens.figure', o.layer === undefined ? 0 : o.layer, o.neuron === undefined ? 0 : o.neuron);
-    }
-    var scale = o.scale === undefined ? 1 : o.scale;
-    if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 1 || scale > 8)
-      throw new Error('lens.figure: scale must be an integer from 1 to 8, got ' + (typeof scale === 'number' ? String(scale) : typeof scale));
-    var theme = o.theme === undefined ? '' : o.theme;
-    if (theme !== '' && theme !== 'light' && theme !== 'dark')
-      throw new Error('lens.figure: theme must be "light" or "dark", got ' + (typeof theme === 'string' ? JSON.stringify(theme.slice(0, 40)) : typeof theme));
-    var model = api.model();
-    function attempt() {
-      return exportReply(call('lens_figure', 'string', ['string', 'number', 'number', 'number', 'string'], [name, layer, neuron, scale, theme]));
-    }
-    var first = attempt();  // bad arguments throw here (lens.figure turns that into a rejection)
-    if (first.bytes) return Promise.resolve(first.bytes);
-    return new Promise(function (resolve, reject) {
-      (function poll() {
-        try {
-          var r = first.view ? exportReply(call('lens_view_result', 'string')) : (api.model() !== model
-            ? fail('the model changed to ' + api.model() + ' before the figure of ' + model + ' was ready') : attempt());
-          if (r.bytes) resolve(r.bytes); else setTimeout(poll, first.view ? 16 : 30);
-        } catch (e) { reject(e); }
-      })();
-    });
-  }
-
-  // n maximization images of a neuron (lens_actmax_options), each an Array of 784 numbers.
-  function actmaxImages(layer, neuron, prior, n) {
-    var out = Module._malloc(784 * 4 * n), images = [];
+  // n maximization images of a neuron (lens_actmax), each a Float32Array of 784 values; pending
+  // while the digit prior is fetched.
+  function actmaxAttempt(layer, neuron, prior, n) {
+    var out = Module._malloc(784 * 4 * n);
     try {
-      check('actmax', call('lens_actmax_options', 'string', ['number', 'number', 'number', 'number', 'number'], [layer, neuron, prior, n, out]));
-      for (var i = 0; i < n; i++) images.push(Array.from(Module.HEAPF32.subarray((out >> 2) + 784 * i, (out >> 2) + 784 * (i + 1))));
+      var r = ask('actmax', 'lens_actmax', ['number', 'number', 'number', 'number', 'number'], [layer, neuron, prior, n, out]);
+      if ('pending' in r) return r;
+      var images = [];
+      for (var i = 0; i < n; i++) images.push(Module.HEAPF32.slice((out >> 2) + 784 * i, (out >> 2) + 784 * (i + 1)));
+      return { ok: images };
     } finally { Module._free(out); }
-    return images;
   }
-  // Resolves once the digit prior is loaded (fetched now if it was not: web/shell.js).
-  function loadPrior() {
-    var state = Module._lens_prior_state();
-    if (state === 1) return Promise.resolve();
-    if (state === 2) return Promise.reject(new Error('lens.actmax: ' + call('lens_prior_error', 'string')));
-    return Module.lensFetchPrior().then(function () {
-      if (Module._lens_prior_state() !== 1) throw new Error('lens.actmax: ' + call('lens_prior_error', 'string'));
-    });
+  function currentSizes() {
+    var id = currentId();
+    return peek('models', 'lens_models').filter(function (m) { return m.id === id; })[0].layers;
   }
 
-  function currentModel() {
-    var id = call('lens_model_id', 'string');
-    return JSON.parse(call('lens_models_json', 'string')).filter(function (m) { return m.id === id; })[0];
-  }
-
-  var api = {
-    ready: ready,
-    _wake: wake,
-    _resolve: function () { isReady = true; watchView(); applyHash(withEmbedQuery(location.hash), true); resolveReady(api); },
+  // The page's own channel to this file (main.cpp, shell.js): not part of the API.
+  var Module = window.Module = window.Module || {};
+  Module.lensPage = {
+    wake: wake,
+    resolve: function () { isReady = true; watchView(); applyHash(withEmbedQuery(location.hash), true); resolveReady(api); },
+    reject: function (e) { rejectReady(e); },
+    // shell.js's calls (the asset queue) through the one reply decoder: the value, or an Error.
+    value: value,
     // The Share menu (main.cpp): 1 copy the link, 2 copy the embed code, 3 open the full page.
-    _share: function (kind, hash) {
+    share: function (kind, hash) {
       if (kind === 3) { window.open(pageUrl(hash, false), '_blank', 'noopener'); return; }
       var text = kind === 1 ? pageUrl(hash, false) : api.embedCode();
       var what = kind === 1 ? 'the link to this view' : 'the embed code';
-      function shown() { window.prompt('Copy ' + what + ':', text); }
+      function prompted() { window.prompt('Copy ' + what + ':', text); }
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(text).then(function () {
-          call('lens_notice', null, ['string'], ['Copied ' + what + ': ' + text.slice(0, 400)]);
-        }, shown);
-      } else shown();
-    },
-    // The address of the view on screen (what the address bar holds), without embed mode.
-    link: function () { need(); return pageUrl(location.hash, false); },
-    // An <iframe> snippet of the view on screen in embed mode; width and height in CSS pixels
-    // (default 700x500, from 320x240 to 1920x1440).
-    embedCode: function (options) {
-      need();
-      var o = options === undefined ? {} : options;
-      if (!o || typeof o !== 'object' || Array.isArray(o)) throw new Error('lens.embedCode: options must be an object like {width: 700, height: 500}');
-      var size = {};
-      [['width', 700, 320, 1920], ['height', 500, 240, 1440]].forEach(function (d) {
-        var v = o[d[0]] === undefined ? d[1] : o[d[0]];
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < d[2] || v > d[3])
-          throw new Error('lens.embedCode: ' + d[0] + ' must be an integer from ' + d[2] + ' to ' + d[3] + ', got ' + String(v));
-        size[d[0]] = v;
-      });
-      var title = 'MNIST Lens: ' + api.model();
-      return '<iframe src="' + escapeHtml(pageUrl(location.hash, true)) + '" width="' + size.width + '" height="' + size.height +
-        '" style="border:0;max-width:100%" title="' + escapeHtml(title) + '" loading="lazy" allow="fullscreen"></iframe>';
-    },
-    _reject: function (e) { rejectReady(e); },
+        navigator.clipboard.writeText(text).then(function () { notice('Copied ' + what + ': ' + text.slice(0, 400)); }, prompted);
+      } else prompted();
+    }
+  };
+  function notice(text) { wake(); Module.ccall('lens_notice', null, ['string'], [text]); }
 
-    // [{id, name, layers: [784, ..., 10], accuracy}]
-    models: function () { need(); return JSON.parse(call('lens_models_json', 'string')); },
-    // The current model's recorded test accuracy against the measured one, once measured:
-    // {recorded, measured, differs, message} (message names the likely cause), else null.
-    accuracyCheck: function () { need(); return JSON.parse(call('lens_accuracy_check_json', 'string')); },
-    model: function () { need(); return call('lens_model_id', 'string'); },
-    // Selects a model; returns a Promise that resolves once it is on screen (at once for a
-    // model already loaded; a listed model not fetched yet is fetched first).
-    selectModel: function (id) {
+  var api = {
+    ready: ready,
+
+    // --- models ---
+    // [{id, name, layers: [784, ..., 10], accuracy, normalize, loaded}]
+    models: function () { need(); return peek('models', 'lens_models'); },
+    model: function () { need(); return currentId(); },
+    // Selects a model; resolves with its id once it is on screen (at once for a model already
+    // loaded; a listed model not fetched yet is fetched first). Rejects for an unknown id, when
+    // the bundle cannot be loaded, or when another model is picked before it arrives.
+    selectModel: promised(function (id) {
       need();
       checkName('lens.selectModel', 'id', id);
-      check('selectModel', call('lens_select_model', 'string', ['string'], [id]));
-      return api.model() === id ? Promise.resolve(id) : whenSelected(id);
+      if (value('selectModel', 'lens_select_model', ['string'], [id])) return id;
+      return until('selectModel', function () { return ask('selectModel', 'lens_selecting', ['string'], [id]); });
+    }),
+    // The current model's recorded test accuracy against the measured one, once measured:
+    // {recorded, measured, differs, message} (message names the likely cause), else null.
+    accuracyCheck: function () { need(); return peek('accuracyCheck', 'lens_accuracy_check'); },
+    // Adds a model (ArrayBuffer or Uint8Array): a .lens weight bundle or an ONNX model, told
+    // apart by their bytes; selects it and returns its id. options (ONNX only, all optional):
+    // {name, normalize: [mean, std], accuracy} (the recorded test accuracy, in [0, 1]).
+    loadBundle: function (bytes, options) {
+      need();
+      if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+      if (!(bytes instanceof Uint8Array)) throw new Error('lens.loadBundle: expected an ArrayBuffer or Uint8Array');
+      if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options)))
+        throw new Error('lens.loadBundle: options must be an object {name, normalize, accuracy}');
+      var json = options === undefined ? '' : JSON.stringify(options);
+      return withBytes(bytes, function (p, n) { return value('loadBundle', 'lens_add_bundle', ['number', 'number', 'string'], [p, n, json]); });
     },
+    // The current model as .lens bytes (what the Download button saves).
+    modelBundle: function () { need(); return bytesOf(peek('modelBundle', 'lens_model_bundle')); },
+
+    // --- the input ---
     // pixels: the model's input size (784 for MNIST models, row-major 28x28), values in [0, 1].
     setInput: function (pixels) {
       need();
@@ -284,9 +273,22 @@
       }
       var p = ioBuffer(4 * n);
       Module.HEAPF32.set(values, p >> 2);
-      wake();
-      check('setInput', Module.UTF8ToString(Module._lens_set_input(p, n)));
+      ask('setInput', 'lens_set_input', ['number', 'number'], [p, n]);
     },
+    // points: [[x, y], ...] in [0, 1] canvas coordinates, drawn like a person's stroke.
+    drawStroke: function (points) {
+      need();
+      if (!Array.isArray(points) || points.length === 0) throw new Error('lens.drawStroke: expected a non-empty array of [x, y] points');
+      var flat = [];
+      for (var i = 0; i < points.length; i++) {
+        var q = points[i];
+        if (!Array.isArray(q) || q.length !== 2) throw new Error('lens.drawStroke: point ' + i + ' is not an [x, y] pair');
+        flat.push(q[0], q[1]);
+      }
+      numbersIn01(flat, 'lens.drawStroke');
+      withBytes(new Uint8Array(new Float32Array(flat).buffer), function (p) { ask('drawStroke', 'lens_draw_stroke', ['number', 'number'], [p, points.length]); });
+    },
+    clear: function () { need(); wake(); Module._lens_clear(); },
     // Class probabilities of the selected model for one input, without changing the page: pixels
     // is an Array of numbers, a Float32Array or a Float64Array with values in [0, 1], or a
     // Uint8Array / Uint8ClampedArray of bytes 0..255 (divided by 255); 784 values for MNIST
@@ -296,7 +298,7 @@
       need();
       var kind = inputKind('lens.predict', pixels), I = Module._lens_model_inputs();
       if (pixels.length !== I) throw new Error('lens.predict: expected ' + I + ' values, got ' + pixels.length);
-      return predictIn('lens.predict', pixels, kind, -1, I, Module._lens_model_outputs()).slice();
+      return predictIn('predict', pixels, kind, -1, I, Module._lens_model_outputs()).slice();
     },
     // The same for n inputs one after another: a Float32Array of n * inputs values in [0, 1] (or a
     // Uint8Array of bytes) -> a Float32Array of n * outputs probabilities, sample after sample.
@@ -313,31 +315,19 @@
       var per = Math.max(1, Math.floor(BATCH_CHUNK_BYTES / (I * (kind === 'bytes' ? 1 : 4))));
       for (var j = 0; j < n; j += per) {
         var m = Math.min(per, n - j);
-        out.set(predictIn('lens.predictBatch', values.subarray(j * I, (j + m) * I), kind, j, I, O), j * O);
+        out.set(predictIn('predictBatch', values.subarray(j * I, (j + m) * I), kind, j, I, O), j * O);
       }
       return out;
     },
-    clear: function () { need(); call('lens_clear', null); },
-    // points: [[x, y], ...] in [0, 1] canvas coordinates, drawn like a person's stroke.
-    drawStroke: function (points) {
-      need();
-      if (!Array.isArray(points) || points.length === 0) throw new Error('lens.drawStroke: expected a non-empty array of [x, y] points');
-      var flat = [];
-      for (var i = 0; i < points.length; i++) {
-        var q = points[i];
-        if (!Array.isArray(q) || q.length !== 2) throw new Error('lens.drawStroke: point ' + i + ' is not an [x, y] pair');
-        flat.push(q[0], q[1]);
-      }
-      numbersIn01(flat, 'lens.drawStroke');
-      check('drawStroke', withFloats(flat, function (p) { return call('lens_draw_stroke', 'string', ['number', 'number'], [p, points.length]); }));
-    },
-    // {model, input, probs, predicted, layers: [[...], ...], dead: [[...], ...], tab, selected, ...}:
-    // input, probs and each hidden layer's activations are Float32Arrays (copies), the rest JSON.
-    // Reading the state changes nothing on the page, so it does not wake it.
+
+    // --- what the page shows ---
+    // {model, input, probs, predicted, layers, dead, tab, selected, analysis, ...}: input, probs and
+    // each hidden layer's activations are Float32Arrays (copies), the rest plain values.
     state: function () {
       need();
-      var s = JSON.parse(Module.ccall('lens_state_json', 'string', [], []));
-      var t = Module._lens_state_arrays() >> 2, H = Module.HEAP32, F = Module.HEAPF32, arrays = [];
+      var s = peek('state', 'lens_state');
+      var t = s.arrays >> 2, H = Module.HEAP32, F = Module.HEAPF32, arrays = [];
+      delete s.arrays;
       for (var i = 0; i < H[t]; i++) {
         var p = H[t + 1 + 2 * i] >> 2;
         arrays.push(F.slice(p, p + H[t + 2 + 2 * i]));
@@ -347,214 +337,196 @@
       s.layers = arrays.slice(2);
       return s;
     },
-    // The maximization image of a neuron: layer counts hidden layers from 0; the output layer is the last.
-    // options {prior: 'digit' | 'none', count: n}: 'digit' searches the digit prior's code space (a
-    // digit-like image; the prior is fetched on first use); count (1..16) gives an array of n
-    // images pushed apart. Bad options reject with the reason and change nothing.
-    actmax: function (layer, neuron, options) {
+    select: function (layer, neuron) {
       need();
-      if (options === undefined) {
-        checkIndices('lens.actmax', layer, neuron);
-        return Promise.resolve(actmaxImages(layer, neuron, 0, 1)[0]);
-      }
-      return new Promise(function (resolve, reject) {
-        var o = options, prior, count;
-        if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new Error('lens.actmax: options must be an object {prior, count}');
-        Object.keys(o).forEach(function (k) {
-          if (k !== 'prior' && k !== 'count') throw new Error('lens.actmax: unknown option ' + JSON.stringify(k.slice(0, 40)) + ' (known: prior, count)');
-        });
-        prior = o.prior === undefined ? 'none' : o.prior;
-        if (prior !== 'digit' && prior !== 'none')
-          throw new Error('lens.actmax: prior must be "digit" or "none", got ' + (typeof prior === 'string' ? JSON.stringify(prior.slice(0, 40)) : typeof prior));
-        count = o.count === undefined ? 1 : o.count;
-        if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 16)
-          throw new Error('lens.actmax: count must be an integer from 1 to 16, got ' + (typeof count === 'number' ? String(count) : typeof count));
-        checkIndices('lens.actmax', layer, neuron);
-        var model = api.model();
-        (prior === 'digit' ? loadPrior() : Promise.resolve()).then(function () {
-          if (api.model() !== model) throw new Error('lens.actmax: the model changed to ' + api.model() + ' before the image of ' + model + ' was ready');
-          var images = actmaxImages(layer, neuron, prior === 'digit' ? 1 : 0, count);
-          resolve(o.count === undefined ? images[0] : images);
-        }).catch(reject);
-      });
+      checkIndices('lens.select', layer, neuron);
+      ask('select', 'lens_select', ['number', 'number'], [layer, neuron]);
     },
-    // {summary, facts, score, concepts, shapes, shapeScore, story} for a hidden neuron, once the model's analysis has finished
-    // (resolves then); the summary is the sentence lens-report prints for the neuron.
-    explain: function (layer, neuron) {
+    setTab: function (name) {
       need();
-      checkIndices('lens.explain', layer, neuron);
-      var model = api.model();
-      function attempt() {
-        var r = JSON.parse(call('lens_explain_json', 'string', ['number', 'number'], [layer, neuron]));
-        if (r.error) throw new Error('lens.' + r.error);
-        return r;
-      }
-      var first = attempt();  // bad arguments throw here (lens.figure turns that into a rejection)
-      if (!('pending' in first)) return Promise.resolve(first);
-      return new Promise(function (resolve, reject) {
-        (function poll() {
-          if (api.model() !== model) return reject(new Error('lens.explain: the model changed to ' + api.model() + ' before the analysis of ' + model + ' finished'));
-          try {
-            var r = attempt();
-            if ('pending' in r) setTimeout(poll, 30); else resolve(r);
-          } catch (e) { reject(e); }
-        })();
-      });
+      checkName('lens.setTab', 'name (' + TABS.join(', ') + ')', name);
+      ask('setTab', 'lens_set_tab', ['string'], [name]);
     },
     // Switches a hidden neuron off (held at 0, as the Neuron tab's switch does) or back on.
     setNeuronOff: function (layer, neuron, off) {
       need();
       checkIndices('lens.setNeuronOff', layer, neuron);
-      if (typeof off !== 'boolean') throw new Error('lens.setNeuronOff: off must be true or false, got ' + typeof off);
-      check('setNeuronOff', call('lens_set_neuron_off', 'string', ['number', 'number', 'number'], [layer, neuron, off ? 1 : 0]));
+      if (typeof off !== 'boolean') throw new Error('lens.setNeuronOff: off must be true or false, got ' + shown(off));
+      ask('setNeuronOff', 'lens_set_neuron_off', ['number', 'number', 'number'], [layer, neuron, off ? 1 : 0]);
     },
     // The class "How the answer was made" explains; null for the predicted one.
     setExplainClass: function (k) {
       need();
       if (k !== null && (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k > MAX_INDEX))
-        throw new Error('lens.setExplainClass: expected a class number or null, got ' + (typeof k === 'number' ? String(k) : typeof k));
-      check('setExplainClass', call('lens_set_explain_class', 'string', ['number'], [k === null ? -1 : k]));
-    },
-    select: function (layer, neuron) {
-      need();
-      checkIndices('lens.select', layer, neuron);
-      check('select', call('lens_select', 'string', ['number', 'number'], [layer, neuron]));
-    },
-    setTab: function (name) {
-      need();
-      checkName('lens.setTab', 'name (' + TABS.join(', ') + ')', name);
-      check('setTab', call('lens_set_tab', 'string', ['string'], [name]));
+        throw new Error('lens.setExplainClass: expected a class number or null, got ' + shown(k));
+      ask('setExplainClass', 'lens_set_explain_class', ['number'], [k === null ? -1 : k]);
     },
     // The drawing canvas in CSS pixels relative to the viewport: {x, y, width, height}.
-    canvasRect: function () { need(); return JSON.parse(call('lens_canvas_rect_json', 'string')); },
-    // Adds a model (ArrayBuffer or Uint8Array): a .lens weight bundle or an ONNX model, told
-    // apart by their bytes; selects it and returns its id. options (ONNX only, all optional):
-    // {name, normalize: [mean, std], accuracy} (the recorded test accuracy, in [0, 1]).
-    loadBundle: function (bytes, options) {
+    canvasRect: function () { need(); return peek('canvasRect', 'lens_canvas_rect'); },
+    // The address of the view on screen (what the address bar holds), without embed mode.
+    link: function () { need(); return pageUrl(location.hash, false); },
+    // An <iframe> snippet of the view on screen in embed mode; width and height in CSS pixels
+    // (default 700x500, from 320x240 to 1920x1440).
+    embedCode: function (options) {
       need();
-      if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-      if (!(bytes instanceof Uint8Array)) throw new Error('lens.loadBundle: expected an ArrayBuffer or Uint8Array');
-      if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options)))
-        throw new Error('lens.loadBundle: options must be an object {name, normalize, accuracy}');
-      var json = options === undefined ? '' : JSON.stringify(options);
-      check('loadBundle', withBytes(bytes, function (p, n) {
-        return call('lens_add_bundle', 'string', ['number', 'number', 'string'], [p, n, json]);
-      }));
-      return api.model();
-    },
-    // Trains a network in the page from a recipe (the JSON lens-train reads, tools/recipes/*.json
-    // keys; "mnist" trains on the page's 20,000-image subset). Resolves when training ends with
-    // {id, testAccuracy, epochs, samplesPerSecond}; the new model is selected.
-    train: function (recipe) {
-      need();
-      if (!recipe || typeof recipe !== 'object' || Array.isArray(recipe)) throw new Error('lens.train: expected a recipe object');
-      var text = JSON.stringify(recipe);
-      if (text.length > 65536) throw new Error('lens.train: the recipe is ' + text.length + ' characters long (at most 65536)');
-      check('train', withBytes(new TextEncoder().encode(text), function (p, n) { return call('lens_train', 'string', ['number', 'number'], [p, n]); }));
-      return new Promise(function (resolve, reject) {
-        (function poll() {
-          var t = api.trainingState();
-          if (t.status === 'done') return resolve({ id: t.model, testAccuracy: t.testAccuracy, epochs: t.epoch, samplesPerSecond: t.samplesPerSecond });
-          if (t.status === 'idle') return reject(new Error('lens.train: training stopped before it began (see the page\'s notice)'));
-          setTimeout(poll, 100);
-        })();
+      var o = checkOptions('lens.embedCode', options, ['width', 'height']), size = {};
+      [['width', 700, 320, 1920], ['height', 500, 240, 1440]].forEach(function (d) {
+        var v = o[d[0]] === undefined ? d[1] : o[d[0]];
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < d[2] || v > d[3])
+          throw new Error('lens.embedCode: ' + d[0] + ' must be an integer from ' + d[2] + ' to ' + d[3] + ', got ' + shown(v));
+        size[d[0]] = v;
       });
+      var title = 'MNIST Lens: ' + currentId();
+      return '<iframe src="' + escapeHtml(pageUrl(location.hash, true)) + '" width="' + size.width + '" height="' + size.height +
+        '" style="border:0;max-width:100%" title="' + escapeHtml(title) + '" loading="lazy" allow="fullscreen"></iframe>';
     },
-    // {status, epoch, epochs, samples, samplesPerSecond, curve: [{epoch, loss, valLoss, valAccuracy}],
-    //  dead: [[units]], diedAt: [[epoch or null]], model, testAccuracy, recipe}
-    trainingState: function () { need(); return JSON.parse(call('lens_training_state_json', 'string')); },
-    // Ends training now: the model keeps its weights and is measured on the test set.
-    stopTraining: function () { need(); call('lens_stop_training', null); },
-    pauseTraining: function () { need(); call('lens_training_control', null, ['number'], [0]); },
-    resumeTraining: function () { need(); call('lens_training_control', null, ['number'], [1]); },
-    stepTraining: function () { need(); call('lens_training_control', null, ['number'], [2]); },
-    // The current model as .lens bytes (what the Download button saves).
-    modelBundle: function () {
+
+    // --- neurons ---
+    // The maximization image of a neuron as a Float32Array of 784 values in [0, 1]: layer counts
+    // hidden layers from 0; the output layer is the last. options {prior: 'digit' | 'none', count}:
+    // 'digit' searches the digit prior's code space (a digit-like image; the prior is fetched on
+    // first use); count (1..16) resolves with an Array of that many images pushed apart.
+    actmax: promised(function (layer, neuron, options) {
       need();
-      var pn = Module._malloc(4);
-      try {
-        var p = Module.ccall('lens_model_bundle', 'number', ['number'], [pn]);
-        var n = Module.HEAP32[pn >> 2];
-        return Module.HEAPU8.slice(p, p + n);
-      } finally { Module._free(pn); }
-    },
+      var o = checkOptions('lens.actmax', options, ['prior', 'count']);
+      var prior = o.prior === undefined ? 'none' : o.prior;
+      if (prior !== 'digit' && prior !== 'none')
+        throw new Error('lens.actmax: prior must be "digit" or "none", got ' + (typeof prior === 'string' ? JSON.stringify(prior.slice(0, 40)) : shown(prior)));
+      var count = o.count === undefined ? 1 : o.count;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 16)
+        throw new Error('lens.actmax: count must be an integer from 1 to 16, got ' + shown(count));
+      checkIndices('lens.actmax', layer, neuron);
+      return until('actmax', function () { return actmaxAttempt(layer, neuron, prior === 'digit' ? 1 : 0, count); }, 'the image')
+        .then(function (images) { return o.count === undefined ? images[0] : images; });
+    }),
+    // {summary, facts, score, concepts, shapes, shapeScore, story} for a hidden neuron, once the
+    // model's analysis has finished; the summary is the sentence lens-report prints for it.
+    explain: promised(function (layer, neuron) {
+      need();
+      checkIndices('lens.explain', layer, neuron);
+      return until('explain', function () {
+        return ask('explain', 'lens_explain', ['number', 'number'], [layer, neuron]);
+      }, 'the analysis');
+    }),
+
+    // --- export ---
     // A figure as PNG bytes (Uint8Array): name is one of FIGURES; options {layer, neuron, scale,
     // theme}: layer and neuron default to the selected neuron (grid: its layer), scale is an
     // integer from 1 to 8 (view: 1 to 4), theme 'light' or 'dark' (default: the page's).
     // Resolves once the analysis has made what the figure shows.
-    figure: function (name, options) {
-      try { return figureOf(name, options); } catch (e) { return Promise.reject(e); }
-    },
-    // The Markdown report lens-report writes for the current model (resolves once the
-    // model's analysis has finished); the figures it links are in the Network tab's zip.
-    report: function () {
+    figure: promised(function (name, options) {
       need();
-      var model = api.model();
-      // With the digit prior, as lens-report with the shipped models (its images are in the report).
-      return loadPrior().catch(function () {}).then(function () { return new Promise(function (resolve, reject) {
-        (function poll() {
-          try {
-            if (api.model() !== model) fail('the model changed to ' + api.model() + ' before the report of ' + model + ' was ready');
-            var r = exportReply(call('lens_report', 'string', ['number'], [0]));
-            if (r.bytes) resolve(new TextDecoder().decode(r.bytes)); else setTimeout(poll, 50);
-          } catch (e) { reject(e); }
-        })();
-      }); });
-    },
-    // For tests: the next frame draws the whole screen again rather than only what changed.
-    _redrawAll: function () { need(); call('lens_redraw_all', null); },
-    // For tests: where the page last drew the button with this label, {x, y, width, height} or null.
-    _itemRect: function (label) {
-      need();
-      checkName('lens._itemRect', 'label', label);
-      return JSON.parse(call('lens_button_rect_json', 'string', ['string'], [label]));
-    },
-    // The explanation paragraphs the last frame drew (plain text), for browser tests.
-    _shownText: function () {
-      need();
-      return JSON.parse(call('lens_shown_text_json', 'string'));
-    },
-    // Yardsticks for tools/bench/peers.sh, not part of the documented API.
-    _bench: {
-      // The bare dense product W x of the selected model's first layer, reps times over the
-      // inputs (a Float32Array of whole inputs, cycled): milliseconds spent inside wasm.
-      matvec: function (inputs, reps) {
-        need();
-        var I = Module._lens_model_inputs();
-        if (typeName(inputs) !== 'Float32Array' || inputs.length === 0 || inputs.length % I !== 0)
-          throw new Error('lens._bench.matvec: expected a Float32Array of whole inputs (' + I + ' values each)');
-        var p = ioBuffer(4 * inputs.length + 4 * 16384);
-        Module.HEAPF32.set(inputs, p >> 2);
-        return Module._lens_bench_matvec(reps, p, inputs.length, p + 4 * inputs.length);
-      },
-      // Digit-prior images of every unit of a layer, from scratch, as the page computes them when the
-      // layer is first shown (loads the prior first): {ms, images: Float32Array inputs x units}.
-      priorLayer: function (layer) {
-        need();
-        checkIndices('lens._bench.priorLayer', layer, 0);
-        return loadPrior().then(function () {
-          var sizes = api.models().filter(function (m) { return m.id === api.model(); })[0].layers;
-          var n = sizes[0] * (sizes[layer + 1] || 0), p = ioBuffer(4 * Math.max(1, n));
-          var t0 = performance.now(), r = Module._lens_bench_prior_layer(layer, p), ms = performance.now() - t0;
-          if (r) throw new Error('lens._bench.priorLayer: ' + Module.UTF8ToString(r));
-          return {ms: ms, images: Module.HEAPF32.slice(p >> 2, (p >> 2) + n)};
-        });
-      },
-      // Maximizes every unit of a layer from scratch for `steps` steps with the page's settings:
-      // a Float32Array of inputs x units values, image after image.
-      actmaxLayer: function (layer, steps) {
-        need();
-        checkIndices('lens._bench.actmaxLayer', layer, 0);
-        if (!Number.isInteger(steps) || steps < 1 || steps > 100000) throw new Error('lens._bench.actmaxLayer: steps must be an integer from 1 to 100000');
-        var sizes = api.models().filter(function (m) { return m.id === api.model(); })[0].layers;
-        var n = sizes[0] * (sizes[layer + 1] || 0), p = ioBuffer(4 * Math.max(1, n));
-        var r = Module._lens_bench_actmax(layer, steps, p);
-        if (r) throw new Error('lens._bench.actmaxLayer: ' + Module.UTF8ToString(r));
-        return Module.HEAPF32.slice(p >> 2, (p >> 2) + n);
+      checkName('lens.figure', 'name (' + FIGURES.join(', ') + ')', name);
+      var o = checkOptions('lens.figure', options, ['layer', 'neuron', 'scale', 'theme']);
+      var layer = o.layer === undefined ? -1 : o.layer, neuron = o.neuron === undefined ? -1 : o.neuron;
+      if (o.layer !== undefined || o.neuron !== undefined)
+        checkIndices('lens.figure', o.layer === undefined ? 0 : o.layer, o.neuron === undefined ? 0 : o.neuron);
+      var scale = o.scale === undefined ? 1 : o.scale;
+      if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 1 || scale > 8)
+        throw new Error('lens.figure: scale must be an integer from 1 to 8, got ' + shown(scale));
+      var theme = o.theme === undefined ? '' : o.theme;
+      if (theme !== '' && theme !== 'light' && theme !== 'dark')
+        throw new Error('lens.figure: theme must be "light" or "dark", got ' + (typeof theme === 'string' ? JSON.stringify(theme.slice(0, 40)) : shown(theme)));
+      function png(r) { return 'pending' in r ? r : { ok: bytesOf(r.ok) }; }
+      function attempt() { return png(ask('figure', 'lens_figure', ['string', 'number', 'number', 'number', 'string'], [name, layer, neuron, scale, theme])); }
+      // A capture of the view is asked for once, then drawn in the next frame.
+      if (name === 'view') {
+        var first = attempt();
+        return 'pending' in first ? until('figure', function () { return png(ask('figure', 'lens_view_result')); }) : first.ok;
       }
-    },
-    // Timings for benchmarks: frame time, per-stroke compute, analysis progress.
-    perf: function () { need(); return JSON.parse(call('lens_perf_json', 'string')); }
+      return until('figure', attempt, 'the figure');
+    }),
+    // The Markdown report lens-report writes for the current model (resolves once the model's
+    // analysis has finished); the figures it links are in the Network tab's zip.
+    report: promised(function () {
+      need();
+      return until('report', function () {
+        var r = ask('report', 'lens_report', ['number'], [0]);
+        return 'pending' in r ? r : { ok: new TextDecoder().decode(bytesOf(r.ok)) };
+      }, 'the report');
+    }),
+
+    // --- training ---
+    // Trains a network in the page from a recipe (the JSON lens-train reads, tools/recipes/*.json
+    // keys; "mnist" trains on the page's 20,000-image subset). Resolves when this training ends
+    // with {id, testAccuracy, epochs, samplesPerSecond}; the new model is selected. Rejects when
+    // the recipe is refused, the training images cannot be loaded, or another training starts
+    // first. A paused training waits; stopTraining() ends it (it resolves then).
+    train: promised(function (recipe) {
+      need();
+      if (!recipe || typeof recipe !== 'object' || Array.isArray(recipe)) throw new Error('lens.train: expected a recipe object');
+      var text = JSON.stringify(recipe);
+      if (text.length > 65536) throw new Error('lens.train: the recipe is ' + text.length + ' characters long (at most 65536)');
+      var run = withBytes(new TextEncoder().encode(text), function (p, n) { return value('train', 'lens_train', ['number', 'number'], [p, n]); });
+      return until('train', function () {
+        var t = api.trainingState();
+        if (t.run !== run) throw new Error('lens.train: another training started before this one ended');
+        if (t.status === 'idle') throw new Error('lens.train: training stopped before it began (see the page\'s notice)');
+        if (t.status !== 'done') return { pending: t.epoch / Math.max(1, t.epochs) };
+        return { ok: { id: t.model, testAccuracy: t.testAccuracy, epochs: t.epoch, samplesPerSecond: t.samplesPerSecond } };
+      });
+    }),
+    // {status, run, epoch, epochs, samples, samplesPerSecond, curve: [{epoch, loss, valLoss, valAccuracy,
+    //  samples, computeMs}], dead: [[units]], diedAt: [[epoch or null]], model, testAccuracy, recipe}
+    trainingState: function () { need(); return peek('trainingState', 'lens_training_state'); },
+    // Ends training now: the model keeps its weights and is measured on the test set.
+    stopTraining: function () { need(); wake(); Module._lens_stop_training(); },
+    pauseTraining: function () { need(); ask('pauseTraining', 'lens_training_control', ['string'], ['pause']); },
+    resumeTraining: function () { need(); ask('resumeTraining', 'lens_training_control', ['string'], ['resume']); },
+    stepTraining: function () { need(); ask('stepTraining', 'lens_training_control', ['string'], ['step']); },
+
+    // Timings for benchmarks: frame time, per-stroke compute, analysis progress, the digit prior.
+    perf: function () { need(); return peek('perf', 'lens_perf'); },
+
+    // For the browser tests and benchmarks only: not part of the API, may change at any time.
+    _test: {
+      // The next frame draws the whole screen again rather than only what changed.
+      redrawAll: function () { need(); wake(); Module._lens_redraw_all(); },
+      // Where the page last drew the item with this label, {x, y, width, height} or null.
+      itemRect: function (label) {
+        need();
+        checkName('lens._test.itemRect', 'label', label);
+        return peek('_test.itemRect', 'lens_item_rect', ['string'], [label]);
+      },
+      // The explanation paragraphs the last frame drew (plain text).
+      shownText: function () { need(); return peek('_test.shownText', 'lens_shown_text'); },
+      bench: {
+        // The bare dense product W x of the selected model's first layer, reps times over the
+        // inputs (a Float32Array of whole inputs, cycled): milliseconds spent inside wasm.
+        matvec: function (inputs, reps) {
+          need();
+          var I = Module._lens_model_inputs();
+          if (typeName(inputs) !== 'Float32Array' || inputs.length === 0 || inputs.length % I !== 0)
+            throw new Error('lens._test.bench.matvec: expected a Float32Array of whole inputs (' + I + ' values each)');
+          var p = ioBuffer(4 * inputs.length + 4 * 16384);
+          Module.HEAPF32.set(inputs, p >> 2);
+          return Module._lens_bench_matvec(reps, p, inputs.length, p + 4 * inputs.length);
+        },
+        // Digit-prior images of every unit of a layer, from scratch, as the page computes them when
+        // the layer is first shown (the prior is fetched first): {ms, images: Float32Array inputs x units}.
+        priorLayer: promised(function (layer) {
+          need();
+          checkIndices('lens._test.bench.priorLayer', layer, 0);
+          var sizes = currentSizes(), n = sizes[0] * (sizes[layer + 1] || 0);
+          return until('_test.bench.priorLayer', function () {
+            var p = ioBuffer(4 * Math.max(1, n)), t0 = performance.now();
+            var r = ask('_test.bench.priorLayer', 'lens_bench_prior_layer', ['number', 'number'], [layer, p]);
+            if ('pending' in r) return r;
+            return { ok: { ms: performance.now() - t0, images: Module.HEAPF32.slice(p >> 2, (p >> 2) + n) } };
+          });
+        }),
+        // Maximizes every unit of a layer from scratch for `steps` steps with the page's settings:
+        // a Float32Array of inputs x units values, image after image.
+        actmaxLayer: function (layer, steps) {
+          need();
+          checkIndices('lens._test.bench.actmaxLayer', layer, 0);
+          if (!Number.isInteger(steps) || steps < 1 || steps > 100000) throw new Error('lens._test.bench.actmaxLayer: steps must be an integer from 1 to 100000');
+          var sizes = currentSizes(), n = sizes[0] * (sizes[layer + 1] || 0), p = ioBuffer(4 * Math.max(1, n));
+          decode('_test.bench.actmaxLayer', Module._lens_bench_actmax(layer, steps, p));
+          return Module.HEAPF32.slice(p >> 2, (p >> 2) + n);
+        }
+      }
+    }
   };
 
   function escapeHtml(t) { return String(t).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
@@ -583,9 +555,9 @@
       api.selectModel(id).then(function () { applyHash(hash, initial); }, function () { /* the notice says why */ });
       return;
     }
-    var r = JSON.parse(withBytes(new TextEncoder().encode(hash || ''), function (p, n) {
-      return call('lens_apply_hash', 'string', ['number', 'number'], [p, n]);
-    }));
+    var r = withBytes(new TextEncoder().encode(hash || ''), function (p, n) {
+      return value('applyHash', 'lens_apply_hash', ['number', 'number'], [p, n]);
+    });
     // A first visit gets the help, but not through a deep link (it would cover the view the
     // link names) unless the link asks for it with help=1.
     var deep = (hash || '').replace(/^#/, '').split('&').some(function (p) { return p && !/^help=/.test(p); });
@@ -596,7 +568,8 @@
     try {
       if (!localStorage.getItem('mnist-lens-visited')) {
         localStorage.setItem('mnist-lens-visited', '1');
-        call('lens_show_help', null);
+        wake();
+        Module._lens_show_help();
       }
     } catch (e) { /* storage blocked (e.g. a sandboxed iframe): skip the overlay */ }
   }
@@ -613,7 +586,7 @@
       // An ONNX file's name (less .onnx) names the model.
       var onnx = /\.onnx$/i.test(file.name) && new Uint8Array(buf)[0] === 0x08;
       try { api.loadBundle(buf, onnx ? {name: file.name.replace(/\.onnx$/i, '').slice(0, 100) || 'model'} : undefined); } catch (err) {
-        call('lens_notice', null, ['string'], [file.name + ' could not be loaded: ' + err.message.replace(/^lens\.loadBundle: /, '')]);
+        notice(file.name + ' could not be loaded: ' + err.message.replace(/^lens\.loadBundle: /, ''));
       }
     });
   });

@@ -17,7 +17,7 @@
     card.appendChild(h);
     card.appendChild(p);
     overlay.classList.remove('hidden');
-    if (window.lens && window.lens._reject) window.lens._reject(new Error(title + ': ' + text));
+    if (window.Module && Module.lensPage) Module.lensPage.reject(new Error(title + ': ' + text));
   }
 
   function hasWebAssembly() {
@@ -147,7 +147,8 @@
     return [deferred.instance, deferred.module];
   }
 
-  window.Module = {
+  // lens-api.js made window.Module first (its channel to the page, Module.lensPage): filled in here.
+  var Module = Object.assign(window.Module = window.Module || {}, {
     canvas: canvas,
     loadSplitModule: loadDeferredNow,
     // For tests/browser/split.test.mjs: whether the deferred part is in, and the placeholders
@@ -172,20 +173,6 @@
         fail('Download failed', 'The model could not be loaded (' + (e && e.message || e) + '). Check the connection and reload.');
       });
     }],
-    // A model picked from the list: its bundle, fetched now (lens_model_arrived selects it).
-    onLensWantsModel: function (index, id) {
-      fetchBytes('models/' + encodeURIComponent(id) + '.lens').then(function (bytes) {
-        var p = Module._malloc(bytes.length);
-        Module.HEAPU8.set(bytes, p);
-        if (window.lens && window.lens._wake) window.lens._wake();
-        var err = Module.ccall('lens_model_arrived', 'string', ['number', 'number', 'number'], [index, p, bytes.length]);
-        Module._free(p);
-        if (err) Module.ccall('lens_model_failed', null, ['number', 'string'], [index, err.slice(0, 300)]);
-      }, function (e) {
-        if (window.lens && window.lens._wake) window.lens._wake();
-        Module.ccall('lens_model_failed', null, ['number', 'string'], [index, String(e && e.message || e).slice(0, 300)]);
-      });
-    },
     print: function (t) { console.log(t); },
     printErr: function (t) { console.warn(t); },
     setStatus: function (text) {
@@ -199,28 +186,9 @@
       }
     },
     onLensStarted: function () {},
-    // The digit prior (a VAE decoder, about 400 KB): fetched once, when digit-prior images are
-    // first needed (the panels ask through main.cpp, lens.actmax({prior: 'digit'}) directly).
-    // Resolves when the app has it (or has recorded why not).
-    lensFetchPrior: function () {
-      if (Module.lensPriorPromise) return Module.lensPriorPromise;
-      Module.lensPriorPromise = fetchBytes('models/digit-prior.lens').then(function (bytes) {
-        var p = Module._malloc(bytes.length);
-        Module.HEAPU8.set(bytes, p);
-        var err = Module.ccall('lens_prior_arrived', 'string', ['number', 'number'], [p, bytes.length]);
-        Module._free(p);
-        if (window.lens && window.lens._wake) window.lens._wake();
-        return err;
-      }, function (e) {
-        Module.ccall('lens_prior_failed', null, ['string'], ['digit prior: ' + String(e && e.message || e).slice(0, 300)]);
-        if (window.lens && window.lens._wake) window.lens._wake();
-      });
-      return Module.lensPriorPromise;
-    },
-    // Training needs the MNIST training subset (3.2 MB gzip): fetched only when training starts.
-    onLensWantsTrainingImages: function () {
-      handOver(Promise.all([fetchGzip('mnist/train-subset-images-idx3-ubyte.gz'), fetchGzip('mnist/train-subset-labels-idx1-ubyte.gz')]),
-               'lens_load_train_set', 'lens_train_set_failed');
+    // The app wants assets (app/core/assets.h): fetched one by one (fetchAsset).
+    lensAssetsWanted: function () {
+      Module.lensPage.value('assets', 'lens_assets_take').forEach(fetchAsset);
     },
     // The first frame is drawn: the page is interactive. What the app asked for meanwhile (a
     // statistics sidecar, the test digits) is fetched from now on, so the first frame waits for
@@ -231,38 +199,15 @@
       firstFrameDrawn();
       loadDeferred();
     },
-    // A shipped model's statistics sidecar (models/<id>.stats, a few KB): the app starts the
-    // model's analysis from it instead of measuring on the test digits.
-    onLensWantsStats: function (index, id) {
-      afterFirstFrame.then(function () { return fetchBytes('models/' + encodeURIComponent(id) + '.stats'); }).then(function (bytes) {
-        var p = Module._malloc(bytes.length);
-        Module.HEAPU8.set(bytes, p);
-        if (window.lens && window.lens._wake) window.lens._wake();
-        var err = Module.ccall('lens_stats_arrived', 'string', ['number', 'number', 'number'], [index, p, bytes.length]);
-        Module._free(p);
-        if (err) console.warn('MNIST Lens: ' + err);
-      }, function (e) {
-        if (window.lens && window.lens._wake) window.lens._wake();
-        Module.ccall('lens_stats_failed', null, ['number', 'string'], [index, String(e && e.message || e).slice(0, 300)]);
-      });
-    },
-    // The 10,000 MNIST test digits (gzip, about 1.6 MB): fetched only when a view needs the
-    // images (a test digit, the strongest digits of a neuron, switching neurons off, the report,
-    // training, a model without a sidecar).
-    onLensWantsTestImages: function () {
-      handOver(afterFirstFrame.then(function () {
-        return Promise.all([fetchGzip('mnist/t10k-images-idx3-ubyte.gz'), fetchGzip('mnist/t10k-labels-idx1-ubyte.gz')]);
-      }), 'lens_load_test_set', 'lens_test_set_failed');
-    },
     // The model and what its analysis measures from (its sidecar, or the test digits) are in:
     // window.lens.ready resolves.
     onLensReady: function () {
       overlay.classList.add('hidden');
-      window.lens._resolve();
+      Module.lensPage.resolve();
     },
     onLensFatal: function (text) { fail('MNIST Lens could not start', text); },
     onAbort: function (what) { fail('MNIST Lens stopped', String(what)); }
-  };
+  });
   statusEl.textContent = 'Downloading the app…';
 
   // Gzip files (the MNIST digits) the browser decompresses.
@@ -273,21 +218,55 @@
       return new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
     }).then(function (b) { return new Uint8Array(b); });
   }
-  // Gives a pair of decompressed IDX files (images, labels) to the app's loader, or the reason to its failure hook.
-  function handOver(files, loader, failed) {
-    files.then(function (f) {
-      var pi = Module._malloc(f[0].length), pl = Module._malloc(f[1].length);
-      Module.HEAPU8.set(f[0], pi);
-      Module.HEAPU8.set(f[1], pl);
-      if (window.lens && window.lens._wake) window.lens._wake();
-      var err = Module.ccall(loader, 'string', ['number', 'number', 'number', 'number'], [pi, f[0].length, pl, f[1].length]);
-      Module._free(pi);
-      Module._free(pl);
-      if (err) console.warn('MNIST Lens: ' + err);
+
+  // Where each kind of asset the app asks for is (app/core/assets.h lists them): its files, in
+  // the order the app reads them (.gz: decompressed here).
+  var ASSET_FILES = {
+    'model': function (id) { return ['models/' + encodeURIComponent(id) + '.lens']; },
+    // A shipped model's statistics sidecar (a few KB): its analysis starts from it instead of
+    // measuring on the test digits.
+    'stats': function (id) { return ['models/' + encodeURIComponent(id) + '.stats']; },
+    // The 10,000 MNIST test digits (about 1.6 MB): only when a view needs the images (a test digit,
+    // the strongest digits of a neuron, switching neurons off, the report, training, a model
+    // without a sidecar).
+    'test-digits': function () { return ['mnist/t10k-images-idx3-ubyte.gz', 'mnist/t10k-labels-idx1-ubyte.gz']; },
+    // The MNIST training subset (3.2 MB): only when training on it starts.
+    'train-digits': function () { return ['mnist/train-subset-images-idx3-ubyte.gz', 'mnist/train-subset-labels-idx1-ubyte.gz']; },
+    // The digit prior (a VAE decoder, about 400 KB): when digit-prior images are first needed.
+    'prior': function () { return ['models/digit-prior.lens']; }
+  };
+  // Fetches a want's files and hands them to the app (lens_asset_arrived), or why not
+  // (lens_asset_failed). A picked model's bundle is fetched at once; everything else waits for
+  // the first frame, so that it waits for nothing it does not draw.
+  function fetchAsset(want) {
+    var files = ASSET_FILES[want.kind];
+    if (!files) { answerAsset(want, 'lens_asset_failed', 'this page does not know where to find a "' + want.kind + '"'); return; }
+    (want.kind === 'model' ? Promise.resolve() : afterFirstFrame).then(function () {
+      return Promise.all(files(want.id).map(function (url) { return /\.gz$/.test(url) ? fetchGzip(url) : fetchBytes(url); }));
+    }).then(function (parts) {
+      // The parts go through the heap as a table of (pointer, length) pairs.
+      var table = Module._malloc(8 * parts.length), pointers = parts.map(function (bytes) {
+        var p = Module._malloc(Math.max(1, bytes.length));
+        Module.HEAPU8.set(bytes, p);
+        return p;
+      });
+      pointers.forEach(function (p, i) { Module.HEAP32[(table >> 2) + 2 * i] = p; Module.HEAP32[(table >> 2) + 2 * i + 1] = parts[i].length; });
+      try {
+        answerAsset(want, 'lens_asset_arrived', null, [table, parts.length]);
+      } finally {
+        pointers.forEach(function (p) { Module._free(p); });
+        Module._free(table);
+      }
     }, function (e) {
-      if (window.lens && window.lens._wake) window.lens._wake();
-      Module.ccall(failed, null, ['string'], [String(e && e.message || e).slice(0, 200)]);
+      answerAsset(want, 'lens_asset_failed', String(e && e.message || e).slice(0, 300));
     });
+  }
+  // A refused asset is no fatal error: the app goes on without it and its notice says why.
+  function answerAsset(want, fn, why, parts) {
+    var types = parts ? ['string', 'string', 'number', 'number'] : ['string', 'string', 'string'];
+    try {
+      Module.lensPage.value('assets', fn, types, [want.kind, want.id].concat(parts || [why]));
+    } catch (e) { console.warn('MNIST Lens: ' + e.message); }
   }
 
   var script = document.createElement('script');

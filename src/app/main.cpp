@@ -67,16 +67,13 @@ struct App {
   Gfx gfx;
   Renderer renderer;
   Damage damage;
+  ui::FrameRecord seen;  // what the last frame drew, for the browser tests (lens._test)
   bool buffer_preserved = false;  // the browser keeps the canvas's pixels between frames
   float device_pixel_ratio = 1.f;
   float applied_scale = 0.f;  // the scale the fonts were last built at
   bool applied_dark = true, applied_contrast = false;
   std::string last_hash;
-  bool training_images_requested = false;
   int frames_to_draw = kSettleFrames;  // frames still to draw before the page goes idle
-  bool prior_requested = false;        // the digit prior's fetch was asked for (once)
-  int stats_requested = -1;            // the model whose sidecar the page was last asked for
-  int model_requested = -1;            // the pending model whose bundle the page is fetching
   double last_frame_start = 0;          // ms, for the time the page waits between frames
 };
 
@@ -131,6 +128,7 @@ static void imgui_init(App& app) {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout comes from code, not from a file
+  io.UserData = &app.seen;   // ui::track and ui::rich_text note what they draw there
   ImGui_ImplSDL2_InitForOpenGL(app.platform.window, app.platform.gl);
   if (!renderer_init(app.renderer)) std::fprintf(stderr, "WebGL2 refused the page's shaders\n");
   app.device_pixel_ratio = float(emscripten_get_device_pixel_ratio());
@@ -258,48 +256,14 @@ static void share(AppState& s) {
   const int kind = int(s.share_wanted);
   s.share_wanted = ShareRequest::None;
   const std::string hash = link_format(s);
-  EM_ASM({ if (window.lens && window.lens._share) window.lens._share($0, UTF8ToString($1)); }, kind, hash.c_str());
+  EM_ASM({ if (Module['lensPage']) Module['lensPage'].share($0, UTF8ToString($1)); }, kind, hash.c_str());
 }
 
-// A pending model was picked: the page fetches its bundle once (lens_model_arrived or lens_model_failed answer).
-static void request_model(AppState& s, int& requested) {
-  if (s.model_wanted < 0 || s.model_wanted == requested) return;
-  requested = s.model_wanted;
-  EM_ASM({ if (Module['onLensWantsModel']) Module['onLensWantsModel']($0, UTF8ToString($1)); }, requested,
-         s.models[std::size_t(requested)].bundle.info.id.c_str());
-}
-
-// The digit-prior images are first needed: the page fetches the decoder once (lens_prior_arrived
-// or lens_prior_failed answer).
-static void request_prior(AppState& s, App& app) {
-  if (!s.prior.wanted || app.prior_requested) return;
-  app.prior_requested = true;
-  EM_ASM({ if (Module['lensFetchPrior']) Module['lensFetchPrior'](); });
-}
-
-// A shipped model's statistics sidecar is needed (its analysis waits for it): the page fetches
-// it once, after the first frame (lens_stats_arrived or lens_stats_failed answer).
-static void request_stats(AppState& s, App& app) {
-  if (s.stats_wanted < 0 || s.stats_wanted == app.stats_requested) return;
-  app.stats_requested = s.stats_wanted;
-  EM_ASM({ if (Module['onLensWantsStats']) Module['onLensWantsStats']($0, UTF8ToString($1)); }, s.stats_wanted,
-         s.models[std::size_t(s.stats_wanted)].bundle.info.id.c_str());
-}
-
-// A view needs the MNIST test digits (app_need_test_set): the page fetches them once, after the
-// first frame (lens_load_test_set or lens_test_set_failed answer).
-static void request_test_images(AppState& s) {
-  if (!s.test_wanted || s.test_pending) return;
-  s.test_pending = true;
-  EM_ASM({ if (Module['onLensWantsTestImages']) Module['onLensWantsTestImages'](); });
-}
-
-// The Train tab needs the MNIST training subset: the page fetches it once, when training first starts.
-static void request_training_images(AppState& s, App& app) {
-  if (!s.train_subset_wanted) { app.training_images_requested = false; return; }
-  if (app.training_images_requested) return;
-  app.training_images_requested = true;
-  EM_ASM({ if (Module['onLensWantsTrainingImages']) Module['onLensWantsTrainingImages'](); });
+// What the app asked for since the last frame (app/core/assets.h): the page takes the queue
+// (lens_assets_take) and answers each want with lens_asset_arrived or lens_asset_failed.
+static void hand_over_wants(const AppState& s) {
+  if (s.assets.queued.empty()) return;
+  EM_ASM({ if (Module['lensAssetsWanted']) Module['lensAssetsWanted'](); });
 }
 
 static void frame(void* arg) {
@@ -318,8 +282,8 @@ static void frame(void* arg) {
   // lens-api.js marks every call into the app (the JS API, links, dropped files, downloads).
   changed |= EM_ASM_INT({ const t = Module['lensTouched']; Module['lensTouched'] = false; return t ? 1 : 0; }) != 0;
   const ModelAnalysis* analysis = s.analysis();
-  changed |= s.live_dirty || s.model_wanted >= 0 || s.training.running() || s.train_subset_wanted || app_prior_pending(s) || (analysis && !analysis->done() && !app_analysis_waiting(s));
-  changed |= (s.test_wanted && !s.test_pending) || (s.stats_wanted >= 0 && s.stats_wanted != app.stats_requested);  // a fetch to ask for
+  changed |= s.live_dirty || s.model_wanted >= 0 || s.training.running() || app_prior_pending(s) || (analysis && !analysis->done() && !app_analysis_waiting(s));
+  changed |= !s.assets.queued.empty();  // a fetch to ask for
   if (changed) app.frames_to_draw = kSettleFrames;
   const bool hidden = EM_ASM_INT({ return Module['lensHidden'] ? 1 : 0; }) != 0;  // a hidden tab or off-screen iframe
   if ((app.frames_to_draw <= 0 || hidden) && s.ready_announced) {
@@ -342,19 +306,14 @@ static void frame(void* arg) {
   // The digit-prior images of the layers on screen, in a few steps at a time within what is left.
   while (emscripten_get_now() - w0 < budget && app_prior_busy(s, 2)) {}
   s.work_ms = emscripten_get_now() - w0;
-  request_training_images(s, app);
-  request_stats(s, app);
-  request_test_images(s);
-  request_prior(s, app);
-  request_model(s, app.model_requested);
+  hand_over_wants(s);
   app_refresh_live(s);
   gfx_refresh(s, app.gfx, emscripten_get_now());
 
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
   if (capture.active) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no hover highlight or tooltip in a figure
-  s.button_rects.clear();
-  s.shown_text.clear();
+  app.seen = {};
   panel_page(s, app.gfx, t0);
   ImGui::Render();
   if (capture.active) capture_view(s, app.renderer, ImGui::GetDrawData());
@@ -411,8 +370,8 @@ int main(int, char**) {
   const int first = app.state.current;
   app.state.current = -1;
   lens::app_select_model(app.state, first, emscripten_get_now());
-  lens::js_api_bind(app.state);
-  // The page fetches a sidecar or the test digits when the app asks (request_stats, request_test_images).
+  lens::js_api_bind(app.state, app.seen);
+  // The page fetches what the app asks for from now on (hand_over_wants).
   EM_ASM({ if (Module['onLensStarted']) Module['onLensStarted'](); });
   emscripten_set_main_loop_arg(lens::frame, &app, 0, true);
   return 0;

@@ -292,7 +292,7 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
       s.sel_unit = h;
       s.tab = Tab::Neuron;
     }
-    if (i == 0) ui::track(s, ("first card of layer " + std::to_string(layer)).c_str());  // for the browser tests' layout checks
+    if (i == 0) ui::track(("first card of layer " + std::to_string(layer)).c_str());  // for the browser tests' layout checks
     const bool hovered = ImGui::IsItemHovered();
     const NeuronFacts* facts = a ? a->neuron(layer, h) : nullptr;
     const Liveness live = a && a->has_stats ? a->stats.layers[std::size_t(layer)].liveness(h) : Liveness::Alive;

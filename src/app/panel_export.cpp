@@ -91,25 +91,25 @@ void panel_export_menu(AppState& s) {
   if (ui::small_button("Export", "Download figures as PNG (light or dark, up to 8x for print), the whole view, or the report")) {
     ImGui::OpenPopup("##export");
   }
-  ui::track(s, "Export");
+  ui::track("Export");
   if (!ImGui::BeginPopup("##export")) return;
   ImGui::TextDisabled("PNG, for slides, posts and print");
   if (ImGui::RadioButton("Light", !s.exports.dark)) s.exports.dark = false;
-  ui::track(s, "export:Light");
+  ui::track("export:Light");
   ImGui::SameLine();
   if (ImGui::RadioButton("Dark", s.exports.dark)) s.exports.dark = true;
-  ui::track(s, "export:Dark");
+  ui::track("export:Dark");
   static const int kScales[] = {1, 2, 4, 8};
   for (int k : kScales) {
     ImGui::SameLine();
     const std::string label = std::to_string(k) + "x";
     if (ImGui::RadioButton(label.c_str(), s.exports.scale == k)) s.exports.scale = k;
-    ui::track(s, ("export:" + label).c_str());
+    ui::track(("export:" + label).c_str());
   }
   ImGui::Separator();
   for (const ExportItem& item : export_items(s)) {
     if (ImGui::MenuItem(item.label.c_str())) export_download(s, item.name, item.layer, item.neuron);
-    ui::track(s, ("export:" + item.label).c_str());
+    ui::track(("export:" + item.label).c_str());
     if (item.name == FigureName::View && ImGui::IsItemHovered())
       ImGui::SetTooltip("The page as it is now, redrawn at up to 4x");
   }
@@ -117,7 +117,7 @@ void panel_export_menu(AppState& s) {
     ImGui::Separator();
     const bool ready = report_ready(s);
     if (ImGui::MenuItem("Download report (.zip)", nullptr, false, ready)) export_report(s);
-    ui::track(s, "export:Download report (.zip)");
+    ui::track("export:Download report (.zip)");
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
       ImGui::SetTooltip(ready ? "The Markdown report lens-report writes for this model, with its figures"
                               : "Available when the analysis has finished");

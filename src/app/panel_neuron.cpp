@@ -235,7 +235,7 @@ static void ablation_switch(AppState& s, int h) {
     // Re-scoring needs the test digits: fetched when a neuron is first switched off.
     const AblationScorer* scorer = app_ablation_scorer(s);
     if (!scorer) {
-      ImGui::TextDisabled(s.test_pending || s.test_wanted ? "(loading test digits…)" : "(test-set scoring is still being prepared)");
+      ImGui::TextDisabled(app_test_set_loading(s) ? "(loading test digits…)" : "(test-set scoring is still being prepared)");
       return;
     }
     if (s.scored_version != s.ablation_version) {  // re-score only when the ablation changed

@@ -98,13 +98,13 @@ void panel_top_bar(AppState& s, double now_ms) {
 static void share_menu(AppState& s) {
   if (!ImGui::BeginPopup("##share")) return;
   const bool link = ui::small_button("Copy link to this view", "The address of exactly what you see: model, tab, neuron, drawing");
-  ui::track(s, "Copy link to this view");
+  ui::track("Copy link to this view");
   if (link) s.share_wanted = ShareRequest::Link, ImGui::CloseCurrentPopup();
   const bool code = ui::small_button("Copy embed code", "An <iframe> snippet of this view for a blog post or slides (700x500)");
-  ui::track(s, "Copy embed code");
+  ui::track("Copy embed code");
   if (code) s.share_wanted = ShareRequest::EmbedCode, ImGui::CloseCurrentPopup();
   const bool full = ui::small_button("Full screen (F)", "Fill the screen; Esc leaves full screen");
-  ui::track(s, "Full screen (F)");
+  ui::track("Full screen (F)");
   if (full) s.fullscreen_wanted = true, ImGui::CloseCurrentPopup();
   ImGui::EndPopup();
 }
@@ -123,7 +123,7 @@ static void view_controls(AppState& s, float x, bool same_row) {
   // Dark -> light -> high contrast (black on white, for a washed-out projector) -> dark.
   const char* next = s.contrast ? "Dark" : s.dark ? "Light" : "Contrast";
   const bool theme = ui::small_button(next, "Switch the theme: dark, light, or high contrast for a projector");
-  ui::track(s, next);
+  ui::track(next);
   if (theme) {
     if (s.contrast) s.contrast = false, s.dark = true;
     else if (s.dark) s.dark = false;
@@ -144,7 +144,7 @@ static void view_controls(AppState& s, float x, bool same_row) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Text size: 200%% to 300%% for a projector (+ and - keys)");
   ImGui::SameLine();
   if (ui::small_button("Share", "A link to this view, the code to embed it in a post, full screen")) ImGui::OpenPopup("##share");
-  ui::track(s, "Share");
+  ui::track("Share");
   share_menu(s);
   ImGui::SameLine();
   panel_export_menu(s);
@@ -163,7 +163,7 @@ static void panel_embed_bar(AppState& s, double now_ms) {
   ImGui::SameLine();
   if (ui::small_button("Embed", "Copy the <iframe> code of this view, to put it in your own post"))
     s.share_wanted = ShareRequest::EmbedCode;
-  ui::track(s, "Embed");
+  ui::track("Embed");
 }
 
 // The sentences of a paragraph that fit in about `width` of text, whole (at least the first):

@@ -38,12 +38,12 @@ static void recipe_controls(AppState& s, float width) {
   ui::title("Recipe", "The same settings lens-train takes. Training uses the first 20,000 MNIST training images "
                       "(a validation split is held out); the test accuracy is measured on the 10,000 test images.");
   if (ui::small_button("Healthy", "784-32-10 ReLU, Adam: about 93% after 2 epochs")) set_form(s, train_preset_healthy());
-  ui::track(s, "Healthy");
+  ui::track("Healthy");
   ImGui::SameLine();
   if (ui::small_button("Kill the neurons", "784-6-10 ReLU with biases starting at -2 and SGD at a high learning rate: "
                                            "most of the six neurons die, as in mlp6-dead"))
     set_form(s, train_preset_kill());
-  ui::track(s, "Kill the neurons");
+  ui::track("Kill the neurons");
   int hidden = int(c.sizes.size()) - 2;
   ImGui::SetNextItemWidth(w);
   if (ImGui::SliderInt("hidden layers", &hidden, 1, kTrainMaxHiddenLayers)) {
@@ -102,20 +102,20 @@ bool training_buttons(AppState& s, bool active, bool with_stop, double now_ms) {
   TrainingSession& t = s.training;
   if (!active) {
     const bool pressed = ImGui::Button("Train");
-    ui::track(s, "Train");
+    ui::track("Train");
     return pressed;
   }
   const char* toggle = t.running() ? "Pause" : "Play";
   if (ImGui::Button(toggle)) t.running() ? app_train_pause(s) : app_train_resume(s);
-  ui::track(s, toggle);
+  ui::track(toggle);
   ImGui::SameLine();
   if (ImGui::Button("Step")) app_train_step_once(s, now_ms);
-  ui::track(s, "Step");
+  ui::track("Step");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("One mini-batch, then pause.");
   if (with_stop) {
     ImGui::SameLine();
     if (ImGui::Button("Stop")) app_train_stop(s, now_ms);
-    ui::track(s, "Stop");
+    ui::track("Stop");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("End now: the model keeps its weights and is measured on the test set.");
   }
   return false;
@@ -134,11 +134,11 @@ static void run_controls(AppState& s, double now_ms) {
     s.train_form.seed += 1;
     if (active) app_train_reset(s, s.train_form.seed, now_ms);
   }
-  ui::track(s, "New seed");
+  ui::track("New seed");
   if (t.model >= 0 && t.status == TrainingSession::Status::Done) {
     const Bundle& b = s.models[std::size_t(t.model)].bundle;
     if (ImGui::Button("Download .lens")) js_download(b.info.id + ".lens", bundle_write(b));
-    ui::track(s, "Download .lens");
+    ui::track("Download .lens");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("The trained weights with their recipe and seed: drop the file on the page again, or run lens-report on it.");
   }

@@ -70,7 +70,7 @@ static void xor_training(AppState& s, float width, double now_ms) {
     c.seed += 1;
     start();
   }
-  ui::track(s, "New seed");
+  ui::track("New seed");
   if (t.request.dataset == "xor" && t.run) {
     ImGui::SameLine();
     ImGui::Text("epoch %.1f of %d, %d of 4 corners right", t.epoch(), t.request.config.epochs,

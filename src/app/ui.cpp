@@ -170,9 +170,11 @@ void wrapped(const std::string& text) {
   ImGui::PopTextWrapPos();
 }
 
-void track(AppState& s, const char* label) {
+static FrameRecord* frame_record() { return static_cast<FrameRecord*>(ImGui::GetIO().UserData); }
+
+void track(const char* label) {
   const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
-  s.button_rects.push_back({label, AppState::Rect{lo.x, lo.y, hi.x - lo.x, hi.y - lo.y}});
+  if (FrameRecord* r = frame_record()) r->items.push_back({label, AppState::Rect{lo.x, lo.y, hi.x - lo.x, hi.y - lo.y}});
 }
 
 // Words keep their trailing space, so a line never starts with one.
@@ -188,7 +190,7 @@ static std::vector<std::string> words(const std::string& text) {
 }
 
 bool rich_text(AppState& s, const Paragraph& p, int* layer, int* unit, float max_width) {
-  s.shown_text.push_back(render_plain(p));
+  if (FrameRecord* r = frame_record()) r->text.push_back(render_plain(p));
   return rich_text(p, s.dark, layer, unit, max_width);
 }
 

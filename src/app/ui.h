@@ -5,6 +5,8 @@
 #include <imgui.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/core/app_state.h"
 #include "interpret/prose.h"
@@ -30,8 +32,14 @@ void signed_bar(float w, float h, float value, ImU32 pos, ImU32 neg);
 // A diverging colour legend with labels at both ends.
 void diverging_legend(float w, float h, float limit, const char* what);
 bool small_button(const char* label, const char* tooltip);
-// Notes where the item just drawn is, under its label (AppState::button_rects).
-void track(AppState& s, const char* label);
+// What the last frame drew, for the browser tests only (lens._test.itemRect, lens._test.shownText),
+// not product state: the shell owns one and points ImGui's io.UserData at it (main.cpp).
+struct FrameRecord {
+  std::vector<std::pair<std::string, AppState::Rect>> items;  // tracked items by label, in CSS pixels
+  std::vector<std::string> text;                              // explanation paragraphs, as plain text
+};
+// Notes where the item just drawn is, under its label, so a browser test can click it like a person.
+void track(const char* label);
 // SameLine() when an item `width` wide still fits on the current line, else a new line.
 void same_line_if_fits(float width);
 void wrapped(const std::string& text);
@@ -39,7 +47,7 @@ void wrapped(const std::string& text);
 // never inside a word or number. Strong spans are bold-ish; neuron references are links:
 // clicking one stores it in *layer, *unit and returns true. max_width > 0 caps the line length.
 bool rich_text(const Paragraph& p, bool dark, int* layer = nullptr, int* unit = nullptr, float max_width = 0);
-// The same, noting the paragraph's text in AppState::shown_text.
+// The same, noting the paragraph's text in the FrameRecord (browser tests read what a person reads).
 bool rich_text(AppState& s, const Paragraph& p, int* layer = nullptr, int* unit = nullptr, float max_width = 0);
 
 }  // namespace lens::ui

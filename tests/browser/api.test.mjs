@@ -114,38 +114,79 @@ test('a bad link shows a message and opens the default view', async () => {
   await context.close();
 });
 
-test('bad API arguments throw and change nothing', async () => {
+test('bad API arguments throw (or reject, for calls that wait) and change nothing', async () => {
   const { page, errors, context } = await open('#model=mlp32&help=0');
   await page.evaluate(() => window.lens.drawStroke([[0.5, 0.2], [0.5, 0.8]]));
   // Everything but the background analysis' progress.
   const snapshot = () => page.evaluate(() => { const s = window.lens.state(); delete s.analysis; delete s.statsReady; delete s.analysisDone; delete s.dead; return JSON.stringify(s); });
   const before = await snapshot();
-  const messages = await page.evaluate(() => {
+  const messages = await page.evaluate(async () => {
     const tryIt = (f) => { try { f(); return null; } catch (e) { return e.message; } };
+    // Calls that can wait return a Promise: bad arguments reject it, never throw.
+    const rejected = (f) => { try { return f().then(() => null, (e) => e.message); } catch (e) { return 'threw: ' + e.message; } };
     const L = window.lens;
     return {
       shortInput: tryIt(() => L.setInput([0.5, 0.5])),
       nanInput: tryIt(() => L.setInput(new Array(784).fill(NaN))),
       bigInput: tryIt(() => L.setInput(new Array(784).fill(2))),
+      // @ts-expect-error: not an array, on purpose
       notArray: tryIt(() => L.setInput('hello')),
       strokeOut: tryIt(() => L.drawStroke([[0.5, 1.5]])),
+      // @ts-expect-error: not a pair, on purpose
       strokeShape: tryIt(() => L.drawStroke([[0.5]])),
       strokeEmpty: tryIt(() => L.drawStroke([])),
-      model: tryIt(() => L.selectModel('mlp9000')),
+      model: await rejected(() => L.selectModel('mlp9000')),
+      modelNul: await rejected(() => L.selectModel('mlp6\u0000x')),
+      // @ts-expect-error: not a tab, on purpose
       tab: tryIt(() => L.setTab('kitchen')),
       layer: tryIt(() => L.select(5, 0)),
       neuron: tryIt(() => L.select(0, 999)),
-      actmaxType: tryIt(() => L.actmax('0', 1)),
-      actmaxRange: tryIt(() => L.actmax(0, -1)),
+      // @ts-expect-error: a string, on purpose
+      actmaxType: await rejected(() => L.actmax('0', 1)),
+      actmaxRange: await rejected(() => L.actmax(0, -1)),
+      actmaxOptions: await rejected(() => L.actmax(0, 1, { count: 0 })),
     };
   });
   for (const [k, m] of Object.entries(messages)) assert.ok(m && m.startsWith('lens.'), `${k}: ${m}`);
   assert.match(messages.shortInput, /expected 784 values, got 2/);
   assert.match(messages.nanInput, /not a finite number/);
   assert.match(messages.model, /unknown model id "mlp9000"/);
+  assert.match(messages.modelNul, /lens\.selectModel: id contains a NUL character/);
   assert.match(messages.neuron, /neuron 999 does not exist/);
   assert.equal(await snapshot(), before, 'state unchanged');
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// Every call that waits settles: what it waits for is held back here (a request that never gets
+// an answer), so the calls are surely pending when the model changes under them.
+test('no promise hangs: a model switch rejects what waits for the old model, a newer pick rejects selectModel', async () => {
+  const { page, errors, context } = await open('#model=mlp32&help=0');
+  const held = [];
+  for (const url of ['**/models/mlp128.stats', '**/models/digit-prior.lens', '**/models/mlp6.lens'])
+    await page.route(url, (route) => { held.push(route); });
+  await page.route('**/models/mlp2x64.lens', (route) => route.fulfill({ status: 404, body: '' }));
+  const outcome = await page.evaluate(async () => {
+    const L = window.lens;
+    const settled = (p) => p.then((v) => 'resolved ' + (v && v.constructor.name), (e) => e.message);
+    const image = settled(L.actmax(0, 1, { prior: 'digit' }));  // the prior never arrives
+    await L.selectModel('mlp128');                              // its sidecar never arrives
+    const waiting = [settled(L.explain(0, 1)), settled(L.figure('classes', { layer: 0, neuron: 1 })), settled(L.report())];
+    await L.selectModel('mlp32');
+    const picked = settled(L.selectModel('mlp6'));              // its bundle never arrives
+    await L.selectModel('mlp32');
+    return { image: await image, waiting: await Promise.all(waiting), picked: await picked,
+             missing: await settled(L.selectModel('mlp2x64')), model: L.model() };
+  });
+  assert.match(outcome.image, /^lens\.actmax: the model changed to mlp128 before the image of mlp32 was ready/);
+  assert.match(outcome.waiting[0], /^lens\.explain: the model changed to mlp32 before the analysis of mlp128 was ready/);
+  assert.match(outcome.waiting[1], /^lens\.figure: the model changed to mlp32/);
+  assert.match(outcome.waiting[2], /^lens\.report: the model changed to mlp32/);
+  assert.match(outcome.picked, /^lens\.selectModel: another model \(mlp32\) was picked before mlp6 was loaded/);
+  assert.match(outcome.missing, /^lens\.selectModel: mlp2x64 could not be loaded \(.*HTTP 404\)/);
+  assert.equal(outcome.model, 'mlp32');
+  assert.ok(held.length >= 2, 'the held requests were made');
+  assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
   await context.close();
 });
 

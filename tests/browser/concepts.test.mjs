@@ -90,19 +90,19 @@ test('the Neuron tab of mlp6-dead tells the survivor\'s story: shapes, pushes, t
   // The page shows it: the Neuron tab of that neuron draws the summary and the story.
   await page.evaluate((u) => { window.lens.select(0, u); window.lens.setTab('neuron'); }, u);
   await frames(page, 3);
-  const shown = await page.evaluate(() => window.lens._shownText());
+  const shown = await page.evaluate(() => window.lens._test.shownText());
   assert.ok(shown.includes(e.r.summary), 'the Neuron tab shows the summary');
   assert.ok(shown.includes(story), `the Neuron tab shows the story; it shows:\n${shown.join('\n')}`);
   // A dead neuron's tab has no story.
   const dead = u === 0 ? 1 : 0;
   await page.evaluate((d) => window.lens.select(0, d), dead);
   await frames(page, 3);
-  const shownDead = await page.evaluate(() => window.lens._shownText());
+  const shownDead = await page.evaluate(() => window.lens._test.shownText());
   assert.ok(!shownDead.some((t) => t.startsWith('It does all the work')), 'no story for a dead neuron');
   // The Network tab says which shapes the layer covers.
   await page.evaluate(() => window.lens.setTab('network'));
   await frames(page, 3);
-  const network = await page.evaluate(() => window.lens._shownText());
+  const network = await page.evaluate(() => window.lens._test.shownText());
   assert.ok(network.some((t) => t.startsWith('Shapes. Of the 12 stroke shapes')), `network tab: ${network.join('\n')}`);
   assert.deepEqual(errors, []);
   await context.close();

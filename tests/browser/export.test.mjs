@@ -48,7 +48,7 @@ test('each lens.figure name gives a PNG that decodes at its base size times the 
   const { page, errors, context } = await openMlp32();
   // Base sizes (docs/embedding.md): mlp32's layer 0 has 32 neurons: 8 columns, 4 rows of 56-unit
   // tiles with 16 for the label, 8 apart, 12 around: 24 + 8 * 64 - 8 by 24 + 4 * 80 - 8.
-  const cases = [
+  const cases = /** @type {[string, any, number, number][]} */ ([
     ['actmax', { layer: 0, neuron: 3, scale: 1 }, 224, 224],
     ['actmax', { layer: 1, neuron: 7, scale: 2 }, 224, 224],
     ['weights', { layer: 0, neuron: 3, scale: 4 }, 224, 224],
@@ -59,7 +59,7 @@ test('each lens.figure name gives a PNG that decodes at its base size times the 
     ['confusion', { scale: 8, theme: 'dark' }, 412, 420],
     ['view', { scale: 1 }, VIEW.width, VIEW.height],
     ['view', { scale: 2, theme: 'light' }, VIEW.width, VIEW.height],
-  ];
+  ]);
   for (const [name, opts, w, h] of cases) {
     const bytes = await page.evaluate(([n, o]) => window.lens.figure(n, o).then((b) => Array.from(b)), [name, opts]);
     assert.deepEqual(bytes.slice(0, 8), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${name}: not a PNG`);
@@ -85,7 +85,7 @@ test('each lens.figure name gives a PNG that decodes at its base size times the 
 test('lens.figure rejects bad names and arguments with a clear message, changing nothing', { timeout: 120000 }, async () => {
   const { page, errors, context } = await openMlp32();
   const before = await page.evaluate(() => JSON.stringify(window.lens.state()));
-  const bad = [
+  const bad = /** @type {[any[], RegExp][]} */ ([
     [['histogram'], /lens\.figure: unknown figure "histogram" \(known: actmax, weights, grid, prediction, classes, confusion, view\)/],
     [[42], /lens\.figure: name .* must be a string/],
     [['actmax', { layer: 0, neuron: 99 }], /lens\.figure: .*neuron 99/],
@@ -98,9 +98,9 @@ test('lens.figure rejects bad names and arguments with a clear message, changing
     [['grid', 'big'], /options must be an object/],
     [['grid', { layer: 5 }], /layer 5 does not exist/],
     [['actmax'], /no neuron is selected; give layer and neuron/],
-  ];
+  ]);
   for (const [args, message] of bad) {
-    const r = await page.evaluate((a) => window.lens.figure(...a).then(() => 'resolved', (e) => e.message), args);
+    const r = await page.evaluate((a) => window.lens.figure(a[0], a[1]).then(() => 'resolved', (e) => e.message), args);
     assert.match(r, message, JSON.stringify(args));
   }
   assert.equal(await page.evaluate(() => JSON.stringify(window.lens.state())), before);

@@ -12,7 +12,7 @@ export const siteDir = process.env.LENS_SITE_DIR || path.resolve(here, '../../bu
 function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => { const { port } = /** @type {import('node:net').AddressInfo} */ (s.address()); s.close(() => resolve(port)); });
     s.on('error', reject);
   });
 }
@@ -76,7 +76,7 @@ export const mnistDir = process.env.LENS_MNIST_DIR || path.resolve(repoRoot, '..
 // view's wasm profile (first-view.mjs).
 export async function animationFrames(page, n = 2) {
   await page.evaluate((count) => new Promise((done) => {
-    const step = () => (--count <= 0 ? done() : requestAnimationFrame(step));
+    const step = () => (--count <= 0 ? done(undefined) : requestAnimationFrame(step));
     requestAnimationFrame(step);
   }), n);
 }
@@ -102,7 +102,7 @@ export async function settled(page, timeout = 60000) {
 // the current one, or no event fires. (A link to a model not fetched yet is applied when it arrives.)
 export async function followLink(target, hash) {
   await target.evaluate((h) => new Promise((done) => {
-    window.addEventListener('hashchange', () => done(), { once: true });
+    window.addEventListener('hashchange', () => done(undefined), { once: true });
     location.hash = h;
   }), hash);
 }
@@ -123,17 +123,17 @@ export async function pointerStroke(page, points) {
   await animationFrames(page, 2);
 }
 
-// Clicks the ImGui item whose label is `label` (AppState::button_rects), found by asking the
+// Clicks the ImGui item whose label is `label` (ui::track in the page), found by asking the
 // page where it drew it, with real pointer events. Resolves once the page has handled the click.
 export async function clickItem(page, label) {
   // The page draws the item in its next frame (it draws only when something changed).
-  await page.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 5000 }).catch(() => {});
+  await page.waitForFunction((l) => window.lens._test.itemRect(l), label, { timeout: 5000 }).catch(() => {});
   // A window that just appeared (a popup menu) is measured in its first frame and placed in
   // the next: wait until the item stays put over two frames drawn.
-  let at = await page.evaluate((l) => window.lens._itemRect(l), label);
+  let at = await page.evaluate((l) => window.lens._test.itemRect(l), label);
   for (let i = 0; at && i < 20; i++) {
     await framesDrawn(page, 2, 5000).catch(() => {});
-    const again = await page.evaluate((l) => window.lens._itemRect(l), label);
+    const again = await page.evaluate((l) => window.lens._test.itemRect(l), label);
     if (again && again.x === at.x && again.y === at.y) break;
     at = again;
   }

@@ -120,7 +120,7 @@ test('an .onnx file dropped on the page is loaded and named after the file; a ba
   const r = await page.evaluate((data) => {
     try { window.lens.loadBundle(Uint8Array.from(atob(data), (c) => c.charCodeAt(0))); return null; } catch (e) { return e.message; }
   }, Buffer.from(cut).toString('base64'));
-  assert.match(r, /^lens\.loadBundle: not a valid ONNX file \(field 7 says \d+ bytes/);
+  assert.match(r, /^lens\.loadBundle: onnx: not a valid ONNX file \(field 7 says \d+ bytes/);  // the reader names itself
   assert.equal(await page.evaluate(() => window.lens.models().length), before + 1, 'refusals change nothing');
   assert.deepEqual(errors, []);
   await context.close();

@@ -93,10 +93,13 @@ test('predict changes nothing on the page; bad arguments throw a clear message a
       short: tryIt(() => L.predict(new Float32Array(100))),
       nan: tryIt(() => L.predict(nan)),
       range: tryIt(() => L.predict(Array(784).fill(1.5))),
+      // @ts-expect-error: a string, on purpose
       string: tryIt(() => L.predict('0.5')),
       strings: tryIt(() => L.predict(Array(784).fill('0.5'))),
       ints: tryIt(() => L.predict(new Int32Array(784))),
+      // @ts-expect-error: no argument, on purpose
       none: tryIt(() => L.predict()),
+      // @ts-expect-error: an Array, on purpose
       batchType: tryIt(() => L.predictBatch([0.5])),
       batchLength: tryIt(() => L.predictBatch(new Float32Array(784 + 1))),
       batchEmpty: tryIt(() => L.predictBatch(new Float32Array(0))),

@@ -25,7 +25,7 @@ async function strokeWithMouse(target, mouse, points, offset = { x: 0, y: 0 }) {
 }
 
 async function click(target, mouse, label, offset = { x: 0, y: 0 }) {
-  const r = await target.waitForFunction((l) => window.lens._itemRect(l), label, { timeout: 10000 }).then((h) => h.jsonValue());
+  const r = await target.waitForFunction((l) => window.lens._test.itemRect(l), label, { timeout: 10000 }).then((h) => h.jsonValue());
   await mouse.click(offset.x + r.x + r.width / 2, offset.y + r.y + r.height / 2);
   await animationFrames(target, 2);  // handled by the page
 }
@@ -44,7 +44,7 @@ for (const [width, height, scale] of [[1280, 720, 2], [1920, 1080, 2], [1920, 10
       const canvas = await page.evaluate(() => window.lens.canvasRect());
       assert.ok(inside(canvas, width, height), `${model}: canvas ${JSON.stringify(canvas)} on screen`);
       assert.ok(canvas.width >= 0.25 * height, `${model}: canvas ${canvas.width} px wide is big enough to draw on`);
-      const card = await page.evaluate(() => window.lens._itemRect('first card of layer 0'));
+      const card = await page.evaluate(() => window.lens._test.itemRect('first card of layer 0'));
       assert.ok(inside(card, width, height), `${model}: first neuron card ${JSON.stringify(card)} on screen`);
       assert.deepEqual(errors, []);
       await context.close();
@@ -136,7 +136,7 @@ test('embed mode in a 700x500 iframe: canvas and prediction, drawing predicts, t
   const canvas = await frame.evaluate(() => window.lens.canvasRect());
   assert.ok(inside(canvas, 700, 500), `canvas ${JSON.stringify(canvas)} inside the iframe`);
   assert.ok(canvas.width >= 200, 'a canvas big enough to draw on');
-  assert.equal(await frame.evaluate(() => window.lens._itemRect('Share')), null, 'no full-page chrome');
+  assert.equal(await frame.evaluate(() => window.lens._test.itemRect('Share')), null, 'no full-page chrome');
 
   await strokeWithMouse(frame, page.mouse, two, box);
   const drawn = await frame.evaluate(() => window.lens.state());

@@ -64,8 +64,8 @@ test('lens.actmax with {prior: "digit"} and {count}', { timeout: 240000 }, async
   const before = await page.evaluate(() => JSON.stringify([window.lens.model(), window.lens.state().input]));
   const refusals = await page.evaluate(async () => {
     const out = [];
-    for (const args of [[0, 5, { prior: 'gan' }], [0, 5, { count: 0 }], [0, 5, { count: 1.5 }], [0, 5, { count: 17 }],
-                        [0, 5, { colour: 1 }], [0, 5, null], [0, 5, 'digit'], [0, 999, { prior: 'digit' }], [7, 0, { count: 2 }]]) {
+    for (const args of /** @type {[number, number, any][]} */ ([[0, 5, { prior: 'gan' }], [0, 5, { count: 0 }], [0, 5, { count: 1.5 }], [0, 5, { count: 17 }],
+                        [0, 5, { colour: 1 }], [0, 5, null], [0, 5, 'digit'], [0, 999, { prior: 'digit' }], [7, 0, { count: 2 }]])) {
       try { await window.lens.actmax(...args); out.push('resolved'); } catch (e) { out.push(e.message); }
     }
     return out;
@@ -76,7 +76,7 @@ test('lens.actmax with {prior: "digit"} and {count}', { timeout: 240000 }, async
   refusals.forEach((m, i) => assert.match(m, expected[i], `call ${i}: ${m}`));
   assert.equal(await page.evaluate(() => JSON.stringify([window.lens.model(), window.lens.state().input])), before);
   // In-page time for the digit-prior images of all 128 hidden neurons (printed, not asserted).
-  const bench = await page.evaluate(async () => { const b = await window.lens._bench.priorLayer(0); return { ms: b.ms, n: b.images.length }; });
+  const bench = await page.evaluate(async () => { const b = await window.lens._test.bench.priorLayer(0); return { ms: b.ms, n: b.images.length }; });
   assert.equal(bench.n, 784 * 128);
   let load = '';
   try { load = execFileSync('uptime').toString().trim(); } catch (e) { load = 'unknown'; }

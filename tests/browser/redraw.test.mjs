@@ -13,7 +13,7 @@ after(async () => { await browser?.close(); server?.stop(); });
 // What is on screen now is what drawing the whole screen again gives.
 async function sameAsWhole(page, when) {
   const partial = await page.screenshot();
-  await page.evaluate(() => window.lens._redrawAll());
+  await page.evaluate(() => window.lens._test.redrawAll());
   await settled(page);
   assert.equal((await page.evaluate(() => window.lens.perf())).redrawn, 1, 'the last frame drew the whole screen');
   await settled(page);
@@ -43,7 +43,7 @@ for (const [width, height, dpr] of [[1280, 800, 1], [1280, 720, 2]]) {
     await settled(page);
     await sameAsWhole(page, 'after a stroke');
     // Hovers that come and go: a card's highlight and tooltip.
-    const card = await page.evaluate(() => window.lens._itemRect('first card of layer 0'));
+    const card = await page.evaluate(() => window.lens._test.itemRect('first card of layer 0'));
     assert.ok(card, 'the first card is on screen');
     await page.mouse.move(card.x + card.width / 2, card.y + card.height / 2);
     await animationFrames(page, 2);  // the highlight and tooltip drawn

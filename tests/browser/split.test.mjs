@@ -50,7 +50,7 @@ function failedInBackground(page) {
   page.on('console', (m) => {
     if (/lens\.deferred\.wasm.*fetched again when needed/.test(m.text())) { said = true; heard(); }
   });
-  return () => (said ? Promise.resolve() : new Promise((resolve) => { heard = resolve; }));
+  return () => (said ? Promise.resolve() : new Promise((resolve) => { heard = () => resolve(undefined); }));
 }
 const deferredState = (page) => page.evaluate(() => Module.lensDeferred());
 
@@ -157,7 +157,7 @@ test('a browser that refuses to compile the deferred part on the spot: the call 
   const { page, errors, context } = await open();
   await waitReady(page);
   // The background fetch is held; make synchronous compiles fail, as a stricter browser may.
-  await page.evaluate(() => { WebAssembly.Module = function () { throw new RangeError('sync compile refused'); }; });
+  await page.evaluate(() => { WebAssembly.Module = /** @type {any} */ (function () { throw new RangeError('sync compile refused'); }); });
   const outcome = await page.evaluate(() => window.lens.figure('weights', { layer: 0, neuron: 0 })
     .then(() => 'made', (e) => 'rejected: ' + e.message).catch((e) => 'threw: ' + e.message));
   assert.match(outcome, /rejected|threw/, outcome);

@@ -85,7 +85,7 @@ test('the test digits are fetched when a view needs them: a linked test digit, s
 });
 
 test('a damaged or missing sidecar: the notice says so and the page measures on the test digits', { timeout: 300000 }, async () => {
-  for (const [what, fulfil] of [['damaged', { status: 200, body: Buffer.from('LENSSTAT not really') }], ['missing', { status: 404, body: '' }]]) {
+  for (const [what, fulfil] of /** @type {[string, any][]} */ ([['damaged', { status: 200, body: Buffer.from('LENSSTAT not really') }], ['missing', { status: 404, body: '' }]])) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.addInitScript(() => { try { localStorage.setItem('mnist-lens-visited', '1'); } catch (e) {} });

@@ -114,10 +114,10 @@ test('bad recipes are refused with a message and change nothing', { timeout: 600
   const { page, errors, context } = await openPage(browser, server.url + '#help=0', { skipHelp: true });
   await waitReady(page);
   const before = await page.evaluate(() => [window.lens.models().length, window.lens.model()]);
-  const msgs = await page.evaluate(() => [
+  const msgs = await page.evaluate(() => Promise.all(/** @type {any[]} */ ([
     { layers: [784, 999, 10] }, { layers: [784, 8, 10], epochs: 0 }, { layers: [784, 8, 10], lr: 'fast' }, { dataset: 'cifar' },
     { layers: [784, 8, 10], colour: 3 }, 'not a recipe', null,
-  ].map((r) => { try { window.lens.train(r); return 'no error'; } catch (e) { return e.message; } }));
+  ]).map((r) => window.lens.train(r).then(() => 'no error', (e) => e.message))));
   assert.match(msgs[0], /2 to 256 neurons/);
   assert.match(msgs[1], /"epochs"/);
   assert.match(msgs[2], /"lr"/);
@@ -126,6 +126,35 @@ test('bad recipes are refused with a message and change nothing', { timeout: 600
   assert.match(msgs[5], /expected a recipe object/);
   assert.match(msgs[6], /expected a recipe object/);
   assert.deepEqual(await page.evaluate(() => [window.lens.models().length, window.lens.model()]), before);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// lens.train never hangs: a paused training keeps it waiting until it is stopped, and a training
+// started over it makes it reject.
+test('lens.train settles: stopping a paused training resolves it; a newer training rejects the older one', { timeout: 60000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#model=xor&help=0', { skipHelp: true });
+  await waitReady(page);
+  const xor = { dataset: 'xor', layers: [2, 2, 1], activation: 'tanh', head: 'sigmoid', init: 'xavier', optimizer: 'adam',
+                lr: 0.05, batch: 16, epochs: 100, seed: 2, validation: 0 };
+  const stopped = await page.evaluate(async (recipe) => {
+    const done = window.lens.train(recipe);
+    window.lens.pauseTraining();
+    const paused = window.lens.trainingState().status;
+    window.lens.stopTraining();
+    return { paused, result: await done };
+  }, xor);
+  assert.equal(stopped.paused, 'paused');
+  assert.ok(stopped.result.epochs < 100, `stopped at epoch ${stopped.result.epochs}`);
+  assert.equal(stopped.result.id, await page.evaluate(() => window.lens.model()));
+  const overtaken = await page.evaluate(async (recipe) => {
+    const first = window.lens.train(recipe).then(() => 'resolved', (e) => e.message);
+    const second = window.lens.train({ ...recipe, seed: 3 });
+    window.lens.stopTraining();
+    return [await first, (await second).epochs < 100];
+  }, xor);
+  assert.match(overtaken[0], /lens\.train: another training started before this one ended/);
+  assert.equal(overtaken[1], true);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -4,8 +4,11 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "app/core/app_state.h"
 #include "app/core/model_library.h"
@@ -25,6 +28,24 @@ inline std::unique_ptr<AppState> app_with_models(const std::string& id = "mlp32"
   EXPECT_TRUE(s->model()) << "no model " << id;
   app_refresh_live(*s);
   return s;
+}
+
+// A model folder as the page has it: mlp32's bundle, and mlp6 listed by its header only (the
+// page fetches it when picked). Written to dir (index 0: mlp6, 1: mlp32); returns the bundles'
+// bytes, mlp32's then mlp6's.
+inline std::pair<Bytes, Bytes> folder_with_listed_mlp6(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  const auto mlp32 = file_read(assets_dir() + "/models/mlp32.lens");
+  const auto mlp6 = file_read(assets_dir() + "/models/mlp6.lens");
+  EXPECT_TRUE(mlp32 && mlp6);
+  if (!mlp32 || !mlp6) return {};
+  std::ofstream(dir + "/mlp32.lens", std::ios::binary).write(reinterpret_cast<const char*>(mlp32->data()), std::streamsize(mlp32->size()));
+  std::filesystem::remove(dir + "/mlp6.lens");
+  std::ofstream(dir + "/models.json") << R"({"models": ["mlp6", "mlp32"], "default": "mlp6", "headers": {
+    "mlp6": {"version": 1, "id": "mlp6", "name": "MLP 784-6-10", "test_accuracy": 0.5,
+             "layers": [{"inputs": 784, "outputs": 6, "activation": "relu"}, {"inputs": 6, "outputs": 10, "activation": "identity"}]},
+    "mlp32": {"version": 1, "id": "mlp32", "layers": [{"inputs": 784, "outputs": 32, "activation": "relu"}, {"inputs": 32, "outputs": 10, "activation": "identity"}]}}})";
+  return {*mlp32, *mlp6};
 }
 
 inline std::string off_neurons(const AppState& s) {

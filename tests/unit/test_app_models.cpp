@@ -90,7 +90,7 @@ TEST(AppModels, SwitchingMidAnalysisKeepsEachModelsAnalysis) {
 // the analyses start again on it and the view (selection, ablation) is kept.
 TEST(AppModels, TestSetArrivingStartsTheAnalysesOnIt) {
   auto s = test::app_with_models("mlp6");
-  ASSERT_TRUE(s->test_wanted) << "a model measured on the test digits asks for them";
+  ASSERT_TRUE(asset_awaited(s->assets, AssetKind::TestDigits)) << "a model measured on the test digits asks for them";
   ASSERT_TRUE(app_analysis_waiting(*s));
   app_work(*s, 4.0, &fake_clock);
   EXPECT_EQ(s->analysis()->progress(), 0.f);
@@ -98,7 +98,7 @@ TEST(AppModels, TestSetArrivingStartsTheAnalysesOnIt) {
   s->sel_unit = 2;
   app_set_neuron_off(*s, 0, 4, true);
   app_set_test_set(*s, digits(), g_fake_ms);
-  EXPECT_FALSE(s->test_pending || s->test_wanted);
+  EXPECT_FALSE(asset_awaited(s->assets, AssetKind::TestDigits));
   ASSERT_TRUE(s->analysis());
   EXPECT_EQ(s->analysis()->test, &s->test);
   EXPECT_EQ(s->test.size(), 1000);
@@ -112,7 +112,7 @@ TEST(AppModels, TestSetArrivingStartsTheAnalysesOnIt) {
 TEST(AppModels, TestSetFailureIsReportedInTheNotice) {
   auto s = test::app_with_models("mlp6");
   app_test_set_failed(*s, "HTTP 404");
-  EXPECT_FALSE(s->test_pending);
+  EXPECT_FALSE(app_test_set_loading(*s));
   EXPECT_EQ(s->test_error, "HTTP 404");
   EXPECT_NE(s->notice.find("could not be loaded (HTTP 404)"), std::string::npos) << s->notice;
 }
@@ -263,16 +263,9 @@ namespace {
 // is not the promised model is refused and changes nothing.
 TEST(AppModels, ListedModelsAreFetchedWhenPicked) {
   const std::string dir = "/tmp/lens-pending-models";
-  std::filesystem::create_directories(dir);
-  const auto mlp32 = file_read(test::assets_dir() + "/models/mlp32.lens");
-  const auto mlp6 = file_read(test::assets_dir() + "/models/mlp6.lens");
-  ASSERT_TRUE(mlp32 && mlp6);
-  std::ofstream(dir + "/mlp32.lens", std::ios::binary).write(reinterpret_cast<const char*>(mlp32->data()), std::streamsize(mlp32->size()));
-  std::filesystem::remove(dir + "/mlp6.lens");
-  std::ofstream(dir + "/models.json") << R"({"models": ["mlp6", "mlp32"], "default": "mlp6", "headers": {
-    "mlp6": {"version": 1, "id": "mlp6", "name": "MLP 784-6-10", "test_accuracy": 0.5,
-             "layers": [{"inputs": 784, "outputs": 6, "activation": "relu"}, {"inputs": 6, "outputs": 10, "activation": "identity"}]},
-    "mlp32": {"version": 1, "id": "mlp32", "layers": [{"inputs": 784, "outputs": 32, "activation": "relu"}, {"inputs": 32, "outputs": 10, "activation": "identity"}]}}})";
+  const auto [mlp32_bytes, mlp6_bytes] = test::folder_with_listed_mlp6(dir);
+  const Bytes* mlp32 = &mlp32_bytes;
+  const Bytes* mlp6 = &mlp6_bytes;
   AppState s;
   model_library_load(s, dir);
   ASSERT_TRUE(s.load_errors.empty()) << s.load_errors.front();

@@ -18,15 +18,15 @@ Bytes prior_bytes() {
 
 TEST(AppPrior, FetchedOnlyWhenFirstNeeded) {
   auto s = test::app_with_models("mlp32");
-  EXPECT_FALSE(s->prior.wanted);
+  EXPECT_FALSE(asset_awaited(s->assets, AssetKind::Prior));
   EXPECT_FALSE(app_prior_pending(*s));
   EXPECT_EQ(app_prior_gallery(*s, 0), nullptr);  // not here yet: asked for
-  EXPECT_TRUE(s->prior.wanted);
+  EXPECT_TRUE(asset_awaited(s->assets, AssetKind::Prior));
   const auto early = app_prior_actmax(*s, 0, 3, 1);
   ASSERT_FALSE(early);
   EXPECT_NE(early.error.find("not loaded"), std::string::npos) << early.error;
   ASSERT_TRUE(app_prior_arrived(*s, prior_bytes()));
-  EXPECT_FALSE(s->prior.wanted);
+  EXPECT_FALSE(asset_awaited(s->assets, AssetKind::Prior));
   PriorGallery* g = app_prior_gallery(*s, 0);
   ASSERT_NE(g, nullptr);
   EXPECT_TRUE(app_prior_pending(*s));
@@ -52,7 +52,7 @@ TEST(AppPrior, RefusesWhatIsNotADecoder) {
   EXPECT_FALSE(s->prior.decoder);
   EXPECT_EQ(s->prior.error, r.error);
   EXPECT_EQ(app_prior_gallery(*s, 0), nullptr);
-  EXPECT_FALSE(s->prior.wanted) << "a failed prior is not asked for again and again";
+  EXPECT_FALSE(asset_awaited(s->assets, AssetKind::Prior)) << "a failed prior is not asked for again and again";
   Bytes cut = prior_bytes();
   cut.resize(cut.size() / 2);
   EXPECT_FALSE(app_prior_arrived(*s, cut));
@@ -70,7 +70,7 @@ TEST(AppPrior, SeveralImagesOfANeuron) {
   ASSERT_EQ(d.raw.cols(), 3);
   EXPECT_EQ(d.prior.cols(), 0);
   EXPECT_NE(d.prior_error.find("not loaded"), std::string::npos) << d.prior_error;
-  EXPECT_TRUE(s->prior.wanted) << "the click asks for the prior";
+  EXPECT_TRUE(asset_awaited(s->assets, AssetKind::Prior)) << "the click asks for the prior";
   ASSERT_TRUE(app_prior_arrived(*s, prior_bytes()));
   const int before = d.version;
   app_show_diverse(*s, 0, 5, 3);

@@ -131,7 +131,7 @@ TEST(AppTraining, MnistWaitsForItsTrainingImagesThenTrains) {
   app_set_test_set(*s, dataset_slice(test::mnist_test_set(), 0, 2000), 0);
   app_train_start(*s, request(train_preset_kill()), 0);
   EXPECT_EQ(s->training.status, TrainingSession::Status::WaitingForData);
-  EXPECT_TRUE(s->train_subset_wanted);
+  EXPECT_TRUE(asset_awaited(s->assets, AssetKind::TrainDigits));
   app_set_train_set(*s, train_subset(), 0);
   ASSERT_EQ(s->training.status, TrainingSession::Status::Running);
   EXPECT_EQ(s->training.train.size(), kTrainSubsetImages - 2000);

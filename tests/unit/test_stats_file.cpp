@@ -217,14 +217,14 @@ TEST(StatsFileApp, ShippedModelNeedsNoTestDigits) {
   auto s = test::app_with_models("mlp32", true);
   ModelAnalysis* a = s->analysis();
   ASSERT_TRUE(a && a->stats_from_file && a->has_stats);
-  EXPECT_FALSE(s->test_wanted) << "nothing on screen needs the digits yet";
+  EXPECT_FALSE(asset_awaited(s->assets, AssetKind::TestDigits)) << "nothing on screen needs the digits yet";
   EXPECT_FALSE(app_analysis_waiting(*s));
   for (int i = 0; i < 200000 && !a->done(); ++i) app_work(*s, 4.0, &tick);
   EXPECT_TRUE(a->done() && a->has_facts);
-  EXPECT_FALSE(s->test_wanted);
+  EXPECT_FALSE(asset_awaited(s->assets, AssetKind::TestDigits));
 
   app_random_test_digit(*s);  // the page fetches the digits, then shows the pick
-  EXPECT_TRUE(s->test_wanted);
+  EXPECT_TRUE(asset_awaited(s->assets, AssetKind::TestDigits));
   const int pick = s->pending_test_index;
   EXPECT_GE(pick, 0);
   app_set_neuron_off(*s, 0, 3, true);
@@ -246,7 +246,7 @@ TEST(StatsFileApp, BadSidecarFallsBackToMeasuring) {
   s->models[std::size_t(i)].stats_path = "/no/such/file.stats";  // as in the page: fetched
   s->current = -1;
   app_select_model(*s, i, 0);
-  EXPECT_EQ(s->stats_wanted, i);
+  EXPECT_TRUE(asset_awaited(s->assets, AssetKind::Stats, "mlp6"));
   EXPECT_TRUE(app_analysis_waiting(*s));
   Bytes damaged = *file_read(test::assets_dir() + "/models/mlp6.stats");
   damaged[40] ^= 1;
@@ -254,7 +254,7 @@ TEST(StatsFileApp, BadSidecarFallsBackToMeasuring) {
   EXPECT_NE(why.find("checksum"), std::string::npos) << why;
   EXPECT_NE(s->notice.find("measuring on the test digits instead"), std::string::npos) << s->notice;
   EXPECT_EQ(s->models[std::size_t(i)].sidecar, LoadedModel::Sidecar::Failed);
-  EXPECT_TRUE(s->test_wanted);
+  EXPECT_TRUE(asset_awaited(s->assets, AssetKind::TestDigits));
   EXPECT_TRUE(app_analysis_waiting(*s));
   EXPECT_FALSE(app_stats_arrived(*s, i, damaged, 0).empty()) << "no longer waiting";
   app_set_test_set(*s, few_digits(), 0);
@@ -268,7 +268,7 @@ TEST(StatsFileApp, TestDigitViewsWaitForTheDigits) {
   ASSERT_TRUE(s->analysis()->stats_from_file);
   app_next_mistake(*s);
   EXPECT_TRUE(s->pending_mistake);
-  EXPECT_TRUE(s->test_wanted);
+  EXPECT_TRUE(asset_awaited(s->assets, AssetKind::TestDigits));
   EXPECT_EQ(s->source, InputSource::Drawing);
   app_set_test_set(*s, few_digits(), 0);  // not the digits the sidecar was measured on
   EXPECT_FALSE(s->analysis()->stats_from_file) << "measured again on these";
@@ -283,5 +283,5 @@ TEST(StatsFileApp, TestDigitViewsWaitForTheDigits) {
   app_test_set_failed(*t, "HTTP 500");
   app_show_test_digit(*t, 5);
   EXPECT_EQ(t->pending_test_index, -1) << "no digits will come: nothing waits";
-  EXPECT_FALSE(t->test_wanted);
+  EXPECT_FALSE(asset_awaited(t->assets, AssetKind::TestDigits));
 }

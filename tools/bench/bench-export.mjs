@@ -37,10 +37,12 @@ try {
   }
   const rep = await page.evaluate(() => {
     const t0 = performance.now();
-    const md = JSON.parse(Module.ccall('lens_report', 'string', ['number'], [0]));
+    // A reply of src/app/js_api.cpp: {ok: size} (the analysis is done by now).
+    const report = (zip) => JSON.parse(Module.UTF8ToString(Module.ccall('lens_report', 'number', ['number'], [zip]))).ok;
+    const md = report(0);
     const t1 = performance.now();
-    const zip = JSON.parse(Module.ccall('lens_report', 'string', ['number'], [1]));
-    return { md: md.size, mdMs: t1 - t0, zip: zip.size, zipMs: performance.now() - t1 };
+    const zip = report(1);
+    return { md, mdMs: t1 - t0, zip, zipMs: performance.now() - t1 };
   });
   console.log(`  report Markdown: ${rep.mdMs.toFixed(0)} ms (${(rep.md / 1024).toFixed(0)} KB); zip with figures: ${rep.zipMs.toFixed(0)} ms (${(rep.zip / 1024).toFixed(0)} KB)`);
   await context.close();

@@ -17,7 +17,7 @@ try {
   for (const [model, layer, what] of [['mlp128', 0, '128 hidden neurons'], ['mlp128', 1, '10 classes'], ['mlp2x64', 1, '64 neurons of the second hidden layer']]) {
     await page.evaluate((m) => window.lens.selectModel(m), model);
     const times = [];
-    for (let r = 0; r < repeats; r++) times.push(await page.evaluate(async (l) => (await window.lens._bench.priorLayer(l)).ms, layer));
+    for (let r = 0; r < repeats; r++) times.push(await page.evaluate(async (l) => (await window.lens._test.bench.priorLayer(l)).ms, layer));
     times.sort((a, b) => a - b);
     console.log(`${model}: digit-prior images of ${what}: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(', ')})`);
   }

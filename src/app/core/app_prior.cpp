@@ -20,21 +20,24 @@ Result<bool> app_prior_arrived(AppState& s, const Bytes& bytes) {
   }
   s.prior.decoder = std::move(b->net);
   s.prior.error.clear();
-  s.prior.wanted = false;
+  asset_settle(s.assets, AssetKind::Prior);
   return Result<bool>::ok(true);
 }
 
 void app_prior_failed(AppState& s, const std::string& why) {
   s.prior.error = why.empty() ? "digit prior: could not be loaded" : why;
-  s.prior.wanted = false;
+  asset_settle(s.assets, AssetKind::Prior);
+}
+
+bool app_prior_want(AppState& s) {
+  if (s.prior.decoder) return true;
+  if (s.prior.error.empty()) asset_want(s.assets, AssetKind::Prior);
+  return false;
 }
 
 PriorGallery* app_prior_gallery(AppState& s, int layer) {
   if (!s.is_image_model() || s.current < 0) return nullptr;
-  if (!s.prior.decoder) {
-    if (s.prior.error.empty()) s.prior.wanted = true;
-    return nullptr;
-  }
+  if (!app_prior_want(s)) return nullptr;
   auto& all = s.prior.galleries;
   if (all.size() <= std::size_t(s.current)) all.resize(std::size_t(s.current) + 1);
   auto& g = all[std::size_t(s.current)];
@@ -44,7 +47,7 @@ PriorGallery* app_prior_gallery(AppState& s, int layer) {
 }
 
 bool app_prior_pending(const AppState& s) {
-  if (s.prior.wanted) return true;
+  if (asset_awaited(s.assets, AssetKind::Prior)) return true;
   if (s.current < 0 || s.prior.galleries.size() <= std::size_t(s.current)) return false;
   const auto& g = s.prior.galleries[std::size_t(s.current)];
   return g && g->pending();
@@ -81,7 +84,7 @@ void app_show_diverse(AppState& s, int layer, int unit, int count) {
   auto prior = app_prior_actmax(s, layer, unit, count);
   d.prior = prior ? std::move(*prior) : Eigen::MatrixXf();
   d.prior_error = prior ? "" : prior.error;
-  if (!prior && !s.prior.decoder && s.prior.error.empty()) s.prior.wanted = true;
+  if (!prior) app_prior_want(s);
   ++d.version;
 }
 

@@ -32,11 +32,12 @@ struct DiverseImages {
 struct PriorState {
   std::optional<Mlp> decoder;       // set once the bundle has arrived and passed the checks
   std::string error;                // why it could not be loaded ("" while none)
-  bool wanted = false;              // the page should fetch it now (main.cpp asks once)
   std::vector<std::unique_ptr<PriorGallery>> galleries;  // per model index, made on first use
   DiverseImages diverse;
 };
 
+// True when the decoder is here; else asks the page for it (once, unless it failed).
+bool app_prior_want(AppState& s);
 // The fetched bundle: must be a decoder from a short code to 784 pixels.
 Result<bool> app_prior_arrived(AppState& s, const Bytes& bytes);
 void app_prior_failed(AppState& s, const std::string& why);
@@ -44,7 +45,7 @@ void app_prior_failed(AppState& s, const std::string& why);
 // The current model's gallery with `layer` wanted, or null while the decoder is not here (then
 // the fetch is asked for) or the model is not an MNIST model.
 PriorGallery* app_prior_gallery(AppState& s, int layer);
-// Whether the page has digit-prior work to do (a fetch to ask for, or images to compute).
+// Whether the page has digit-prior work to do (a fetch under way, or images to compute).
 bool app_prior_pending(const AppState& s);
 // Advances the current model's gallery by up to max_steps solver steps; true while work is left.
 bool app_prior_busy(AppState& s, int max_steps);

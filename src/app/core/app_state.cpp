@@ -39,7 +39,7 @@ static void start_analysis(AppState& s, int index, double now_ms) {
     analysis_start(*a, m.bundle, nullptr, now_ms);  // replaced when the sidecar is in
     m.sidecar = LoadedModel::Sidecar::Fetching;
     if (!file_readable(m.stats_path)) {
-      s.stats_wanted = index;
+      asset_want(s.assets, AssetKind::Stats, m.bundle.info.id);
       return;
     }
     auto bytes = file_read(m.stats_path, std::size_t(64) << 20);
@@ -61,7 +61,7 @@ std::string app_stats_arrived(AppState& s, int index, const Bytes& bytes, double
     return file.error;
   }
   m.sidecar = LoadedModel::Sidecar::Used;
-  if (s.stats_wanted == index) s.stats_wanted = -1;
+  asset_settle(s.assets, AssetKind::Stats, m.bundle.info.id);
   if (s.analyses.size() != s.models.size()) s.analyses.resize(s.models.size());
   auto& a = s.analyses[std::size_t(index)];
   if (!a) a = std::make_unique<ModelAnalysis>();
@@ -73,7 +73,7 @@ void app_stats_failed(AppState& s, int index, const std::string& why, double now
   if (index < 0 || index >= int(s.models.size()) || s.models[std::size_t(index)].sidecar != LoadedModel::Sidecar::Fetching) return;
   LoadedModel& m = s.models[std::size_t(index)];
   m.sidecar = LoadedModel::Sidecar::Failed;
-  if (s.stats_wanted == index) s.stats_wanted = -1;
+  asset_settle(s.assets, AssetKind::Stats, m.bundle.info.id);
   s.notice = "The statistics file of " + m.bundle.info.id + " could not be used (" + why +
              "): measuring on the test digits instead.";
   std::fprintf(stderr, "MNIST Lens: %s\n", s.notice.c_str());  // the page's console
@@ -83,9 +83,11 @@ void app_stats_failed(AppState& s, int index, const std::string& why, double now
 
 bool app_need_test_set(AppState& s) {
   if (s.test.size()) return true;
-  if (!s.test_pending && s.test_error.empty()) s.test_wanted = true;
+  if (s.test_error.empty()) asset_want(s.assets, AssetKind::TestDigits);
   return false;
 }
+
+bool app_test_set_loading(const AppState& s) { return !s.test.size() && asset_awaited(s.assets, AssetKind::TestDigits); }
 
 bool app_analysis_waiting(const AppState& s) {
   const LoadedModel* m = s.model();
@@ -93,7 +95,7 @@ bool app_analysis_waiting(const AppState& s) {
   if (!m || !a) return false;
   if (m->sidecar == LoadedModel::Sidecar::Fetching) return true;
   const bool needs_test = m->bundle.net.inputs() == kPixels && !a->stats_from_file && !a->test;
-  return needs_test && !s.test.size() && (s.test_wanted || s.test_pending);
+  return needs_test && app_test_set_loading(s);
 }
 
 const AblationScorer* app_ablation_scorer(AppState& s) {
@@ -105,11 +107,14 @@ const AblationScorer* app_ablation_scorer(AppState& s) {
 
 void app_select_model(AppState& s, int index, double now_ms) {
   if (index < 0 || index >= int(s.models.size())) return;
-  if (s.models[std::size_t(index)].pending) {  // fetched first (model_library_arrived selects it)
+  if (LoadedModel& m = s.models[std::size_t(index)]; m.pending) {  // fetched first (model_library_arrived selects it)
     s.model_wanted = index;
+    m.fetch_error.clear();
+    asset_want(s.assets, AssetKind::Model, m.bundle.info.id);
     return;
   }
   const bool changed = index != s.current;
+  s.model_wanted = -1;  // a model picked since wins over one still on its way
   s.current = index;
   if (s.analyses.size() != s.models.size()) s.analyses.resize(s.models.size());
   if (!s.analyses[std::size_t(index)]) start_analysis(s, index, now_ms);
@@ -149,9 +154,10 @@ void app_set_test_set(AppState& s, DataSet test, double now_ms) {
     a.reset();
   }
   s.test = std::move(test);
-  s.test_pending = s.test_wanted = false;
+  asset_settle(s.assets, AssetKind::TestDigits);
   s.test_error.clear();
-  app_select_model(s, s.current, now_ms);
+  if (s.analyses.size() != s.models.size()) s.analyses.resize(s.models.size());
+  if (s.current >= 0 && !s.analyses[std::size_t(s.current)]) start_analysis(s, s.current, now_ms);  // the view stays as it is
   if (s.pending_test_index >= 0) app_show_test_digit(s, s.pending_test_index);  // a link named it
   s.pending_test_index = -1;
   if (s.pending_mistake) app_next_mistake(s);
@@ -159,7 +165,8 @@ void app_set_test_set(AppState& s, DataSet test, double now_ms) {
 }
 
 void app_test_set_failed(AppState& s, const std::string& why) {
-  s.test_pending = s.test_wanted = s.pending_mistake = false;
+  asset_settle(s.assets, AssetKind::TestDigits);
+  s.pending_mistake = false;
   s.pending_test_index = -1;
   s.test_error = why.empty() ? "unknown error" : why;
   s.notice = "The MNIST test digits could not be loaded (" + s.test_error + "): statistics are unavailable.";

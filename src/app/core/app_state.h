@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/core/app_prior.h"
+#include "app/core/assets.h"
 #include "app/core/drawing.h"
 #include "app/core/live_input.h"
 #include "app/core/training_session.h"
@@ -32,6 +33,7 @@ struct LoadedModel {
   enum class Sidecar { None, Listed, Fetching, Used, Failed };
   Sidecar sidecar = Sidecar::None;
   std::string stats_path;  // where the sidecar is (in the page: fetched from the server instead)
+  std::string fetch_error;  // why its bundle (a pending model's) could not be fetched; picked again, it is asked for again
 };
 
 enum class Tab { Explore, Neuron, Outputs, Network, Train };
@@ -50,23 +52,20 @@ struct AppState {
   std::vector<std::unique_ptr<ModelAnalysis>> analyses;  // one per model, made on first use
   int current = -1;                    // index into models, -1 before any model loads
   PriorState prior;                    // the digit prior (fetched when first needed) and its images
-  int model_wanted = -1;               // a pending model picked: the page fetches it, then selects it
+  AssetQueue assets;                   // what the page should fetch, and what it is fetching (assets.h)
+  int model_wanted = -1;               // a pending model picked: selected once its bundle arrives
   std::vector<std::string> load_errors;  // bundles that failed to load, with the reason
   DataSet test;                        // MNIST test set shipped with the page (empty until loaded)
   DataSet test_probe;                  // its first images, measured on while a model trains
   DataSet train_subset;                // MNIST training images for the Train tab (fetched when training starts)
-  bool train_subset_wanted = false;    // the page should fetch them now
   TrainingSession training;
   TrainConfig train_form = train_config_of(train_preset_healthy());  // the Train tab's recipe
   TrainConfig xor_form = train_config_of(train_preset_xor());        // the XOR lesson's
   // The test digits are fetched only when a view needs the images (a test digit, the Neuron
   // tab's strongest digits, switching neurons off, the report, training, or a model without a
-  // statistics sidecar): test_wanted asks the page, test_pending while it fetches them.
-  bool test_wanted = false;
-  bool test_pending = false;
-  std::string test_error;
+  // statistics sidecar): app_need_test_set asks for them.
+  std::string test_error;              // why they could not be loaded (then they are not asked for again)
   bool use_sidecars = true;            // false: every model is measured on the test digits (tests compare)
-  int stats_wanted = -1;               // the page should fetch this model's sidecar
   bool pending_mistake = false;        // "next mistake" asked for before the test digits arrived
 
   // The input.
@@ -115,10 +114,6 @@ struct AppState {
   struct Rect { float x = 0, y = 0, w = 0, h = 0; };
   Rect canvas_rect;                    // where the drawing canvas was last laid out (CSS pixels)
   Rect help_rect;                      // where the help overlay was last drawn
-  // Buttons of the last frame by label, so a browser test can click them like a person.
-  std::vector<std::pair<std::string, Rect>> button_rects;
-  // Explanation paragraphs drawn in the last frame, as plain text (browser tests read what a person sees).
-  std::vector<std::string> shown_text;
   std::vector<Rect> scroll_rects;      // windows of the last frame that can scroll (the wheel is theirs)
   bool canvas_covered = false;         // a popup lies over the canvas
   int canvas_visible_frame = -1;       // the last frame the canvas was laid out
@@ -147,6 +142,7 @@ void app_set_test_set(AppState& s, DataSet test, double now_ms);
 void app_test_set_failed(AppState& s, const std::string& why);  // says so in the notice
 // A view needs the test digits: true when they are here, else asks the page for them (once).
 bool app_need_test_set(AppState& s);
+bool app_test_set_loading(const AppState& s);  // asked for, not here yet
 // The current model's analysis cannot proceed yet: its sidecar or the test digits are on the way.
 bool app_analysis_waiting(const AppState& s);
 // The sidecar of model `index` arrived (bytes) or could not be fetched (why): the analysis

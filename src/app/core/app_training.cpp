@@ -185,10 +185,11 @@ void app_train_start(AppState& s, TrainRequest request, double now_ms) {
   TrainingSession& t = s.training;
   if (t.status == TrainingSession::Status::Done) t.model = -1;  // a finished model stays; train a new one
   t.run.reset();
+  ++t.runs;
   t.request = std::move(request);
   if (t.request.dataset != "xor" && s.train_subset.size() == 0) {
     t.status = TrainingSession::Status::WaitingForData;
-    s.train_subset_wanted = true;
+    asset_want(s.assets, AssetKind::TrainDigits);
     app_need_test_set(s);  // the finished model is measured on them
     return;
   }
@@ -197,12 +198,12 @@ void app_train_start(AppState& s, TrainRequest request, double now_ms) {
 
 void app_set_train_set(AppState& s, DataSet train, double now_ms) {
   s.train_subset = std::move(train);
-  s.train_subset_wanted = false;
+  asset_settle(s.assets, AssetKind::TrainDigits);
   if (s.training.status == TrainingSession::Status::WaitingForData) begin(s, now_ms);
 }
 
 void app_train_set_failed(AppState& s, const std::string& why) {
-  s.train_subset_wanted = false;
+  asset_settle(s.assets, AssetKind::TrainDigits);
   if (s.training.status == TrainingSession::Status::WaitingForData) s.training.status = TrainingSession::Status::Idle;
   s.notice = "The MNIST training images could not be loaded (" + why + "), so training cannot start.";
 }

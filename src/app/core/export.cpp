@@ -153,11 +153,7 @@ bool report_ready(AppState& s) {
   // The report has the digit-prior images, as lens-report's beside the shipped models: it waits
   // for the prior (asking the page to fetch it); without one (it could not be loaded) it is made
   // without them.
-  if (!s.prior.decoder && s.prior.error.empty()) {
-    s.prior.wanted = true;
-    return false;
-  }
-  return true;
+  return app_prior_want(s) || !s.prior.error.empty();
 }
 
 Result<ReportPage> app_report(AppState& s) {

@@ -30,11 +30,21 @@ Result<int> model_library_arrived(AppState& state, int index, const Bytes& bytes
     return Result<int>::fail(m.bundle.info.id + ": the file holds " + b->info.id + ", not the model the list names");
   m.bundle = std::move(*b);
   m.pending = false;
+  asset_settle(state.assets, AssetKind::Model, m.bundle.info.id);
   if (state.model_wanted == index) {
     state.model_wanted = -1;
     app_select_model(state, index, now_ms);
   }
   return Result<int>::ok(index);
+}
+
+void model_library_failed(AppState& state, int index, const std::string& why) {
+  if (index < 0 || index >= int(state.models.size()) || !state.models[std::size_t(index)].pending) return;
+  LoadedModel& m = state.models[std::size_t(index)];
+  asset_settle(state.assets, AssetKind::Model, m.bundle.info.id);
+  m.fetch_error = why.empty() ? "unknown error" : why;
+  if (state.model_wanted == index) state.model_wanted = -1;
+  state.notice = m.bundle.info.id + " could not be loaded (" + m.fetch_error + ").";
 }
 
 void model_library_load(AppState& state, const std::string& folder) {

@@ -16,6 +16,9 @@ void model_library_load(AppState& state, const std::string& folder);
 // The bundle of a pending model arrived: checked (it must be the model the list promised),
 // put in place and selected. The reason, and nothing changed, if it is not.
 Result<int> model_library_arrived(AppState& state, int index, const Bytes& bytes, double now_ms);
+// The bundle of a pending model could not be fetched (or was refused): the notice says why, the
+// model stays listed (picked again, it is fetched again) and the one on screen stays.
+void model_library_failed(AppState& state, int index, const std::string& why);
 // Index of the model with this id, or -1.
 int model_library_find(const AppState& state, const std::string& id);
 // A model from outside (a file dropped on the page, lens.loadBundle): a .lens bundle or an

@@ -49,6 +49,7 @@ struct TrainingSession {
   std::unique_ptr<Training> run;
   DataSet train, validation, probe;  // probe: the validation images measured while training
   int model = -1;                    // index of the model being trained in AppState::models
+  int runs = 0;                      // trainings started so far (lens.train waits for its own run)
   std::vector<TrainingPoint> curve;
   std::vector<std::vector<double>> died_at;  // [layer][unit]: epoch at which it last went dead; NaN = alive
                                              // (measured on the images its card is: app_training.cpp)

@@ -33,7 +33,7 @@ async function lensInfo(root) {
 // A .lens file -> {header, floats (Float32Array)}, through lens-info --weights. node only.
 export async function readLensBundle(file, root) {
   const { execFileSync } = await import('node:child_process');
-  const [program, args] = await lensInfo(root);
+  const [program, args] = /** @type {[string, string[]]} */ (await lensInfo(root));
   const out = JSON.parse(execFileSync(program, [...args, '--weights', file], { maxBuffer: 1 << 28 }).toString());
   const floats = Float32Array.from(out.layers.flatMap((l) => [...l.W, ...l.b]));
   return { header: out.header, floats, model: lensModel(out.header, floats) };

@@ -170,9 +170,9 @@ export async function timeBatch(n = 10000) {
 // The bare 128x784 product in the same wasm build as lens.predict (src/core/numerics/infer.h).
 export function timeMatvec(reps = 20000) {
   const xs = B.images.subarray(0, 784 * 100);
-  window.lens._bench.matvec(xs, 1000);
+  window.lens._test.bench.matvec(xs, 1000);
   const times = [];
-  for (let r = 0; r < 5; r++) times.push(window.lens._bench.matvec(xs, reps) / reps * 1000);
+  for (let r = 0; r < 5; r++) times.push(window.lens._test.bench.matvec(xs, reps) / reps * 1000);
   times.sort((a, b) => a - b);
   return { medianUs: times[2], reps };
 }
@@ -251,7 +251,7 @@ export function tfActmax(steps = ACTMAX.steps) {
 
 // Milliseconds for the whole maximization (the median of `runs`), and the images of the last.
 export async function timeActmax(peer, runs = 3) {
-  const f = peer === 'lens' ? () => window.lens._bench.actmaxLayer(0, ACTMAX.steps) : () => tfActmax(ACTMAX.steps);
+  const f = peer === 'lens' ? () => window.lens._test.bench.actmaxLayer(0, ACTMAX.steps) : () => tfActmax(ACTMAX.steps);
   const times = [];
   let images = null;
   for (let r = 0; r < runs; r++) {

@@ -1,0 +1,322 @@
+// The typed reference of window.lens, the JavaScript API of MNIST Lens (web/lens-api.js).
+// Shipped beside the page; docs/api.md is the same reference in prose. The browser tests
+// type-check their calls against it (tsconfig.json, `npx tsc -p .`).
+//
+// Two kinds of call:
+// - A call that can wait (selectModel, actmax, explain, figure, report, train) returns a
+//   Promise. Bad arguments reject it; it never throws.
+// - Every other call answers at once and throws on bad arguments.
+// Errors are `Error`s whose message starts with "lens.<call>: " and says what was wrong; a
+// refused call changes nothing. No Promise hangs: a model switch rejects a pending figure,
+// explanation or maximization image, and every training ends one way or another.
+//
+// Numbering: hidden layers and neurons count from 0 (as in links, on the page and in
+// lens-report); the output layer is number H, the count of hidden layers. Layer and neuron
+// numbers must be integers from 0 to 2^31 - 1; names (model ids, tabs, figure names) are strings
+// of at most 256 characters without NUL.
+
+export {};
+
+declare global {
+  interface Window {
+    lens: Lens.Api;
+  }
+  /** The page's API, once `await lens.ready` resolves. */
+  const lens: Lens.Api;
+
+  namespace Lens {
+    type Tab = 'explore' | 'neuron' | 'outputs' | 'network' | 'train';
+    type FigureName = 'actmax' | 'weights' | 'grid' | 'prediction' | 'classes' | 'confusion' | 'view';
+    /** Pixels for predict and setInput: values in [0, 1] (floats) or 0..255 (bytes, divided by 255). */
+    type Pixels = ArrayLike<number> | Float32Array | Float64Array | Uint8Array | Uint8ClampedArray;
+
+    interface ModelInfo {
+      id: string;
+      name: string;
+      /** Layer sizes from the input to the output: [784, ..., 10] for MNIST models, [2, ..., 1] for XOR. */
+      layers: number[];
+      /** The recorded test accuracy in [0, 1], or null. */
+      accuracy: number | null;
+      /** The input map [mean, std] the model was trained with, or null for raw pixels. */
+      normalize: [number, number] | null;
+      /** False for a listed model whose bundle the page has not fetched yet (selectModel fetches it). */
+      loaded: boolean;
+    }
+
+    interface AccuracyCheck {
+      recorded: number | null;
+      measured: number;
+      /** The recorded and measured accuracies are more than 0.5 points apart. */
+      differs: boolean;
+      /** The sentence the page shows, with the likely cause; null when they agree. */
+      message: string | null;
+    }
+
+    interface Rect { x: number; y: number; width: number; height: number; }
+
+    /** What a link carries beyond model, tab and neuron. */
+    interface View {
+      theme: 'dark' | 'light' | 'contrast';
+      scale: number;
+      embed: boolean;
+      explainClass: number | null;
+      /** Switched-off neurons as [layer, neuron]. */
+      off: [number, number][];
+      testDigit: number | null;
+    }
+
+    interface State {
+      model: string;
+      /** The network's input (784 values for MNIST, row-major 28x28): a copy. */
+      input: Float32Array;
+      /** Class probabilities (10 for MNIST, 1 for XOR's sigmoid): a copy. */
+      probs: Float32Array;
+      predicted: number;
+      /** Each hidden layer's activations: copies. */
+      layers: Float32Array[];
+      /** Each hidden layer's dead neurons (empty until the statistics are in). */
+      dead: number[][];
+      tab: Tab;
+      selected: { layer: number; neuron: number };
+      /** The analysis' progress from 0 to 1. */
+      analysis: number;
+      statsReady: boolean;
+      analysisDone: boolean;
+      /** Where the statistics came from: the model's sidecar, measured on the test digits, or null before there are any. */
+      statsSource: 'sidecar' | 'measured' | null;
+      testDigits: 'absent' | 'loading' | 'loaded' | 'failed';
+      /** Whether the help overlay is open. */
+      help: boolean;
+      view: View;
+    }
+
+    interface NeuronFacts {
+      layer: number;
+      neuron: number;
+      status: 'alive' | 'dead' | 'nearly dead' | 'constant';
+      activation: string;
+      activeRate: number | null;
+      maxActivation: number | null;
+      selectivity: number | null;
+      strong: number[];
+      moderate: number[];
+      weakest: number[];
+      topImages: number[];
+      pushesUp: number[];
+      pushesDown: number[];
+      topMostly?: { digit: number; count: number };
+      importance?: number | null;
+      hurt?: { digit: number; before: number; after: number };
+      constantValue?: number | null;
+      dead?: { bestPreactivation: number | null; bias: number | null; maximizedPreactivation: number | null };
+    }
+
+    interface Concept { name: string; label: string; score: number | null; named: boolean; }
+
+    interface Explanation {
+      /** The sentence lens-report prints under the neuron's heading. */
+      summary: string;
+      facts: NeuronFacts;
+      /** The explanation score, or null. */
+      score: number | null;
+      /** Every stroke shape, strongest first (empty for a silent neuron). */
+      concepts: Concept[];
+      /** The summary's sentence about the shapes. */
+      shapes: string;
+      shapeScore: number | null;
+      /** The single surviving neuron's paragraph (mlp6-dead), or null. */
+      story: string | null;
+    }
+
+    interface ActmaxOptions {
+      /** 'digit': search the code space of the digit prior (fetched on first use); 'none' (default): pixel space. */
+      prior?: 'digit' | 'none';
+      /** 1 to 16 images pushed apart by a diversity penalty; with count, actmax resolves with an array. */
+      count?: number;
+    }
+
+    interface FigureOptions {
+      /** Default: the selected neuron's layer. */
+      layer?: number;
+      /** Default: the selected neuron. */
+      neuron?: number;
+      /** An integer from 1 (default) to 8 (view: 1 to 4). */
+      scale?: number;
+      /** Default: the page's theme. */
+      theme?: 'light' | 'dark';
+    }
+
+    interface ImportOptions {
+      name?: string;
+      /** The input normalization the model was trained with. */
+      normalize?: [number, number];
+      /** The recorded test accuracy in [0, 1]. */
+      accuracy?: number;
+    }
+
+    interface EmbedOptions {
+      /** CSS pixels, 320 to 1920 (default 700). */
+      width?: number;
+      /** CSS pixels, 240 to 1440 (default 500). */
+      height?: number;
+    }
+
+    /** A training recipe: the JSON lens-train reads (tools/recipes/*.json keys). */
+    interface Recipe {
+      dataset?: 'mnist' | 'xor';
+      layers?: number[];
+      [key: string]: unknown;
+    }
+
+    interface TrainResult { id: string; testAccuracy: number | null; epochs: number; samplesPerSecond: number; }
+
+    interface TrainingPoint {
+      epoch: number;
+      loss: number | null;
+      valLoss: number | null;
+      valAccuracy: number | null;
+      samples: number;
+      computeMs: number;
+    }
+
+    interface TrainingState {
+      status: 'idle' | 'waiting for data' | 'running' | 'paused' | 'done';
+      /** Trainings started so far; train() waits for its own run. */
+      run: number;
+      epoch: number;
+      epochs: number;
+      samples: number;
+      samplesPerSecond: number;
+      curve: TrainingPoint[];
+      /** Each hidden layer's dead units. */
+      dead: number[][];
+      /** Per layer and unit: the epoch at which it last went dead, or null. */
+      diedAt: (number | null)[][];
+      model: string | null;
+      testAccuracy: number | null;
+      recipe: Recipe;
+    }
+
+    interface Perf {
+      frameMs: number;
+      workMs: number;
+      renderMs: number;
+      strokeMs: number;
+      analysisDone: boolean;
+      analysisCpuS: number;
+      analysisWallMs: number;
+      conceptsMs: number;
+      statsActmaxWallMs: number;
+      /** Fraction of the screen the last drawn frame drew again. */
+      redrawn: number;
+      dirty: number;
+      regions: number;
+      frame: number;
+      prior: { loaded: boolean; error: string; layersDone: boolean[] };
+    }
+
+    /** For the project's own browser tests and benchmarks: not part of the API, may change at any time. */
+    interface TestHooks {
+      redrawAll(): void;
+      itemRect(label: string): Rect | null;
+      shownText(): string[];
+      bench: {
+        matvec(inputs: Float32Array, reps: number): number;
+        priorLayer(layer: number): Promise<{ ms: number; images: Float32Array }>;
+        actmaxLayer(layer: number, steps: number): Float32Array;
+      };
+    }
+
+    interface Api {
+      /** Resolves with the API once the first model is on screen with what its analysis needs; rejects if the page cannot start. */
+      ready: Promise<Api>;
+
+      // --- models ---
+      /** Every model the page offers. */
+      models(): ModelInfo[];
+      /** The current model's id. */
+      model(): string;
+      /**
+       * Switches model; resolves with its id once it is on screen (at once for a loaded model; a
+       * listed one is fetched first). Rejects for an unknown id, when its bundle cannot be loaded,
+       * or when another model is picked before it arrives; then nothing changed.
+       */
+      selectModel(id: string): Promise<string>;
+      /** The recorded test accuracy against the measured one, once the analysis has measured it; else null. */
+      accuracyCheck(): AccuracyCheck | null;
+      /**
+       * Adds a model (a .lens bundle or an ONNX model, told apart by their bytes), selects it and
+       * returns its id (made unique: mlp6 -> mlp6-2). Throws with the reader's message for a
+       * malformed file or a graph the page cannot show.
+       */
+      loadBundle(bytes: ArrayBuffer | Uint8Array, options?: ImportOptions): string;
+      /** The current model as .lens bytes (what Download saves). */
+      modelBundle(): Uint8Array;
+
+      // --- the input ---
+      /** The input itself: the model's input count of values in [0, 1] (784 for MNIST, already preprocessed). */
+      setInput(pixels: ArrayLike<number> | Float32Array | Float64Array): void;
+      /** A stroke of [x, y] points in [0, 1] canvas coordinates, through the same brush and preprocessing as a pointer stroke. */
+      drawStroke(points: [number, number][]): void;
+      /** A blank input. */
+      clear(): void;
+      /** Class probabilities for one input, without changing anything on the page. */
+      predict(pixels: Pixels): Float32Array;
+      /** The same for n inputs one after another: n x outputs probabilities, sample after sample. */
+      predictBatch(values: Float32Array | Uint8Array): Float32Array;
+
+      // --- what the page shows ---
+      state(): State;
+      /** Opens a hidden neuron. */
+      select(layer: number, neuron: number): void;
+      setTab(name: Tab): void;
+      /** Switches a hidden neuron off (held at 0) or back on. */
+      setNeuronOff(layer: number, neuron: number, off: boolean): void;
+      /** The class "How the answer was made" explains; null: the predicted one. */
+      setExplainClass(k: number | null): void;
+      /** The drawing canvas in CSS pixels relative to the viewport (for real pointer events). */
+      canvasRect(): Rect;
+      /** The address of the view on screen. */
+      link(): string;
+      /** An <iframe> snippet of the view on screen in embed mode. */
+      embedCode(options?: EmbedOptions): string;
+
+      // --- neurons ---
+      /** The maximization image of a neuron (784 values in [0, 1]); the output layer is the last. */
+      actmax(layer: number, neuron: number, options?: { prior?: 'digit' | 'none' }): Promise<Float32Array>;
+      /** With count: that many images pushed apart. */
+      actmax(layer: number, neuron: number, options: ActmaxOptions & { count: number }): Promise<Float32Array[]>;
+      actmax(layer: number, neuron: number, options?: ActmaxOptions): Promise<Float32Array | Float32Array[]>;
+      /** What the page says about a hidden neuron, once the analysis has finished. */
+      explain(layer: number, neuron: number): Promise<Explanation>;
+
+      // --- export ---
+      /** A figure as PNG bytes, once the analysis has made what it shows. */
+      figure(name: FigureName, options?: FigureOptions): Promise<Uint8Array>;
+      /** The Markdown lens-report writes for the current model, once its analysis has finished. */
+      report(): Promise<string>;
+
+      // --- training ---
+      /**
+       * Trains a network in the page; resolves when this training ends, with the new model
+       * selected. Rejects for a recipe outside the page's limits, when the training images cannot
+       * be loaded, or when another training starts first. A paused training waits; stopTraining()
+       * ends it and it resolves.
+       */
+      train(recipe: Recipe): Promise<TrainResult>;
+      trainingState(): TrainingState;
+      /** Ends training now: the model keeps its weights and is measured on the test set. */
+      stopTraining(): void;
+      pauseTraining(): void;
+      resumeTraining(): void;
+      /** One mini-batch, then paused. */
+      stepTraining(): void;
+
+      /** Timings for benchmarks. */
+      perf(): Perf;
+
+      /** Not part of the API: hooks for the project's own tests and benchmarks. */
+      _test: TestHooks;
+    }
+  }
+}
