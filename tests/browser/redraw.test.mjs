@@ -84,7 +84,9 @@ test('frames in which nothing changed draw nothing', { timeout: 120000 }, async 
   await page.evaluate(() => window.lens.setTab('explore'));  // the tab it shows: wakes the page for its settle frames, changes nothing
   await settled(page);
   assert.equal(await page.evaluate(() => window.glCalls), calls, 'frames that change nothing draw nothing');
-  assert.ok(await page.evaluate(() => window.lens.perf().frame) > frame0 + 20, 'the page did run frames');
+  // setTab wakes the page for its settle frames (kSettleFrames = 20 in main.cpp); reading
+  // lens.perf() wakes nothing, so these are the frames setTab caused.
+  assert.ok(await page.evaluate(() => window.lens.perf().frame) >= frame0 + 20, 'the page did run its settle frames');
   await settled(page);
   const after = { calls: await page.evaluate(() => window.glCalls) };
   // A real change draws.
