@@ -17,7 +17,7 @@
 #
 # Installs what it needs, idempotently: the npm peers in tools/bench/peers/node_modules (from
 # its package-lock.json), Debian's python3-torch and libopenblas0-pthread.
-# Peers run offline from there. Not part of tools/test.sh (tests/browser/peers-smoke.test.mjs is).
+# Peers run offline from there. Not part of tools/test.sh (its check against a plain JS forward pass is in tests/browser/predict.test.mjs).
 # Env: EPOCHS (3, training), LENS_MNIST_DIR. Figures only: a missed goal is reported, never an error.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
