@@ -33,7 +33,7 @@ std::uint32_t stats_data_identity(const DataSet& data) {
 
 namespace {
 
-struct Writer {
+struct SidecarWriter {
   Bytes out;
   void u32(std::uint32_t v) { put_le_u32(out, v); }
   void i32(int v) { u32(std::uint32_t(v)); }
@@ -197,7 +197,7 @@ std::string read_shape(Reader& r, const Bundle& bundle, Shape& sh, StatsFile& f)
 }  // namespace
 
 Bytes stats_file_write(const StatsFile& f) {
-  Writer w;
+  SidecarWriter w;
   const NetworkStats& s = f.stats;
   const int C = int(s.class_count.size());
   w.out.assign(kStatsMagic, kStatsMagic + 8);

@@ -19,11 +19,7 @@ namespace {
 
 const char* const kMnistModels[] = {"mlp6-dead", "mlp6", "mlp32", "mlp128", "mlp2x64"};
 
-Bundle shipped(const std::string& id) {
-  auto b = bundle_load(test::assets_dir() + "/models/" + id + ".lens");
-  EXPECT_TRUE(b) << b.error;
-  return b ? *b : Bundle{};
-}
+using test::shipped;
 
 const Mlp& decoder() {
   static const Mlp d = shipped("digit-prior").net;

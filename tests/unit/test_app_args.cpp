@@ -11,7 +11,7 @@
 namespace lens {
 namespace {
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test::has;
 
 const LoadedModel& model(const AppState& s, const std::string& id) { return s.models[std::size_t(model_library_find(s, id))]; }
 

@@ -13,7 +13,7 @@ namespace {
 using test::app_with_models;
 using test::view_of;
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test::has;
 
 // The link of docs/using.md opens that model, tab and neuron, in that theme and size.
 TEST(AppLink, OpensTheModelTabNeuronThemeAndScaleItNames) {

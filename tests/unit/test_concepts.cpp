@@ -210,11 +210,7 @@ TEST(ConceptScores, ScoresAreCorrelationsOverTheFitHalf) {
   EXPECT_NEAR(double(fit) / double(p.fit.size()), 0.5, 0.05);
 }
 
-Bundle shipped(const std::string& id) {
-  auto b = bundle_load(test::assets_dir() + "/models/" + id + ".lens");
-  EXPECT_TRUE(b) << b.error;
-  return b ? *b : Bundle{};
-}
+using test::shipped;
 
 // The analysis without the slow parts (maximization barely runs, no ablation): the shape facts
 // do not depend on them.

@@ -21,11 +21,7 @@ namespace {
 
 const DataSet& test_set() { return test::mnist_test_set(); }
 
-Bundle shipped(const std::string& id) {
-  auto b = bundle_load(test::assets_dir() + "/models/" + id + ".lens");
-  EXPECT_TRUE(b) << b.error;
-  return b ? *b : Bundle{};
-}
+using test::shipped;
 
 // Hidden unit 0 copies pixel (row 10, column 17); unit 1 is wired to be dead (bias -100).
 constexpr int kPixel = 10 * 28 + 17;

@@ -18,11 +18,7 @@ namespace {
 
 DataSet few_digits(int n = 600) { return dataset_slice(test::mnist_test_set(), 0, n); }
 
-Bundle shipped(const std::string& id) {
-  auto b = bundle_load(test::assets_dir() + "/models/" + id + ".lens");
-  EXPECT_TRUE(b) << b.error;
-  return std::move(*b);
-}
+using test::shipped;
 
 ModelAnalysis measured(const Bundle& b, const DataSet& d, bool maximize) {
   AnalysisSettings settings;

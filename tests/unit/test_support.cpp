@@ -89,6 +89,12 @@ Bytes gzip_zeros(const Bytes& head, std::uint64_t zeros, bool with_crc) {
   return out;
 }
 
+Bundle shipped(const std::string& id) {
+  auto b = bundle_load(assets_dir() + "/models/" + id + ".lens");
+  EXPECT_TRUE(b) << b.error;
+  return b ? std::move(*b) : Bundle{};
+}
+
 const DataSet& mnist_test_set() {
   static const DataSet d = [] {
     auto r = mnist_load(mnist_dir(), "t10k");

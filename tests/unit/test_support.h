@@ -2,6 +2,7 @@
 #pragma once
 #include <string>
 
+#include "core/formats/bundle.h"
 #include "core/formats/bytes.h"
 #include "core/numerics/mlp.h"
 #include "core/formats/mnist.h"
@@ -21,6 +22,12 @@ std::string assets_dir();
 std::string onnx_testdata_dir();
 // tests/onnx (the fixtures tools/onnx-fixtures.py writes): $LENS_ONNX_FIXTURES_DIR, else the source tree's.
 std::string onnx_fixtures_dir();
+
+// A shipped model, assets/models/<id>.lens (empty, with a test failure, when it cannot be read).
+Bundle shipped(const std::string& id);
+
+// Whether text contains part (messages are checked by the words that matter in them).
+inline bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The 10k MNIST test set, loaded once (empty, with a test failure, when it cannot be read).
 const DataSet& mnist_test_set();
