@@ -259,7 +259,7 @@
     decode(name, direct('lens_predict', p, n, kind === 'bytes' ? 1 : 0, first, out));
     return Module.HEAPF32.subarray(out >> 2, (out >> 2) + O * samples);
   }
-  var BATCH_CHUNK_BYTES = 4 << 20;
+  var BATCH_CHUNK_BYTES = 4 << 20;  // predictBatch sends at most this much at a time into the heap
 
   // --- model files ---
   function megabytes(n) { return Math.round(n / 1048576) + ' MB'; }
@@ -305,7 +305,7 @@
     return withBytes(new TextEncoder().encode(optionsText), function (q, n) {
       return value('loadBundle', 'lens_add_bundle', ['number', 'number'], [q, n]);
     });
-  }  // predictBatch sends at most this much at a time into the heap
+  }
 
   // n maximization images of a neuron (lens_actmax), each a Float32Array of 784 values; pending
   // while the digit prior is fetched.

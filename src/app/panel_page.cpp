@@ -50,7 +50,6 @@ static void model_picker(AppState& s, double now_ms) {
 }
 
 // A model loaded or trained here can be removed, which frees its memory for another one.
-static bool model_removable(const AppState& s) { return s.model() && !s.model()->shipped && s.training.model != s.current; }
 static float remove_button_width() { return ImGui::CalcTextSize("Remove").x + 2 * ImGui::GetStyle().FramePadding.x + ImGui::GetStyle().ItemSpacing.x; }
 
 static void remove_button(AppState& s, double now_ms) {
@@ -72,7 +71,7 @@ void panel_top_bar(AppState& s, double now_ms) {
   const float avail = ImGui::GetContentRegionAvail().x;
   const float controls = view_controls_width();
   const bool controls_row = avail < 6.f * em + controls + em;
-  const bool removable = model_removable(s);
+  const bool removable = model_library_removable(s, s.current);
   const float remove = removable ? remove_button_width() : 0.f;
   ImGui::SetNextItemWidth((controls_row ? std::min(22.f * em, avail)
                                         : std::max(6.f * em, std::min({22.f * em, avail * 0.45f, avail - controls - em}))) - remove);

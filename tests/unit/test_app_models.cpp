@@ -247,7 +247,9 @@ TEST(AppModels, ModelThePageCannotHoldIsRefusedBeforeItsWeightsAreRead) {
 
   auto big = bundle_from_header(*bundle_header_read(header_only_bundle({784, 16384, 10})));  // zero weights
   ASSERT_TRUE(big) << big.error;
-  s->models.push_back(LoadedModel{std::move(*big), "(dropped)", false, LoadedModel::Sidecar::None, ""});
+  LoadedModel held;
+  held.bundle = std::move(*big);
+  s->models.push_back(std::move(held));
   const auto second = model_library_add(*s, header_only_bundle({784, 16384, 10}), "(dropped)");
   ASSERT_FALSE(second);
   EXPECT_NE(second.error.find("a 784-16384-10 model needs 773 MB of memory with its analysis and the models on the page already take"),

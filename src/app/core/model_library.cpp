@@ -210,15 +210,24 @@ static int fallback_model(const AppState& state, int except) {
   return listed;
 }
 
+static bool being_trained(const AppState& state, int index) {
+  const TrainingSession::Status status = state.training.status;
+  return state.training.model == index && status != TrainingSession::Status::Idle && status != TrainingSession::Status::Done;
+}
+
+bool model_library_removable(const AppState& state, int index) {
+  if (index < 0 || index >= int(state.models.size())) return false;
+  const LoadedModel& m = state.models[std::size_t(index)];
+  return !m.removed && !m.shipped && !being_trained(state, index);
+}
+
 Result<int> model_library_remove(AppState& state, int index, double now_ms) {
   using R = Result<int>;
   if (index < 0 || index >= int(state.models.size()) || state.models[std::size_t(index)].removed) return R::fail("no such model");
   LoadedModel& m = state.models[std::size_t(index)];
   const std::string& id = m.bundle.info.id;
   if (m.shipped) return R::fail(id + " ships with the page and stays; only models you loaded or trained can be removed");
-  if (state.training.model == index && state.training.status != TrainingSession::Status::Idle &&
-      state.training.status != TrainingSession::Status::Done)
-    return R::fail(id + " is being trained; stop its training first");
+  if (being_trained(state, index)) return R::fail(id + " is being trained; stop its training first");
   if (state.current == index) {
     const int next = fallback_model(state, index);
     if (next < 0) return R::fail(id + " is the only model on the page");

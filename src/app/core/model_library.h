@@ -58,6 +58,8 @@ Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::st
 // trained stays until its training ends. Removing the shown model first shows a shipped one.
 // Returns the index of the model shown afterwards, or the reason and changes nothing.
 Result<int> model_library_remove(AppState& state, int index, double now_ms);
+// Whether model_library_remove would remove it (the page shows its Remove button then).
+bool model_library_removable(const AppState& state, int index);
 // .lens or ONNX, by the first bytes: \x89LENS or an ONNX ModelProto's ir_version field.
 Result<Bundle> model_bytes_read(const Bytes& bytes, const OnnxImportOptions& onnx = {});
 
