@@ -195,7 +195,7 @@
       throw new Error(prefix + ': options must be an object {' + keys.join(', ') + '}');
     Object.keys(o).forEach(function (k) {
       if (keys.indexOf(k) < 0)
-        throw new Error(prefix + ': unknown option ' + JSON.stringify(k.slice(0, 40)) + (k.length > 40 ? '... (' + k.length + ' characters)' : '') +
+        throw new Error(prefix + ': unknown option ' + (k.length > 40 ? JSON.stringify(k.slice(0, 40) + '...') + ' (' + k.length + ' characters)' : JSON.stringify(k)) +
                         ' (known: ' + keys.join(', ') + ')');
     });
     return o;
