@@ -41,10 +41,11 @@
   // Records the failure once, shows it, and returns the Error calls refuse with.
   function stop(e) {
     if (!stopped) {
-      var why = failureText(e);
+      // The page may say why already (shell.js: a part of the app that could not be loaded).
+      var shown = Module.lensShownFailure, why = shown || failureText(e);
       stopped = 'the page stopped (' + why + '); reload it to go on';
       try { if (Module.pauseMainLoop) Module.pauseMainLoop(); } catch (ignored) { /* the loop may be gone already */ }
-      if (Module.lensShowStopped) Module.lensShowStopped(why);
+      if (!shown && Module.lensShowStopped) Module.lensShowStopped(why);
       rejectReady(new Error('lens: ' + stopped));
       console.error('MNIST Lens stopped: ' + why);
     }

@@ -26,9 +26,11 @@
       card.appendChild(b);
     }
     overlay.setAttribute('role', 'alert');
+    // (window.Module: this may run before the Module below is filled in.)
+    if (window.Module) window.Module.lensShownFailure = title + ': ' + text;  // lens-api.js refuses calls with it from now on
     overlay.classList.remove('hidden');
     if (reload) card.querySelector('#reload').focus();
-    if (window.Module && Module.lensPage) Module.lensPage.reject(new Error(title + ': ' + text));
+    if (window.Module && window.Module.lensPage) window.Module.lensPage.reject(new Error(title + ': ' + text));
   }
 
   function hasWebAssembly() {
