@@ -638,6 +638,8 @@
       },
       // The size of wasm's memory in bytes (it grows and never shrinks).
       memoryBytes: function () { need(); return Module.HEAPU8.buffer.byteLength; },
+      // The bytes of it malloc has handed out and not had back.
+      heapInUse: function () { need(); return direct('lens_test_heap_in_use'); },
       // The explanation paragraphs the last frame drew (plain text).
       shownText: function () { need(); return peek('_test.shownText', 'lens_shown_text'); },
       bench: {

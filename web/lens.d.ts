@@ -227,6 +227,8 @@ declare global {
       crash(how: 'abort' | 'trap' | 'frame'): void;
       /** The size of wasm's memory in bytes (it grows and never shrinks). */
       memoryBytes(): number;
+      /** The bytes of wasm's memory malloc has handed out and not had back. */
+      heapInUse(): number;
       shownText(): string[];
       bench: {
         matvec(inputs: Float32Array, reps: number): number;

@@ -201,6 +201,14 @@ TEST(AppModels, SameFileAddedAgainIsNotCopied) {
   EXPECT_EQ(*again, *first);
   EXPECT_EQ(s->models.size(), count);
   EXPECT_EQ(model_library_footprint(*s), held);
+  auto renamed = bundle_read(*bytes);  // as long, with its own checksum: every .lens file's CRC-32 over all its bytes is the same
+  ASSERT_TRUE(renamed) << renamed.error;
+  renamed->info.id = "mlp7";
+  const Bytes other = bundle_write(*renamed);
+  ASSERT_EQ(other.size(), bytes->size());
+  const auto third = model_library_add(*s, other, "(dropped)");
+  ASSERT_TRUE(third) << third.error;
+  EXPECT_NE(*third, *first) << "another file, another model";
 
   const auto onnx = file_read(test::onnx_fixtures_dir() + "/mlp-norm-unrecorded.onnx");
   ASSERT_TRUE(onnx) << onnx.error;

@@ -6,7 +6,6 @@
 
 #include "core/constants.h"
 #include "core/formats/bytes.h"
-#include "core/formats/crc32.h"
 #include "core/formats/json.h"
 
 namespace lens {
@@ -156,13 +155,19 @@ static std::vector<int> header_sizes(const nlohmann::json& h) {
   return sizes;
 }
 
-// What tells the same file with the same options apart from any other.
+// What tells the same file with the same options apart from any other: a 64-bit FNV-1a hash of
+// both and the file's length. (Not the CRC-32: over a whole .lens file, which ends with its own
+// CRC-32, that is the same constant for every file.)
+static std::uint64_t fnv1a(const std::uint8_t* p, std::size_t n, std::uint64_t h = 14695981039346656037ull) {
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  return h;
+}
 static std::uint64_t source_key(const Bytes& bytes, const OnnxImportOptions& onnx) {
-  const std::string options = onnx.id + "|" + onnx.name + "|" +
+  const std::string options = std::to_string(bytes.size()) + "|" + onnx.id + "|" + onnx.name + "|" +
                               (onnx.norm ? std::to_string(onnx.norm->mean) + "," + std::to_string(onnx.norm->std) : "") + "|" +
                               (onnx.test_accuracy ? std::to_string(*onnx.test_accuracy) : "");
-  const std::uint32_t crc = crc32(reinterpret_cast<const std::uint8_t*>(options.data()), options.size(), crc32(bytes.data(), bytes.size()));
-  return (std::uint64_t(crc) << 32 | std::uint32_t(bytes.size())) | 1;  // never 0 (0: not loaded from bytes)
+  const std::uint64_t h = fnv1a(reinterpret_cast<const std::uint8_t*>(options.data()), options.size(), fnv1a(bytes.data(), bytes.size()));
+  return h ? h : 1;  // never 0 (0: not loaded from bytes)
 }
 
 Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::string& origin, const OnnxImportOptions& onnx) {
