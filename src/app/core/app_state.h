@@ -38,7 +38,7 @@ struct LoadedModel {
   // Removed (model_library_remove): weights and analysis freed, skipped by every list and look-up.
   // Its slot stays, so no index other parts of the page hold (analyses, textures) ever moves.
   bool removed = false;
-  std::uint64_t source_key = 0;  // loaded from bytes: their CRC-32, length and options (0: shipped or trained)
+  std::uint64_t source_key = 0;  // loaded from bytes: a hash of them and their options (0: shipped or trained)
 };
 
 enum class Tab { Explore, Neuron, Outputs, Network, Train };
