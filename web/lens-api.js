@@ -13,8 +13,53 @@
   var TABS = ['explore', 'neuron', 'outputs', 'network', 'train'];
   var FIGURES = ['actmax', 'weights', 'grid', 'prediction', 'classes', 'confusion', 'view'];
   var POLL_MS = 30;  // how often a waiting call asks wasm again
+  // The limits wasm names (src/app/core/api_args.h, model_library.h; lens_limits), read once
+  // the page is ready: every string and file is checked against them here, before it reaches wasm.
+  var limits = null;
 
-  function need() { if (!isReady) throw new Error('lens: not ready yet (await lens.ready first)'); }
+  function need() {
+    if (stopped) throw new Error('lens: ' + stopped);
+    if (!isReady) throw new Error('lens: not ready yet (await lens.ready first)');
+  }
+
+  // --- when wasm fails: a trap (out-of-bounds access, unreachable code) or an abort ---
+  // The app cannot go on after one: the page shows why with a Reload button (shell.js), and every
+  // call refuses from then on with the same words. Anything thrown out of a call into wasm is such
+  // a failure (wasm(), below); elsewhere, a RuntimeError or a thrown number (a C++ exception).
+  var stopped = null;
+  function isWasmFailure(e) { return (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) || typeof e === 'number'; }
+  // What went wrong, in words: never a bare "Aborted()".
+  function failureText(e) {
+    if (typeof e === 'number') return 'an uncaught C++ exception, most often because it ran out of memory';
+    var m = String(e && e.message !== undefined ? e.message : e);
+    var aborted = /^(?:RuntimeError: )?Aborted\((.*)\)/.exec(m);
+    if (aborted) m = aborted[1].replace(/\. Build with -s ASSERTIONS=1 for more info\.?$/, '');
+    if (/^unreachable/.test(m)) return 'it reached code that should never run (unreachable), a bug in the app';
+    if (!m || aborted && !/\S/.test(m)) return 'it aborted, most often because it ran out of memory';
+    return m.slice(0, 300);
+  }
+  // Records the failure once, shows it, and returns the Error calls refuse with.
+  function stop(e) {
+    if (!stopped) {
+      // The page may say why already (shell.js: a part of the app that could not be loaded).
+      var shown = Module.lensShownFailure, why = shown || failureText(e);
+      stopped = 'the page stopped (' + why + '); reload it to go on';
+      try { if (Module.pauseMainLoop) Module.pauseMainLoop(); } catch (ignored) { /* the loop may be gone already */ }
+      if (!shown && Module.lensShowStopped) Module.lensShowStopped(why);
+      rejectReady(new Error('lens: ' + stopped));
+      console.error('MNIST Lens stopped: ' + why);
+    }
+    return new Error('lens: ' + stopped);
+  }
+  // e, or the failure it is.
+  function failed(e) { return isWasmFailure(e) ? stop(e) : e; }
+  // A failure in the frame loop or an event handler reaches only the window.
+  window.addEventListener('error', function (ev) {
+    if (!stopped && isWasmFailure(ev.error)) stop(ev.error);
+  });
+  window.addEventListener('unhandledrejection', function (ev) {
+    if (!stopped && isWasmFailure(ev.reason)) stop(ev.reason);
+  });
 
   // --- the one way wasm answers (src/app/js_api.cpp) ---
   // An export that can fail returns a pointer to a reply, JSON text: {ok: value}, {error: message}
@@ -28,17 +73,27 @@
   }
   // Calls an export that replies; `name` is the JS call its errors are named after. Every call
   // may change what the page shows: it wakes the page, so the next frames are drawn.
-  function ask(name, fn, types, args) { wake(); return decode(name, Module.ccall(fn, 'number', types || [], args || [])); }
+  function ask(name, fn, types, args) { wake(); return decode(name, wasm(function () { return Module.ccall(fn, 'number', types || [], args || []); })); }
   // The same for the reply's value, when it cannot be pending.
   function value(name, fn, types, args) { return ask(name, fn, types, args).ok; }
   // Reads without waking the page (reading changes nothing on screen).
-  function peek(name, fn, types, args) { return decode(name, Module.ccall(fn, 'number', types || [], args || [])).ok; }
+  function peek(name, fn, types, args) { return decode(name, wasm(function () { return Module.ccall(fn, 'number', types || [], args || []); })).ok; }
+  // An export called directly (no reply to decode), through wasm().
+  function direct(fn) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    return wasm(function () { return Module['_' + fn].apply(null, args); });
+  }
+  // Runs a call into wasm; a failure there stops the page (above).
+  function wasm(fn) {
+    if (stopped) throw new Error('lens: ' + stopped);
+    try { return fn(); } catch (e) { throw stop(e); }
+  }
 
   // A call that can wait: its result as a Promise, whatever went wrong (bad arguments included)
   // as a rejection.
   function promised(fn) {
     return function () {
-      try { return Promise.resolve(fn.apply(null, arguments)); } catch (e) { return Promise.reject(e); }
+      try { return Promise.resolve(fn.apply(null, arguments)); } catch (e) { return Promise.reject(failed(e)); }
     };
   }
   // Calls attempt() (a decoded reply) now and every POLL_MS while it is pending; resolves with its
@@ -52,7 +107,7 @@
             throw new Error('lens.' + name + ': the model changed to ' + currentId() + ' before ' + what + ' of ' + model + ' was ready');
           var r = attempt();
           if ('pending' in r) setTimeout(poll, POLL_MS); else resolve(r.ok);
-        } catch (e) { reject(e); }
+        } catch (e) { reject(failed(e)); }
       })();
     });
   }
@@ -61,8 +116,8 @@
   // The page stops drawing when nothing changes (main.cpp); anything that may change it wakes it.
   function wake() {
     Module.lensTouched = true;
-    if (Module.lensHidden) return;  // drawn again when it comes back into view
-    if (Module.lensSleeping && Module._lens_wake) { Module.lensSleeping = false; Module._lens_wake(); }
+    if (Module.lensHidden || stopped) return;  // drawn again when it comes back into view
+    if (Module.lensSleeping && Module._lens_wake) { Module.lensSleeping = false; wasm(function () { Module._lens_wake(); }); }
   }
   // A hidden tab, or an iframe scrolled out of the host page's view, draws and computes nothing
   // (main.cpp pauses its loop while Module.lensHidden); it catches up when seen again.
@@ -92,15 +147,28 @@
   // The wheel over a part of the page that cannot scroll goes to the host page (an iframe in a
   // post scrolls the post), not to the app, which would swallow it.
   window.addEventListener('wheel', function (e) {
-    if (!isReady || window.parent === window) return;
+    if (!isReady || stopped || window.parent === window) return;
     var r = Module.canvas.getBoundingClientRect();
-    if (!Module._lens_scrollable_at(e.clientX - r.left, e.clientY - r.top))
+    if (!wasm(function () { return Module._lens_scrollable_at(e.clientX - r.left, e.clientY - r.top); }))
       e.stopPropagation();  // SDL's handler on the canvas never sees it, so it never calls preventDefault
   }, { capture: true, passive: true });
 
   // --- argument checks (the types; wasm checks what the values mean) ---
-  var MAX_INDEX = 2147483647, MAX_NAME = 256;
+  var MAX_INDEX = 2147483647;
   function shown(v) { return v === null ? 'null' : typeof v === 'number' ? String(v) : typeof v; }
+  // A value as a message names it: "a string of 784 characters", "an Int32Array of 784 values".
+  function described(v) {
+    if (v === null || v === undefined) return String(v);
+    if (typeof v === 'string') return 'a string of ' + v.length + ' characters';
+    if (typeof v === 'number') return 'the number ' + v;
+    if (typeof v !== 'object') return 'a ' + typeof v;
+    var t = typeName(v), article = /^[AEIOU]/.test(t) ? 'an ' : 'a ';
+    if (typeof v.length === 'number' && (t === 'Array' || ArrayBuffer.isView(v))) return article + t + ' of ' + v.length + ' values';
+    if (t === 'ArrayBuffer') return 'an ArrayBuffer of ' + v.byteLength + ' bytes';
+    return 'an object (' + t + ')';
+  }
+  function firstControl(v) { for (var i = 0; i < v.length; i++) { var c = v.charCodeAt(i); if (c < 0x20 || c === 0x7f) return i; } return -1; }
+  function codeOf(c) { return 'U+' + ('000' + c.toString(16).toUpperCase()).slice(-4); }
   // Layer and neuron numbers: integers the wasm side can take without wrapping to 32 bits.
   function checkIndices(prefix, layer, neuron) {
     [['layer', layer], ['neuron', neuron]].forEach(function (p) {
@@ -109,12 +177,17 @@
         throw new Error(prefix + ': ' + p[0] + ' must be an integer from 0 to ' + MAX_INDEX + ', got ' + shown(v));
     });
   }
-  // Names (model ids, tabs) are short strings without NUL (C strings end there): anything else is
-  // refused before it reaches wasm.
+  // Names (model ids, tabs, labels) are short printable strings: anything else is refused before
+  // it reaches wasm (a C string ends at NUL; no id holds a control character).
   function checkName(prefix, what, v) {
     if (typeof v !== 'string') throw new Error(prefix + ': ' + what + ' must be a string, got ' + shown(v));
-    if (v.length > MAX_NAME) throw new Error(prefix + ': ' + what + ' is ' + v.length + ' characters long (at most ' + MAX_NAME + ')');
-    if (v.indexOf('\u0000') >= 0) throw new Error(prefix + ': ' + what + ' contains a NUL character');
+    if (v.length > limits.nameChars) throw new Error(prefix + ': ' + what + ' is ' + v.length + ' characters long (at most ' + limits.nameChars + ')');
+    var c = firstControl(v);
+    if (c >= 0) {
+      var code = v.charCodeAt(c);
+      throw new Error(prefix + ': ' + what + ' contains ' + (code === 0 ? 'a NUL character' : 'a control character') + ' (' + codeOf(code) +
+                      ') at position ' + c + '; names hold printable characters only');
+    }
   }
   // An options object with only these keys (undefined: no options).
   function checkOptions(prefix, options, keys) {
@@ -122,7 +195,9 @@
     if (o === null || typeof o !== 'object' || Array.isArray(o))
       throw new Error(prefix + ': options must be an object {' + keys.join(', ') + '}');
     Object.keys(o).forEach(function (k) {
-      if (keys.indexOf(k) < 0) throw new Error(prefix + ': unknown option ' + JSON.stringify(k.slice(0, 40)) + ' (known: ' + keys.join(', ') + ')');
+      if (keys.indexOf(k) < 0)
+        throw new Error(prefix + ': unknown option ' + (k.length > 40 ? JSON.stringify(k.slice(0, 40) + '...') + ' (' + k.length + ' characters)' : JSON.stringify(k)) +
+                        ' (known: ' + keys.join(', ') + ')');
     });
     return o;
   }
@@ -139,15 +214,15 @@
   // Copies bytes into the wasm heap, calls fn(pointer, length), frees. Buffers and long
   // strings go this way: ccall copies a 'string' argument onto the small wasm stack.
   function withBytes(bytes, fn) {
-    var p = Module._malloc(Math.max(1, bytes.length));
+    var p = direct('malloc', Math.max(1, bytes.length));
     try {
       Module.HEAPU8.set(bytes, p);
       return fn(p, bytes.length);
-    } finally { Module._free(p); }
+    } finally { direct('free', p); }
   }
   // The bytes of a reply that said {ok: size} (src/app/js_api.cpp lens_bytes), copied out.
   function bytesOf(size) {
-    var p = Module._lens_bytes();
+    var p = direct('lens_bytes');
     return Module.HEAPU8.slice(p, p + size);
   }
   // One heap buffer kept from call to call: a malloc per prediction would cost as much as the
@@ -155,15 +230,16 @@
   var io = { ptr: 0, size: 0 };
   function ioBuffer(size) {
     if (io.size < size) {
-      if (io.ptr) Module._free(io.ptr);
-      io.ptr = Module._malloc(size);
+      if (io.ptr) direct('free', io.ptr);
+      io.ptr = direct('malloc', size);
       io.size = size;
     }
     return io.ptr;
   }
   // How input values reach wasm: 'bytes' (Uint8Array, Uint8ClampedArray: 0..255, scaled by 1/255)
   // or 'floats' (Float32Array, Float64Array, an Array of numbers: values in [0, 1]).
-  function inputKind(prefix, v) {
+  // count: how many the call takes, named in the message (setInput, predict).
+  function inputKind(prefix, v, count) {
     var t = typeName(v);
     if (t === 'Uint8Array' || t === 'Uint8ClampedArray') return 'bytes';
     if (t === 'Float32Array' || t === 'Float64Array') return 'floats';
@@ -172,8 +248,8 @@
         if (typeof v[i] !== 'number') throw new Error(prefix + ': value ' + i + ' is ' + (v[i] === null ? 'null' : typeof v[i]) + ', not a number');
       return 'floats';
     }
-    throw new Error(prefix + ': expected an Array of numbers, a Float32Array, Float64Array, Uint8Array or Uint8ClampedArray, got ' +
-                    (v === null ? 'null' : typeof v === 'object' ? typeName(v) : typeof v));
+    throw new Error(prefix + ': expected ' + count + ' numbers as ' +
+                    'an Array of numbers, a Float32Array, Float64Array, Uint8Array or Uint8ClampedArray, got ' + described(v));
   }
   // Runs lens_predict on whole samples; returns a view into the heap (valid until the next call).
   // No wake: predicting changes nothing on the page.
@@ -181,22 +257,68 @@
     var n = values.length, inSize = ((kind === 'bytes' ? n : 4 * n) + 15) & ~15, samples = Math.floor(n / I);
     var p = ioBuffer(inSize + 4 * O * samples), out = p + inSize;
     if (kind === 'bytes') Module.HEAPU8.set(values, p); else Module.HEAPF32.set(values, p >> 2);
-    decode(name, Module._lens_predict(p, n, kind === 'bytes' ? 1 : 0, first, out));
+    decode(name, direct('lens_predict', p, n, kind === 'bytes' ? 1 : 0, first, out));
     return Module.HEAPF32.subarray(out >> 2, (out >> 2) + O * samples);
   }
   var BATCH_CHUNK_BYTES = 4 << 20;  // predictBatch sends at most this much at a time into the heap
 
+  // --- model files ---
+  function megabytes(n) { return Math.round(n / 1048576) + ' MB'; }
+  // A file's size against what the page reads, before a byte of it is copied into wasm. first:
+  // its first byte (0x89 starts a .lens bundle), or undefined when not known yet (a dropped file).
+  function checkFileSize(size, first) {
+    var lens = first === 0x89, most = first === undefined ? Math.max(limits.bundleBytes, limits.onnxBytes) : lens ? limits.bundleBytes : limits.onnxBytes;
+    if (size <= most) return;
+    throw new Error('the file is ' + size + ' bytes (' + megabytes(size) + '); the page reads ' +
+                    (first === undefined ? 'models' : lens ? '.lens bundles' : 'ONNX models') + ' of at most ' + megabytes(most) +
+                    ' (.lens bundles ' + megabytes(limits.bundleBytes) + ', ONNX models ' + megabytes(limits.onnxBytes) + ')');
+  }
+  // Characters as a person counts them (code points), for limits stated in characters.
+  function characters(v) { var n = v.length; for (var i = 0; i < v.length; i++) if ((v.charCodeAt(i) & 0xfc00) === 0xdc00) n--; return n; }
+  // loadBundle's options, checked, as the JSON text wasm reads (check_import_options checks the values).
+  function importOptions(options) {
+    var o = checkOptions('lens.loadBundle', options, ['name', 'normalize', 'accuracy']), clean = {};
+    if (o.name !== undefined) {
+      if (typeof o.name !== 'string' || o.name.length === 0 || o.name.length > 2 * limits.importNameChars || characters(o.name) > limits.importNameChars)
+        throw new Error('options.name must be a string of 1 to ' + limits.importNameChars + ' characters, got ' + described(o.name));
+      if (firstControl(o.name) >= 0) throw new Error('options.name contains a control character (' + codeOf(o.name.charCodeAt(firstControl(o.name))) + ')');
+      clean.name = o.name;
+    }
+    if (o.normalize !== undefined) {
+      var n = o.normalize;
+      if (!Array.isArray(n) || n.length !== 2 || typeof n[0] !== 'number' || typeof n[1] !== 'number')
+        throw new Error('options.normalize must be [mean, std], two numbers such as [0.1307, 0.3081], got ' + described(n));
+      clean.normalize = [n[0], n[1]];
+    }
+    if (o.accuracy !== undefined) {
+      if (typeof o.accuracy !== 'number') throw new Error('options.accuracy must be a number in [0, 1], got ' + described(o.accuracy));
+      clean.accuracy = o.accuracy;
+    }
+    var text = options === undefined ? '' : JSON.stringify(clean);
+    if (text.length > limits.optionsChars) throw new Error('options are ' + text.length + ' characters long as JSON (at most ' + limits.optionsChars + ')');
+    return text;
+  }
+  // Copies a model file into wasm once (lens_upload) and adds it (lens_add_bundle): its id.
+  function addModel(bytes, optionsText) {
+    var p = direct('lens_upload', bytes.length);
+    if (!p) throw new Error('lens.loadBundle: there is no room in memory for a file of ' + megabytes(bytes.length));
+    Module.HEAPU8.set(bytes, p);
+    return withBytes(new TextEncoder().encode(optionsText), function (q, n) {
+      return value('loadBundle', 'lens_add_bundle', ['number', 'number'], [q, n]);
+    });
+  }
+
   // n maximization images of a neuron (lens_actmax), each a Float32Array of 784 values; pending
   // while the digit prior is fetched.
   function actmaxAttempt(layer, neuron, prior, n) {
-    var out = Module._malloc(784 * 4 * n);
+    var out = direct('malloc', 784 * 4 * n);
     try {
       var r = ask('actmax', 'lens_actmax', ['number', 'number', 'number', 'number', 'number'], [layer, neuron, prior, n, out]);
       if ('pending' in r) return r;
       var images = [];
       for (var i = 0; i < n; i++) images.push(Module.HEAPF32.slice((out >> 2) + 784 * i, (out >> 2) + 784 * (i + 1)));
       return { ok: images };
-    } finally { Module._free(out); }
+    } finally { direct('free', out); }
   }
   function currentSizes() {
     var id = currentId();
@@ -207,8 +329,10 @@
   var Module = window.Module = window.Module || {};
   Module.lensPage = {
     wake: wake,
-    resolve: function () { isReady = true; watchView(); applyHash(withEmbedQuery(location.hash), true); resolveReady(api); },
+    resolve: function () { limits = peek('limits', 'lens_limits'); isReady = true; watchView(); applyHash(withEmbedQuery(location.hash), true); resolveReady(api); },
     reject: function (e) { rejectReady(e); },
+    // The app aborted (Module.onAbort, shell.js).
+    aborted: function (what) { stop(new WebAssembly.RuntimeError(String(what))); },
     // shell.js's calls (the asset queue) through the one reply decoder: the value, or an Error.
     value: value,
     // The Share menu (main.cpp): 1 copy the link, 2 copy the embed code, 3 open the full page.
@@ -222,7 +346,11 @@
       } else prompted();
     }
   };
-  function notice(text) { wake(); Module.ccall('lens_notice', null, ['string'], [text]); }
+  // A notice on the page, cut to the length wasm takes (through the heap: ccall puts strings on the small wasm stack).
+  function notice(text) {
+    wake();
+    withBytes(new TextEncoder().encode(String(text).slice(0, limits.noticeChars)), function (p, n) { direct('lens_notice', p, n); });
+  }
 
   var api = {
     ready: ready,
@@ -246,31 +374,42 @@
     // Adds a model (ArrayBuffer or Uint8Array): a .lens weight bundle or an ONNX model, told
     // apart by their bytes; selects it and returns its id. options (ONNX only, all optional):
     // {name, normalize: [mean, std], accuracy} (the recorded test accuracy, in [0, 1]).
+    // The file's size and the options are checked here, before anything is copied into wasm.
     loadBundle: function (bytes, options) {
       need();
-      if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-      if (!(bytes instanceof Uint8Array)) throw new Error('lens.loadBundle: expected an ArrayBuffer or Uint8Array');
-      if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options)))
-        throw new Error('lens.loadBundle: options must be an object {name, normalize, accuracy}');
-      var json = options === undefined ? '' : JSON.stringify(options);
-      return withBytes(bytes, function (p, n) { return value('loadBundle', 'lens_add_bundle', ['number', 'number', 'string'], [p, n, json]); });
+      if (typeName(bytes) === 'ArrayBuffer') bytes = new Uint8Array(bytes);
+      if (typeName(bytes) !== 'Uint8Array') throw new Error('lens.loadBundle: expected an ArrayBuffer or Uint8Array, got ' + described(bytes));
+      var text;
+      try {
+        checkFileSize(bytes.length, bytes[0]);
+        text = importOptions(options);
+      } catch (e) { throw /^lens\./.test(e.message) ? e : new Error('lens.loadBundle: ' + e.message); }
+      return addModel(bytes, text);
     },
+    // Removes a model loaded or trained in the page and frees its memory; resolves with the id of
+    // the model shown afterwards (a shipped one when the removed model was shown). Rejects for an
+    // unknown id, a shipped model, or one being trained.
+    unloadModel: promised(function (id) {
+      need();
+      checkName('lens.unloadModel', 'id', id);
+      var r = value('unloadModel', 'lens_unload_model', ['string'], [id]);
+      if (r.shown) return r.model;
+      return until('unloadModel', function () { return ask('unloadModel', 'lens_selecting', ['string'], [r.model]); });
+    }),
     // The current model as .lens bytes (what the Download button saves).
     modelBundle: function () { need(); return bytesOf(peek('modelBundle', 'lens_model_bundle')); },
 
     // --- the input ---
     // pixels: the model's input size (784 for MNIST models, row-major 28x28), values in [0, 1].
+    // The same types as predict: bytes (Uint8Array, Uint8ClampedArray) are divided by 255.
     setInput: function (pixels) {
       need();
-      if (!pixels || typeof pixels.length !== 'number') throw new Error('lens.setInput: expected an array of numbers');
-      var n = Module._lens_model_inputs();
+      var n = direct('lens_model_inputs'), kind = inputKind('lens.setInput', pixels, n);
       if (pixels.length !== n) throw new Error('lens.setInput: expected ' + n + ' values, got ' + pixels.length);
       var t = typeName(pixels), values = pixels;
-      // Float arrays go straight to the heap (wasm checks the range); anything else is checked here.
-      if (t !== 'Float32Array' && t !== 'Float64Array') {
-        values = t === 'Array' ? pixels : Array.prototype.slice.call(pixels);
-        numbersIn01(values, 'lens.setInput');
-      }
+      // Float arrays go straight to the heap (wasm checks the range); an Array is checked here.
+      if (kind === 'bytes') values = Float32Array.from(pixels, function (v) { return v / 255; });
+      else if (t === 'Array') numbersIn01(values, 'lens.setInput');
       var p = ioBuffer(4 * n);
       Module.HEAPF32.set(values, p >> 2);
       ask('setInput', 'lens_set_input', ['number', 'number'], [p, n]);
@@ -288,7 +427,7 @@
       numbersIn01(flat, 'lens.drawStroke');
       withBytes(new Uint8Array(new Float32Array(flat).buffer), function (p) { ask('drawStroke', 'lens_draw_stroke', ['number', 'number'], [p, points.length]); });
     },
-    clear: function () { need(); wake(); Module._lens_clear(); },
+    clear: function () { need(); wake(); direct('lens_clear'); },
     // Class probabilities of the selected model for one input, without changing the page: pixels
     // is an Array of numbers, a Float32Array or a Float64Array with values in [0, 1], or a
     // Uint8Array / Uint8ClampedArray of bytes 0..255 (divided by 255); 784 values for MNIST
@@ -296,9 +435,9 @@
     // the model's outputs (10 for MNIST, 1 for xor's sigmoid).
     predict: function (pixels) {
       need();
-      var kind = inputKind('lens.predict', pixels), I = Module._lens_model_inputs();
+      var I = direct('lens_model_inputs'), kind = inputKind('lens.predict', pixels, I);
       if (pixels.length !== I) throw new Error('lens.predict: expected ' + I + ' values, got ' + pixels.length);
-      return predictIn('predict', pixels, kind, -1, I, Module._lens_model_outputs()).slice();
+      return predictIn('predict', pixels, kind, -1, I, direct('lens_model_outputs')).slice();
     },
     // The same for n inputs one after another: a Float32Array of n * inputs values in [0, 1] (or a
     // Uint8Array of bytes) -> a Float32Array of n * outputs probabilities, sample after sample.
@@ -308,7 +447,7 @@
       if (t !== 'Float32Array' && t !== 'Uint8Array')
         throw new Error('lens.predictBatch: expected a Float32Array (values in [0, 1]) or a Uint8Array (bytes), got ' +
                         (values === null ? 'null' : typeof values === 'object' ? t : typeof values));
-      var I = Module._lens_model_inputs(), O = Module._lens_model_outputs(), kind = t === 'Uint8Array' ? 'bytes' : 'floats';
+      var I = direct('lens_model_inputs'), O = direct('lens_model_outputs'), kind = t === 'Uint8Array' ? 'bytes' : 'floats';
       if (values.length === 0 || values.length % I !== 0)
         throw new Error('lens.predictBatch: expected a positive multiple of ' + I + ' values (' + I + ' per sample), got ' + values.length);
       var n = values.length / I, out = new Float32Array(n * O);
@@ -470,7 +609,7 @@
     //  samples, computeMs}], dead: [[units]], diedAt: [[epoch or null]], model, testAccuracy, recipe}
     trainingState: function () { need(); return peek('trainingState', 'lens_training_state'); },
     // Ends training now: the model keeps its weights and is measured on the test set.
-    stopTraining: function () { need(); wake(); Module._lens_stop_training(); },
+    stopTraining: function () { need(); wake(); direct('lens_stop_training'); },
     pauseTraining: function () { need(); ask('pauseTraining', 'lens_training_control', ['string'], ['pause']); },
     resumeTraining: function () { need(); ask('resumeTraining', 'lens_training_control', ['string'], ['resume']); },
     stepTraining: function () { need(); ask('stepTraining', 'lens_training_control', ['string'], ['step']); },
@@ -481,13 +620,26 @@
     // For the browser tests and benchmarks only: not part of the API, may change at any time.
     _test: {
       // The next frame draws the whole screen again rather than only what changed.
-      redrawAll: function () { need(); wake(); Module._lens_redraw_all(); },
+      redrawAll: function () { need(); wake(); direct('lens_redraw_all'); },
       // Where the page last drew the item with this label, {x, y, width, height} or null.
       itemRect: function (label) {
         need();
         checkName('lens._test.itemRect', 'label', label);
         return peek('_test.itemRect', 'lens_item_rect', ['string'], [label]);
       },
+      // Stops the app on purpose, as a bug would: 'abort' (abort()), 'trap' (an unreachable
+      // instruction) or 'frame' (abort() in the next frame drawn). The page then shows why.
+      crash: function (how) {
+        need();
+        var k = ['abort', 'trap', 'frame'].indexOf(how);
+        if (k < 0) throw new Error('lens._test.crash: how must be "abort", "trap" or "frame", got ' + described(how));
+        wake();
+        direct('lens_test_crash', k);
+      },
+      // The size of wasm's memory in bytes (it grows and never shrinks).
+      memoryBytes: function () { need(); return Module.HEAPU8.buffer.byteLength; },
+      // The bytes of it malloc has handed out and not had back.
+      heapInUse: function () { need(); return direct('lens_test_heap_in_use'); },
       // The explanation paragraphs the last frame drew (plain text).
       shownText: function () { need(); return peek('_test.shownText', 'lens_shown_text'); },
       bench: {
@@ -495,12 +647,12 @@
         // inputs (a Float32Array of whole inputs, cycled): milliseconds spent inside wasm.
         matvec: function (inputs, reps) {
           need();
-          var I = Module._lens_model_inputs();
+          var I = direct('lens_model_inputs');
           if (typeName(inputs) !== 'Float32Array' || inputs.length === 0 || inputs.length % I !== 0)
             throw new Error('lens._test.bench.matvec: expected a Float32Array of whole inputs (' + I + ' values each)');
           var p = ioBuffer(4 * inputs.length + 4 * 16384);
           Module.HEAPF32.set(inputs, p >> 2);
-          return Module._lens_bench_matvec(reps, p, inputs.length, p + 4 * inputs.length);
+          return direct('lens_bench_matvec', reps, p, inputs.length, p + 4 * inputs.length);
         },
         // Digit-prior images of every unit of a layer, from scratch, as the page computes them when
         // the layer is first shown (the prior is fetched first): {ms, images: Float32Array inputs x units}.
@@ -522,7 +674,7 @@
           checkIndices('lens._test.bench.actmaxLayer', layer, 0);
           if (!Number.isInteger(steps) || steps < 1 || steps > 100000) throw new Error('lens._test.bench.actmaxLayer: steps must be an integer from 1 to 100000');
           var sizes = currentSizes(), n = sizes[0] * (sizes[layer + 1] || 0), p = ioBuffer(4 * Math.max(1, n));
-          decode('_test.bench.actmaxLayer', Module._lens_bench_actmax(layer, steps, p));
+          decode('_test.bench.actmaxLayer', direct('lens_bench_actmax', layer, steps, p));
           return Module.HEAPF32.slice(p >> 2, (p >> 2) + n);
         }
       }
@@ -569,7 +721,7 @@
       if (!localStorage.getItem('mnist-lens-visited')) {
         localStorage.setItem('mnist-lens-visited', '1');
         wake();
-        Module._lens_show_help();
+        direct('lens_show_help');
       }
     } catch (e) { /* storage blocked (e.g. a sandboxed iframe): skip the overlay */ }
   }
@@ -581,14 +733,16 @@
   window.addEventListener('drop', function (e) {
     e.preventDefault();
     if (!isReady || !e.dataTransfer || !e.dataTransfer.files.length) return;
-    var file = e.dataTransfer.files[0];
+    var file = e.dataTransfer.files[0], shownName = file.name.slice(0, 200);
+    function refused(why) { if (!stopped) notice(shownName + ' could not be loaded: ' + why.replace(/^lens\.loadBundle: /, '')); }
+    // A file larger than any model the page reads is refused before it is read at all.
+    try { checkFileSize(file.size); } catch (err) { refused(err.message); return; }
     file.arrayBuffer().then(function (buf) {
       // An ONNX file's name (less .onnx) names the model.
       var onnx = /\.onnx$/i.test(file.name) && new Uint8Array(buf)[0] === 0x08;
-      try { api.loadBundle(buf, onnx ? {name: file.name.replace(/\.onnx$/i, '').slice(0, 100) || 'model'} : undefined); } catch (err) {
-        notice(file.name + ' could not be loaded: ' + err.message.replace(/^lens\.loadBundle: /, ''));
-      }
-    });
+      var name = Array.from(file.name.replace(/\.onnx$/i, '').replace(/[\u0000-\u001f\u007f]/g, ' ')).slice(0, limits.importNameChars).join('') || 'model';
+      try { api.loadBundle(buf, onnx ? {name: name} : undefined); } catch (err) { refused(err.message); }
+    }, function (err) { refused(String(err && err.message || err)); });
   });
   window.lens = api;
 })();

@@ -3,7 +3,7 @@
 // type-check their calls against it (tsconfig.json, `npx tsc -p .`).
 //
 // Two kinds of call:
-// - A call that can wait (selectModel, actmax, explain, figure, report, train) returns a
+// - A call that can wait (selectModel, unloadModel, actmax, explain, figure, report, train) returns a
 //   Promise. Bad arguments reject it; it never throws.
 // - Every other call answers at once and throws on bad arguments.
 // Errors are `Error`s whose message starts with "lens.<call>: " and says what was wrong; a
@@ -13,7 +13,9 @@
 // Numbering: hidden layers and neurons count from 0 (as in links, on the page and in
 // lens-report); the output layer is number H, the count of hidden layers. Layer and neuron
 // numbers must be integers from 0 to 2^31 - 1; names (model ids, tabs, figure names) are strings
-// of at most 256 characters without NUL.
+// of at most 256 characters without NUL or other control characters.
+// If the app inside the page fails (a trap or an abort in wasm), the page shows why with a
+// Reload button, and every call then throws or rejects with "lens: the page stopped (...)".
 
 export {};
 
@@ -28,7 +30,7 @@ declare global {
     type Tab = 'explore' | 'neuron' | 'outputs' | 'network' | 'train';
     type FigureName = 'actmax' | 'weights' | 'grid' | 'prediction' | 'classes' | 'confusion' | 'view';
     /** Pixels for predict and setInput: values in [0, 1] (floats) or 0..255 (bytes, divided by 255). */
-    type Pixels = ArrayLike<number> | Float32Array | Float64Array | Uint8Array | Uint8ClampedArray;
+    type Pixels = number[] | Float32Array | Float64Array | Uint8Array | Uint8ClampedArray;
 
     interface ModelInfo {
       id: string;
@@ -41,6 +43,8 @@ declare global {
       normalize: [number, number] | null;
       /** False for a listed model whose bundle the page has not fetched yet (selectModel fetches it). */
       loaded: boolean;
+      /** True for the models that ship with the page; the others (loaded or trained here) can be removed with unloadModel. */
+      shipped: boolean;
     }
 
     interface AccuracyCheck {
@@ -219,6 +223,12 @@ declare global {
     interface TestHooks {
       redrawAll(): void;
       itemRect(label: string): Rect | null;
+      /** Stops the app on purpose, as a bug would: abort(), an unreachable instruction, or abort() in the next frame. */
+      crash(how: 'abort' | 'trap' | 'frame'): void;
+      /** The size of wasm's memory in bytes (it grows and never shrinks). */
+      memoryBytes(): number;
+      /** The bytes of wasm's memory malloc has handed out and not had back. */
+      heapInUse(): number;
       shownText(): string[];
       bench: {
         matvec(inputs: Float32Array, reps: number): number;
@@ -246,16 +256,24 @@ declare global {
       accuracyCheck(): AccuracyCheck | null;
       /**
        * Adds a model (a .lens bundle or an ONNX model, told apart by their bytes), selects it and
-       * returns its id (made unique: mlp6 -> mlp6-2). Throws with the reader's message for a
-       * malformed file or a graph the page cannot show.
+       * returns its id (made unique: mlp6 -> mlp6-2). The same bytes with the same options again
+       * select the model already added. Throws with the reader's message for a malformed file or a
+       * graph the page cannot show, for a file over the size limits (.lens 65 MB, ONNX 256 MB;
+       * checked before it is copied) and for a model the page cannot hold beside the others.
        */
       loadBundle(bytes: ArrayBuffer | Uint8Array, options?: ImportOptions): string;
+      /**
+       * Removes a model loaded or trained in the page and frees its memory; resolves with the id of
+       * the model shown afterwards (a shipped one when the removed model was shown). Rejects for an
+       * unknown id, a model that ships with the page, or one being trained.
+       */
+      unloadModel(id: string): Promise<string>;
       /** The current model as .lens bytes (what Download saves). */
       modelBundle(): Uint8Array;
 
       // --- the input ---
-      /** The input itself: the model's input count of values in [0, 1] (784 for MNIST, already preprocessed). */
-      setInput(pixels: ArrayLike<number> | Float32Array | Float64Array): void;
+      /** The input itself: the model's input count of values in [0, 1] (784 for MNIST, already preprocessed), or bytes 0..255. */
+      setInput(pixels: Pixels): void;
       /** A stroke of [x, y] points in [0, 1] canvas coordinates, through the same brush and preprocessing as a pointer stroke. */
       drawStroke(points: [number, number][]): void;
       /** A blank input. */

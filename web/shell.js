@@ -6,7 +6,8 @@
   var progressEl = document.getElementById('progress');
   var overlay = document.getElementById('overlay');
 
-  function fail(title, text) {
+  // The page cannot go on: says why, in words, over the canvas; with `reload`, a Reload button.
+  function fail(title, text, reload) {
     var card = document.getElementById('card');
     card.className = 'card error';
     card.innerHTML = '';
@@ -16,8 +17,20 @@
     p.textContent = text;
     card.appendChild(h);
     card.appendChild(p);
+    if (reload) {
+      var b = document.createElement('button');
+      b.id = 'reload';
+      b.type = 'button';
+      b.textContent = 'Reload';
+      b.addEventListener('click', function () { location.reload(); });
+      card.appendChild(b);
+    }
+    overlay.setAttribute('role', 'alert');
+    // (window.Module: this may run before the Module below is filled in.)
+    if (window.Module) window.Module.lensShownFailure = title + ': ' + text;  // lens-api.js refuses calls with it from now on
     overlay.classList.remove('hidden');
-    if (window.Module && Module.lensPage) Module.lensPage.reject(new Error(title + ': ' + text));
+    if (reload) card.querySelector('#reload').focus();
+    if (window.Module && window.Module.lensPage) window.Module.lensPage.reject(new Error(title + ': ' + text));
   }
 
   function hasWebAssembly() {
@@ -206,7 +219,13 @@
       Module.lensPage.resolve();
     },
     onLensFatal: function (text) { fail('MNIST Lens could not start', text); },
-    onAbort: function (what) { fail('MNIST Lens stopped', String(what)); }
+    // The app failed while running (a trap or an abort in wasm): lens-api.js words it and calls
+    // lensShowStopped; every API call refuses from then on.
+    onAbort: function (what) { Module.lensPage.aborted(what); },
+    lensShowStopped: function (why) {
+      fail('MNIST Lens stopped', 'Something inside the app failed: ' + why + '. The page cannot go on; reloading starts it again ' +
+           '(models you loaded and drawings are not kept).', true);
+    }
   });
   statusEl.textContent = 'Downloading the app…';
 

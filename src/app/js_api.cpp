@@ -14,9 +14,11 @@
 #include "app/js_api.h"
 
 #include <emscripten.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -42,6 +44,11 @@ static AppState* g_state = nullptr;
 static const ui::FrameRecord* g_seen = nullptr;
 static std::string g_reply;  // the last reply handed to JS
 static Bytes g_bytes;        // the last bytes handed to JS (a figure, the report, a bundle): lens_bytes
+
+static bool g_crash_next_frame = false;  // lens_test_crash(2)
+void js_api_frame_hook() {
+  if (g_crash_next_frame) std::abort();
+}
 
 void js_api_bind(AppState& state, const ui::FrameRecord& seen) {
   g_state = &state;
@@ -174,13 +181,21 @@ EMSCRIPTEN_KEEPALIVE const std::uint8_t* lens_bytes() { return g_bytes.data(); }
 EMSCRIPTEN_KEEPALIVE const char* lens_models() {
   nlohmann::json out = nlohmann::json::array();
   for (const LoadedModel& m : g_state->models) {
+    if (m.removed) continue;
     const InputNorm& norm = m.bundle.net.norm;
     out.push_back({{"id", m.bundle.info.id}, {"name", m.bundle.info.name}, {"layers", m.bundle.net.sizes()},
                    {"accuracy", m.bundle.info.test_accuracy >= 0 ? nlohmann::json(m.bundle.info.test_accuracy) : nlohmann::json(nullptr)},
                    {"normalize", norm.identity() ? nlohmann::json(nullptr) : nlohmann::json{norm.mean, norm.std}},
-                   {"loaded", !m.pending}});
+                   {"loaded", !m.pending}, {"shipped", m.shipped}});
   }
   return ok(out);
+}
+
+// The limits lens-api.js checks in JavaScript before anything reaches wasm (docs/api.md, "Limits").
+EMSCRIPTEN_KEEPALIVE const char* lens_limits() {
+  return ok({{"nameChars", kApiMaxNameChars}, {"optionsChars", kApiMaxOptionsChars}, {"importNameChars", kImportMaxNameChars},
+             {"noticeChars", kApiMaxNoticeChars}, {"bundleBytes", kPageMaxBundleBytes}, {"onnxBytes", kPageMaxOnnxBytes},
+             {"modelsBytes", kPageModelsBudgetBytes}});
 }
 
 EMSCRIPTEN_KEEPALIVE const char* lens_model_id() {
@@ -213,18 +228,45 @@ EMSCRIPTEN_KEEPALIVE const char* lens_selecting(const char* id_text) {
   return pending(0);
 }
 
-// A .lens bundle or an ONNX model dropped on the page (or passed to lens.loadBundle): validated,
-// added to the models and selected. options_json: lens.loadBundle's options for ONNX models
-// (check_import_options). Replies the new model's id.
-EMSCRIPTEN_KEEPALIVE const char* lens_add_bundle(const std::uint8_t* bytes, int n, const char* options_json) {
+// A model file on its way in (lens.loadBundle, a dropped file): lens-api.js asks for a buffer of
+// its size, copies the bytes there (the one copy into wasm) and calls lens_add_bundle, which takes
+// them over. Null when the size is beyond what the page reads (lens-api.js checks that first).
+static Bytes g_upload;
+EMSCRIPTEN_KEEPALIVE std::uint8_t* lens_upload(double size) {
+  g_upload = Bytes();
+  if (!(size >= 0 && size <= double(std::max(kPageMaxBundleBytes, kPageMaxOnnxBytes)))) return nullptr;
+  g_upload.resize(std::size_t(size));
+  return g_upload.data();
+}
+
+// The uploaded bytes, a .lens bundle or an ONNX model: validated, added to the models (or found
+// among them, when the same bytes and options came before) and selected. options: lens.loadBundle's
+// options for ONNX models as JSON text of n bytes (check_import_options). Replies the model's id.
+EMSCRIPTEN_KEEPALIVE const char* lens_add_bundle(const std::uint8_t* options_text, int n) {
   AppState& s = *g_state;
-  const auto options = check_import_options(options_json ? options_json : "");
+  const Bytes bytes = std::move(g_upload);
+  g_upload = Bytes();
+  const auto options = check_import_options(text_of(options_text, n));
   if (!options) return fail(options.error);
-  const auto i = model_library_add(s, Bytes(bytes, bytes + std::max(0, n)), "(dropped)", *options);
+  const auto i = model_library_add(s, bytes, "(dropped)", *options);
   if (!i) return fail(i.error);
   app_select_model(s, *i, emscripten_get_now());
   app_refresh_live(s);
   return ok(s.models[std::size_t(*i)].bundle.info.id);
+}
+
+// Removes a model loaded or trained in the page (model_library_remove); replies the id of the
+// model shown afterwards, and whether it is on screen yet (a shipped model not fetched yet is
+// fetched first: lens_selecting says when it is in).
+EMSCRIPTEN_KEEPALIVE const char* lens_unload_model(const char* id) {
+  AppState& s = *g_state;
+  const auto i = check_model_id(s, id ? id : "");
+  if (!i) return fail(i.error);
+  const auto shown = model_library_remove(s, *i, emscripten_get_now());
+  if (!shown) return fail(shown.error);
+  app_refresh_live(s);
+  const int on = s.model_wanted >= 0 ? s.model_wanted : s.current;
+  return ok({{"model", s.models[std::size_t(on)].bundle.info.id}, {"shown", s.model_wanted < 0}});
 }
 
 // The current model as .lens bytes (for a download): the reply is their size (lens_bytes).
@@ -380,7 +422,12 @@ EMSCRIPTEN_KEEPALIVE const char* lens_canvas_rect() { return ok(rect_json(g_stat
 // The first-visit help overlay (lens-api.js remembers the visit in localStorage).
 EMSCRIPTEN_KEEPALIVE void lens_show_help() { g_state->show_help = true; }
 
-EMSCRIPTEN_KEEPALIVE void lens_notice(const char* text) { g_state->notice = text ? text : ""; }
+// A notice from the page (why a dropped file was refused): n bytes of UTF-8, cut at kApiMaxNoticeChars.
+EMSCRIPTEN_KEEPALIVE void lens_notice(const std::uint8_t* text, int n) {
+  std::size_t len = std::min(std::size_t(std::max(0, n)), 4 * kApiMaxNoticeChars);
+  while (len > 0 && len < std::size_t(n) && (text[len] & 0xC0) == 0x80) --len;  // no character cut in half
+  g_state->notice = text_of(text, int(len));
+}
 
 // 1 when the wheel at (x, y) (CSS pixels) scrolls a window of the page, 0 when it may go to the host page.
 EMSCRIPTEN_KEEPALIVE int lens_scrollable_at(float x, float y) {
@@ -451,6 +498,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_train(const std::uint8_t* text, int n) {
   AppState& s = *g_state;
   const auto recipe = json_parse(std::string_view(reinterpret_cast<const char*>(text), std::size_t(std::max(0, n))));
   if (!recipe) return fail("recipe: " + recipe.error);
+  if (const auto epochs = check_page_epochs(*recipe); !epochs) return fail(epochs.error);
   auto request = train_request_from_recipe(*recipe);
   if (!request) return fail(request.error);
   const bool xor_lesson = request->dataset == "xor";
@@ -552,6 +600,18 @@ EMSCRIPTEN_KEEPALIVE const char* lens_perf() {
 }
 
 // --- for the browser tests and benchmarks (lens._test; not part of the API) ---
+
+// The bytes malloc has handed out and not had back (what models and analyses hold now), for the
+// test that loading and removing models gives their memory back.
+EMSCRIPTEN_KEEPALIVE double lens_test_heap_in_use() { return double(mallinfo().uordblks); }
+
+// Stops the app on purpose, as a bug would, to test what the page shows then: 0 aborts, 1 traps
+// (an unreachable instruction), 2 aborts in the next frame drawn (js_api_frame_hook).
+EMSCRIPTEN_KEEPALIVE void lens_test_crash(int how) {
+  if (how == 0) std::abort();
+  if (how == 1) __builtin_trap();
+  g_crash_next_frame = true;
+}
 
 // The next frame draws the whole screen, not only what changed.
 EMSCRIPTEN_KEEPALIVE void lens_redraw_all() { g_state->redraw_all = true; }

@@ -269,6 +269,7 @@ static void hand_over_wants(const AppState& s) {
 static void frame(void* arg) {
   App& app = *static_cast<App*>(arg);
   AppState& s = app.state;
+  js_api_frame_hook();
   const double t0 = emscripten_get_now();
   follow_canvas_size(app.platform);
   SDL_Event event;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/core/model_library.h"
 #include "app/panels.h"
 #include "app/ui.h"
 
@@ -31,6 +32,7 @@ static void model_picker(AppState& s, double now_ms) {
   if (s.model() && ImGui::CalcTextSize(shown.c_str()).x > room) shown = s.model()->bundle.info.id;
   if (ImGui::BeginCombo("##model", shown.c_str())) {
     for (std::size_t i = 0; i < s.models.size(); ++i) {
+      if (s.models[i].removed) continue;
       ImGui::PushID(int(i));
       if (ImGui::Selectable(model_label(s.models[i]).c_str(), int(i) == s.current)) app_select_model(s, int(i), now_ms);
       if (ImGui::IsItemHovered() && !s.models[i].bundle.info.notes.empty()) {
@@ -47,6 +49,17 @@ static void model_picker(AppState& s, double now_ms) {
   if (ImGui::IsItemHovered() && s.model()) ImGui::SetTooltip("The network being explained. Every model is pre-trained on MNIST (XOR on its four points).");
 }
 
+// A model loaded or trained here can be removed, which frees its memory for another one.
+static float remove_button_width() { return ImGui::CalcTextSize("Remove").x + 2 * ImGui::GetStyle().FramePadding.x + ImGui::GetStyle().ItemSpacing.x; }
+
+static void remove_button(AppState& s, double now_ms) {
+  ImGui::SameLine(0, 4);
+  const bool clicked = ui::small_button("Remove", "Remove this model from the page (the models that ship with it stay); its memory goes to the next model you load");
+  ui::track("Remove model");
+  if (!clicked) return;
+  if (const auto r = model_library_remove(s, s.current, now_ms); !r) s.notice = r.error;
+}
+
 void panel_top_bar(AppState& s, double now_ms) {
   const float em = ui::em();
   ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).accent);
@@ -58,9 +71,12 @@ void panel_top_bar(AppState& s, double now_ms) {
   const float avail = ImGui::GetContentRegionAvail().x;
   const float controls = view_controls_width();
   const bool controls_row = avail < 6.f * em + controls + em;
-  ImGui::SetNextItemWidth(controls_row ? std::min(22.f * em, avail)
-                                       : std::max(6.f * em, std::min({22.f * em, avail * 0.45f, avail - controls - em})));
+  const bool removable = model_library_removable(s, s.current);
+  const float remove = removable ? remove_button_width() : 0.f;
+  ImGui::SetNextItemWidth((controls_row ? std::min(22.f * em, avail)
+                                        : std::max(6.f * em, std::min({22.f * em, avail * 0.45f, avail - controls - em}))) - remove);
   model_picker(s, now_ms);
+  if (removable) remove_button(s, now_ms);
   const bool narrow = controls_row || ImGui::GetContentRegionAvail().x < 48 * em + controls;
   const float right = ImGui::GetWindowContentRegionMax().x;
   if (narrow) {  // model and view controls on the first row(s), tabs and progress on the next

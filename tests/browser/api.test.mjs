@@ -151,7 +151,7 @@ test('bad API arguments throw (or reject, for calls that wait) and change nothin
   assert.match(messages.shortInput, /expected 784 values, got 2/);
   assert.match(messages.nanInput, /not a finite number/);
   assert.match(messages.model, /unknown model id "mlp9000"/);
-  assert.match(messages.modelNul, /lens\.selectModel: id contains a NUL character/);
+  assert.match(messages.modelNul, /^lens\.selectModel: id contains a NUL character \(U\+0000\) at position 4/);
   assert.match(messages.neuron, /neuron 999 does not exist/);
   assert.equal(await snapshot(), before, 'state unchanged');
   assert.deepEqual(errors, []);
@@ -242,6 +242,22 @@ test('a dropped bundle is validated: a good one is added and selected, a corrupt
   assert.match(message ?? '', /truncated/);
   assert.equal(await page.evaluate(() => window.lens.model()), 'mlp6-2', 'nothing changed');
   assert.equal((await page.evaluate(() => window.lens.models())).length, 7);
+  // A loaded model is not shipped, and can be removed: the page then shows a shipped model.
+  const listed = await page.evaluate(() => window.lens.models());
+  assert.deepEqual(listed.filter((m) => !m.shipped).map((m) => m.id), ['mlp6-2']);
+  assert.equal(await page.evaluate(() => window.lens.unloadModel('mlp6-2')), 'mlp32');
+  assert.equal(await page.evaluate(() => window.lens.model()), 'mlp32');
+  assert.equal((await page.evaluate(() => window.lens.models())).length, 6);
+  // The page's Remove button does the same for the model shown; a shipped model has none.
+  await page.evaluate((b) => window.lens.loadBundle(new Uint8Array(b)), good);
+  await framesDrawn(page, 2);
+  const button = await page.evaluate(() => window.lens._test.itemRect('Remove model'));
+  assert.ok(button, 'a Remove button beside a loaded model');
+  await page.mouse.click(button.x + button.width / 2, button.y + button.height / 2);
+  await page.waitForFunction(() => window.lens.model() === 'mlp32');
+  assert.equal((await page.evaluate(() => window.lens.models())).length, 6);
+  await framesDrawn(page, 2);
+  assert.equal(await page.evaluate(() => window.lens._test.itemRect('Remove model')), null, 'no Remove button beside a shipped model');
   assert.deepEqual(errors, []);
   await context.close();
 });

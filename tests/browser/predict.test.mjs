@@ -96,6 +96,7 @@ test('predict changes nothing on the page; bad arguments throw a clear message a
       // @ts-expect-error: a string, on purpose
       string: tryIt(() => L.predict('0.5')),
       strings: tryIt(() => L.predict(Array(784).fill('0.5'))),
+      // @ts-expect-error: an Int32Array, on purpose (not one of the types predict takes)
       ints: tryIt(() => L.predict(new Int32Array(784))),
       // @ts-expect-error: no argument, on purpose
       none: tryIt(() => L.predict()),
@@ -111,10 +112,10 @@ test('predict changes nothing on the page; bad arguments throw a clear message a
     short: 'lens.predict: expected 784 values, got 100',
     nan: 'lens.predict: value 7 is not a finite number (must be in [0, 1])',
     range: 'lens.predict: value 0 is 1.5 (must be in [0, 1])',
-    string: 'lens.predict: expected an Array of numbers, a Float32Array, Float64Array, Uint8Array or Uint8ClampedArray, got string',
+    string: 'lens.predict: expected 784 numbers as an Array of numbers, a Float32Array, Float64Array, Uint8Array or Uint8ClampedArray, got a string of 3 characters',
     strings: 'lens.predict: value 0 is string, not a number',
-    ints: 'lens.predict: expected an Array of numbers, a Float32Array, Float64Array, Uint8Array or Uint8ClampedArray, got Int32Array',
-    none: 'lens.predict: expected an Array of numbers, a Float32Array, Float64Array, Uint8Array or Uint8ClampedArray, got undefined',
+    ints: 'lens.predict: expected 784 numbers as an Array of numbers, a Float32Array, Float64Array, Uint8Array or Uint8ClampedArray, got an Int32Array of 784 values',
+    none: 'lens.predict: expected 784 numbers as an Array of numbers, a Float32Array, Float64Array, Uint8Array or Uint8ClampedArray, got undefined',
     batchType: 'lens.predictBatch: expected a Float32Array (values in [0, 1]) or a Uint8Array (bytes), got Array',
     batchLength: 'lens.predictBatch: expected a positive multiple of 784 values (784 per sample), got 785',
     batchEmpty: 'lens.predictBatch: expected a positive multiple of 784 values (784 per sample), got 0',

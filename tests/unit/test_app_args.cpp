@@ -26,6 +26,52 @@ TEST(ApiArgs, ModelIdMustBeLoaded) {
   EXPECT_EQ(bad.error, "unknown model id \"mlp9000\" (known: xor, mlp6-dead, mlp6, mlp32, mlp128, mlp2x64)");
 }
 
+// Names from the API are printable and short: a NUL (where a C string would end, so that
+// "mlp6\0x" would pick mlp6) or any control character is refused, and so is a long name.
+TEST(ApiArgs, NamesAreShortAndPrintable) {
+  auto s = test::app_with_models();
+  const auto nul = check_model_id(*s, std::string("mlp6\0x", 6));
+  ASSERT_FALSE(nul);
+  EXPECT_EQ(nul.error, "model id contains the control character U+0000 at position 4 (names hold printable characters only)");
+  EXPECT_FALSE(check_model_id(*s, "mlp6\x1b"));
+  EXPECT_FALSE(check_tab("neuron\n"));
+  const auto long_tab = check_tab(std::string(kApiMaxNameChars + 1, 'x'));
+  ASSERT_FALSE(long_tab);
+  EXPECT_EQ(long_tab.error, "tab is 257 bytes long (at most 256)");
+  EXPECT_TRUE(check_api_name("label", "Remove model"));
+  EXPECT_TRUE(check_api_name("label", "caf\xC3\xA9")) << "non-ASCII characters are printable";
+}
+
+// lens.loadBundle's options: their JSON text at most kApiMaxOptionsChars, a name of at most
+// kImportMaxNameChars characters (not bytes).
+TEST(ApiArgs, ImportOptionsAreBounded) {
+  const auto huge = check_import_options(R"({"name": ")" + std::string(5000, 'x') + R"("})");
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error, "options are 5012 characters long as JSON (at most 4096)");
+  std::string hundred;
+  for (int i = 0; i < 100; ++i) hundred += "\xE6\x95\xB0";  // 100 characters, 300 bytes
+  EXPECT_TRUE(check_import_options(R"({"name": ")" + hundred + R"("})"));
+  const auto long_name = check_import_options(R"({"name": ")" + hundred + R"(x"})");
+  ASSERT_FALSE(long_name);
+  EXPECT_EQ(long_name.error, "options.name must be a string of 1 to 100 characters");
+}
+
+// A recipe's epochs are checked against the page's own limits (1 to 50; XOR 1 to 2000) with
+// the page's numbers in the message, before lens-train's wider range is.
+TEST(ApiArgs, EpochsAreCheckedAgainstThePagesLimits) {
+  for (const char* recipe : {R"({"epochs": 0})", R"({"epochs": 51})", R"({"epochs": 2.5})", R"({"epochs": "3"})"}) {
+    const auto r = check_page_epochs(nlohmann::json::parse(recipe));
+    ASSERT_FALSE(r) << recipe;
+    EXPECT_EQ(r.error.rfind("recipe: \"epochs\" must be an integer from 1 to 50 in the page, got ", 0), 0u) << r.error;
+  }
+  EXPECT_EQ(check_page_epochs(nlohmann::json::parse(R"({"epochs": 0})")).error,
+            "recipe: \"epochs\" must be an integer from 1 to 50 in the page, got 0");
+  EXPECT_TRUE(check_page_epochs(nlohmann::json::parse(R"({"epochs": 50})")));
+  EXPECT_TRUE(check_page_epochs(nlohmann::json::parse(R"({"dataset": "xor", "epochs": 2000})")));
+  EXPECT_FALSE(check_page_epochs(nlohmann::json::parse(R"({"dataset": "xor", "epochs": 2001})")));
+  EXPECT_TRUE(check_page_epochs(nlohmann::json::parse(R"({"layers": [784, 32, 10]})"))) << "the default applies";
+}
+
 // Tabs by their URL names only.
 TEST(ApiArgs, TabMustBeOneOfTheFour) {
   for (const char* name : {"explore", "neuron", "outputs", "network"}) {

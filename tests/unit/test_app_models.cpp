@@ -11,6 +11,7 @@
 #include "app/core/api_args.h"
 #include "app/core/model_library.h"
 #include "core/formats/bundle.h"
+#include "core/onnx/onnx_import.h"
 #include "app_fixture.h"
 #include "test_support.h"
 
@@ -176,11 +177,135 @@ TEST(AppModels, AddedBundleGetsAUniqueId) {
   ASSERT_TRUE(first) << first.error;
   EXPECT_EQ(*first, int(before));
   EXPECT_EQ(s->models[std::size_t(*first)].bundle.info.id, "mlp6-2");
-  const auto second = model_library_add(*s, *bytes, "(dropped)");
+  auto other = bundle_read(*bytes);  // the same id in another file
+  ASSERT_TRUE(other) << other.error;
+  other->info.notes = "another copy";
+  const auto second = model_library_add(*s, bundle_write(*other), "(dropped)");
   ASSERT_TRUE(second) << second.error;
   EXPECT_EQ(s->models[std::size_t(*second)].bundle.info.id, "mlp6-3");
   EXPECT_EQ(model_library_find(*s, "mlp6-3"), *second);
   EXPECT_EQ(s->model()->bundle.info.id, "mlp32") << "adding does not select";
+}
+
+// The same file added again is not held twice: the model already there answers. With other
+// options it is another model.
+TEST(AppModels, SameFileAddedAgainIsNotCopied) {
+  auto s = test::app_with_models("mlp32");
+  const auto bytes = file_read(test::assets_dir() + "/models/mlp6.lens");
+  ASSERT_TRUE(bytes) << bytes.error;
+  const auto first = model_library_add(*s, *bytes, "(dropped)");
+  ASSERT_TRUE(first) << first.error;
+  const std::size_t held = model_library_footprint(*s), count = s->models.size();
+  const auto again = model_library_add(*s, *bytes, "(dropped)");
+  ASSERT_TRUE(again) << again.error;
+  EXPECT_EQ(*again, *first);
+  EXPECT_EQ(s->models.size(), count);
+  EXPECT_EQ(model_library_footprint(*s), held);
+  auto renamed = bundle_read(*bytes);  // as long, with its own checksum: every .lens file's CRC-32 over all its bytes is the same
+  ASSERT_TRUE(renamed) << renamed.error;
+  renamed->info.id = "mlp7";
+  const Bytes other = bundle_write(*renamed);
+  ASSERT_EQ(other.size(), bytes->size());
+  const auto third = model_library_add(*s, other, "(dropped)");
+  ASSERT_TRUE(third) << third.error;
+  EXPECT_NE(*third, *first) << "another file, another model";
+
+  const auto onnx = file_read(test::onnx_fixtures_dir() + "/mlp-norm-unrecorded.onnx");
+  ASSERT_TRUE(onnx) << onnx.error;
+  OnnxImportOptions named;
+  named.name = "Lab MLP";
+  const auto a = model_library_add(*s, *onnx, "(dropped)", named), b = model_library_add(*s, *onnx, "(dropped)", named);
+  named.name = "Lab MLP, again";
+  const auto c = model_library_add(*s, *onnx, "(dropped)", named);
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(*a, *b);
+  EXPECT_NE(*a, *c) << "other options, another model";
+}
+
+// A .lens file of the header alone: enough for everything checked before the weights are read.
+Bytes header_only_bundle(const std::vector<int>& sizes) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (std::size_t l = 1; l < sizes.size(); ++l)
+    layers.push_back({{"inputs", sizes[l - 1]}, {"outputs", sizes[l]}, {"activation", l + 1 < sizes.size() ? "relu" : "identity"}});
+  const std::string h = nlohmann::json{{"version", 1}, {"id", "huge"}, {"name", "huge"}, {"layers", layers}}.dump();
+  Bytes out = {0x89, 'L', 'E', 'N', 'S', 0x0D, 0x0A, 0x1A, 1, 0, 0, 0};
+  for (int k = 0; k < 4; ++k) out.push_back(std::uint8_t(h.size() >> (8 * k)));
+  out.insert(out.end(), h.begin(), h.end());
+  out.insert(out.end(), 4, 0);  // where the weights and checksum would follow
+  return out;
+}
+
+// A model the page cannot hold is refused by what its header declares, before its weights are
+// read: one too large for the page on its own, and a second 784-16384-10 beside a first.
+TEST(AppModels, ModelThePageCannotHoldIsRefusedBeforeItsWeightsAreRead) {
+  EXPECT_GT(model_footprint_bytes({784, 16384, 10}), std::size_t(700) << 20);
+  EXPECT_LT(model_footprint_bytes({784, 16384, 10}), kPageModelsBudgetBytes) << "one of the largest legal models fits";
+  auto s = test::app_with_models("mlp32");
+  const std::size_t count = s->models.size();
+  std::vector<int> towers = {784, 16384};  // 8 layers of 16384 units: within the format's limits
+  for (int k = 0; k < 7; ++k) towers.insert(towers.end(), {1, 16384});
+  towers.push_back(10);
+  const auto alone = model_library_add(*s, header_only_bundle(towers), "(dropped)");
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error.find("more than the page can hold (the page holds at most 1024 MB of models)"), std::string::npos) << alone.error;
+
+  const auto fits = model_library_add(*s, header_only_bundle({784, 16384, 10}), "(dropped)");
+  ASSERT_FALSE(fits);
+  EXPECT_NE(fits.error.find("truncated"), std::string::npos) << "it fits: its weights are read (and missing): " << fits.error;
+
+  auto big = bundle_from_header(*bundle_header_read(header_only_bundle({784, 16384, 10})));  // zero weights
+  ASSERT_TRUE(big) << big.error;
+  LoadedModel held;
+  held.bundle = std::move(*big);
+  s->models.push_back(std::move(held));
+  const auto second = model_library_add(*s, header_only_bundle({784, 16384, 10}), "(dropped)");
+  ASSERT_FALSE(second);
+  EXPECT_NE(second.error.find("a 784-16384-10 model needs 773 MB of memory with its analysis and the models on the page already take"),
+            std::string::npos) << second.error;
+  EXPECT_NE(second.error.find("remove a model you loaded"), std::string::npos) << second.error;
+  EXPECT_EQ(s->models.size(), count + 1);
+}
+
+// A loaded model is removed: its weights and analysis are freed, it is gone from every look-up,
+// the page shows a shipped model instead, and the id is free again. Shipped models stay.
+TEST(AppModels, RemovingAModelFreesItAndShowsAShippedOne) {
+  auto s = test::app_with_models("mlp32");
+  app_set_test_set(*s, digits(), 0);
+  const auto bytes = file_read(test::assets_dir() + "/models/mlp6.lens");
+  ASSERT_TRUE(bytes) << bytes.error;
+  const std::size_t shipped = model_library_footprint(*s);
+  const auto i = model_library_add(*s, *bytes, "(dropped)");
+  ASSERT_TRUE(i) << i.error;
+  app_select_model(*s, *i, 0);
+  for (int frame = 0; frame < 3; ++frame) app_work(*s, 4.0, &fake_clock);
+  ASSERT_TRUE(s->analyses[std::size_t(*i)]);
+  EXPECT_GT(model_library_footprint(*s), shipped);
+
+  const auto shown = model_library_remove(*s, *i, g_fake_ms);
+  ASSERT_TRUE(shown) << shown.error;
+  EXPECT_EQ(*shown, s->current);
+  EXPECT_TRUE(s->model()->shipped);
+  EXPECT_EQ(s->model()->bundle.info.id, "xor") << "the first shipped model already loaded";
+  EXPECT_EQ(model_library_find(*s, "mlp6-2"), -1);
+  EXPECT_FALSE(check_model_id(*s, "mlp6-2"));
+  EXPECT_FALSE(s->analyses[std::size_t(*i)]);
+  EXPECT_TRUE(s->models[std::size_t(*i)].bundle.net.layers.empty());
+  EXPECT_EQ(model_library_footprint(*s), shipped);
+  for (int k = 0; k < int(s->models.size()); ++k) {
+    app_key(*s, Key::Char, ']', g_fake_ms);
+    EXPECT_NE(s->current, *i) << "the keys step over a removed model";
+  }
+  EXPECT_FALSE(model_library_remove(*s, *i, g_fake_ms)) << "removed once";
+
+  const auto again = model_library_add(*s, *bytes, "(dropped)");
+  ASSERT_TRUE(again) << again.error;
+  EXPECT_EQ(s->models[std::size_t(*again)].bundle.info.id, "mlp6-2") << "the id is free again";
+
+  const int current = s->current;
+  const auto stays = model_library_remove(*s, model_library_find(*s, "mlp6"), g_fake_ms);
+  ASSERT_FALSE(stays);
+  EXPECT_EQ(stays.error, "mlp6 ships with the page and stays; only models you loaded or trained can be removed");
+  EXPECT_EQ(s->current, current);
 }
 
 // A malformed bundle, or one the page cannot show, is refused with the reason.

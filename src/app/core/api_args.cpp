@@ -5,6 +5,7 @@
 
 #include "app/core/drawing.h"
 #include "app/core/model_library.h"
+#include "app/core/training_session.h"
 #include "core/formats/bundle.h"
 #include "core/constants.h"
 #include "core/formats/json.h"
@@ -26,20 +27,44 @@ static std::string check_unit_interval(const float* v, int n, const char* what) 
   return "";
 }
 
+// Characters as a person counts them: UTF-8 bytes that start one.
+static std::size_t utf8_characters(std::string_view text) {
+  std::size_t n = 0;
+  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 std::string in_quotes(std::string_view value) {
   constexpr std::size_t kShown = 40;
   if (value.size() <= kShown) return "\"" + std::string(value) + "\"";
   return "\"" + std::string(value.substr(0, kShown)) + "...\" (" + std::to_string(value.size()) + " characters)";
 }
 
+Result<std::string> check_api_name(const char* what, std::string_view name) {
+  using R = Result<std::string>;
+  if (name.size() > kApiMaxNameChars)
+    return R::fail(std::string(what) + " is " + std::to_string(name.size()) + " bytes long (at most " + std::to_string(kApiMaxNameChars) + ")");
+  for (std::size_t i = 0; i < name.size(); ++i)
+    if (static_cast<unsigned char>(name[i]) < 0x20 || name[i] == 0x7f) {
+      char code[8];
+      std::snprintf(code, sizeof code, "U+%04X", unsigned(static_cast<unsigned char>(name[i])));
+      return R::fail(std::string(what) + " contains the control character " + code + " at position " + std::to_string(i) +
+                     " (names hold printable characters only)");
+    }
+  return R::ok(std::string(name));
+}
+
 Result<int> check_model_id(const AppState& s, const std::string& id) {
+  if (auto n = check_api_name("model id", id); !n) return Result<int>::fail(n.error);
   if (const int i = model_library_find(s, id); i >= 0) return Result<int>::ok(i);
   std::string known;
-  for (const LoadedModel& m : s.models) known += (known.empty() ? "" : ", ") + m.bundle.info.id;
+  for (const LoadedModel& m : s.models)
+    if (!m.removed) known += (known.empty() ? "" : ", ") + m.bundle.info.id;
   return Result<int>::fail("unknown model id " + in_quotes(id) + " (known: " + known + ")");
 }
 
 Result<Tab> check_tab(const std::string& name) {
+  if (auto n = check_api_name("tab", name); !n) return Result<Tab>::fail(n.error);
   Tab t;
   if (tab_from_name(name, t)) return Result<Tab>::ok(t);
   return Result<Tab>::fail("unknown tab " + in_quotes(name) + " (explore, neuron, outputs, network, train)");
@@ -114,6 +139,8 @@ Result<OnnxImportOptions> check_import_options(const std::string& text) {
   using R = Result<OnnxImportOptions>;
   OnnxImportOptions o;
   if (text.empty()) return R::ok(o);
+  if (text.size() > kApiMaxOptionsChars)
+    return R::fail("options are " + std::to_string(text.size()) + " characters long as JSON (at most " + std::to_string(kApiMaxOptionsChars) + ")");
   const auto parsed = json_parse(text);
   if (!parsed) return R::fail("options: " + parsed.error + "; they must be an object {name, normalize, accuracy}");
   const nlohmann::json& j = *parsed;
@@ -122,8 +149,8 @@ Result<OnnxImportOptions> check_import_options(const std::string& text) {
     if (it.key() != "name" && it.key() != "normalize" && it.key() != "accuracy")
       return R::fail("unknown option " + in_quotes(it.key()) + " (name, normalize, accuracy)");
   if (j.contains("name")) {
-    if (!j["name"].is_string() || j["name"].get<std::string>().empty() || j["name"].get<std::string>().size() > 100)
-      return R::fail("options.name must be a string of 1 to 100 characters");
+    if (!j["name"].is_string() || j["name"].get<std::string>().empty() || utf8_characters(j["name"].get<std::string>()) > kImportMaxNameChars)
+      return R::fail("options.name must be a string of 1 to " + std::to_string(kImportMaxNameChars) + " characters");
     o.name = j["name"].get<std::string>();
   }
   if (j.contains("normalize")) {
@@ -141,6 +168,16 @@ Result<OnnxImportOptions> check_import_options(const std::string& text) {
     o.test_accuracy = j["accuracy"].get<double>();
   }
   return R::ok(o);
+}
+
+Result<bool> check_page_epochs(const nlohmann::json& recipe) {
+  if (!recipe.is_object() || !recipe.contains("epochs")) return Result<bool>::ok(true);
+  const bool xor_lesson = recipe.contains("dataset") && recipe["dataset"] == "xor";
+  const int most = xor_lesson ? kXorMaxEpochs : kTrainMaxEpochs;
+  const nlohmann::json& e = recipe["epochs"];
+  if (e.is_number_integer() && e.get<long long>() >= 1 && e.get<long long>() <= most) return Result<bool>::ok(true);
+  return Result<bool>::fail("recipe: \"epochs\" must be an integer from 1 to " + std::to_string(most) + " in the page" +
+                            (xor_lesson ? " for XOR" : "") + ", got " + e.dump().substr(0, 40));
 }
 
 }  // namespace lens

@@ -6,6 +6,9 @@
 // where H is the number of hidden layers (the same in the page, the hash and lens-report).
 #pragma once
 #include <Eigen/Core>
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +19,14 @@
 
 namespace lens {
 
+// The longest strings the JS API passes into wasm (docs/api.md, "Limits"). web/lens-api.js checks
+// every string argument and option against them in JavaScript first (lens_limits hands it these
+// numbers), so that no string, however long, reaches wasm; the checks here refuse the same.
+constexpr std::size_t kApiMaxNameChars = 256;      // a model id, a tab, a figure or theme name, an item label
+constexpr std::size_t kApiMaxOptionsChars = 4096;  // an options object as JSON text (lens.loadBundle)
+constexpr std::size_t kImportMaxNameChars = 100;   // lens.loadBundle's options.name
+constexpr std::size_t kApiMaxNoticeChars = 1000;   // a notice the page shows (a dropped file's name and why it was refused)
+
 struct NeuronRef {
   int layer = 0, unit = 0;
 };
@@ -23,6 +34,9 @@ struct NeuronRef {
 // A value quoted for a message, cut short when long (a message is one line).
 std::string in_quotes(std::string_view value);
 
+// A name passed by the API (`what` says which): at most kApiMaxNameChars, no control characters
+// (a C string ends at NUL, and no id, tab or label holds one).
+Result<std::string> check_api_name(const char* what, std::string_view name);
 // Index into AppState::models of the model with this id.
 Result<int> check_model_id(const AppState& s, const std::string& id);
 Result<Tab> check_tab(const std::string& name);
@@ -45,5 +59,9 @@ Result<std::vector<float>> check_stroke(const LoadedModel& m, const float* xy, i
 // lens.loadBundle's options for an ONNX model, as JSON: {"name": "...", "normalize": [mean, std],
 // "accuracy": recorded test accuracy in [0, 1]}; every key optional, no others.
 Result<OnnxImportOptions> check_import_options(const std::string& json);
+
+// A recipe's "epochs" against what the page trains (1 to kTrainMaxEpochs; XOR: kXorMaxEpochs),
+// checked before the general recipe reader, whose range is lens-train's.
+Result<bool> check_page_epochs(const nlohmann::json& recipe);
 
 }  // namespace lens

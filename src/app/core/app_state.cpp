@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "app/core/model_library.h"
 #include "core/input/preprocess.h"
 #include "interpret/stats_file.h"
 
@@ -357,8 +358,8 @@ bool app_key(AppState& s, Key key, char c, double now_ms) {
     case 'm': case 'M': app_next_mistake(s); return true;
     case 'n': case 'N': step_neuron(s, 1); s.tab = Tab::Neuron; return true;
     case 'p': case 'P': step_neuron(s, -1); s.tab = Tab::Neuron; return true;
-    case '[': if (models > 0) app_select_model(s, (s.current - 1 + models) % models, now_ms); return models > 0;
-    case ']': if (models > 0) app_select_model(s, (s.current + 1) % models, now_ms); return models > 0;
+    case '[': if (models > 0) app_select_model(s, model_library_step(s, s.current, -1), now_ms); return models > 0;
+    case ']': if (models > 0) app_select_model(s, model_library_step(s, s.current, 1), now_ms); return models > 0;
     case '?': s.show_help = !s.show_help; return true;
     case 'f': case 'F': s.fullscreen_wanted = true; return true;
     case '+': case '=': return step_scale(s, 1);

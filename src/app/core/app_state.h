@@ -34,6 +34,11 @@ struct LoadedModel {
   Sidecar sidecar = Sidecar::None;
   std::string stats_path;  // where the sidecar is (in the page: fetched from the server instead)
   std::string fetch_error;  // why its bundle (a pending model's) could not be fetched; picked again, it is asked for again
+  bool shipped = false;     // listed in the page's models.json: it stays (model_library_remove refuses it)
+  // Removed (model_library_remove): weights and analysis freed, skipped by every list and look-up.
+  // Its slot stays, so no index other parts of the page hold (analyses, textures) ever moves.
+  bool removed = false;
+  std::uint64_t source_key = 0;  // loaded from bytes: a hash of them and their options (0: shipped or trained)
 };
 
 enum class Tab { Explore, Neuron, Outputs, Network, Train };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/constants.h"
 #include "core/formats/bytes.h"
 #include "core/formats/json.h"
 
@@ -16,6 +17,7 @@ static Result<LoadedModel> pending_model(const nlohmann::json& h, const std::str
   LoadedModel m;
   m.path = path;
   m.pending = true;
+  m.shipped = true;
   m.bundle = std::move(*b);
   return Result<LoadedModel>::ok(std::move(m));
 }
@@ -89,6 +91,7 @@ void model_library_load(AppState& state, const std::string& folder) {
       continue;
     }
     state.models.push_back(LoadedModel{std::move(*bundle), path, false, LoadedModel::Sidecar::None, ""});
+    state.models.back().shipped = true;
     add_sidecar(state.models.back(), id.get<std::string>());
   }
   // The caller selects it (app_select_model); here only which one comes first.
@@ -108,7 +111,76 @@ Result<Bundle> model_bytes_read(const Bytes& bytes, const OnnxImportOptions& onn
   return b;
 }
 
+std::size_t model_footprint_bytes(const std::vector<int>& sizes) {
+  std::size_t parameters = 0, units = 0;
+  for (std::size_t l = 1; l < sizes.size(); ++l) {
+    parameters += std::size_t(sizes[l - 1] + 1) * std::size_t(sizes[l]);
+    units += std::size_t(sizes[l]);
+  }
+  const std::size_t first_hidden = sizes.size() > 2 ? std::size_t(sizes[1]) : 0;
+  return sizeof(float) * (parameters + 2 * std::size_t(kPixels) * units + std::size_t(kMnistTestDigits) * first_hidden);
+}
+
+std::size_t model_library_footprint(const AppState& state) {
+  std::size_t total = 0;
+  for (const LoadedModel& m : state.models)
+    if (!m.removed) total += model_footprint_bytes(m.bundle.net.sizes());
+  return total;
+}
+
+static std::string megabytes(std::size_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MB"; }
+
+// Whether a model of these sizes fits beside the models on the page.
+static Result<bool> check_fits(const AppState& state, const std::vector<int>& sizes, const char* what) {
+  const std::size_t need = model_footprint_bytes(sizes), held = model_library_footprint(state);
+  if (need <= kPageModelsBudgetBytes && held + need <= kPageModelsBudgetBytes) return Result<bool>::ok(true);
+  std::string shape;
+  for (int n : sizes) shape += (shape.empty() ? "" : "-") + std::to_string(n);
+  const std::string budget = " (the page holds at most " + megabytes(kPageModelsBudgetBytes) + " of models)";
+  if (need > kPageModelsBudgetBytes)
+    return Result<bool>::fail(std::string(what) + ": a " + shape + " model needs " + megabytes(need) +
+                              " of memory with its analysis, more than the page can hold" + budget);
+  return Result<bool>::fail(std::string(what) + ": a " + shape + " model needs " + megabytes(need) +
+                            " of memory with its analysis and the models on the page already take " + megabytes(held) + budget +
+                            "; remove a model you loaded (Remove beside the model list, or lens.unloadModel) and try again");
+}
+
+// A .lens bundle's layer sizes from its header, before its weights are read.
+static std::vector<int> header_sizes(const nlohmann::json& h) {
+  std::vector<int> sizes;
+  for (const auto& layer : h["layers"]) {
+    if (sizes.empty()) sizes.push_back(layer["inputs"].get<int>());
+    sizes.push_back(layer["outputs"].get<int>());
+  }
+  return sizes;
+}
+
+// What tells the same file with the same options apart from any other: a 64-bit FNV-1a hash of
+// both and the file's length. (Not the CRC-32: over a whole .lens file, which ends with its own
+// CRC-32, that is the same constant for every file.)
+static std::uint64_t fnv1a(const std::uint8_t* p, std::size_t n, std::uint64_t h = 14695981039346656037ull) {
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  return h;
+}
+static std::uint64_t source_key(const Bytes& bytes, const OnnxImportOptions& onnx) {
+  const std::string options = std::to_string(bytes.size()) + "|" + onnx.id + "|" + onnx.name + "|" +
+                              (onnx.norm ? std::to_string(onnx.norm->mean) + "," + std::to_string(onnx.norm->std) : "") + "|" +
+                              (onnx.test_accuracy ? std::to_string(*onnx.test_accuracy) : "");
+  const std::uint64_t h = fnv1a(reinterpret_cast<const std::uint8_t*>(options.data()), options.size(), fnv1a(bytes.data(), bytes.size()));
+  return h ? h : 1;  // never 0 (0: not loaded from bytes)
+}
+
 Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::string& origin, const OnnxImportOptions& onnx) {
+  const std::uint64_t key = source_key(bytes, onnx);
+  for (std::size_t i = 0; i < state.models.size(); ++i)
+    if (!state.models[i].removed && state.models[i].source_key == key) return Result<int>::ok(int(i));
+  const bool lens_file = !bytes.empty() && bytes[0] == 0x89;
+  if (lens_file) {
+    // The header says how much the weights will take: a model the page cannot hold is refused
+    // before they are read.
+    if (const auto h = bundle_header_read(bytes); h && (*h)["layers"].size() > 0)
+      if (const auto fits = check_fits(state, header_sizes(*h), "bundle"); !fits) return Result<int>::fail(fits.error);
+  }
   auto b = model_bytes_read(bytes, onnx);
   if (!b) return Result<int>::fail(b.error);
   if (b->info.kind == BundleKind::Decoder)
@@ -121,17 +193,74 @@ Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::st
     return Result<int>::fail(std::string(onnx_sniff(bytes) ? "onnx" : "bundle") + ": the page shows models with 784 inputs and 10 softmax outputs (MNIST), or 2 inputs and one "
                              "sigmoid output (like XOR); this one has " + std::to_string(net.inputs()) + " inputs and " +
                              std::to_string(net.outputs()) + " outputs");
+  if (const auto fits = check_fits(state, net.sizes(), lens_file ? "bundle" : "onnx"); !fits) return Result<int>::fail(fits.error);
   // Keep ids unique, so links and the picker stay unambiguous.
   const std::string base = b->info.id;
   for (int k = 2; model_library_find(state, b->info.id) >= 0; ++k) b->info.id = base + "-" + std::to_string(k);
   state.models.push_back(LoadedModel{std::move(*b), origin, false, LoadedModel::Sidecar::None, ""});
+  state.models.back().source_key = key;
   return Result<int>::ok(int(state.models.size()) - 1);
+}
+
+// The model shown when the shown one is removed: the first shipped model already here, else the
+// first shipped one (fetched when picked).
+static int fallback_model(const AppState& state, int except) {
+  int listed = -1;
+  for (std::size_t i = 0; i < state.models.size(); ++i) {
+    const LoadedModel& m = state.models[i];
+    if (int(i) == except || m.removed || !m.shipped) continue;
+    if (!m.pending) return int(i);
+    if (listed < 0) listed = int(i);
+  }
+  return listed;
+}
+
+static bool being_trained(const AppState& state, int index) {
+  const TrainingSession::Status status = state.training.status;
+  return state.training.model == index && status != TrainingSession::Status::Idle && status != TrainingSession::Status::Done;
+}
+
+bool model_library_removable(const AppState& state, int index) {
+  if (index < 0 || index >= int(state.models.size())) return false;
+  const LoadedModel& m = state.models[std::size_t(index)];
+  return !m.removed && !m.shipped && !being_trained(state, index);
+}
+
+Result<int> model_library_remove(AppState& state, int index, double now_ms) {
+  using R = Result<int>;
+  if (index < 0 || index >= int(state.models.size()) || state.models[std::size_t(index)].removed) return R::fail("no such model");
+  LoadedModel& m = state.models[std::size_t(index)];
+  const std::string& id = m.bundle.info.id;
+  if (m.shipped) return R::fail(id + " ships with the page and stays; only models you loaded or trained can be removed");
+  if (being_trained(state, index)) return R::fail(id + " is being trained; stop its training first");
+  if (state.current == index) {
+    const int next = fallback_model(state, index);
+    if (next < 0) return R::fail(id + " is the only model on the page");
+    app_select_model(state, next, now_ms);
+  }
+  if (state.training.model == index) state.training.model = -1;
+  m.removed = true;
+  m.source_key = 0;
+  m.bundle.net = Mlp{};
+  if (std::size_t(index) < state.analyses.size()) state.analyses[std::size_t(index)].reset();
+  if (std::size_t(index) < state.prior.galleries.size()) state.prior.galleries[std::size_t(index)].reset();
+  if (state.prior.diverse.model == index) state.prior.diverse = DiverseImages{-1, -1, -1, {}, {}, "", state.prior.diverse.version + 1};
+  return R::ok(state.current);
 }
 
 int model_library_find(const AppState& state, const std::string& id) {
   for (std::size_t i = 0; i < state.models.size(); ++i)
-    if (state.models[i].bundle.info.id == id) return int(i);
+    if (!state.models[i].removed && state.models[i].bundle.info.id == id) return int(i);
   return -1;
+}
+
+int model_library_step(const AppState& state, int from, int by) {
+  const int n = int(state.models.size());
+  for (int k = 1; k <= n; ++k) {
+    const int i = ((from + by * k) % n + n) % n;
+    if (!state.models[std::size_t(i)].removed) return i;
+  }
+  return from;
 }
 
 }  // namespace lens
