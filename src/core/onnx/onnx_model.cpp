@@ -336,17 +336,13 @@ bool read_attribute(Decoder& d, const std::uint8_t* data, std::size_t size, Onnx
         break;
       case 6: case 11: a.has_graph = true; held = kOnnxAttrGraph; break;
       case 7:
-        if (!within(d, f, WireType::Fixed32, a.floats.size(), kOnnxMaxTensorElements, what + ": floats") ||
-            !d.charge(wire_repeated_count(f, WireType::Fixed32), kOnnxFloatBytes, what))
-          return false;
-        ok = wire_append_float(f, a.floats);
+        if (!within(d, f, WireType::Fixed32, a.floats.size(), kOnnxMaxTensorElements, what + ": floats")) return false;
+        ok = d.charge(wire_repeated_count(f, WireType::Fixed32), kOnnxFloatBytes, what) && wire_append_float(f, a.floats);
         held = kOnnxAttrFloats;
         break;
       case 8:
-        if (!within(d, f, WireType::Varint, a.ints.size(), kOnnxMaxTensorElements, what + ": ints") ||
-            !d.charge(wire_repeated_count(f, WireType::Varint), kOnnxIntBytes, what))
-          return false;
-        ok = wire_append_int64(f, a.ints);
+        if (!within(d, f, WireType::Varint, a.ints.size(), kOnnxMaxTensorElements, what + ": ints")) return false;
+        ok = d.charge(wire_repeated_count(f, WireType::Varint), kOnnxIntBytes, what) && wire_append_int64(f, a.ints);
         held = kOnnxAttrInts;
         break;
       default: break;  // strings, tensors, sparse tensors, type protos: no supported operator uses them
