@@ -27,6 +27,15 @@ std::vector<float> ramp(std::size_t n, float scale, float shift = 0.f) {
   return v;
 }
 
+// The message of a refused import, or a failure when it was accepted.
+std::string refusal(const Bytes& bytes, const OnnxImportOptions& o = {}) {
+  auto b = onnx_import(bytes, o);
+  EXPECT_FALSE(b) << "accepted";
+  return b ? std::string() : b.error;
+}
+
+bool says(const std::string& error, const std::string& part) { return error.find(part) != std::string::npos; }
+
 // 784 -> 5 (Gemm, transB) -> LeakyRelu -> 10 (MatMul + Add) -> Softmax, on [N, 1, 28, 28].
 Bytes small_mlp(const std::string& last_op = "Softmax", float leaky = 0.01f,
                 const std::vector<std::pair<std::string, std::string>>& meta = {}) {
@@ -118,6 +127,17 @@ TEST(OnnxImport, TakesNormalizationAndAccuracyFromMetadataOrOptions) {
   EXPECT_DOUBLE_EQ(c->info.test_accuracy, 0.5);
 }
 
+// A metadata number must be the whole text: "0.3081xyz" was read as 0.3081, and an accuracy
+// outside [0, 1] was dropped without a word.
+TEST(OnnxImport, RefusesMetadataNumbersThatDoNotParseWhole) {
+  std::string e = refusal(small_mlp("Softmax", 0.01f, {{"lens.input_mean", "0.1307"}, {"lens.input_std", "0.3081xyz"}}));
+  EXPECT_TRUE(says(e, "metadata lens.input_std is '0.3081xyz', not a number")) << e;
+  e = refusal(small_mlp("Softmax", 0.01f, {{"lens.test_accuracy", ""}}));
+  EXPECT_TRUE(says(e, "metadata lens.test_accuracy is '', not a number")) << e;
+  e = refusal(small_mlp("Softmax", 0.01f, {{"lens.test_accuracy", "93.2"}}));
+  EXPECT_TRUE(says(e, "metadata lens.test_accuracy is 93.2; it must be in [0, 1]")) << e;
+}
+
 // Cut anywhere, a model is refused with a message, never read out of bounds.
 TEST(OnnxImport, RefusesEveryTruncation) {
   const Bytes good = small_mlp();
@@ -149,15 +169,6 @@ TEST(OnnxImport, RefusesAbsurdWeights) {
   EXPECT_NE(b.error.find("absurd value"), std::string::npos) << b.error;
 }
 
-
-// The message of a refused import, or a failure when it was accepted.
-std::string refusal(const Bytes& bytes, const OnnxImportOptions& o = {}) {
-  auto b = onnx_import(bytes, o);
-  EXPECT_FALSE(b) << "accepted";
-  return b ? std::string() : b.error;
-}
-
-bool says(const std::string& error, const std::string& part) { return error.find(part) != std::string::npos; }
 
 // 784 -> 10 (Gemm) on [N, 784], then `extra` nodes; the output is `out`.
 Bytes gemm_then(const std::vector<test::PbWriter>& extra, const std::vector<test::PbWriter>& inits, const std::string& out) {
@@ -285,14 +296,32 @@ TEST(OnnxLimits, RefusesPackedFieldsFromTheirCountBeforeDecoding) {
   std::string e = refusal(onnx_model({onnx_node("Gemm", {"x", "many_dims"}, {"y"}, "fc1")}, {t}, onnx_value("x", {-1, 784}),
                                      onnx_value("y", {-1, 10})));
   EXPECT_TRUE(says(e, "tensor 'many_dims': dims holds 1048576 values; at most 8")) << e;
-  // A Constant with 2^24 + 1 value_ints (60 M in the issue, 1.47 GB, accepted). Written as
-  // bytes, 2^24 + 1 one-byte varints, into a graph of that node alone: the parse refuses it.
-  test::PbWriter ints, constant, graph, model;
-  ints.str(1, "value_ints").i(20, 7).bytes(8, Bytes(std::size_t(kOnnxMaxTensorElements) + 1, 1));
-  constant.str(2, "c").str(3, "ints").str(4, "Constant").msg(5, ints);
-  graph.msg(1, constant);
-  model.i(1, 8).msg(7, graph);
-  e = refusal(model.out);
+  // A Constant with 2^24 + 1 value_ints (60 M in the issue, 1.47 GB, accepted), one-byte
+  // varints, in a graph of that node alone. The run of ones ends every enclosing message, so
+  // each message is its fields, then the header of the one field that holds the rest.
+  const std::size_t n = std::size_t(kOnnxMaxTensorElements) + 1;
+  auto field_header = [](int field, std::size_t size) {
+    test::PbWriter w;
+    w.key(field, 2);
+    w.varint(size);
+    return w.out;
+  };
+  auto wrap = [&](test::PbWriter head, int field, std::size_t tail) {  // head + (field: tail bytes) -> its size
+    const Bytes h = field_header(field, tail);
+    head.out.insert(head.out.end(), h.begin(), h.end());
+    return head.out;
+  };
+  test::PbWriter attr_head, node_head, model_head;
+  attr_head.str(1, "value_ints").i(20, 7);
+  node_head.str(2, "c").str(3, "ints").str(4, "Constant");
+  model_head.i(1, 8);
+  const Bytes attr = wrap(attr_head, 8, n);
+  const Bytes node = wrap(node_head, 5, attr.size() + n);
+  const Bytes graph = wrap({}, 1, node.size() + attr.size() + n);
+  Bytes model = wrap(model_head, 7, graph.size() + node.size() + attr.size() + n);
+  for (const Bytes* part : {&graph, &node, &attr}) model.insert(model.end(), part->begin(), part->end());
+  model.resize(model.size() + n, 1);
+  e = refusal(model);
   EXPECT_TRUE(says(e, "attribute 'value_ints': ints holds 16777217 values; at most 16777216")) << e;
 }
 

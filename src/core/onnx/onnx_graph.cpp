@@ -96,14 +96,20 @@ std::int64_t attr_i(const OnnxNode& n, const char* name, std::int64_t fallback) 
   return a ? a->i : fallback;
 }
 
-Result<OnnxTensor> constant_value(const OnnxNode& n) {
+// A Constant's value, moved out of its attribute (a tensor may be up to 128 MB: never copied).
+Result<OnnxTensor> constant_value(OnnxNode& n) {
   using R = Result<OnnxTensor>;
+  auto find = [&](const char* name) -> OnnxAttribute* {
+    for (OnnxAttribute& a : n.attributes)
+      if (a.name == name) return &a;
+    return nullptr;
+  };
   OnnxTensor t;
-  if (const OnnxAttribute* a = n.attribute("value"); a && a->t.size() == 1) t = a->t.front();
-  else if ((a = n.attribute("value_float"))) t.values = {a->f};
-  else if ((a = n.attribute("value_floats"))) t.values = a->floats, t.dims = {Dims::value_type(a->floats.size())};
-  else if ((a = n.attribute("value_int"))) t.type = kOnnxInt64, t.ints = {a->i};
-  else if ((a = n.attribute("value_ints"))) t.type = kOnnxInt64, t.ints = a->ints, t.dims = {Dims::value_type(a->ints.size())};
+  if (OnnxAttribute* a = find("value"); a && a->t.size() == 1) t = std::move(a->t.front());
+  else if ((a = find("value_float"))) t.values = {a->f};
+  else if ((a = find("value_floats"))) t.dims = {Dims::value_type(a->floats.size())}, t.values = std::move(a->floats);
+  else if ((a = find("value_int"))) t.type = kOnnxInt64, t.ints = {a->i};
+  else if ((a = find("value_ints"))) t.type = kOnnxInt64, t.dims = {Dims::value_type(a->ints.size())}, t.ints = std::move(a->ints);
   else return R::fail("a Constant without a tensor, float or int value (sparse and string constants are not supported)");
   return R::ok(std::move(t));
 }
@@ -183,12 +189,17 @@ Err broadcast_dims(const Dims& a, const Dims& b, Dims& out) {
   return elements_of(out, n);
 }
 
-// The flat index into a tensor of shape d broadcast to out, for the output's coordinates.
-std::size_t broadcast_offset(const Dims& d, const Dims& out, const std::vector<std::uint64_t>& coord) {
-  std::uint64_t off = 0;
+// The strides of a tensor of shape d broadcast to out (aligned from the right): 0 along an axis
+// it repeats. Offsets then advance by adding, not by recomputing from coordinates per element.
+std::vector<std::uint64_t> broadcast_strides(const Dims& d, const Dims& out) {
+  std::vector<std::uint64_t> strides(out.size(), 0);
   const std::size_t shift = out.size() - d.size();
-  for (std::size_t k = 0; k < d.size(); ++k) off = off * std::uint64_t(d[k]) + (d[k] == 1 ? 0 : coord[k + shift]);
-  return std::size_t(off);  // below the element limit, so it fits any size_t
+  std::uint64_t step = 1;
+  for (std::size_t k = d.size(); k-- > 0;) {
+    if (d[k] != 1) strides[k + shift] = step;
+    step *= std::uint64_t(d[k]);
+  }
+  return strides;
 }
 
 Err add(Spend& s, const OnnxTensor& a, const OnnxTensor& b, OnnxTensor& y) {
@@ -199,12 +210,26 @@ Err add(Spend& s, const OnnxTensor& a, const OnnxTensor& b, OnnxTensor& y) {
   elements_of(y.dims, n);
   if (Err e = s.take(n, kOnnxFloatBytes); !e.empty()) return e;
   y.values.resize(std::size_t(n));
-  std::vector<std::uint64_t> coord(y.dims.size(), 0);
-  for (std::size_t k = 0; k < y.values.size(); ++k) {
-    y.values[k] = a.values[broadcast_offset(a.dims, y.dims, coord)] + b.values[broadcast_offset(b.dims, y.dims, coord)];
-    for (std::size_t i = coord.size(); i-- > 0;)  // next coordinate, last axis fastest
+  if (n == 0) return "";
+  if (y.dims.empty()) {  // two scalars
+    y.values[0] = a.values[0] + b.values[0];
+    return "";
+  }
+  // One row (the last axis) at a time; the coordinates of the other axes step like an odometer.
+  const std::vector<std::uint64_t> sa = broadcast_strides(a.dims, y.dims), sb = broadcast_strides(b.dims, y.dims);
+  const std::size_t last = y.dims.size() - 1;
+  const std::uint64_t row = std::uint64_t(y.dims[last]);
+  std::vector<std::uint64_t> coord(last, 0);
+  std::uint64_t oa = 0, ob = 0;
+  for (std::uint64_t k = 0; k < n; k += row) {
+    for (std::uint64_t j = 0; j < row; ++j)
+      y.values[std::size_t(k + j)] = a.values[std::size_t(oa + j * sa[last])] + b.values[std::size_t(ob + j * sb[last])];
+    for (std::size_t i = last; i-- > 0;) {  // next row: the last of the other axes fastest
+      oa += sa[i], ob += sb[i];
       if (++coord[i] < std::uint64_t(y.dims[i])) break;
-      else coord[i] = 0;
+      oa -= sa[i] * coord[i], ob -= sb[i] * coord[i];
+      coord[i] = 0;
+    }
   }
   return "";
 }
@@ -232,14 +257,14 @@ Err gemm(const OnnxNode& n, Spend& s, const OnnxTensor& A, const OnnxTensor& B, 
   if (Err e = s.take(mn, kOnnxFloatBytes, mn * K); !e.empty()) return e;  // mn, K <= 2^24: no overflow
   y.dims = out;
   y.values.assign(std::size_t(mn), 0.f);
-  std::vector<std::uint64_t> coord(2);
+  const std::vector<std::uint64_t> sc = C ? broadcast_strides(C->dims, out) : std::vector<std::uint64_t>{0, 0};
   for (std::uint64_t m = 0; m < M; ++m)
     for (std::uint64_t j = 0; j < N; ++j) {
       double sum = 0;
       for (std::uint64_t k = 0; k < K; ++k)
         sum += double(A.values[std::size_t(ta ? k * M + m : m * K + k)]) * double(B.values[std::size_t(tb ? j * K + k : k * N + j)]);
       sum *= alpha;
-      if (C) coord = {m, j}, sum += beta * double(C->values[broadcast_offset(C->dims, y.dims, coord)]);
+      if (C) sum += beta * double(C->values[std::size_t(m * sc[0] + j * sc[1])]);
       y.values[std::size_t(m * N + j)] = float(sum);
     }
   return "";

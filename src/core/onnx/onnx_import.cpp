@@ -191,14 +191,28 @@ std::string step(Fold& f, const OnnxNode& n) {
   return "operator " + op + " is not supported here; " + kChain;
 }
 
+std::string clean_text(const std::string& s, std::size_t max_bytes);
+
+// A metadata value as a number: the whole text, finite ("0.3081xyz" is not 0.3081).
+bool metadata_number(const OnnxModel& m, const char* key, double& out, std::string& error) {
+  const auto it = m.metadata.find(key);
+  if (it == m.metadata.end()) return false;
+  const char* text = it->second.c_str();
+  char* end = nullptr;
+  out = std::strtod(text, &end);
+  if (it->second.empty() || end != text + it->second.size() || !std::isfinite(out))
+    error = std::string("onnx: metadata ") + key + " is '" + clean_text(it->second, 40) + "', not a number";
+  return true;
+}
+
 InputNorm norm_from(const OnnxModel& m, const OnnxImportOptions& o, std::string& error) {
   if (o.norm) return *o.norm;
   InputNorm n;
-  auto mean = m.metadata.find("lens.input_mean"), sd = m.metadata.find("lens.input_std");
-  if (mean == m.metadata.end() && sd == m.metadata.end()) return n;
-  char* end = nullptr;
-  if (mean != m.metadata.end()) n.mean = std::strtof(mean->second.c_str(), &end);
-  if (sd != m.metadata.end()) n.std = std::strtof(sd->second.c_str(), &end);
+  double mean = n.mean, sd = n.std;
+  const bool has_mean = metadata_number(m, "lens.input_mean", mean, error);
+  const bool has_std = metadata_number(m, "lens.input_std", sd, error);
+  if (!error.empty() || !(has_mean || has_std)) return n;
+  n.mean = float(mean), n.std = float(sd);
   if (!std::isfinite(n.mean) || !std::isfinite(n.std) || n.std <= 0)
     error = "onnx: metadata lens.input_mean / lens.input_std must be numbers, std positive";
   return n;
@@ -303,9 +317,11 @@ Result<Bundle> onnx_import_graph(const OnnxModel& m, const OnnxGraph& g, const O
                  clean_text(m.producer_version, 30)) + ", opset " + std::to_string(g.opset) + ")" +
                  (f.ended_in_softmax ? "; the model's final softmax is the page's own" : "");
   if (o.test_accuracy) b.info.test_accuracy = *o.test_accuracy;
-  else if (auto it = m.metadata.find("lens.test_accuracy"); it != m.metadata.end()) {
-    const double acc = std::strtod(it->second.c_str(), nullptr);
-    if (acc >= 0 && acc <= 1) b.info.test_accuracy = acc;
+  else if (double acc = -1; metadata_number(m, "lens.test_accuracy", acc, error)) {
+    if (error.empty() && !(acc >= 0 && acc <= 1))
+      error = "onnx: metadata lens.test_accuracy is " + onnx_number_text(acc) + "; it must be in [0, 1]";
+    if (!error.empty()) return R::fail(error);
+    b.info.test_accuracy = acc;
   }
   b.net = std::move(f.net);
   // The bundle reader's checks (finite weights of sane magnitude, no overflow, id and sizes)
