@@ -5,8 +5,9 @@
 #                                   and for onnx the ONNX suite's small node-test models). The same
 #                                   inputs every time, so the result depends only on the code: this is
 #                                   what tools/test.sh runs.
-#   tools/fuzz.sh --random SECONDS  random search: libFuzzer mutates the inputs for SECONDS per target
-#                                   (try 3600). Not part of tools/test.sh, since a new find would fail
+#   tools/fuzz.sh --random SECONDS [TARGET...]
+#                                   random search: libFuzzer mutates the inputs for SECONDS per target
+#                                   (try 3600), of every target or of those named (e.g. onnx). Not part of tools/test.sh, since a new find would fail
 #                                   an unrelated change. The corpus grows in build/fuzz/corpus/<t>/;
 #                                   a crash is saved in build/fuzz/artifacts/<t>/.
 #   tools/fuzz.sh --merge           folds build/fuzz/corpus/<t>/ into tests/fuzz/corpus/<t>/, keeping
@@ -18,6 +19,19 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 targets=(bundle idx onnx stats)
 limits=(-timeout=25 -rss_limit_mb=2048)
+# The ONNX reader keeps at most 128 MB of tensors (src/core/onnx/onnx_limits.h) plus copies of an
+# imported network of at most 64 MB, so a single allocation over 256 MB, or a process past 1 GB
+# (ASan's shadow and quarantine included), is a budget that failed: libFuzzer reports it as a crash.
+onnx_limits=(-timeout=25 -rss_limit_mb=1024 -malloc_limit_mb=256)
+
+# The libFuzzer options of target $1: its limits and, for onnx, the dictionary of its tokens.
+target_limits() {
+  if [ "$1" = onnx ]; then echo "${onnx_limits[@]}"; else echo "${limits[@]}"; fi
+}
+target_dict() {
+  [ -f "tests/fuzz/$1.dict" ] && echo "-dict=tests/fuzz/$1.dict"
+  return 0
+}
 
 # The ONNX suite's node tests for the operators the importer knows (Debian libonnx-testdata, which
 # tools/bootstrap.sh installs): small real-world models, read in place, never committed.
@@ -50,7 +64,8 @@ replay() {
     count=$(wc -l <"$list")
     [ "$count" -gt 0 ] || { echo "fuzz_$t: no inputs to replay"; return 1; }
     # Given files rather than folders, libFuzzer runs each one once, whole (no -max_len cut), and stops.
-    if xargs -r -d '\n' -a "$list" ./build/fuzz/tests/fuzz/fuzz_"$t" "${limits[@]}" >"build/fuzz/replay_$t.log" 2>&1; then
+    # shellcheck disable=SC2046  # the options are single words
+    if xargs -r -d '\n' -a "$list" ./build/fuzz/tests/fuzz/fuzz_"$t" $(target_limits "$t") >"build/fuzz/replay_$t.log" 2>&1; then
       echo "fuzz_$t: $count inputs replayed, no failure"
     else
       echo "fuzz_$t: FAILED, see build/fuzz/replay_$t.log"
@@ -73,8 +88,9 @@ random_run() {
     for d in tests/fuzz/seeds/"$t" tests/fuzz/corpus/"$t" tests/fuzz/regressions/"$t"; do [ -d "$d" ] && extra+=("$d"); done
     [ "$t" = onnx ] && extra+=("$onnx_extra")
     echo "fuzz_$t: running for ${seconds}s"
-    if ./build/fuzz/tests/fuzz/fuzz_"$t" "$corpus" "${extra[@]}" -max_total_time="$seconds" "${limits[@]}" \
-         -max_len=65536 -artifact_prefix="$artifacts" -print_final_stats=1 >"build/fuzz/fuzz_$t.log" 2>&1; then
+    # shellcheck disable=SC2046
+    if ./build/fuzz/tests/fuzz/fuzz_"$t" "$corpus" "${extra[@]}" -max_total_time="$seconds" $(target_limits "$t") \
+         $(target_dict "$t") -max_len=65536 -artifact_prefix="$artifacts" -print_final_stats=1 >"build/fuzz/fuzz_$t.log" 2>&1; then
       echo "fuzz_$t: no crash; $(grep -E 'stat::number_of_executed_units' "build/fuzz/fuzz_$t.log" | awk '{print $2}') inputs run, corpus $(ls "$corpus" | wc -l) files"
     else
       echo "fuzz_$t: FAILED, see build/fuzz/fuzz_$t.log"; tail -n 40 "build/fuzz/fuzz_$t.log"; status=1
@@ -100,7 +116,8 @@ merge() {
       onnx_testdata_models | while read -r f; do cp "$f" "$have/$(basename "$(dirname "$f")").onnx"; done
     fi
     find "$have" -type f -printf '%f\n' | LC_ALL=C sort >"$have.before"
-    ./build/fuzz/tests/fuzz/fuzz_"$t" -merge=1 -use_counters=0 "${limits[@]}" "$have" "build/fuzz/corpus/$t" \
+    # shellcheck disable=SC2046
+    ./build/fuzz/tests/fuzz/fuzz_"$t" -merge=1 -use_counters=0 $(target_limits "$t") "$have" "build/fuzz/corpus/$t" \
       >"build/fuzz/merge_$t.log" 2>&1 || { echo "fuzz_$t: merge FAILED, see build/fuzz/merge_$t.log"; return 1; }
     find "$have" -type f -printf '%f\n' | LC_ALL=C sort | comm -13 "$have.before" - |
       while read -r f; do cp "$have/$f" "tests/fuzz/corpus/$t/"; done
@@ -113,8 +130,16 @@ case "$mode" in
   replay | --random | --merge) ;;
   *) echo "usage: tools/fuzz.sh [--random SECONDS | --merge]" >&2; exit 2 ;;
 esac
-if [ "$mode" = --random ] && ! [[ "${2:-}" =~ ^[0-9]+$ ]]; then
-  echo "tools/fuzz.sh --random: give the seconds per target, e.g. --random 3600" >&2; exit 2
+if [ "$mode" = --random ]; then
+  if ! [[ "${2:-}" =~ ^[0-9]+$ ]]; then
+    echo "tools/fuzz.sh --random: give the seconds per target, e.g. --random 3600" >&2; exit 2
+  fi
+  if [ $# -gt 2 ]; then
+    for t in "${@:3}"; do
+      [[ " ${targets[*]} " == *" $t "* ]] || { echo "tools/fuzz.sh: no target '$t' (${targets[*]})" >&2; exit 2; }
+    done
+    targets=("${@:3}")
+  fi
 fi
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"  # the four targets and what they link, not the whole tree

@@ -25,6 +25,11 @@ struct PbWriter {
   PbWriter& bytes(int field, const Bytes& b) { key(field, 2); varint(b.size()); out.insert(out.end(), b.begin(), b.end()); return *this; }
   PbWriter& str(int field, const std::string& s) { return bytes(field, Bytes(s.begin(), s.end())); }
   PbWriter& msg(int field, const PbWriter& m) { return bytes(field, m.out); }
+  PbWriter& packed(int field, const std::vector<std::int64_t>& v) {  // a packed run of varints
+    PbWriter run;
+    for (std::int64_t x : v) run.varint(std::uint64_t(x));
+    return bytes(field, run.out);
+  }
 };
 
 // TensorProto with float raw_data.

@@ -18,6 +18,7 @@ using test::OnnxAttr;
 using test::onnx_model;
 using test::onnx_node;
 using test::onnx_tensor;
+using test::onnx_int_tensor;
 using test::onnx_value;
 
 std::vector<float> ramp(std::size_t n, float scale, float shift = 0.f) {
@@ -25,6 +26,15 @@ std::vector<float> ramp(std::size_t n, float scale, float shift = 0.f) {
   for (std::size_t k = 0; k < n; ++k) v[k] = scale * (float(k % 17) - 8.f) + shift;
   return v;
 }
+
+// The message of a refused import, or a failure when it was accepted.
+std::string refusal(const Bytes& bytes, const OnnxImportOptions& o = {}) {
+  auto b = onnx_import(bytes, o);
+  EXPECT_FALSE(b) << "accepted";
+  return b ? std::string() : b.error;
+}
+
+bool says(const std::string& error, const std::string& part) { return error.find(part) != std::string::npos; }
 
 // 784 -> 5 (Gemm, transB) -> LeakyRelu -> 10 (MatMul + Add) -> Softmax, on [N, 1, 28, 28].
 Bytes small_mlp(const std::string& last_op = "Softmax", float leaky = 0.01f,
@@ -94,7 +104,7 @@ TEST(OnnxImport, RefusesAnUnsupportedOperatorByName) {
 TEST(OnnxImport, RefusesALeakySlopeOtherThanTheDefault) {
   auto b = onnx_import(small_mlp("Softmax", 0.2f));
   ASSERT_FALSE(b);
-  EXPECT_NE(b.error.find("LeakyRelu with alpha 0.2"), std::string::npos) << b.error;
+  EXPECT_NE(b.error.find("LeakyRelu with alpha 0.2 is not supported"), std::string::npos) << b.error;  // %g, not 0.200000
   EXPECT_NE(b.error.find("'act1'"), std::string::npos) << b.error;
 }
 
@@ -115,6 +125,17 @@ TEST(OnnxImport, TakesNormalizationAndAccuracyFromMetadataOrOptions) {
   ASSERT_TRUE(c) << c.error;
   EXPECT_FLOAT_EQ(c->net.norm.mean, 0.5f);
   EXPECT_DOUBLE_EQ(c->info.test_accuracy, 0.5);
+}
+
+// A metadata number must be the whole text: "0.3081xyz" was read as 0.3081, and an accuracy
+// outside [0, 1] was dropped without a word.
+TEST(OnnxImport, RefusesMetadataNumbersThatDoNotParseWhole) {
+  std::string e = refusal(small_mlp("Softmax", 0.01f, {{"lens.input_mean", "0.1307"}, {"lens.input_std", "0.3081xyz"}}));
+  EXPECT_TRUE(says(e, "metadata lens.input_std is '0.3081xyz', not a number")) << e;
+  e = refusal(small_mlp("Softmax", 0.01f, {{"lens.test_accuracy", ""}}));
+  EXPECT_TRUE(says(e, "metadata lens.test_accuracy is '', not a number")) << e;
+  e = refusal(small_mlp("Softmax", 0.01f, {{"lens.test_accuracy", "93.2"}}));
+  EXPECT_TRUE(says(e, "metadata lens.test_accuracy is 93.2; it must be in [0, 1]")) << e;
 }
 
 // Cut anywhere, a model is refused with a message, never read out of bounds.
@@ -146,6 +167,162 @@ TEST(OnnxImport, RefusesAbsurdWeights) {
   auto b = onnx_import(bytes);
   ASSERT_FALSE(b);
   EXPECT_NE(b.error.find("absurd value"), std::string::npos) << b.error;
+}
+
+
+// 784 -> 10 (Gemm) on [N, 784], then `extra` nodes; the output is `out`.
+Bytes gemm_then(const std::vector<test::PbWriter>& extra, const std::vector<test::PbWriter>& inits, const std::string& out) {
+  std::vector<test::PbWriter> nodes = {onnx_node("Gemm", {"x", "W", "b"}, {"y"}, "fc1", {{"transB", 2, 0, 1}})};
+  nodes.insert(nodes.end(), extra.begin(), extra.end());
+  std::vector<test::PbWriter> all = {onnx_tensor("W", {10, 784}, ramp(7840, 0.01f)), onnx_tensor("b", {10}, ramp(10, 0.1f))};
+  all.insert(all.end(), inits.begin(), inits.end());
+  return onnx_model(nodes, all, onnx_value("x", {-1, 784}), onnx_value(out, {-1, 10}));
+}
+
+// An Add with one input right after a Gemm crashed lens-import (it read inputs[1]): every
+// node's inputs and outputs are counted against its operator before anything reads them.
+TEST(OnnxImport, RefusesANodeWithTheWrongNumberOfInputsOrOutputs) {
+  std::string e = refusal(gemm_then({onnx_node("Add", {"y"}, {"z"}, "bias")}, {}, "z"));
+  EXPECT_TRUE(says(e, "node 'bias' (#1, Add): has 1 input; Add takes 2")) << e;
+  e = refusal(gemm_then({onnx_node("Relu", {"y", "b"}, {"z"}, "act")}, {}, "z"));
+  EXPECT_TRUE(says(e, "has 2 inputs; Relu takes 1")) << e;
+  e = refusal(gemm_then({onnx_node("Add", {"y", ""}, {"z"}, "bias")}, {}, "z"));
+  EXPECT_TRUE(says(e, "input 2 of Add may not be omitted")) << e;
+  e = refusal(gemm_then({onnx_node("Relu", {"y"}, {"z", "z2"}, "act")}, {}, "z"));
+  EXPECT_TRUE(says(e, "has 2 outputs; Relu gives at most 1")) << e;
+}
+
+// An int64 weight is named as such, not "a 2-D float tensor, got 2-D".
+TEST(OnnxImport, NamesTheElementTypeOfAWrongWeight) {
+  test::PbWriter w;
+  w.i(1, 784).i(1, 10).i(2, 7).str(8, "W");
+  for (int k = 0; k < 7840; ++k) w.i(7, 1);
+  const Bytes bytes = onnx_model({onnx_node("MatMul", {"x", "W"}, {"y"}, "fc1")}, {w}, onnx_value("x", {-1, 784}),
+                                 onnx_value("y", {-1, 10}));
+  const std::string e = refusal(bytes);
+  EXPECT_TRUE(says(e, "the weight must be a 2-D float tensor, got a 2-D int64 tensor")) << e;
+}
+
+// An attribute of the wrong kind (alpha given as an int read as 0) is refused with both kinds.
+TEST(OnnxImport, RefusesAnAttributeOfTheWrongKind) {
+  const std::string e = refusal(gemm_then({onnx_node("LeakyRelu", {"y"}, {"z"}, "act", {{"alpha", 2, 0, 1}})}, {}, "z"));
+  EXPECT_TRUE(says(e, "attribute 'alpha' of LeakyRelu must be a float, got an int")) << e;
+}
+
+// A Reshape is taken only as a flatten that keeps the batch; [784, -1] would mix images.
+TEST(OnnxImport, TakesAReshapeOnlyWhenItFlattensEachImage) {
+  auto with_shape = [](const std::vector<std::int64_t>& shape, std::int64_t batch) {
+    return onnx_model({onnx_node("Reshape", {"x", "s"}, {"f"}, "flat"),
+                       onnx_node("Gemm", {"f", "W"}, {"y"}, "fc1", {{"transB", 2, 0, 1}})},
+                      {onnx_int_tensor("s", shape), onnx_tensor("W", {10, 784}, ramp(7840, 0.01f))},
+                      onnx_value("x", {batch, 1, 28, 28}), onnx_value("y", {batch, 10}));
+  };
+  for (const auto& shape : std::vector<std::vector<std::int64_t>>{{-1, 784}, {0, -1}, {0, 784}}) {
+    auto b = onnx_import(with_shape(shape, -1));
+    EXPECT_TRUE(b) << shape[0] << ", " << shape[1] << ": " << b.error;
+  }
+  EXPECT_TRUE(onnx_import(with_shape({1, -1}, 1))) << "a trace at batch 1 flattens with [1, -1]";
+  std::string e = refusal(with_shape({784, -1}, -1));
+  EXPECT_TRUE(says(e, "Reshape to [784, -1] is not a flatten of each image; supported: [-1, 784], [0, -1] or [0, 784]")) << e;
+  e = refusal(with_shape({1, -1}, -1));
+  EXPECT_TRUE(says(e, "Reshape to [1, -1] is not a flatten")) << e;
+  e = refusal(with_shape({-1, 392}, -1));
+  EXPECT_TRUE(says(e, "Reshape to [-1, 392] is not a flatten")) << e;
+}
+
+// The fuzzed file of the issue: 16 Adds of [5792, 1] and [1, 5792] constants, each folded into
+// a 128 MB tensor (2.2 GB in all). The first is refused from its shape, before it allocates.
+TEST(OnnxLimits, RefusesAFoldedTensorLargerThanOneTensorMayBe) {
+  std::vector<test::PbWriter> adds;
+  for (int k = 0; k < 16; ++k) adds.push_back(onnx_node("Add", {"col", "row"}, {"big" + std::to_string(k)}, "add" + std::to_string(k)));
+  const Bytes bytes = gemm_then(adds, {onnx_tensor("col", {5792, 1}, ramp(5792, 1)), onnx_tensor("row", {1, 5792}, ramp(5792, 1))}, "y");
+  const std::string e = refusal(bytes);
+  EXPECT_TRUE(says(e, "node 'add0' (#1, Add)")) << e;
+  EXPECT_TRUE(says(e, "shape [5792, 5792] has 33547264 elements; a tensor holds at most 16777216")) << e;
+}
+
+// Folded tensors are kept, so they share one budget with the graph's own constants: each fold
+// books its output before allocating it, and the one that would pass the budget is refused.
+TEST(OnnxLimits, KeepsAllFoldedTensorsWithinOneBudget) {
+  std::vector<test::PbWriter> adds;
+  for (int k = 0; k < 8; ++k) adds.push_back(onnx_node("Add", {"col", "row"}, {"big" + std::to_string(k)}, "add" + std::to_string(k)));
+  const Bytes bytes = gemm_then(adds, {onnx_tensor("col", {256, 1}, ramp(256, 1)), onnx_tensor("row", {1, 256}, ramp(256, 1))}, "y");
+  ASSERT_TRUE(onnx_import(bytes)) << "8 x 256 KB fit the default budget";
+  OnnxImportOptions o;
+  o.budget.bytes = 1 << 20;  // the graph's own constants take 33 KB: three 256 KB folds fit, not four
+  const std::string e = refusal(bytes, o);
+  EXPECT_TRUE(says(e, "node 'add3' (#4, Add)")) << e;
+  EXPECT_TRUE(says(e, "its output (262144 bytes) passes the budget")) << e;
+  EXPECT_EQ(kOnnxMaxKeptBytes, 128u << 20);
+}
+
+// A Gemm of a folded 1024 x 1024 constant by itself needs 2^30 multiply-adds: refused before
+// computing (the issue's 5792 x 5792 case needed 1.9e11 and hung the page).
+TEST(OnnxLimits, RefusesAFoldThatNeedsTooManyMultiplyAdds) {
+  const Bytes bytes = gemm_then({onnx_node("Add", {"col", "row"}, {"sq"}, "square"), onnx_node("Gemm", {"sq", "sq"}, {"sq2"}, "self")},
+                                {onnx_tensor("col", {1024, 1}, ramp(1024, 1)), onnx_tensor("row", {1, 1024}, ramp(1024, 1))}, "y");
+  const std::string e = refusal(bytes);
+  EXPECT_TRUE(says(e, "node 'self' (#2, Gemm)")) << e;
+  EXPECT_TRUE(says(e, "it needs 1073741824 multiply-adds, past the budget")) << e;
+  EXPECT_EQ(kOnnxMaxMultiplyAdds, 1u << 28);
+}
+
+// In wasm size_t has 32 bits, and 65536 x 65537 wrapped to 65536: the fold allocated 65536
+// floats and wrote 2^32 (out of bounds). Sizes are 64-bit, so both builds refuse the same way.
+TEST(OnnxLimits, ComputesShapesIn64BitsSoNothingWraps) {
+  std::string e = refusal(gemm_then({onnx_node("Gemm", {"col", "row"}, {"outer"}, "outer")},
+                                    {onnx_tensor("col", {65536, 1}, ramp(65536, 1)), onnx_tensor("row", {1, 65537}, ramp(65537, 1))}, "y"));
+  EXPECT_TRUE(says(e, "shape [65536, 65537] has 4295032832 elements; a tensor holds at most 16777216")) << e;
+  e = refusal(gemm_then({onnx_node("Reshape", {"col", "s"}, {"wide"}, "wide"), onnx_node("Softmax", {"wide"}, {"p"}, "soft")},
+                        {onnx_tensor("col", {65536, 1}, ramp(65536, 1)), onnx_int_tensor("s", {65536, 65537})}, "y"));
+  EXPECT_TRUE(says(e, "cannot reshape [65536, 1] (65536 values) to [65536, 65537]")) << e;
+  // An input that declares more than it holds is refused before any node reads it.
+  auto g = onnx_graph_make(*onnx_model_parse(onnx_model({onnx_node("Softmax", {"x"}, {"p"}, "soft")}, {},
+                                                        onnx_value("x", {65536, 65537}), onnx_value("p", {65536, 65537}))));
+  ASSERT_TRUE(g) << g.error;
+  OnnxTensor x;
+  x.dims = {65536, 65537};
+  x.values.assign(65536, 1.f);
+  auto out = onnx_graph_run(*g, {x});
+  ASSERT_FALSE(out);
+  EXPECT_TRUE(says(out.error, "input 'x' holds 65536 values for shape [65536, 65537]")) << out.error;
+}
+
+// Packed varints amplify: 1 byte of file became 8 bytes of int64 plus the vector's slack (a
+// 60 MB packed dims field took 1.06 GB). Counts are checked against the limits before decoding.
+TEST(OnnxLimits, RefusesPackedFieldsFromTheirCountBeforeDecoding) {
+  test::PbWriter t;
+  t.packed(1, std::vector<std::int64_t>(1 << 20, 1)).i(2, 1).str(8, "many_dims");
+  std::string e = refusal(onnx_model({onnx_node("Gemm", {"x", "many_dims"}, {"y"}, "fc1")}, {t}, onnx_value("x", {-1, 784}),
+                                     onnx_value("y", {-1, 10})));
+  EXPECT_TRUE(says(e, "tensor 'many_dims': dims holds 1048576 values; at most 8")) << e;
+  // A Constant with 2^24 + 1 value_ints (60 M in the issue, 1.47 GB, accepted), one-byte
+  // varints, in a graph of that node alone. The run of ones ends every enclosing message, so
+  // each message is its fields, then the header of the one field that holds the rest.
+  const std::size_t n = std::size_t(kOnnxMaxTensorElements) + 1;
+  auto field_header = [](int field, std::size_t size) {
+    test::PbWriter w;
+    w.key(field, 2);
+    w.varint(size);
+    return w.out;
+  };
+  auto wrap = [&](test::PbWriter head, int field, std::size_t tail) {  // head + (field: tail bytes) -> its size
+    const Bytes h = field_header(field, tail);
+    head.out.insert(head.out.end(), h.begin(), h.end());
+    return head.out;
+  };
+  test::PbWriter attr_head, node_head, model_head;
+  attr_head.str(1, "value_ints").i(20, 7);
+  node_head.str(2, "c").str(3, "ints").str(4, "Constant");
+  model_head.i(1, 8);
+  const Bytes attr = wrap(attr_head, 8, n);
+  const Bytes node = wrap(node_head, 5, attr.size() + n);
+  const Bytes graph = wrap({}, 1, node.size() + attr.size() + n);
+  Bytes model = wrap(model_head, 7, graph.size() + node.size() + attr.size() + n);
+  for (const Bytes* part : {&graph, &node, &attr}) model.insert(model.end(), part->begin(), part->end());
+  model.resize(model.size() + n, 1);
+  e = refusal(model);
+  EXPECT_TRUE(says(e, "attribute 'value_ints': ints holds 16777217 values; at most 16777216")) << e;
 }
 
 }  // namespace

@@ -45,6 +45,21 @@ TEST(WireReader, DecodesPackedAndUnpackedRepeatedFields) {
   EXPECT_EQ(out, (std::vector<std::int64_t>{5, 1, 784, -1}));
 }
 
+// A repeated field's count is known without decoding it: one value, or what a packed run's
+// bytes hold (a varint ends at each byte without the high bit).
+TEST(WireReader, CountsRepeatedValuesWithoutDecodingThem) {
+  test::PbWriter w;
+  w.i(1, 5).packed(2, {1, 784, -1, 300}).f32(3, 1.f);
+  const Bytes floats(12, 0);
+  w.bytes(4, floats);
+  WireReader r(w.out.data(), w.out.size());
+  WireField f;
+  std::vector<std::size_t> counts;
+  while (r.next(f))
+    counts.push_back(wire_repeated_count(f, f.number == 3 || f.number == 4 ? WireType::Fixed32 : WireType::Varint));
+  EXPECT_EQ(counts, (std::vector<std::size_t>{1, 4, 1, 3}));  // -1 takes 10 bytes, 784 and 300 two: still 4 values
+}
+
 // Every truncation of a valid message ends in an error or a clean stop, never a read past the end.
 TEST(WireReader, RefusesTruncatedAndMalformedFields) {
   test::PbWriter w;

@@ -14,17 +14,20 @@ enum class Stage { Input, Linear, Activated, Final };
 
 struct Fold {
   const OnnxGraph& g;
-  std::map<std::string, OnnxTensor> consts;  // the graph's constants plus folded constant subgraphs
+  OnnxBudget budget;                         // what folding may still keep and compute
+  std::map<std::string, OnnxTensor> folded;  // outputs of constant subgraphs (the graph's own stay in g)
   std::string cur;                           // the one value the chain carries
   int rank = 2;                              // of cur
   std::int64_t width = -1;                   // features per sample in cur; -1 while unknown
+  std::int64_t batch = -1;                   // the input's fixed batch size; -1 when symbolic ("N")
   Stage stage = Stage::Input;
   Mlp net;
   bool ended_in_softmax = false;
 
   const OnnxTensor* constant(const std::string& name) const {
-    auto it = consts.find(name);
-    return it == consts.end() ? nullptr : &it->second;
+    if (auto it = g.constants.find(name); it != g.constants.end()) return &it->second;
+    auto it = folded.find(name);
+    return it == folded.end() ? nullptr : &it->second;
   }
 };
 
@@ -37,23 +40,27 @@ std::string fail_at(const OnnxNode& n, std::size_t i, const std::string& why) {
 }
 
 // Runs a node whose inputs are all constants (a converter's leftover arithmetic on weights).
+// Its outputs are kept, so every fold books them, and its multiply-adds, against one budget
+// for the whole import before it computes anything.
 std::string fold_constant_node(Fold& f, const OnnxNode& n) {
-  OnnxGraph one;
-  one.opset = f.g.opset;
-  one.nodes = {n};
-  for (const std::string& in : n.inputs)
-    if (!in.empty()) one.constants[in] = f.consts[in];
-  for (const std::string& out : n.outputs)
-    if (!out.empty()) one.outputs.push_back(OnnxValueInfo{out, 0, false, {}});
-  auto r = onnx_graph_run(one, {});
-  if (!r) return r.error;
-  for (std::size_t k = 0; k < r->size(); ++k) f.consts[n.outputs[k]] = std::move((*r)[k]);
+  std::vector<const OnnxTensor*> in;
+  for (const std::string& name : n.inputs) in.push_back(name.empty() ? nullptr : f.constant(name));
+  auto r = onnx_node_run(n, f.g.opset, in, f.budget);
+  if (!r) return "folding a node whose inputs are all constants: " + r.error;
+  for (std::size_t k = 0; k < r->size() && k < n.outputs.size(); ++k)
+    if (!n.outputs[k].empty()) f.folded[n.outputs[k]] = std::move((*r)[k]);
   return "";
+}
+
+// "a 2-D int64 tensor", "a 1-D float tensor", "a scalar float tensor".
+std::string tensor_kind(const OnnxTensor& t) {
+  const std::string rank = t.dims.empty() ? "scalar" : std::to_string(t.dims.size()) + "-D";
+  return "a " + rank + " " + onnx_type_name(t.type) + " tensor";
 }
 
 // A weight matrix from a constant: Gemm's B (transposed unless transB) or MatMul's B.
 std::string dense_from(Fold& f, const OnnxTensor& B, bool b_is_out_by_in, float alpha, Dense& d) {
-  if (B.is_int() || B.dims.size() != 2) return "the weight must be a 2-D float tensor, got " + std::to_string(B.dims.size()) + "-D";
+  if (B.is_int() || B.dims.size() != 2) return "the weight must be a 2-D float tensor, got " + tensor_kind(B);
   const std::int64_t O = b_is_out_by_in ? B.dims[0] : B.dims[1], I = b_is_out_by_in ? B.dims[1] : B.dims[0];
   if (f.width >= 0 && I != f.width)
     return "the weight takes " + std::to_string(I) + " inputs but the layer before gives " + std::to_string(f.width);
@@ -71,9 +78,27 @@ std::string add_bias(const OnnxTensor& c, float beta, Dense& d) {
   const std::size_t O = std::size_t(d.outputs()), n = c.values.size();
   const bool row = (c.dims.size() == 1 && n == O) || (c.dims.size() == 2 && c.dims[0] == 1 && std::size_t(c.dims[1]) == O);
   if (c.is_int() || !(row || n == 1))
-    return "the bias must be a float tensor of shape [" + std::to_string(O) + "] or [1, " + std::to_string(O) + "]";
+    return "the bias must be a float tensor of shape [" + std::to_string(O) + "] or [1, " + std::to_string(O) + "], got " +
+           tensor_kind(c);
   for (std::size_t o = 0; o < O; ++o) d.b(Eigen::Index(o)) += beta * c.values[n == 1 ? 0 : o];
   return "";
+}
+
+// A Reshape the chain can take is a flatten: it keeps the batch and puts every feature of an
+// image in one row. [-1, W] (Keras, x.view(-1, 784)), [0, -1] and [0, W] (0 copies the batch),
+// or [B, -1] / [B, W] when B is the input's fixed batch size (a trace without dynamic axes).
+// Anything else, [784, -1] for one, would mix images or features.
+std::string reshape_is_flatten(const Fold& f, const OnnxNode& n, const std::vector<std::int64_t>& s) {
+  const OnnxAttribute* allowzero = n.attribute("allowzero");
+  const bool zero_copies = !allowzero || allowzero->i == 0;
+  const bool keeps_batch = s.size() == 2 && (s[0] == -1 || (s[0] == 0 && zero_copies) || (f.batch >= 1 && s[0] == f.batch));
+  const bool all_features = s.size() == 2 && (s[1] == -1 ? s[0] != -1 : s[1] > 0 && (f.width < 0 || s[1] == f.width));
+  if (keeps_batch && all_features) return "";
+  std::string shape = "[";
+  for (std::size_t k = 0; k < s.size(); ++k) shape += (k ? ", " : "") + std::to_string(s[k]);
+  const std::string w = f.width >= 0 ? std::to_string(f.width) : "W";
+  return "Reshape to " + shape + "] is not a flatten of each image; supported: [-1, " + w + "], [0, -1] or [0, " + w + "]" +
+         (f.batch >= 1 ? ", or [" + std::to_string(f.batch) + ", -1] for this input's fixed batch" : "");
 }
 
 std::string step(Fold& f, const OnnxNode& n) {
@@ -98,11 +123,8 @@ std::string step(Fold& f, const OnnxNode& n) {
     } else {
       const OnnxTensor* shape = n.inputs.size() > 1 ? f.constant(n.inputs[1]) : nullptr;
       if (!shape || !shape->is_int()) return "Reshape to a shape computed at run time; supported: a constant shape such as [-1, 784]";
-      const auto& s = shape->ints;
-      const bool ok = s.size() == 2 && (s[0] == -1 || s[0] == 0 || s[0] >= 1) &&
-                      ((f.width >= 0 && s[1] == f.width) || (s[1] == -1 && s[0] != -1) || (f.width < 0 && s[1] > 0));
-      if (!ok) return "Reshape to a shape other than [batch, features]; supported: [-1, 784] and the like";
-      if (f.width < 0 && s[1] > 0) f.width = s[1];
+      if (std::string e = reshape_is_flatten(f, n, shape->ints); !e.empty()) return e;
+      if (f.width < 0 && shape->ints[1] > 0) f.width = shape->ints[1];
     }
     f.rank = 2;
     f.cur = n.outputs[0];
@@ -149,7 +171,7 @@ std::string step(Fold& f, const OnnxNode& n) {
       const OnnxAttribute* a = n.attribute("alpha");
       const float alpha = a ? a->f : 0.01f;
       if (std::abs(alpha - kLeakySlope) > 1e-6f)
-        return "LeakyRelu with alpha " + std::to_string(alpha) + " is not supported; supported: alpha 0.01 (PyTorch's default)";
+        return "LeakyRelu with alpha " + onnx_number_text(alpha) + " is not supported; supported: alpha 0.01 (PyTorch's default)";
     }
     f.net.layers.back().act = act;
     f.stage = Stage::Activated;
@@ -169,14 +191,28 @@ std::string step(Fold& f, const OnnxNode& n) {
   return "operator " + op + " is not supported here; " + kChain;
 }
 
+std::string clean_text(const std::string& s, std::size_t max_bytes);
+
+// A metadata value as a number: the whole text, finite ("0.3081xyz" is not 0.3081).
+bool metadata_number(const OnnxModel& m, const char* key, double& out, std::string& error) {
+  const auto it = m.metadata.find(key);
+  if (it == m.metadata.end()) return false;
+  const char* text = it->second.c_str();
+  char* end = nullptr;
+  out = std::strtod(text, &end);
+  if (it->second.empty() || end != text + it->second.size() || !std::isfinite(out))
+    error = std::string("onnx: metadata ") + key + " is '" + clean_text(it->second, 40) + "', not a number";
+  return true;
+}
+
 InputNorm norm_from(const OnnxModel& m, const OnnxImportOptions& o, std::string& error) {
   if (o.norm) return *o.norm;
   InputNorm n;
-  auto mean = m.metadata.find("lens.input_mean"), sd = m.metadata.find("lens.input_std");
-  if (mean == m.metadata.end() && sd == m.metadata.end()) return n;
-  char* end = nullptr;
-  if (mean != m.metadata.end()) n.mean = std::strtof(mean->second.c_str(), &end);
-  if (sd != m.metadata.end()) n.std = std::strtof(sd->second.c_str(), &end);
+  double mean = n.mean, sd = n.std;
+  const bool has_mean = metadata_number(m, "lens.input_mean", mean, error);
+  const bool has_std = metadata_number(m, "lens.input_std", sd, error);
+  if (!error.empty() || !(has_mean || has_std)) return n;
+  n.mean = float(mean), n.std = float(sd);
   if (!std::isfinite(n.mean) || !std::isfinite(n.std) || n.std <= 0)
     error = "onnx: metadata lens.input_mean / lens.input_std must be numbers, std positive";
   return n;
@@ -230,9 +266,12 @@ Result<Bundle> onnx_import_graph(const OnnxModel& m, const OnnxGraph& g, const O
   if (g.inputs.size() != 1) return R::fail("onnx: the graph has " + std::to_string(g.inputs.size()) + " inputs; supported: one (the image)");
   if (g.outputs.size() != 1) return R::fail("onnx: the graph has " + std::to_string(g.outputs.size()) + " outputs; supported: one (the class scores)");
   const OnnxValueInfo& in = g.inputs[0];
-  Fold f{g, g.constants, in.name, 2, -1, Stage::Input, {}, false};
+  Fold f{g, o.budget, {}, in.name, 2, -1, -1, Stage::Input, {}, false};
+  const std::uint64_t held = onnx_constants_bytes(g);
+  f.budget.bytes = held < f.budget.bytes ? f.budget.bytes - held : 0;
   if (in.has_shape) {
     f.rank = int(in.dims.size());
+    if (!in.dims.empty()) f.batch = in.dims[0];
     if (f.rank < 2) return R::fail("onnx: the input '" + in.name + "' is " + std::to_string(f.rank) + "-D; supported: [N, 784] or [N, 1, 28, 28]");
     std::int64_t w = 1;
     for (std::size_t k = 1; k < in.dims.size(); ++k) w = in.dims[k] < 0 || w < 0 ? -1 : w * in.dims[k];
@@ -252,7 +291,7 @@ Result<Bundle> onnx_import_graph(const OnnxModel& m, const OnnxGraph& g, const O
     if (!stray.empty())
       return R::fail(fail_at(n, i, "reads '" + stray + "', a value off the main chain; " + kChain));
     if (!reads_cur && all_const) {
-      if (std::string e = fold_constant_node(f, n); !e.empty()) return R::fail(e);
+      if (std::string e = fold_constant_node(f, n); !e.empty()) return R::fail(fail_at(n, i, e));
       continue;
     }
     if (std::string e = step(f, n); !e.empty()) return R::fail(fail_at(n, i, e));
@@ -278,9 +317,11 @@ Result<Bundle> onnx_import_graph(const OnnxModel& m, const OnnxGraph& g, const O
                  clean_text(m.producer_version, 30)) + ", opset " + std::to_string(g.opset) + ")" +
                  (f.ended_in_softmax ? "; the model's final softmax is the page's own" : "");
   if (o.test_accuracy) b.info.test_accuracy = *o.test_accuracy;
-  else if (auto it = m.metadata.find("lens.test_accuracy"); it != m.metadata.end()) {
-    const double acc = std::strtod(it->second.c_str(), nullptr);
-    if (acc >= 0 && acc <= 1) b.info.test_accuracy = acc;
+  else if (double acc = -1; metadata_number(m, "lens.test_accuracy", acc, error)) {
+    if (error.empty() && !(acc >= 0 && acc <= 1))
+      error = "onnx: metadata lens.test_accuracy is " + onnx_number_text(acc) + "; it must be in [0, 1]";
+    if (!error.empty()) return R::fail(error);
+    b.info.test_accuracy = acc;
   }
   b.net = std::move(f.net);
   // The bundle reader's checks (finite weights of sane magnitude, no overflow, id and sizes)
@@ -293,7 +334,7 @@ Result<Bundle> onnx_import_graph(const OnnxModel& m, const OnnxGraph& g, const O
 Result<Bundle> onnx_import(const Bytes& bytes, const OnnxImportOptions& o) {
   auto m = onnx_model_parse(bytes);
   if (!m) return R::fail(m.error);
-  auto g = onnx_graph_make(*m);
+  auto g = onnx_graph_make(std::move(*m));  // the tensors move; the metadata stays in *m
   if (!g) return R::fail(g.error);
   return onnx_import_graph(*m, *g, o);
 }

@@ -22,6 +22,8 @@ struct OnnxImportOptions {
   std::string name;                       // display name; default from metadata or the producer
   std::optional<InputNorm> norm;          // overrides the metadata's
   std::optional<double> test_accuracy;    // overrides the metadata's
+  OnnxBudget budget;                      // for all the tensors kept, the graph's own included, and the
+                                          // folding's multiply-adds; the defaults are onnx_limits.h's
 };
 
 // The whole path from bytes; every failure is a message naming the operator and node when

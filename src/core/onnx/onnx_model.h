@@ -10,23 +10,19 @@
 #include <vector>
 
 #include "core/formats/bytes.h"
+#include "core/onnx/onnx_limits.h"
 #include "core/result.h"
 
 namespace lens {
 
 // TensorProto.DataType values used here.
 enum OnnxDataType : int {
+  kOnnxUndefined = 0,
   kOnnxFloat = 1, kOnnxUint8 = 2, kOnnxInt8 = 3, kOnnxInt32 = 6, kOnnxInt64 = 7, kOnnxString = 8, kOnnxBool = 9,
   kOnnxFloat16 = 10, kOnnxDouble = 11, kOnnxBfloat16 = 16
 };
-const char* onnx_type_name(int type);
+const char* onnx_type_name(int type);  // "int64"
 bool onnx_type_is_float(int type);  // float, double, float16, bfloat16
-
-constexpr std::size_t kOnnxMaxBytes = std::size_t(256) << 20;      // the largest .onnx file read
-constexpr std::size_t kOnnxMaxElements = std::size_t(1) << 25;     // in one tensor
-constexpr std::size_t kOnnxMaxRank = 8;
-constexpr std::size_t kOnnxMaxNodes = 4096;
-constexpr std::size_t kOnnxMaxTensors = 4096;                      // initializers + attribute tensors
 
 struct OnnxTensor {
   std::string name;
@@ -36,11 +32,19 @@ struct OnnxTensor {
   std::vector<std::int64_t> ints;        // int64 and int32
   bool is_int() const { return type == kOnnxInt64 || type == kOnnxInt32; }
   std::size_t count() const { return is_int() ? ints.size() : values.size(); }
+  std::uint64_t bytes() const { return values.size() * kOnnxFloatBytes + ints.size() * kOnnxIntBytes; }  // as decoded
 };
+
+// AttributeProto.AttributeType values (an attribute without one gets the kind of the value it holds).
+enum OnnxAttributeType : int {
+  kOnnxAttrFloat = 1, kOnnxAttrInt = 2, kOnnxAttrString = 3, kOnnxAttrTensor = 4, kOnnxAttrGraph = 5,
+  kOnnxAttrFloats = 6, kOnnxAttrInts = 7
+};
+const char* onnx_attribute_type_name(int type);  // "a float", "an int", "a list of ints", ...
 
 struct OnnxAttribute {
   std::string name;
-  int type = 0;  // AttributeProto.AttributeType: 1 FLOAT, 2 INT, 3 STRING, 4 TENSOR, 5 GRAPH, 6 FLOATS, 7 INTS, ...
+  int type = 0;  // OnnxAttributeType
   float f = 0;
   std::int64_t i = 0;
   std::string s;
@@ -74,7 +78,9 @@ struct OnnxModel {
   std::vector<OnnxValueInfo> inputs, outputs;
 };
 
-// A whole model file (ModelProto).
+// A whole model file (ModelProto). Its tensors and attribute lists together stay within
+// kOnnxMaxKeptBytes, each tensor within kOnnxMaxTensorElements (onnx_limits.h): checked
+// before each is allocated.
 Result<OnnxModel> onnx_model_parse(const Bytes& bytes);
 // One serialized TensorProto (the backend test suite's input_*.pb / output_*.pb).
 Result<OnnxTensor> onnx_tensor_parse(const Bytes& bytes);

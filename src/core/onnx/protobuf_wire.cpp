@@ -90,35 +90,42 @@ static double bits_to_double(std::uint64_t bits) {
   return d;
 }
 
-bool wire_append_uint64(const WireField& f, std::vector<std::uint64_t>& out) {
+std::size_t wire_repeated_count(const WireField& f, WireType element) {
+  if (f.type == element) return 1;
+  if (f.type != WireType::Len) return 0;
+  if (element == WireType::Fixed32) return f.size / 4;
+  if (element == WireType::Fixed64) return f.size / 8;
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < f.size; ++k) n += (f.data[k] & 0x80) == 0;
+  return n;
+}
+
+// A packed run is a message of bare varints, decoded in place into `out` (reserved first).
+template <class Int>
+static bool append_varints(const WireField& f, std::vector<Int>& out) {
   if (f.type == WireType::Varint) {
-    out.push_back(f.value);
+    out.push_back(Int(f.value));
     return true;
   }
   if (f.type != WireType::Len) return false;
-  // A packed run is a message of bare varints: parse it with a reader of its own.
+  out.reserve(out.size() + wire_repeated_count(f, WireType::Varint));
   const std::uint8_t* p = f.data;
   const std::uint8_t* end = f.data + f.size;
   while (p < end) {
     std::uint64_t v = 0;
-    int shift = 0;
-    for (;; shift += 7) {
+    for (int shift = 0;; shift += 7) {
       if (p >= end || shift >= 70) return false;
       const std::uint8_t byte = *p++;
       v |= std::uint64_t(byte & 0x7f) << shift;
       if (!(byte & 0x80)) break;
     }
-    out.push_back(v);
+    out.push_back(Int(v));  // int64 fields are plain two's complement varints
   }
   return true;
 }
 
-bool wire_append_int64(const WireField& f, std::vector<std::int64_t>& out) {
-  std::vector<std::uint64_t> u;
-  if (!wire_append_uint64(f, u)) return false;
-  for (std::uint64_t v : u) out.push_back(std::int64_t(v));
-  return true;
-}
+bool wire_append_uint64(const WireField& f, std::vector<std::uint64_t>& out) { return append_varints(f, out); }
+bool wire_append_int64(const WireField& f, std::vector<std::int64_t>& out) { return append_varints(f, out); }
 
 bool wire_append_float(const WireField& f, std::vector<float>& out) {
   float v;
@@ -133,6 +140,7 @@ bool wire_append_float(const WireField& f, std::vector<float>& out) {
 bool wire_append_double(const WireField& f, std::vector<double>& out) {
   if (f.type == WireType::Fixed64) return out.push_back(bits_to_double(f.value)), true;
   if (f.type != WireType::Len || f.size % 8) return false;
+  out.reserve(out.size() + f.size / 8);
   for (std::size_t k = 0; k < f.size / 8; ++k) out.push_back(get_le_f64(f.data + 8 * k));
   return true;
 }

@@ -46,6 +46,13 @@ bool wire_string(const WireField& f, std::string& out);   // a Len field as byte
 bool wire_int64(const WireField& f, std::int64_t& out);   // a Varint field (two's complement)
 bool wire_float(const WireField& f, float& out);          // a Fixed32 field
 // A repeated numeric field arrives either one value per field or packed in one Len field.
+// How many values such a field carries, without decoding them: 1 for a single value; for a
+// packed run what its bytes hold (varints: the bytes that end one, so never more than the
+// bytes; fixed-width: size / width). 0 when the field cannot hold that kind of value. A
+// reader compares it with its limits before it allocates (a 60 MB packed field holds up to
+// 60 M varints, 480 MB once decoded).
+std::size_t wire_repeated_count(const WireField& f, WireType element);
+// Each append reserves what the field carries, exactly, and nothing more.
 bool wire_append_int64(const WireField& f, std::vector<std::int64_t>& out);
 bool wire_append_float(const WireField& f, std::vector<float>& out);    // fixed32
 bool wire_append_double(const WireField& f, std::vector<double>& out);  // fixed64
