@@ -494,7 +494,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_training_state() {
              {"samples", t.run ? t.run->samples_seen() : 0L},
              {"model", t.model >= 0 ? nlohmann::json(s.models[std::size_t(t.model)].bundle.info.id) : nlohmann::json(nullptr)},
              {"testAccuracy", t.test_accuracy >= 0 ? nlohmann::json(t.test_accuracy) : nlohmann::json(nullptr)},
-             {"recipe", t.request.recipe}});
+             {"recipe", t.request.recipe}, {"error", t.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.error)}});
 }
 
 // --- export (lens.figure, lens.report) ---

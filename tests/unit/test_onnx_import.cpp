@@ -117,6 +117,23 @@ TEST(OnnxImport, TakesNormalizationAndAccuracyFromMetadataOrOptions) {
   EXPECT_DOUBLE_EQ(c->info.test_accuracy, 0.5);
 }
 
+// Metadata numbers must be numbers, whole: "0.3081xyz" was read as 0.3081.
+TEST(OnnxImport, RefusesMetadataNumbersThatDoNotParseWhole) {
+  const auto refused = [](const char* key, const char* value) {
+    auto b = onnx_import(small_mlp("Softmax", 0.01f, {{key, value}}));
+    EXPECT_FALSE(b) << key << " = " << value;
+    return b.error;
+  };
+  EXPECT_EQ(refused("lens.input_std", "0.3081xyz"),
+            "onnx: metadata lens.input_std is \"0.3081xyz\", not a number (the whole text must be one, e.g. 0.3081)");
+  EXPECT_NE(refused("lens.input_mean", " 0.1").find("metadata lens.input_mean is \" 0.1\", not a number"), std::string::npos);
+  EXPECT_NE(refused("lens.input_mean", "").find("not a number"), std::string::npos);
+  EXPECT_NE(refused("lens.input_std", "1e999").find("not a finite number"), std::string::npos);
+  EXPECT_NE(refused("lens.test_accuracy", "0.9%").find("metadata lens.test_accuracy is \"0.9%\", not a number"), std::string::npos);
+  EXPECT_NE(refused("lens.test_accuracy", "93").find("not in [0, 1]"), std::string::npos);
+  EXPECT_TRUE(onnx_import(small_mlp("Softmax", 0.01f, {{"lens.input_std", "3.081e-1"}}))) << "exponent form is a number";
+}
+
 // Cut anywhere, a model is refused with a message, never read out of bounds.
 TEST(OnnxImport, RefusesEveryTruncation) {
   const Bytes good = small_mlp();

@@ -1,5 +1,7 @@
 #include "core/onnx/onnx_import.h"
 
+#include "core/formats/number_text.h"
+
 #include <cmath>
 #include <cstdlib>
 
@@ -174,9 +176,12 @@ InputNorm norm_from(const OnnxModel& m, const OnnxImportOptions& o, std::string&
   InputNorm n;
   auto mean = m.metadata.find("lens.input_mean"), sd = m.metadata.find("lens.input_std");
   if (mean == m.metadata.end() && sd == m.metadata.end()) return n;
-  char* end = nullptr;
-  if (mean != m.metadata.end()) n.mean = std::strtof(mean->second.c_str(), &end);
-  if (sd != m.metadata.end()) n.std = std::strtof(sd->second.c_str(), &end);
+  for (auto [it, out] : {std::pair{mean, &n.mean}, std::pair{sd, &n.std}}) {
+    if (it == m.metadata.end()) continue;
+    auto v = number_from_text("metadata " + it->first, it->second);
+    if (!v) { error = "onnx: " + v.error; return n; }
+    *out = float(*v);
+  }
   if (!std::isfinite(n.mean) || !std::isfinite(n.std) || n.std <= 0)
     error = "onnx: metadata lens.input_mean / lens.input_std must be numbers, std positive";
   return n;
@@ -279,8 +284,10 @@ Result<Bundle> onnx_import_graph(const OnnxModel& m, const OnnxGraph& g, const O
                  (f.ended_in_softmax ? "; the model's final softmax is the page's own" : "");
   if (o.test_accuracy) b.info.test_accuracy = *o.test_accuracy;
   else if (auto it = m.metadata.find("lens.test_accuracy"); it != m.metadata.end()) {
-    const double acc = std::strtod(it->second.c_str(), nullptr);
-    if (acc >= 0 && acc <= 1) b.info.test_accuracy = acc;
+    auto acc = number_from_text("metadata lens.test_accuracy", it->second);
+    if (!acc || !(*acc >= 0 && *acc <= 1))
+      return R::fail("onnx: " + (acc ? "metadata lens.test_accuracy is " + it->second.substr(0, 40) + ", not in [0, 1]" : acc.error));
+    b.info.test_accuracy = *acc;
   }
   b.net = std::move(f.net);
   // The bundle reader's checks (finite weights of sane magnitude, no overflow, id and sizes)
