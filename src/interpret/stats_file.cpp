@@ -7,6 +7,7 @@
 
 #include "core/constants.h"
 #include "core/formats/crc32.h"
+#include "interpret/numbers.h"
 
 namespace lens {
 
@@ -122,7 +123,7 @@ std::string read_network(Reader& r, const Shape& sh, StatsFile& f) {
   if (!all_in01(s.class_accuracy) || !in01(s.accuracy) || !all_in01(f.base_score.class_accuracy) || !in01(f.base_score.accuracy))
     return "an accuracy lies outside [0, 1] or is not a number";
   if (!agrees(s.accuracy, s.confusion.trace(), sh.images))
-    return "the accuracy " + std::to_string(s.accuracy) + " disagrees with its counts (" + std::to_string(s.confusion.trace()) +
+    return "the accuracy " + fmt("%.4g", s.accuracy) + " disagrees with its counts (" + std::to_string(s.confusion.trace()) +
            " of " + std::to_string(sh.images) + " images right)";
   for (int c = 0; c < C; ++c)
     if (!agrees(s.class_accuracy(c), s.confusion(c, c), s.class_count(c)))
