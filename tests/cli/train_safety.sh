@@ -51,7 +51,7 @@ grep -qF "; try a smaller learning rate; nothing was written" "$work/diverged.er
 unchanged diverged
 
 # 4. Messages that say what is allowed.
-expect lr-zero 2 '"lr" must be a number > 0 and <= 100 (got 0)' "$train" $xor --lr 0 --out "$work/x.lens"
+expect lr-zero 2 '"lr" must be a number > 0 and <= 100 (got 0' "$train" $xor --lr 0 --out "$work/x.lens"
 printf '{"lr": NaN}' >"$work/nan.json"
 expect recipe-nan 2 "nan.json: not valid JSON at byte 8: NaN is not a JSON number" \
   "$train" --recipe "$work/nan.json" --out "$work/x.lens"

@@ -1,6 +1,7 @@
 #include "core/formats/json.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <string>
 
@@ -48,10 +49,8 @@ struct ErrorLocator {
   bool end_object() { return true; }
   bool start_array(std::size_t) { return true; }
   bool end_array() { return true; }
-  std::size_t token = 0;  // the length of the token it stopped in
-  bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception& e) {
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
     byte = position;
-    token = last_token.size();
     why = e.what();  // "[json.exception.parse_error.101] parse error at line 1, column 8: syntax error ..."
     if (const std::size_t colon = why.find(": ", why.find("parse error")); colon != std::string::npos) why.erase(0, colon + 2);
     return false;
@@ -72,7 +71,10 @@ Result<nlohmann::json> json_parse(const std::uint8_t* begin, const std::uint8_t*
     nlohmann::json::sax_parse(begin, end, &where, nlohmann::json::input_format_t::json, /*strict=*/true);
     if (where.why.empty()) return R::fail("not valid JSON");
     // The numbers JavaScript writes and JSON has not (a recipe's "lr": NaN) get their own words.
-    const std::size_t token_start = std::min(size, where.byte - std::min(where.byte, where.token));
+    // The word it stopped in: back from the byte it stopped at over letters and a minus sign.
+    std::size_t token_start = std::min(size, where.byte);
+    if (token_start > 0) --token_start;
+    while (token_start > 0 && (std::isalpha(begin[token_start - 1]) || begin[token_start - 1] == '-')) --token_start;
     const std::string_view rest(reinterpret_cast<const char*>(begin) + token_start, size - token_start);
     for (const char* word : {"NaN", "nan", "Infinity", "-Infinity", "inf", "-inf"})
       if (rest.substr(0, std::strlen(word)) == word) where.why = std::string(word) + " is not a JSON number (JSON numbers are finite)";
