@@ -143,6 +143,10 @@ static void run_controls(AppState& s, double now_ms) {
       ImGui::SetTooltip("The trained weights with their recipe and seed: drop the file on the page again, or run lens-report on it.");
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from other random weights (the seed goes up by one).");
+  if (t.status == TrainingSession::Status::Diverged) {  // no model was kept: say why, whole
+    ImGui::TextWrapped("Stopped: %s. The model was not kept.", t.error.c_str());
+    return;
+  }
   char line[160];
   switch (t.status) {
     case TrainingSession::Status::Idle: std::snprintf(line, sizeof line, "Pick a recipe and press Train."); break;
