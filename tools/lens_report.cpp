@@ -114,12 +114,8 @@ int main(int argc, char** argv) {
   if (!bundle) return fail(bundle.error);
   if (bundle->info.kind == BundleKind::Decoder)
     return fail(cli.model + ": a digit prior (a decoder that draws digits), not a model to report on; give it as --prior");
-  if (!report_is_plane_model(*bundle) && !report_is_mnist_model(*bundle))
-    return fail(cli.model +
-                ": not an MNIST model (784 inputs, 10 outputs, a hidden layer) or a model of the plane like XOR (2 "
-                "inputs, 1 sigmoid output); it has " +
-                std::to_string(bundle->net.inputs()) + " inputs and " + std::to_string(bundle->net.outputs()) +
-                " outputs");
+  // The page's rule (bundle_shown_as): the report is for exactly the models the page shows.
+  if (auto shown = bundle_shown_as(*bundle); !shown) return fail(cli.model + ": lens-report " + shown.error);
   const auto prior = load_prior(cli);
   if (!prior) return fail(prior.error);
   DataSet test;  // read before anything is written, so a missing file leaves no half-made folder

@@ -15,6 +15,7 @@
 #include "core/formats/json.h"
 #include "core/formats/mnist.h"
 #include "core/training/recipe.h"
+#include "core/training/train_budget.h"
 #include "core/training/trainer.h"
 #include "core/training/vae.h"
 #include "core/numerics/workers.h"
@@ -54,6 +55,20 @@ void print_progress(const Progress& p, int epochs) {
   std::fflush(stderr);
 }
 
+// Writes the bundle beside `out` under a temporary name, reads it back, and only then renames
+// it over `out`: a run that fails anywhere leaves an existing file as it was.
+Result<bool> bundle_save_replacing(const Bundle& b, const std::string& out) {
+  const std::string temp = out + ".part-" + std::to_string(getpid());
+  auto fail = [&](const std::string& why) {
+    std::remove(temp.c_str());
+    return Result<bool>::fail(why);
+  };
+  if (auto ok = bundle_save(b, temp); !ok) return fail(ok.error);
+  if (auto check = bundle_load(temp); !check) return fail("wrote an unreadable bundle: " + check.error);
+  if (std::rename(temp.c_str(), out.c_str()) != 0) return fail(out + ": cannot replace it with " + temp);
+  return Result<bool>::ok(true);
+}
+
 // A "kind": "vae" recipe: trains the digit prior and writes its decoder as a "decoder" bundle.
 int train_vae(const json& r, const Cli& cli) {
   auto config = vae_config_from_json(r);
@@ -61,8 +76,7 @@ int train_vae(const json& r, const Cli& cli) {
   const VaeConfig& c = *config;
   const std::string dataset = r.value("dataset", "mnist");
   if (dataset != "mnist") { std::fprintf(stderr, "lens-train: a vae recipe trains on \"mnist\" (got \"%s\")\n", dataset.c_str()); return 2; }
-  for (const char* key : {"id", "name", "notes"})
-    if (r.contains(key) && !r[key].is_string()) { std::fprintf(stderr, "lens-train: recipe key \"%s\" must be a string\n", key); return 2; }
+  if (auto text = recipe_text_check(r); !text) { std::fprintf(stderr, "lens-train: %s\n", text.error.c_str()); return 2; }
   set_worker_threads(cli.threads);
   const std::string dir = mnist_default_dir(cli.data_dir);
   auto all = mnist_load(dir, "train");
@@ -99,9 +113,7 @@ int train_vae(const json& r, const Cli& cli) {
   b.info.training = vae_config_to_json(c);
   b.info.training["dataset"] = dataset;
   b.info.training["test_loss"] = double(t.loss);
-  if (auto ok = bundle_save(b, cli.out); !ok) { std::fprintf(stderr, "lens-train: %s\n", ok.error.c_str()); return 1; }
-  auto check = bundle_load(cli.out);
-  if (!check) { std::fprintf(stderr, "lens-train: wrote an unreadable bundle: %s\n", check.error.c_str()); return 1; }
+  if (auto ok = bundle_save_replacing(b, cli.out); !ok) { std::fprintf(stderr, "lens-train: %s\n", ok.error.c_str()); return 1; }
   std::printf("wrote %s (decoder, %zu parameters)\n", cli.out.c_str(), b.net.parameter_count());
   return 0;
 }
@@ -152,12 +164,11 @@ int main(int argc, char** argv) {
   auto config = train_config_from_json(r);
   if (!config) { std::fprintf(stderr, "lens-train: %s\n", config.error.c_str()); return 2; }
   const TrainConfig& c = *config;
-  for (const char* key : {"id", "name", "notes", "dataset"})  // the recipe's text fields
-    if (r.contains(key) && !r[key].is_string()) {
-      std::fprintf(stderr, "lens-train: recipe key \"%s\" must be a string\n", key);
-      return 2;
-    }
-  const std::string dataset = r.value("dataset", "mnist");
+  // The whole recipe, and what the run will hold, before any data is read or anything trained.
+  auto text = recipe_text_check(r);
+  if (!text) { std::fprintf(stderr, "lens-train: %s\n", text.error.c_str()); return 2; }
+  const std::string dataset = *text;
+  if (auto fits = train_config_fits(c); !fits) { std::fprintf(stderr, "lens-train: %s\n", fits.error.c_str()); return 2; }
   set_worker_threads(cli.threads);
 
   DataSet mnist_train, test_set;
@@ -165,9 +176,11 @@ int main(int argc, char** argv) {
     test_set = xor_points();
   } else if (dataset == "mnist" || dataset == "mnist-subset") {
     const std::string dir = mnist_default_dir(cli.data_dir);
-    auto all = mnist_load(dir, "train");
+    // Each file's header is checked against what is left of the budget before its data is read.
+    const std::size_t fit = train_images_that_fit(c);
+    auto all = mnist_load(dir, "train", fit);
     if (!all) { std::fprintf(stderr, "lens-train: %s\n", all.error.c_str()); return 1; }
-    auto test = mnist_load(dir, "t10k");
+    auto test = mnist_load(dir, "t10k", fit - std::size_t(all->size()));
     if (!test) { std::fprintf(stderr, "lens-train: %s\n", test.error.c_str()); return 1; }
     mnist_train = std::move(*all);
     test_set = std::move(*test);
@@ -202,7 +215,13 @@ int main(int argc, char** argv) {
   };
   const auto t0 = std::chrono::steady_clock::now();
   Bundle b;
-  b.net = train(c, train_set, validation_set, cb);
+  std::string divergence;
+  b.net = train(c, train_set, validation_set, cb, &divergence);
+  if (!divergence.empty()) {  // nothing is written: an existing file stays as it was
+    if (bar) std::fprintf(stderr, "\r%100s\r", "");
+    std::fprintf(stderr, "lens-train: %s; nothing was written\n", divergence.c_str());
+    return 1;
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const Evaluation test = evaluate(b.net, test_set);
   std::printf("test: loss %.4f  accuracy %.2f%% (%d images)  training took %.1f s\n", double(test.loss),
@@ -216,9 +235,7 @@ int main(int argc, char** argv) {
   b.info.test_accuracy = test.accuracy;
   b.info.training = train_config_to_json(c);
   b.info.training["dataset"] = dataset;
-  if (auto ok = bundle_save(b, cli.out); !ok) { std::fprintf(stderr, "lens-train: %s\n", ok.error.c_str()); return 1; }
-  auto check = bundle_load(cli.out);  // what we wrote must read back
-  if (!check) { std::fprintf(stderr, "lens-train: wrote an unreadable bundle: %s\n", check.error.c_str()); return 1; }
+  if (auto ok = bundle_save_replacing(b, cli.out); !ok) { std::fprintf(stderr, "lens-train: %s\n", ok.error.c_str()); return 1; }
   std::printf("wrote %s (%zu parameters)\n", cli.out.c_str(), b.net.parameter_count());
   return 0;
 }

@@ -601,12 +601,14 @@
         var t = api.trainingState();
         if (t.run !== run) throw new Error('lens.train: another training started before this one ended');
         if (t.status === 'idle') throw new Error('lens.train: training stopped before it began (see the page\'s notice)');
+        if (t.status === 'diverged') throw new Error('lens.train: ' + t.error);
         if (t.status !== 'done') return { pending: t.epoch / Math.max(1, t.epochs) };
         return { ok: { id: t.model, testAccuracy: t.testAccuracy, epochs: t.epoch, samplesPerSecond: t.samplesPerSecond } };
       });
     }),
     // {status, run, epoch, epochs, samples, samplesPerSecond, curve: [{epoch, loss, valLoss, valAccuracy,
-    //  samples, computeMs}], dead: [[units]], diedAt: [[epoch or null]], model, testAccuracy, recipe}
+    //  samples, computeMs}], dead: [[units]], diedAt: [[epoch or null]], model, testAccuracy, recipe,
+    //  error: why a "diverged" run stopped, else null}
     trainingState: function () { need(); return peek('trainingState', 'lens_training_state'); },
     // Ends training now: the model keeps its weights and is measured on the test set.
     stopTraining: function () { need(); wake(); direct('lens_stop_training'); },

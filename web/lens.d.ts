@@ -184,7 +184,7 @@ declare global {
     }
 
     interface TrainingState {
-      status: 'idle' | 'waiting for data' | 'running' | 'paused' | 'done';
+      status: 'idle' | 'waiting for data' | 'running' | 'paused' | 'done' | 'diverged';
       /** Trainings started so far; train() waits for its own run. */
       run: number;
       epoch: number;
@@ -199,6 +199,8 @@ declare global {
       model: string | null;
       testAccuracy: number | null;
       recipe: Recipe;
+      /** Why a 'diverged' run stopped ("training diverged at epoch 1, step 3: the loss became NaN; ..."), else null. */
+      error: string | null;
     }
 
     interface Perf {

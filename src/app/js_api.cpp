@@ -498,7 +498,6 @@ EMSCRIPTEN_KEEPALIVE const char* lens_train(const std::uint8_t* text, int n) {
   AppState& s = *g_state;
   const auto recipe = json_parse(std::string_view(reinterpret_cast<const char*>(text), std::size_t(std::max(0, n))));
   if (!recipe) return fail("recipe: " + recipe.error);
-  if (const auto epochs = check_page_epochs(*recipe); !epochs) return fail(epochs.error);
   auto request = train_request_from_recipe(*recipe);
   if (!request) return fail(request.error);
   const bool xor_lesson = request->dataset == "xor";
@@ -542,7 +541,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_training_state() {
              {"samples", t.run ? t.run->samples_seen() : 0L},
              {"model", t.model >= 0 ? nlohmann::json(s.models[std::size_t(t.model)].bundle.info.id) : nlohmann::json(nullptr)},
              {"testAccuracy", t.test_accuracy >= 0 ? nlohmann::json(t.test_accuracy) : nlohmann::json(nullptr)},
-             {"recipe", t.request.recipe}});
+             {"recipe", t.request.recipe}, {"error", t.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.error)}});
 }
 
 // --- export (lens.figure, lens.report) ---

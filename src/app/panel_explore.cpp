@@ -10,6 +10,7 @@
 #include "app/panels.h"
 #include "app/renderer.h"
 #include "app/ui.h"
+#include "interpret/numbers.h"
 #include "core/constants.h"
 
 namespace lens {
@@ -111,7 +112,7 @@ void panel_prediction(AppState& s, float width) {
     ImGui::PopStyleColor();
     ImGui::SameLine(1.4f * em);
     char label[32];
-    std::snprintf(label, sizeof label, "%.1f%%", 100.0 * L.probs(k));
+    std::snprintf(label, sizeof label, "%s", pct(L.probs(k), 1).c_str());
     ui::bar(width - 1.6f * em, 1.15f * em, L.probs(k), win ? pal.accent : pal.text_dim, label);
     if (L.ablated) {
       ImGui::SetCursorPosX(1.4f * em + ImGui::GetStyle().WindowPadding.x * 0.f);
@@ -122,8 +123,8 @@ void panel_prediction(AppState& s, float width) {
   }
   if (L.blank) ImGui::TextDisabled("Nothing drawn yet: these are the network's guesses for an empty image.");
   if (L.ablated)
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "With the switched-off neurons: %d (%.0f%%)",
-                       L.ablated_predicted, 100.0 * L.ablated_probs(std::max(0, L.ablated_predicted)));
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "With the switched-off neurons: %d (%s)",
+                       L.ablated_predicted, pct(L.ablated_probs(std::max(0, L.ablated_predicted)), 0).c_str());
 }
 
 // The prediction as ten columns side by side: a fifth of the height of the bar list, for
@@ -135,7 +136,7 @@ void panel_prediction_compact(AppState& s, float width, float bar_height) {
   if (L.probs.size() != kClasses) return;
   char title[64];
   if (L.blank) std::snprintf(title, sizeof title, "Prediction: draw a digit");
-  else std::snprintf(title, sizeof title, "Prediction: %d (%.1f%%)", L.predicted, 100.0 * L.probs(L.predicted));
+  else std::snprintf(title, sizeof title, "Prediction: %d (%s)", L.predicted, pct(L.probs(L.predicted), 1).c_str());
   ui::title(title, "The softmax output: the network's probability for each digit, one column per digit. The "
                    "highlighted column is its answer; hover a column for its exact value.");
   const float col = width / kClasses, bar_w = col * 0.62f, h = bar_height > 0 ? bar_height : 3.2f * em;
@@ -162,8 +163,8 @@ void panel_prediction_compact(AppState& s, float width, float bar_height) {
     ImGui::SetTooltip("P(%d) = %.4f; logit %.3f", k, double(L.probs(k)), double(L.trace.logits()(k, 0)));
   }
   if (L.ablated)
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "Neurons off: %d (%.0f%%)", L.ablated_predicted,
-                       100.0 * L.ablated_probs(std::max(0, L.ablated_predicted)));
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "Neurons off: %d (%s)", L.ablated_predicted,
+                       pct(L.ablated_probs(std::max(0, L.ablated_predicted)), 0).c_str());
 }
 
 void panel_contributions(AppState& s, float width) {
@@ -212,11 +213,11 @@ void panel_contributions(AppState& s, float width) {
     ImGui::SameLine();
     ui::signed_bar(width - 7.5f * em, 0.9f * em, c(h) / limit, pal.positive, pal.negative);
     ImGui::SameLine();
-    ImGui::Text("%+.2f", double(c(h)));
+    ImGui::Text("%s", fmt("%+.2f", double(c(h))).c_str());
     ImGui::PopID();
   }
   const float bias = s.model()->bundle.net.layers.back().b(cls);
-  ImGui::TextDisabled("sum %+.2f + bias %+.2f = logit %+.2f", double(c.sum()), double(bias), double(c.sum() + bias));
+  ImGui::TextDisabled("sum %s + bias %s = logit %s", fmt("%+.2f", double(c.sum())).c_str(), fmt("%+.2f", double(bias)).c_str(), fmt("%+.2f", double(c.sum() + bias)).c_str());
 }
 
 // --- neuron cards ----------------------------------------------------------------------
@@ -334,7 +335,7 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
     if (hovered) {
       ImGui::BeginTooltip();
       ImGui::Text("Hidden layer %d, neuron %d", layer, h);
-      ImGui::Text("activation now: %.3f  (max on test set %.2f)", double(act(h)), double(mx));
+      ImGui::Text("activation now: %s  (max on test set %s)", fmt("%.3f", double(act(h))).c_str(), fmt("%.2f", double(mx)).c_str());
       if (facts) {
         ImGui::PushTextWrapPos(em * 24);
         ImGui::TextUnformatted(render_plain(neuron_one_line(*facts)).c_str());

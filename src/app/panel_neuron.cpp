@@ -8,6 +8,7 @@
 
 #include "app/panels.h"
 #include "app/ui.h"
+#include "interpret/numbers.h"
 #include "core/constants.h"
 #include "interpret/concepts.h"
 
@@ -75,7 +76,7 @@ static void outgoing_weights(AppState& s, int h, float width) {
     ImGui::SameLine(1.4f * em);
     ui::signed_bar(width - 5.5f * em, 0.8f * em, w(c) / lim, pal.positive, pal.negative);
     ImGui::SameLine();
-    ImGui::Text("%+.2f", double(w(c)));
+    ImGui::Text("%s", fmt("%+.2f", double(w(c))).c_str());
   }
 }
 
@@ -91,12 +92,12 @@ static void formula(AppState& s, int h) {
   const float z = s.live.trace.layers[std::size_t(l)].z(h, 0), a = s.live.trace.layers[std::size_t(l)].a(h, 0);
   ui::title("The formula, with your digit's numbers", "z = sum of (weight x input) over every input, plus the bias; "
                                                      "the activation function then turns z into the neuron's output.");
-  ImGui::Text("z = sum(w_i x_i) + b = %.3f %+.3f = %.3f", double(terms.sum()), double(d.b(h)), double(z));
+  ImGui::Text("z = sum(w_i x_i) + b = %s %s = %s", fmt("%.3f", double(terms.sum())).c_str(), fmt("%+.3f", double(d.b(h))).c_str(), fmt("%.3f", double(z)).c_str());
   const char* act = activation_name(d.act);
   if (d.act == Activation::ReLU)
-    ImGui::Text("a = relu(z) = max(0, z) = %.3f%s", double(a), z <= 0 ? "   (z <= 0: silent)" : "");
+    ImGui::Text("a = relu(z) = max(0, z) = %s%s", fmt("%.3f", double(a)).c_str(), z <= 0 ? "   (z <= 0: silent)" : "");
   else
-    ImGui::Text("a = %s(z) = %.3f", act, double(a));
+    ImGui::Text("a = %s(z) = %s", act, fmt("%.3f", double(a)).c_str());
   std::vector<int> order(std::size_t(terms.size()));
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](int x, int y) { return std::abs(terms(x)) > std::abs(terms(y)); });
@@ -109,9 +110,9 @@ static void formula(AppState& s, int h) {
     const int i = order[std::size_t(k)];
     if (terms(i) == 0.f) break;
     if (l == 0 && net.inputs() == kPixels)
-      ImGui::BulletText("pixel (%d, %d): %.2f x %.2f = %+.2f", i % kSide, i / kSide, double(d.W(h, i)), double(in(i)), double(terms(i)));
+      ImGui::BulletText("pixel (%d, %d): %s x %s = %s", i % kSide, i / kSide, fmt("%.2f", double(d.W(h, i))).c_str(), fmt("%.2f", double(in(i))).c_str(), fmt("%+.2f", double(terms(i))).c_str());
     else
-      ImGui::BulletText("neuron %d of hidden layer %d: %.2f x %.2f = %+.2f", i, l - 1, double(d.W(h, i)), double(in(i)), double(terms(i)));
+      ImGui::BulletText("neuron %d of hidden layer %d: %s x %s = %s", i, l - 1, fmt("%.2f", double(d.W(h, i))).c_str(), fmt("%.2f", double(in(i))).c_str(), fmt("%+.2f", double(terms(i))).c_str());
   }
 }
 
@@ -192,7 +193,7 @@ static void concept_strip(AppState& s, Gfx& g, const NeuronFacts& e) {
     const bool named = std::any_of(e.shapes.begin(), e.shapes.end(), [&](const ConceptFact& n) { return n.concept == c.concept; });
     if (named) dl->AddRect(p, ImVec2(p.x + side, p.y + side), pal.accent, 0.f, 0, 2.f);
     char score[16];
-    std::snprintf(score, sizeof score, "%.2f", double(c.score));
+    std::snprintf(score, sizeof score, "%s", fmt("%.2f", double(c.score)).c_str());
     ImGui::SetCursorScreenPos(ImVec2(p.x + 0.5f * (side - ImGui::CalcTextSize(score).x), p.y + side + 1));
     if (named) ImGui::TextUnformatted(score);
     else ImGui::TextDisabled("%s", score);
@@ -243,11 +244,11 @@ static void ablation_switch(AppState& s, int h) {
       s.scored_version = s.ablation_version;
     }
     const Score& sc = s.ablation_score;
-    ImGui::Text("test accuracy %.2f%% -> %.2f%% (%+.2f points)", 100.0 * a->base_score.accuracy, 100.0 * sc.accuracy,
-                100.0 * (sc.accuracy - a->base_score.accuracy));
+    ImGui::Text("test accuracy %s -> %s (%s points)", pct(a->base_score.accuracy, 2).c_str(), pct(sc.accuracy, 2).c_str(),
+                fmt("%+.2f", 100.0 * (sc.accuracy - a->base_score.accuracy)).c_str());
     if (s.live.ablated && !s.live.blank)
-      ImGui::Text("your digit: %d (%.0f%%) -> %d (%.0f%%)", s.live.predicted, 100.0 * s.live.probs(s.live.predicted),
-                  s.live.ablated_predicted, 100.0 * s.live.ablated_probs(s.live.ablated_predicted));
+      ImGui::Text("your digit: %d (%s) -> %d (%s)", s.live.predicted, pct(s.live.probs(s.live.predicted), 0).c_str(),
+                  s.live.ablated_predicted, pct(s.live.ablated_probs(s.live.ablated_predicted), 0).c_str());
     if (ImGui::SmallButton("switch all back on")) app_ablation_reset(s);
   } else if (const NeuronFacts* f = a ? a->neuron(s.sel_layer, h) : nullptr) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -274,9 +275,9 @@ void panel_neuron(AppState& s, Gfx& g) {
     const LayerStats& L = a->stats.layers[std::size_t(l)];
     // Three facts, each kept whole: at a projector's text size they wrap between facts, never inside one.
     char facts[3][64];
-    std::snprintf(facts[0], sizeof facts[0], "active on %.1f%% of test digits", 100.0 * L.active_rate(h));
-    std::snprintf(facts[1], sizeof facts[1], "| max %.2f", double(L.max(h)));
-    std::snprintf(facts[2], sizeof facts[2], "| selectivity %.2f", double(L.selectivity(h)));
+    std::snprintf(facts[0], sizeof facts[0], "active on %s of test digits", pct(L.active_rate(h), 1).c_str());
+    std::snprintf(facts[1], sizeof facts[1], "| max %s", fmt("%.2f", double(L.max(h))).c_str());
+    std::snprintf(facts[2], sizeof facts[2], "| selectivity %s", fmt("%.2f", double(L.selectivity(h))).c_str());
     ImGui::TextUnformatted(facts[0]);
     for (int i = 1; i < 3; ++i) {
       ui::same_line_if_fits(ImGui::CalcTextSize(facts[i]).x + (i == 2 ? ImGui::CalcTextSize(" (?)").x + em : 0.f));
@@ -289,12 +290,12 @@ void panel_neuron(AppState& s, Gfx& g) {
     if (e->status == NeuronStatus::Dead) ui::rich_text(s, neuron_dead_detail(*e));
     if (const Paragraph story = neuron_ladder_story(*e, a->network.layers[std::size_t(l)].ladder); !story.empty()) ui::rich_text(s, story);
     if (e->score_defined)
-      ImGui::TextDisabled("explanation score %.2f", double(e->score));
+      ImGui::TextDisabled("explanation score %s", fmt("%.2f", double(e->score)).c_str());
     else
       ImGui::TextDisabled("explanation score n/a (%s)", e->silent() ? "the activation is constant" : "the summary names every digit alike");
     if (e->shape_score_defined) {
       ImGui::SameLine();
-      ImGui::TextDisabled("| shapes %.2f", double(e->shape_score));
+      ImGui::TextDisabled("| shapes %s", fmt("%.2f", double(e->shape_score)).c_str());
     }
     ui::help_marker("How well the summary predicts the neuron: simulate its activation from the digit classes the summary names "
                     "(strong = 1, moderate = 0.5, others 0) and correlate with the real activations over the test set. 1 = perfect, 0 = no better than chance. "

@@ -53,13 +53,13 @@ void panel_outputs(AppState& s, Gfx& g) {
     ImGui::PopStyleColor();
     if (own.cols() > k) {
       ImGui::SameLine();
-      ImGui::Text("image: p(%d) = %.1f%%", k, 100.0 * own(k, k));
+      ImGui::Text("image: p(%d) = %s", k, pct(own(k, k), 1).c_str());
     }
     if (s.live.probs.size() == net.outputs() && !s.live.blank)
-      ImGui::TextDisabled("your digit: logit %+.2f, p %.1f%%", double(s.live.trace.logits()(k, 0)), 100.0 * s.live.probs(k));
+      ImGui::TextDisabled("your digit: logit %s, p %s", fmt("%+.2f", double(s.live.trace.logits()(k, 0))).c_str(), pct(s.live.probs(k), 1).c_str());
     if (a && a->has_concepts) {  // the stroke shape that raises this logit most selectively (as in the report)
       const std::vector<ConceptFact> ranked = concept_ranking(a->concepts.back(), k);
-      if (!ranked.empty()) ImGui::TextDisabled("shape: %s %.2f", concept_info(ranked[0].concept).label, double(ranked[0].score));
+      if (!ranked.empty()) ImGui::TextDisabled("shape: %s %s", concept_info(ranked[0].concept).label, fmt("%.2f", double(ranked[0].score)).c_str());
     }
     ImGui::EndGroup();
   }
@@ -106,7 +106,7 @@ void panel_network(AppState& s) {
   if (!info.notes.empty()) ImGui::TextDisabled("%s", info.notes.c_str());
   const InputNorm& norm = s.model()->bundle.net.norm;
   if (norm.identity()) ImGui::TextDisabled("Input: raw pixels in [0, 1] (the model records no normalization).");
-  else ImGui::TextDisabled("Input: (pixel - %.4g) / %.4g, the normalization the model was trained with.", double(norm.mean), double(norm.std));
+  else ImGui::TextDisabled("Input: (pixel - %s) / %s, the normalization the model was trained with.", fmt("%.4g", double(norm.mean)).c_str(), fmt("%.4g", double(norm.std)).c_str());
   if (!a || !a->done()) {
     ImGui::TextDisabled("Measuring the network... %d%%", int(100 * (a ? a->progress() : 0.f)));
     return;
@@ -129,7 +129,7 @@ void panel_network(AppState& s) {
   const ui::Palette& pal = ui::palette(s.dark);
   for (int c = 0; c < 10; ++c) {
     char label[32];
-    std::snprintf(label, sizeof label, "%d: %.1f%%", c, 100.0 * st.class_accuracy(c));
+    std::snprintf(label, sizeof label, "%d: %s", c, pct(st.class_accuracy(c), 1).c_str());
     ui::bar(16 * em, 1.1f * em, st.class_accuracy(c), pal.accent, label);
   }
   ImGui::EndGroup();

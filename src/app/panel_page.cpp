@@ -8,6 +8,7 @@
 #include "app/core/model_library.h"
 #include "app/panels.h"
 #include "app/ui.h"
+#include "interpret/numbers.h"
 
 namespace lens {
 
@@ -16,7 +17,7 @@ namespace lens {
 // The name already says the layers; add the test accuracy.
 static std::string model_label(const LoadedModel& m) {
   char acc[32] = "";
-  if (m.bundle.info.test_accuracy >= 0) std::snprintf(acc, sizeof acc, "  |  %.1f%%", 100 * m.bundle.info.test_accuracy);
+  if (m.bundle.info.test_accuracy >= 0) std::snprintf(acc, sizeof acc, "  |  %s", pct(m.bundle.info.test_accuracy, 1).c_str());
   return m.bundle.info.name + acc;
 }
 
@@ -148,11 +149,11 @@ static void view_controls(AppState& s, float x, bool same_row) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(4.5f * em);
   char current[16];
-  std::snprintf(current, sizeof current, "%.0f%%", 100.0 * s.ui_scale);
+  std::snprintf(current, sizeof current, "%s", pct(s.ui_scale, 0).c_str());
   if (ImGui::BeginCombo("##scale", current, ImGuiComboFlags_NoArrowButton)) {
     for (float v : kTextScales) {
       char label[16];
-      std::snprintf(label, sizeof label, "%.0f%%", 100.0 * v);
+      std::snprintf(label, sizeof label, "%s", pct(v, 0).c_str());
       if (ImGui::Selectable(label, std::abs(s.ui_scale - v) < 0.01f)) s.ui_scale = v;
     }
     ImGui::EndCombo();

@@ -143,6 +143,10 @@ static void run_controls(AppState& s, double now_ms) {
       ImGui::SetTooltip("The trained weights with their recipe and seed: drop the file on the page again, or run lens-report on it.");
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from other random weights (the seed goes up by one).");
+  if (t.status == TrainingSession::Status::Diverged) {  // no model was kept: say why, whole
+    ImGui::TextWrapped("Stopped: %s. The model was not kept.", t.error.c_str());
+    return;
+  }
   char line[160];
   switch (t.status) {
     case TrainingSession::Status::Idle: std::snprintf(line, sizeof line, "Pick a recipe and press Train."); break;
@@ -150,7 +154,7 @@ static void run_controls(AppState& s, double now_ms) {
       std::snprintf(line, sizeof line, "Fetching the 20,000 training images (3.2 MB)...");
       break;
     default:
-      std::snprintf(line, sizeof line, "%s: epoch %.2f of %d, %s samples/s%s%s", training_status_name(t.status), t.epoch(),
+      std::snprintf(line, sizeof line, "%s: epoch %s of %d, %s samples/s%s%s", training_status_name(t.status), fmt("%.2f", t.epoch()).c_str(),
                     t.request.config.epochs, with_commas((long long)t.samples_per_second()).c_str(),
                     t.test_accuracy >= 0 ? ", test accuracy " : "", t.test_accuracy >= 0 ? pct(t.test_accuracy, 2).c_str() : "");
   }
@@ -225,8 +229,8 @@ static void death_timeline(const AppState& s, float w) {
       if (std::isnan(at)) continue;
       const ImVec2 p = ImGui::GetCursorScreenPos();
       char label[64];
-      if (t.died_at.size() > 1) std::snprintf(label, sizeof label, "layer %zu, neuron %zu died at epoch %.1f", l, u, at);
-      else std::snprintf(label, sizeof label, "neuron %zu died at epoch %.1f", u, at);
+      if (t.died_at.size() > 1) std::snprintf(label, sizeof label, "layer %zu, neuron %zu died at epoch %s", l, u, fmt("%.1f", at).c_str());
+      else std::snprintf(label, sizeof label, "neuron %zu died at epoch %s", u, fmt("%.1f", at).c_str());
       const float x0 = p.x + float(at / epochs) * w, x1 = p.x + float(t.epoch() / epochs) * w;
       dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + w, p.y + row - 2), pal.bar_bg);
       dl->AddRectFilled(ImVec2(x0, p.y + 2), ImVec2(std::max(x0 + 2, x1), p.y + row - 2), pal.dead);

@@ -10,6 +10,7 @@
 #include "app/core/app_training.h"
 #include "app/panels.h"
 #include "app/ui.h"
+#include "interpret/numbers.h"
 #include "core/training/trainer.h"
 #include "interpret/plane.h"
 
@@ -73,7 +74,7 @@ static void xor_training(AppState& s, float width, double now_ms) {
   ui::track("New seed");
   if (t.request.dataset == "xor" && t.run) {
     ImGui::SameLine();
-    ImGui::Text("epoch %.1f of %d, %d of 4 corners right", t.epoch(), t.request.config.epochs,
+    ImGui::Text("epoch %s of %d, %d of 4 corners right", fmt("%.1f", t.epoch()).c_str(), t.request.config.epochs,
                 int(std::lround(4 * evaluate(t.run->net(), xor_points()).accuracy)));
     draw_training_curves(s, width, 5 * em);
   }
@@ -143,11 +144,11 @@ static void plane_neuron(AppState& s, Gfx& g) {
     if (!p.empty() && p[0].text.find(plane_unit_name(facts, l, h)) != std::string::npos) ui::rich_text(p, s.dark, nullptr, nullptr, width);
   }
   if (unit && !path.empty())
-    ImGui::Text("ascent: from (%.2f, %.2f) to (%.2f, %.2f) in %zu steps", double(path.front()(0)), double(path.front()(1)),
-                double(path.back()(0)), double(path.back()(1)), path.size() - 1);
+    ImGui::Text("ascent: from (%s, %s) to (%s, %s) in %zu steps", fmt("%.2f", double(path.front()(0))).c_str(), fmt("%.2f", double(path.front()(1))).c_str(),
+                fmt("%.2f", double(path.back()(0))).c_str(), fmt("%.2f", double(path.back()(1))).c_str(), path.size() - 1);
   if (l + 1 == facts.hidden_layers) {
     const Dense& o = net.layers.back();
-    ImGui::Text("Its vote: the output's logit changes by %+.2f for each unit of its activation.", double(o.W(0, h)));
+    ImGui::Text("Its vote: the output's logit changes by %s for each unit of its activation.", fmt("%+.2f", double(o.W(0, h))).c_str());
   }
   ImGui::EndGroup();
 }
@@ -220,8 +221,8 @@ void panel_xor(AppState& s, Gfx& g, double now_ms) {
   if (wide) ImGui::SameLine(0, 1.5f * em);
   ImGui::BeginGroup();
   if (s.live.x.size() == 2 && s.live.probs.size() == 1) {
-    ImGui::Text("input x = (%.2f, %.2f)", double(s.live.x(0)), double(s.live.x(1)));
-    ImGui::Text("P(output = 1) = %.3f  ->  answer %d", double(s.live.probs(0)), s.live.predicted);
+    ImGui::Text("input x = (%s, %s)", fmt("%.2f", double(s.live.x(0))).c_str(), fmt("%.2f", double(s.live.x(1))).c_str());
+    ImGui::Text("P(output = 1) = %s  ->  answer %d", fmt("%.3f", double(s.live.probs(0))).c_str(), s.live.predicted);
   }
   ImGui::Separator();
   ui::title("Every weight of the network", "Each hidden unit is its activation function of a weighted sum of its inputs plus "
@@ -231,24 +232,24 @@ void panel_xor(AppState& s, Gfx& g, double now_ms) {
     char term[64];
     for (std::size_t i = 0; i < u.weights.size(); ++i) {
       const std::string in = u.layer == 0 ? "x" + std::to_string(i + 1) : plane_unit_name(facts, u.layer - 1, int(i));
-      std::snprintf(term, sizeof term, "%s%+.2f %s", i ? " " : "", double(u.weights[i]), in.c_str());
+      std::snprintf(term, sizeof term, "%s%s %s", i ? " " : "", fmt("%+.2f", double(u.weights[i])).c_str(), in.c_str());
       sum += term;
     }
     const LayerTrace* lt = s.live.trace.layers.size() > std::size_t(u.layer) ? &s.live.trace.layers[std::size_t(u.layer)] : nullptr;
     const float z = lt ? lt->z(u.unit, 0) : 0.f, a = lt ? lt->a(u.unit, 0) : 0.f;
     const char* act = activation_name(u.activation);
-    ImGui::Text("%s = %s(%s %+.2f) = %s(%+.2f) = %+.2f", plane_unit_name(facts, u.layer, u.unit).c_str(), act, sum.c_str(),
-                double(u.bias), act, double(z), double(a));
+    ImGui::Text("%s = %s(%s %s) = %s(%s) = %s", plane_unit_name(facts, u.layer, u.unit).c_str(), act, sum.c_str(),
+                fmt("%+.2f", double(u.bias)).c_str(), act, fmt("%+.2f", double(z)).c_str(), fmt("%+.2f", double(a)).c_str());
   }
   const Dense& o = net.layers.back();
   std::string sum;
   char term[64];
   for (int u = 0; u < o.inputs(); ++u) {
     const std::string in = facts.hidden_layers ? plane_unit_name(facts, facts.hidden_layers - 1, u) : "x" + std::to_string(u + 1);
-    std::snprintf(term, sizeof term, "%+.2f %s ", double(o.W(0, u)), in.c_str());
+    std::snprintf(term, sizeof term, "%s %s ", fmt("%+.2f", double(o.W(0, u))).c_str(), in.c_str());
     sum += term;
   }
-  std::snprintf(term, sizeof term, "%+.2f", double(o.b(0)));
+  std::snprintf(term, sizeof term, "%s", fmt("%+.2f", double(o.b(0))).c_str());
   ImGui::Text("output = sigmoid(%s%s)", sum.c_str(), term);
   ImGui::Spacing();
   const float text_width = std::max(18 * em, avail.x - side - 3 * em);

@@ -1,11 +1,13 @@
 #include "interpret/stats_file.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "core/constants.h"
 #include "core/formats/crc32.h"
+#include "interpret/numbers.h"
 
 namespace lens {
 
@@ -80,6 +82,15 @@ bool all_in01(const Eigen::VectorXf& v) {
   return true;
 }
 
+bool all_finite(const Eigen::Ref<const Eigen::MatrixXf>& v) { return v.allFinite(); }
+
+// An accuracy read from the file against the one its counts give, to half an image: the
+// writer divides the same counts (neuron_stats.cpp), so a mismatch is a made-up number.
+bool agrees(float accuracy, long long correct, long long count) {
+  if (count == 0) return accuracy == 0.f;
+  return std::abs(double(accuracy) - double(correct) / double(count)) <= 0.5 / double(count);
+}
+
 using R = Result<StatsFile>;
 
 struct Shape {
@@ -110,7 +121,14 @@ std::string read_network(Reader& r, const Shape& sh, StatsFile& f) {
     if (s.confusion.row(t).cast<long long>().sum() > s.class_count(t)) return "confusion row " + std::to_string(t) + " counts more images than its class has";
   if (s.nonfinite < 0 || s.nonfinite > sh.images) return "the count of non-finite outputs is out of range";
   if (!all_in01(s.class_accuracy) || !in01(s.accuracy) || !all_in01(f.base_score.class_accuracy) || !in01(f.base_score.accuracy))
-    return "an accuracy lies outside [0, 1]";
+    return "an accuracy lies outside [0, 1] or is not a number";
+  if (!agrees(s.accuracy, s.confusion.trace(), sh.images))
+    return "the accuracy " + fmt("%.4g", s.accuracy) + " disagrees with its counts (" + std::to_string(s.confusion.trace()) +
+           " of " + std::to_string(sh.images) + " images right)";
+  for (int c = 0; c < C; ++c)
+    if (!agrees(s.class_accuracy(c), s.confusion(c, c), s.class_count(c)))
+      return "the accuracy of class " + std::to_string(c) + " disagrees with its counts (" + std::to_string(s.confusion(c, c)) +
+             " of " + std::to_string(s.class_count(c)) + " right)";
   return "";
 }
 
@@ -132,6 +150,9 @@ std::string read_layer(Reader& r, const Shape& sh, int H, StatsFile& f) {
   f.hurt_class_accuracy.push_back(r.floats(H));
   f.hurt_class.push_back(r.ints(H));
   if (r.short_read) return "truncated in its per-neuron numbers";
+  for (const Eigen::VectorXf* v : {&L.mean, &L.max, &L.min, &L.mean_square, &L.max_preactivation, &L.selectivity, &f.importance.back()})
+    if (!all_finite(*v)) return "a per-neuron number is NaN or infinite";
+  if (!all_finite(L.class_mean)) return "a class mean is NaN or infinite";
   if (!all_in01(L.active_rate)) return "an active rate lies outside [0, 1]";
   if (!all_in01(f.hurt_class_accuracy.back())) return "an accuracy with a neuron switched off lies outside [0, 1]";
   if (f.hurt_class.back().size() && (f.hurt_class.back().minCoeff() < -1 || f.hurt_class.back().maxCoeff() >= C))
@@ -149,6 +170,7 @@ std::string read_layer(Reader& r, const Shape& sh, int H, StatsFile& f) {
       label[std::size_t(k)] = r.i32();
       if (idx[std::size_t(k)] < 0 || idx[std::size_t(k)] >= sh.images) return "a strongest-image index is not a test image";
       if (label[std::size_t(k)] < -1 || label[std::size_t(k)] >= C) return "a strongest image's label is not a class";
+      if (!std::isfinite(val[std::size_t(k)])) return "a strongest image's value is NaN or infinite";
     }
     L.top.push_back(std::move(idx));
     L.top_value.push_back(std::move(val));
@@ -159,7 +181,7 @@ std::string read_layer(Reader& r, const Shape& sh, int H, StatsFile& f) {
   return "";
 }
 
-std::string read_shape(Reader& r, const Bundle& bundle, Shape& sh, StatsFile& f) {
+std::string read_shape(Reader& r, const Bundle& bundle, const StatsDataSet& on, Shape& sh, StatsFile& f) {
   const std::uint32_t version = r.u32();
   f.bundle_identity = r.u32();
   f.data_identity = r.u32();
@@ -173,6 +195,13 @@ std::string read_shape(Reader& r, const Bundle& bundle, Shape& sh, StatsFile& f)
   if (classes != std::uint32_t(bundle.net.outputs()))
     return "made for " + std::to_string(classes) + " classes, the model has " + std::to_string(bundle.net.outputs());
   if (images == 0 || images > std::uint32_t(kStatsMaxImages)) return "image count " + std::to_string(images) + " out of range";
+  if (images != std::uint32_t(on.images))
+    return "measured on " + std::to_string(images) + " images; the test set here has " + std::to_string(on.images);
+  if (f.data_identity != on.identity) {
+    char ids[64];
+    std::snprintf(ids, sizeof ids, "data identity %08x, the test set here is %08x", unsigned(f.data_identity), unsigned(on.identity));
+    return std::string("measured on other test digits (") + ids + ")";
+  }
   if (top_k > std::uint32_t(kStatsMaxTopK)) return "top_k " + std::to_string(top_k) + " out of range";
   sh.images = int(images);
   sh.classes = int(classes);
@@ -237,7 +266,7 @@ Bytes stats_file_write(const StatsFile& f) {
   return w.out;
 }
 
-Result<StatsFile> stats_file_read(const Bytes& bytes, const Bundle& bundle) {
+Result<StatsFile> stats_file_read(const Bytes& bytes, const Bundle& bundle, const StatsDataSet& measured_on) {
   const std::string who = "statistics of '" + bundle.info.id + "': ";
   if (bytes.size() < 8 || std::memcmp(bytes.data(), kStatsMagic, 8) != 0) return R::fail(who + "not a statistics file (wrong magic)");
   if (bytes.size() < 12) return R::fail(who + "truncated in the header");
@@ -247,7 +276,7 @@ Result<StatsFile> stats_file_read(const Bytes& bytes, const Bundle& bundle) {
   const std::uint32_t stored_crc = Reader{bytes, bytes.size() - 4, bytes.size()}.u32();
   StatsFile f;
   Shape sh;
-  if (std::string e = read_shape(r, bundle, sh, f); !e.empty()) return R::fail(who + e);
+  if (std::string e = read_shape(r, bundle, measured_on, sh, f); !e.empty()) return R::fail(who + e);
   if (crc32(bytes.data(), bytes.size() - 4) != stored_crc) return R::fail(who + "checksum mismatch (the file is damaged)");
   if (std::string e = read_network(r, sh, f); !e.empty()) return R::fail(who + e);
   for (std::size_t l = 0; l < sh.units.size(); ++l)

@@ -23,6 +23,7 @@
 
 #include "core/formats/bundle.h"
 #include "core/formats/bytes.h"
+#include "core/constants.h"
 #include "core/formats/mnist.h"
 #include "core/result.h"
 #include "interpret/ablation.h"
@@ -33,6 +34,16 @@ namespace lens {
 constexpr std::uint32_t kStatsVersion = 1;
 constexpr int kStatsMaxImages = 1 << 20;
 constexpr int kStatsMaxTopK = 256;
+
+// The test set a sidecar must have been measured on: its identity (stats_data_identity) and
+// size. The page and the tools expect the shipped MNIST test set; the unit tests measure on
+// its first few digits and say so.
+struct StatsDataSet {
+  std::uint32_t identity = 0;
+  int images = 0;
+};
+// The shipped MNIST test set: 10,000 digits (StatsFile.ShippedTestSetIdentityIsNamed pins it).
+constexpr StatsDataSet kStatsMnistTest{0x190e897bu, kMnistTestDigits};
 
 struct StatsFile {
   std::uint32_t bundle_identity = 0;
@@ -53,8 +64,11 @@ std::uint32_t stats_data_identity(const DataSet& data);
 
 Bytes stats_file_write(const StatsFile& file);
 // Checks everything against the bundle it is meant for (identity, layer count and widths,
-// classes), every count and index against N, K and C, rates and accuracies in [0, 1], and
-// the checksum; a file that fails any check is refused with a message saying which.
-Result<StatsFile> stats_file_read(const Bytes& bytes, const Bundle& bundle);
+// classes) and the test set it must have been measured on (identity and size), every count
+// and index against N, K and C, rates and accuracies in [0, 1] and consistent with the counts
+// (the accuracy is the confusion matrix's diagonal over N, to half an image), every other
+// number finite, and the checksum; a file that fails any check is refused with a message
+// saying which.
+Result<StatsFile> stats_file_read(const Bytes& bytes, const Bundle& bundle, const StatsDataSet& measured_on = kStatsMnistTest);
 
 }  // namespace lens

@@ -5,11 +5,13 @@
 namespace lens {
 
 bool report_is_plane_model(const Bundle& b) {
-  return b.net.inputs() == 2 && b.net.outputs() == 1 && b.net.head == Head::Sigmoid;
+  const auto shown = bundle_shown_as(b);
+  return shown && *shown == BundleShown::Plane;
 }
 
-bool report_is_mnist_model(const Bundle& b) {
-  return b.net.inputs() == kPixels && b.net.outputs() == kClasses && b.net.layers.size() >= 2;
+bool report_is_mnist_model(const Bundle& b) {  // the page's rule too (bundle_shown_as)
+  const auto shown = bundle_shown_as(b);
+  return shown && *shown == BundleShown::Image;
 }
 
 void report_mnist(ReportPage& page, const ReportContext& c) {

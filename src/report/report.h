@@ -11,7 +11,7 @@ namespace lens {
 
 // Models of the plane (XOR and its kin): 2 inputs, 1 sigmoid output, any depth.
 bool report_is_plane_model(const Bundle& b);
-// MNIST models: 784 inputs, 10 outputs, at least one hidden layer.
+// MNIST models: 784 inputs, 10 softmax outputs, at least one hidden layer (bundle_shown_as).
 bool report_is_mnist_model(const Bundle& b);
 // An MNIST model's report from its finished analysis (c.analysis.done()).
 void report_mnist(ReportPage& page, const ReportContext& c);

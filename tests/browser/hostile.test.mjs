@@ -243,7 +243,7 @@ test('strings, options and files of any size are refused in JavaScript; loaded m
   assert.equal(refusals.setInts, 'lens.setInput: expected 784 numbers as an Array of numbers, a Float32Array, Float64Array, Uint8Array or Uint8ClampedArray, got an Int32Array of 784 values');
   assert.match(refusals.predictInts, /^lens\.predict: expected 784 numbers as .* got an Int32Array of 784 values$/);
   assert.match(refusals.batchInts, /^lens\.predictBatch: expected a Float32Array .* got Int32Array$/);
-  assert.equal(refusals.epochs, 'lens.train: recipe: "epochs" must be an integer from 1 to 50 in the page, got 0');
+  assert.equal(refusals.epochs, 'lens.train: recipe: "epochs" must be an integer from 1 to 50 in the page (got 0)');
   assert.equal(refusals.model, 'mlp32', 'nothing was selected');
   assert.ok(await memory() - startMemory < 64 << 20, `the refused files were not copied into wasm (memory ${startMemory} -> ${await memory()} bytes)`);
 

@@ -119,13 +119,24 @@ test('bad recipes are refused with a message and change nothing', { timeout: 600
     { layers: [784, 8, 10], colour: 3 }, 'not a recipe', null,
   ]).map((r) => window.lens.train(r).then(() => 'no error', (e) => e.message))));
   assert.match(msgs[0], /2 to 256 neurons/);
-  assert.match(msgs[1], /"epochs"/);
+  assert.match(msgs[1], /"epochs" must be an integer from 1 to 50 in the page \(got 0\)/, 'the page\'s limits, not lens-train\'s');
   assert.match(msgs[2], /"lr"/);
   assert.match(msgs[3], /unknown dataset "cifar"/);
   assert.match(msgs[4], /unknown key "colour"/);
   assert.match(msgs[5], /expected a recipe object/);
   assert.match(msgs[6], /expected a recipe object/);
   assert.deepEqual(await page.evaluate(() => [window.lens.models().length, window.lens.model()]), before);
+  // A run that diverges stops, says so, and leaves no model: nothing to explore or download.
+  const diverged = await page.evaluate(() => window.lens.train({ dataset: 'xor', layers: [2, 2, 1], head: 'sigmoid',
+    activation: 'tanh', optimizer: 'sgd', lr: 100, l2: 10, batch: 16, epochs: 5, validation: 0 }).then(() => 'no error', (e) => e.message));
+  assert.match(diverged, /^lens\.train: training diverged at epoch 1, step \d+: .*; try a smaller learning rate$/);
+  const st = await page.evaluate(() => window.lens.trainingState());
+  assert.equal(st.status, 'diverged');
+  assert.equal(st.model, null);
+  assert.equal(`lens.train: ${st.error}`, diverged);
+  assert.deepEqual(await page.evaluate(() => [window.lens.models().length, window.lens.model()]), before);
+  const shown = await page.evaluate(() => window.lens._test.shownText());
+  assert.doesNotMatch(JSON.stringify(shown), /\bnan\b|\binf\b/i, 'no NaN or infinity shown as a number');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -20,7 +20,11 @@ static const lens::Bundle& model() {
 }
 
 static void check(const lens::Bytes& bytes) {
-  const auto r = lens::stats_file_read(bytes, model());
+  // The test set the file names (identity and image count) is the one expected, so that
+  // mutated files reach the body's checks; the identity check itself is tested in test_stats_file.
+  const lens::StatsDataSet named{bytes.size() >= 24 ? lens::get_le_u32(&bytes[16]) : 0u,
+                                 bytes.size() >= 24 ? int(lens::get_le_u32(&bytes[20]) & 0x7fffffffu) : 0};
+  const auto r = lens::stats_file_read(bytes, model(), named);
   if (r) {
     // Whatever is accepted is written back to the same bytes.
     if (lens::stats_file_write(*r) != bytes) __builtin_trap();

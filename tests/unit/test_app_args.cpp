@@ -56,22 +56,6 @@ TEST(ApiArgs, ImportOptionsAreBounded) {
   EXPECT_EQ(long_name.error, "options.name must be a string of 1 to 100 characters");
 }
 
-// A recipe's epochs are checked against the page's own limits (1 to 50; XOR 1 to 2000) with
-// the page's numbers in the message, before lens-train's wider range is.
-TEST(ApiArgs, EpochsAreCheckedAgainstThePagesLimits) {
-  for (const char* recipe : {R"({"epochs": 0})", R"({"epochs": 51})", R"({"epochs": 2.5})", R"({"epochs": "3"})"}) {
-    const auto r = check_page_epochs(nlohmann::json::parse(recipe));
-    ASSERT_FALSE(r) << recipe;
-    EXPECT_EQ(r.error.rfind("recipe: \"epochs\" must be an integer from 1 to 50 in the page, got ", 0), 0u) << r.error;
-  }
-  EXPECT_EQ(check_page_epochs(nlohmann::json::parse(R"({"epochs": 0})")).error,
-            "recipe: \"epochs\" must be an integer from 1 to 50 in the page, got 0");
-  EXPECT_TRUE(check_page_epochs(nlohmann::json::parse(R"({"epochs": 50})")));
-  EXPECT_TRUE(check_page_epochs(nlohmann::json::parse(R"({"dataset": "xor", "epochs": 2000})")));
-  EXPECT_FALSE(check_page_epochs(nlohmann::json::parse(R"({"dataset": "xor", "epochs": 2001})")));
-  EXPECT_TRUE(check_page_epochs(nlohmann::json::parse(R"({"layers": [784, 32, 10]})"))) << "the default applies";
-}
-
 // Tabs by their URL names only.
 TEST(ApiArgs, TabMustBeOneOfTheFour) {
   for (const char* name : {"explore", "neuron", "outputs", "network"}) {

@@ -325,7 +325,7 @@ TEST(AppModels, UnusableBundleIsRefusedAndChangesNothing) {
   wide.net = mlp_make({3, 4, 10}, Activation::ReLU);
   const auto unusable = model_library_add(*s, bundle_write(wide), "(dropped)");
   ASSERT_FALSE(unusable);
-  EXPECT_NE(unusable.error.find("this one has 3 inputs and 10 outputs"), std::string::npos) << unusable.error;
+  EXPECT_NE(unusable.error.find("this one has 3 inputs and 10 softmax outputs"), std::string::npos) << unusable.error;
   EXPECT_EQ(s->models.size(), before);
 }
 

@@ -185,6 +185,59 @@ TEST(AppTraining, TrainsOnTheDataLensTrainMakesFromTheRecipe) {
   EXPECT_FALSE(recipe_data("fashion", s->training.request.config, *all));
 }
 
+// A run that diverges leaves nothing behind: its model leaves the picker (it joined it at the
+// first step), the model shown before is shown again, and the page says what happened. Nothing
+// that could print "nan" stays on show, and there is nothing to download.
+TEST(AppTraining, ADivergedRunAddsNoModel) {
+  auto s = test::app_with_models("xor");
+  const std::size_t models = s->models.size();
+  const std::string shown = s->model()->bundle.info.id;
+  nlohmann::json r = train_preset_xor();
+  r["optimizer"] = "sgd";
+  r["lr"] = 100;
+  r["l2"] = 10;
+  app_train_start(*s, request(r), 0);
+  ASSERT_EQ(s->models.size(), models + 1);
+  for (int i = 0; i < 10000 && s->training.running(); ++i) app_train_work(*s, 8.0, &clock_ms);
+  ASSERT_EQ(s->training.status, TrainingSession::Status::Diverged);
+  EXPECT_STREQ(training_status_name(s->training.status), "diverged");
+  EXPECT_EQ(s->models.size(), models) << "the diverged model left the picker";
+  EXPECT_EQ(s->analyses.size(), models);
+  EXPECT_EQ(s->model()->bundle.info.id, shown);
+  EXPECT_EQ(s->training.model, -1);
+  EXPECT_FALSE(s->training.run);
+  EXPECT_EQ(s->training.error.rfind("training diverged at epoch 1, step ", 0), 0u) << s->training.error;
+  EXPECT_NE(s->notice.find(s->training.error), std::string::npos) << s->notice;
+  for (const LoadedModel& m : s->models) EXPECT_EQ(bundle_weights_problem(m.bundle.net), "") << m.bundle.info.id;
+  // Training again works as before.
+  app_train_start(*s, request(train_preset_xor()), 0);
+  train_until_done(*s);
+  EXPECT_EQ(s->training.status, TrainingSession::Status::Done);
+  EXPECT_EQ(s->models.size(), models + 1);
+}
+
+// lens.train with [784, 256, 256, 10] at the page's largest batch once blocked the main thread
+// for seconds a step: now a frame runs at most kTrainFrameMacs multiply-adds of it, and the
+// step goes on over the next frames.
+TEST(AppTraining, AFrameDoesBoundedWorkWhateverTheBatch) {
+  auto s = test::app_with_models("mlp32");
+  app_set_train_set(*s, train_subset(), 0);
+  nlohmann::json r = train_preset_healthy();
+  r["layers"] = {784, 256, 256, 10};
+  r["batch"] = 65536;
+  r["epochs"] = 1;
+  app_train_start(*s, request(r), 0);
+  ASSERT_EQ(s->training.status, TrainingSession::Status::Running);
+  EXPECT_EQ(s->training.run->batch(), kTrainSubsetImages - 2000) << "the batch is the whole training split";
+  for (int frame = 0; frame < 4; ++frame) {
+    app_train_work(*s, 1e9, &clock_ms);  // a generous time budget: the multiply-adds bound it
+    EXPECT_GT(s->training.frame_macs, 0) << "frame " << frame;
+    EXPECT_LE(s->training.frame_macs, kTrainFrameMacs) << "frame " << frame;
+  }
+  EXPECT_EQ(s->training.run->samples_seen(), 0) << "one step is about 14 G multiply-adds: it goes on over many frames";
+  EXPECT_LE(s->training.run->macs(), 4 * kTrainFrameMacs);
+}
+
 TEST(AppTraining, RecipesOutsideThePagesLimitsAreRefused) {
   auto bad = [](nlohmann::json r, const std::string& why) {
     const auto t = train_request_from_recipe(r);
@@ -198,7 +251,7 @@ TEST(AppTraining, RecipesOutsideThePagesLimitsAreRefused) {
   bad(r, "1 or 2 hidden layers");
   r = train_preset_healthy();
   r["epochs"] = 500;
-  bad(r, "\"epochs\" must be 1 to 50");
+  bad(r, "\"epochs\" must be an integer from 1 to 50 in the page (got");
   r["epochs"] = 2;
   r["lr"] = "fast";
   bad(r, "\"lr\"");

@@ -7,6 +7,9 @@
 
 #include "core/formats/bundle.h"
 #include "core/formats/crc32.h"
+#include "app/core/model_library.h"
+#include "app_fixture.h"
+#include "report/report.h"
 #include "test_support.h"
 
 namespace lens {
@@ -406,6 +409,40 @@ TEST(BundleHeader, RefusesWhatBundleReadRefuses) {
   bad.erase("version");
   EXPECT_FALSE(bundle_from_header(bad)) << "the version says which fields the header may have";
   EXPECT_FALSE(bundle_header_read(Bytes{1, 2, 3}));
+}
+
+}  // namespace
+}  // namespace lens
+
+// lens-report and the page take the same bundles: one rule (bundle_shown_as) says which. A
+// 10-output sigmoid-head model, once reported on and refused by the page, is refused by both;
+// so is a 784-10 model without a hidden layer, once shown by the page and refused by the report.
+namespace lens {
+namespace {
+
+Bundle shaped(std::vector<int> sizes, Head head) {
+  Bundle b;
+  b.info.id = "shape";
+  b.net = mlp_make(sizes, Activation::ReLU, Activation::Identity, head);
+  return b;
+}
+
+TEST(BundleShownAs, OneRuleForThePageAndTheReport) {
+  const Bundle sigmoid10 = shaped({784, 16, 10}, Head::Sigmoid), flat = shaped({784, 10}, Head::Softmax),
+               mnist = shaped({784, 16, 10}, Head::Softmax), plane = shaped({2, 2, 1}, Head::Sigmoid);
+  const auto refused = bundle_shown_as(sigmoid10);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error.find("this one has 784 inputs and 10 sigmoid outputs"), std::string::npos) << refused.error;
+  EXPECT_NE(bundle_shown_as(flat).error.find("and no hidden layer"), std::string::npos) << bundle_shown_as(flat).error;
+  EXPECT_EQ(*bundle_shown_as(mnist), BundleShown::Image);
+  EXPECT_EQ(*bundle_shown_as(plane), BundleShown::Plane);
+  for (const Bundle* b : {&sigmoid10, &flat, &mnist, &plane}) {
+    auto s = test::app_with_models("mlp6");
+    const bool page = bool(model_library_add(*s, bundle_write(*b), "test"));
+    const bool report = report_is_mnist_model(*b) || report_is_plane_model(*b);
+    EXPECT_EQ(page, report) << b->net.inputs() << " inputs, " << b->net.outputs() << " outputs, " << b->net.layers.size() << " layers";
+    EXPECT_EQ(page, bool(bundle_shown_as(*b)));
+  }
 }
 
 }  // namespace

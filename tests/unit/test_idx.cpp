@@ -180,12 +180,40 @@ TEST(IdxGzip, RefusesAnAbsurdDeclaredSizeBeforeInflating) {
       << e;
 }
 
+// A small gzip file declaring 342,000 images (268 MB) is refused from its header by the
+// caller's budget, before anything past the header is inflated.
+TEST(IdxGzip, RefusesMoreItemsThanTheBudgetBeforeInflating) {
+  if (!gzip_available()) GTEST_SKIP() << "no zlib in this build";
+  const Bytes header = {0, 0, 0x08, 3, 0x00, 0x05, 0x37, 0xF0, 0, 0, 0, 28, 0, 0, 0, 28};  // 342,000 x 28 x 28
+  const Bytes gz = test::gzip_zeros(header, 4096, true);
+  const auto r = idx_parse(gz, 300000);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error, "idx: the header declares 342000 items; at most 300000 fit in the memory budget here");
+  // Plain bytes the same, before they are copied.
+  Bytes plain = header;
+  plain.resize(16 + 784);
+  EXPECT_EQ(idx_parse(plain, 10).error, "idx: the header declares 342000 items; at most 10 fit in the memory budget here");
+}
+
+// A header that declares more than its gzip stream could inflate to (deflate's best is 1032
+// to 1) is refused as truncated before inflating, with the counts.
+TEST(IdxGzip, RefusesADeclaredSizeTheStreamCannotHold) {
+  if (!gzip_available()) GTEST_SKIP() << "no zlib in this build";
+  const Bytes header = {0, 0, 0x08, 3, 0x00, 0x00, 0xEA, 0x60, 0, 0, 0, 28, 0, 0, 0, 28};  // 60,000 x 28 x 28
+  const Bytes gz = test::gzip_zeros(header, 1000, true);
+  ASSERT_LT(gz.size() * kDeflateMaxRatio, 47040016u);
+  const std::string e = parse_error(gz);
+  EXPECT_EQ(e.rfind("idx: truncated data (header promises 47040000 bytes, 60000 items of 784 bytes, but a gzip stream of ", 0), 0u)
+      << e;
+  EXPECT_NE(e.find(" bytes inflates to at most "), std::string::npos) << e;
+}
+
 TEST(IdxGzip, RejectsShortData) {
   if (!gzip_available()) GTEST_SKIP() << "no zlib in this build";
   Bytes plain = idx_bytes({4, 5, 6});
   plain.pop_back();
   const std::string e = parse_error(test::gzip(plain));
-  EXPECT_EQ(e, "idx: truncated data (header promises 120 bytes, the decompressed data has 119)");
+  EXPECT_EQ(e, "idx: truncated data (header promises 120 bytes, 4 items of 30 bytes; the decompressed data has 119)");
 }
 
 TEST(IdxGzip, RejectsTruncatedOrCorruptStreams) {

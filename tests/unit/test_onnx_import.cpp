@@ -136,6 +136,11 @@ TEST(OnnxImport, RefusesMetadataNumbersThatDoNotParseWhole) {
   EXPECT_TRUE(says(e, "metadata lens.test_accuracy is '', not a number")) << e;
   e = refusal(small_mlp("Softmax", 0.01f, {{"lens.test_accuracy", "93.2"}}));
   EXPECT_TRUE(says(e, "metadata lens.test_accuracy is 93.2; it must be in [0, 1]")) << e;
+  e = refusal(small_mlp("Softmax", 0.01f, {{"lens.input_mean", " 0.1"}}));
+  EXPECT_TRUE(says(e, "metadata lens.input_mean is ' 0.1', not a number")) << e;
+  e = refusal(small_mlp("Softmax", 0.01f, {{"lens.input_std", "1e999"}}));
+  EXPECT_TRUE(says(e, "metadata lens.input_std is '1e999', not a number")) << e;
+  EXPECT_TRUE(onnx_import(small_mlp("Softmax", 0.01f, {{"lens.input_std", "3.081e-1"}}))) << "exponent form is a number";
 }
 
 // Cut anywhere, a model is refused with a message, never read out of bounds.

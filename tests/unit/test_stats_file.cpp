@@ -3,6 +3,7 @@
 // and every malformed, truncated or mismatched file is refused with a message.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "app_fixture.h"
@@ -17,6 +18,7 @@ using namespace lens;
 namespace {
 
 DataSet few_digits(int n = 600) { return dataset_slice(test::mnist_test_set(), 0, n); }
+StatsDataSet on_few(int n = 600) { return {stats_data_identity(few_digits(n)), n}; }  // what they were measured on
 
 using test::shipped;
 
@@ -48,7 +50,7 @@ TEST(StatsFile, RoundTripKeepsEveryMeasurement) {
   const ModelAnalysis a = measured(b, d, false);
   ASSERT_TRUE(a.done() && a.has_stats && a.has_importance);
   const Bytes bytes = stats_file_write(analysis_stats_file(a));
-  auto f = stats_file_read(bytes, b);
+  auto f = stats_file_read(bytes, b, on_few());
   ASSERT_TRUE(f) << f.error;
   EXPECT_EQ(f->data_identity, stats_data_identity(d));
   EXPECT_EQ(f->bundle_identity, stats_bundle_identity(b));
@@ -88,7 +90,7 @@ TEST(StatsFile, AnalysisFromTheFileGivesTheSameFacts) {
   const Bundle b = shipped("mlp6-dead");
   const DataSet d = few_digits();
   const ModelAnalysis whole = measured(b, d, true);
-  auto f = stats_file_read(stats_file_write(analysis_stats_file(measured(b, d, false))), b);
+  auto f = stats_file_read(stats_file_write(analysis_stats_file(measured(b, d, false))), b, on_few());
   ASSERT_TRUE(f) << f.error;
   ModelAnalysis from_file;
   analysis_start_from_file(from_file, b, std::move(*f), 0);
@@ -110,23 +112,23 @@ TEST(StatsFile, AnalysisFromTheFileGivesTheSameFacts) {
 TEST(StatsFile, RefusesEveryTruncationAndDamage) {
   const Bundle b = shipped("mlp6");
   const Bytes good = stats_file_write(analysis_stats_file(measured(b, few_digits(50), false)));
-  ASSERT_TRUE(stats_file_read(good, b));
+  ASSERT_TRUE(stats_file_read(good, b, on_few(50)));
   for (std::size_t n = 0; n < good.size(); ++n) {
-    const auto r = stats_file_read(Bytes(good.begin(), good.begin() + std::ptrdiff_t(n)), b);
+    const auto r = stats_file_read(Bytes(good.begin(), good.begin() + std::ptrdiff_t(n)), b, on_few(50));
     ASSERT_FALSE(r) << "prefix of " << n << " bytes";
     EXPECT_FALSE(r.error.empty());
   }
   for (std::size_t at = 0; at < good.size(); at += 7) {
     Bytes bad = good;
     bad[at] ^= 0x41;
-    const auto r = stats_file_read(bad, b);
+    const auto r = stats_file_read(bad, b, on_few(50));
     ASSERT_FALSE(r) << "byte " << at;
     EXPECT_NE(r.error.find("statistics of 'mlp6'"), std::string::npos) << r.error;
   }
   Bytes longer = good;
   longer.insert(longer.end() - 4, {0, 0, 0, 0});
   seal(longer);
-  EXPECT_NE(stats_file_read(longer, b).error.find("4 bytes more"), std::string::npos) << stats_file_read(longer, b).error;
+  EXPECT_NE(stats_file_read(longer, b, on_few(50)).error.find("4 bytes more"), std::string::npos) << stats_file_read(longer, b, on_few(50)).error;
 }
 
 // Values that pass the checksum but cannot be right are refused by name.
@@ -134,7 +136,7 @@ TEST(StatsFile, RefusesValuesOutOfRange) {
   const Bundle b = shipped("mlp6");
   const StatsFile base = analysis_stats_file(measured(b, few_digits(50), false));
   auto refused = [&](StatsFile f, const char* says) {
-    const auto r = stats_file_read(stats_file_write(f), b);
+    const auto r = stats_file_read(stats_file_write(f), b, on_few(50));
     ASSERT_FALSE(r) << says;
     EXPECT_NE(r.error.find(says), std::string::npos) << r.error;
   };
@@ -149,35 +151,55 @@ TEST(StatsFile, RefusesValuesOutOfRange) {
   { StatsFile f = base; f.stats.confusion(2, 2) = -1; refused(f, "negative"); }
   { StatsFile f = base; f.stats.nonfinite = 51; refused(f, "non-finite"); }
   { StatsFile f = base; f.bundle_identity ^= 1; refused(f, "another version of model 'mlp6'"); }
+  // Values that are no numbers, a test set that is not the one here, an accuracy its counts deny.
+  { StatsFile f = base; f.stats.layers[0].mean(1) = std::nanf(""); refused(f, "NaN or infinite"); }
+  { StatsFile f = base; f.stats.layers[0].max(0) = INFINITY; refused(f, "NaN or infinite"); }
+  { StatsFile f = base; f.stats.layers[0].class_mean(0, 3) = std::nanf(""); refused(f, "class mean is NaN or infinite"); }
+  { StatsFile f = base; f.stats.layers[0].top_value[2][0] = -INFINITY; refused(f, "value is NaN or infinite"); }
+  { StatsFile f = base; f.importance[0](0) = std::nanf(""); refused(f, "NaN or infinite"); }
+  { StatsFile f = base; f.stats.accuracy = std::nanf(""); refused(f, "is not a number"); }
+  { StatsFile f = base; f.data_identity ^= 1; refused(f, "measured on other test digits"); }
+  { StatsFile f = base; f.stats.accuracy = f.stats.accuracy > 0.5f ? 0.1f : 0.9f; refused(f, "disagrees with its counts"); }
+  { StatsFile f = base; f.stats.class_accuracy(1) = f.stats.class_accuracy(1) > 0.5f ? 0.f : 1.f; refused(f, "class 1 disagrees"); }
   // The header's sizes, with the checksum made right.
   Bytes bytes = stats_file_write(base);
   Bytes v2 = bytes;
   put_u32(v2, 8, 2);
   seal(v2);
-  EXPECT_NE(stats_file_read(v2, b).error.find("version 2"), std::string::npos);
+  EXPECT_NE(stats_file_read(v2, b, on_few(50)).error.find("version 2"), std::string::npos);
   Bytes many = bytes;
   put_u32(many, 20, 0x7fffffff);  // images
   seal(many);
-  EXPECT_NE(stats_file_read(many, b).error.find("out of range"), std::string::npos);
+  EXPECT_NE(stats_file_read(many, b, on_few(50)).error.find("out of range"), std::string::npos);
   Bytes topk = bytes;
   put_u32(topk, 28, 100000);
   seal(topk);
-  EXPECT_NE(stats_file_read(topk, b).error.find("top_k"), std::string::npos);
+  EXPECT_NE(stats_file_read(topk, b, on_few(50)).error.find("top_k"), std::string::npos);
 }
 
 TEST(StatsFile, RefusesAnotherModelsFile) {
   const Bundle mlp6 = shipped("mlp6"), mlp32 = shipped("mlp32"), xor_model = shipped("xor");
   const Bytes bytes = stats_file_write(analysis_stats_file(measured(mlp6, few_digits(50), false)));
-  const auto r = stats_file_read(bytes, mlp32);
+  const auto r = stats_file_read(bytes, mlp32, on_few(50));
   ASSERT_FALSE(r);
   EXPECT_NE(r.error.find("units here"), std::string::npos) << r.error;
-  EXPECT_FALSE(stats_file_read(bytes, xor_model));
+  EXPECT_FALSE(stats_file_read(bytes, xor_model, on_few(50)));
   Bundle retrained = mlp6;
   retrained.net.layers[0].W(0, 300) += 0.25f;
-  const auto stale = stats_file_read(bytes, retrained);
+  const auto stale = stats_file_read(bytes, retrained, on_few(50));
   ASSERT_FALSE(stale);
   EXPECT_NE(stale.error.find("tools/build-stats.sh"), std::string::npos) << stale.error;
-  EXPECT_NE(stats_file_read(Bytes{'L', 'E', 'N', 'S'}, mlp6).error.find("wrong magic"), std::string::npos);
+  EXPECT_NE(stats_file_read(Bytes{'L', 'E', 'N', 'S'}, mlp6, on_few(50)).error.find("wrong magic"), std::string::npos);
+}
+
+// The page expects the shipped test set by name, and refuses a sidecar measured on others.
+TEST(StatsFile, ShippedTestSetIdentityIsNamed) {
+  EXPECT_EQ(stats_data_identity(test::mnist_test_set()), kStatsMnistTest.identity);
+  EXPECT_EQ(test::mnist_test_set().size(), kStatsMnistTest.images);
+  const Bundle b = shipped("mlp6");
+  const auto r = stats_file_read(stats_file_write(analysis_stats_file(measured(b, few_digits(50), false))), b);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("measured on 50 images; the test set here has 10000"), std::string::npos) << r.error;
 }
 
 // The committed sidecars belong to the committed bundles and the shipped test set (the ctest

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "core/formats/bundle.h"
+#include "core/training/recipe.h"
+#include "core/training/train_budget.h"
 #include "core/training/trainer.h"
 #include "test_support.h"
 
@@ -94,6 +96,41 @@ TEST(Train, SlicedTrainingEqualsOneRun) {
   EXPECT_EQ(t.step(5), 0) << "a finished run does nothing";
 }
 
+// The page's frames run a step in pieces of bounded work (Training::work): the same bits as
+// step(), with and without an input normalization, however small the pieces, and no piece
+// spends more than it was given once the first has run.
+TEST(Train, WorkInPiecesEqualsSteps) {
+  const DataSet small = dataset_slice(test::mnist_test_set(), 0, 300);
+  for (const bool norm : {false, true}) {
+    TrainConfig c;
+    c.sizes = {784, 12, 8, 10};
+    c.epochs = 2;
+    c.batch = 50;
+    c.seed = 4;
+    c.optimizer = norm ? Optimizer::Sgd : Optimizer::Adam;
+    c.lr = norm ? 0.05f : 0.003f;
+    if (norm) c.norm = InputNorm{0.1307f, 0.3081f};
+    Training whole(c, small), pieces(c, small);
+    while (!whole.done()) whole.step(100);
+    long most = 0;
+    int calls = 0;
+    for (long budget = 1000; !pieces.done(); budget = budget * 3 % 200000 + 1000, ++calls) {
+      const long spent = pieces.work(budget, 1000, true);
+      // One column of the largest product: 12 x 784 (forward) or 12 x 50 (dW of layer 0).
+      EXPECT_LE(spent, std::max<long>(budget, 12 * 784)) << "budget " << budget;
+      most = std::max(most, spent);
+    }
+    EXPECT_GT(calls, 50) << "a step took several pieces";
+    EXPECT_EQ(pieces.samples_seen(), whole.samples_seen());
+    EXPECT_GT(pieces.macs(), 0);
+    for (std::size_t l = 0; l < c.sizes.size() - 1; ++l) {
+      EXPECT_EQ(pieces.net().layers[l].W, whole.net().layers[l].W) << "layer " << l << (norm ? " with" : " without") << " normalization";
+      EXPECT_EQ(pieces.net().layers[l].b, whole.net().layers[l].b) << "layer " << l;
+    }
+    EXPECT_EQ(pieces.epoch_loss(), whole.epoch_loss());
+  }
+}
+
 TEST(Train, SameSeedGivesIdenticalBundles) {
   const auto test = mnist_load(test::mnist_dir(), "t10k");
   ASSERT_TRUE(test) << test.error;
@@ -134,6 +171,81 @@ TEST(TrainConfig, RejectsUnknownKeysAndBadValues) {
   expect_error(R"({"lr": -1})", "\"lr\"");
   expect_error(R"({"layers": [784]})", "\"layers\"");
   expect_error(R"({"seed": -3})", "\"seed\"");
+}
+
+// The learning rate's range says what it is: 0 is refused, so the message says "> 0".
+TEST(TrainConfig, RangeMessagesSayTheRealLimits) {
+  const auto zero = train_config_from_json({{"lr", 0}});
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error, "recipe: \"lr\" must be a number > 0 and <= 100 (got 0)");
+  const auto big = train_config_from_json({{"l2", 11}});
+  EXPECT_EQ(big.error, "recipe: \"l2\" must be a number >= 0 and <= 10 (got 11)");
+  const auto epochs = train_config_from_json({{"epochs", -1}});
+  EXPECT_EQ(epochs.error, "recipe: \"epochs\" must be an integer from 0 to 100000 (got -1)");
+  EXPECT_TRUE(train_config_from_json({{"lr", 100}})) << "the top of the range is allowed";
+}
+
+// The recipe's id is checked with the rest of it, before any training (it once failed only
+// when the bundle was written, after the whole run).
+TEST(RecipeText, RefusesAnIdABundleCannotCarry) {
+  const auto bad = recipe_text_check({{"id", "Bad Id!"}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error, "recipe key \"id\" must be 1-64 characters of a-z, 0-9, - and _ (got \"Bad Id!\")");
+  EXPECT_EQ(recipe_text_check({{"notes", 5}}).error, "recipe key \"notes\" must be a string");
+  EXPECT_EQ(recipe_text_check({{"dataset", "cifar"}}).error, "recipe: unknown dataset \"cifar\" (mnist, mnist-subset or xor)");
+  EXPECT_EQ(*recipe_text_check({{"id", "mlp-32_b"}}), "mnist");
+}
+
+// [784, 16384, 16384, 16384, 10] passes the recipe's own checks but has 550 M parameters:
+// refused with the count and the limit before anything is allocated.
+TEST(TrainBudget, RefusesMoreParametersThanABundleHolds) {
+  TrainConfig c;
+  c.sizes = {784, 16384, 16384, 16384, 10};
+  const auto r = train_config_fits(c);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error, "recipe: layers 784-16384-16384-16384-10 have 549,928,970 parameters; a run trains at most "
+                     "16,777,216 (what one bundle holds)");
+  EXPECT_EQ(train_memory(c, 0).parameters, 549928970u);
+}
+
+// A model within the bundle's limit can still ask for too much at a large batch.
+TEST(TrainBudget, RefusesABatchWhoseActivationsExceedTheBudget) {
+  TrainConfig c;
+  c.sizes = {784, 16384, 10};
+  c.batch = 65536;
+  const auto r = train_config_fits(c);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("at batch 65536 need 16,"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("more than the 2,048 MiB a run may use"), std::string::npos) << r.error;
+  c.batch = 64;
+  EXPECT_TRUE(train_config_fits(c));
+  // MNIST's 60,000 training and 10,000 test images fit beside it; 342,000 images do not.
+  EXPECT_GT(train_images_that_fit(c), 70000u);
+  EXPECT_LT(train_images_that_fit(c), 342000u);
+  const TrainConfig healthy;
+  EXPECT_LE(train_memory(healthy, 70000).total(), kTrainMemoryBudgetBytes);
+}
+
+// A run whose loss becomes NaN stops at once and says where; train() hands the message back.
+TEST(Train, StopsWhenTheLossDiverges) {
+  TrainConfig c = xor_config(3);
+  c.optimizer = Optimizer::Sgd;
+  c.lr = 100.f;
+  c.l2 = 10.f;
+  Training t(c, xor_cloud(100, 0.15f, c.seed));
+  while (!t.done()) t.step(1000);
+  ASSERT_TRUE(t.diverged());
+  EXPECT_EQ(t.divergence().rfind("training diverged at epoch 1, step ", 0), 0u) << t.divergence();
+  EXPECT_NE(t.divergence().find(": the loss became "), std::string::npos) << t.divergence();
+  EXPECT_NE(t.divergence().find("; try a smaller learning rate"), std::string::npos) << t.divergence();
+  EXPECT_EQ(t.epoch(), 0) << "it stops where it diverged";
+  std::string why;
+  train(c, xor_cloud(100, 0.15f, c.seed), DataSet{}, {}, &why);
+  EXPECT_EQ(why, t.divergence());
+  // The lesson's own recipe does not diverge.
+  std::string none;
+  train(xor_config(2), xor_cloud(100, 0.15f, 2), DataSet{}, {}, &none);
+  EXPECT_EQ(none, "");
 }
 
 TEST(SplitValidation, PartitionsWithoutOverlap) {

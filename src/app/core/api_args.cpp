@@ -170,14 +170,4 @@ Result<OnnxImportOptions> check_import_options(const std::string& text) {
   return R::ok(o);
 }
 
-Result<bool> check_page_epochs(const nlohmann::json& recipe) {
-  if (!recipe.is_object() || !recipe.contains("epochs")) return Result<bool>::ok(true);
-  const bool xor_lesson = recipe.contains("dataset") && recipe["dataset"] == "xor";
-  const int most = xor_lesson ? kXorMaxEpochs : kTrainMaxEpochs;
-  const nlohmann::json& e = recipe["epochs"];
-  if (e.is_number_integer() && e.get<long long>() >= 1 && e.get<long long>() <= most) return Result<bool>::ok(true);
-  return Result<bool>::fail("recipe: \"epochs\" must be an integer from 1 to " + std::to_string(most) + " in the page" +
-                            (xor_lesson ? " for XOR" : "") + ", got " + e.dump().substr(0, 40));
-}
-
 }  // namespace lens

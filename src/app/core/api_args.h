@@ -60,8 +60,5 @@ Result<std::vector<float>> check_stroke(const LoadedModel& m, const float* xy, i
 // "accuracy": recorded test accuracy in [0, 1]}; every key optional, no others.
 Result<OnnxImportOptions> check_import_options(const std::string& json);
 
-// A recipe's "epochs" against what the page trains (1 to kTrainMaxEpochs; XOR: kXorMaxEpochs),
-// checked before the general recipe reader, whose range is lens-train's.
-Result<bool> check_page_epochs(const nlohmann::json& recipe);
 
 }  // namespace lens

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 
 #include "app/core/model_library.h"
 #include "core/constants.h"
@@ -111,9 +113,18 @@ static void measure_probe(AppState& s, bool done = false) {
   t.curve.push_back(p);
 }
 
+static void diverged(AppState& s, double now_ms, const std::string& why);
+
 static void finish(AppState& s) {
   TrainingSession& t = s.training;
   if (!t.run) return;
+  // Stopped between the trainer's own checks (once an epoch): weights a bundle cannot hold are
+  // no model to keep, download or measure.
+  if (std::string problem = bundle_weights_problem(t.run->net()); !problem.empty()) {
+    char at[64];
+    std::snprintf(at, sizeof at, "training diverged by epoch %.2f: ", t.epoch());
+    return diverged(s, 0, at + problem + "; try a smaller learning rate");
+  }
   publish_weights(s);
   measure_probe(s, /*done=*/true);
   t.status = TrainingSession::Status::Done;
@@ -130,6 +141,26 @@ static void finish(AppState& s) {
     if (!a) a = std::make_unique<ModelAnalysis>();
     analysis_start(*a, b, s.test.size() ? &s.test : nullptr, 0);
   }
+}
+
+// A run that diverged leaves nothing behind: its model leaves the picker (it was there from
+// the first step), the model shown before comes back, and the notice says what happened.
+static void diverged(AppState& s, double now_ms, const std::string& why) {
+  TrainingSession& t = s.training;
+  const std::size_t m = std::size_t(t.model);
+  t.error = why;
+  t.status = TrainingSession::Status::Diverged;
+  t.run.reset();
+  t.model = -1;
+  s.models.erase(s.models.begin() + std::ptrdiff_t(m));
+  if (m < s.analyses.size()) s.analyses.erase(s.analyses.begin() + std::ptrdiff_t(m));
+  if (m < s.prior.galleries.size()) s.prior.galleries.erase(s.prior.galleries.begin() + std::ptrdiff_t(m));
+  if (s.model_wanted == int(m)) s.model_wanted = -1;
+  else if (s.model_wanted > int(m)) --s.model_wanted;
+  const int back = model_library_find(s, t.shown_before);
+  s.current = -1;
+  if (!s.models.empty()) app_select_model(s, back >= 0 ? back : 0, now_ms);
+  s.notice = "Training stopped: " + t.error + ". The model was not kept.";
 }
 
 static void begin(AppState& s, double now_ms) {
@@ -151,6 +182,8 @@ static void begin(AppState& s, double now_ms) {
   t.next_probe_epoch = 0;
   t.compute_ms = 0;
   t.test_accuracy = -1;
+  t.error.clear();
+  if (t.model < 0 || s.current != t.model) t.shown_before = s.model() ? s.model()->bundle.info.id : "";
   Bundle b;
   b.info.name = t.request.name.empty() ? default_name(t.request) : t.request.name;
   b.info.dataset = t.request.dataset;
@@ -208,16 +241,21 @@ void app_train_set_failed(AppState& s, const std::string& why) {
   s.notice = "The MNIST training images could not be loaded (" + why + "), so training cannot start.";
 }
 
-static void train_steps(AppState& s, int steps, double (*now_ms)()) {
+// Training within max_macs multiply-adds (the first piece always runs when at_least_one),
+// never past the next curve point, so the curve has its points however a frame's work is cut;
+// then the curve point, the live cards, or the end. Returns the multiply-adds spent.
+static long train_pieces(AppState& s, long max_macs, int max_steps, bool at_least_one, double (*now_ms)()) {
   TrainingSession& t = s.training;
-  // Never past the next curve point, so the curve has its points however long a frame's slice is.
   const double to_probe = (t.next_probe_epoch - t.epoch()) * t.run->steps_per_epoch();
-  steps = std::max(1, std::min(steps, int(std::ceil(to_probe - 1e-9))));
+  max_steps = std::max(1, std::min(max_steps, int(std::ceil(to_probe - 1e-9))));
   const double t0 = now_ms();
-  const int ran = t.run->step(steps);
+  const long spent = t.run->work(max_macs, max_steps, at_least_one);
   const double dt = now_ms() - t0;
   t.compute_ms += dt;
-  if (ran > 0) t.step_ms = 0.7 * t.step_ms + 0.3 * std::max(1e-3, dt / ran);
+  if (t.run->diverged()) {
+    diverged(s, t0 + dt, t.run->divergence());
+    return spent;
+  }
   const double probe_every = is_xor(t) ? kXorProbeEvery : kMnistProbeEvery;
   if (t.epoch() + 1e-9 >= t.next_probe_epoch) {
     measure_probe(s);
@@ -229,6 +267,7 @@ static void train_steps(AppState& s, int steps, double (*now_ms)()) {
     }
   }
   if (t.run->done()) finish(s);
+  return spent;
 }
 
 // The page shows the weights once per frame, not after every slice of steps.
@@ -239,13 +278,16 @@ static void publish_if_training(AppState& s) {
 void app_train_work(AppState& s, double budget_ms, double (*now_ms)()) {
   TrainingSession& t = s.training;
   if (!t.running() || !t.run) return;
+  t.frame_macs = 0;
   if (is_xor(t)) {
-    train_steps(s, kXorStepsPerFrame, now_ms);
+    t.frame_macs = train_pieces(s, kTrainFrameMacs, kXorStepsPerFrame, true, now_ms);
   } else {
-    const double budget = budget_ms * kTrainShare;
-    const double end = now_ms() + budget;
-    do train_steps(s, std::max(1, int(std::min(budget, end - now_ms()) / t.step_ms)), now_ms);
-    while (t.running() && now_ms() < end);
+    // Pieces until the frame's multiply-adds or its time are spent, whichever comes first.
+    const double end = now_ms() + budget_ms * kTrainShare;
+    long spent = 0;
+    do spent = train_pieces(s, kTrainFrameMacs - t.frame_macs, std::numeric_limits<int>::max(), t.frame_macs == 0, now_ms),
+       t.frame_macs += spent;
+    while (spent > 0 && t.running() && now_ms() < end && t.frame_macs < kTrainFrameMacs);
   }
   publish_if_training(s);
 }
@@ -264,7 +306,12 @@ void app_train_step_once(AppState& s, double) {
   TrainingSession& t = s.training;
   if (!t.run || t.status == TrainingSession::Status::Done || t.status == TrainingSession::Status::WaitingForData) return;
   t.status = TrainingSession::Status::Paused;
-  train_steps(s, 1, &wall_clock_zero);
+  // One whole mini-batch, however long it takes: the button asks for exactly that.
+  while (t.run && !t.run->done() && t.status == TrainingSession::Status::Paused) {
+    const long before = t.run->samples_seen();
+    train_pieces(s, kTrainFrameMacs, 1, true, &wall_clock_zero);
+    if (!t.run || t.run->samples_seen() != before || t.run->done()) break;
+  }
   publish_if_training(s);
 }
 

@@ -186,14 +186,10 @@ Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::st
   if (b->info.kind == BundleKind::Decoder)
     return Result<int>::fail("bundle: \"" + b->info.id + "\" is a digit prior (a decoder that draws digits from a code), not a "
                              "classifier to inspect; the page loads its own digit prior for the digit-prior maximization images");
-  const Mlp& net = b->net;
-  const bool image = net.inputs() == kPixels && net.outputs() == kClasses && net.head == Head::Softmax;
-  const bool plane = net.inputs() == 2 && net.outputs() == 1 && net.head == Head::Sigmoid;
-  if (!image && !plane)
-    return Result<int>::fail(std::string(onnx_sniff(bytes) ? "onnx" : "bundle") + ": the page shows models with 784 inputs and 10 softmax outputs (MNIST), or 2 inputs and one "
-                             "sigmoid output (like XOR); this one has " + std::to_string(net.inputs()) + " inputs and " +
-                             std::to_string(net.outputs()) + " outputs");
-  if (const auto fits = check_fits(state, net.sizes(), lens_file ? "bundle" : "onnx"); !fits) return Result<int>::fail(fits.error);
+  // lens-report's rule too (bundle_shown_as): the page shows exactly the models it reports on.
+  if (auto shown = bundle_shown_as(*b); !shown)
+    return Result<int>::fail(std::string(onnx_sniff(bytes) ? "onnx" : "bundle") + ": the page " + shown.error);
+  if (const auto fits = check_fits(state, b->net.sizes(), lens_file ? "bundle" : "onnx"); !fits) return Result<int>::fail(fits.error);
   // Keep ids unique, so links and the picker stay unambiguous.
   const std::string base = b->info.id;
   for (int k = 2; model_library_find(state, b->info.id) >= 0; ++k) b->info.id = base + "-" + std::to_string(k);

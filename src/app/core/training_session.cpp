@@ -1,6 +1,8 @@
 #include "app/core/training_session.h"
 
 #include "core/constants.h"
+#include "core/training/recipe.h"
+#include "core/training/train_budget.h"
 
 namespace lens {
 
@@ -8,13 +10,24 @@ using nlohmann::json;
 
 Result<TrainRequest> train_request_from_recipe(const json& recipe) {
   using R = Result<TrainRequest>;
+  // The page's own range first, so a refusal names the limits that apply here (lens-train's
+  // 0 to 100,000 are not the page's).
+  const bool xor_lesson = recipe.is_object() && recipe.contains("dataset") && recipe["dataset"] == "xor";
+  const int max_epochs = xor_lesson ? kXorMaxEpochs : kTrainMaxEpochs;
+  if (recipe.is_object() && recipe.contains("epochs")) {
+    const json& e = recipe["epochs"];
+    if (!e.is_number_integer() || e.get<std::int64_t>() < 1 || e.get<std::int64_t>() > max_epochs) {
+      const std::string got = e.dump();
+      return R::fail("recipe: \"epochs\" must be an integer from 1 to " + std::to_string(max_epochs) + " in the page" +
+                     (xor_lesson ? " for XOR" : "") + " (got " + (got.size() <= 40 ? got : got.substr(0, 37) + "...") + ")");
+    }
+  }
+  if (auto text = recipe_text_check(recipe); !text) return R::fail(text.error);
   auto config = train_config_from_json(recipe);
   if (!config) return R::fail(config.error);
   TrainRequest t;
   t.config = *config;
   t.recipe = recipe;
-  for (const char* key : {"id", "name", "notes", "dataset"})
-    if (recipe.contains(key) && !recipe[key].is_string()) return R::fail(std::string("recipe: \"") + key + "\" must be a string");
   const std::string dataset = recipe.value("dataset", "mnist");
   const std::vector<int>& s = t.config.sizes;
   const int hidden = int(s.size()) - 2;
@@ -23,8 +36,6 @@ Result<TrainRequest> train_request_from_recipe(const json& recipe) {
       return R::fail("recipe: the XOR lesson trains 2-H-1 networks with H from " + std::to_string(kXorMinHidden) + " to " +
                      std::to_string(kXorMaxHidden));
     if (t.config.head != Head::Sigmoid) return R::fail("recipe: XOR needs \"head\": \"sigmoid\"");
-    if (t.config.epochs < 1 || t.config.epochs > kXorMaxEpochs)
-      return R::fail("recipe: \"epochs\" must be 1 to " + std::to_string(kXorMaxEpochs) + " for XOR");
     t.dataset = "xor";
   } else if (dataset == "mnist" || dataset == "mnist-subset") {
     if (hidden < 1 || hidden > kTrainMaxHiddenLayers || s.front() != kPixels || s.back() != kClasses)
@@ -34,8 +45,8 @@ Result<TrainRequest> train_request_from_recipe(const json& recipe) {
         return R::fail("recipe: hidden layers must have " + std::to_string(kTrainMinWidth) + " to " + std::to_string(kTrainMaxWidth) +
                        " neurons in the page (this one has " + std::to_string(s[std::size_t(l)]) + ")");
     if (t.config.head != Head::Softmax) return R::fail("recipe: MNIST needs \"head\": \"softmax\"");
-    if (t.config.epochs < 1 || t.config.epochs > kTrainMaxEpochs)
-      return R::fail("recipe: \"epochs\" must be 1 to " + std::to_string(kTrainMaxEpochs) + " in the page");
+    if (t.config.epochs < 1)  // no "epochs" key: the default, 10, is in range
+      return R::fail("recipe: \"epochs\" must be an integer from 1 to " + std::to_string(kTrainMaxEpochs) + " in the page");
     if (t.config.validation < 0 || t.config.validation >= kTrainSubsetImages / 2)
       return R::fail("recipe: \"validation\" must hold out fewer than half of the " + std::to_string(kTrainSubsetImages) +
                      " training images");
@@ -86,6 +97,7 @@ const char* training_status_name(TrainingSession::Status s) {
     case TrainingSession::Status::Running: return "running";
     case TrainingSession::Status::Paused: return "paused";
     case TrainingSession::Status::Done: return "done";
+    case TrainingSession::Status::Diverged: return "diverged";
   }
   return "idle";
 }

@@ -18,6 +18,12 @@ namespace lens {
 // Limits of the page's trainer (lens-train takes more).
 constexpr int kTrainMaxHiddenLayers = 2, kTrainMinWidth = 2, kTrainMaxWidth = 256, kTrainMaxEpochs = 50;
 constexpr int kXorMinHidden = 2, kXorMaxHidden = 4, kXorMaxEpochs = 2000;
+// The most multiply-adds of training one frame runs, whatever the batch (a step of
+// [784, 256, 256, 10] at batch 18,000 is about 14 G): about 10 ms of the page's wasm. A frame
+// also stops at its time budget; a step that needs more goes on in the next frames
+// (Training::work), with the same bits as lens-train's. Its largest piece, one column of a
+// product (256 x 20,000), fits well inside.
+constexpr long kTrainFrameMacs = 32L << 20;
 
 struct TrainRequest {
   TrainConfig config;
@@ -43,7 +49,9 @@ struct TrainingPoint {
 };
 
 struct TrainingSession {
-  enum class Status { Idle, WaitingForData, Running, Paused, Done };
+  // Diverged: the loss became NaN or infinite (or the weights left what a bundle holds); the
+  // run's model was taken out of the picker and `error` says what happened.
+  enum class Status { Idle, WaitingForData, Running, Paused, Done, Diverged };
   Status status = Status::Idle;
   TrainRequest request;
   std::unique_ptr<Training> run;
@@ -55,10 +63,12 @@ struct TrainingSession {
                                              // (measured on the images its card is: app_training.cpp)
   double next_probe_epoch = 0;
   double compute_ms = 0;             // time spent in training steps
-  double step_ms = 1;                // recent cost of one mini-batch (for the frame budget)
+  long long frame_macs = 0;          // multiply-adds of training the last frame ran (at most kTrainFrameMacs)
   float test_accuracy = -1;          // on the 10k test set, once done
   int trained_count = 0;             // models trained so far (for their ids)
   int version = 0;                   // bumps whenever the model's weights change
+  std::string error;                 // why the last run ended without a model (Diverged)
+  std::string shown_before;          // id of the model on show when the run began (shown again if it diverges)
   bool running() const { return status == Status::Running; }
   bool active() const { return status == Status::Running || status == Status::Paused; }  // a run under way
   double epoch() const;              // fractional epochs done

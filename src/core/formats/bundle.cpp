@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/constants.h"
 #include "core/formats/crc32.h"
 #include "core/formats/json.h"
 
@@ -52,7 +53,7 @@ Bytes bundle_write(const Bundle& b) {
   return out;
 }
 
-static bool valid_id(const std::string& id) {
+bool bundle_id_valid(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
@@ -112,7 +113,7 @@ static std::string parse_header(const json& h, BundleInfo& info, Head& head_out,
   if (!h.is_object()) return "bad JSON header: not an object";
   if (!h.contains("id") || !h["id"].is_string()) return "header field \"id\" missing or not a string";
   info.id = h["id"].get<std::string>();
-  if (!valid_id(info.id)) return "header field \"id\" must be 1-64 characters of a-z, 0-9, - and _";
+  if (!bundle_id_valid(info.id)) return std::string("header field \"id\" must be ") + kBundleIdRule;
   info.name = info.id;
   for (auto [key, field] : {std::pair<const char*, std::string*>{"name", &info.name},
                              {"dataset", &info.dataset}, {"notes", &info.notes}})
@@ -177,6 +178,31 @@ static std::string bad_parameter(float v, std::size_t layer, const std::string& 
   if (!std::isfinite(v))
     return "bundle: layer " + std::to_string(layer) + " has NaN or infinite weights (" + what + " is " + value + ")";
   return "bundle: absurd value: " + what + " is " + value + " (every weight and bias must be within +-" + limit + ")";
+}
+
+std::string bundle_weights_problem(const Mlp& net) {
+  for (const Dense& d : net.layers) {
+    for (Eigen::Index i = 0; i < d.W.size(); ++i)
+      if (!sane_parameter(d.W.data()[i])) return std::isfinite(d.W.data()[i]) ? "a weight grew past +-1e4" : "a weight became NaN or infinite";
+    for (Eigen::Index i = 0; i < d.b.size(); ++i)
+      if (!sane_parameter(d.b(i))) return std::isfinite(d.b(i)) ? "a bias grew past +-1e4" : "a bias became NaN or infinite";
+  }
+  if (!(mlp_magnitude_bound(net) <= kBundleMaxActivationBound)) return "the weights grew until a forward pass could overflow";
+  return "";
+}
+
+Result<BundleShown> bundle_shown_as(const Bundle& b) {
+  using RS = Result<BundleShown>;
+  const Mlp& net = b.net;
+  if (b.info.kind == BundleKind::Decoder)
+    return RS::fail("\"" + b.info.id + "\" is a digit prior (a decoder that draws digits from a code), not a classifier to inspect");
+  if (net.inputs() == 2 && net.outputs() == 1 && net.head == Head::Sigmoid) return RS::ok(BundleShown::Plane);
+  const bool hidden = net.layers.size() >= 2;
+  if (net.inputs() == kPixels && net.outputs() == kClasses && net.head == Head::Softmax && hidden) return RS::ok(BundleShown::Image);
+  return RS::fail("shows models with 784 inputs, 10 softmax outputs and a hidden layer (MNIST), or 2 inputs and one "
+                  "sigmoid output (like XOR); this one has " + std::to_string(net.inputs()) + " inputs and " +
+                  std::to_string(net.outputs()) + " " + head_name(net.head) + " output" + (net.outputs() == 1 ? "" : "s") +
+                  (hidden ? "" : ", and no hidden layer"));
 }
 
 static bool known_version(std::uint64_t v) {

@@ -38,6 +38,25 @@ constexpr float kBundleMaxMagnitude = 1e4f;
 // far below float's 3.4e38, so no forward or backward pass can overflow.
 constexpr double kBundleMaxActivationBound = 1e30;
 
+// An id a bundle may carry: 1-64 characters of a-z, 0-9, - and _ (URL-safe, links name models by it).
+bool bundle_id_valid(const std::string& id);
+constexpr const char* kBundleIdRule = "1-64 characters of a-z, 0-9, - and _";
+
+// Why a network's weights could not be written as a bundle that reads back (a NaN or
+// infinite parameter, one beyond +-kBundleMaxMagnitude, or a forward pass that could pass
+// kBundleMaxActivationBound); empty when they can. Training checks its run with it.
+std::string bundle_weights_problem(const Mlp& net);
+
+struct Bundle;
+// What a model is to the page and to lens-report, one rule for both (every bundle one shows,
+// the other shows): an MNIST classifier (784 inputs, 10 softmax outputs, at least one hidden
+// layer) or a model of the plane (2 inputs, one sigmoid output, like XOR).
+enum class BundleShown { Image, Plane };
+// Which of the two, or why neither: "a digit prior ..." for a decoder, else "shows models with
+// 784 inputs, 10 softmax outputs and a hidden layer (MNIST), or 2 inputs and one sigmoid output
+// (like XOR); this one has 784 inputs and 10 sigmoid outputs".
+Result<BundleShown> bundle_shown_as(const Bundle& bundle);
+
 struct BundleInfo {
   BundleKind kind = BundleKind::Classifier;
   std::string id;              // short, URL-safe: [a-z0-9_-]

@@ -83,17 +83,38 @@ static std::string parse_header(const std::uint8_t* b, std::size_t n, IdxHeader&
   return "";
 }
 
+static std::string items_text(const IdxHeader& h) {  // "60000 items of 784 bytes"
+  std::size_t item = 1;
+  for (std::size_t i = 1; i < h.dims.size(); ++i) item *= h.dims[i];
+  return std::to_string(h.dims.empty() ? 0 : h.dims[0]) + " items of " + std::to_string(item) + " bytes";
+}
+
+// The caller's budget, and what a gzip stream of `compressed` bytes can hold (0: not gzip).
+static std::string check_declared(const IdxHeader& h, std::size_t max_items, std::size_t compressed) {
+  const std::size_t items = h.dims.empty() ? 0 : h.dims[0];
+  if (items > max_items)
+    return "idx: the header declares " + std::to_string(items) + " items; at most " + std::to_string(max_items) +
+           " fit in the memory budget here";
+  const std::uint64_t declared = std::uint64_t(h.header_bytes) + h.data_bytes;
+  if (compressed > 0 && declared > std::uint64_t(compressed) * kDeflateMaxRatio)
+    return "idx: truncated data (header promises " + std::to_string(h.data_bytes) + " bytes, " + items_text(h) +
+           ", but a gzip stream of " + std::to_string(compressed) + " bytes inflates to at most " +
+           std::to_string(std::uint64_t(compressed) * kDeflateMaxRatio) + ")";
+  return "";
+}
+
 // Checks a whole (plain or inflated) file against its header and takes its data.
 // cut: the bytes were inflated only up to one byte past what the header declares.
-static Result<IdxArray> parse_plain(Bytes&& b, bool cut) {
+static Result<IdxArray> parse_plain(Bytes&& b, bool cut, std::size_t max_items) {
   using R = Result<IdxArray>;
   IdxHeader h;
   if (std::string e = parse_header(b.data(), b.size(), h); !e.empty()) return R::fail(e);
+  if (std::string e = check_declared(h, max_items, 0); !e.empty()) return R::fail(e);
   const std::size_t have = b.size() - h.header_bytes;
   const std::string where = cut ? "the decompressed data has " : "file has ";
   if (have < h.data_bytes)
-    return R::fail("idx: truncated data (header promises " + std::to_string(h.data_bytes) + " bytes, " + where +
-                   std::to_string(have) + ")");
+    return R::fail("idx: truncated data (header promises " + std::to_string(h.data_bytes) + " bytes, " + items_text(h) +
+                   "; " + where + std::to_string(have) + ")");
   if (have > h.data_bytes)
     return R::fail("idx: trailing bytes (header promises " + std::to_string(h.data_bytes) + " bytes, " + where +
                    (cut ? "more" : std::to_string(have)) + ")");
@@ -104,17 +125,23 @@ static Result<IdxArray> parse_plain(Bytes&& b, bool cut) {
   return R::ok(std::move(out));
 }
 
-Result<IdxArray> idx_parse(const Bytes& input) {
+Result<IdxArray> idx_parse(const Bytes& input, std::size_t max_items) {
   using R = Result<IdxArray>;
-  if (!gzip_is_compressed(input)) return parse_plain(Bytes(input), false);
+  if (!gzip_is_compressed(input)) {
+    IdxHeader h;  // refused before the copy when the header alone says so
+    if (parse_header(input.data(), input.size(), h).empty())
+      if (std::string e = check_declared(h, max_items, 0); !e.empty()) return R::fail(e);
+    return parse_plain(Bytes(input), false, max_items);
+  }
   // Inflate the header alone first, then no more than one byte past what it declares.
   auto head = gzip_head(input, kMaxHeaderBytes);
   if (!head) return R::fail("idx: " + head.error);
   IdxHeader h;
   if (std::string e = parse_header(head->data(), head->size(), h); !e.empty()) return R::fail(e);
+  if (std::string e = check_declared(h, max_items, input.size()); !e.empty()) return R::fail(e);
   auto raw = gzip_head(input, h.header_bytes + h.data_bytes + 1);
   if (!raw) return R::fail("idx: " + raw.error);
-  return parse_plain(std::move(*raw), true);
+  return parse_plain(std::move(*raw), true, max_items);
 }
 
 }  // namespace lens

@@ -3,6 +3,7 @@
 //   big-endian int32 dimensions, then prod(dims) bytes.
 #pragma once
 #include <cstdint>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,11 @@ constexpr std::size_t kIdxMaxDataBytes = std::size_t(256) << 20;
 // worst-case overhead on incompressible data (well under 1/64).
 constexpr std::size_t kIdxMaxFileBytes = kIdxMaxDataBytes + (kIdxMaxDataBytes >> 6) + 4096;
 
+// Deflate's best ratio: one 258-byte match per 2 bits of output is 1032 to 1, and gzip adds
+// its own header and trailer. A header that declares more data than its compressed stream
+// could inflate to is refused before inflating anything.
+constexpr std::size_t kDeflateMaxRatio = 1032;
+
 struct IdxArray {
   std::vector<std::uint32_t> dims;  // dims[0] is the item count
   Bytes data;                       // prod(dims) bytes, row-major
@@ -30,7 +36,9 @@ struct IdxArray {
 
 // Parses IDX bytes (gzip-compressed bytes are inflated first where zlib exists,
 // reading the header first and inflating no more than it declares). An IDX file
-// with 0 items is valid here; mnist_from_idx refuses it as a data set.
-Result<IdxArray> idx_parse(const Bytes& bytes);
+// with 0 items is valid here; mnist_from_idx refuses it as a data set. A header that
+// declares more than max_items items is refused before its data is inflated or copied
+// (the caller's memory budget: lens-train's, train_budget.h).
+Result<IdxArray> idx_parse(const Bytes& bytes, std::size_t max_items = SIZE_MAX);
 
 }  // namespace lens

@@ -20,7 +20,8 @@ constexpr std::size_t kJsonMaxBytes = std::size_t(1) << 20;
 constexpr std::size_t kJsonMaxDepth = 64;
 
 // Parses untrusted text. The error says why it was refused: "too long: 1048577 bytes (at most
-// 1048576)", "nested 65 levels deep (at most 64 allowed)" or "not valid JSON"; callers put what
+// 1048576)", "nested 65 levels deep (at most 64 allowed)" or "not valid JSON at byte N: why"
+// (N counts from 1; "NaN is not a JSON number (JSON numbers are finite)"); callers put what
 // the text was in front ("recipe: ...", "bundle: bad JSON header: ...").
 Result<nlohmann::json> json_parse(std::string_view text);
 Result<nlohmann::json> json_parse(const std::uint8_t* begin, const std::uint8_t* end);

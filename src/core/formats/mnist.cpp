@@ -40,7 +40,8 @@ static bool can_open(const std::string& path) {
 }
 
 // Reads one IDX file, plain or gzip; path gets the name of the file that was read.
-static Result<IdxArray> read_idx(const std::string& dir, const std::string& name, std::string& path) {
+static Result<IdxArray> read_idx(const std::string& dir, const std::string& name, std::string& path,
+                                 std::size_t max_items = SIZE_MAX) {
   const std::string plain = dir + "/" + name, gz = plain + ".gz";
   path = can_open(plain) ? plain : gz;  // a plain file that exists but is bad is its own error
   if (path == gz && !can_open(gz))
@@ -48,7 +49,7 @@ static Result<IdxArray> read_idx(const std::string& dir, const std::string& name
                                   " can be read (set --data or LENS_MNIST_DIR to the folder with the MNIST IDX files)");
   auto bytes = file_read(path, kIdxMaxFileBytes);
   if (!bytes) return Result<IdxArray>::fail(bytes.error);
-  auto idx = idx_parse(*bytes);
+  auto idx = idx_parse(*bytes, max_items);
   if (!idx) return Result<IdxArray>::fail(path + ": " + idx.error);
   return idx;
 }
@@ -58,11 +59,11 @@ Result<IdxArray> mnist_read_idx(const std::string& dir, const std::string& name)
   return read_idx(dir, name, path);
 }
 
-Result<DataSet> mnist_load(const std::string& dir, const std::string& split) {
+Result<DataSet> mnist_load(const std::string& dir, const std::string& split, std::size_t max_images) {
   std::string images_path, labels_path;
-  auto images = read_idx(dir, split + "-images-idx3-ubyte", images_path);
+  auto images = read_idx(dir, split + "-images-idx3-ubyte", images_path, max_images);
   if (!images) return Result<DataSet>::fail(images.error);
-  auto labels = read_idx(dir, split + "-labels-idx1-ubyte", labels_path);
+  auto labels = read_idx(dir, split + "-labels-idx1-ubyte", labels_path, max_images);
   if (!labels) return Result<DataSet>::fail(labels.error);
   // An empty set would train nothing and score "0 of 0": name the file that holds nothing.
   if (images->items() == 0) return Result<DataSet>::fail(images_path + " holds 0 images (an empty data set)");

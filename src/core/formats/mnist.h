@@ -1,6 +1,7 @@
 // The MNIST data set as matrices: images (784, N) in [0,1], labels 0-9.
 #pragma once
 #include <Eigen/Core>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,10 @@ struct DataSet {
 Result<DataSet> mnist_from_idx(const IdxArray& images, const IdxArray& labels);
 
 // Loads "<dir>/<split>-images-idx3-ubyte" and "-labels-idx1-ubyte" (plain, or with .gz),
-// split being "train" or "t10k". Errors name the file and what is wrong with it.
-Result<DataSet> mnist_load(const std::string& dir, const std::string& split);
+// split being "train" or "t10k". Errors name the file and what is wrong with it. A file that
+// declares more than max_images items is refused before its data is read (the caller's
+// memory budget: lens-train's, train_budget.h).
+Result<DataSet> mnist_load(const std::string& dir, const std::string& split, std::size_t max_images = SIZE_MAX);
 // Reads one IDX file from dir trying the plain name, then name + ".gz".
 Result<IdxArray> mnist_read_idx(const std::string& dir, const std::string& name);
 

@@ -70,7 +70,7 @@ void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& 
 }
 
 // Row sums, column after column from +0: a fixed order (Eigen's rowwise().sum() picks its own).
-static void row_sums(const Eigen::MatrixXf& m, Eigen::VectorXf& out) {
+void row_sums(const Eigen::MatrixXf& m, Eigen::VectorXf& out) {
   out.setZero(m.rows());
   for (Eigen::Index j = 0; j < m.cols(); ++j) out += m.col(j);
 }

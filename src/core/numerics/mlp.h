@@ -97,6 +97,9 @@ void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
                   const Eigen::Ref<const Eigen::MatrixXf>& dlogits, Gradients& g, const SideTask& beside = {});
 
 // logits (O,N) -> probabilities (O,N) through the head.
+// out (M) = the sum of m's columns, column 0 first: the bias gradient's order.
+void row_sums(const Eigen::MatrixXf& m, Eigen::VectorXf& out);
+
 Eigen::MatrixXf head_probabilities(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits);
 // Predicted class per column: argmax for softmax, p > 0.5 for a single sigmoid output.
 std::vector<int> head_predict(Head head, const Eigen::Ref<const Eigen::MatrixXf>& logits);

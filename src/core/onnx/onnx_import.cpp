@@ -1,5 +1,7 @@
 #include "core/onnx/onnx_import.h"
 
+#include "core/formats/number_text.h"
+
 #include <cmath>
 #include <cstdlib>
 
@@ -193,15 +195,13 @@ std::string step(Fold& f, const OnnxNode& n) {
 
 std::string clean_text(const std::string& s, std::size_t max_bytes);
 
-// A metadata value as a number: the whole text, finite ("0.3081xyz" is not 0.3081).
+// A metadata value as a number: the whole text, finite ("0.3081xyz" is not 0.3081; core/formats/number_text.h).
 bool metadata_number(const OnnxModel& m, const char* key, double& out, std::string& error) {
   const auto it = m.metadata.find(key);
   if (it == m.metadata.end()) return false;
-  const char* text = it->second.c_str();
-  char* end = nullptr;
-  out = std::strtod(text, &end);
-  if (it->second.empty() || end != text + it->second.size() || !std::isfinite(out))
-    error = std::string("onnx: metadata ") + key + " is '" + clean_text(it->second, 40) + "', not a number";
+  const auto v = number_from_text(key, it->second);
+  if (v) out = *v;  // the message quotes the text cleaned: it comes from the file
+  else error = std::string("onnx: metadata ") + key + " is '" + clean_text(it->second, 40) + "', not a number (the whole text must be one finite number, e.g. 0.3081)";
   return true;
 }
 

@@ -3,12 +3,26 @@
 #include <algorithm>
 
 #include "core/constants.h"
+#include "core/formats/bundle.h"
 
 namespace lens {
 
 // XOR: 100 training and 25 validation points around each corner, 0.15 of noise.
 constexpr int kXorTrainPerCorner = 100, kXorValidationPerCorner = 25;
 constexpr float kXorNoise = 0.15f;
+
+Result<std::string> recipe_text_check(const nlohmann::json& r) {
+  using R = Result<std::string>;
+  if (!r.is_object()) return R::fail("recipe: expected a JSON object");
+  for (const char* key : {"id", "name", "notes", "dataset"})
+    if (r.contains(key) && !r[key].is_string()) return R::fail(std::string("recipe key \"") + key + "\" must be a string");
+  if (r.contains("id") && !bundle_id_valid(r["id"].get<std::string>()))
+    return R::fail("recipe key \"id\" must be " + std::string(kBundleIdRule) + " (got \"" + r["id"].get<std::string>().substr(0, 80) + "\")");
+  const std::string dataset = r.value("dataset", "mnist");
+  if (dataset != "mnist" && dataset != "mnist-subset" && dataset != "xor")
+    return R::fail("recipe: unknown dataset \"" + dataset.substr(0, 80) + "\" (mnist, mnist-subset or xor)");
+  return R::ok(dataset);
+}
 
 Result<RecipeData> recipe_data(const std::string& dataset, const TrainConfig& c, const DataSet& mnist_train) {
   using R = Result<RecipeData>;

@@ -1,6 +1,7 @@
 // A recipe's data: the images (or points) it trains and validates on, made in one place for
 // lens-train and the page's Train tab, so that the same recipe trains the same bytes in both.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/formats/mnist.h"
@@ -8,6 +9,12 @@
 #include "core/training/trainer.h"
 
 namespace lens {
+
+// The recipe's text fields, checked before any training (a run must not end refused for its
+// name): "id", "name", "notes" and "dataset" are strings, "id" a valid bundle id
+// (bundle_id_valid), "dataset" one of mnist, mnist-subset and xor. Returns the dataset
+// ("mnist" when the recipe names none).
+Result<std::string> recipe_text_check(const nlohmann::json& recipe);
 
 struct RecipeData {
   DataSet train, validation;

@@ -1,9 +1,12 @@
 #include "core/training/trainer.h"
 
+#include <cassert>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <numeric>
 
+#include "core/formats/bundle.h"
 #include "core/numerics/loss.h"
 #include "core/numerics/workers.h"
 
@@ -44,17 +47,30 @@ struct Reader {  // reads typed fields from a JSON object, collecting the first 
   template <class F> void field(const char* key, F&& read) {
     if (error.empty() && j.contains(key)) read(j[key]);
   }
-  void number(const char* key, float& out, float lo, float hi) {
+  // lo_open: lo itself is refused (a learning rate of 0 trains nothing), and the message says "> lo".
+  void number(const char* key, float& out, float lo, float hi, bool lo_open = false) {
     field(key, [&](const json& v) {
-      if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi))
-        error = std::string("\"") + key + "\" must be a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+      const double x = v.is_number() ? v.get<double>() : 0;
+      if (!v.is_number() || !((lo_open ? x > lo : x >= lo) && x <= hi))
+        error = std::string("\"") + key + "\" must be a number " + (lo_open ? "> " : ">= ") + shortest(lo) + " and <= " +
+                shortest(hi) + " (got " + got(v) + ")";
       else out = v.get<float>();
     });
+  }
+  static std::string got(const json& v) {  // the value given, cut short: a recipe may be 64 KB
+    const std::string d = v.dump();
+    return d.size() <= 40 ? d : d.substr(0, 37) + "...";
+  }
+  static std::string shortest(float v) {  // 1e-06, 0.9999, 100: not std::to_string's 0.000001
+    char s[32];
+    std::snprintf(s, sizeof s, "%.7g", double(v));
+    return s;
   }
   void integer(const char* key, int& out, int lo, int hi) {
     field(key, [&](const json& v) {
       if (!v.is_number_integer() || v.get<std::int64_t>() < lo || v.get<std::int64_t>() > hi)
-        error = std::string("\"") + key + "\" must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+        error = std::string("\"") + key + "\" must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                " (got " + got(v) + ")";
       else out = int(v.get<std::int64_t>());
     });
   }
@@ -100,7 +116,7 @@ Result<TrainConfig> train_config_from_json(const json& j) {
   r.choice("optimizer", c.optimizer, {{"sgd", Optimizer::Sgd}, {"adam", Optimizer::Adam}});
   r.choice("schedule", c.schedule, {{"constant", Schedule::Constant}, {"step", Schedule::Step}, {"cosine", Schedule::Cosine}});
   r.number("bias_init", c.bias_init, -100.f, 100.f);
-  r.number("lr", c.lr, 1e-9f, 100.f);
+  r.number("lr", c.lr, 0.f, 100.f, /*lo_open=*/true);
   r.number("momentum", c.momentum, 0.f, 0.9999f);
   r.number("beta1", c.beta1, 0.f, 0.9999f);
   r.number("beta2", c.beta2, 0.f, 0.999999f);
@@ -313,7 +329,19 @@ float learning_rate(const TrainConfig& c, int epoch0, int step, int steps) {
 }
 }  // namespace
 
+// A step in pieces (Training::work): where it is, and what it keeps between pieces.
+struct StepPieces {
+  enum class Phase { Gather, Forward, Loss, Dz, Dw, Dx, Apply };
+  Phase phase = Phase::Gather;
+  std::size_t layer = 0;
+  Eigen::Index next = 0;  // the first column of the current product still to compute
+  LossResult loss;
+  Eigen::MatrixXf da, dz, da_below, block;
+  SparseColumns part;     // some columns of the batch (or of its transpose)
+};
+
 struct Training::Buffers {
+  StepPieces pieces;
   OptimizerState state;
   SparseColumns x, xt;  // the batch and its transpose; MNIST pixels are mostly 0 (see gemm.h)
   SparseColumns images;  // the training images, sparse, when gathering from them (see Training())
@@ -351,19 +379,20 @@ Training::~Training() = default;
 Training::Training(Training&&) noexcept = default;
 Training& Training::operator=(Training&&) noexcept = default;
 
+void Training::diverge(const std::string& what) {
+  divergence_ = "training diverged at epoch " + std::to_string(epoch_ + 1) + ", step " + std::to_string(step_ + 1) + ": " +
+                what + "; try a smaller learning rate";
+}
+
 float Training::epoch_loss() const { return loss_steps_ ? float(loss_sum_ / loss_steps_) : NAN; }
 
 int Training::step(int max_steps) {
   const TrainConfig& c = config_;
   Buffers& b = *buf_;
+  assert(b.pieces.phase == StepPieces::Phase::Gather && "step() between two pieces of work()");
   int ran = 0;
   while (ran < max_steps && !done() && steps_ > 0) {
-    if (step_ == 0) {  // a new epoch: reshuffle
-      std::iota(order_.begin(), order_.end(), 0);
-      for (int i = int(order_.size()) - 1; i > 0; --i) std::swap(order_[std::size_t(i)], order_[rng_.below(std::uint32_t(i + 1))]);
-      loss_sum_ = 0;
-      loss_steps_ = 0;
-    }
+    shuffle_if_new_epoch();
     const int* ids = order_.data() + std::size_t(step_) * std::size_t(batch_);
     SideTask transpose;  // the batch's transpose, needed from the backward on, beside the forward product
     const bool sparse_images = b.images.cols() > 0;
@@ -400,34 +429,224 @@ int Training::step(int max_steps) {
                      },
                      &b};
     }
+    if (!std::isfinite(loss.loss)) {  // the weights are not changed by a step that cannot be right
+      b.next_step = -1;
+      diverge(std::string("the loss became ") + (std::isnan(loss.loss) ? "NaN" : "infinite"));
+      return ran;
+    }
     mlp_backward(net_, b.trace, b.xt, loss.dlogits, b.g, gather_next);
     optimizer_step(net_, b.g, b.state, c, lr_);
-    loss_sum_ += loss.loss;
-    ++loss_steps_;
     ++ran;
-    if (++step_ == steps_) {
-      step_ = 0;
-      ++epoch_;
-      return ran;  // stop at the epoch boundary, so the caller can evaluate
-    }
+    if (finish_step(loss.loss)) return ran;  // stop at the epoch boundary, so the caller can evaluate
   }
   return ran;
 }
 
-Mlp train(const TrainConfig& c, const DataSet& data, const DataSet& validation, const TrainCallbacks& cb) {
+void Training::shuffle_if_new_epoch() {
+  if (step_ != 0) return;
+  std::iota(order_.begin(), order_.end(), 0);
+  for (int i = int(order_.size()) - 1; i > 0; --i) std::swap(order_[std::size_t(i)], order_[rng_.below(std::uint32_t(i + 1))]);
+  loss_sum_ = 0;
+  loss_steps_ = 0;
+}
+
+bool Training::finish_step(float loss) {
+  loss_sum_ += loss;
+  ++loss_steps_;
+  if (++step_ < steps_) return false;
+  // Once an epoch (a pass over the parameters, like one optimizer step): weights a bundle
+  // cannot hold end the run, so nothing is measured or written from them.
+  if (std::string problem = bundle_weights_problem(net_); !problem.empty()) {
+    step_ = steps_ - 1;
+    diverge(problem);
+    return true;
+  }
+  step_ = 0;
+  ++epoch_;
+  return true;
+}
+
+// --- a step in pieces ----------------------------------------------------------------
+// step()'s products, each computed a block of its independent output columns at a time: an
+// element of Z = W X, of dW = dz x^T or of W^T dz is still one sum over the same terms in
+// gemm.h's order, whichever block it is in, so the bits are step()'s (Train.WorkInPiecesEqualsSteps).
+
+// Columns [c0, c1) of x, as a matrix of their own.
+static void sparse_columns_of(const SparseColumns& x, Eigen::Index c0, Eigen::Index c1, SparseColumns& out) {
+  const int first = x.start[std::size_t(c0)], last = x.start[std::size_t(c1)];
+  out.rows = x.rows;
+  out.start.resize(std::size_t(c1 - c0 + 1));
+  for (Eigen::Index j = c0; j <= c1; ++j) out.start[std::size_t(j - c0)] = x.start[std::size_t(j)] - first;
+  out.index.assign(x.index.begin() + first, x.index.begin() + last);
+  out.value.assign(x.value.begin() + first, x.value.begin() + last);
+}
+
+long Training::work(long max_macs, int max_steps, bool at_least_one) {
+  Buffers& b = *buf_;
+  StepPieces& p = b.pieces;
+  const std::size_t L = net_.layers.size();
+  const Eigen::Index N = batch_;
+  long spent = 0;
+  struct Tally {  // every way out adds what was spent to the run's total
+    long long& total;
+    const long& spent;
+    ~Tally() { total += spent; }
+  } tally{macs_, spent};
+  int ended = 0;
+  // How many columns of `unit` multiply-adds each fit in what is left (0: stop here).
+  auto columns = [&](long unit, Eigen::Index left) {
+    Eigen::Index n = Eigen::Index(std::max(0L, max_macs - spent) / std::max(1L, unit));
+    if (n == 0 && at_least_one && spent == 0) n = 1;
+    return std::min(n, left);
+  };
+  while (ended < max_steps && !done() && steps_ > 0) {
+    switch (p.phase) {
+      case StepPieces::Phase::Gather: {
+        shuffle_if_new_epoch();
+        const int* ids = order_.data() + std::size_t(step_) * std::size_t(batch_);
+        if (b.images.cols() > 0) sparse_gather(b.images, ids, batch_, b.x, b.xt);
+        else sparse_gather(data_->images, ids, batch_, b.x, b.xt);
+        for (int k = 0; k < batch_; ++k) b.labels[std::size_t(k)] = data_->labels[std::size_t(ids[k])];
+        lr_ = learning_rate(config_, epoch_, step_, steps_);
+        b.trace.layers.resize(L);
+        for (std::size_t l = 0; l < L; ++l) {
+          b.trace.layers[l].z.resize(net_.layers[l].outputs(), N);
+          b.trace.layers[l].a.resize(net_.layers[l].outputs(), N);
+        }
+        b.g.dW.resize(L);
+        b.g.db.resize(L);
+        p.layer = 0;
+        p.next = 0;
+        p.phase = StepPieces::Phase::Forward;
+        break;
+      }
+      case StepPieces::Phase::Forward: {  // Z = W X + b, a = act(Z), some columns (samples)
+        const Dense& d = net_.layers[p.layer];
+        LayerTrace& t = b.trace.layers[p.layer];
+        const long unit = long(d.W.rows()) * long(d.W.cols());
+        const Eigen::Index n = columns(unit, N - p.next);
+        if (n == 0) return spent;
+        if (p.layer == 0) {
+          sparse_columns_of(b.x, p.next, p.next + n, p.part);
+          gemm_sparse(d.W, p.part, p.block);
+        } else {
+          gemm_op(d.W, false, b.trace.layers[p.layer - 1].a.middleCols(p.next, n), false, p.block);
+        }
+        if (p.layer == 0 && !net_.norm.identity()) {  // as mlp_forward_trace: the batch stays sparse
+          const float inv = 1.f / net_.norm.std;
+          Eigen::VectorXf w1;
+          row_sums(d.W, w1);
+          p.block *= inv;
+          p.block.colwise() += d.b - (net_.norm.mean * inv) * w1;
+        } else {
+          p.block.colwise() += d.b;
+        }
+        t.z.middleCols(p.next, n) = p.block;
+        t.a.middleCols(p.next, n) = activate(d.act, p.block);
+        spent += unit * long(n);
+        if ((p.next += n) == N) {
+          p.next = 0;
+          if (++p.layer == L) p.phase = StepPieces::Phase::Loss;
+        }
+        break;
+      }
+      case StepPieces::Phase::Loss: {  // a few operations per output and sample
+        p.loss = cross_entropy(net_.head, b.trace.logits(), targets_for(net_.head, net_.outputs(), b.labels));
+        if (!std::isfinite(p.loss.loss)) {
+          p.phase = StepPieces::Phase::Gather;
+          diverge(std::string("the loss became ") + (std::isnan(p.loss.loss) ? "NaN" : "infinite"));
+          return spent;
+        }
+        p.da = std::move(p.loss.dlogits);
+        p.layer = L - 1;
+        p.phase = StepPieces::Phase::Dz;
+        break;
+      }
+      case StepPieces::Phase::Dz: {  // dz = da .* act'(z), one operation per output and sample
+        const LayerTrace& t = b.trace.layers[p.layer];
+        p.dz = p.da.cwiseProduct(activate_derivative(net_.layers[p.layer].act, t.z, t.a));
+        b.g.dW[p.layer].resize(net_.layers[p.layer].W.rows(), net_.layers[p.layer].W.cols());
+        p.next = 0;
+        p.phase = StepPieces::Phase::Dw;
+        break;
+      }
+      case StepPieces::Phase::Dw: {  // dW = dz x^T, some columns (inputs): each a sum over the batch
+        const std::size_t l = p.layer;
+        const Eigen::Index I = net_.layers[l].W.cols();
+        const long unit = long(net_.layers[l].W.rows()) * long(N);
+        const Eigen::Index n = columns(unit, I - p.next);
+        if (n == 0) return spent;
+        if (l == 0) {
+          sparse_columns_of(b.xt, p.next, p.next + n, p.part);
+          gemm_sparse(p.dz, p.part, p.block);
+        } else {
+          gemm_op(p.dz, false, b.trace.layers[l - 1].a.middleRows(p.next, n), true, p.block);
+        }
+        b.g.dW[l].middleCols(p.next, n) = p.block;
+        spent += unit * long(n);
+        if ((p.next += n) < I) break;
+        if (l == 0 && !net_.norm.identity()) {  // as mlp_backward
+          const float inv = 1.f / net_.norm.std;
+          Eigen::VectorXf dz1;
+          row_sums(p.dz, dz1);
+          b.g.dW[l] *= inv;
+          b.g.dW[l].colwise() -= (net_.norm.mean * inv) * dz1;
+        }
+        row_sums(p.dz, b.g.db[l]);
+        p.next = 0;
+        if (l > 0) {
+          p.da_below.resize(net_.layers[l].W.cols(), N);
+          p.phase = StepPieces::Phase::Dx;
+        } else {
+          p.phase = StepPieces::Phase::Apply;
+        }
+        break;
+      }
+      case StepPieces::Phase::Dx: {  // the layer below's da = W^T dz, some columns (samples)
+        const Dense& d = net_.layers[p.layer];
+        const long unit = long(d.W.rows()) * long(d.W.cols());
+        const Eigen::Index n = columns(unit, N - p.next);
+        if (n == 0) return spent;
+        gemm_op(d.W, true, p.dz.middleCols(p.next, n), false, p.block);
+        p.da_below.middleCols(p.next, n) = p.block;
+        spent += unit * long(n);
+        if ((p.next += n) < N) break;
+        std::swap(p.da, p.da_below);
+        --p.layer;
+        p.phase = StepPieces::Phase::Dz;
+        break;
+      }
+      case StepPieces::Phase::Apply: {  // a few operations per parameter
+        optimizer_step(net_, b.g, b.state, config_, lr_);
+        p.phase = StepPieces::Phase::Gather;
+        ++ended;
+        if (finish_step(p.loss.loss)) return spent;
+        break;
+      }
+    }
+  }
+  return spent;
+}
+
+Mlp train(const TrainConfig& c, const DataSet& data, const DataSet& validation, const TrainCallbacks& cb,
+          std::string* divergence) {
   using Clock = std::chrono::steady_clock;
   Training t(c, data);
   const int steps = t.steps_per_epoch();
   while (!t.done() && steps > 0) {
     const auto t0 = Clock::now();
     const int epoch = t.epoch();
-    while (t.epoch() == epoch) {
+    while (t.epoch() == epoch && !t.diverged()) {
       t.step(50 - t.step_in_epoch() % 50);  // progress every 50 steps, as before
       const int done_steps = t.epoch() == epoch ? t.step_in_epoch() : steps;
       if (cb.on_progress) {
         const double s = std::chrono::duration<double>(Clock::now() - t0).count();
         cb.on_progress({epoch + 1, done_steps, steps, t.epoch_loss(), s > 0 ? done_steps * t.batch() / s : 0});
       }
+    }
+    if (t.diverged()) {
+      if (divergence) *divergence = t.divergence();
+      break;
     }
     EpochReport r;
     r.epoch = epoch + 1;

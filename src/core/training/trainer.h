@@ -114,7 +114,20 @@ class Training {
   Training& operator=(Training&&) noexcept;
   // Runs up to max_steps mini-batches, never past the end of an epoch; returns how many ran.
   int step(int max_steps);
-  bool done() const { return epoch_ >= config_.epochs; }
+  // The same steps, the same bits, in pieces of bounded work (the page's frames): runs until
+  // max_macs multiply-adds are spent, max_steps mini-batches have ended or an epoch ends, and
+  // returns the multiply-adds spent. A piece is a few columns of one product (of Z = W X,
+  // dW = dz x^T or W^T dz), at most one column's worth (outputs x inputs, or outputs x batch),
+  // and none runs past max_macs, except that with at_least_one the first piece always runs.
+  long work(long max_macs, int max_steps, bool at_least_one);
+  long long macs() const { return macs_; }                // multiply-adds spent by work() so far
+  // Done: every epoch ran, or the run diverged (then it stops where it was).
+  bool done() const { return epoch_ >= config_.epochs || diverged(); }
+  // The loss became NaN or infinite, or the weights left what a bundle holds
+  // (bundle_weights_problem): nothing more runs, and the weights are not a model.
+  bool diverged() const { return !divergence_.empty(); }
+  // "training diverged at epoch 1, step 3: the loss became NaN; try a smaller learning rate"
+  const std::string& divergence() const { return divergence_; }
   bool epoch_ended() const { return step_ == 0 && epoch_ > 0; }  // right after an epoch's last batch
   int epoch() const { return epoch_; }                    // epochs completed
   int step_in_epoch() const { return step_; }
@@ -137,10 +150,18 @@ class Training {
   int batch_ = 1, steps_ = 0, epoch_ = 0, step_ = 0, loss_steps_ = 0;
   double loss_sum_ = 0;
   float lr_ = 0;
+  std::string divergence_;
+  long long macs_ = 0;
+  void diverge(const std::string& what);
+  void shuffle_if_new_epoch();
+  bool finish_step(float loss);  // after the optimizer step: true at an epoch's end (or divergence)
 };
 
 // Trains a fresh network (initialised from config.seed) on train, reporting on validation.
-Mlp train(const TrainConfig& config, const DataSet& train, const DataSet& validation, const TrainCallbacks& cb = {});
+// A run that diverges stops at once; its message is in *divergence (when given), else the
+// network is returned as it was when it stopped.
+Mlp train(const TrainConfig& config, const DataSet& train, const DataSet& validation, const TrainCallbacks& cb = {},
+          std::string* divergence = nullptr);
 
 // Splits off `count` validation images by a seeded permutation.
 void split_validation(const DataSet& all, int count, std::uint64_t seed, DataSet& train, DataSet& validation);
