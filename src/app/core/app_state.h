@@ -39,6 +39,9 @@ struct LoadedModel {
   // Its slot stays, so no index other parts of the page hold (analyses, textures) ever moves.
   bool removed = false;
   std::uint64_t source_key = 0;  // loaded from bytes: a hash of them and their options (0: shipped or trained)
+
+  LoadedModel() = default;
+  LoadedModel(Bundle b, std::string from) : bundle(std::move(b)), path(std::move(from)) {}
 };
 
 enum class Tab { Explore, Neuron, Outputs, Network, Train };

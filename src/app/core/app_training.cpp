@@ -196,7 +196,7 @@ static void begin(AppState& s, double now_ms) {
     const std::string base = is_xor(t) ? "xor-trained-" : "trained-";
     b.info.id = base + std::to_string(++t.trained_count);
     for (int k = 2; model_library_find(s, b.info.id) >= 0; ++k) b.info.id = base + std::to_string(t.trained_count) + "-" + std::to_string(k);
-    s.models.push_back(LoadedModel{std::move(b), "(trained in the page)", false, LoadedModel::Sidecar::None, ""});
+    s.models.push_back(LoadedModel(std::move(b), "(trained in the page)"));
     s.analyses.resize(s.models.size());
     t.model = int(s.models.size()) - 1;
   } else {

@@ -90,7 +90,7 @@ void model_library_load(AppState& state, const std::string& folder) {
       state.load_errors.push_back(bundle.error);
       continue;
     }
-    state.models.push_back(LoadedModel{std::move(*bundle), path, false, LoadedModel::Sidecar::None, ""});
+    state.models.push_back(LoadedModel(std::move(*bundle), path));
     state.models.back().shipped = true;
     add_sidecar(state.models.back(), id.get<std::string>());
   }
@@ -193,7 +193,7 @@ Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::st
   // Keep ids unique, so links and the picker stay unambiguous.
   const std::string base = b->info.id;
   for (int k = 2; model_library_find(state, b->info.id) >= 0; ++k) b->info.id = base + "-" + std::to_string(k);
-  state.models.push_back(LoadedModel{std::move(*b), origin, false, LoadedModel::Sidecar::None, ""});
+  state.models.push_back(LoadedModel(std::move(*b), origin));
   state.models.back().source_key = key;
   return Result<int>::ok(int(state.models.size()) - 1);
 }
