@@ -90,6 +90,9 @@ TEST(Vae, RecipeRejectsUnknownKeysAndBadValues) {
   EXPECT_FALSE(vae_config_from_json({{"kind", "vae"}, {"lr", "fast"}}));
   EXPECT_FALSE(vae_config_from_json({{"kind", "mlp"}}));
   EXPECT_FALSE(vae_config_from_json({{"kind", "vae"}, {"seed", -1}}));
+  // The same wording as a classifier's recipe, with the real limits (not "[0.000000, 10.000000]").
+  EXPECT_EQ(vae_config_from_json({{"kind", "vae"}, {"lr", 0}}).error, "recipe: \"lr\" must be a number > 0 and <= 10 (got 0)");
+  EXPECT_EQ(vae_config_from_json({{"kind", "vae"}, {"latent", 0}}).error, "recipe: \"latent\" must be an integer from 1 to 256 (got 0)");
   const auto round = vae_config_from_json(vae_config_to_json(VaeConfig{}));
   ASSERT_TRUE(round) << round.error;
   EXPECT_EQ(round->hidden, VaeConfig{}.hidden);

@@ -7,6 +7,7 @@
 
 #include "core/numerics/portable_math.h"
 #include "core/numerics/rng.h"
+#include "core/training/recipe_fields.h"
 #include "core/training/trainer.h"
 
 namespace lens {
@@ -28,27 +29,16 @@ Result<VaeConfig> vae_config_from_json(const json& j) {
       return R::fail("recipe: unknown key \"" + item.key() + "\" for a \"vae\" recipe");
   if (!j.contains("kind") || j["kind"] != "vae") return R::fail("recipe: \"kind\" must be \"vae\"");
   VaeConfig c;
-  auto integer = [&](const char* key, int& out, int lo, int hi) -> std::string {
-    if (!j.contains(key)) return "";
-    const json& v = j[key];
-    if (!v.is_number_integer() || v.get<std::int64_t>() < lo || v.get<std::int64_t>() > hi)
-      return std::string("\"") + key + "\" must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-    out = int(v.get<std::int64_t>());
-    return "";
-  };
-  auto number = [&](const char* key, float& out, double lo, double hi) -> std::string {
-    if (!j.contains(key)) return "";
-    const json& v = j[key];
-    if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi))
-      return std::string("\"") + key + "\" must be a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-    out = v.get<float>();
-    return "";
-  };
-  for (const std::string& e : {integer("inputs", c.inputs, 1, 16384), integer("hidden", c.hidden, 1, 16384),
-                               integer("latent", c.latent, 1, 256), integer("batch", c.batch, 1, 65536),
-                               integer("epochs", c.epochs, 0, 100000), integer("validation", c.validation, 0, 1000000),
-                               number("beta", c.beta, 0, 100), number("lr", c.lr, 1e-9, 10)})
-    if (!e.empty()) return R::fail("recipe: " + e);
+  RecipeFields r{j, ""};
+  r.integer("inputs", c.inputs, 1, 16384);
+  r.integer("hidden", c.hidden, 1, 16384);
+  r.integer("latent", c.latent, 1, 256);
+  r.integer("batch", c.batch, 1, 65536);
+  r.integer("epochs", c.epochs, 0, 100000);
+  r.integer("validation", c.validation, 0, 1000000);
+  r.number("beta", c.beta, 0, 100);
+  r.number("lr", c.lr, 0, 10, /*lo_open=*/true);
+  if (!r.error.empty()) return R::fail("recipe: " + r.error);
   if (j.contains("seed")) {
     if (!j["seed"].is_number_unsigned()) return R::fail("recipe: \"seed\" must be a non-negative integer");
     c.seed = j["seed"].get<std::uint64_t>();
