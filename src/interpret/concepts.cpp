@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/constants.h"
+#include "interpret/correlation.h"
 
 namespace lens {
 
@@ -140,13 +141,6 @@ const ConceptInfo kInfo[kConceptCount] = {
     {Concept::Crossing, "crossing", "crossing strokes", "crossing"},
 };
 
-// Pearson correlation from centred sums; *defined false when a side is constant.
-float correlation(double sxy, double sxx, double syy, bool* defined) {
-  const bool ok = sxx > 1e-12 && syy > 1e-12 && std::isfinite(sxy) && std::isfinite(sxx);
-  if (defined) *defined = ok;
-  return ok ? float(std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0)) : 0.f;
-}
-
 }  // namespace
 
 const ConceptInfo& concept_info(Concept c) { return kInfo[std::clamp(int(c), 0, kConceptCount - 1)]; }
@@ -219,7 +213,7 @@ ConceptScores concept_scores(const Eigen::Ref<const Eigen::MatrixXf>& acts, cons
       // Point-biserial: y is 1 on this concept's renderings (a share p of them), 0 elsewhere.
       const double p = fit_count[std::size_t(k)] / n, cov = fit_sum[k] / n - mean * p;
       bool ok = false;
-      s.score(h, k) = correlation(cov, var, p * (1 - p), &ok);
+      s.score(h, k) = correlation_from_sums(cov, var, p * (1 - p), &ok);
       any = any || ok;
     }
     s.defined[std::size_t(h)] = any;
@@ -260,7 +254,7 @@ float concept_summary_score(const std::vector<int>& named, const Eigen::Ref<cons
     const double s = sim(r) - ms, a = acts(Eigen::Index(r)) - ma;
     sxy += s * a, sxx += s * s, syy += a * a;
   }
-  return correlation(sxy, syy, sxx, defined);
+  return correlation_from_sums(sxy, syy, sxx, defined);
 }
 
 }  // namespace lens

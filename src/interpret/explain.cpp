@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/constants.h"
+#include "interpret/correlation.h"
 
 namespace lens {
 
@@ -11,12 +12,6 @@ static void levels(const std::vector<int>& strong, const std::vector<int>& moder
   std::fill(level, level + kClasses, 0.0);
   for (int c : strong) if (c >= 0 && c < kClasses) level[c] = 1.0;
   for (int c : moderate) if (c >= 0 && c < kClasses) level[c] = 0.5;
-}
-
-static float correlation(double sxy, double sxx, double syy, bool* defined) {
-  const bool ok = sxx > 1e-12 && syy > 1e-12 && std::isfinite(sxy) && std::isfinite(syy);
-  if (defined) *defined = ok;
-  return ok ? float(std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0)) : 0.f;
 }
 
 float explanation_score(const NeuronFacts& f, const LayerStats& L, const Eigen::VectorXi& class_count, bool* defined) {
@@ -32,7 +27,7 @@ float explanation_score(const NeuronFacts& f, const LayerStats& L, const Eigen::
   }
   const double ms = s_sum / N, ma = L.mean(f.unit);
   const double cov = sa_sum / N - ms * ma, vs = ss_sum / N - ms * ms, va = double(L.mean_square(f.unit)) - ma * ma;
-  return correlation(cov, vs, va, defined);
+  return correlation_from_sums(cov, vs, va, defined);
 }
 
 float simulated_correlation(const std::vector<int>& strong, const std::vector<int>& moderate,
@@ -50,7 +45,7 @@ float simulated_correlation(const std::vector<int>& strong, const std::vector<in
     const double s = sim(n) - ms, t = a(Eigen::Index(n)) - ma;
     sxy += s * t, sxx += s * s, syy += t * t;
   }
-  return correlation(sxy, sxx, syy, defined);
+  return correlation_from_sums(sxy, sxx, syy, defined);
 }
 
 float weight_smoothness(const Eigen::Ref<const Eigen::VectorXf>& w) {
