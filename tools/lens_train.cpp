@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
   } else if (dataset == "mnist" || dataset == "mnist-subset") {
     const std::string dir = mnist_default_dir(cli.data_dir);
     // Each file's header is checked against what is left of the budget before its data is read.
-    const std::size_t fit = train_images_that_fit(c);
+    const std::uint64_t fit = train_images_that_fit(c);
     auto all = mnist_load(dir, "train", fit);
     if (!all) { std::fprintf(stderr, "lens-train: %s\n", all.error.c_str()); return 1; }
     auto test = mnist_load(dir, "t10k", fit - std::size_t(all->size()));

@@ -111,28 +111,28 @@ Result<Bundle> model_bytes_read(const Bytes& bytes, const OnnxImportOptions& onn
   return b;
 }
 
-std::size_t model_footprint_bytes(const std::vector<int>& sizes) {
-  std::size_t parameters = 0, units = 0;
+std::uint64_t model_footprint_bytes(const std::vector<int>& sizes) {
+  std::uint64_t parameters = 0, units = 0;
   for (std::size_t l = 1; l < sizes.size(); ++l) {
-    parameters += std::size_t(sizes[l - 1] + 1) * std::size_t(sizes[l]);
-    units += std::size_t(sizes[l]);
+    parameters += std::uint64_t(sizes[l - 1] + 1) * std::uint64_t(sizes[l]);
+    units += std::uint64_t(sizes[l]);
   }
-  const std::size_t first_hidden = sizes.size() > 2 ? std::size_t(sizes[1]) : 0;
-  return sizeof(float) * (parameters + 2 * std::size_t(kPixels) * units + std::size_t(kMnistTestDigits) * first_hidden);
+  const std::uint64_t first_hidden = sizes.size() > 2 ? std::uint64_t(sizes[1]) : 0;
+  return sizeof(float) * (parameters + 2 * std::uint64_t(kPixels) * units + std::uint64_t(kMnistTestDigits) * first_hidden);
 }
 
-std::size_t model_library_footprint(const AppState& state) {
-  std::size_t total = 0;
+std::uint64_t model_library_footprint(const AppState& state) {
+  std::uint64_t total = 0;
   for (const LoadedModel& m : state.models)
     if (!m.removed) total += model_footprint_bytes(m.bundle.net.sizes());
   return total;
 }
 
-static std::string megabytes(std::size_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MB"; }
+static std::string megabytes(std::uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MB"; }
 
 // Whether a model of these sizes fits beside the models on the page.
 static Result<bool> check_fits(const AppState& state, const std::vector<int>& sizes, const char* what) {
-  const std::size_t need = model_footprint_bytes(sizes), held = model_library_footprint(state);
+  const std::uint64_t need = model_footprint_bytes(sizes), held = model_library_footprint(state);
   if (need <= kPageModelsBudgetBytes && held + need <= kPageModelsBudgetBytes) return Result<bool>::ok(true);
   std::string shape;
   for (int n : sizes) shape += (shape.empty() ? "" : "-") + std::to_string(n);

@@ -4,6 +4,7 @@
 // and the others are listed as pending until picked (model_library_arrived).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ namespace lens {
 // activations on the 10,000 test digits (switching neurons off re-scores from them). The models
 // on the page together stay within this budget, well inside wasm's 2 GB: one 784-16384-10 model
 // (about 0.8 GB) fits, a second one is refused until a model is removed.
-constexpr std::size_t kPageModelsBudgetBytes = std::size_t(1) << 30;
+constexpr std::uint64_t kPageModelsBudgetBytes = std::uint64_t(1) << 30;
 // The largest files lens.loadBundle and a dropped file may be, checked in JavaScript before a
 // byte is copied into wasm: a .lens bundle's fixed fields, its largest header and its largest
 // weights (core/formats/bundle.h), and the ONNX reader's limit (core/onnx/onnx_model.h).
@@ -27,9 +28,9 @@ constexpr std::size_t kPageMaxBundleBytes = 64 + kBundleMaxHeader + 4 * kBundleM
 constexpr std::size_t kPageMaxOnnxBytes = kOnnxMaxBytes;
 
 // The memory a model with these layer sizes ([inputs, ..., outputs]) takes on the page.
-std::size_t model_footprint_bytes(const std::vector<int>& sizes);
+std::uint64_t model_footprint_bytes(const std::vector<int>& sizes);
 // The same over every model on the page (listed ones not fetched yet included: they hold zero weights).
-std::size_t model_library_footprint(const AppState& state);
+std::uint64_t model_library_footprint(const AppState& state);
 
 // Loads every bundle the manifest lists; a bad bundle is reported in
 // state.load_errors and skipped, the others still load.

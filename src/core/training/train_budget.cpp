@@ -4,7 +4,7 @@
 
 namespace lens {
 
-std::string count_with_commas(std::size_t n) {
+std::string count_with_commas(std::uint64_t n) {
   std::string digits = std::to_string(n), out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (i && (digits.size() - i) % 3 == 0) out += ',';
@@ -20,29 +20,29 @@ static std::string layers_text(const std::vector<int>& sizes) {
 }
 
 // Without the data: the model's four copies and one batch's activations.
-static TrainMemory model_memory(const TrainConfig& c, std::size_t images) {
+static TrainMemory model_memory(const TrainConfig& c, std::uint64_t images) {
   TrainMemory m;
-  std::size_t units = 0;
+  std::uint64_t units = 0;
   for (std::size_t l = 1; l < c.sizes.size(); ++l) {
-    m.parameters += std::size_t(c.sizes[l - 1]) * std::size_t(c.sizes[l]) + std::size_t(c.sizes[l]);
-    units += std::size_t(c.sizes[l]);
+    m.parameters += std::uint64_t(c.sizes[l - 1]) * std::uint64_t(c.sizes[l]) + std::uint64_t(c.sizes[l]);
+    units += std::uint64_t(c.sizes[l]);
   }
   // Weights, their gradient, and the optimizer's two moments (momentum SGD keeps one, Adam two).
   m.model_bytes = 4 * 4 * m.parameters;
-  const std::size_t batch = std::min(std::size_t(std::max(c.batch, 1)), std::max<std::size_t>(images, 1));
+  const std::uint64_t batch = std::min(std::uint64_t(std::max(c.batch, 1)), std::max<std::uint64_t>(images, 1));
   m.activation_bytes = 4 * 4 * units * batch;  // z, a, dz, da
   return m;
 }
 
-TrainMemory train_memory(const TrainConfig& c, std::size_t images) {
+TrainMemory train_memory(const TrainConfig& c, std::uint64_t images) {
   TrainMemory m = model_memory(c, images);
-  m.data_bytes = images * std::size_t(c.sizes.empty() ? 0 : c.sizes.front()) * kTrainBytesPerPixel;
+  m.data_bytes = images * std::uint64_t(c.sizes.empty() ? 0 : c.sizes.front()) * kTrainBytesPerPixel;
   return m;
 }
 
-Result<bool> train_config_fits(const TrainConfig& c, std::size_t budget) {
+Result<bool> train_config_fits(const TrainConfig& c, std::uint64_t budget) {
   using R = Result<bool>;
-  const TrainMemory m = model_memory(c, std::size_t(c.batch));
+  const TrainMemory m = model_memory(c, std::uint64_t(c.batch));
   if (m.parameters > kTrainMaxParameters)
     return R::fail("recipe: layers " + layers_text(c.sizes) + " have " + count_with_commas(m.parameters) +
                    " parameters; a run trains at most " + count_with_commas(kTrainMaxParameters) + " (what one bundle holds)");
@@ -55,9 +55,9 @@ Result<bool> train_config_fits(const TrainConfig& c, std::size_t budget) {
   return R::ok(true);
 }
 
-std::size_t train_images_that_fit(const TrainConfig& c, std::size_t budget) {
-  const TrainMemory m = model_memory(c, std::size_t(c.batch));
-  const std::size_t per_image = std::size_t(c.sizes.empty() ? 1 : std::max(c.sizes.front(), 1)) * kTrainBytesPerPixel;
+std::uint64_t train_images_that_fit(const TrainConfig& c, std::uint64_t budget) {
+  const TrainMemory m = model_memory(c, std::uint64_t(c.batch));
+  const std::uint64_t per_image = std::uint64_t(c.sizes.empty() ? 1 : std::max(c.sizes.front(), 1)) * kTrainBytesPerPixel;
   return m.total() >= budget ? 0 : (budget - m.total()) / per_image;
 }
 
