@@ -24,17 +24,32 @@ function lensReport(model) {
   return { dir: out, md: readFileSync(path.join(out, 'README.md'), 'utf8') };
 }
 
-// Decodes PNG bytes in the page (createImageBitmap) and reads pixel (x, y).
+// Decodes PNG bytes in the page (createImageBitmap) and reads pixel (x, y). The bytes go over as
+// base64: as an array of numbers, a whole view's PNG took seconds.
 async function decode(page, bytes, x = 0, y = 0) {
-  return page.evaluate(async ({ bytes, x, y }) => {
-    const bmp = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+  return page.evaluate(async ({ base64, x, y }) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
     const c = new OffscreenCanvas(bmp.width, bmp.height);
     const g = c.getContext('2d');
     g.drawImage(bmp, 0, 0);
     return { width: bmp.width, height: bmp.height, pixel: Array.from(g.getImageData(x, y, 1, 1).data) };
-  }, { bytes: Array.from(bytes), x, y });
+  }, { base64: Buffer.from(bytes).toString('base64'), x, y });
 }
 
+// lens.figure(name, opts) made and decoded in the page: its first 8 bytes, its size and pixel
+// (x, y). The PNG stays in the page: a figure of 3,000 pixels a side sent to the test and back as
+// an array of numbers took seconds each way.
+async function figure(page, name, opts, x = 0, y = 0) {
+  return page.evaluate(async ({ name, opts, x, y }) => {
+    const png = await window.lens.figure(name, opts);
+    const bmp = await createImageBitmap(new Blob([new Uint8Array(png)], { type: 'image/png' }));
+    const g = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d');
+    g.drawImage(bmp, 0, 0);
+    return { signature: Array.from(png.slice(0, 8)), width: bmp.width, height: bmp.height,
+             pixel: Array.from(g.getImageData(x, y, 1, 1).data) };
+  }, { name, opts, x, y });
+}
 
 async function openMlp32(viewport = VIEW) {
   const opened = await openPage(browser, server.url + '#model=mlp32&help=0', { skipHelp: true, viewport });
@@ -61,21 +76,16 @@ test('each lens.figure name gives a PNG that decodes at its base size times the 
     ['view', { scale: 2, theme: 'light' }, VIEW.width, VIEW.height],
   ]);
   for (const [name, opts, w, h] of cases) {
-    const bytes = await page.evaluate(([n, o]) => window.lens.figure(n, o).then((b) => Array.from(b)), [name, opts]);
-    assert.deepEqual(bytes.slice(0, 8), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${name}: not a PNG`);
-    const d = await decode(page, bytes);
+    const d = await figure(page, name, opts);
+    assert.deepEqual(d.signature, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${name}: not a PNG`);
     assert.deepEqual([d.width, d.height], [w * opts.scale, h * opts.scale], `${name} ${JSON.stringify(opts)}`);
   }
   // Themes: the maximization image is printed dark on white, or light on the dark ground.
-  const corner = async (theme) => {
-    const b = await page.evaluate((t) => window.lens.figure('actmax', { layer: 0, neuron: 3, theme: t }).then((x) => Array.from(x)), theme);
-    return (await decode(page, b)).pixel;
-  };
+  const corner = async (theme) => (await figure(page, 'actmax', { layer: 0, neuron: 3, theme })).pixel;
   assert.deepEqual(await corner('light'), [255, 255, 255, 255]);
   assert.deepEqual(await corner('dark'), [0, 0, 0, 255]);
   // The whole view in the light theme is light where the page's background shows.
-  const v = await page.evaluate(() => window.lens.figure('view', { theme: 'light' }).then((x) => Array.from(x)));
-  const px = (await decode(page, v, VIEW.width - 4, VIEW.height - 4)).pixel;
+  const px = (await figure(page, 'view', { theme: 'light' }, VIEW.width - 4, VIEW.height - 4)).pixel;
   assert.ok(px[0] > 200 && px[1] > 200 && px[2] > 200, `light view background is ${px}`);
   assert.equal(await page.evaluate(() => document.body.classList.contains('light')), false, 'the page went back to its own theme');
   assert.deepEqual(errors, []);
