@@ -4,7 +4,7 @@
 #                                   (tests/fuzz/seeds/<t>, tests/fuzz/corpus/<t>, tests/fuzz/regressions/<t>,
 #                                   and for onnx the ONNX suite's small node-test models). The same
 #                                   inputs every time, so the result depends only on the code: this is
-#                                   what tools/test.sh runs.
+#                                   what tools/test.sh runs. Built at -O0 in build/fuzz-replay.
 #   tools/fuzz.sh --random SECONDS [TARGET...]
 #                                   random search: libFuzzer mutates the inputs for SECONDS per target
 #                                   (try 3600), of every target or of those named (e.g. onnx). Not part of tools/test.sh, since a new find would fail
@@ -59,17 +59,17 @@ replay_inputs() {
 replay() {
   local status=0 t list count
   for t in "${targets[@]}"; do
-    list="build/fuzz/replay_$t.list"
+    list="build/fuzz-replay/replay_$t.list"
     replay_inputs "$t" >"$list" || return 1
     count=$(wc -l <"$list")
     [ "$count" -gt 0 ] || { echo "fuzz_$t: no inputs to replay"; return 1; }
     # Given files rather than folders, libFuzzer runs each one once, whole (no -max_len cut), and stops.
     # shellcheck disable=SC2046  # the options are single words
-    if xargs -r -d '\n' -a "$list" ./build/fuzz/tests/fuzz/fuzz_"$t" $(target_limits "$t") >"build/fuzz/replay_$t.log" 2>&1; then
+    if xargs -r -d '\n' -a "$list" ./build/fuzz-replay/tests/fuzz/fuzz_"$t" $(target_limits "$t") >"build/fuzz-replay/replay_$t.log" 2>&1; then
       echo "fuzz_$t: $count inputs replayed, no failure"
     else
-      echo "fuzz_$t: FAILED, see build/fuzz/replay_$t.log"
-      tail -n 40 "build/fuzz/replay_$t.log"
+      echo "fuzz_$t: FAILED, see build/fuzz-replay/replay_$t.log"
+      tail -n 40 "build/fuzz-replay/replay_$t.log"
       status=1
     fi
   done
@@ -141,8 +141,12 @@ if [ "$mode" = --random ]; then
     targets=("${@:3}")
   fi
 fi
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"  # the four targets and what they link, not the whole tree
+# The replay builds at -O0 (build/fuzz-replay: half the compile time, and it runs each input once);
+# a random run and a merge at -O1 (build/fuzz), where the speed of each execution counts.
+preset=fuzz
+[ "$mode" = replay ] && preset=fuzz-replay
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" --target "${targets[@]/#/fuzz_}"  # the four targets and what they link, not the whole tree
 case "$mode" in
   replay) replay ;;
   --random) random_run "$2" ;;
