@@ -181,7 +181,8 @@ std::string read_layer(Reader& r, const Shape& sh, int H, StatsFile& f) {
   return "";
 }
 
-std::string read_shape(Reader& r, const Bundle& bundle, const StatsDataSet& on, Shape& sh, StatsFile& f) {
+std::string read_shape(Reader& r, const Bundle& bundle, std::uint32_t bundle_identity, const StatsDataSet& on, Shape& sh,
+                       StatsFile& f) {
   const std::uint32_t version = r.u32();
   f.bundle_identity = r.u32();
   f.data_identity = r.u32();
@@ -218,7 +219,7 @@ std::string read_shape(Reader& r, const Bundle& bundle, const StatsDataSet& on, 
   if (r.short_read) return "truncated in the header";
   if (flags > 1) return "unknown flags " + std::to_string(flags);
   f.has_importance = flags & 1;
-  if (f.bundle_identity != stats_bundle_identity(bundle))
+  if (f.bundle_identity != bundle_identity)
     return "made for another version of model '" + bundle.info.id + "' (bundle identity differs): regenerate it with tools/build-stats.sh";
   return "";
 }
@@ -267,6 +268,11 @@ Bytes stats_file_write(const StatsFile& f) {
 }
 
 Result<StatsFile> stats_file_read(const Bytes& bytes, const Bundle& bundle, const StatsDataSet& measured_on) {
+  return stats_file_read(bytes, bundle, stats_bundle_identity(bundle), measured_on);
+}
+
+Result<StatsFile> stats_file_read(const Bytes& bytes, const Bundle& bundle, std::uint32_t bundle_identity,
+                                  const StatsDataSet& measured_on) {
   const std::string who = "statistics of '" + bundle.info.id + "': ";
   if (bytes.size() < 8 || std::memcmp(bytes.data(), kStatsMagic, 8) != 0) return R::fail(who + "not a statistics file (wrong magic)");
   if (bytes.size() < 12) return R::fail(who + "truncated in the header");
@@ -276,7 +282,7 @@ Result<StatsFile> stats_file_read(const Bytes& bytes, const Bundle& bundle, cons
   const std::uint32_t stored_crc = Reader{bytes, bytes.size() - 4, bytes.size()}.u32();
   StatsFile f;
   Shape sh;
-  if (std::string e = read_shape(r, bundle, measured_on, sh, f); !e.empty()) return R::fail(who + e);
+  if (std::string e = read_shape(r, bundle, bundle_identity, measured_on, sh, f); !e.empty()) return R::fail(who + e);
   if (crc32(bytes.data(), bytes.size() - 4) != stored_crc) return R::fail(who + "checksum mismatch (the file is damaged)");
   if (std::string e = read_network(r, sh, f); !e.empty()) return R::fail(who + e);
   for (std::size_t l = 0; l < sh.units.size(); ++l)

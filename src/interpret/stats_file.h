@@ -70,5 +70,9 @@ Bytes stats_file_write(const StatsFile& file);
 // number finite, and the checksum; a file that fails any check is refused with a message
 // saying which.
 Result<StatsFile> stats_file_read(const Bytes& bytes, const Bundle& bundle, const StatsDataSet& measured_on = kStatsMnistTest);
+// The same, with the bundle's identity given: stats_bundle_identity writes the whole bundle, which
+// a caller that reads many files against one model (the fuzz target) does once.
+Result<StatsFile> stats_file_read(const Bytes& bytes, const Bundle& bundle, std::uint32_t bundle_identity,
+                                  const StatsDataSet& measured_on);
 
 }  // namespace lens

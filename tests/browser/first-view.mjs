@@ -15,7 +15,7 @@ import { animationFrames, pointerStroke } from './harness.mjs';
 // tab than Explore is not among them (it loads the rest at once).
 export const FIRST_VIEWS = [
   { name: 'laptop', hash: '', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
-  { name: 'large screen', hash: '', viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 2 },
+  { name: 'large screen', hash: '', viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 },
   { name: 'phone', hash: '', viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 },
   { name: 'embed', hash: '#embed=1', viewport: { width: 700, height: 500 }, deviceScaleFactor: 1 },
   { name: 'projector', hash: '#scale=2', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 },
