@@ -46,9 +46,9 @@ static void recipe_controls(AppState& s, float width) {
   }
   ui::track("Healthy");
   ImGui::SameLine();
-  if (ui::small_button("Kill the neurons", "784-6-10 ReLU and SGD at a high learning rate, at lesson pace: the six neurons "
-                                           "start alive, and most of them die one after another while it trains, as in "
-                                           "mlp6-dead. Each death is marked on the curves."))
+  if (ui::small_button("Kill the neurons", "784-6-10 ReLU, SGD at learning rate 0.1 with momentum 0.99, at lesson pace: the "
+                                           "six neurons start alive, and most of them die one after another while it "
+                                           "trains, as in mlp6-dead. Each death is marked on the curves."))
   {
     set_form(s, train_preset_kill());
     app_train_set_pace(s, train_preset_pace("kill"));
