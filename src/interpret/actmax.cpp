@@ -68,7 +68,7 @@ Eigen::MatrixXf ActmaxSolver::objective_gradient(const Eigen::MatrixXf& x) const
 // TV(x) = 1/2 sum of squared differences between 4-neighbours.
 void ActmaxSolver::regularize(Eigen::MatrixXf& g) const {
   if (config_.l2 > 0) g -= (relax_ * config_.l2) * x_;
-  if (config_.count > 1 && config_.diversity > 0) diversity_ascent(x_, config_.count, relax_ * config_.diversity, g);
+  if (config_.count > 1 && config_.diversity > 0) diversity_ascent(x_, config_.count, config_.diversity, g);
   if (config_.tv > 0) {
     const int W = config_.width, H = int(x_.rows()) / W;
     for (Eigen::Index u = 0; u < x_.cols(); ++u) {

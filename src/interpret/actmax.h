@@ -55,7 +55,7 @@ class ActmaxSolver {
                const Eigen::VectorXf* mean_image = nullptr);
   // Values each unit's image must beat (one per unit, in units() order): the activation of its
   // strongest test digit. A unit whose image does not beat its value after the steps goes on for
-  // another quarter of the steps with the penalties (l2, tv, diversity) halved, up to kActmaxRelaxRounds
+  // another quarter of the steps with the penalties (l2, tv) halved, up to kActmaxRelaxRounds
   // times, while the others keep their images: the image earns the claim that it excites the
   // unit more than any test digit. The last round has no penalties, and no relaxed round jitters.
   // Without targets, the steps are all.
