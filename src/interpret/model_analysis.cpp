@@ -177,15 +177,22 @@ static void importance_slice(ModelAnalysis& a) {
   }
 }
 
-// Two slices: drawing the concept renderings (once per page, shared by every model), then
-// one forward pass of them (540 images) through the whole network.
+// Three slices: drawing the shape families (once per page, shared by every model), how much
+// each shape digit looks like each family, then one forward pass of both through the network.
 static void concepts_slice(ModelAnalysis& a) {
   if (!a.concepts_drawn) {
     concept_probe();
     a.concepts_drawn = true;
     return;
   }
-  a.concepts = concept_scores_all(a.bundle->net, concept_probe());
+  if (!a.shape_test && a.shape_test_coming) return;  // analysis_work stops until they are in
+  if (a.shape_test && a.shape_digits.images.cols() == 0) {
+    a.shape_digits = concept_digits(*a.shape_test, concept_probe());
+    if (a.shape_digits.images.cols() > 0) return;
+  }
+  const bool digits = a.shape_digits.images.cols() > 0;
+  a.concepts = concept_scores_all(a.bundle->net, concept_probe(), digits ? &a.shape_digits : nullptr);
+  a.shape_digits.images.resize(0, 0);  // the resemblances are all the facts need (3 MB less per model)
   a.has_concepts = !a.concepts.empty();
   a.phase = ModelAnalysis::Phase::Facts;
 }
@@ -237,6 +244,7 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
   const Mlp& net = bundle.net;
   const bool images = net.inputs() == kPixels;
   a.test = images && test && test->size() > 0 && test->images.rows() == net.inputs() ? test : nullptr;
+  a.shape_test = a.test;
   a.started_at = now_ms;
   for (const Dense& d : net.layers) {
     a.actmax.push_back(Eigen::MatrixXf::Zero(net.inputs(), d.outputs()));
@@ -260,6 +268,10 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
   }
 }
 
+static bool shapes_waiting(const ModelAnalysis& a) {
+  return a.phase == ModelAnalysis::Phase::Concepts && a.concepts_drawn && !a.shape_test && a.shape_test_coming;
+}
+
 bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)()) {
   if (!a.bundle || a.done()) return true;
   const double t0 = now_ms();
@@ -268,7 +280,7 @@ bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)()) {
     const double t = now_ms();
     work_slice(a, t);
     if (concepts) a.concepts_ms += now_ms() - t;
-  } while (!a.done() && now_ms() - t0 < budget_ms);
+  } while (!a.done() && !shapes_waiting(a) && now_ms() - t0 < budget_ms);
   a.seconds_spent += (now_ms() - t0) / 1000.0;
   if (a.done() && a.finished_at == 0) a.finished_at = now_ms();
   return a.done();

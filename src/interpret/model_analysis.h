@@ -69,8 +69,13 @@ struct ModelAnalysis {
   Eigen::VectorXi importance_correct;                 // (C) its correct answers so far
   bool has_importance = false;
 
-  // Every layer's units (the output layer last) against the stroke concepts.
+  // Every layer's units (the output layer last) against the shape families (concepts.h). The
+  // explanation scores need the test digits: a.test, or (from a sidecar) the page's once loaded,
+  // which the page attaches to shape_test and waits for.
   std::vector<ConceptScores> concepts;
+  const DataSet* shape_test = nullptr;
+  bool shape_test_coming = false;  // the page is fetching them: the shapes wait (analysis_work returns)
+  ConceptDigits shape_digits;
   bool has_concepts = false, concepts_drawn = false;
   double concepts_ms = 0;                             // wall time of that step, drawing included (0 when run by analysis_run)
 
