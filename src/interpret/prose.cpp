@@ -110,8 +110,10 @@ void course_check(Writer& w, const LadderFacts& d) {
   w << "; high for 0: " << (high0 ? "confirmed" : has(d.strong, 0) ? "confirmed, among its strongest digits" : "not confirmed");
   w << "; moderate for 6 and 3: ";
   auto level = [&](int c) { return has(d.moderate, c) ? "moderate" : has(d.strong, c) ? "strong" : "weak"; };
-  const bool both = (has(d.moderate, 6) || has(d.strong, 6)) && (has(d.moderate, 3) || has(d.strong, 3)) && !(d.strong.size() && (d.strong.front() == 6 || d.strong.front() == 3));
-  w << (both ? "confirmed" : "not confirmed") << " (6 " << level(6) << ", 3 " << level(3) << ").";
+  // Confirmed when both are moderate; partly when both respond at least moderately (one is strong).
+  const bool moderate = has(d.moderate, 6) && has(d.moderate, 3);
+  const bool at_least = (has(d.moderate, 6) || has(d.strong, 6)) && (has(d.moderate, 3) || has(d.strong, 3));
+  w << (moderate ? "confirmed" : at_least ? "partly" : "not confirmed") << " (6 " << level(6) << ", 3 " << level(3) << ").";
 }
 
 }  // namespace

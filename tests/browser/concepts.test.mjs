@@ -10,7 +10,7 @@ import { startServer, launchBrowser, openPage, waitReady, pointerStroke, followL
 const vocabulary = ['loop', 'arc-left', 'arc-right', 'cup', 'arch', 'vertical', 'bar', 'diagonal-rising',
   'diagonal-falling', 'crossing'];
 
-const NAMED_MLP128 = 32;
+const NAMED_MLP128 = 64;  // 91 of its 128 neurons are named natively (lens-report)
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -147,7 +147,7 @@ const drawings = {
 test('drawn with the mouse, every named shape is among the strongest shapes for its neuron (mlp6-dead, mlp32)', { timeout: 300000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url + '#model=mlp6-dead&help=0', { skipHelp: true });
   await waitReady(page);
-  const report = [];
+  const report = [], misses = [];
   for (const model of ['mlp6-dead', 'mlp32']) {
     if (model !== 'mlp6-dead') await followLink(page, `#model=${model}&help=0`);
     await page.waitForFunction((m) => window.lens.state().model === m && window.lens.state().analysisDone, model, { timeout: 240000 });
@@ -174,13 +174,14 @@ test('drawn with the mouse, every named shape is among the strongest shapes for 
         report.push(`${model} neuron ${u}: named ${c.name} (score ${c.score.toFixed(2)}, page rank ${c.rank + 1}); drawn by mouse it ranks ${rank + 1} of 10 (${acts[c.name][u].toFixed(2)}; strongest ${order[0]} ${acts[order[0]][u].toFixed(2)})`);
         // Among the strongest: the page ranks it in the top 3 over 18 drawings of each family;
         // one drawing by hand may trade places with a neighbour, so the top 4 of 10.
-        assert.ok(rank < 4, report[report.length - 1]);
+        if (rank >= 4) misses.push(report[report.length - 1]);
         checked++;
       }
     }
     assert.ok(checked > 0, `${model}: some neuron is named for a shape`);
   }
   console.log(report.join('\n'));
+  assert.deepEqual(misses, []);
   assert.deepEqual(errors, []);
   await context.close();
 });

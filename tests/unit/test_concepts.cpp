@@ -51,12 +51,6 @@ int enclosed_background(const Eigen::VectorXf& img) {
   return enclosed;
 }
 
-Digit as_digit(const Eigen::VectorXf& v) {
-  Digit d{};
-  for (int i = 0; i < kPixels; ++i) d[std::size_t(i)] = v(i);
-  return d;
-}
-
 TEST(ConceptRender, EveryDrawingIsALoneStrokeThroughThePagesPreprocessing) {
   const ConceptProbe& p = concept_probe();
   ASSERT_EQ(p.images.rows(), kPixels);

@@ -95,6 +95,7 @@ TEST(StatsFile, AnalysisFromTheFileGivesTheSameFacts) {
   ModelAnalysis from_file;
   analysis_start_from_file(from_file, b, std::move(*f), 0);
   EXPECT_EQ(from_file.test, nullptr);
+  from_file.shape_test = &d;  // the shapes' scores are measured on the test digits, as the page attaches them (app_work)
   analysis_run(from_file);
   ASSERT_TRUE(from_file.has_facts && whole.has_facts);
   EXPECT_TRUE(from_file.stats_from_file);
@@ -229,19 +230,21 @@ TEST(StatsFile, MeasuredHereGivesTheCommittedBytes) {
   }
 }
 
-// The app: a shipped model starts from its sidecar without the test digits; a view that shows
-// them asks for them; their arrival keeps the analysis; a bad sidecar falls back to measuring.
-TEST(StatsFileApp, ShippedModelNeedsNoTestDigits) {
+// The app: a shipped model's statistics come from its sidecar, without measuring the test
+// digits; the shapes' explanation scores are measured on them, so they are asked for at once and
+// the analysis waits for them before the shapes; a view that shows them waits for the same
+// fetch; their arrival keeps the analysis; a bad sidecar falls back to measuring.
+TEST(StatsFileApp, ShippedModelTakesItsStatisticsFromTheSidecarAndItsShapesFromTheDigits) {
   auto s = test::app_with_models("mlp32", true);
   ModelAnalysis* a = s->analysis();
   ASSERT_TRUE(a && a->stats_from_file && a->has_stats);
-  EXPECT_FALSE(asset_awaited(s->assets, AssetKind::TestDigits)) << "nothing on screen needs the digits yet";
-  EXPECT_FALSE(app_analysis_waiting(*s));
-  for (int i = 0; i < 200000 && !a->done(); ++i) app_work(*s, 4.0, &tick);
-  EXPECT_TRUE(a->done() && a->has_facts);
-  EXPECT_FALSE(asset_awaited(s->assets, AssetKind::TestDigits));
+  EXPECT_TRUE(asset_awaited(s->assets, AssetKind::TestDigits)) << "the shapes' scores need the digits";
+  for (int i = 0; i < 200000 && !app_analysis_waiting(*s); ++i) app_work(*s, 4.0, &tick);
+  EXPECT_TRUE(app_analysis_waiting(*s));
+  EXPECT_EQ(a->phase, ModelAnalysis::Phase::Concepts) << "everything but the shapes is done";
+  EXPECT_FALSE(a->has_concepts);
 
-  app_random_test_digit(*s);  // the page fetches the digits, then shows the pick
+  app_random_test_digit(*s);  // the page shows the pick once the digits are in
   EXPECT_TRUE(asset_awaited(s->assets, AssetKind::TestDigits));
   const int pick = s->pending_test_index;
   EXPECT_GE(pick, 0);
@@ -254,6 +257,9 @@ TEST(StatsFileApp, ShippedModelNeedsNoTestDigits) {
   const AblationScorer* scorer = app_ablation_scorer(*s);
   ASSERT_TRUE(scorer);
   EXPECT_EQ(scorer->score(Ablation::none(s->model()->bundle.net)).accuracy, a->base_score.accuracy);
+  for (int i = 0; i < 200000 && !a->done(); ++i) app_work(*s, 4.0, &tick);
+  ASSERT_TRUE(a->done() && a->has_facts && a->has_concepts);
+  EXPECT_TRUE(a->concepts[0].scored) << "the shapes were scored on the digits that arrived";
 }
 
 TEST(StatsFileApp, BadSidecarFallsBackToMeasuring) {
