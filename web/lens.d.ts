@@ -117,10 +117,10 @@ declare global {
 
     /** A family of lone shapes drawn on the canvas and preprocessed like a drawing (docs/interpretation.md). */
     interface Concept {
-      /** loop, arc-left, arc-right, cup, arch, vertical, bar, diagonal-rising, diagonal-falling, crossing */
+      /** loop, arc-left, arc-right, cup, arch, vertical, bar, diagonal-rising, diagonal-falling, crossing (X), plus (+) */
       name: string;
       label: string;
-      /** The neuron's mean activation over the family's drawings: what drawing it alone does. */
+      /** The neuron's median activation over the family's 18 drawings: what drawing it alone does. */
       drawn: number | null;
       /** 0 = the family that, drawn alone, excites the neuron most. */
       rank: number;

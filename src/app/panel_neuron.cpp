@@ -176,8 +176,8 @@ static void concept_strip(AppState& s, Gfx& g, const NeuronFacts& e) {
   if (!e.concepts_known || g.concepts.count != kConceptCount) return;
   const float em = ui::em(), side = 2.6f * em;
   const ui::Palette& pal = ui::palette(s.dark);
-  ui::title("Shapes it responds to", "Ten families of lone shapes, each drawn 18 times on this canvas with its brush (sizes, "
-                                     "aspects, slants) and preprocessed like your drawing. Order: the mean activation drawn "
+  ui::title("Shapes it responds to", "Eleven families of lone shapes, each drawn 18 times on this canvas with its brush (sizes, "
+                                     "aspects, slants) and preprocessed like your drawing. Order: the median activation drawn "
                                      "alone, highest first (the first number under each). The score under it: how well looking like "
                                      "that shape predicts this neuron on 1,000 test digits (a correlation). Framed: the shapes "
                                      "its summary names (among its 3 strongest drawn alone, and score 0.3 or more).");
@@ -202,7 +202,7 @@ static void concept_strip(AppState& s, Gfx& g, const NeuronFacts& e) {
     else ImGui::TextDisabled("%s", score);
     ImGui::EndGroup();
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("%s: drawn alone %s of %d (mean activation %s), score %s", concept_info(c.concept).phrase,
+      ImGui::SetTooltip("%s: drawn alone %s of %d (median activation %s), score %s", concept_info(c.concept).phrase,
                         ordinal(c.rank + 1).c_str(), kConceptCount, drawn, score);
   }
 }

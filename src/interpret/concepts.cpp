@@ -71,9 +71,8 @@ std::vector<Polyline> strokes(Concept c, const ConceptVariant& v) {
     case Concept::Bar: return {line(-0.5, -0.3 * v.slant, 0.5, 0.3 * v.slant)};  // a slant tilts a bar
     case Concept::DiagonalRising: return {line(-w, 0.5, w, -0.5)};
     case Concept::DiagonalFalling: return {line(-w, -0.5, w, 0.5)};
-    case Concept::Crossing:
-      if (v.x_form) return {line(-w, -0.5, w, 0.5), line(w, -0.5, -w, 0.5)};
-      return {line(0, -0.5, 0, 0.5), line(-w, 0, w, 0)};
+    case Concept::Crossing: return {line(-w, -0.5, w, 0.5), line(w, -0.5, -w, 0.5)};
+    case Concept::Plus: return {line(0, -0.5, 0, 0.5), line(-w, 0, w, 0)};
   }
   return {};
 }
@@ -88,7 +87,8 @@ const ConceptInfo kInfo[kConceptCount] = {
     {Concept::Bar, "bar", "horizontal bars", "bar", false},
     {Concept::DiagonalRising, "diagonal-rising", "diagonals rising to the right", "rising diagonal", false},
     {Concept::DiagonalFalling, "diagonal-falling", "diagonals falling to the right", "falling diagonal", false},
-    {Concept::Crossing, "crossing", "crossings like X or +", "crossing", false},
+    {Concept::Crossing, "crossing", "crossings like an X", "X", false},
+    {Concept::Plus, "plus", "crosses like a +", "plus", false},
 };
 
 }  // namespace
@@ -100,7 +100,7 @@ const std::vector<ConceptVariant>& concept_variants() {
     std::vector<ConceptVariant> out;
     for (float size : {0.45f, 0.7f})
       for (float aspect : {0.55f, 0.8f, 1.f})
-        for (float slant : {-0.25f, 0.f, 0.25f}) out.push_back({size, aspect, slant, out.size() % 2 == 1});
+        for (float slant : {-0.25f, 0.f, 0.25f}) out.push_back({size, aspect, slant});
     return out;
   }();
   return v;
@@ -197,18 +197,21 @@ ConceptScores concept_scores(const Eigen::Ref<const Eigen::MatrixXf>& acts, cons
   s.acts = acts;
   s.scored = digits && digits->resemblance.cols() > 0 && digit_acts.rows() == U && digit_acts.cols() == digits->resemblance.cols();
   if (s.scored) s.digit_acts = digit_acts;
-  std::vector<int> count(kConceptCount, 0);
-  for (Eigen::Index r = 0; r < R; ++r) ++count[std::size_t(probe.concept_of[std::size_t(r)])];
+  std::vector<std::vector<float>> family(kConceptCount);
   for (Eigen::Index h = 0; h < U && R > 0; ++h) {
-    double sum[kConceptCount] = {0};
+    for (auto& f : family) f.clear();
     float lo = acts(h, 0), hi = acts(h, 0);
     for (Eigen::Index r = 0; r < R; ++r) {
-      sum[probe.concept_of[std::size_t(r)]] += acts(h, r);
+      family[std::size_t(probe.concept_of[std::size_t(r)])].push_back(acts(h, r));
       lo = std::min(lo, acts(h, r)), hi = std::max(hi, acts(h, r));
     }
     s.defined[std::size_t(h)] = hi > lo;
     for (int k = 0; k < kConceptCount; ++k) {
-      s.drawn(h, k) = float(sum[k] / std::max(1, count[std::size_t(k)]));
+      // The median: what a typical drawing does (a mean would let two extreme variants of 18 lead).
+      std::vector<float>& v = family[std::size_t(k)];
+      std::sort(v.begin(), v.end());
+      const std::size_t n = v.size();
+      s.drawn(h, k) = n == 0 ? 0.f : n % 2 ? v[n / 2] : 0.5f * (v[n / 2 - 1] + v[n / 2]);
       if (s.scored) s.score(h, k) = correlation(digits->resemblance.row(k), digit_acts.row(h), nullptr);
     }
   }

@@ -6,8 +6,8 @@
 // family's drawings do to a unit is what a lecturer who draws that shape sees.
 //
 // Two measurements per unit and family:
-// - drawn: the unit's mean activation over the family's drawings (several sizes, aspects and
-//   slants), the "drawn alone" ranking of the families;
+// - drawn: the unit's median activation over the family's drawings (several sizes, aspects and
+//   slants: what a typical drawing of it does), the "drawn alone" ranking of the families;
 // - score: whether the shape explains the unit on real digits: the correlation, over the first
 //   kShapeDigits test digits, between how much a digit looks like the family (its best cosine
 //   similarity with any of the family's drawings) and the unit's activation on it.
@@ -24,8 +24,8 @@
 
 namespace lens {
 
-enum class Concept { Loop, ArcLeft, ArcRight, Cup, Arch, Vertical, Bar, DiagonalRising, DiagonalFalling, Crossing };
-constexpr int kConceptCount = 10;
+enum class Concept { Loop, ArcLeft, ArcRight, Cup, Arch, Vertical, Bar, DiagonalRising, DiagonalFalling, Crossing, Plus };
+constexpr int kConceptCount = 11;
 constexpr int kShapeDigits = 1000;  // the first test digits the explanation score is measured on
 
 struct ConceptInfo {
@@ -40,13 +40,11 @@ inline const ConceptInfo& concept_info(int k) { return concept_info(Concept(k));
 
 // One drawing's knobs, in canvas units: how tall the shape is drawn (a share of the canvas: the
 // smaller, the thicker its stroke after scaling to 20 px), its width for its height, and a slant
-// (x shifts by slant times the height above the centre; a bar tilts instead). A crossing is
-// an X or a + (every other variant).
+// (x shifts by slant times the height above the centre; a bar tilts instead).
 struct ConceptVariant {
   float size = 0.6f;
   float aspect = 0.8f;
   float slant = 0;
-  bool x_form = true;
 };
 // The drawings every family gets, in a fixed order (sizes x aspects x slants).
 const std::vector<ConceptVariant>& concept_variants();
@@ -78,7 +76,7 @@ ConceptDigits concept_digits(const DataSet& test, const ConceptProbe& probe);
 
 // One layer's units against the families.
 struct ConceptScores {
-  Eigen::MatrixXf drawn;        // (U, K) mean activation over the family's drawings
+  Eigen::MatrixXf drawn;        // (U, K) median activation over the family's drawings
   Eigen::MatrixXf score;        // (U, K) explanation score; 0 where undefined
   bool scored = false;          // shape digits were at hand (else every score is undefined)
   std::vector<bool> defined;    // (U) false when the unit's activation is the same on every drawing
@@ -88,7 +86,7 @@ struct ConceptScores {
 // A family and what it does to a unit.
 struct ConceptFact {
   int concept = 0;
-  float drawn = 0;     // mean activation drawn alone
+  float drawn = 0;     // median activation drawn alone
   float score = 0;     // explanation score on the shape digits
   int rank = 0;        // 0 = the family that, drawn alone, excites the unit most
   bool excites = false;  // in the top kConceptTopRanks and above the median family

@@ -78,7 +78,7 @@ std::string concept_list(const std::vector<ConceptFact>& shapes) {
 std::string no_shape(const NeuronFacts& f) {
   const ConceptFact& top = f.concepts.front();
   const std::string name = concept_info(top.concept).phrase;
-  const std::string drawn = "drawn alone, " + name + " excite it most (mean activation " + fmt("%.2g", top.drawn) + ")";
+  const std::string drawn = "drawn alone, " + name + " excite it most (median activation " + fmt("%.2g", top.drawn) + ")";
   if (!top.excites) return "No shape stands out for it: " + drawn + ", hardly more than most other shapes";
   if (!f.concepts_scored) return "No shape is named for it: " + drawn + ", but without test digits it could not be checked on real digits";
   return "No shape is named for it: " + drawn + ", but on test digits looking like one predicts its activation only weakly (score " +
@@ -401,7 +401,7 @@ Paragraph network_shapes(const NetworkFacts& f) {
   if (!f.concepts_known) return w.p;
   w.strong("Shapes.");
   w << " Of the " << std::to_string(kConceptCount) << " shapes drawn alone on the canvas (loops, arcs, cups, arches, bars, "
-    << "verticals, diagonals, crossings), ";
+    << "verticals, diagonals, X and + crossings), ";
   for (std::size_t i = 0; i < f.layers.size(); ++i) {
     const LayerFacts& L = f.layers[i];
     if (i) w << "; ";

@@ -33,7 +33,7 @@ static void shapes_guide(ReportPage& page) {
       std::to_string(concept_variants().size()) +
       " times (two sizes, three aspects, three slants) as strokes on the page's canvas with its brush, then preprocessed "
       "exactly as a drawing is (cropped, scaled to 20 pixels, centred by mass) and fed through the model's own input "
-      "normalization. Shapes are listed by the neuron's mean activation on a family's drawings, highest first: what a "
+      "normalization. Shapes are listed by the neuron's median activation on a family's drawings, highest first: what a "
       "lecturer sees who draws that shape. A shape's *score* is how well it explains the neuron on real digits: the "
       "correlation, over the first " + with_commas(kShapeDigits) + " test digits, between how much a digit looks like the "
       "shape (its best cosine similarity with the family's drawings) and the neuron's activation. A summary names up to " +
@@ -166,11 +166,11 @@ static std::vector<Figure> image_figures(ReportPage& page, const ReportContext& 
   return images;
 }
 
-// "Shapes drawn alone (mean activation, score): loop 8.2 (0.52) · left arc 7.9 (0.41) · ..."
+// "Shapes drawn alone (median activation, score): loop 8.2 (0.52) · left arc 7.9 (0.41) · ..."
 // (every shape, most exciting first).
 static std::string shapes_line(const NeuronFacts& e) {
   if (!e.concepts_known) return "";
-  std::string s = "Shapes drawn alone (mean activation, score): ";
+  std::string s = "Shapes drawn alone (median activation, score): ";
   for (std::size_t i = 0; i < e.concepts.size(); ++i)
     s += std::string(i ? " · " : "") + concept_info(e.concepts[i].concept).label + " " + fmt("%.2g", e.concepts[i].drawn) + " (" +
          (e.concepts_scored ? signed_number(e.concepts[i].score, 2) : std::string("n/a")) + ")";
