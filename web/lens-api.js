@@ -606,10 +606,21 @@
         return { ok: { id: t.model, testAccuracy: t.testAccuracy, epochs: t.epoch, samplesPerSecond: t.samplesPerSecond } };
       });
     }),
-    // {status, run, epoch, epochs, samples, samplesPerSecond, curve: [{epoch, loss, valLoss, valAccuracy,
-    //  samples, computeMs}], dead: [[units]], diedAt: [[epoch or null]], model, testAccuracy, recipe,
-    //  error: why a "diverged" run stopped, else null}
+    // {status, run, epoch, epochs, samples, samplesPerSecond, speed: samples a second or null (full speed),
+    //  curve: [{epoch, loss, valLoss, valAccuracy, samples, computeMs}], dead: [[units]],
+    //  diedAt: [[epoch or null]], model, testAccuracy, recipe, error: why a "diverged" run stopped, else null}
     trainingState: function () { need(); return peek('trainingState', 'lens_training_state'); },
+    // The speed of training, for the run under way and the next: 'lesson' (lesson pace, a few
+    // hundred samples a second), 'full' (as fast as the frame budget allows) or samples a second.
+    // Returns the pace set, null for full speed; trainingState().speed reads it.
+    trainSpeed: function (speed) {
+      need();
+      // JSON has no NaN or Infinity: such a number is sent as its name, and refused by name.
+      var text = JSON.stringify(typeof speed === 'number' && !isFinite(speed) ? String(speed) : speed === undefined ? null : speed);
+      return value('trainSpeed', 'lens_train_speed', ['string'], [text]);
+    },
+    // The Train tab's presets by name ({healthy, kill}), as recipes train() takes.
+    trainPresets: function () { need(); return peek('trainPresets', 'lens_train_presets'); },
     // Ends training now: the model keeps its weights and is measured on the test set.
     stopTraining: function () { need(); wake(); direct('lens_stop_training'); },
     pauseTraining: function () { need(); ask('pauseTraining', 'lens_training_control', ['string'], ['pause']); },

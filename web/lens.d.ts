@@ -206,11 +206,14 @@ declare global {
       epoch: number;
       epochs: number;
       samples: number;
+      /** How fast the training runs, in samples a second (its compute speed, not the pace). */
       samplesPerSecond: number;
+      /** The pace set by trainSpeed() or the Train tab's speed control, in samples a second; null at full speed. */
+      speed: number | null;
       curve: TrainingPoint[];
       /** Each hidden layer's dead units. */
       dead: number[][];
-      /** Per layer and unit: the epoch at which it last went dead, or null. */
+      /** Per layer and unit: the epoch at which it last went dead, or null. The Train tab's curves mark each death at that epoch. */
       diedAt: (number | null)[][];
       model: string | null;
       testAccuracy: number | null;
@@ -341,6 +344,14 @@ declare global {
        */
       train(recipe: Recipe): Promise<TrainResult>;
       trainingState(): TrainingState;
+      /**
+       * Sets the speed of training, for the run under way and the next: 'lesson' (300 samples a
+       * second), 'full' (as fast as the frame budget allows) or samples a second, 10 to 1,000,000.
+       * Returns the pace set, null for full speed. Throws for anything else.
+       */
+      trainSpeed(speed: number | 'lesson' | 'full'): number | null;
+      /** The Train tab's presets by name, as recipes train() takes. */
+      trainPresets(): { healthy: Recipe; kill: Recipe };
       /** Ends training now: the model keeps its weights and is measured on the test set. */
       stopTraining(): void;
       pauseTraining(): void;

@@ -511,6 +511,23 @@ EMSCRIPTEN_KEEPALIVE const char* lens_train(const std::uint8_t* text, int n) {
   return ok(s.training.runs);
 }
 
+// The speed control (lens.trainSpeed): "lesson", "full" or samples a second, as JSON text.
+// Replies the pace now set, null for full speed.
+EMSCRIPTEN_KEEPALIVE const char* lens_train_speed(const char* text) {
+  AppState& s = *g_state;
+  const auto speed = json_parse(text ? text : "");
+  if (!speed) return fail("speed: " + speed.error);
+  const auto pace = train_pace_from_json(*speed);
+  if (!pace) return fail(pace.error);
+  app_train_set_pace(s, *pace);
+  return ok(*pace > 0 ? nlohmann::json(*pace) : nlohmann::json(nullptr));
+}
+
+// The Train tab's presets by name, as recipes lens.train takes.
+EMSCRIPTEN_KEEPALIVE const char* lens_train_presets() {
+  return ok({{"healthy", train_preset_healthy()}, {"kill", train_preset_kill()}});
+}
+
 EMSCRIPTEN_KEEPALIVE void lens_stop_training() { app_train_stop(*g_state, emscripten_get_now()); }
 
 EMSCRIPTEN_KEEPALIVE const char* lens_training_control(const char* what_text) {
@@ -541,6 +558,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_training_state() {
   }
   return ok({{"status", training_status_name(t.status)}, {"run", t.runs}, {"curve", curve}, {"diedAt", died}, {"dead", dead},
              {"epoch", t.epoch()}, {"epochs", t.request.config.epochs}, {"samplesPerSecond", t.samples_per_second()},
+             {"speed", t.pace > 0 ? nlohmann::json(t.pace) : nlohmann::json(nullptr)},
              {"samples", t.run ? t.run->samples_seen() : 0L},
              {"model", t.model >= 0 ? nlohmann::json(s.models[std::size_t(t.model)].bundle.info.id) : nlohmann::json(nullptr)},
              {"testAccuracy", t.test_accuracy >= 0 ? nlohmann::json(t.test_accuracy) : nlohmann::json(nullptr)},

@@ -296,7 +296,7 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
     if (i == 0) ui::track(("first card of layer " + std::to_string(layer)).c_str());  // for the browser tests' layout checks
     const bool hovered = ImGui::IsItemHovered();
     const NeuronFacts* facts = a ? a->neuron(layer, h) : nullptr;
-    const Liveness live = a && a->has_stats ? a->stats.layers[std::size_t(layer)].liveness(h) : Liveness::Alive;
+    const Liveness live = app_card_liveness(s, layer, h);  // the rule and the measurement the list of dead neurons reads
     const bool dead = live == Liveness::Dead, nearly = live == Liveness::NearlyDead;
     split.SetCurrentChannel(dl, kBackgrounds);
     const bool picture = atlas && atlas->count > h;

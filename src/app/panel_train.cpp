@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
+#include <string>
+#include <vector>
 
 #include "app/core/app_training.h"
 #include "app/js_api.h"
@@ -37,12 +40,19 @@ static void recipe_controls(AppState& s, float width) {
   const float em = ui::em(), w = width - 9 * em;
   ui::title("Recipe", "The same settings lens-train takes. Training uses the first 20,000 MNIST training images "
                       "(a validation split is held out); the test accuracy is measured on the 10,000 test images.");
-  if (ui::small_button("Healthy", "784-32-10 ReLU, Adam: about 93% after 2 epochs")) set_form(s, train_preset_healthy());
+  if (ui::small_button("Healthy", "784-32-10 ReLU, Adam: about 93% after 2 epochs, at full speed")) {
+    set_form(s, train_preset_healthy());
+    app_train_set_pace(s, train_preset_pace("healthy"));
+  }
   ui::track("Healthy");
   ImGui::SameLine();
-  if (ui::small_button("Kill the neurons", "784-6-10 ReLU with biases starting at -2 and SGD at a high learning rate: "
-                                           "most of the six neurons die, as in mlp6-dead"))
+  if (ui::small_button("Kill the neurons", "784-6-10 ReLU, SGD at learning rate 0.1 with momentum 0.99, at lesson pace: the "
+                                           "six neurons start alive, and most of them die one after another while it "
+                                           "trains, as in mlp6-dead. Each death is marked on the curves."))
+  {
     set_form(s, train_preset_kill());
+    app_train_set_pace(s, train_preset_pace("kill"));
+  }
   ui::track("Kill the neurons");
   int hidden = int(c.sizes.size()) - 2;
   ImGui::SetNextItemWidth(w);
@@ -121,6 +131,26 @@ bool training_buttons(AppState& s, bool active, bool with_stop, double now_ms) {
   return false;
 }
 
+// The speed control: a slider over kTrainPaceStops, then full speed. It applies to the run under
+// way and to the next ones.
+static void speed_control(AppState& s) {
+  const int pace = s.training.pace, stops = int(std::size(kTrainPaceStops));
+  int at = stops;  // full speed
+  for (int i = 0; i < stops && at == stops; ++i)
+    if (pace > 0 && pace <= kTrainPaceStops[i]) at = i;
+  // ImGui prints this label as the slider's format: it holds no '%'.
+  const std::string label = pace <= 0 ? std::string("full speed")
+                                      : with_commas(pace) + " samples/s" + (pace == kTrainLessonPace ? " (lesson pace)" : "");
+  ImGui::SetNextItemWidth(std::max(8 * ui::em(), ImGui::GetContentRegionAvail().x - 4 * ui::em()));
+  if (ImGui::SliderInt("speed", &at, 0, stops, label.c_str(), ImGuiSliderFlags_NoInput))
+    app_train_set_pace(s, at == stops ? 0 : kTrainPaceStops[at]);
+  ui::track("speed");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("How fast training runs, now and in the next run. Lesson pace, %s samples a second, trains an epoch "
+                      "in about a minute, so a class can follow the curves and watch the neurons die; full speed trains as "
+                      "fast as the page's frame budget allows.", with_commas(kTrainLessonPace).c_str());
+}
+
 static void run_controls(AppState& s, double now_ms) {
   TrainingSession& t = s.training;
   const bool active = t.active();
@@ -143,6 +173,7 @@ static void run_controls(AppState& s, double now_ms) {
       ImGui::SetTooltip("The trained weights with their recipe and seed: drop the file on the page again, or run lens-report on it.");
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from other random weights (the seed goes up by one).");
+  speed_control(s);
   if (t.status == TrainingSession::Status::Diverged) {  // no model was kept: say why, whole
     ImGui::TextWrapped("Stopped: %s. The model was not kept.", t.error.c_str());
     return;
@@ -153,12 +184,37 @@ static void run_controls(AppState& s, double now_ms) {
     case TrainingSession::Status::WaitingForData:
       std::snprintf(line, sizeof line, "Fetching the 20,000 training images (3.2 MB)...");
       break;
-    default:
-      std::snprintf(line, sizeof line, "%s: epoch %s of %d, %s samples/s%s%s", training_status_name(t.status), fmt("%.2f", t.epoch()).c_str(),
-                    t.request.config.epochs, with_commas((long long)t.samples_per_second()).c_str(),
-                    t.test_accuracy >= 0 ? ", test accuracy " : "", t.test_accuracy >= 0 ? pct(t.test_accuracy, 2).c_str() : "");
+    default:  // at a pace, the pace; else how fast it trains
+      std::snprintf(line, sizeof line, "%s: epoch %s of %d, %s samples/s%s%s%s", training_status_name(t.status), fmt("%.2f", t.epoch()).c_str(),
+                    t.request.config.epochs, with_commas(t.pace > 0 && t.active() ? t.pace : (long long)t.samples_per_second()).c_str(),
+                    t.pace > 0 && t.active() ? " (paced)" : "", t.test_accuracy >= 0 ? ", test accuracy " : "",
+                    t.test_accuracy >= 0 ? pct(t.test_accuracy, 2).c_str() : "");
   }
   ImGui::TextWrapped("%s", line);
+}
+
+// A mark on the curves where each neuron died: a tick up from the chart's foot at the epoch of its
+// death, topped by its number. Numbers of deaths close together stack upwards.
+static void death_marks(const TrainingSession& t, const ui::Palette& pal, ImVec2 p, float w, float h, double epochs) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float line = ImGui::GetTextLineHeight(), tick = 0.6f * line;
+  std::vector<float> placed;  // x of the marks drawn so far
+  for (std::size_t l = 0; l < t.died_at.size(); ++l)
+    for (std::size_t u = 0; u < t.died_at[l].size(); ++u) {
+      const double at = t.died_at[l][u];
+      if (std::isnan(at)) continue;
+      const float x = p.x + float(std::clamp(at / epochs, 0.0, 1.0)) * w;
+      const std::string number = t.died_at.size() > 1 ? std::to_string(l) + "." + std::to_string(u) : std::to_string(u);
+      const float nw = ImGui::CalcTextSize(number.c_str()).x;
+      int below = 0;  // marks already drawn whose numbers this one's would overlap
+      for (float q : placed) below += std::abs(q - x) < nw + 0.3f * line;
+      placed.push_back(x);
+      const float top = p.y + h - tick - float(below + 1) * line;
+      dl->AddLine(ImVec2(x, p.y + h), ImVec2(x, p.y + h - tick), pal.dead, 2.f);
+      dl->AddText(ImVec2(x - nw / 2, top), pal.dead, number.c_str());
+      const std::string label = "death mark " + std::to_string(l) + "." + std::to_string(u);
+      ui::track_rect(label.c_str(), ImVec2(x - 1, top), ImVec2(x + 1, p.y + h));
+    }
 }
 
 // Loss (train and validation) on the left axis, validation accuracy on the right, over epochs.
@@ -168,6 +224,7 @@ void draw_training_curves(const AppState& s, float w, float h) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(w, h));
+  ui::track("learning curves");
   dl->AddRect(p, ImVec2(p.x + w, p.y + h), pal.card_border);
   if (t.curve.empty()) {
     ImGui::TextDisabled("(no training yet)");
@@ -192,6 +249,7 @@ void draw_training_curves(const AppState& s, float w, float h) {
   series(&TrainingPoint::loss, top, pal.accent);
   series(&TrainingPoint::val_loss, top, pal.negative);
   series(&TrainingPoint::val_accuracy, 1.f, pal.positive);
+  death_marks(t, pal, p, w, h, epochs);
   const TrainingPoint& last = t.curve.back();
   auto key = [&](ImU32 color, const std::string& text) {
     const ImVec2 q = ImGui::GetCursorScreenPos();
@@ -229,8 +287,8 @@ static void death_timeline(const AppState& s, float w) {
       if (std::isnan(at)) continue;
       const ImVec2 p = ImGui::GetCursorScreenPos();
       char label[64];
-      if (t.died_at.size() > 1) std::snprintf(label, sizeof label, "layer %zu, neuron %zu died at epoch %s", l, u, fmt("%.1f", at).c_str());
-      else std::snprintf(label, sizeof label, "neuron %zu died at epoch %s", u, fmt("%.1f", at).c_str());
+      if (t.died_at.size() > 1) std::snprintf(label, sizeof label, "layer %zu, neuron %zu died at epoch %s", l, u, fmt("%.2f", at).c_str());
+      else std::snprintf(label, sizeof label, "neuron %zu died at epoch %s", u, fmt("%.2f", at).c_str());
       const float x0 = p.x + float(at / epochs) * w, x1 = p.x + float(t.epoch() / epochs) * w;
       dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + w, p.y + row - 2), pal.bar_bg);
       dl->AddRectFilled(ImVec2(x0, p.y + 2), ImVec2(std::max(x0 + 2, x1), p.y + row - 2), pal.dead);

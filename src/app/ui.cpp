@@ -172,8 +172,9 @@ void wrapped(const std::string& text) {
 
 static FrameRecord* frame_record() { return static_cast<FrameRecord*>(ImGui::GetIO().UserData); }
 
-void track(const char* label) {
-  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+void track(const char* label) { track_rect(label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()); }
+
+void track_rect(const char* label, ImVec2 lo, ImVec2 hi) {
   if (FrameRecord* r = frame_record()) r->items.push_back({label, AppState::Rect{lo.x, lo.y, hi.x - lo.x, hi.y - lo.y}});
 }
 

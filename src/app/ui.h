@@ -40,6 +40,8 @@ struct FrameRecord {
 };
 // Notes where the item just drawn is, under its label, so a browser test can click it like a person.
 void track(const char* label);
+// The same for a shape drawn straight into a draw list (a mark on a chart), from lo to hi.
+void track_rect(const char* label, ImVec2 lo, ImVec2 hi);
 // SameLine() when an item `width` wide still fits on the current line, else a new line.
 void same_line_if_fits(float width);
 void wrapped(const std::string& text);

@@ -38,6 +38,26 @@ ActmaxSolver::ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, co
   }
   adam_ = AdamAscent(I, U);
   if (actmax_objective_linear(net_, objective_)) linear_grad_ = objective_gradient(x_);
+  steps_ = config_.steps;
+}
+
+void ActmaxSolver::set_targets(const Eigen::VectorXf& beat) {
+  targets_.resize(Eigen::Index(columns_.size()));
+  for (std::size_t c = 0; c < columns_.size(); ++c) targets_(Eigen::Index(c)) = beat(Eigen::Index(c / std::size_t(config_.count)));
+}
+
+bool ActmaxSolver::relax_if_short() {
+  if (targets_.size() == 0 || rounds_ >= kActmaxRelaxRounds) return false;
+  const Eigen::VectorXf got = achieved();
+  settled_.assign(columns_.size(), true);
+  bool short_of_target = false;
+  for (Eigen::Index c = 0; c < got.size(); ++c)
+    if (!(got(c) > targets_(c))) settled_[std::size_t(c)] = false, short_of_target = true;
+  if (!short_of_target) return false;
+  ++rounds_;
+  relax_ = rounds_ < kActmaxRelaxRounds ? 0.5f * relax_ : 0.f;  // the last round climbs unpenalized
+  steps_ += std::max(1, config_.steps / 4);
+  return true;
 }
 
 Eigen::MatrixXf ActmaxSolver::objective_gradient(const Eigen::MatrixXf& x) const {
@@ -47,7 +67,7 @@ Eigen::MatrixXf ActmaxSolver::objective_gradient(const Eigen::MatrixXf& x) const
 // Adds the gradients of the penalties (to be ascended): -l2 x and -tv * grad TV(x),
 // TV(x) = 1/2 sum of squared differences between 4-neighbours.
 void ActmaxSolver::regularize(Eigen::MatrixXf& g) const {
-  if (config_.l2 > 0) g -= config_.l2 * x_;
+  if (config_.l2 > 0) g -= (relax_ * config_.l2) * x_;
   if (config_.count > 1 && config_.diversity > 0) diversity_ascent(x_, config_.count, config_.diversity, g);
   if (config_.tv > 0) {
     const int W = config_.width, H = int(x_.rows()) / W;
@@ -62,7 +82,7 @@ void ActmaxSolver::regularize(Eigen::MatrixXf& g) const {
           if (x + 1 < W) lap += p[i] - p[i + 1];
           if (y > 0) lap += p[i] - p[i - W];
           if (y + 1 < H) lap += p[i] - p[i + W];
-          gp[i] -= config_.tv * lap;
+          gp[i] -= (relax_ * config_.tv) * lap;
         }
     }
   }
@@ -85,10 +105,10 @@ static void tame(Eigen::MatrixXf& g) {
 }
 
 bool ActmaxSolver::step(int max_steps) {
-  for (int k = 0; k < max_steps && !done(); ++k) {
+  for (int k = 0; k < max_steps && (!done() || relax_if_short()); ++k) {
     // Jitter: evaluate the gradient at a randomly shifted copy and shift it back, so the
     // image must excite the unit wherever it sits within a few pixels (no pixel-exact noise).
-    const int j = config_.jitter;
+    const int j = rounds_ > 0 ? 0 : config_.jitter;  // a relaxed round climbs the image itself, not its shifts
     const int dx = j > 0 ? int(rng_.below(std::uint32_t(2 * j + 1))) - j : 0;
     const int dy = j > 0 ? int(rng_.below(std::uint32_t(2 * j + 1))) - j : 0;
     Eigen::MatrixXf g;
@@ -98,13 +118,16 @@ bool ActmaxSolver::step(int max_steps) {
     tame(g);
     regularize(g);
     ++step_;
+    const Eigen::MatrixXf before = settled_.empty() ? Eigen::MatrixXf() : x_;
     adam_.step(x_, g, config_.lr);  // ascent on the pixels
     // Blur shapes the image early on; the last quarter of the steps sharpens it without blur.
     if (config_.blur_every > 0 && config_.blur_sigma > 0 && step_ % config_.blur_every == 0 && 4 * step_ < 3 * config_.steps)
       x_ = image_blur(x_, config_.width, config_.blur_sigma);
     if (config_.clamp) x_ = x_.cwiseMax(0.f).cwiseMin(1.f);
+    for (std::size_t c = 0; c < settled_.size(); ++c)  // a relaxed round moves only the units short of their targets
+      if (settled_[c]) x_.col(Eigen::Index(c)) = before.col(Eigen::Index(c));
   }
-  return done();
+  return done() && !relax_if_short();
 }
 
 Eigen::VectorXf ActmaxSolver::achieved() const {

@@ -35,6 +35,11 @@ struct ActmaxConfig {
   float diversity = 0.f;
 };
 
+// The most rounds of relaxed penalties a unit short of its target gets (ActmaxSolver::set_targets):
+// the penalties halve three times, then the last round climbs without them towards the unit's
+// unpenalized optimum, which beats every test digit (they are images in the same [0, 1] box).
+constexpr int kActmaxRelaxRounds = 4;
+
 // Output classes tolerate (and look far more like digits with) stronger smoothing than
 // hidden units, whose images must still beat every test digit's activation.
 ActmaxConfig actmax_output_defaults();
@@ -48,9 +53,17 @@ class ActmaxSolver {
   ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, const ActmaxConfig& config,
                ActmaxObjective output_objective = ActmaxObjective::Logit,
                const Eigen::VectorXf* mean_image = nullptr);
+  // Values each unit's image must beat (one per unit, in units() order): the activation of its
+  // strongest test digit. A unit whose image does not beat its value after the steps goes on for
+  // another quarter of the steps with the penalties (l2, tv) halved, up to kActmaxRelaxRounds
+  // times, while the others keep their images: the image earns the claim that it excites the
+  // unit more than any test digit. The last round has no penalties, and no relaxed round jitters.
+  // Without targets, the steps are all.
+  void set_targets(const Eigen::VectorXf& beat);
   bool step(int max_steps);     // returns true once all steps are done
-  bool done() const { return step_ >= config_.steps; }
-  float progress() const { return config_.steps ? float(step_) / float(config_.steps) : 1.f; }
+  bool done() const { return step_ >= steps_; }
+  float progress() const { return steps_ ? float(step_) / float(steps_) : 1.f; }
+  int relax_rounds() const { return rounds_; }  // rounds with relaxed penalties so far
   const Eigen::MatrixXf& images() const { return x_; }  // (I, U)
   // Images per unit: columns [u * count, (u + 1) * count) of images() belong to units()[u].
   int count() const { return config_.count; }
@@ -61,6 +74,7 @@ class ActmaxSolver {
  private:
   Eigen::MatrixXf objective_gradient(const Eigen::MatrixXf& x) const;  // d objective / d x, (I, U count)
   void regularize(Eigen::MatrixXf& grad) const;
+  bool relax_if_short();        // at the end of the steps: true when units below their targets go on
 
   Mlp net_;                     // truncated to the layers up to `layer`
   std::vector<int> units_;
@@ -72,7 +86,11 @@ class ActmaxSolver {
   AdamAscent adam_;
   Eigen::MatrixXf linear_grad_; // (I, U) when the objective is linear in x (a first-layer pre-activation): its
                                 // gradient, the units' weight rows, is the same at every step; else empty
-  int step_ = 0;
+  int step_ = 0, steps_ = 0;    // steps done, steps planned (config.steps plus any relaxed rounds)
+  Eigen::VectorXf targets_;     // (U count) per image column; empty: none
+  std::vector<bool> settled_;   // per image column: keeps its image through the relaxed rounds
+  float relax_ = 1.f;           // factor on l2 and tv (halved each relaxed round)
+  int rounds_ = 0;
 };
 
 // Convenience: runs to completion.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "core/constants.h"
@@ -64,6 +65,19 @@ static const ActmaxConfig& actmax_config(const ModelAnalysis& a, int layer) {
   return is_output(a, layer) ? a.settings.output : a.settings.hidden;
 }
 
+// A hidden unit's image must beat its strongest test digit (ActmaxSolver::set_targets), once the
+// statistics say what that is.
+static void set_actmax_targets(const ModelAnalysis& a, int layer, ActmaxSolver& solver) {
+  if (!a.has_stats || is_output(a, layer)) return;
+  const LayerStats& L = a.stats.layers[std::size_t(layer)];
+  Eigen::VectorXf beat(Eigen::Index(solver.units().size()));
+  for (std::size_t k = 0; k < solver.units().size(); ++k) {  // a unit no test digit excites has none to beat
+    const int u = solver.units()[k];
+    beat(Eigen::Index(k)) = L.is_dead(u) ? -std::numeric_limits<float>::infinity() : L.max(u);
+  }
+  solver.set_targets(beat);
+}
+
 // Units of one layer are maximized in groups small enough for a slice; the solver's
 // jitter is shared by all columns, so a group's images equal the whole batch's.
 static void start_actmax_group(ModelAnalysis& a, int layer, int first) {
@@ -75,6 +89,7 @@ static void start_actmax_group(ModelAnalysis& a, int layer, int first) {
   std::vector<int> units(static_cast<std::size_t>(group));
   std::iota(units.begin(), units.end(), first);
   a.solver = std::make_unique<ActmaxSolver>(net, layer, std::move(units), actmax_config(a, layer), a.settings.output_objective);
+  set_actmax_targets(a, layer, *a.solver);
 }
 
 static void finish_stats(ModelAnalysis& a) {
@@ -296,6 +311,7 @@ void analysis_regenerate_actmax(ModelAnalysis& a, int layer, const ActmaxConfig&
   std::vector<int> units(std::size_t(net.layers[std::size_t(layer)].outputs()));
   std::iota(units.begin(), units.end(), 0);
   ActmaxSolver s(net, layer, units, config, a.settings.output_objective);
+  set_actmax_targets(a, layer, s);
   while (!s.step(64)) {}
   a.actmax[std::size_t(layer)] = s.images();
   a.actmax_done[std::size_t(layer)] = true;
@@ -306,6 +322,7 @@ void analysis_regenerate_actmax(ModelAnalysis& a, int layer, const ActmaxConfig&
 Eigen::VectorXf analysis_actmax_single(const ModelAnalysis& a, int layer, int unit) {
   if (a.actmax_done[std::size_t(layer)]) return a.actmax[std::size_t(layer)].col(unit);
   ActmaxSolver s(a.bundle->net, layer, {unit}, actmax_config(a, layer), a.settings.output_objective);
+  set_actmax_targets(a, layer, s);
   while (!s.step(64)) {}
   return s.images().col(0);
 }

@@ -1,7 +1,10 @@
 #include "interpret/numbers.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+
+#include "core/training/train_budget.h"
 
 namespace lens {
 
@@ -29,12 +32,9 @@ std::string points(double fraction, int decimals) {
 }
 
 std::string with_commas(long long n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (n < 0 ? "-" : "") + out;
+  // The magnitude in unsigned arithmetic: -n overflows for the smallest long long.
+  const std::uint64_t magnitude = n < 0 ? 0 - std::uint64_t(n) : std::uint64_t(n);
+  return (n < 0 ? "-" : "") + count_with_commas(magnitude);
 }
 
 std::string signed_number(double v, int decimals) {

@@ -63,18 +63,48 @@ test('lens.train: 784-32-10 for 2 epochs on the shipped subset reaches 92% on th
   await context.close();
 });
 
-test('the Train tab by real clicks: "Kill the neurons" ends with at least 4 of 6 neurons dead', { timeout: 300000 }, async () => {
+test('the Train tab by real clicks: "Kill the neurons" starts alive at lesson pace, and at least 4 of 6 die one after another, marked on the curves', { timeout: 300000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url + '#tab=train&help=0', { skipHelp: true });
   await waitReady(page);
+  const presets = await page.evaluate(() => window.lens.trainPresets());
+  assert.deepEqual(Object.keys(presets).sort(), ['healthy', 'kill']);
   await clickItem(page, 'Kill the neurons');
   await clickItem(page, 'Train');
+  // The preset trains at lesson pace, its six neurons alive at the start.
+  await page.waitForFunction(() => { const t = window.lens.trainingState(); return t.status === 'running' && t.curve.length >= 1; }, null, { timeout: 60000 });
+  let st = await page.evaluate(() => window.lens.trainingState());
+  for (const key of ['layers', 'activation', 'bias_init', 'optimizer', 'lr', 'batch', 'epochs', 'seed']) {
+    const [got, want] = [st.recipe[key], presets.kill[key]];  // the form keeps numbers as 32-bit floats
+    if (typeof want === 'number') assert.ok(Math.abs(got - want) <= 1e-6 * Math.abs(want), `the preset's ${key}: ${got} vs ${want}`);
+    else assert.deepEqual(got, want, `the preset's ${key}`);
+  }
+  assert.equal(st.speed, 300, 'lesson pace');
+  assert.deepEqual(st.dead, [[]], 'none dead at the start');
+  // At a pace the samples follow the clock: never more than the pace allows since the run began.
+  const t0 = Date.now();
+  const s0 = st.samples;
+  await page.waitForFunction((n) => window.lens.trainingState().samples >= n + 320, s0, { timeout: 60000 });
+  const paced = await page.evaluate(() => window.lens.trainingState().samples);
+  assert.ok(paced - s0 <= 300 * (Date.now() - t0 + 300) / 1000 + 2 * st.recipe.batch, `${paced - s0} samples in ${Date.now() - t0} ms at 300 a second`);
+  // Full speed for the rest (the pace is a control of the page, for any run).
+  assert.equal(await page.evaluate(() => window.lens.trainSpeed('full')), null);
   await page.waitForFunction(() => window.lens.trainingState().status === 'done', null, { timeout: 240000 });
-  const st = await page.evaluate(() => window.lens.trainingState());
+  st = await page.evaluate(() => window.lens.trainingState());
   assert.deepEqual(st.recipe.layers, [784, 6, 10]);
-  assert.equal(st.recipe.bias_init, -2);
   const dead = st.dead[0].length;
   assert.ok(dead >= 4, `${dead} of 6 dead`);
-  for (const at of st.diedAt[0]) if (at !== null) assert.ok(at >= 0 && at <= 5);
+  const died = st.diedAt[0].filter((at) => at !== null);
+  for (const at of died) assert.ok(at > 0 && at <= st.epochs, `died at epoch ${at}`);
+  assert.ok(Math.max(...died) - Math.min(...died) >= 0.2, `deaths spread over ${Math.max(...died) - Math.min(...died)} epochs: ${died}`);
+  // Each death is marked on the curves, at its epoch.
+  const box = await page.evaluate(() => window.lens._test.itemRect('learning curves'));
+  for (const u of st.dead[0]) {
+    const mark = await page.evaluate((l) => window.lens._test.itemRect(l), `death mark 0.${u}`);
+    assert.ok(mark, `a mark for neuron ${u}`);
+    const x = box.x + box.width * st.diedAt[0][u] / st.epochs;
+    assert.ok(Math.abs(mark.x + mark.width / 2 - x) <= 1.5, `neuron ${u}'s mark at ${mark.x + mark.width / 2}, its epoch at ${x}`);
+    assert.ok(mark.y >= box.y && mark.y + mark.height <= box.y + box.height + 0.5, 'inside the curves');
+  }
   // The Download button saves the model as a .lens bundle.
   const [download] = await Promise.all([page.waitForEvent('download'), clickItem(page, 'Download .lens')]);
   assert.equal(download.suggestedFilename(), `${st.model}.lens`);
@@ -82,7 +112,11 @@ test('the Train tab by real clicks: "Kill the neurons" ends with at least 4 of 6
   assert.equal(saved.subarray(0, 5).toString('latin1'), '\x89LENS');
   // The page's own analysis of the finished model agrees.
   await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 60000 });
-  assert.ok((await page.evaluate(() => window.lens.state())).dead[0].length >= 4);
+  assert.deepEqual((await page.evaluate(() => window.lens.state())).dead[0], st.dead[0]);
+  // Bad speeds are refused with the limits, and change nothing.
+  const msg = await page.evaluate(() => { try { window.lens.trainSpeed(5); return 'no error'; } catch (e) { return e.message; } });
+  assert.match(msg, /^lens\.trainSpeed: speed must be "lesson" \(300 samples a second\), "full" or a number of samples a second from 10 to 1,000,000 \(got 5\)$/);
+  assert.equal(await page.evaluate(() => window.lens.trainingState().speed), null);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -3,7 +3,10 @@
 // steps, reset with another seed, and recipes the page refuses.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "app/core/app_training.h"
 #include "app_fixture.h"
@@ -16,6 +19,14 @@ namespace {
 
 double g_ms = 0;
 double clock_ms() { return g_ms += 0.25; }  // a fake clock: the work a budget buys is the same everywhere
+
+// A clock that stands still within a frame; paced_frame() moves it on, as the page's frames do.
+double g_frame_clock = 0;
+double frame_clock() { return g_frame_clock; }
+void paced_frame(AppState& s, double ms) {
+  g_frame_clock += ms;
+  app_train_work(s, 8.0, &frame_clock);
+}
 
 void train_until_done(AppState& s, int max_frames = 200000) {
   for (int i = 0; i < max_frames && s.training.status != TrainingSession::Status::Done; ++i) {
@@ -126,7 +137,10 @@ TEST(AppTraining, PauseStepAndResetWithANewSeed) {
   EXPECT_GE(s->training.test_accuracy, 0.f);
 }
 
-TEST(AppTraining, MnistWaitsForItsTrainingImagesThenTrains) {
+// "Kill the neurons": the preset's six neurons start alive, and at least four die while it trains,
+// one after another, over more than a fifth of an epoch (deterministic from its seed). The
+// list of dead neurons and the cards agree all along.
+TEST(AppTraining, MnistWaitsForItsTrainingImagesThenTheKillPresetsNeuronsDieInTurn) {
   auto s = test::app_with_models("mlp32");
   app_set_test_set(*s, dataset_slice(test::mnist_test_set(), 0, 2000), 0);
   app_train_start(*s, request(train_preset_kill()), 0);
@@ -136,15 +150,37 @@ TEST(AppTraining, MnistWaitsForItsTrainingImagesThenTrains) {
   ASSERT_EQ(s->training.status, TrainingSession::Status::Running);
   EXPECT_EQ(s->training.train.size(), kTrainSubsetImages - 2000);
   EXPECT_EQ(s->training.validation.size(), 2000);
-  train_until_done(*s);
+  ASSERT_EQ(s->training.died_at.size(), 1u);
+  for (int u = 0; u < 6; ++u) {
+    EXPECT_TRUE(std::isnan(s->training.died_at[0][std::size_t(u)])) << "neuron " << u << " is dead before the first step";
+    EXPECT_TRUE(s->training.liveness(0, u) != Liveness::Dead) << "neuron " << u;
+  }
+  int disagreements = 0;
+  for (int i = 0; i < 200000 && s->training.status != TrainingSession::Status::Done; ++i) {
+    app_train_work(*s, 8.0, &clock_ms);
+    app_work(*s, 2.0, &clock_ms);
+    for (int u = 0; u < 6; ++u)  // what the list says and what the card shows, frame by frame
+      disagreements += !std::isnan(s->training.died_at[0][std::size_t(u)]) != (app_card_liveness(*s, 0, u) == Liveness::Dead);
+  }
   ASSERT_EQ(s->training.status, TrainingSession::Status::Done);
-  // "Kill the neurons": most of the six ReLUs die, and the timeline says when.
+  EXPECT_EQ(disagreements, 0) << "the list of dead neurons and the cards disagreed";
   int dead = 0;
-  for (double at : s->training.died_at[0]) dead += !std::isnan(at);
+  double first = INFINITY, last = -INFINITY;
+  std::string when;
+  std::vector<double> times;
+  for (double at : s->training.died_at[0]) {
+    when += " " + (std::isnan(at) ? std::string("alive") : std::to_string(at).substr(0, 4));
+    if (std::isnan(at)) continue;
+    ++dead, first = std::min(first, at), last = std::max(last, at);
+    if (std::find(times.begin(), times.end(), at) == times.end()) times.push_back(at);
+  }
+  std::printf("kill preset: %d of 6 neurons dead, died at epochs%s; test accuracy %.2f%%\n", dead, when.c_str(),
+              100.0 * s->training.test_accuracy);
   EXPECT_GE(dead, 4) << "of 6";
-  for (double at : s->training.died_at[0])
-    if (!std::isnan(at)) { EXPECT_LE(at, 5.0); }
-  std::printf("kill preset: %d of 6 neurons dead, test accuracy %.2f%%\n", dead, 100.0 * s->training.test_accuracy);
+  EXPECT_GT(first, 0.0) << "none dead at the start";
+  EXPECT_LE(last, 2.0);
+  EXPECT_GE(last - first, 0.2) << "deaths spread over a fifth of an epoch at least";
+  EXPECT_GE(times.size(), 3u) << "at different times";
   EXPECT_EQ(expect_dead_list_agrees_with_cards(*s), dead);
 }
 
@@ -160,6 +196,43 @@ TEST(AppTraining, HealthyRunsDeadListAgreesWithTheCards) {
   const int dead = expect_dead_list_agrees_with_cards(*s);
   std::printf("healthy preset: %d of 32 neurons dead, %zu nearly dead\n", dead,
               s->analyses[std::size_t(s->training.model)]->stats.layers[0].nearly_dead.size());
+}
+
+// The speed control: at a pace, the samples trained follow the clock (a frame trains only the
+// mini-batches the time since the last frame pays for), a long gap saves up no burst, and full
+// speed trains as much as the frame budget allows. The multiply-adds bound holds at every pace.
+TEST(AppTraining, APaceBoundsTheSamplesTrainedByTheClock) {
+  auto s = test::app_with_models("mlp32");
+  app_set_train_set(*s, train_subset(), 0);
+  app_train_set_pace(*s, kTrainLessonPace);
+  app_train_start(*s, request(train_preset_kill()), 0);
+  ASSERT_EQ(s->training.status, TrainingSession::Status::Running);
+  const long batch = s->training.run->batch();
+  for (int f = 0; f < 600; ++f) paced_frame(*s, 1000.0 / 60);  // ten seconds at 60 frames a second
+  const long ten_seconds = s->training.run->samples_seen();
+  EXPECT_LE(ten_seconds, 10 * kTrainLessonPace + batch);
+  EXPECT_GE(ten_seconds, 10 * kTrainLessonPace - 2 * batch) << "the pace keeps up with the clock";
+  paced_frame(*s, 60000);  // a minute away (a hidden tab): no burst
+  EXPECT_LE(s->training.run->samples_seen() - ten_seconds, 2 * batch + kTrainLessonPace / 4);
+  app_train_set_pace(*s, 0);
+  const long before = s->training.run->samples_seen();
+  paced_frame(*s, 1000.0 / 60);
+  EXPECT_GT(s->training.run->samples_seen() - before, 10 * batch) << "full speed: as much as the frame budget allows";
+  EXPECT_LE(s->training.frame_macs, kTrainFrameMacs);
+}
+
+// lens.trainSpeed's argument: "lesson", "full" or samples a second within the limits.
+TEST(AppTraining, TrainSpeedTakesLessonFullOrSamplesASecond) {
+  EXPECT_EQ(*train_pace_from_json("lesson"), kTrainLessonPace);
+  EXPECT_EQ(*train_pace_from_json("full"), 0);
+  EXPECT_EQ(*train_pace_from_json(1200), 1200);
+  for (const nlohmann::json& bad : {nlohmann::json(5), nlohmann::json(2e6), nlohmann::json("fast"), nlohmann::json(nullptr)}) {
+    const auto r = train_pace_from_json(bad);
+    ASSERT_FALSE(r) << bad.dump();
+    EXPECT_NE(r.error.find("from 10 to 1,000,000 (got " + bad.dump() + ")"), std::string::npos) << r.error;
+  }
+  EXPECT_EQ(train_preset_pace("kill"), kTrainLessonPace);
+  EXPECT_EQ(train_preset_pace("healthy"), 0);
 }
 
 // The page trains on the data lens-train makes from the same recipe (its "mnist-subset": the

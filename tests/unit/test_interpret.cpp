@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "core/formats/bundle.h"
 #include "core/numerics/loss.h"
@@ -136,6 +137,9 @@ TEST(Actmax, Mlp128OutputClassesAreRecognised) {
   }
 }
 
+// Every live hidden unit's image excites it more than its strongest test digit: the analysis gives
+// the solver each unit's strongest test digit as its target (model_analysis.cpp), and a unit short
+// of it goes on with relaxed penalties. The weakest units (best digit under 0.2) once fell short.
 TEST(Actmax, Mlp128HiddenImagesBeatTheWholeTestSet) {
   const Bundle b = shipped("mlp128");
   ASSERT_FALSE(b.net.layers.empty()) << "cannot test without the shipped mlp128 bundle";
@@ -143,19 +147,24 @@ TEST(Actmax, Mlp128HiddenImagesBeatTheWholeTestSet) {
   std::vector<int> units(128);
   for (int u = 0; u < 128; ++u) units[std::size_t(u)] = u;
   ActmaxSolver solver(b.net, 0, units, ActmaxConfig{});
+  Eigen::VectorXf beat = s.layers[0].max;
+  for (int u = 0; u < 128; ++u)
+    if (s.layers[0].is_dead(u)) beat(u) = -std::numeric_limits<float>::infinity();
+  solver.set_targets(beat);
   while (!solver.step(64)) {}
   const Eigen::VectorXf a = solver.achieved();
-  int beaten = 0;
+  int beaten = 0, weakest = -1;
+  float margin = INFINITY;
   for (int u = 0; u < 128; ++u) {
     if (s.layers[0].is_dead(u)) continue;  // nothing in [0,1]^784 may excite a dead unit
-    // A unit whose best test digit moves it by under 0.2 is cheaper to leave off than to pay
-    // the L2 and TV price of a digit's ink (l2 0.02 * |x|^2 is ~2 for a digit): the
-    // regularized optimum is faint, and need not beat the raw test set.
-    if (s.layers[0].max(u) < 0.2f) continue;
     EXPECT_GT(a(u), s.layers[0].max(u)) << "unit " << u << ", fires on " << 100 * s.layers[0].active_rate(u) << "% of images";
     ++beaten;
+    if (a(u) - s.layers[0].max(u) < margin) margin = a(u) - s.layers[0].max(u), weakest = u;
   }
-  EXPECT_GT(beaten, 100);
+  std::printf("[ actmax ] mlp128: %d of 128 units beat their strongest test digit; smallest margin %.3f (unit %d: %.3f vs %.3f); "
+              "%d relaxed rounds\n", beaten, double(margin), weakest, double(a(weakest)), double(s.layers[0].max(weakest)),
+              solver.relax_rounds());
+  EXPECT_GT(beaten, 120);
 }
 
 TEST(Ablation, Mlp6AllOffIsChanceNoneChangesNothing) {

@@ -4,6 +4,7 @@
 #include "core/formats/bundle.h"
 #include "core/constants.h"
 #include "interpret/actmax.h"
+#include "interpret/diversity.h"
 #include "interpret/model_analysis.h"
 
 namespace lens {
@@ -71,8 +72,12 @@ Eigen::MatrixXf app_raw_actmax_diverse(AppState& s, int layer, int unit, int cou
   const bool output = layer + 1 == int(s.model()->bundle.net.layers.size());
   ActmaxConfig c = output ? actmax_output_defaults() : ActmaxConfig{};
   c.count = count;
-  c.diversity = 2.f;
-  return actmax_run(s.model()->bundle.net, layer, {unit}, c, s.analysis()->settings.output_objective);
+  c.diversity = kRawDiversity;
+  ActmaxSolver solver(s.model()->bundle.net, layer, {unit}, c, s.analysis()->settings.output_objective);
+  if (const ModelAnalysis* a = s.analysis(); !output && a->has_stats && !a->stats.layers[std::size_t(layer)].is_dead(unit))
+    solver.set_targets(Eigen::VectorXf::Constant(1, a->stats.layers[std::size_t(layer)].max(unit)));  // each image beats every test digit
+  while (!solver.step(64)) {}
+  return solver.images();
 }
 
 void app_show_diverse(AppState& s, int layer, int unit, int count) {

@@ -31,6 +31,25 @@ AnalysisSettings live_analysis_settings() {
 
 static bool is_xor(const TrainingSession& t) { return t.request.dataset == "xor"; }
 
+// The speed control. At a pace, each frame adds the samples the time since the last frame allows
+// (a gap longer than kPaceMaxGapMs counts as that long: a hidden tab does not save up a burst),
+// and the frame trains only the mini-batches that credit pays for.
+constexpr double kPaceMaxGapMs = 250;
+
+static void pace_restart(TrainingSession& t) {
+  t.pace_credit = 0;
+  t.pace_clock_ms = -1;
+}
+
+// Mini-batches this frame may finish: all it can at full speed.
+static int pace_allows(TrainingSession& t, double now_ms) {
+  if (t.pace <= 0) return std::numeric_limits<int>::max();
+  const double gap = t.pace_clock_ms < 0 ? 0 : std::clamp(now_ms - t.pace_clock_ms, 0.0, kPaceMaxGapMs);
+  t.pace_clock_ms = now_ms;
+  t.pace_credit = std::min(t.pace_credit + t.pace * gap / 1000.0, t.run->batch() + t.pace * kPaceMaxGapMs / 1000.0);
+  return int(t.pace_credit / t.run->batch());
+}
+
 static std::string default_name(const TrainRequest& r) {
   std::string layers;
   for (int n : r.config.sizes) layers += (layers.empty() ? "" : "-") + std::to_string(n);
@@ -87,6 +106,8 @@ static void measure_liveness(TrainingSession& t, const Mlp& net, const DataSet& 
     }
   }
   t.died_at.resize(firing.size());
+  t.firing = firing;
+  t.firing_images = images.size();
   for (std::size_t l = 0; l < firing.size(); ++l) {
     t.died_at[l].resize(std::size_t(firing[l].size()), NAN);
     for (Eigen::Index u = 0; u < firing[l].size(); ++u) {
@@ -179,6 +200,9 @@ static void begin(AppState& s, double now_ms) {
   t.run = std::make_unique<Training>(c, t.train);
   t.curve.clear();
   t.died_at.clear();
+  t.firing.clear();
+  t.firing_images = 0;
+  pace_restart(t);
   t.next_probe_epoch = 0;
   t.compute_ms = 0;
   t.test_accuracy = -1;
@@ -241,6 +265,19 @@ void app_train_set_failed(AppState& s, const std::string& why) {
   s.notice = "The MNIST training images could not be loaded (" + why + "), so training cannot start.";
 }
 
+void app_train_set_pace(AppState& s, int pace) {
+  s.training.pace = std::clamp(pace, 0, kTrainMaxPace);
+  pace_restart(s.training);
+}
+
+Liveness app_card_liveness(const AppState& s, int layer, int unit) {
+  const TrainingSession& t = s.training;
+  if (t.model >= 0 && t.model == s.current)
+    if (const auto live = t.liveness(layer, unit)) return *live;
+  const ModelAnalysis* a = s.current >= 0 ? s.analyses[std::size_t(s.current)].get() : nullptr;
+  return a && a->has_stats ? a->stats.layers[std::size_t(layer)].liveness(unit) : Liveness::Alive;
+}
+
 // Training within max_macs multiply-adds (the first piece always runs when at_least_one),
 // never past the next curve point, so the curve has its points however a frame's work is cut;
 // then the curve point, the live cards, or the end. Returns the multiply-adds spent.
@@ -279,16 +316,22 @@ void app_train_work(AppState& s, double budget_ms, double (*now_ms)()) {
   TrainingSession& t = s.training;
   if (!t.running() || !t.run) return;
   t.frame_macs = 0;
+  const int allowed = pace_allows(t, now_ms());
+  if (allowed == 0) return;
+  const long seen = t.run->samples_seen();
+  const int batch = t.run->batch();
+  // Mini-batches the pace still allows this frame (samples_seen counts finished ones).
+  auto steps_left = [&] { return t.run ? allowed - int((t.run->samples_seen() - seen) / batch) : 0; };
   if (is_xor(t)) {
-    t.frame_macs = train_pieces(s, kTrainFrameMacs, kXorStepsPerFrame, true, now_ms);
+    t.frame_macs = train_pieces(s, kTrainFrameMacs, std::min(kXorStepsPerFrame, allowed), true, now_ms);
   } else {
     // Pieces until the frame's multiply-adds or its time are spent, whichever comes first.
     const double end = now_ms() + budget_ms * kTrainShare;
     long spent = 0;
-    do spent = train_pieces(s, kTrainFrameMacs - t.frame_macs, std::numeric_limits<int>::max(), t.frame_macs == 0, now_ms),
-       t.frame_macs += spent;
-    while (spent > 0 && t.running() && now_ms() < end && t.frame_macs < kTrainFrameMacs);
+    do spent = train_pieces(s, kTrainFrameMacs - t.frame_macs, steps_left(), t.frame_macs == 0, now_ms), t.frame_macs += spent;
+    while (spent > 0 && t.running() && steps_left() > 0 && now_ms() < end && t.frame_macs < kTrainFrameMacs);
   }
+  if (t.run && t.pace > 0) t.pace_credit -= double(t.run->samples_seen() - seen);
   publish_if_training(s);
 }
 
@@ -297,7 +340,9 @@ void app_train_pause(AppState& s) {
 }
 
 void app_train_resume(AppState& s) {
-  if (s.training.status == TrainingSession::Status::Paused) s.training.status = TrainingSession::Status::Running;
+  if (s.training.status != TrainingSession::Status::Paused) return;
+  s.training.status = TrainingSession::Status::Running;
+  pace_restart(s.training);
 }
 
 static double wall_clock_zero() { return 0.0; }

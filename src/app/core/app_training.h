@@ -21,6 +21,15 @@ void app_train_resume(AppState& s);
 void app_train_step_once(AppState& s, double now_ms);   // one mini-batch, then paused
 void app_train_stop(AppState& s, double now_ms);        // ends now: the model keeps its weights and is measured
 void app_train_reset(AppState& s, std::uint64_t seed, double now_ms);  // the same recipe from another seed
+// The speed control, for this run and the next: samples a second (kTrainMinPace..kTrainMaxPace),
+// or 0 for full speed. The frame budget (kTrainFrameMacs) holds at every pace.
+void app_train_set_pace(AppState& s, int pace);
+
+// A hidden unit's liveness as its card shows it. The model being trained (or just trained) reads
+// the training's own last measurement, the one its list of dead neurons reads, so the two never
+// disagree; the cards' statistics come from an analysis that trails the weights. Any other
+// model reads its analysis's statistics (alive until they exist).
+Liveness app_card_liveness(const AppState& s, int layer, int unit);
 
 // What the page measures while a model trains: a few thousand test images and short
 // maximization, so the cards refresh several times a second; the full analysis runs

@@ -4,6 +4,7 @@
 #pragma once
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "core/formats/mnist.h"
 #include "core/result.h"
 #include "core/training/trainer.h"
+#include "interpret/liveness.h"
 
 namespace lens {
 
@@ -24,6 +26,13 @@ constexpr int kXorMinHidden = 2, kXorMaxHidden = 4, kXorMaxEpochs = 2000;
 // (Training::work), with the same bits as lens-train's. Its largest piece, one column of a
 // product (256 x 20,000), fits well inside.
 constexpr long kTrainFrameMacs = 32L << 20;
+// The speed control (TrainingSession::pace): training samples a second, or 0 for full speed (as
+// fast as the frame budget allows). Lesson pace is slow enough for a class to follow the curves
+// and the deaths: one epoch of the page's 18,000 training images in a minute.
+constexpr int kTrainLessonPace = 300;
+constexpr int kTrainMinPace = 10, kTrainMaxPace = 1000000;
+// The Train tab's speed slider stops at these paces, then at full speed.
+constexpr int kTrainPaceStops[] = {100, kTrainLessonPace, 1000, 3000, 10000, 30000};
 
 struct TrainRequest {
   TrainConfig config;
@@ -34,11 +43,16 @@ struct TrainRequest {
 // Validates a recipe for the page: lens-train's keys and checks, plus the page's limits.
 // "mnist" is accepted and trained on the subset (the recipe then says "mnist-subset").
 Result<TrainRequest> train_request_from_recipe(const nlohmann::json& recipe);
-// The two presets of the Train tab.
+// The two presets of the Train tab (lens.trainPresets()), each with the pace it is meant to be
+// watched at: the healthy run at full speed, the deaths at lesson pace.
 nlohmann::json train_preset_healthy();      // 784-32-10 ReLU, Adam: about 93% in 2 epochs
-nlohmann::json train_preset_kill();         // 784-6-10, bias -2, SGD lr 0.1: most ReLUs die
+nlohmann::json train_preset_kill();         // 784-6-10 ReLU, SGD with heavy momentum: alive at first, five die in turn
+int train_preset_pace(const std::string& name);  // "healthy": 0 (full speed), "kill": kTrainLessonPace
 nlohmann::json train_preset_xor();          // 2-2-1 tanh, the XOR lesson
 TrainConfig train_config_of(const nlohmann::json& preset);  // a preset as a TrainConfig
+// lens.trainSpeed's argument as a pace: "lesson" (kTrainLessonPace), "full" (0), or a number of
+// samples a second from kTrainMinPace to kTrainMaxPace; anything else is refused, naming them.
+Result<int> train_pace_from_json(const nlohmann::json& speed);
 
 struct TrainingPoint {
   double epoch = 0;            // fractional: 1.5 = half-way through the second epoch
@@ -61,6 +75,11 @@ struct TrainingSession {
   std::vector<TrainingPoint> curve;
   std::vector<std::vector<double>> died_at;  // [layer][unit]: epoch at which it last went dead; NaN = alive
                                              // (measured on the images its card is: app_training.cpp)
+  std::vector<Eigen::VectorXi> firing;       // [layer] (H): on how many of them each unit fired, last measured
+  int firing_images = 0;                     // ... out of this many
+  int pace = 0;                              // samples a second (kTrainMinPace..kTrainMaxPace), 0 = full speed
+  double pace_credit = 0;                    // samples the pace allows that have not been trained yet
+  double pace_clock_ms = -1;                 // when the credit was last topped up; < 0: not yet
   double next_probe_epoch = 0;
   double compute_ms = 0;             // time spent in training steps
   long long frame_macs = 0;          // multiply-adds of training the last frame ran (at most kTrainFrameMacs)
@@ -72,6 +91,9 @@ struct TrainingSession {
   bool running() const { return status == Status::Running; }
   bool active() const { return status == Status::Running || status == Status::Paused; }  // a run under way
   double epoch() const;              // fractional epochs done
+  // A unit's liveness as last measured (the list of dead neurons reads it, and so do the cards of
+  // the model being trained); null before the first measurement.
+  std::optional<Liveness> liveness(int layer, int unit) const;
   double samples_per_second() const;
 };
 
