@@ -124,7 +124,9 @@ declare global {
       drawn: number | null;
       /** 0 = the family that, drawn alone, excites the neuron most. */
       rank: number;
-      /** Among the 3 most exciting families drawn alone, and above the median family. */
+      /** Share of the family's 18 drawings whose activation is above the median family's (0 to 1). */
+      above: number | null;
+      /** Among the 3 most exciting families drawn alone, above the median family, and so are most of its drawings (above > 0.5). */
       excites: boolean;
       /** Explanation score: the correlation, over 1,000 test digits, between looking like the shape and the activation; null when no test digits were at hand. */
       score: number | null;

@@ -152,7 +152,7 @@ static nlohmann::json concepts_json(const NeuronFacts& f) {
   for (const ConceptFact& c : f.concepts) {
     const bool named = std::any_of(f.shapes.begin(), f.shapes.end(), [&](const ConceptFact& n) { return n.concept == c.concept; });
     out.push_back({{"name", concept_info(c.concept).id}, {"label", concept_info(c.concept).label},
-                   {"drawn", number(c.drawn)}, {"rank", c.rank}, {"excites", c.excites},
+                   {"drawn", number(c.drawn)}, {"above", number(c.above)}, {"rank", c.rank}, {"excites", c.excites},
                    {"score", f.concepts_scored ? number(c.score) : nlohmann::json(nullptr)}, {"named", named}});
   }
   return out;

@@ -71,10 +71,9 @@ static void shapes(NeuronFacts& f, const ModelAnalysis& a) {
   f.concepts_scored = S.scored;
   if (!f.concepts_known) return;
   f.shapes = concept_named(S, f.unit);
-  std::vector<int> named;
-  for (const ConceptFact& c : f.shapes) named.push_back(c.concept);
-  if (named.empty()) return;
-  f.shape_score = concept_summary_score(named, S.digit_acts.row(f.unit), a.shape_digits, &f.shape_score_defined);
+  if (f.shapes.empty() || !S.summary_defined[std::size_t(f.unit)]) return;
+  f.shape_score = S.summary(f.unit);
+  f.shape_score_defined = true;
 }
 
 static void why_dead(NeuronFacts& f, const ModelAnalysis& a) {

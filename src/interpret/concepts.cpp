@@ -187,16 +187,25 @@ static float correlation(const Eigen::Ref<const Eigen::RowVectorXf>& x, const Ei
   return correlation_from_sums(sxy, sxx, syy, defined);
 }
 
+// The median of the family medians: "more than most" has to beat it, so a unit every drawing
+// leaves at the same level excites for none of them.
+static float median_family(Eigen::RowVectorXf drawn) {
+  std::sort(drawn.data(), drawn.data() + drawn.size(), [](float a, float b) { return a > b; });
+  return 0.5f * (drawn(kConceptCount / 2 - 1) + drawn(kConceptCount / 2));
+}
+
 ConceptScores concept_scores(const Eigen::Ref<const Eigen::MatrixXf>& acts, const ConceptProbe& probe,
                              const Eigen::Ref<const Eigen::MatrixXf>& digit_acts, const ConceptDigits* digits) {
   const Eigen::Index U = acts.rows(), R = acts.cols();
   ConceptScores s;
   s.drawn = Eigen::MatrixXf::Zero(U, kConceptCount);
+  s.above = Eigen::MatrixXf::Zero(U, kConceptCount);
   s.score = Eigen::MatrixXf::Zero(U, kConceptCount);
   s.defined.assign(std::size_t(U), false);
   s.acts = acts;
+  s.summary = Eigen::VectorXf::Zero(U);
+  s.summary_defined.assign(std::size_t(U), false);
   s.scored = digits && digits->resemblance.cols() > 0 && digit_acts.rows() == U && digit_acts.cols() == digits->resemblance.cols();
-  if (s.scored) s.digit_acts = digit_acts;
   std::vector<std::vector<float>> family(kConceptCount);
   for (Eigen::Index h = 0; h < U && R > 0; ++h) {
     for (auto& f : family) f.clear();
@@ -214,21 +223,47 @@ ConceptScores concept_scores(const Eigen::Ref<const Eigen::MatrixXf>& acts, cons
       s.drawn(h, k) = n == 0 ? 0.f : n % 2 ? v[n / 2] : 0.5f * (v[n / 2 - 1] + v[n / 2]);
       if (s.scored) s.score(h, k) = correlation(digits->resemblance.row(k), digit_acts.row(h), nullptr);
     }
+    const float median = median_family(s.drawn.row(h));
+    for (int k = 0; k < kConceptCount; ++k) {
+      const std::vector<float>& v = family[std::size_t(k)];
+      const auto n = std::count_if(v.begin(), v.end(), [&](float a) { return a > median; });
+      s.above(h, k) = v.empty() ? 0.f : float(n) / float(v.size());
+    }
+  }
+  for (Eigen::Index h = 0; h < U && s.scored; ++h) {
+    std::vector<int> named;
+    for (const ConceptFact& c : concept_named(s, int(h))) named.push_back(c.concept);
+    bool defined = false;
+    s.summary(h) = concept_summary_score(named, digit_acts.row(h), *digits, &defined);
+    s.summary_defined[std::size_t(h)] = defined;
   }
   return s;
+}
+
+ConceptDigitScores concept_digit_scores(const ConceptScores& s) { return {s.score, s.summary, s.summary_defined}; }
+
+bool concept_adopt_digit_scores(ConceptScores& s, const ConceptDigitScores& from) {
+  const Eigen::Index U = s.drawn.rows();
+  if (from.score.rows() != U || from.score.cols() != kConceptCount || from.summary.size() != U ||
+      from.summary_defined.size() != std::size_t(U))
+    return false;
+  s.score = from.score;
+  s.summary = from.summary;
+  s.summary_defined = from.summary_defined;
+  s.scored = true;
+  return true;
 }
 
 std::vector<ConceptFact> concept_ranking(const ConceptScores& s, int unit) {
   std::vector<ConceptFact> out;
   if (unit < 0 || unit >= int(s.defined.size()) || !s.defined[std::size_t(unit)]) return out;
-  for (int k = 0; k < kConceptCount; ++k) out.push_back({k, s.drawn(unit, k), s.score(unit, k), 0, false});
+  for (int k = 0; k < kConceptCount; ++k) out.push_back({k, s.drawn(unit, k), s.above(unit, k), s.score(unit, k), 0, false});
   std::stable_sort(out.begin(), out.end(), [](const ConceptFact& a, const ConceptFact& b) { return a.drawn > b.drawn; });
-  // The median of the family means: "more than most" has to beat it, so a unit every drawing
-  // leaves at the same level excites for none of them.
-  const float median = 0.5f * (out[kConceptCount / 2 - 1].drawn + out[kConceptCount / 2].drawn);
+  const float median = median_family(s.drawn.row(unit));
   for (int i = 0; i < kConceptCount; ++i) {
-    out[std::size_t(i)].rank = i;
-    out[std::size_t(i)].excites = i < kConceptTopRanks && out[std::size_t(i)].drawn > median;
+    ConceptFact& c = out[std::size_t(i)];
+    c.rank = i;
+    c.excites = i < kConceptTopRanks && c.drawn > median && c.above > 0.5f;
   }
   return out;
 }

@@ -77,19 +77,36 @@ ConceptDigits concept_digits(const DataSet& test, const ConceptProbe& probe);
 // One layer's units against the families.
 struct ConceptScores {
   Eigen::MatrixXf drawn;        // (U, K) median activation over the family's drawings
+  Eigen::MatrixXf above;        // (U, K) share of the family's drawings above the median family's median
   Eigen::MatrixXf score;        // (U, K) explanation score; 0 where undefined
   bool scored = false;          // shape digits were at hand (else every score is undefined)
   std::vector<bool> defined;    // (U) false when the unit's activation is the same on every drawing
   Eigen::MatrixXf acts;         // (U, R) activations on the drawings
-  Eigen::MatrixXf digit_acts;   // (U, N) activations on the shape digits (empty when not scored)
+  // The named families' summary as a prediction on the shape digits (concept_summary_score);
+  // summary_defined false when nothing is named or either side is constant (summary 0 then).
+  Eigen::VectorXf summary;             // (U)
+  std::vector<bool> summary_defined;   // (U)
 };
+
+// What the shape digits add to a layer's scores, as the statistics sidecar carries it
+// (stats_file.h): a page that explains a shipped model from it need not fetch the test digits.
+struct ConceptDigitScores {
+  Eigen::MatrixXf score;               // (U, K)
+  Eigen::VectorXf summary;             // (U)
+  std::vector<bool> summary_defined;   // (U)
+};
+ConceptDigitScores concept_digit_scores(const ConceptScores& s);
+// The scores of a layer measured without the digits (s.scored false), completed from a sidecar's.
+// False, and s unchanged, when the unit counts differ.
+bool concept_adopt_digit_scores(ConceptScores& s, const ConceptDigitScores& from);
 // A family and what it does to a unit.
 struct ConceptFact {
   int concept = 0;
   float drawn = 0;     // median activation drawn alone
+  float above = 0;     // share of its drawings above the median family (drawn)
   float score = 0;     // explanation score on the shape digits
   int rank = 0;        // 0 = the family that, drawn alone, excites the unit most
-  bool excites = false;  // in the top kConceptTopRanks and above the median family
+  bool excites = false;  // in the top kConceptTopRanks, above the median family, and most of its drawings too
 };
 // A unit's families, most exciting drawn alone first (ties by the vocabulary's order); empty
 // when undefined.

@@ -162,9 +162,8 @@ static void start_importance(ModelAnalysis& a) {
   }
   a.importance_layer = a.importance_unit = 0;
   const bool affordable = importance_madds(a) <= kMaxImportanceMadds;
-  a.phase = a.settings.importance && affordable ? ModelAnalysis::Phase::Importance
-            : a.settings.maximize                  ? ModelAnalysis::Phase::Concepts
-                                                   : ModelAnalysis::Phase::Done;
+  // The shapes run without maximization too: the sidecar carries their scores (lens-stats).
+  a.phase = a.settings.importance && affordable ? ModelAnalysis::Phase::Importance : ModelAnalysis::Phase::Concepts;
 }
 
 // One unit switched off, scored over a slice of the test set at a time.
@@ -188,7 +187,7 @@ static void importance_slice(ModelAnalysis& a) {
   if (++a.importance_unit >= net.layers[std::size_t(l)].outputs()) a.importance_unit = 0, ++a.importance_layer;
   if (a.importance_layer + 1 >= int(net.layers.size())) {
     a.has_importance = true;
-    a.phase = a.settings.maximize ? ModelAnalysis::Phase::Concepts : ModelAnalysis::Phase::Done;
+    a.phase = ModelAnalysis::Phase::Concepts;
   }
 }
 
@@ -200,6 +199,15 @@ static void concepts_slice(ModelAnalysis& a) {
     a.concepts_drawn = true;
     return;
   }
+  if (!a.shape_scores_from_file.empty()) {  // the sidecar measured them on the shape digits
+    a.concepts = concept_scores_all(a.bundle->net, concept_probe());
+    for (std::size_t l = 0; l < a.concepts.size() && l < a.shape_scores_from_file.size(); ++l)
+      concept_adopt_digit_scores(a.concepts[l], a.shape_scores_from_file[l]);
+    a.shape_scores_from_file.clear();
+    a.has_concepts = !a.concepts.empty();
+    a.phase = a.settings.maximize ? ModelAnalysis::Phase::Facts : ModelAnalysis::Phase::Done;
+    return;
+  }
   if (!a.shape_test && a.shape_test_coming) return;  // analysis_work stops until they are in
   if (a.shape_test && a.shape_digits.images.cols() == 0) {
     a.shape_digits = concept_digits(*a.shape_test, concept_probe());
@@ -207,9 +215,9 @@ static void concepts_slice(ModelAnalysis& a) {
   }
   const bool digits = a.shape_digits.images.cols() > 0;
   a.concepts = concept_scores_all(a.bundle->net, concept_probe(), digits ? &a.shape_digits : nullptr);
-  a.shape_digits.images.resize(0, 0);  // the resemblances are all the facts need (3 MB less per model)
+  a.shape_digits = ConceptDigits();  // the scores are all the facts need (3 MB less per model)
   a.has_concepts = !a.concepts.empty();
-  a.phase = ModelAnalysis::Phase::Facts;
+  a.phase = a.settings.maximize ? ModelAnalysis::Phase::Facts : ModelAnalysis::Phase::Done;
 }
 
 static void facts_slice(ModelAnalysis& a) {

@@ -1,7 +1,7 @@
-// Statistics sidecars (assets/models/<id>.stats): a shipped model's statistics come without
-// measuring the 10k test digits, its explanations and report are the same as when the page
-// measures them itself ("?stats=measure"), the digits are fetched once (the shapes' explanation
-// scores are measured on them, concepts.h), and a bad sidecar falls back to measuring with a notice.
+// Statistics sidecars (assets/models/<id>.stats): a shipped model opens without the 10k test
+// digits (the shapes' scores come in the sidecar too), its explanations and report are the same
+// as when the page measures them itself ("?stats=measure"), the digits are fetched when a view
+// needs them, and a bad sidecar falls back to measuring with a notice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
@@ -43,9 +43,19 @@ test('a shipped model explained from its sidecar says what the page measures its
     await side.page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 240000 });
     const st = await side.page.evaluate(() => window.lens.state());
     assert.equal(st.statsSource, 'sidecar');
-    assert.equal(st.testDigits, 'loaded', 'the shapes\' explanation scores were measured on the test digits');
-    assert.equal((await digitsFetched(side.page)).length, 2, 'images and labels, once');
+    assert.equal(st.testDigits, 'absent', 'nothing on screen needs the test digits');
+    assert.deepEqual(await digitsFetched(side.page), [], 'the statistics came without the test digits');
+    const scored = await side.page.evaluate(async () => {
+      const n = window.lens.state().layers[0].length;
+      for (let u = 0; u < n; u++) {
+        const e = await window.lens.explain(0, u);
+        if (e.concepts.length) return e.concepts.every((c) => typeof c.score === 'number');
+      }
+      return false;
+    });
+    assert.ok(scored, 'the shapes\' explanation scores came from the sidecar too');
     const a = await everything(side.page, model);
+    assert.equal((await side.page.evaluate(() => window.lens.state())).testDigits, 'loaded', 'the report fetched them (its figures show them)');
 
     const own = await openPage(browser, `${server.url}?stats=measure#model=${model}&help=0`, { skipHelp: true });
     await waitReady(own.page);
@@ -65,11 +75,11 @@ test('a shipped model explained from its sidecar says what the page measures its
   }
 });
 
-test('the test digits are fetched once, whoever needs them: the shapes, a linked test digit, switching a neuron off', { timeout: 300000 }, async () => {
+test('the test digits are fetched when a view needs them: a linked test digit, switching a neuron off', { timeout: 300000 }, async () => {
   const { page, errors, context } = await openPage(browser, `${server.url}#model=mlp32&help=0`, { skipHelp: true });
   await waitReady(page);
   await page.waitForFunction(() => window.lens.state().statsReady, null, { timeout: 60000 });
-  assert.equal((await page.evaluate(() => window.lens.state())).statsSource, 'sidecar');
+  assert.deepEqual(await digitsFetched(page), []);
   await page.evaluate(() => { location.hash = '#model=mlp32&help=0&test=17'; });
   await page.waitForFunction(() => window.lens.state().view.testDigit === 17, null, { timeout: 60000 });
   assert.equal((await page.evaluate(() => window.lens.state())).testDigits, 'loaded');

@@ -224,15 +224,20 @@ TEST(ConceptScores, TheRuleNeedsBothTheDrawnRankAndTheScore) {
   // alone but follows the loop resemblance on digits (loops do not excite it: not named).
   const ConceptProbe& p = concept_probe();
   const ConceptDigits& d = shape_digits();
-  Eigen::MatrixXf acts = Eigen::MatrixXf::Zero(3, p.images.cols()), digit_acts(3, d.resemblance.cols());
+  // Unit 3 follows loops on digits, and its loops drawn alone lead by their median, but only
+  // half of them are above the median family (9 at 5, 9 at 0): not reliably exciting, not named.
+  Eigen::MatrixXf acts = Eigen::MatrixXf::Zero(4, p.images.cols()), digit_acts(4, d.resemblance.cols());
+  int loops = 0;
   for (Eigen::Index r = 0; r < acts.cols(); ++r) {
     const int k = p.concept_of[std::size_t(r)];
     acts(0, r) = acts(1, r) = k == int(Concept::Loop) ? 5.f : float(r % 3) * 0.1f;
     acts(2, r) = k == int(Concept::Vertical) ? 5.f : k == int(Concept::Loop) ? 0.f : 1.f;
+    acts(3, r) = k == int(Concept::Loop) ? (loops++ % 2 ? 5.f : 0.f) : float(r % 3) * 0.1f;
   }
   digit_acts.row(0) = d.resemblance.row(int(Concept::Loop));
   digit_acts.row(1).setConstant(1.f);
   digit_acts.row(2) = d.resemblance.row(int(Concept::Loop));
+  digit_acts.row(3) = d.resemblance.row(int(Concept::Loop));
   const ConceptScores s = concept_scores(acts, p, digit_acts, &d);
   ASSERT_TRUE(s.scored);
   EXPECT_NEAR(s.score(0, int(Concept::Loop)), 1.f, 1e-5f);
@@ -242,11 +247,33 @@ TEST(ConceptScores, TheRuleNeedsBothTheDrawnRankAndTheScore) {
   EXPECT_TRUE(concept_named(s, 1).empty());
   EXPECT_EQ(concept_ranking(s, 2)[0].concept, int(Concept::Vertical));
   EXPECT_TRUE(concept_named(s, 2).empty());
+  EXPECT_EQ(concept_ranking(s, 3)[0].concept, int(Concept::Loop));
+  EXPECT_FLOAT_EQ(concept_ranking(s, 3)[0].above, 0.5f);
+  EXPECT_FALSE(concept_ranking(s, 3)[0].excites);
+  EXPECT_NEAR(s.score(3, int(Concept::Loop)), 1.f, 1e-5f);
+  EXPECT_TRUE(concept_named(s, 3).empty());
+  EXPECT_FLOAT_EQ(concept_ranking(s, 0)[0].above, 1.f);
+  // The summary of the named loop predicts unit 0 exactly; nothing named, no summary.
+  EXPECT_NEAR(s.summary(0), 1.f, 1e-5f);
+  EXPECT_TRUE(s.summary_defined[0]);
+  EXPECT_FALSE(s.summary_defined[1]);
+  EXPECT_EQ(s.summary(1), 0.f);
   // Without shape digits nothing is scored, so nothing is named; the drawn ranking stands.
   const ConceptScores unscored = concept_scores(acts, p, Eigen::MatrixXf(), nullptr);
   EXPECT_FALSE(unscored.scored);
   EXPECT_TRUE(concept_named(unscored, 0).empty());
   EXPECT_EQ(concept_ranking(unscored, 0)[0].concept, int(Concept::Loop));
+  // ... until a sidecar's scores complete it: then it names what the measured one names.
+  ConceptScores adopted = unscored;
+  ASSERT_TRUE(concept_adopt_digit_scores(adopted, concept_digit_scores(s)));
+  ASSERT_EQ(concept_named(adopted, 0).size(), 1u);
+  EXPECT_EQ(concept_named(adopted, 0)[0].concept, int(Concept::Loop));
+  EXPECT_EQ(adopted.summary, s.summary);
+  ConceptDigitScores other_layer = concept_digit_scores(s);
+  other_layer.summary.resize(2);
+  ConceptScores refused = unscored;
+  EXPECT_FALSE(concept_adopt_digit_scores(refused, other_layer));
+  EXPECT_FALSE(refused.scored);
   bool defined = false;
   EXPECT_NEAR(concept_summary_score({int(Concept::Loop)}, digit_acts.row(0), d, &defined), 1.f, 1e-5f);
   EXPECT_TRUE(defined);

@@ -39,7 +39,6 @@ static void start_analysis(AppState& s, int index, double now_ms) {
   if (images && s.use_sidecars && m.sidecar == LoadedModel::Sidecar::Listed) {
     analysis_start(*a, m.bundle, nullptr, now_ms);  // replaced when the sidecar is in
     m.sidecar = LoadedModel::Sidecar::Fetching;
-    app_need_test_set(s);  // the shapes' explanation scores are measured on test digits (concepts.h)
     if (!file_readable(m.stats_path)) {
       asset_want(s.assets, AssetKind::Stats, m.bundle.info.id);
       return;
@@ -67,7 +66,9 @@ std::string app_stats_arrived(AppState& s, int index, const Bytes& bytes, double
   if (s.analyses.size() != s.models.size()) s.analyses.resize(s.models.size());
   auto& a = s.analyses[std::size_t(index)];
   if (!a) a = std::make_unique<ModelAnalysis>();
+  const bool shapes_scored = !file->shapes.empty();
   analysis_start_from_file(*a, m.bundle, std::move(*file), now_ms);
+  if (!shapes_scored) app_need_test_set(s);  // the shapes' explanation scores are measured on test digits (concepts.h)
   return "";
 }
 
@@ -97,7 +98,8 @@ bool app_analysis_waiting(const AppState& s) {
   if (!m || !a) return false;
   if (m->sidecar == LoadedModel::Sidecar::Fetching) return true;
   const bool needs_test = m->bundle.net.inputs() == kPixels && !a->stats_from_file && !a->test;
-  const bool shapes_need_test = a->phase == ModelAnalysis::Phase::Concepts && !a->shape_test && m->bundle.net.inputs() == kPixels;
+  const bool shapes_need_test = a->phase == ModelAnalysis::Phase::Concepts && !a->shape_test && a->shape_scores_from_file.empty() &&
+                                m->bundle.net.inputs() == kPixels;
   return (needs_test || shapes_need_test) && app_test_set_loading(s);
 }
 
