@@ -115,7 +115,24 @@ declare global {
       dead?: { bestPreactivation: number | null; bias: number | null; maximizedPreactivation: number | null };
     }
 
-    interface Concept { name: string; label: string; score: number | null; named: boolean; }
+    /** A family of lone shapes drawn on the canvas and preprocessed like a drawing (docs/interpretation.md). */
+    interface Concept {
+      /** loop, arc-left, arc-right, cup, arch, vertical, bar, diagonal-rising, diagonal-falling, crossing (X), plus (+) */
+      name: string;
+      label: string;
+      /** The neuron's median activation over the family's 18 drawings: what drawing it alone does. */
+      drawn: number | null;
+      /** 0 = the family that, drawn alone, excites the neuron most. */
+      rank: number;
+      /** Share of the family's 18 drawings whose activation is above the median family's (0 to 1). */
+      above: number | null;
+      /** Among the 3 most exciting families drawn alone, above the median family, and so are most of its drawings (above > 0.5). */
+      excites: boolean;
+      /** Explanation score: the correlation, over 1,000 test digits, between looking like the shape and the activation; null when no test digits were at hand. */
+      score: number | null;
+      /** The summary names it: excites, and score at least 0.3. */
+      named: boolean;
+    }
 
     interface Explanation {
       /** The sentence lens-report prints under the neuron's heading. */
@@ -123,12 +140,13 @@ declare global {
       facts: NeuronFacts;
       /** The explanation score, or null. */
       score: number | null;
-      /** Every stroke shape, strongest first (empty for a silent neuron). */
+      /** Every shape family, most exciting drawn alone first (empty for a silent neuron). */
       concepts: Concept[];
       /** The summary's sentence about the shapes. */
       shapes: string;
+      /** The named shapes together as a prediction on the test digits (a correlation), or null when none is named. */
       shapeScore: number | null;
-      /** The single surviving neuron's paragraph (mlp6-dead), or null. */
+      /** The single surviving neuron's paragraph (mlp6-dead), with the course's sentence checked claim by claim, or null. */
       story: string | null;
     }
 

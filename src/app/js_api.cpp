@@ -144,13 +144,16 @@ static nlohmann::json facts_json(const NeuronFacts& f) {
   return j;
 }
 
-// Every concept with its score, strongest first; `named` for those the summary names.
+// Every shape family, most exciting drawn alone first: its mean activation drawn alone, its
+// rank, whether it excites more than most, its explanation score; `named` for those the summary names.
 static nlohmann::json concepts_json(const NeuronFacts& f) {
   nlohmann::json out = nlohmann::json::array();
+  auto number = [](float v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
   for (const ConceptFact& c : f.concepts) {
     const bool named = std::any_of(f.shapes.begin(), f.shapes.end(), [&](const ConceptFact& n) { return n.concept == c.concept; });
     out.push_back({{"name", concept_info(c.concept).id}, {"label", concept_info(c.concept).label},
-                   {"score", std::isfinite(c.score) ? nlohmann::json(c.score) : nlohmann::json(nullptr)}, {"named", named}});
+                   {"drawn", number(c.drawn)}, {"above", number(c.above)}, {"rank", c.rank}, {"excites", c.excites},
+                   {"score", f.concepts_scored ? number(c.score) : nlohmann::json(nullptr)}, {"named", named}});
   }
   return out;
 }

@@ -170,17 +170,17 @@ static void diverse_rows(AppState& s, Gfx& g, int l, int h, float side) {
   else ImGui::TextDisabled("Digit prior: %s", d.prior_error.c_str());
 }
 
-// The stroke concepts as thumbnails, strongest first, each with its score; the ones the
-// summary names are framed.
+// The shape families as thumbnails, most exciting drawn alone first, each with its mean
+// activation drawn alone and its explanation score; the ones the summary names are framed.
 static void concept_strip(AppState& s, Gfx& g, const NeuronFacts& e) {
   if (!e.concepts_known || g.concepts.count != kConceptCount) return;
   const float em = ui::em(), side = 2.6f * em;
   const ui::Palette& pal = ui::palette(s.dark);
-  ui::title("Shapes it responds to", "Twelve stroke shapes, each drawn 45 times (positions, sizes, stroke widths). A shape's "
-                                     "score is the correlation between this neuron's activation and \"the image shows this "
-                                     "shape\" over the drawings: 1 = it fires for this shape and no other, 0 = no preference. "
-                                     "Framed: the shapes its summary names (score 0.3 or more, and drawings that excite it at "
-                                     "least as much as the average test digit).");
+  ui::title("Shapes it responds to", "Eleven families of lone shapes, each drawn 18 times on this canvas with its brush (sizes, "
+                                     "aspects, slants) and preprocessed like your drawing. Order: the median activation drawn "
+                                     "alone, highest first (the first number under each). The score under it: how well looking like "
+                                     "that shape predicts this neuron on 1,000 test digits (a correlation). Framed: the shapes "
+                                     "its summary names (among its 3 strongest drawn alone, and score 0.3 or more).");
   ImDrawList* dl = ImGui::GetWindowDrawList();
   for (std::size_t i = 0; i < e.concepts.size(); ++i) {
     const ConceptFact& c = e.concepts[i];
@@ -192,13 +192,18 @@ static void concept_strip(AppState& s, Gfx& g, const NeuronFacts& e) {
     ImGui::Image(g.concepts.texture.imgui_id(), ImVec2(side, side), uv0, uv1);
     const bool named = std::any_of(e.shapes.begin(), e.shapes.end(), [&](const ConceptFact& n) { return n.concept == c.concept; });
     if (named) dl->AddRect(p, ImVec2(p.x + side, p.y + side), pal.accent, 0.f, 0, 2.f);
-    char score[16];
-    std::snprintf(score, sizeof score, "%s", fmt("%.2f", double(c.score)).c_str());
-    ImGui::SetCursorScreenPos(ImVec2(p.x + 0.5f * (side - ImGui::CalcTextSize(score).x), p.y + side + 1));
+    char drawn[16], score[16];
+    std::snprintf(drawn, sizeof drawn, "%s", fmt("%.2g", double(c.drawn)).c_str());
+    std::snprintf(score, sizeof score, "%s", e.concepts_scored ? fmt("%.2f", double(c.score)).c_str() : "n/a");
+    ImGui::SetCursorScreenPos(ImVec2(p.x + 0.5f * (side - ImGui::CalcTextSize(drawn).x), p.y + side + 1));
+    ImGui::TextDisabled("%s", drawn);
+    ImGui::SetCursorScreenPos(ImVec2(p.x + 0.5f * (side - ImGui::CalcTextSize(score).x), ImGui::GetCursorScreenPos().y));
     if (named) ImGui::TextUnformatted(score);
     else ImGui::TextDisabled("%s", score);
     ImGui::EndGroup();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: score %.2f", concept_info(c.concept).phrase, double(c.score));
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("%s: drawn alone %s of %d (median activation %s), score %s", concept_info(c.concept).phrase,
+                        ordinal(c.rank + 1).c_str(), kConceptCount, drawn, score);
   }
 }
 

@@ -57,9 +57,10 @@ void panel_outputs(AppState& s, Gfx& g) {
     }
     if (s.live.probs.size() == net.outputs() && !s.live.blank)
       ImGui::TextDisabled("your digit: logit %s, p %s", fmt("%+.2f", double(s.live.trace.logits()(k, 0))).c_str(), pct(s.live.probs(k), 1).c_str());
-    if (a && a->has_concepts) {  // the stroke shape that raises this logit most selectively (as in the report)
-      const std::vector<ConceptFact> ranked = concept_ranking(a->concepts.back(), k);
-      if (!ranked.empty()) ImGui::TextDisabled("shape: %s %s", concept_info(ranked[0].concept).label, fmt("%.2f", double(ranked[0].score)).c_str());
+    if (a && a->has_concepts) {  // the shape this logit is named for, by the hidden neurons' rule (as in the report)
+      const std::vector<ConceptFact> named = concept_named(a->concepts.back(), k);
+      if (!named.empty()) ImGui::TextDisabled("shape: %s %s", concept_info(named[0].concept).label, fmt("%.2f", double(named[0].score)).c_str());
+      else ImGui::TextDisabled("shape: none named");
     }
     ImGui::EndGroup();
   }

@@ -61,24 +61,19 @@ static void votes(NeuronFacts& f, const Mlp& net) {
   }
 }
 
-// Its concepts, strongest first; the named ones; and how well naming them predicts the unit
-// on the renderings they were not chosen on.
+// Its families, most exciting drawn alone first; the named ones; and how well naming them
+// predicts the unit on the shape digits.
 static void shapes(NeuronFacts& f, const ModelAnalysis& a) {
   if (!a.has_concepts) return;
   const ConceptScores& S = a.concepts[std::size_t(f.layer)];
   f.concepts = concept_ranking(S, f.unit);
   f.concepts_known = !f.concepts.empty();
+  f.concepts_scored = S.scored;
   if (!f.concepts_known) return;
-  // A correlation says which shapes it prefers to the others; "responds to" also needs the
-  // shape to excite it: a unit inhibited by every drawing still prefers the least inhibiting.
-  f.test_mean = a.stats.layers[std::size_t(f.layer)].mean(f.unit);
-  f.top_concept_mean = S.mean(f.unit, f.concepts.front().concept);
-  std::vector<int> named;
-  for (const ConceptFact& c : f.concepts)
-    if (c.score >= kConceptNamed && S.mean(f.unit, c.concept) >= f.test_mean && int(f.shapes.size()) < kConceptsNamed)
-      f.shapes.push_back(c), named.push_back(c.concept);
-  if (named.empty()) return;
-  f.shape_score = concept_summary_score(named, S.acts.row(f.unit), concept_probe(), &f.shape_score_defined);
+  f.shapes = concept_named(S, f.unit);
+  if (f.shapes.empty() || !S.summary_defined[std::size_t(f.unit)]) return;
+  f.shape_score = S.summary(f.unit);
+  f.shape_score_defined = true;
 }
 
 static void why_dead(NeuronFacts& f, const ModelAnalysis& a) {
@@ -184,7 +179,13 @@ static LayerFacts layer_facts(const ModelAnalysis& a, int l) {
     f.largest_drop = imp.size() ? imp.maxCoeff() : 0.f;
     f.spread = f.units > 1 && f.largest_drop < kSpreadDrop && f.alive.size() > 1;
   }
-  if (f.alive.size() == 1 && l + 2 == int(net.layers.size())) f.ladder = ladder(net, L, l, f.alive[0]);
+  if (f.alive.size() == 1 && l + 2 == int(net.layers.size())) {
+    f.ladder = ladder(net, L, l, f.alive[0]);
+    const NeuronFacts& n = a.neurons[std::size_t(l)][std::size_t(f.alive[0])];
+    f.ladder.strong = n.strong, f.ladder.moderate = n.moderate;
+    f.ladder.concepts_known = n.concepts_known, f.ladder.concepts_scored = n.concepts_scored;
+    f.ladder.concepts = n.concepts, f.ladder.shapes = n.shapes;
+  }
   if (a.has_concepts) {
     f.concept_unit.assign(kConceptCount, -1);
     f.concept_unit_score.assign(kConceptCount, 0.f);
@@ -228,9 +229,11 @@ static void network_facts(ModelAnalysis& a) {
   }
   f.concepts_known = a.has_concepts;
   for (int k = 0; k < kConceptCount && a.has_concepts; ++k) {
-    bool covered = false;
-    for (const LayerFacts& L : f.layers) covered = covered || L.concept_unit[std::size_t(k)] >= 0;
-    if (!covered) f.concepts_uncovered.push_back(k);
+    bool excites = false;
+    for (const auto& layer : a.neurons)
+      for (const NeuronFacts& n : layer)
+        for (const ConceptFact& c : n.concepts) excites = excites || (c.concept == k && c.excites);
+    if (!excites) f.concepts_uncovered.push_back(k);
   }
   if (f.dead > 0) f.advice.push_back(float(f.dead) >= kManyDeadShare * float(f.hidden_units) ? Advice::ReviveMany : Advice::ReviveFew);
   if (f.accuracy < kWeakAccuracy && f.hidden_units < kFewHiddenUnits) f.advice.push_back(Advice::MoreUnits);

@@ -16,6 +16,7 @@ void analysis_start_from_file(ModelAnalysis& a, const Bundle& bundle, StatsFile 
   a.hurt_class = std::move(file.hurt_class);
   a.hurt_class_accuracy = std::move(file.hurt_class_accuracy);
   a.has_importance = file.has_importance;
+  a.shape_scores_from_file = std::move(file.shapes);
 }
 
 void analysis_attach_scorer(ModelAnalysis& a, const DataSet& test) {
@@ -34,6 +35,8 @@ StatsFile analysis_stats_file(const ModelAnalysis& a) {
   f.importance = a.importance;
   f.hurt_class = a.hurt_class;
   f.hurt_class_accuracy = a.hurt_class_accuracy;
+  if (a.has_concepts && !a.concepts.empty() && a.concepts.front().scored)
+    for (const ConceptScores& s : a.concepts) f.shapes.push_back(concept_digit_scores(s));
   return f;
 }
 

@@ -50,15 +50,13 @@ struct NeuronFacts {
   std::vector<int> pushes_up, pushes_down;
   std::vector<float> votes;           // its outgoing weight to each class
 
-  // Shapes (alive units of an image model): every concept's score, and the named ones
-  // (score >= kConceptNamed, at most kConceptsNamed, strongest first).
+  // Shapes (alive units of an image model, concepts.h): every family, most exciting drawn alone
+  // first, and the named ones (the rule in thresholds.h).
   bool concepts_known = false;
-  std::vector<ConceptFact> concepts;  // every concept, strongest first
+  bool concepts_scored = false;       // the explanation scores were measured (test digits at hand)
+  std::vector<ConceptFact> concepts;  // every family, most exciting drawn alone first
   std::vector<ConceptFact> shapes;    // the named ones
-  // A shape is named only if its drawings drive the unit at least as hard as the average test
-  // digit does: the preferred shape's mean activation on its drawings, and that average.
-  float top_concept_mean = 0, test_mean = 0;
-  // The shape part of the summary scored on the held-out renderings (concepts.h).
+  // The shape part of the summary as a prediction on the shape digits (concept_summary_score).
   float shape_score = 0;
   bool shape_score_defined = false;
 
@@ -84,6 +82,10 @@ struct LadderFacts {
   std::vector<std::pair<int, float>> runs;  // (answer, activation from which it wins), in order
   std::vector<float> class_mean;            // per digit: where its typical image lands
   std::vector<int> answer_at_mean;          // per digit: the answer there
+  // What the course's sentence about the survivor is checked against (prose: course_check).
+  std::vector<int> strong, moderate;        // its class profile
+  bool concepts_known = false, concepts_scored = false;
+  std::vector<ConceptFact> concepts, shapes;  // as in its NeuronFacts
 };
 
 struct LayerFacts {
@@ -95,7 +97,7 @@ struct LayerFacts {
   bool spread = false;                      // no unit costs kSpreadDrop or more
   float largest_drop = 0;
   LadderFacts ladder;                       // when exactly one unit is alive and feeds the output
-  // Shapes: per concept, the unit of this layer that scores highest on it when that unit names
+  // Shapes: per family, the unit of this layer that scores highest on it when that unit names
   // it (-1: no unit of the layer does), and its score.
   std::vector<int> concept_unit;
   std::vector<float> concept_unit_score;
@@ -119,7 +121,9 @@ struct NetworkFacts {
   std::vector<Activation> dead_activations; // the activations of the layers that have dead units
   std::vector<LayerFacts> layers;
   bool concepts_known = false;
-  std::vector<int> concepts_uncovered;      // concepts no unit of any hidden layer names
+  // Families that, drawn alone, excite no unit of any hidden layer more than most others do
+  // (in no unit's top kConceptTopRanks): the ones "no neuron responds to".
+  std::vector<int> concepts_uncovered;
   std::vector<Advice> advice;
 };
 

@@ -162,9 +162,8 @@ static void start_importance(ModelAnalysis& a) {
   }
   a.importance_layer = a.importance_unit = 0;
   const bool affordable = importance_madds(a) <= kMaxImportanceMadds;
-  a.phase = a.settings.importance && affordable ? ModelAnalysis::Phase::Importance
-            : a.settings.maximize                  ? ModelAnalysis::Phase::Concepts
-                                                   : ModelAnalysis::Phase::Done;
+  // The shapes run without maximization too: the sidecar carries their scores (lens-stats).
+  a.phase = a.settings.importance && affordable ? ModelAnalysis::Phase::Importance : ModelAnalysis::Phase::Concepts;
 }
 
 // One unit switched off, scored over a slice of the test set at a time.
@@ -188,21 +187,37 @@ static void importance_slice(ModelAnalysis& a) {
   if (++a.importance_unit >= net.layers[std::size_t(l)].outputs()) a.importance_unit = 0, ++a.importance_layer;
   if (a.importance_layer + 1 >= int(net.layers.size())) {
     a.has_importance = true;
-    a.phase = a.settings.maximize ? ModelAnalysis::Phase::Concepts : ModelAnalysis::Phase::Done;
+    a.phase = ModelAnalysis::Phase::Concepts;
   }
 }
 
-// Two slices: drawing the concept renderings (once per page, shared by every model), then
-// one forward pass of them (540 images) through the whole network.
+// Three slices: drawing the shape families (once per page, shared by every model), how much
+// each shape digit looks like each family, then one forward pass of both through the network.
 static void concepts_slice(ModelAnalysis& a) {
   if (!a.concepts_drawn) {
     concept_probe();
     a.concepts_drawn = true;
     return;
   }
-  a.concepts = concept_scores_all(a.bundle->net, concept_probe());
+  if (!a.shape_scores_from_file.empty()) {  // the sidecar measured them on the shape digits
+    a.concepts = concept_scores_all(a.bundle->net, concept_probe());
+    for (std::size_t l = 0; l < a.concepts.size() && l < a.shape_scores_from_file.size(); ++l)
+      concept_adopt_digit_scores(a.concepts[l], a.shape_scores_from_file[l]);
+    a.shape_scores_from_file.clear();
+    a.has_concepts = !a.concepts.empty();
+    a.phase = a.settings.maximize ? ModelAnalysis::Phase::Facts : ModelAnalysis::Phase::Done;
+    return;
+  }
+  if (!a.shape_test && a.shape_test_coming) return;  // analysis_work stops until they are in
+  if (a.shape_test && a.shape_digits.images.cols() == 0) {
+    a.shape_digits = concept_digits(*a.shape_test, concept_probe());
+    if (a.shape_digits.images.cols() > 0) return;
+  }
+  const bool digits = a.shape_digits.images.cols() > 0;
+  a.concepts = concept_scores_all(a.bundle->net, concept_probe(), digits ? &a.shape_digits : nullptr);
+  a.shape_digits = ConceptDigits();  // the scores are all the facts need (3 MB less per model)
   a.has_concepts = !a.concepts.empty();
-  a.phase = ModelAnalysis::Phase::Facts;
+  a.phase = a.settings.maximize ? ModelAnalysis::Phase::Facts : ModelAnalysis::Phase::Done;
 }
 
 static void facts_slice(ModelAnalysis& a) {
@@ -252,6 +267,7 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
   const Mlp& net = bundle.net;
   const bool images = net.inputs() == kPixels;
   a.test = images && test && test->size() > 0 && test->images.rows() == net.inputs() ? test : nullptr;
+  a.shape_test = a.test;
   a.started_at = now_ms;
   for (const Dense& d : net.layers) {
     a.actmax.push_back(Eigen::MatrixXf::Zero(net.inputs(), d.outputs()));
@@ -275,6 +291,10 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
   }
 }
 
+static bool shapes_waiting(const ModelAnalysis& a) {
+  return a.phase == ModelAnalysis::Phase::Concepts && a.concepts_drawn && !a.shape_test && a.shape_test_coming;
+}
+
 bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)()) {
   if (!a.bundle || a.done()) return true;
   const double t0 = now_ms();
@@ -283,7 +303,7 @@ bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)()) {
     const double t = now_ms();
     work_slice(a, t);
     if (concepts) a.concepts_ms += now_ms() - t;
-  } while (!a.done() && now_ms() - t0 < budget_ms);
+  } while (!a.done() && !shapes_waiting(a) && now_ms() - t0 < budget_ms);
   a.seconds_spent += (now_ms() - t0) / 1000.0;
   if (a.done() && a.finished_at == 0) a.finished_at = now_ms();
   return a.done();

@@ -27,7 +27,7 @@ struct AnalysisSettings {
   ActmaxConfig output = actmax_output_defaults();      // maximization of output classes
   ActmaxObjective output_objective = ActmaxObjective::Logit;
   bool importance = true;                              // re-score the test set with each unit off
-  bool maximize = true;                                // false: measure only (statistics and ablation, lens-stats)
+  bool maximize = true;                                // false: measure only (statistics, ablation, the shapes; lens-stats)
   // Work per slice in multiply-adds, so one slice of even a large model fits a frame.
   double slice_madds = 4e6;
 };
@@ -69,8 +69,16 @@ struct ModelAnalysis {
   Eigen::VectorXi importance_correct;                 // (C) its correct answers so far
   bool has_importance = false;
 
-  // Every layer's units (the output layer last) against the stroke concepts.
+  // Every layer's units (the output layer last) against the shape families (concepts.h). The
+  // explanation scores need the test digits: a.test, or the sidecar's scores, or (from a sidecar
+  // without them) the page's digits once loaded, which the page attaches to shape_test and waits for.
   std::vector<ConceptScores> concepts;
+  const DataSet* shape_test = nullptr;
+  bool shape_test_coming = false;  // the page is fetching them: the shapes wait (analysis_work returns)
+  ConceptDigits shape_digits;
+  // From a sidecar that carries them (stats_file.h): the shape digits' scores, one per layer,
+  // adopted by the concepts step instead of measuring (then nothing waits for the test digits).
+  std::vector<ConceptDigitScores> shape_scores_from_file;
   bool has_concepts = false, concepts_drawn = false;
   double concepts_ms = 0;                             // wall time of that step, drawing included (0 when run by analysis_run)
 

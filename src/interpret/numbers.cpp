@@ -50,4 +50,10 @@ std::string count_of(long long n, const char* singular, const char* plural) {
   return with_commas(n) + " " + (n == 1 ? singular : plural);
 }
 
+std::string ordinal(int n) {
+  const int tens = n % 100, ones = n % 10;
+  const char* suffix = tens >= 11 && tens <= 13 ? "th" : ones == 1 ? "st" : ones == 2 ? "nd" : ones == 3 ? "rd" : "th";
+  return std::to_string(n) + suffix;
+}
+
 }  // namespace lens

@@ -63,25 +63,57 @@ bool revivable_by_training(Activation act) { return act != Activation::ReLU; }
 
 std::string digits_plural(int c) { return std::to_string(c) + "s"; }
 
-// "closed loops (score 0.62) and arcs on the left (0.41)"
+// "closed loops (1st of 10 drawn alone, score 0.52) and arcs bulging left, like a C (2nd, score 0.41)"
 std::string concept_list(const std::vector<ConceptFact>& shapes) {
   std::string s;
   for (std::size_t i = 0; i < shapes.size(); ++i) {
     if (i) s += i + 1 == shapes.size() ? " and " : ", ";
-    s += std::string(concept_info(shapes[i].concept).phrase) + " (" + (i ? "" : "score ") + fmt("%.2f", shapes[i].score) + ")";
+    s += std::string(concept_info(shapes[i].concept).phrase) + " (" + ordinal(shapes[i].rank + 1) +
+         (i ? "" : " of " + std::to_string(kConceptCount) + " drawn alone") + ", score " + fmt("%.2f", shapes[i].score) + ")";
   }
   return s;
 }
 
-// Why no shape is named: none stands out, or the one it prefers still excites it less than digits do.
+// Why no shape is named: none stands out drawn alone, or those that do do not predict it on digits.
 std::string no_shape(const NeuronFacts& f) {
   const ConceptFact& top = f.concepts.front();
   const std::string name = concept_info(top.concept).phrase;
-  if (top.score >= kConceptNamed)
-    return "Of the stroke shapes it prefers " + name + " (score " + fmt("%.2f", top.score) + "), but no shape drives it as hard as "
-           "a typical test digit (mean activation " + fmt("%.2g", f.top_concept_mean) + " on those drawings, " +
-           fmt("%.2g", f.test_mean) + " on the test digits)";
-  return "No stroke shape stands out for it (the closest, " + name + ", scores " + fmt("%.2f", top.score) + ")";
+  const std::string drawn = "drawn alone, " + name + " excite it most (median activation " + fmt("%.2g", top.drawn) + ")";
+  if (!top.excites) return "No shape stands out for it: " + drawn + ", hardly more than most other shapes";
+  if (!f.concepts_scored) return "No shape is named for it: " + drawn + ", but without test digits it could not be checked on real digits";
+  return "No shape is named for it: " + drawn + ", but on test digits looking like one predicts its activation only weakly (score " +
+         fmt("%.2f", top.score) + ", under " + fmt("%.1f", kConceptNamed) + ")";
+}
+
+// The course's sentence about the lone survivor, and each of its claims against what was measured.
+constexpr const char* kCourseSurvivor = "captures smooth, rounded shapes or arcs: high for 0, moderate for 6 and 3";
+
+bool has(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+void course_check(Writer& w, const LadderFacts& d) {
+  w << "The course says the survivor \u201c" << kCourseSurvivor << "\u201d. Measured here: rounded shapes: ";
+  std::vector<ConceptFact> rounded;
+  for (const ConceptFact& c : d.shapes)
+    if (concept_info(c.concept).rounded) rounded.push_back(c);
+  if (!rounded.empty()) {
+    w << "confirmed";
+    for (const ConceptFact& c : rounded) w << ", " << concept_info(c.concept).label << " " << fmt("%.2f", c.score);
+  } else if (d.concepts_known && !d.concepts.empty() && concept_info(d.concepts.front().concept).rounded) {
+    w << "partly (drawn alone, " << concept_info(d.concepts.front().concept).label << " excites it most, but scores only "
+      << fmt("%.2f", d.concepts.front().score) << " on test digits)";
+  } else if (d.concepts_known && !d.concepts.empty()) {
+    w << "not confirmed (drawn alone, " << concept_info(d.concepts.front().concept).label << " excites it most)";
+  } else {
+    w << "not measured";
+  }
+  const bool high0 = !d.strong.empty() && d.strong.front() == 0;
+  w << "; high for 0: " << (high0 ? "confirmed" : has(d.strong, 0) ? "confirmed, among its strongest digits" : "not confirmed");
+  w << "; moderate for 6 and 3: ";
+  auto level = [&](int c) { return has(d.moderate, c) ? "moderate" : has(d.strong, c) ? "strong" : "weak"; };
+  // Confirmed when both are moderate; partly when both respond at least moderately (one is strong).
+  const bool moderate = has(d.moderate, 6) && has(d.moderate, 3);
+  const bool at_least = (has(d.moderate, 6) || has(d.strong, 6)) && (has(d.moderate, 3) || has(d.strong, 3));
+  w << (moderate ? "confirmed" : at_least ? "partly" : "not confirmed") << " (6 " << level(6) << ", 3 " << level(3) << ").";
 }
 
 }  // namespace
@@ -89,7 +121,9 @@ std::string no_shape(const NeuronFacts& f) {
 Paragraph neuron_shapes(const NeuronFacts& f) {
   Writer w;
   if (!f.concepts_known || f.concepts.empty()) return w.p;
-  if (!f.shapes.empty()) w << "Among stroke shapes it responds most to " << concept_list(f.shapes) << ".";
+  if (!f.shapes.empty())
+    w << "Among shapes drawn alone it responds most to " << concept_list(f.shapes)
+      << ": the more a test digit looks like " << (f.shapes.size() == 1 ? "it" : "them") << ", the more it fires.";
   else w << no_shape(f) << ".";
   return w.p;
 }
@@ -199,7 +233,8 @@ Paragraph neuron_ladder_story(const NeuronFacts& f, const LadderFacts& d) {
     w << (i ? " < " : "") << std::to_string(along[i]) << " (" << fmt("%.1f", d.class_mean[std::size_t(along[i])]) << ")";
   w << "; as it rises, the answer runs ";
   for (std::size_t i = 0; i < d.runs.size(); ++i) w << (i ? " \u2192 " : "") << std::to_string(d.runs[i].first);
-  w << ".";
+  w << ". ";
+  course_check(w, d);
   return w.p;
 }
 
@@ -350,7 +385,8 @@ static void survivors_paragraph(Writer& w, const LayerFacts& L) {
         w << (i ? ", " : "") << std::to_string(d.runs[i].first) << " up to " << fmt("%.1f", d.runs[i + 1].second);
       w << ", then " << std::to_string(d.runs.back().first) << ")";
     }
-    w << ". No other answer is possible, whatever the image.";
+    w << ". No other answer is possible, whatever the image. ";
+    course_check(w, d);
     return;
   }
   w.strong("Only " + std::to_string(L.alive.size()) + " of " + std::to_string(L.units) + " neurons of " + layer_name(L.layer) +
@@ -364,7 +400,8 @@ Paragraph network_shapes(const NetworkFacts& f) {
   Writer w;
   if (!f.concepts_known) return w.p;
   w.strong("Shapes.");
-  w << " Of the " << std::to_string(kConceptCount) << " stroke shapes drawn for it (loops, bars, arcs, diagonals, ...), ";
+  w << " Of the " << std::to_string(kConceptCount) << " shapes drawn alone on the canvas (loops, arcs, cups, arches, bars, "
+    << "verticals, diagonals, X and + crossings), ";
   for (std::size_t i = 0; i < f.layers.size(); ++i) {
     const LayerFacts& L = f.layers[i];
     if (i) w << "; ";
@@ -373,10 +410,11 @@ Paragraph network_shapes(const NetworkFacts& f) {
     for (int k = 0; k < kConceptCount && k < int(L.concept_unit.size()); ++k)
       if (L.concept_unit[std::size_t(k)] >= 0) covered.push_back(k);
     if (covered.empty()) {
-      w << " covers none (no neuron scores " << fmt("%.1f", kConceptNamed) << " on any)";
+      w << " names none (no neuron has a shape among its " << std::to_string(kConceptTopRanks) << " strongest drawn alone that also scores "
+        << fmt("%.1f", kConceptNamed) << " on test digits)";
       continue;
     }
-    w << " covers " << std::to_string(covered.size()) << ": ";
+    w << " names " << std::to_string(covered.size()) << ": ";
     for (std::size_t j = 0; j < covered.size(); ++j) {
       const int k = covered[j];
       if (j) w << ", ";
@@ -387,14 +425,14 @@ Paragraph network_shapes(const NetworkFacts& f) {
   }
   w << ". ";
   if (f.concepts_uncovered.empty()) {
-    w << "Every shape has a neuron that responds to it.";
+    w << "Every shape, drawn alone, is among the " << std::to_string(kConceptTopRanks) << " strongest for some neuron.";
   } else {
-    w << "No neuron of any layer responds to ";
+    w << "Drawn alone, ";
     for (std::size_t j = 0; j < f.concepts_uncovered.size(); ++j) {
-      if (j) w << (j + 1 == f.concepts_uncovered.size() ? " or " : ", ");
+      if (j) w << (j + 1 == f.concepts_uncovered.size() ? " and " : ", ");
       w << concept_info(f.concepts_uncovered[j]).phrase;
     }
-    w << ".";
+    w << " excite no neuron more than most other shapes do.";
   }
   return w.p;
 }

@@ -21,12 +21,14 @@ using Text = std::vector<Paragraph>;
 
 // "Neuron 3 of hidden layer 0 fires most for 0 and 6 (mean activation 4.2 and below), ..."
 Paragraph neuron_summary(const NeuronFacts& f);
-// "Among stroke shapes it responds most to closed loops (score 0.62) and arcs on the left (0.41)."
-// (part of neuron_summary); empty when its shapes were not measured.
+// "Among shapes drawn alone it responds most to closed loops (1st of 10 drawn alone, score 0.52)
+// and ... : the more a test digit looks like them, the more it fires." (part of neuron_summary);
+// empty when its shapes were not measured.
 Paragraph neuron_shapes(const NeuronFacts& f);
 // The single surviving unit of a layer that feeds the output (mlp6-dead's story): the shapes
-// it captures, how its outgoing weights push every class, and the digits in the order its
-// activation puts them; empty for any other unit.
+// it captures, how its outgoing weights push every class, the digits in the order its
+// activation puts them, and the course's sentence about it checked claim by claim; empty for
+// any other unit.
 Paragraph neuron_ladder_story(const NeuronFacts& f, const LadderFacts& ladder);
 // A short line for a card's tooltip: "fires for 0, 6; some 2".
 Paragraph neuron_one_line(const NeuronFacts& f);
@@ -36,7 +38,8 @@ Paragraph neuron_dead_detail(const NeuronFacts& f);
 Paragraph neuron_importance(const NeuronFacts& f);
 // The network in words: accuracy, dead units, what carries the work.
 Text network_summary(const NetworkFacts& f);
-// Which stroke shapes each hidden layer covers (a unit names it) and which none does.
+// Which shapes each hidden layer names (best neuron and score), and which, drawn alone, excite no
+// neuron more than most others do.
 Paragraph network_shapes(const NetworkFacts& f);
 // "What would improve it." and the advice; empty when there is none.
 Paragraph network_advice(const NetworkFacts& f);

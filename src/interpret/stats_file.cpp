@@ -96,6 +96,8 @@ using R = Result<StatsFile>;
 struct Shape {
   int images = 0, classes = 0, top_k = 0;
   std::vector<int> units;
+  int outputs = 0;
+  bool has_shapes = false;
   int top_count() const { return std::min(top_k, images); }
 };
 
@@ -181,6 +183,31 @@ std::string read_layer(Reader& r, const Shape& sh, int H, StatsFile& f) {
   return "";
 }
 
+bool in_pm1(float v) { return v >= -1.f && v <= 1.f; }  // false for NaN
+
+// The shapes' scores of one layer of U units.
+std::string read_shapes(Reader& r, int U, StatsFile& f) {
+  // Checked before allocating: (kConceptCount + 2) values of 4 bytes for each unit must be there.
+  if ((r.end - r.at) / 4 / std::size_t(kConceptCount + 2) < std::size_t(U)) return "truncated in the shapes' scores";
+  ConceptDigitScores d;
+  d.score.resize(U, kConceptCount);
+  for (int h = 0; h < U; ++h)
+    for (int k = 0; k < kConceptCount; ++k) d.score(h, k) = r.f32();
+  d.summary = r.floats(U);
+  for (int h = 0; h < U; ++h) {
+    const std::uint32_t defined = r.u32();
+    if (defined > 1) return "a shape summary's 'defined' is neither 0 nor 1";
+    if (!defined && d.summary(h) != 0.f) return "an undefined shape summary is not 0";
+    d.summary_defined.push_back(defined == 1);
+  }
+  for (Eigen::Index i = 0; i < d.score.size(); ++i)
+    if (!in_pm1(d.score.data()[i])) return "a shape's explanation score lies outside [-1, 1] or is not a number";
+  for (int h = 0; h < U; ++h)
+    if (!in_pm1(d.summary(h))) return "a shape summary score lies outside [-1, 1] or is not a number";
+  f.shapes.push_back(std::move(d));
+  return "";
+}
+
 std::string read_shape(Reader& r, const Bundle& bundle, std::uint32_t bundle_identity, const StatsDataSet& on, Shape& sh,
                        StatsFile& f) {
   const std::uint32_t version = r.u32();
@@ -217,8 +244,10 @@ std::string read_shape(Reader& r, const Bundle& bundle, std::uint32_t bundle_ide
   }
   const std::uint32_t flags = r.u32();
   if (r.short_read) return "truncated in the header";
-  if (flags > 1) return "unknown flags " + std::to_string(flags);
+  if (flags > 3) return "unknown flags " + std::to_string(flags);
   f.has_importance = flags & 1;
+  sh.has_shapes = flags & 2;
+  sh.outputs = bundle.net.outputs();
   if (f.bundle_identity != bundle_identity)
     return "made for another version of model '" + bundle.info.id + "' (bundle identity differs): regenerate it with tools/build-stats.sh";
   return "";
@@ -239,7 +268,7 @@ Bytes stats_file_write(const StatsFile& f) {
   w.u32(std::uint32_t(f.top_k));
   w.u32(std::uint32_t(s.layers.size()));
   for (const LayerStats& L : s.layers) w.u32(std::uint32_t(L.units()));
-  w.u32(f.has_importance ? 1u : 0u);
+  w.u32((f.has_importance ? 1u : 0u) | (f.shapes.empty() ? 0u : 2u));
   for (int t = 0; t < C; ++t)
     for (int p = 0; p < C; ++p) w.i32(s.confusion(t, p));
   w.floats(s.class_accuracy);
@@ -262,6 +291,12 @@ Bytes stats_file_write(const StatsFile& f) {
         w.f32(L.top_value[std::size_t(h)][k]);
         w.i32(L.top_label[std::size_t(h)][k]);
       }
+  }
+  for (const ConceptDigitScores& d : f.shapes) {
+    for (Eigen::Index h = 0; h < d.score.rows(); ++h)
+      for (int k = 0; k < kConceptCount; ++k) w.f32(d.score(h, k));
+    w.floats(d.summary);
+    for (bool defined : d.summary_defined) w.u32(defined ? 1u : 0u);
   }
   w.u32(crc32(w.out.data(), w.out.size()));
   return w.out;
@@ -287,6 +322,13 @@ Result<StatsFile> stats_file_read(const Bytes& bytes, const Bundle& bundle, std:
   if (std::string e = read_network(r, sh, f); !e.empty()) return R::fail(who + e);
   for (std::size_t l = 0; l < sh.units.size(); ++l)
     if (std::string e = read_layer(r, sh, sh.units[l], f); !e.empty()) return R::fail(who + "hidden layer " + std::to_string(l) + ": " + e);
+  if (sh.has_shapes) {
+    std::vector<int> units = sh.units;
+    units.push_back(sh.outputs);
+    for (std::size_t l = 0; l < units.size(); ++l)
+      if (std::string e = read_shapes(r, units[l], f); !e.empty())
+        return R::fail(who + (l + 1 < units.size() ? "hidden layer " + std::to_string(l) : std::string("the output layer")) + ": " + e);
+  }
   if (r.at != r.end) return R::fail(who + std::to_string(r.end - r.at) + " bytes more than its shape needs");
   return R::ok(std::move(f));
 }

@@ -14,6 +14,10 @@
 //            mean_square, max_preactivation, active_rate, selectivity, importance,
 //            hurt_class_accuracy; H i32 hurt_class; then per unit min(K, N) entries of
 //            (i32 image, f32 value, i32 label);
+//   when flags bit 1 is set (the shapes' scores on the shape digits, concepts.h), for each layer
+//   of U units, the hidden layers then the output layer: U*kConceptCount f32 explanation scores
+//   (unit by unit, each in [-1, 1]), U f32 summary scores (in [-1, 1]), U u32 summary defined
+//   (0 or 1; the summary is 0 when not);
 //   u32 CRC-32 of every byte before it.
 // dead and nearly_dead are not stored: they follow from active_rate by the one rule
 // (liveness.h), as StatsBuilder derives them.
@@ -27,6 +31,7 @@
 #include "core/formats/mnist.h"
 #include "core/result.h"
 #include "interpret/ablation.h"
+#include "interpret/concepts.h"
 #include "interpret/neuron_stats.h"
 
 namespace lens {
@@ -55,6 +60,7 @@ struct StatsFile {
   std::vector<Eigen::VectorXf> importance;           // (H) per hidden layer; zeros when not measured
   std::vector<Eigen::VectorXi> hurt_class;           // (H), -1 when not measured
   std::vector<Eigen::VectorXf> hurt_class_accuracy;  // (H)
+  std::vector<ConceptDigitScores> shapes;            // one per layer, the output layer last; empty when not carried
 };
 
 // The CRC-32 trailer of the bundle's canonical bytes: changes with any weight or header field.

@@ -46,12 +46,19 @@ constexpr float kManyDeadShare = 0.25f;
 constexpr float kShapedWeights = 0.15f;
 constexpr float kDecayedWeight = 1e-3f;
 
-// Stroke concepts (concepts.h): a unit's summary names a concept when its score (a
-// correlation over the concept renderings) is at least kConceptNamed and its drawings excite
-// the unit at least as much as the average test digit does; at most kConceptsNamed of them,
-// strongest first. A layer "covers" a concept when one of its units names it.
+// Shape families (concepts.h): a unit's summary names a family when both hold:
+// - drawn alone on the canvas, the family excites the unit more than most others: its median
+//   activation ranks among the kConceptTopRanks highest of the kConceptCount families and lies
+//   above the median family's, and so do most of its drawings (more than half): a family whose
+//   typical drawing leads only because half its drawings do is not what a lecturer's drawing
+//   reliably shows (mlp32's neuron 14: 9 of 18 cups, and a hand-drawn cup ranked 7th);
+// - its explanation score (the correlation, over the shape test digits, between how much a
+//   digit looks like the family and the unit's activation) is at least kConceptNamed.
+// At most kConceptsNamed of them, most exciting first. A layer "covers" a family when one of
+// its units names it.
 constexpr float kConceptNamed = 0.3f;
 constexpr int kConceptsNamed = 2;
+constexpr int kConceptTopRanks = 3;  // the top third of the 10 families
 
 // A story banner on the page when at least this share of the hidden units is dead.
 constexpr float kStoryDeadShare = 0.5f;

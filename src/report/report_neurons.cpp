@@ -6,6 +6,7 @@
 
 #include "core/constants.h"
 #include "interpret/concepts.h"
+#include "interpret/thresholds.h"
 #include "interpret/prose.h"
 #include "figures/figures.h"
 #include "figures/tiles.h"
@@ -28,16 +29,20 @@ static void shapes_guide(ReportPage& page) {
     names += std::string(k ? ", " : "") + concept_info(k).label;
   }
   page.md +=
-      "**Shapes.** Each neuron is also shown " + std::to_string(kConceptCount) + " stroke shapes, each drawn " +
+      "**Shapes.** Each neuron is also shown " + std::to_string(kConceptCount) + " families of lone shapes, each drawn " +
       std::to_string(concept_variants().size()) +
-      " times (five positions, three sizes, three stroke widths, antialiased, whole figures centred by mass like MNIST "
-      "digits). A shape's *score* for a neuron is the correlation between the neuron's activation and \"this drawing shows "
-      "the shape\" over every other drawing: 1 when it fires for that shape and no other, 0 for no preference. A summary "
-      "names up to " + std::to_string(kConceptsNamed) + " shapes scoring " + fmt("%.1f", kConceptNamed) +
-      " or more whose drawings excite the neuron at least as much as the average test digit does; its *shape score* is the same kind of correlation for the shapes it names, measured on the other half of "
-      "the drawings, which were not used to choose them.\n\n";
+      " times (two sizes, three aspects, three slants) as strokes on the page's canvas with its brush, then preprocessed "
+      "exactly as a drawing is (cropped, scaled to 20 pixels, centred by mass) and fed through the model's own input "
+      "normalization. Shapes are listed by the neuron's median activation on a family's drawings, highest first: what a "
+      "lecturer sees who draws that shape. A shape's *score* is how well it explains the neuron on real digits: the "
+      "correlation, over the first " + with_commas(kShapeDigits) + " test digits, between how much a digit looks like the "
+      "shape (its best cosine similarity with the family's drawings) and the neuron's activation. A summary names up to " +
+      std::to_string(kConceptsNamed) + " shapes that are among the " + std::to_string(kConceptTopRanks) +
+      " strongest drawn alone (and above the median shape) and score " + fmt("%.1f", kConceptNamed) + " or more; its *shape "
+      "score* is the same correlation for the named shapes together. A bar across the bottom of a digit is not a shape here: "
+      "the preprocessing centres a lone stroke, so it cannot show where in a digit it sits.\n\n";
   page.figure({page.png("shapes.png", digit_grid(thumbs, all, kConceptCount, 2, 4)),
-               "The " + std::to_string(kConceptCount) + " stroke shapes, left to right: " + names,
+               "The " + std::to_string(kConceptCount) + " shapes, left to right: " + names,
                "The shapes, left to right: " + names + "."});
 }
 
@@ -161,12 +166,14 @@ static std::vector<Figure> image_figures(ReportPage& page, const ReportContext& 
   return images;
 }
 
-// "Shape scores: loop 0.62 · left arc 0.41 · ..." (every shape, strongest first).
+// "Shapes drawn alone (median activation, score): loop 8.2 (0.52) · left arc 7.9 (0.41) · ..."
+// (every shape, most exciting first).
 static std::string shapes_line(const NeuronFacts& e) {
   if (!e.concepts_known) return "";
-  std::string s = "Shape scores: ";
+  std::string s = "Shapes drawn alone (median activation, score): ";
   for (std::size_t i = 0; i < e.concepts.size(); ++i)
-    s += std::string(i ? " · " : "") + concept_info(e.concepts[i].concept).label + " " + signed_number(e.concepts[i].score, 2);
+    s += std::string(i ? " · " : "") + concept_info(e.concepts[i].concept).label + " " + fmt("%.2g", e.concepts[i].drawn) + " (" +
+         (e.concepts_scored ? signed_number(e.concepts[i].score, 2) : std::string("n/a")) + ")";
   return md_escape(s) + "\n\n";
 }
 

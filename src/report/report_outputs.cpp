@@ -2,6 +2,7 @@
 // model's own verdict on each.
 #include "core/constants.h"
 #include "interpret/concepts.h"
+#include "interpret/thresholds.h"
 #include "interpret/prose.h"
 #include "figures/tiles.h"
 #include "report/report_sections.h"
@@ -65,19 +66,20 @@ void section_outputs(ReportPage& page, const ReportContext& c) {
     page.figure({pstrip, "Ten digit-like images, one per digit 0 to 9 from left to right, each found through the digit prior",
                  "Digit-prior maximization images for the output classes 0 to 9, left to right."});
   }
-  std::vector<std::string> head = {"class"}, p = {"model's probability for that class"}, shape = {"shape its logit prefers (score)"};
+  std::vector<std::string> head = {"class"}, p = {"model's probability for that class"}, shape = {"shape its logit is named for (score)"};
   for (int k = 0; k < C; ++k) {
     head.push_back(std::to_string(k));
     p.push_back(pct(a.output_probability(k), 0));
-    const std::vector<ConceptFact> ranked = a.has_concepts ? concept_ranking(a.concepts.back(), k) : std::vector<ConceptFact>{};
-    shape.push_back(ranked.empty() ? "—" : md_escape(concept_info(ranked[0].concept).label) + " " + fmt("%.2f", ranked[0].score));
+    const std::vector<ConceptFact> named = a.has_concepts ? concept_named(a.concepts.back(), k) : std::vector<ConceptFact>{};
+    shape.push_back(named.empty() ? "—" : md_escape(concept_info(named[0].concept).label) + " " + fmt("%.2f", named[0].score));
   }
   std::vector<std::vector<std::string>> rows = {p};
   if (a.has_concepts) rows.push_back(shape);
   page.md += md_table(head, rows, "l" + std::string(std::size_t(C), 'r')) + "\n";
   if (a.has_concepts)
-    page.md += "The shape row: of the stroke shapes described in the [reading guide](#how-to-read-the-neuron-sections), the one "
-               "that raises the class's logit most selectively.\n\n";
+    page.md += "The shape row: of the shapes described in the [reading guide](#how-to-read-the-neuron-sections), the one the "
+               "class's logit is named for by the neurons' rule (among the 3 that, drawn alone, raise it most, and an explanation "
+               "score of " + fmt("%.1f", kConceptNamed) + " or more); — when none is.\n\n";
   page.md += single_feature_outputs(c);
 }
 

@@ -1,7 +1,7 @@
 // Statistics sidecars (assets/models/<id>.stats): a shipped model opens without the 10k test
-// digits, its explanations and report are the same as when the page measures them itself
-// ("?stats=measure"), the digits are fetched when a view needs them, and a bad sidecar falls
-// back to measuring with a notice.
+// digits (the shapes' scores come in the sidecar too), its explanations and report are the same
+// as when the page measures them itself ("?stats=measure"), the digits are fetched when a view
+// needs them, and a bad sidecar falls back to measuring with a notice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, openPage, waitReady } from './harness.mjs';
@@ -45,6 +45,15 @@ test('a shipped model explained from its sidecar says what the page measures its
     assert.equal(st.statsSource, 'sidecar');
     assert.equal(st.testDigits, 'absent', 'nothing on screen needs the test digits');
     assert.deepEqual(await digitsFetched(side.page), [], 'the statistics came without the test digits');
+    const scored = await side.page.evaluate(async () => {
+      const n = window.lens.state().layers[0].length;
+      for (let u = 0; u < n; u++) {
+        const e = await window.lens.explain(0, u);
+        if (e.concepts.length) return e.concepts.every((c) => typeof c.score === 'number');
+      }
+      return false;
+    });
+    assert.ok(scored, 'the shapes\' explanation scores came from the sidecar too');
     const a = await everything(side.page, model);
     assert.equal((await side.page.evaluate(() => window.lens.state())).testDigits, 'loaded', 'the report fetched them (its figures show them)');
 

@@ -82,31 +82,49 @@ TEST(StatsFile, RoundTripKeepsEveryMeasurement) {
   }
   EXPECT_EQ(f->base_score.accuracy, a.base_score.accuracy);
   EXPECT_EQ(f->base_score.class_accuracy, a.base_score.class_accuracy);
+  ASSERT_EQ(f->shapes.size(), 3u) << "the shapes' scores of both hidden layers and the output layer";
+  for (std::size_t l = 0; l < 3; ++l) {
+    ASSERT_TRUE(a.concepts[l].scored);
+    EXPECT_EQ(f->shapes[l].score, a.concepts[l].score);
+    EXPECT_EQ(f->shapes[l].summary, a.concepts[l].summary);
+    EXPECT_EQ(f->shapes[l].summary_defined, a.concepts[l].summary_defined);
+  }
   EXPECT_EQ(stats_file_write(*f), bytes) << "read and written again: the same bytes";
 }
 
 // The page starting from a sidecar explains every neuron exactly as the page measuring itself.
+// Both ways: the shapes' scores read from the file (no digits at hand), or, from a file that
+// does not carry them, measured on the test digits the page attaches (app_work).
 TEST(StatsFile, AnalysisFromTheFileGivesTheSameFacts) {
   const Bundle b = shipped("mlp6-dead");
   const DataSet d = few_digits();
   const ModelAnalysis whole = measured(b, d, true);
-  auto f = stats_file_read(stats_file_write(analysis_stats_file(measured(b, d, false))), b, on_few());
-  ASSERT_TRUE(f) << f.error;
-  ModelAnalysis from_file;
-  analysis_start_from_file(from_file, b, std::move(*f), 0);
-  EXPECT_EQ(from_file.test, nullptr);
-  analysis_run(from_file);
-  ASSERT_TRUE(from_file.has_facts && whole.has_facts);
-  EXPECT_TRUE(from_file.stats_from_file);
-  EXPECT_EQ(render_markdown(network_summary(from_file.network)), render_markdown(network_summary(whole.network)));
-  for (int l = 0; l < whole.hidden_layers(); ++l)
-    for (int u = 0; u < b.net.layers[std::size_t(l)].outputs(); ++u) {
-      const NeuronFacts &x = *from_file.neuron(l, u), &y = *whole.neuron(l, u);
-      EXPECT_EQ(render_plain(neuron_summary(x)), render_plain(neuron_summary(y))) << l << "." << u;
-      EXPECT_EQ(render_plain(neuron_importance(x)), render_plain(neuron_importance(y))) << l << "." << u;
-      EXPECT_EQ(x.top_common_class, y.top_common_class);
-      EXPECT_EQ(x.top_disagrees, y.top_disagrees);
-    }
+  const StatsFile written = analysis_stats_file(measured(b, d, false));
+  ASSERT_FALSE(written.shapes.empty());
+  for (const bool shapes_in_file : {true, false}) {
+    StatsFile w = written;
+    if (!shapes_in_file) w.shapes.clear();
+    auto f = stats_file_read(stats_file_write(w), b, on_few());
+    ASSERT_TRUE(f) << f.error;
+    ModelAnalysis from_file;
+    analysis_start_from_file(from_file, b, std::move(*f), 0);
+    EXPECT_EQ(from_file.test, nullptr);
+    if (!shapes_in_file) from_file.shape_test = &d;
+    analysis_run(from_file);
+    ASSERT_TRUE(from_file.has_facts && whole.has_facts);
+    EXPECT_TRUE(from_file.stats_from_file);
+    ASSERT_TRUE(from_file.concepts[0].scored) << shapes_in_file;
+    EXPECT_EQ(render_markdown(network_summary(from_file.network)), render_markdown(network_summary(whole.network)));
+    for (int l = 0; l < whole.hidden_layers(); ++l)
+      for (int u = 0; u < b.net.layers[std::size_t(l)].outputs(); ++u) {
+        const NeuronFacts &x = *from_file.neuron(l, u), &y = *whole.neuron(l, u);
+        EXPECT_EQ(render_plain(neuron_summary(x)), render_plain(neuron_summary(y))) << l << "." << u << " " << shapes_in_file;
+        EXPECT_EQ(render_plain(neuron_importance(x)), render_plain(neuron_importance(y))) << l << "." << u;
+        EXPECT_EQ(x.shape_score, y.shape_score);
+        EXPECT_EQ(x.top_common_class, y.top_common_class);
+        EXPECT_EQ(x.top_disagrees, y.top_disagrees);
+      }
+  }
 }
 
 TEST(StatsFile, RefusesEveryTruncationAndDamage) {
@@ -161,6 +179,13 @@ TEST(StatsFile, RefusesValuesOutOfRange) {
   { StatsFile f = base; f.data_identity ^= 1; refused(f, "measured on other test digits"); }
   { StatsFile f = base; f.stats.accuracy = f.stats.accuracy > 0.5f ? 0.1f : 0.9f; refused(f, "disagrees with its counts"); }
   { StatsFile f = base; f.stats.class_accuracy(1) = f.stats.class_accuracy(1) > 0.5f ? 0.f : 1.f; refused(f, "class 1 disagrees"); }
+  // The shapes' scores: correlations in [-1, 1], and an undefined summary is 0.
+  ASSERT_EQ(base.shapes.size(), 2u);
+  { StatsFile f = base; f.shapes[0].score(1, 2) = 1.5f; refused(f, "explanation score lies outside [-1, 1]"); }
+  { StatsFile f = base; f.shapes[1].score(0, 0) = std::nanf(""); refused(f, "output layer: a shape's explanation score"); }
+  { StatsFile f = base; f.shapes[0].summary(0) = -2.f; f.shapes[0].summary_defined[0] = true; refused(f, "summary score lies outside"); }
+  { StatsFile f = base; f.shapes[0].summary(0) = 0.5f; f.shapes[0].summary_defined[0] = false; refused(f, "undefined shape summary is not 0"); }
+  { StatsFile f = base; f.shapes.pop_back(); refused(f, "the output layer: truncated in the shapes' scores"); }
   // The header's sizes, with the checksum made right.
   Bytes bytes = stats_file_write(base);
   Bytes v2 = bytes;
@@ -175,6 +200,10 @@ TEST(StatsFile, RefusesValuesOutOfRange) {
   put_u32(topk, 28, 100000);
   seal(topk);
   EXPECT_NE(stats_file_read(topk, b, on_few(50)).error.find("top_k"), std::string::npos);
+  Bytes flags = bytes;
+  put_u32(flags, 40, 4 | 3);  // after magic, version, 2 identities, images, classes, top_k, layers, 1 width
+  seal(flags);
+  EXPECT_NE(stats_file_read(flags, b, on_few(50)).error.find("unknown flags 7"), std::string::npos) << stats_file_read(flags, b, on_few(50)).error;
 }
 
 TEST(StatsFile, RefusesAnotherModelsFile) {
@@ -229,19 +258,20 @@ TEST(StatsFile, MeasuredHereGivesTheCommittedBytes) {
   }
 }
 
-// The app: a shipped model starts from its sidecar without the test digits; a view that shows
-// them asks for them; their arrival keeps the analysis; a bad sidecar falls back to measuring.
-TEST(StatsFileApp, ShippedModelNeedsNoTestDigits) {
+// The app: a shipped model's statistics and shapes' scores come from its sidecar, without the
+// test digits; a view that shows them asks for them and waits; their arrival keeps the analysis.
+TEST(StatsFileApp, ShippedModelTakesEverythingFromItsSidecar) {
   auto s = test::app_with_models("mlp32", true);
   ModelAnalysis* a = s->analysis();
   ASSERT_TRUE(a && a->stats_from_file && a->has_stats);
-  EXPECT_FALSE(asset_awaited(s->assets, AssetKind::TestDigits)) << "nothing on screen needs the digits yet";
-  EXPECT_FALSE(app_analysis_waiting(*s));
+  EXPECT_FALSE(asset_awaited(s->assets, AssetKind::TestDigits)) << "nothing needs the digits yet";
   for (int i = 0; i < 200000 && !a->done(); ++i) app_work(*s, 4.0, &tick);
-  EXPECT_TRUE(a->done() && a->has_facts);
+  ASSERT_TRUE(a->done() && a->has_facts && a->has_concepts);
+  EXPECT_TRUE(a->concepts[0].scored) << "the shapes' scores came from the sidecar";
   EXPECT_FALSE(asset_awaited(s->assets, AssetKind::TestDigits));
+  EXPECT_EQ(s->test.size(), 0);
 
-  app_random_test_digit(*s);  // the page fetches the digits, then shows the pick
+  app_random_test_digit(*s);  // the page shows the pick once the digits are in
   EXPECT_TRUE(asset_awaited(s->assets, AssetKind::TestDigits));
   const int pick = s->pending_test_index;
   EXPECT_GE(pick, 0);
@@ -254,6 +284,34 @@ TEST(StatsFileApp, ShippedModelNeedsNoTestDigits) {
   const AblationScorer* scorer = app_ablation_scorer(*s);
   ASSERT_TRUE(scorer);
   EXPECT_EQ(scorer->score(Ablation::none(s->model()->bundle.net)).accuracy, a->base_score.accuracy);
+}
+
+// A sidecar without the shapes' scores: the digits are asked for when it arrives, and the
+// analysis waits for them before the shapes, then scores them.
+TEST(StatsFileApp, SidecarWithoutShapesWaitsForTheDigitsBeforeTheShapes) {
+  auto s = std::make_unique<AppState>();
+  model_library_load(*s, test::assets_dir() + "/models");
+  const int i = model_library_find(*s, "mlp32");
+  s->models[std::size_t(i)].stats_path = "/no/such/file.stats";  // as in the page: fetched
+  s->current = -1;
+  app_select_model(*s, i, 0);
+  auto file = stats_file_read(*file_read(test::assets_dir() + "/models/mlp32.stats"), s->models[std::size_t(i)].bundle);
+  ASSERT_TRUE(file) << file.error;
+  ASSERT_FALSE(file->shapes.empty()) << "the shipped sidecar carries them";
+  file->shapes.clear();
+  EXPECT_EQ(app_stats_arrived(*s, i, stats_file_write(*file), 0), "");
+  ModelAnalysis* a = s->analysis();
+  ASSERT_TRUE(a && a->stats_from_file);
+  EXPECT_TRUE(asset_awaited(s->assets, AssetKind::TestDigits)) << "the shapes' scores need the digits";
+  for (int n = 0; n < 200000 && !app_analysis_waiting(*s); ++n) app_work(*s, 4.0, &tick);
+  EXPECT_TRUE(app_analysis_waiting(*s));
+  EXPECT_EQ(a->phase, ModelAnalysis::Phase::Concepts) << "everything but the shapes is done";
+  EXPECT_FALSE(a->has_concepts);
+  app_set_test_set(*s, DataSet(test::mnist_test_set()), 0);
+  EXPECT_EQ(s->analysis(), a);
+  for (int n = 0; n < 200000 && !a->done(); ++n) app_work(*s, 4.0, &tick);
+  ASSERT_TRUE(a->done() && a->has_facts && a->has_concepts);
+  EXPECT_TRUE(a->concepts[0].scored) << "the shapes were scored on the digits that arrived";
 }
 
 TEST(StatsFileApp, BadSidecarFallsBackToMeasuring) {

@@ -268,14 +268,18 @@ int main(int argc, char** argv) {
   // Shapes (interpret/concepts.h): drawing the vocabulary (once per page) and measuring every
   // layer's units on it (once per model).
   rows.push_back({"concepts_draw", "shapes: draw the " + std::to_string(lens::kConceptCount * int(lens::concept_variants().size())) +
-                                       " concept images", "ms", measure([&] {
+                                       " shape drawings (canvas, brush, preprocessing)", "ms", measure([&] {
                     for (int k = 0; k < lens::kConceptCount; ++k)
                       for (const lens::ConceptVariant& v : lens::concept_variants()) g_sink = g_sink + lens::concept_render(lens::Concept(k), v)(400);
                   })});
   {
     const lens::ConceptProbe& probe = lens::concept_probe();
+    rows.push_back({"concepts_digits", "shapes: how much 1,000 test digits look like each shape", "ms", measure([&] {
+                      g_sink = g_sink + lens::concept_digits(*test, probe).resemblance(0, 0);
+                    })});
+    const lens::ConceptDigits digits = lens::concept_digits(*test, probe);
     rows.push_back({"concepts_scores", "shapes: every unit's responses and scores", "ms", measure([&] {
-                      g_sink = g_sink + lens::concept_scores_all(net, probe)[0].score(0, 0);
+                      g_sink = g_sink + lens::concept_scores_all(net, probe, &digits)[0].score(0, 0);
                     })});
   }
 

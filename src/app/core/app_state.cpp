@@ -66,7 +66,9 @@ std::string app_stats_arrived(AppState& s, int index, const Bytes& bytes, double
   if (s.analyses.size() != s.models.size()) s.analyses.resize(s.models.size());
   auto& a = s.analyses[std::size_t(index)];
   if (!a) a = std::make_unique<ModelAnalysis>();
+  const bool shapes_scored = !file->shapes.empty();
   analysis_start_from_file(*a, m.bundle, std::move(*file), now_ms);
+  if (!shapes_scored) app_need_test_set(s);  // the shapes' explanation scores are measured on test digits (concepts.h)
   return "";
 }
 
@@ -96,7 +98,9 @@ bool app_analysis_waiting(const AppState& s) {
   if (!m || !a) return false;
   if (m->sidecar == LoadedModel::Sidecar::Fetching) return true;
   const bool needs_test = m->bundle.net.inputs() == kPixels && !a->stats_from_file && !a->test;
-  return needs_test && app_test_set_loading(s);
+  const bool shapes_need_test = a->phase == ModelAnalysis::Phase::Concepts && !a->shape_test && a->shape_scores_from_file.empty() &&
+                                m->bundle.net.inputs() == kPixels;
+  return (needs_test || shapes_need_test) && app_test_set_loading(s);
 }
 
 const AblationScorer* app_ablation_scorer(AppState& s) {
@@ -174,7 +178,10 @@ void app_test_set_failed(AppState& s, const std::string& why) {
 }
 
 void app_work(AppState& s, double budget_ms, double (*now_ms)()) {
-  if (ModelAnalysis* a = s.analysis(); a && !app_analysis_waiting(s)) analysis_work(*a, budget_ms, now_ms);
+  ModelAnalysis* a = s.analysis();
+  if (a && !a->shape_test && s.test.size() && a->bundle && a->bundle->net.inputs() == s.test.images.rows()) a->shape_test = &s.test;
+  if (a) a->shape_test_coming = !a->shape_test && app_test_set_loading(s);
+  if (a && !app_analysis_waiting(s)) analysis_work(*a, budget_ms, now_ms);
 }
 
 void app_set_input_from_drawing(AppState& s) {

@@ -8,9 +8,6 @@
 
 namespace lens {
 
-constexpr int kCanvasSide = 280;            // ten canvas pixels per MNIST pixel
-constexpr float kDefaultBrushRadius = 10.f;  // about 2 MNIST pixels wide after scaling, like MNIST strokes
-
 struct Stroke {
   float radius = kDefaultBrushRadius;
   std::vector<float> xy;  // x0, y0, x1, y1, ... in canvas pixels

@@ -6,6 +6,10 @@
 
 namespace lens {
 
+// The page's drawing surface and its brush (the shape concepts draw with them too).
+constexpr int kCanvasSide = 280;            // ten canvas pixels per MNIST pixel
+constexpr float kDefaultBrushRadius = 10.f;  // about 2 MNIST pixels wide after scaling, like MNIST strokes
+
 struct Canvas {
   int width = 0, height = 0;
   std::vector<float> pixels;  // row-major, width * height
