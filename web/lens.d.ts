@@ -315,7 +315,7 @@ declare global {
       setNeuronOff(layer: number, neuron: number, off: boolean): void;
       /** The class "How the answer was made" explains; null: the predicted one. */
       setExplainClass(k: number | null): void;
-      /** The drawing canvas in CSS pixels relative to the viewport (for real pointer events). */
+      /** The input surface in CSS pixels relative to the viewport (for real pointer events): the drawing canvas, or the square of the plane when the model is a model of the plane (xor). */
       canvasRect(): Rect;
       /** The address of the view on screen. */
       link(): string;

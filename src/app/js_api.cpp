@@ -420,7 +420,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_set_explain_class(int k) {
   return ok();
 }
 
-EMSCRIPTEN_KEEPALIVE const char* lens_canvas_rect() { return ok(rect_json(g_state->canvas_rect)); }
+EMSCRIPTEN_KEEPALIVE const char* lens_canvas_rect() { return ok(rect_json(g_state->input_rect)); }
 
 // The first-visit help overlay (lens-api.js remembers the visit in localStorage).
 EMSCRIPTEN_KEEPALIVE void lens_show_help() { g_state->show_help = true; }
