@@ -152,7 +152,10 @@
     try { window.lens.model(); return true; } catch (e) { return false; }  // not ready yet, or stopped
   }
   function blank(input) { for (var i = 0; i < input.length; i++) if (input[i] !== 0) return false; return true; }
-  function prediction(s) { return { predicted: s.predicted, probs: s.probs, blank: blank(s.input) }; }
+  function prediction(s) { return { predicted: s.predicted, probs: s.probs, blank: blank(s.input), ablated: s.ablated }; }
+  function sameAnswer(a, b) {
+    return a === b || (!!a && !!b && a.predicted === b.predicted && sameValues(a.probs, b.probs));
+  }
   function view(s) { return { link: window.lens.link(), model: s.model, tab: s.tab, layer: s.selected.layer, neuron: s.selected.neuron }; }
   function current(event) {
     if (!ready()) return undefined;
@@ -185,7 +188,7 @@
       var s = window.lens.state();
       if (wantPrediction) {
         var p = lastPrediction;
-        if (!p || p.model !== s.model || p.data.predicted !== s.predicted || !sameValues(p.data.probs, s.probs) || !sameValues(p.input, s.input)) {
+        if (!p || p.model !== s.model || !sameAnswer(p.data, s) || !sameAnswer(p.data.ablated, s.ablated) || !sameValues(p.input, s.input)) {
           lastPrediction = { data: prediction(s), input: s.input, model: s.model };
           push('prediction', lastPrediction.data);
         }

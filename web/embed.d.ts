@@ -19,11 +19,14 @@ declare global {
 
     /** After every change of the input or of what the network answers (drawing, clear, setInput, a test digit, a model switch, a neuron switched off or on). */
     interface Prediction {
+      /** The whole network's answer, as lens.state() gives it. */
       predicted: number;
       /** Class probabilities (10 for MNIST, 1 for xor's sigmoid). */
       probs: Float32Array;
       /** The input is empty (nothing drawn). */
       blank: boolean;
+      /** The answer with the switched-off neurons held at 0, or null when none is off (lens.state().ablated). */
+      ablated: { predicted: number; probs: Float32Array } | null;
     }
 
     /** Whenever the link, the model, the tab or the selected neuron changes. */

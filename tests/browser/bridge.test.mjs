@@ -35,8 +35,8 @@ const liveSays = (page, re) => page.waitForFunction((s) => new RegExp(s).test(do
 
 // What the post's line should say for the page's state now (the post's own words).
 const lineOf = (frame) => frame.evaluate(() => {
-  const s = window.lens.state();
-  return `The network reads a ${s.predicted}, ${Math.round(100 * s.probs[s.predicted])}% sure.`;
+  const s = window.lens.state(), answer = (a) => `a ${a.predicted}, ${Math.round(100 * a.probs[a.predicted])}% sure`;
+  return `The network reads ${answer(s)}.${s.ablated ? ` With neurons switched off: ${answer(s.ablated)}.` : ''}`;
 });
 const liveIs = (page, text) => page.waitForFunction((t) => document.getElementById('live').textContent === t, text, { timeout: 10000 })
   .catch(async () => assert.fail(`the prediction line says "${await page.textContent('#live')}", not "${text}"`));
@@ -77,11 +77,13 @@ test('a post on another origin drives the embed: the example\'s buttons, call, o
   await liveIs(page, on);
   await press(page, '#off');
   await frame.waitForFunction(() => window.lens.state().view.off.some(([l, n]) => l === 0 && n === 1), null, { timeout: 10000 });
+  const off = await lineOf(frame);
+  assert.match(off, /^The network reads a \d, \d+% sure\. With neurons switched off: a \d, \d+% sure\.$/);
+  await liveIs(page, off);
   assert.equal(await page.textContent('#off'), 'switch it back on');
   await press(page, '#off');
   await frame.waitForFunction(() => window.lens.state().view.off.length === 0, null, { timeout: 10000 });
   await liveIs(page, on);
-  await page.screenshot({ path: process.env.LENS_EMBED_POST_SHOT || '/tmp/embed-post.png' }).catch(() => {});
 
   // --- connect and call, from a connection of the test's own ---
   await page.evaluate(async () => {
@@ -115,7 +117,7 @@ test('a post on another origin drives the embed: the example\'s buttons, call, o
     const p = window.__events.prediction.at(-1);
     return { typed: p.probs instanceof Float32Array, n: p.probs.length, sum: p.probs.reduce((a, b) => a + b, 0), keys: Object.keys(p).sort() };
   });
-  assert.deepEqual(last, { typed: true, n: 10, sum: last.sum, keys: ['blank', 'predicted', 'probs'] });
+  assert.deepEqual(last, { typed: true, n: 10, sum: last.sum, keys: ['ablated', 'blank', 'predicted', 'probs'] });
   assert.ok(Math.abs(last.sum - 1) < 1e-4, `probabilities sum to ${last.sum}`);
   const probs = await page.evaluate(() => window.__events.prediction.at(-1).probs);
   assert.deepEqual(Object.values(probs), Object.values((await call('state')).probs), 'the event carries the page\'s own probabilities');
@@ -135,6 +137,7 @@ test('a post on another origin drives the embed: the example\'s buttons, call, o
   assert.equal(s.tab, 'neuron');
   assert.deepEqual(s.selected, { layer: 0, neuron: 1 });
   assert.deepEqual(s.view.off, [[0, 1]]);
+  assert.equal(typeof s.ablated?.predicted, 'number', 'state() gives the answer with neuron 1 off');
   assert.equal(s.layers.length, 1);
   assert.equal(await page.evaluate(async () => (await window.__remote.call('state')).input instanceof Float32Array), true, 'typed arrays stay typed');
   const v = await page.waitForFunction(() => { const v = window.__events.view.at(-1); return v.model === 'mlp6-dead' && v.tab === 'neuron' && v.layer === 0 && v.neuron === 1 && v; }, null, { timeout: 10000 })
