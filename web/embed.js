@@ -31,7 +31,7 @@
       var origin = new URL(iframe.src, document.baseURI).origin;
       if (origin === 'null') throw new Error('MnistLens.connect: the iframe\'s address (' + iframe.src + ') has no origin to talk to; it must be an http(s) address');
 
-      var channel = randomChannel(), nextId = 1, pending = {}, listeners = {}, answered = false, closed = false;
+      var channel = randomChannel(), nextId = 1, pending = {}, listeners = {}, answered = false, closed = false, closedWhy = '';
       var remote = {
         origin: origin,
         methods: [],
@@ -39,7 +39,7 @@
         call: function (method) {
           var args = Array.prototype.slice.call(arguments, 1);
           return new Promise(function (res, rej) {
-            if (closed) throw new Error('MnistLens: the connection is closed');
+            if (closed) throw new Error('MnistLens: the connection is closed' + closedWhy);
             var id = nextId++;
             pending[id] = { resolve: res, reject: rej };
             try { post({ kind: 'call', id: id, method: method, args: args }); } catch (e) {
@@ -52,7 +52,7 @@
         on: function (event, fn) {
           if (EVENTS.indexOf(event) < 0) throw new Error('MnistLens: no event ' + JSON.stringify(String(event)) + ' (events: ' + EVENTS.join(', ') + ')');
           if (typeof fn !== 'function') throw new Error('MnistLens: on(' + JSON.stringify(event) + ', fn) needs a function');
-          if (closed) throw new Error('MnistLens: the connection is closed');
+          if (closed) throw new Error('MnistLens: the connection is closed' + closedWhy);
           var list = listeners[event] = listeners[event] || [];
           list.push(fn);
           if (list.length === 1) post({ kind: 'subscribe', event: event });
@@ -72,8 +72,9 @@
           });
           listeners = {};
           closed = true;
+          if (typeof why === 'string') closedWhy = ' (' + why + ')';
           global.removeEventListener('message', receive);
-          var text = 'MnistLens: ' + (typeof why === 'string' ? why : 'the connection was closed');
+          var text = 'MnistLens: the connection was closed' + closedWhy;
           Object.keys(pending).forEach(function (id) { pending[id].reject(new Error(text)); });
           pending = {};
         }

@@ -5,7 +5,7 @@
 // example post's buttons drive the embed; a page that cannot start makes connect reject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, animationFrames } from './harness.mjs';
+import { startServer, launchBrowser, animationFrames, settled } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -125,6 +125,7 @@ test('a post on another origin drives the embed: the example\'s buttons, call, o
   // on('view') after a tab change; calls that open a neuron and switch it off, read back with state.
   await page.evaluate(() => { window.__stopView = window.__remote.on('view', (v) => window.__events.view.push(v)); });
   await page.waitForFunction(() => window.__events.view.length >= 1, null, { timeout: 10000 });
+  await settled(frame);  // a listener does not keep the page drawing: it watches without waking it
   await call('setTab', 'outputs');
   await page.waitForFunction(() => window.__events.view.at(-1).tab === 'outputs', null, { timeout: 10000 })
     .catch(() => assert.fail('no view event after setTab("outputs")'));
@@ -256,9 +257,16 @@ test('a post on another origin drives the embed: the example\'s buttons, call, o
   const seconds = (runs.at(-1)[2] - runs[0][2]) / 1000;
   assert.ok(runs.length <= 4 * seconds + 2, `${runs.length} events in ${seconds.toFixed(1)} s: at most 4 a second`);
 
-  // Stopping: after off() and close(), no more events for this connection.
+  // close() refuses later calls; a page loaded again in the iframe closes every connection to the old one.
   await page.evaluate(() => window.__remote.close());
   assert.match(await page.evaluate(() => window.__remote.call('model').catch((e) => e.message)), /^MnistLens: the connection is closed/);
+  assert.equal(await page.evaluate(async () => {
+    const iframe = document.querySelector('iframe'), third = await MnistLens.connect(iframe, { timeout: 60000 });
+    const loaded = new Promise((done) => iframe.addEventListener('load', done, { once: true }));
+    iframe.src = iframe.src.replace('index.html#', 'index.html?again#');
+    await loaded;
+    return third.call('model').catch((e) => e.message);
+  }), 'MnistLens: the connection is closed (the iframe loaded another page; connect again)');
   await animationFrames(page, 2);
   assert.deepEqual(errors, []);
   await context.close();
