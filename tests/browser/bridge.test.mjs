@@ -41,10 +41,12 @@ const lineOf = (frame) => frame.evaluate(() => {
 const liveIs = (page, text) => page.waitForFunction((t) => document.getElementById('live').textContent === t, text, { timeout: 10000 })
   .catch(async () => assert.fail(`the prediction line says "${await page.textContent('#live')}", not "${text}"`));
 
-// A click on one of the post's buttons, scrolled into view first as a reader would (a click
-// that scrolls and clicks in one go can miss in headless Chromium with a cross-origin iframe).
+// A click on one of the post's buttons, scrolled into view first as a reader would. Input goes
+// where the last frame drawn put things: after a scroll, two of the post's frames before the
+// pointer moves (else a click or a stroke can miss, with a cross-origin iframe in the page).
 async function press(page, selector) {
   await page.locator(selector).scrollIntoViewIfNeeded();
+  await animationFrames(page, 2);
   await page.click(selector);
 }
 
@@ -103,12 +105,13 @@ test('a post on another origin drives the embed: the example\'s buttons, call, o
   await page.waitForFunction(() => window.__events.prediction.at(-1).blank, null, { timeout: 10000 });
   await call('setTab', 'explore');
   await element.scrollIntoViewIfNeeded();
+  await animationFrames(page, 2);  // (see press)
   await frame.waitForFunction(() => window.lens.canvasRect().width > 0, null, { timeout: 10000 });  // drawn in the next frame
   const rect = await call('canvasRect');
   const n0 = await page.evaluate(() => window.__events.prediction.length);
   await strokeInFrame(page, element, rect, two);
   await page.waitForFunction((n) => window.__events.prediction.length > n && window.__events.prediction.at(-1).predicted === 2, n0, { timeout: 10000 })
-    .catch(() => assert.fail('no prediction event of a 2 after a real stroke in the iframe'));
+    .catch(async () => assert.fail(`no prediction event of a 2 after a real stroke in the iframe (last: ${await page.evaluate(() => JSON.stringify(window.__events.prediction.at(-1)))}, state: ${await frame.evaluate(() => JSON.stringify([window.lens.state().predicted, window.lens.state().model, window.lens.state().tab, window.lens.canvasRect()]))})`));
   await call('clear');
   await call('drawStroke', one);
   await page.waitForFunction(() => !window.__events.prediction.at(-1).blank && window.__events.prediction.at(-1).predicted === 1, null, { timeout: 10000 })
@@ -207,6 +210,25 @@ test('a post on another origin drives the embed: the example\'s buttons, call, o
   assert.match(byId.get(12), /^error: lens embed: no method "x{64}" can be called/);
   assert.equal(byId.get(13), 'error: lens embed: no event "keys" (events: prediction, view, training)');
   assert.equal(replies.length, 13, `one reply for each protocol message, none for the others: ${JSON.stringify(replies)}`);
+  // Only the embedding window is answered: another frame of the post (a sibling of the embed) is not,
+  // and its call does nothing. Its message goes first; once the post's own call is answered and the
+  // page has drawn three more frames, a reply to it would have come.
+  await page.evaluate(() => new Promise((done) => {
+    const sibling = document.createElement('iframe');
+    sibling.id = 'sibling';
+    sibling.srcdoc = '<p>another frame of the post</p>';
+    sibling.onload = () => done(undefined);
+    document.body.appendChild(sibling);
+  }));
+  const sibling = await (await page.waitForSelector('#sibling')).contentFrame();
+  await sibling.evaluate((target) => {
+    window.__got = [];
+    window.addEventListener('message', (ev) => window.__got.push(ev.data));
+    window.parent.frames[0].postMessage({ type: 'mnist-lens', version: 1, channel: 'sib', kind: 'call', id: 1, method: 'setTab', args: ['train'] }, target);
+  }, lensOrigin);
+  assert.equal(await call('model'), 'mlp6-dead');
+  await animationFrames(frame, 3);
+  assert.deepEqual(await sibling.evaluate(() => window.__got), [], 'no reply to a window that does not embed the page');
   const after = await frame.evaluate(() => { const s = window.lens.state(); return JSON.stringify([s.model, s.tab, s.selected, s.view, Array.from(s.input)]); });
   assert.equal(after, before, 'nothing changed');
 
