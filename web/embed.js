@@ -31,7 +31,7 @@
       var origin = new URL(iframe.src, document.baseURI).origin;
       if (origin === 'null') throw new Error('MnistLens.connect: the iframe\'s address (' + iframe.src + ') has no origin to talk to; it must be an http(s) address');
 
-      var channel = randomChannel(), nextId = 1, pending = {}, listeners = {}, answered = false, closed = false, closedWhy = '';
+      var channel = randomChannel(), nextId = 1, pending = {}, listeners = {}, answered = false, closed = false, closedWhy = '', latest = {};
       var remote = {
         origin: origin,
         methods: [],
@@ -56,12 +56,15 @@
           var list = listeners[event] = listeners[event] || [];
           list.push(fn);
           if (list.length === 1) post({ kind: 'subscribe', event: event });
+          // A later listener starts with the value the page last sent, as the first one did.
+          else if (event in latest) setTimeout(function () { if (list.indexOf(fn) >= 0) fn(latest[event]); });
           return function () { remote.off(event, fn); };
         },
         off: function (event, fn) {
           var list = listeners[event];
           if (!list || list.indexOf(fn) < 0) return;
           list.splice(list.indexOf(fn), 1);
+          if (!list.length) delete latest[event];
           if (!list.length && !closed) post({ kind: 'unsubscribe', event: event });
         },
         // Stops every listener and refuses further calls; calls under way reject.
@@ -99,6 +102,7 @@
         else if (d.kind === 'failed') finish(new Error('MnistLens.connect: the page could not start: ' + d.message));
         else if (d.kind === 'result' || d.kind === 'error') settle(d);
         else if (d.kind === 'event') {
+          latest[d.event] = d.data;
           (listeners[d.event] || []).slice().forEach(function (fn) {
             try { fn(d.data); } catch (e) { setTimeout(function () { throw e; }); }  // one listener's error does not stop the others
           });

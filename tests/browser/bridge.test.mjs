@@ -101,6 +101,8 @@ test('a post on another origin drives the embed: the example\'s buttons, call, o
   // on('prediction'): the current value first, then after a real stroke and after drawStroke.
   await page.evaluate(() => { window.__remote.on('prediction', (p) => window.__events.prediction.push(p)); });
   await page.waitForFunction(() => window.__events.prediction.length >= 1, null, { timeout: 10000 });
+  assert.ok(await page.evaluate(() => new Promise((done) => { const stop = window.__remote.on('prediction', (p) => { stop(); done(p.probs instanceof Float32Array); }); })),
+    'a second listener starts with the current value too');
   await call('clear');
   await page.waitForFunction(() => window.__events.prediction.at(-1).blank, null, { timeout: 10000 });
   await call('setTab', 'explore');
@@ -210,6 +212,24 @@ test('a post on another origin drives the embed: the example\'s buttons, call, o
   assert.match(byId.get(12), /^error: lens embed: no method "x{64}" can be called/);
   assert.equal(byId.get(13), 'error: lens embed: no event "keys" (events: prediction, view, training)');
   assert.equal(replies.length, 13, `one reply for each protocol message, none for the others: ${JSON.stringify(replies)}`);
+  // At most 16 connections listen at once: two do already (the post's and this test's).
+  const many = await page.evaluate(async (target) => {
+    const lensWindow = document.querySelector('iframe').contentWindow, got = new Map();
+    const listen = (ev) => { if (ev.data && /^many/.test(ev.data.channel) && ev.data.kind !== 'event') got.set(ev.data.channel, ev.data.kind === 'result' ? 'ok' : ev.data.message); };
+    window.addEventListener('message', listen);
+    const send = (kind, i) => lensWindow.postMessage({ type: 'mnist-lens', version: 1, channel: `many${i}`, kind, id: i, event: 'view' }, target);
+    for (let i = 0; i < 16; i++) send('subscribe', i);
+    while (got.size < 16) await new Promise((r) => requestAnimationFrame(r));
+    const answers = [...got.values()];
+    got.clear();
+    for (let i = 0; i < 16; i++) send('unsubscribe', i);
+    while (got.size < 16) await new Promise((r) => requestAnimationFrame(r));
+    window.removeEventListener('message', listen);
+    return answers;
+  }, lensOrigin);
+  assert.equal(many.filter((a) => a === 'ok').length, 14);
+  assert.deepEqual(many.filter((a) => a !== 'ok'), new Array(2).fill('lens embed: at most 16 connections may listen at once'));
+
   // Only the embedding window is answered: another frame of the post (a sibling of the embed) is not,
   // and its call does nothing. Its message goes first; once the post's own call is answered and the
   // page has drawn three more frames, a reply to it would have come.
