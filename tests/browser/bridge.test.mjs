@@ -1,8 +1,10 @@
 // The host page talks to the embed (docs/embedding.md): a post on one origin (localhost) drives
 // MNIST Lens in a 700x500 iframe on another (127.0.0.1) through embed.js, as a blog author's
-// post would. connect, call and on with real pointer input; the page refuses what is not its
-// protocol, private or inherited names and malformed calls, and changes nothing for them; the
-// example post's buttons drive the embed; a page that cannot start makes connect reject.
+// post would. The example post's buttons drive the embed; connect, call and on with real pointer
+// input; the page ignores other protocols and windows other than its parent, refuses private or
+// inherited names, malformed calls and a 17th listening connection, and changes nothing for
+// them; a reload closes the connection; a page that cannot start, or an iframe that never
+// answers, makes connect reject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, animationFrames, settled } from './harness.mjs';
