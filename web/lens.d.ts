@@ -76,6 +76,8 @@ declare global {
       /** Class probabilities (10 for MNIST, 1 for XOR's sigmoid): a copy. */
       probs: Float32Array;
       predicted: number;
+      /** The answer with the switched-off neurons held at 0 (view.off), or null when none is off. */
+      ablated: { predicted: number; probs: Float32Array } | null;
       /** Each hidden layer's activations: copies. */
       layers: Float32Array[];
       /** Each hidden layer's dead neurons (empty until the statistics are in). */
