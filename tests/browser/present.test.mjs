@@ -77,6 +77,30 @@ test('XOR at the projector settings: two header rows, a plane at least 40% of th
   }
 });
 
+// The Outputs tab at the projector settings: every class's images and captions lie within the
+// window's width, and the wheel scrolls the last class into view.
+test('Outputs at the projector settings: no class cut off at the side, the wheel reaches class 9', { timeout: 120000 }, async () => {
+  for (const [width, height, scale] of [[1280, 720, 2], [1280, 720, 2.5], [1920, 1080, 3]]) {
+    const { page, errors, context } = await openPage(browser, `${server.url}#model=mlp32&tab=outputs&scale=${scale}`, { viewport: { width, height }, skipHelp: true });
+    await waitReady(page);
+    await animationFrames(page, 3);
+    const where = `${width}x${height} at ${scale * 100}%`;
+    const rects = await page.evaluate(() => Array.from({ length: 10 }, (_, k) => window.lens._test.itemRect(`output class ${k}`)));
+    for (const [k, r] of rects.entries()) assert.ok(r && r.x >= 0 && r.x + r.width <= width + 0.5, `${where}: class ${k} at ${JSON.stringify(r)}`);
+    await page.mouse.move(width / 2, height * 0.7);
+    for (let i = 0; i < 40; i++) {
+      const r = await page.evaluate(() => window.lens._test.itemRect('output class 9'));
+      if (r.y >= 0 && r.y + r.height <= height + 0.5) break;
+      await page.mouse.wheel(0, 200);
+      await animationFrames(page, 2);
+    }
+    const last = await page.evaluate(() => window.lens._test.itemRect('output class 9'));
+    assert.ok(inside(last, width, height), `${where}: the wheel brought class 9 into view: ${JSON.stringify(last)}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test('theme and text size: the buttons cycle dark, light, contrast; + and - step the text size', { timeout: 60000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url + '#model=mlp32', { skipHelp: true });
   await waitReady(page);
