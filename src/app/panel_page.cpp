@@ -219,11 +219,11 @@ void panel_story_banner(AppState& s) {
   // A recorded accuracy the page cannot reproduce comes first: every other measurement
   // depends on feeding the model what it was trained on.
   const Paragraph check = accuracy_check(a->network);
-  Paragraph story = check.empty() ? dead_story(a->network) : check;
-  if (story.empty()) return;  // the story is for networks that lost most of their neurons
   // On a short screen (a projector at 200% or more, an iframe) the banner keeps to two lines,
-  // the sentences that fit: it must not take the canvas's room.
+  // the sentences that fit, the story told survivors first: it must not take the canvas's room.
   const bool short_screen = s.embed || ImGui::GetContentRegionAvail().y < 30 * ui::em();
+  Paragraph story = !check.empty() ? check : short_screen ? dead_story_short(a->network) : dead_story(a->network);
+  if (story.empty()) return;  // the story is for networks that lost most of their neurons
   const float width = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().WindowPadding.x - ImGui::GetStyle().ScrollbarSize;
   if (short_screen) story = leading_sentences(story, 1.6f * width);
   const float lines = short_screen ? 2.f : check.empty() ? (width < 50 * ui::em() ? 4.f : 2.f) : (width < 50 * ui::em() ? 7.f : 3.f);

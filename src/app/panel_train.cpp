@@ -37,7 +37,7 @@ static nlohmann::json form_recipe(const AppState& s) {
 
 static void recipe_controls(AppState& s, float width) {
   TrainConfig& c = s.train_form;
-  const float em = ui::em(), w = width - 9 * em;
+  const float em = ui::em(), w = std::max(4 * em, width - 9 * em);
   ui::title("Recipe", "The same settings lens-train takes. Training uses the first 20,000 MNIST training images "
                       "(a validation split is held out); the test accuracy is measured on the 10,000 test images.");
   if (ui::small_button("Healthy", "784-32-10 ReLU, Adam: about 93% after 2 epochs, at full speed")) {
@@ -45,7 +45,7 @@ static void recipe_controls(AppState& s, float width) {
     app_train_set_pace(s, train_preset_pace("healthy"));
   }
   ui::track("Healthy");
-  ImGui::SameLine();
+  ui::same_line_if_fits(ImGui::CalcTextSize("Kill the neurons").x + 2 * ImGui::GetStyle().FramePadding.x);
   if (ui::small_button("Kill the neurons", "784-6-10 ReLU, SGD at learning rate 0.1 with momentum 0.99, at lesson pace: the "
                                            "six neurons start alive, and most of them die one after another while it "
                                            "trains, as in mlp6-dead. Each death is marked on the curves."))
@@ -300,8 +300,11 @@ static void death_timeline(const AppState& s, float w) {
 void panel_train(AppState& s, Gfx& g, double now_ms) {
   const float em = ui::em();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const bool wide = avail.x >= 48 * em;
-  const float left = wide ? 22 * em : avail.x;
+  // The curves and the cards beside the recipe whenever a 16 em column fits beside it (a
+  // projector at 200-300% text too: the recipe column narrows to 40% of the width), else below it.
+  const float beside = std::min(22 * em, 0.4f * avail.x);
+  const bool wide = avail.x - beside - em >= 16 * em;
+  const float left = wide ? beside : avail.x;
   ImGui::BeginChild("##recipe", ImVec2(left, wide ? 0 : 26 * em), false);
   recipe_controls(s, left - em);
   ImGui::Separator();

@@ -515,6 +515,20 @@ Paragraph dead_story(const NetworkFacts& f) {
   return w.p;
 }
 
+Paragraph dead_story_short(const NetworkFacts& f) {
+  Writer w;
+  if (f.hidden_units == 0 || float(f.dead) < kStoryDeadShare * float(f.hidden_units)) return w.p;
+  const LayerFacts& first = f.layers.front();
+  if (first.alive.empty()) {
+    w << "No neuron of " << layer_name(0) << " fires, so every image gets the same answer (" << pct(f.accuracy, 0) << " accuracy).";
+    return w.p;
+  }
+  w.neurons(0, first.alive, true);
+  w << (first.alive.size() == 1 ? " carries" : " carry") << " all the work: the other " << std::to_string(f.dead) << " of "
+    << std::to_string(f.hidden_units) << " are dead (" << pct(f.accuracy, 0) << " accuracy).";
+  return w.p;
+}
+
 std::string render_plain(const Paragraph& p) {
   std::string s;
   for (const Span& x : p) s += x.text;

@@ -48,6 +48,9 @@ Paragraph network_advice(const NetworkFacts& f);
 Paragraph accuracy_check(const NetworkFacts& f);
 // One paragraph for the page's banner when most units are dead; empty otherwise.
 Paragraph dead_story(const NetworkFacts& f);
+// The same story in one sentence, the survivors first, for a banner of two lines (a projector
+// at 200% or more, an embed): "Neuron 1 carries all the work: the other 5 of 6 are dead (35% accuracy)."
+Paragraph dead_story_short(const NetworkFacts& f);
 
 // "0, 6 and 9"; with_or: "0, 6 or 9"
 std::string join_classes(const std::vector<int>& classes, bool with_or = false);

@@ -101,6 +101,30 @@ test('Outputs at the projector settings: no class cut off at the side, the wheel
   }
 });
 
+// mlp6-dead at the projector settings: the banner keeps the sentence that matters, in whole
+// sentences, and the Train tab has its curves beside the recipe, on screen.
+test('mlp6-dead at the projector settings: the banner says which neuron carries the work; the Train tab shows its curves beside the recipe', { timeout: 180000 }, async () => {
+  for (const [width, height, scale] of [[1280, 720, 2], [1280, 720, 2.5], [1920, 1080, 3]]) {
+    const { page, errors, context } = await openPage(browser, `${server.url}#model=mlp6-dead&scale=${scale}`, { viewport: { width, height }, skipHelp: true });
+    await waitReady(page);
+    await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 120000 });
+    await animationFrames(page, 3);
+    const where = `${width}x${height} at ${scale * 100}%`;
+    const shown = await page.evaluate(() => window.lens._test.shownText());
+    const banner = shown.find((t) => t.includes('carries all the work'));
+    assert.ok(banner, `${where}: the banner names the survivor; shown:\n${shown.join('\n')}`);
+    assert.match(banner, /^Neuron 1 carries all the work: the other 5 of 6 are dead \(\d+% accuracy\)\.$/);
+    await page.evaluate(() => window.lens.setTab('train'));
+    await animationFrames(page, 3);
+    const curves = await page.evaluate(() => window.lens._test.itemRect('learning curves'));
+    const kill = await page.evaluate(() => window.lens._test.itemRect('Kill the neurons'));
+    assert.ok(inside(curves, width, height) && inside(kill, width, height), `${where}: curves ${JSON.stringify(curves)}, preset ${JSON.stringify(kill)}`);
+    assert.ok(curves.x > kill.x + kill.width, `${where}: the curves are beside the recipe`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test('theme and text size: the buttons cycle dark, light, contrast; + and - step the text size', { timeout: 60000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url + '#model=mlp32', { skipHelp: true });
   await waitReady(page);

@@ -203,8 +203,10 @@ TEST(Prose, TheDeadStoryStartsItsSentencesWithCapitals) {
                        "carries all the work of hidden layer 0"),
             std::string::npos)
       << story;
+  EXPECT_EQ(render_plain(dead_story_short(n)), "Neuron 1 carries all the work: the other 5 of 6 are dead (35% accuracy).");
   n.dead = 2;
   EXPECT_TRUE(dead_story(n).empty()) << "no story when fewer than half are dead";
+  EXPECT_TRUE(dead_story_short(n).empty());
 }
 
 TEST(Prose, MarkdownLinksNeuronsAndEscapesText) {
