@@ -255,8 +255,11 @@ void panel_help(AppState& s) {
     ImGui::SetNextWindowSizeConstraints(ImVec2(width, 0), ImVec2(width, vp->WorkSize.y * 0.42f));
     ImGui::SetNextWindowSize(ImVec2(width, 0), ImGuiCond_Always);
   } else {
-    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.45f),
+    // Centred, and never taller than the screen (a projector at 200% or more): its title stays
+    // on screen and the bullets scroll.
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f),
                             ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(width, 0), ImVec2(width, vp->WorkSize.y - em));
     ImGui::SetNextWindowSize(ImVec2(width, 0), ImGuiCond_Always);
   }
   ImGui::SetNextWindowFocus();
@@ -282,6 +285,7 @@ void panel_help(AppState& s) {
     if (ImGui::Button("Got it", ImVec2(8 * em, 0))) s.show_help = false;
     const ImVec2 p = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     s.help_rect = AppState::Rect{p.x, p.y, size.x, size.y};
+    ui::track_rect("help window", p, ImVec2(p.x + size.x, p.y + size.y));
   }
   ImGui::End();
 }

@@ -120,6 +120,14 @@ test('mlp6-dead at the projector settings: the banner says which neuron carries 
     const kill = await page.evaluate(() => window.lens._test.itemRect('Kill the neurons'));
     assert.ok(inside(curves, width, height) && inside(kill, width, height), `${where}: curves ${JSON.stringify(curves)}, preset ${JSON.stringify(kill)}`);
     assert.ok(curves.x > kill.x + kill.width, `${where}: the curves are beside the recipe`);
+    // The help overlay, opened with its key, is whole on screen, its title too.
+    await page.keyboard.press('?');
+    await page.waitForFunction(() => window.lens.state().help, null, { timeout: 10000 });
+    await animationFrames(page, 2);
+    const help = await page.evaluate(() => window.lens._test.itemRect('help window'));
+    assert.ok(inside(help, width, height), `${where}: the help ${JSON.stringify(help)} is on screen`);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !window.lens.state().help, null, { timeout: 10000 });
     assert.deepEqual(errors, []);
     await context.close();
   }
