@@ -14,6 +14,8 @@
 namespace lens::ui {
 
 float em();  // current font size in pixels
+// The smallest button a finger hits reliably, in CSS pixels (WCAG 2.5.5's 44 x 44 target).
+constexpr float kTouchTargetPx = 44.f;
 
 struct Palette {
   ImU32 accent, accent_soft, positive, negative, dead, text_dim, card_bg, card_border, bar_bg, paper, ink;

@@ -264,7 +264,7 @@ void link_apply(AppState& s, const Link& link, double now_ms) {
 Result<Link> link_open(AppState& s, std::string_view hash, double now_ms) {
   auto link = link_parse(s, hash);
   if (!link) {
-    s.notice = "This link could not be opened (" + link.error + "), so the default view is shown.";
+    notice_error(s.notice, "This link could not be opened (" + link.error + "), so the default view is shown.");
     return link;
   }
   link_apply(s, *link, now_ms);
