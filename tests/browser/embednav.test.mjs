@@ -11,11 +11,12 @@ import { createServer } from 'node:http';
 import { startServer, launchBrowser, animationFrames, framesDrawn, followLink } from './harness.mjs';
 
 let server, host, browser, context, page, frame, box;
+const errors = [];
 
 // The post, served by a second server: same machine, another origin (another host name).
 async function startHost(html) {
   const h = createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }); res.end(html); });
-  await new Promise((done) => h.listen(0, '127.0.0.1', done));
+  await new Promise((done) => h.listen(0, '127.0.0.1', () => done(undefined)));
   const { port } = /** @type {import('node:net').AddressInfo} */ (h.address());
   return { url: `http://localhost:${port}/post.html`, stop: () => h.close() };
 }
@@ -30,6 +31,8 @@ before(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 900, height: 700 }, hasTouch: true });
   page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
   // What the page hands the clipboard (a headless browser's clipboard needs a focused window).
   await page.addInitScript(() => {
     if (navigator.clipboard) navigator.clipboard.writeText = (t) => { window.copiedText = t; return Promise.resolve(); };
@@ -84,6 +87,13 @@ async function assertOnDrawing(why) {
   const c = await frame.evaluate(() => window.lens.canvasRect());
   assert.ok(c.width > 0 && c.y >= 0 && c.y + c.height <= 500, `${why}: the canvas on screen`);
 }
+// Something opened `tab`: it shows the way back, and Esc takes it.
+async function escapesFrom(tab, opener) {
+  await waitTab(tab);
+  await assertWayBack(`after ${opener}`);
+  await page.keyboard.press('Escape');
+  await assertOnDrawing(`Esc after ${opener}`);
+}
 // Pixels of the page's canvas in an item's rectangle that are the error red of the light or
 // dark theme (src/app/ui.cpp palette().dead), read from the WebGL canvas, which keeps its pixels.
 async function redPixels(label) {
@@ -122,23 +132,14 @@ test('a card click opens the neuron with a way back; the button goes back; the c
 
 test('keys after a click reach the page: 4 opens the Network tab, Esc goes back', { timeout: 60000 }, async () => {
   await page.keyboard.press('4');
-  await waitTab('network');
-  await assertWayBack('after the key 4');
-  await page.keyboard.press('Escape');
-  await assertOnDrawing('after Esc');
+  await escapesFrom('network', 'the key 4');
   await page.keyboard.press('n');  // the next neuron, in the Neuron tab
-  await waitTab('neuron');
-  await assertWayBack('after the key N');
-  await page.keyboard.press('Escape');
-  await assertOnDrawing('after Esc');
+  await escapesFrom('neuron', 'the key N');
 });
 
 test('a link to another tab (the hash) shows the way back too', { timeout: 60000 }, async () => {
   await followLink(frame, '#model=mlp32&tab=outputs&embed=1');
-  await waitTab('outputs');
-  await assertWayBack('after the hash');
-  await page.keyboard.press('Escape');
-  await assertOnDrawing('after Esc');
+  await escapesFrom('outputs', 'the hash');
 });
 
 test('a neuron link in the text opens the neuron; a tap goes back and gives the page the keyboard', { timeout: 120000 }, async () => {
@@ -159,9 +160,7 @@ test('a neuron link in the text opens the neuron; a tap goes back and gives the 
   await assertOnDrawing('after a tap on the back button');
   assert.equal(await focused(), true, 'the tap gave the page the keyboard');
   await page.keyboard.press('3');
-  await waitTab('outputs');
-  await page.keyboard.press('Escape');
-  await assertOnDrawing('after Esc');
+  await escapesFrom('outputs', 'the key 3 after a tap');
 });
 
 test('copying the embed code is a success, not red, and goes after the next key or by itself', { timeout: 60000 }, async () => {
@@ -199,4 +198,5 @@ test('a bad link is an error in red that stays until the next action, then goes'
   await page.mouse.down();  // the next action
   await page.mouse.up();
   await frame.waitForFunction(() => window.lens.state().notice === null, null, { timeout: 5000 });
+  assert.deepEqual(errors, [], 'no console errors in the post or the embed');
 });
