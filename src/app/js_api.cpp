@@ -425,7 +425,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_set_explain_class(int k) {
 EMSCRIPTEN_KEEPALIVE const char* lens_canvas_rect() { return ok(rect_json(g_state->canvas_rect)); }
 
 // The first-visit help overlay (lens-api.js remembers the visit in localStorage).
-EMSCRIPTEN_KEEPALIVE void lens_show_help() { g_state->show_help = true; }
+EMSCRIPTEN_KEEPALIVE void lens_show_help() { g_state->show_help = !g_state->embed; }
 
 // A notice from the page (why a dropped file was refused, a copied link): n bytes of UTF-8, cut at
 // kApiMaxNoticeChars; kind 0 info, 1 success, 2 error (NoticeKind; anything else is an error).

@@ -69,6 +69,8 @@ TEST(EmbedNavigation, EveryOtherViewGoesBackToTheDrawingWithEsc) {
   EXPECT_FALSE(app_key(*s, Key::Escape, 0, 0)) << "on the drawing, Esc has nowhere to go";
   EXPECT_FALSE(app_key(*s, Key::Char, '?', 0)) << "an embed shows no help";
   EXPECT_FALSE(s->show_help);
+  ASSERT_TRUE(link_open(*s, "#model=mlp32&help=1&embed=1", 0));
+  EXPECT_FALSE(s->show_help) << "not even when a link asks for it";
   s->embed = false;
   s->tab = Tab::Neuron;
   EXPECT_FALSE(app_key(*s, Key::Escape, 0, 0)) << "the full page has its tabs";

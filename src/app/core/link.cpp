@@ -247,6 +247,7 @@ void link_apply(AppState& s, const Link& link, double now_ms) {
   if (link.scale) s.ui_scale = *link.scale;
   if (link.help) s.show_help = *link.help;
   if (link.embed) s.embed = *link.embed;
+  if (s.embed) s.show_help = false;  // an embed shows no help (panel_page.cpp): none that Esc could not close
   if (link.off)
     for (const NeuronRef& n : *link.off) app_set_neuron_off(s, n.layer, n.unit, true);
   if (link.explain_class) {
