@@ -50,12 +50,18 @@ const state = () => frame.evaluate(() => window.lens.state());
 const rectOf = (label) => frame.evaluate((l) => window.lens._test.itemRect(l), label);
 const focused = () => frame.evaluate(() => document.hasFocus());
 const waitTab = (tab) => frame.waitForFunction((t) => window.lens.state().tab === t, tab, { timeout: 10000 });
+// n more frames drawn. Asking wakes the page first: it sleeps once nothing changes (main.cpp),
+// and a sleeping page draws no frame to wait for.
+async function drawn(n = 2) {
+  await frame.evaluate(() => window.lens._test.redrawAll());
+  await framesDrawn(frame, n);
+}
 // Where an item the page drew is, in the post's coordinates, once it stays put over two frames.
 async function placeOf(label) {
   await frame.waitForFunction((l) => window.lens._test.itemRect(l), label, { timeout: 10000 });
   let at = await rectOf(label);
   for (let i = 0; i < 20; i++) {
-    await framesDrawn(frame, 2);
+    await drawn(2);
     const again = await rectOf(label);
     if (again && again.x === at.x && again.y === at.y) break;
     at = again;
@@ -67,11 +73,11 @@ async function placeOf(label) {
 async function click(label) {
   const { x, y } = await placeOf(label);
   await page.mouse.move(x, y);
-  await framesDrawn(frame, 2);
+  await drawn(2);
   await page.mouse.down();
-  await framesDrawn(frame, 2);
+  await drawn(2);
   await page.mouse.up();
-  await framesDrawn(frame, 2);
+  await drawn(2);
 }
 // The way back is on screen, inside the frame, big enough for a finger.
 async function assertWayBack(why) {
@@ -82,7 +88,7 @@ async function assertWayBack(why) {
 // The drawing is back, and with it no back button.
 async function assertOnDrawing(why) {
   await waitTab('explore');
-  await framesDrawn(frame, 2);
+  await drawn(2);
   assert.equal(await rectOf('Back to the drawing'), null, `${why}: no back button on the drawing`);
   const c = await frame.evaluate(() => window.lens.canvasRect());
   assert.ok(c.width > 0 && c.y >= 0 && c.y + c.height <= 500, `${why}: the canvas on screen`);
@@ -170,7 +176,7 @@ test('copying the embed code is a success, not red, and goes after the next key 
   assert.equal(n.kind, 'success', JSON.stringify(n));
   assert.match(n.text, /^Copied the embed code/);
   assert.match(await frame.evaluate(() => window.copiedText), /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/index\.html#model=mlp6-dead/);
-  await framesDrawn(frame, 2);
+  await drawn(2);
   assert.equal(await redPixels('notice'), 0, 'no error red in a success notice');
   await page.keyboard.press('z');  // the next action: undo (nothing drawn, nothing undone)
   await frame.waitForFunction(() => window.lens.state().notice === null, null, { timeout: 5000 });
@@ -186,12 +192,12 @@ test('a bad link is an error in red that stays until the next action, then goes'
   const n = (await state()).notice;
   assert.equal(n.kind, 'error', JSON.stringify(n));
   assert.match(n.text, /^This link could not be opened \(.*999.*\), so the default view is shown\.$/);
-  await framesDrawn(frame, 2);
+  await drawn(2);
   assert.ok(await redPixels('notice') > 20, 'the error is drawn in the error red');
   // Reading is no action: the pointer over it, frames going by, a call from a script.
   const at = await placeOf('notice');
   await page.mouse.move(at.x, at.y);
-  await framesDrawn(frame, 10);
+  await drawn(10);
   await frame.evaluate(() => window.lens.setTab('explore'));
   await animationFrames(frame, 2);
   assert.equal((await state()).notice?.kind, 'error', 'still there');
