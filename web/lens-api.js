@@ -462,8 +462,8 @@
     },
 
     // --- what the page shows ---
-    // {model, input, probs, predicted, layers, dead, tab, selected, analysis, ...}: input, probs and
-    // each hidden layer's activations are Float32Arrays (copies), the rest plain values.
+    // {model, input, probs, predicted, ablated, layers, dead, tab, selected, analysis, ...}: input, probs,
+    // ablated.probs and each hidden layer's activations are Float32Arrays (copies), the rest plain values.
     state: function () {
       need();
       var s = peek('state', 'lens_state');
@@ -476,6 +476,7 @@
       s.input = arrays[0];
       s.probs = arrays[1];
       s.layers = arrays.slice(2);
+      if (s.ablated) s.ablated.probs = Float32Array.from(s.ablated.probs);
       return s;
     },
     select: function (layer, neuron) {

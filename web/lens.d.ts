@@ -76,6 +76,8 @@ declare global {
       /** Class probabilities (10 for MNIST, 1 for XOR's sigmoid): a copy. */
       probs: Float32Array;
       predicted: number;
+      /** The answer with the switched-off neurons held at 0 (view.off), or null when none is off. */
+      ablated: { predicted: number; probs: Float32Array } | null;
       /** Each hidden layer's activations: copies. */
       layers: Float32Array[];
       /** Each hidden layer's dead neurons (empty until the statistics are in). */
@@ -324,7 +326,7 @@ declare global {
       setNeuronOff(layer: number, neuron: number, off: boolean): void;
       /** The class "How the answer was made" explains; null: the predicted one. */
       setExplainClass(k: number | null): void;
-      /** The drawing canvas in CSS pixels relative to the viewport (for real pointer events). */
+      /** The input surface in CSS pixels relative to the viewport (for real pointer events): the drawing canvas, or the square of the plane when the model is a model of the plane (xor). */
       canvasRect(): Rect;
       /** The address of the view on screen. */
       link(): string;

@@ -385,6 +385,11 @@ EMSCRIPTEN_KEEPALIVE const char* lens_state() {
   out["statsSource"] = a && a->has_stats ? nlohmann::json(a->stats_from_file ? "sidecar" : "measured") : nlohmann::json(nullptr);
   out["testDigits"] = state_test_digits(s);
   out["view"] = view_json(s);
+  // The answer with the switched-off neurons held at 0 (what the page shows beside the whole network's).
+  const LiveInput& L = s.live;
+  out["ablated"] = L.ablated ? nlohmann::json{{"predicted", L.ablated_predicted},
+                                               {"probs", std::vector<float>(L.ablated_probs.data(), L.ablated_probs.data() + L.ablated_probs.size())}}
+                             : nlohmann::json(nullptr);
   out["arrays"] = state_arrays(s.live);
   return ok(out);
 }
@@ -422,7 +427,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_set_explain_class(int k) {
   return ok();
 }
 
-EMSCRIPTEN_KEEPALIVE const char* lens_canvas_rect() { return ok(rect_json(g_state->canvas_rect)); }
+EMSCRIPTEN_KEEPALIVE const char* lens_canvas_rect() { return ok(rect_json(g_state->input_rect)); }
 
 // The first-visit help overlay (lens-api.js remembers the visit in localStorage).
 EMSCRIPTEN_KEEPALIVE void lens_show_help() { g_state->show_help = !g_state->embed; }

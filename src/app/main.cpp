@@ -332,6 +332,7 @@ static void frame(void* arg) {
   ImGui::NewFrame();
   if (capture.active) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no hover highlight or tooltip in a figure
   app.seen = {};
+  s.input_rect = {};  // the panel that shows an input surface this frame sets it
   panel_page(s, app.gfx, t0);
   ImGui::Render();
   if (capture.active) capture_view(s, app.renderer, ImGui::GetDrawData());

@@ -51,6 +51,7 @@ void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
     dl->AddText(ImVec2(p0.x + 6, p0.y + 4), ui::palette(s.dark).text_dim, buf);
   }
   s.canvas_rect = {p0.x, p0.y, side, side};
+  s.input_rect = s.canvas_rect;
   s.canvas_visible_frame = s.frame;
 
   if (ui::small_button("Undo", "Undo the last stroke (Z or Backspace)")) {

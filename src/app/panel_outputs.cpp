@@ -25,9 +25,13 @@ void panel_outputs(AppState& s, Gfx& g) {
     ImGui::TextDisabled("This model's input is not an image (see the Explore tab).");
     return;
   }
+  // As many columns (up to 5) as cells as wide as a class's caption fit, so large text on a
+  // projector gives fewer, whole columns rather than cut-off ones; longer lines wrap in the cell.
   const float avail = ImGui::GetContentRegionAvail().x;
-  const int columns = avail > 60 * em ? 5 : avail > 30 * em ? 5 : 2;
-  const float side = std::min(12.f * em, avail / float(columns) - em);
+  const float caption = ImGui::CalcTextSize("0  image: p(0) = 100.0%").x;
+  const int columns = std::clamp(int((avail + em) / (caption + em)), 1, 5);
+  const float cell = avail / float(columns) - em;
+  const float side = std::min(12.f * em, cell);
   const ui::Palette& pal = ui::palette(s.dark);
   // How sure the network is of each image's own class (ten forward passes: cheap).
   ModelAnalysis* a = s.analysis();
@@ -37,13 +41,16 @@ void panel_outputs(AppState& s, Gfx& g) {
   // Each class: the raw image and, beside it, the digit-prior one (computed once shown).
   const PriorGallery* pg = app_prior_gallery(s, out);
   const bool prior_ready = pg && pg->done(out) && g.prior.size() > std::size_t(out) && g.prior[std::size_t(out)].count > 0;
+  ImGui::PushTextWrapPos(0.f);
   ImGui::TextDisabled("Left of each pair: raw maximization (any pixels; what the class reacts to). Right: through the digit "
                       "prior (the digit-like image it prefers). %s",
                       !s.prior.error.empty() ? s.prior.error.c_str() : prior_ready ? "" : "Digit prior: computing…");
+  ImGui::PopTextWrapPos();
   const float half = (side - 0.25f * em) / 2.f;
   for (int k = 0; k < net.outputs(); ++k) {
     if (k % columns) ImGui::SameLine(0, em);
     ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cell);
     atlas_image(layer_atlas(g.actmax, out), k, ImVec2(half, half));
     ImGui::SameLine(0, 0.25f * em);
     atlas_image(prior_ready ? layer_atlas(g.prior, out) : nullptr, k, ImVec2(half, half));
@@ -62,7 +69,9 @@ void panel_outputs(AppState& s, Gfx& g) {
       if (!named.empty()) ImGui::TextDisabled("shape: %s %s", concept_info(named[0].concept).label, fmt("%.2f", double(named[0].score)).c_str());
       else ImGui::TextDisabled("shape: none named");
     }
+    ImGui::PopTextWrapPos();
     ImGui::EndGroup();
+    ui::track(("output class " + std::to_string(k)).c_str());
   }
 }
 

@@ -63,10 +63,15 @@ static void remove_button(AppState& s, double now_ms) {
 
 void panel_top_bar(AppState& s, double now_ms) {
   const float em = ui::em();
-  ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).accent);
-  ImGui::TextUnformatted("MNIST Lens");
-  ImGui::PopStyleColor();
-  ImGui::SameLine(0, em);
+  // The name of the page gives way when it would push the view controls off the first row (a
+  // 720p projector at 250% text): two rows of header, not three.
+  const float brand = ImGui::CalcTextSize("MNIST Lens").x + em;
+  if (ImGui::GetContentRegionAvail().x >= brand + 7.f * em + view_controls_width()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).accent);
+    ImGui::TextUnformatted("MNIST Lens");
+    ImGui::PopStyleColor();
+    ImGui::SameLine(0, em);
+  }
   // The model list gives way to the view controls on the same row (it shows the id when its name
   // does not fit); on a phone they do not fit beside it even so, and get a row of their own.
   const float avail = ImGui::GetContentRegionAvail().x;
@@ -94,6 +99,7 @@ void panel_top_bar(AppState& s, double now_ms) {
     const bool on = int(s.tab) == t;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
     if (ImGui::Button(kTabLabels[t])) s.tab = Tab(t);
+    if (t == 0) ui::track("tab bar");  // where the header's last row is
     if (on) ImGui::PopStyleColor();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kTabHelp[t]);
   }

@@ -36,6 +36,20 @@ static void refresh_surface(AppState& s, Gfx& g) {
   g.xor_key = key;
 }
 
+// The square beside the text when the text column left beside it is at least 16 em wide (a
+// projector at 200-300% text has the height for a large square but not the width for 50 em),
+// else above it (a phone); either way as large as the panel's visible height allows.
+struct PlaneLayout {
+  bool wide = false;
+  float side = 0;
+};
+static PlaneLayout plane_layout(ImVec2 avail, float below) {
+  const float em = ui::em();
+  const float beside = std::min(avail.x * 0.5f, avail.y - below);
+  if (avail.x - beside - 3 * em >= 16 * em) return {true, std::max(beside, 4 * em)};
+  return {false, std::max(4 * em, std::min(avail.x, avail.y - below))};
+}
+
 // The XOR lesson's own training: a seed, the learning rate, 2-4 hidden units and their
 // activation; play, pause, a single step, a new seed. The square, the lines and every
 // weight above follow the weights as they move.
@@ -113,13 +127,14 @@ static void plane_neuron(AppState& s, Gfx& g) {
     texture_upload(g.plane_unit, image_diverging(a.data(), kXorGrid, kXorGrid, 1, 1.f));
     g.plane_unit_key = key, g.plane_unit_layer = l, g.plane_unit_index = h;
   }
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const bool wide = avail.x > 50 * em;
-  const float side = std::min(wide ? avail.x * 0.5f : avail.x, avail.y - 4 * em);
-  ImGui::BeginGroup();
   ui::title("Its response over the plane", "Colour: the unit's activation at each point (orange high, purple low, white 0). "
                                            "Line: where its weighted input is 0. Dots: the path gradient ascent takes from the "
                                            "current input point to make the unit fire as strongly as it can inside the square.");
+  const PlaneLayout lay = plane_layout(ImGui::GetContentRegionAvail(), 1 * em);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool wide = lay.wide;
+  const float side = lay.side;
+  ImGui::BeginGroup();
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::Image(g.plane_unit.imgui_id(), ImVec2(side, side));
   auto to_screen = [&](float x, float y) {
@@ -158,16 +173,19 @@ void panel_xor(AppState& s, Gfx& g, double now_ms) {
   const float em = ui::em();
   refresh_surface(s, g);
   const Mlp& net = s.model()->bundle.net;
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const bool wide = avail.x > 50 * em;
-  const float side = std::min(wide ? avail.x * 0.5f : avail.x, avail.y - (wide ? 3 : 16) * em);
-  ImGui::BeginGroup();
-  const PlaneFacts facts = plane_facts(net);
+  // The title spans the panel, so the square below it can take the height that is left.
   ui::title("The plane: click anywhere in the square", "XOR's output is 1 when exactly one input is on. Colour: the network's "
                                                         "probability of 1 (orange) or 0 (purple) at each point. Dashed lines: "
                                                         "where each first-layer unit's input sum is zero; it is on at one side.");
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const PlaneLayout lay = plane_layout(avail, 1 * em);
+  const bool wide = lay.wide;
+  const float side = lay.side;
+  ImGui::BeginGroup();
+  const PlaneFacts facts = plane_facts(net);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##xor", ImVec2(side, side));
+  s.input_rect = {p0.x, p0.y, side, side};
   auto to_screen = [&](float x, float y) {
     return ImVec2(p0.x + (x - kXorLo) / (kXorHi - kXorLo) * side, p0.y + (kXorHi - y) / (kXorHi - kXorLo) * side);
   };
@@ -207,7 +225,9 @@ void panel_xor(AppState& s, Gfx& g, double now_ms) {
     const ImVec2 ts = ImGui::CalcTextSize(lab);
     dl->AddText(ImVec2(q.x - ts.x * 0.5f, q.y - ts.y * 0.5f), IM_COL32(0, 0, 0, 255), lab);
     std::snprintf(lab, sizeof lab, "(%d,%d)", int(corners.images(0, i)), int(corners.images(1, i)));
-    dl->AddText(ImVec2(q.x + 0.9f * em, q.y - ts.y * 0.5f), IM_COL32(255, 255, 255, 255), lab);
+    const float lw = ImGui::CalcTextSize(lab).x;  // on the inner side of the corner, so the square never cuts it
+    const float lx = corners.images(0, i) > 0.5f ? q.x - 0.9f * em - lw : q.x + 0.9f * em;
+    dl->AddText(ImVec2(lx, q.y - ts.y * 0.5f), IM_COL32(255, 255, 255, 255), lab);
   }
   if (s.live.x.size() == 2) {
     const ImVec2 q = to_screen(s.live.x(0), s.live.x(1));
@@ -221,8 +241,8 @@ void panel_xor(AppState& s, Gfx& g, double now_ms) {
   if (wide) ImGui::SameLine(0, 1.5f * em);
   ImGui::BeginGroup();
   if (s.live.x.size() == 2 && s.live.probs.size() == 1) {
-    ImGui::Text("input x = (%s, %s)", fmt("%.2f", double(s.live.x(0))).c_str(), fmt("%.2f", double(s.live.x(1))).c_str());
-    ImGui::Text("P(output = 1) = %s  ->  answer %d", fmt("%.3f", double(s.live.probs(0))).c_str(), s.live.predicted);
+    ImGui::TextWrapped("input x = (%s, %s)", fmt("%.2f", double(s.live.x(0))).c_str(), fmt("%.2f", double(s.live.x(1))).c_str());
+    ImGui::TextWrapped("P(output = 1) = %s  ->  answer %d", fmt("%.3f", double(s.live.probs(0))).c_str(), s.live.predicted);
   }
   ImGui::Separator();
   ui::title("Every weight of the network", "Each hidden unit is its activation function of a weighted sum of its inputs plus "
@@ -238,7 +258,7 @@ void panel_xor(AppState& s, Gfx& g, double now_ms) {
     const LayerTrace* lt = s.live.trace.layers.size() > std::size_t(u.layer) ? &s.live.trace.layers[std::size_t(u.layer)] : nullptr;
     const float z = lt ? lt->z(u.unit, 0) : 0.f, a = lt ? lt->a(u.unit, 0) : 0.f;
     const char* act = activation_name(u.activation);
-    ImGui::Text("%s = %s(%s %s) = %s(%s) = %s", plane_unit_name(facts, u.layer, u.unit).c_str(), act, sum.c_str(),
+    ImGui::TextWrapped("%s = %s(%s %s) = %s(%s) = %s", plane_unit_name(facts, u.layer, u.unit).c_str(), act, sum.c_str(),
                 fmt("%+.2f", double(u.bias)).c_str(), act, fmt("%+.2f", double(z)).c_str(), fmt("%+.2f", double(a)).c_str());
   }
   const Dense& o = net.layers.back();
@@ -250,7 +270,7 @@ void panel_xor(AppState& s, Gfx& g, double now_ms) {
     sum += term;
   }
   std::snprintf(term, sizeof term, "%s", fmt("%+.2f", double(o.b(0))).c_str());
-  ImGui::Text("output = sigmoid(%s%s)", sum.c_str(), term);
+  ImGui::TextWrapped("output = sigmoid(%s%s)", sum.c_str(), term);
   ImGui::Spacing();
   const float text_width = std::max(18 * em, avail.x - side - 3 * em);
   for (const Paragraph& p : plane_summary(facts)) ui::rich_text(p, s.dark, nullptr, nullptr, wide ? text_width : 0.f);

@@ -96,9 +96,10 @@ void help_marker(const char* help) {
   }
 }
 
-void title(const char* text, const char* help) {
+void title(const char* text, const char* help, float width) {
   // Narrow columns (a projector's large type) wrap the title instead of cutting it off.
-  ImGui::PushTextWrapPos(ImGui::GetContentRegionMax().x - (help ? ImGui::CalcTextSize(" (?)").x + 8 : 0));
+  const float right = width > 0 ? ImGui::GetCursorPosX() + width : ImGui::GetContentRegionMax().x;
+  ImGui::PushTextWrapPos(right - (help ? ImGui::CalcTextSize(" (?)").x + 8 : 0));
   ImGui::TextUnformatted(text);
   ImGui::PopTextWrapPos();
   if (help) help_marker(help);

@@ -25,7 +25,8 @@ const Palette& palette(bool dark);
 void apply_theme(bool dark, bool contrast, float scale);
 
 // A section title; hovering the (?) shows `help`.
-void title(const char* text, const char* help = nullptr);
+// width > 0: wrap within that width from the cursor (a title over a picture), else at the window's edge.
+void title(const char* text, const char* help = nullptr, float width = 0);
 void help_marker(const char* help);
 // Horizontal bar of width w: value in [0,1] of the full width, colour c, with a label drawn over it.
 void bar(float w, float h, float value, ImU32 color, const char* label);

@@ -52,6 +52,55 @@ for (const [width, height, scale] of [[1280, 720, 2], [1920, 1080, 2], [1920, 10
   });
 }
 
+// The XOR half of a lecture, projected: the header keeps to two rows, the plane is a large
+// square on screen (at least 40% of the window's height, as it fills the height at 100%), and
+// a click on a corner of the square with the mouse sets the input to that corner.
+test('XOR at the projector settings: two header rows, a plane at least 40% of the height, a real click picks a corner', { timeout: 120000 }, async () => {
+  for (const [width, height, scale] of [[1280, 720, 2], [1280, 720, 2.5], [1920, 1080, 3], [1280, 800, 1]]) {
+    const { page, errors, context } = await openPage(browser, `${server.url}#model=xor&scale=${scale}`, { viewport: { width, height }, skipHelp: true });
+    await waitReady(page);
+    await animationFrames(page, 3);
+    const where = `${width}x${height} at ${scale * 100}%`;
+    const tabs = await page.evaluate(() => window.lens._test.itemRect('tab bar'));
+    assert.ok(tabs && tabs.y < 1.5 * tabs.height + 20, `${where}: the tabs ${JSON.stringify(tabs)} are on the header's second row at most`);
+    const plane = await page.evaluate(() => window.lens.canvasRect());
+    assert.ok(inside(plane, width, height), `${where}: the plane ${JSON.stringify(plane)} is on screen`);
+    assert.ok(plane.height >= 0.4 * height && plane.width === plane.height, `${where}: the plane is ${plane.height} px tall, under 40% of ${height}`);
+    // The square spans -0.25..1.25 on both axes, x2 up: the corner (1, 0) is at 5/6 across and 5/6 down.
+    await page.mouse.click(plane.x + (5 / 6) * plane.width, plane.y + (5 / 6) * plane.height);
+    await animationFrames(page, 2);
+    const st = await page.evaluate(() => ({ input: Array.from(window.lens.state().input), predicted: window.lens.state().predicted }));
+    assert.ok(Math.abs(st.input[0] - 1) < 0.02 && Math.abs(st.input[1]) < 0.02, `${where}: the click set the input to ${st.input}`);
+    assert.equal(st.predicted, 1, `${where}: XOR(1, 0) = 1`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+// The Outputs tab at the projector settings: every class's images and captions lie within the
+// window's width, and the wheel scrolls the last class into view.
+test('Outputs at the projector settings: no class cut off at the side, the wheel reaches class 9', { timeout: 120000 }, async () => {
+  for (const [width, height, scale] of [[1280, 720, 2], [1280, 720, 2.5], [1920, 1080, 3]]) {
+    const { page, errors, context } = await openPage(browser, `${server.url}#model=mlp32&tab=outputs&scale=${scale}`, { viewport: { width, height }, skipHelp: true });
+    await waitReady(page);
+    await animationFrames(page, 3);
+    const where = `${width}x${height} at ${scale * 100}%`;
+    const rects = await page.evaluate(() => Array.from({ length: 10 }, (_, k) => window.lens._test.itemRect(`output class ${k}`)));
+    for (const [k, r] of rects.entries()) assert.ok(r && r.x >= 0 && r.x + r.width <= width + 0.5, `${where}: class ${k} at ${JSON.stringify(r)}`);
+    await page.mouse.move(width / 2, height * 0.7);
+    for (let i = 0; i < 40; i++) {
+      const r = await page.evaluate(() => window.lens._test.itemRect('output class 9'));
+      if (r.y >= 0 && r.y + r.height <= height + 0.5) break;
+      await page.mouse.wheel(0, 200);
+      await animationFrames(page, 2);
+    }
+    const last = await page.evaluate(() => window.lens._test.itemRect('output class 9'));
+    assert.ok(inside(last, width, height), `${where}: the wheel brought class 9 into view: ${JSON.stringify(last)}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test('theme and text size: the buttons cycle dark, light, contrast; + and - step the text size', { timeout: 60000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url + '#model=mlp32', { skipHelp: true });
   await waitReady(page);

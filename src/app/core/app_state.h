@@ -122,6 +122,7 @@ struct AppState {
 
   struct Rect { float x = 0, y = 0, w = 0, h = 0; };
   Rect canvas_rect;                    // where the drawing canvas was last laid out (CSS pixels)
+  Rect input_rect;                     // the input surface last laid out: the canvas, or a plane model's square (lens.canvasRect)
   Rect help_rect;                      // where the help overlay was last drawn
   std::vector<Rect> scroll_rects;      // windows of the last frame that can scroll (the wheel is theirs)
   bool canvas_covered = false;         // a popup lies over the canvas
