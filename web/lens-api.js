@@ -339,17 +339,19 @@
     share: function (kind, hash) {
       if (kind === 3) { window.open(pageUrl(hash, false), '_blank', 'noopener'); return; }
       var text = kind === 1 ? pageUrl(hash, false) : api.embedCode();
-      var what = kind === 1 ? 'the link to this view' : 'the embed code';
+      var what = kind === 1 ? 'the link to this view' : 'the embed code (700x500)';
       function prompted() { window.prompt('Copy ' + what + ':', text); }
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(text).then(function () { notice('Copied ' + what + ': ' + text.slice(0, 400)); }, prompted);
+        navigator.clipboard.writeText(text).then(function () { notice('Copied ' + what + ' to the clipboard.', NOTICE.success); }, prompted);
       } else prompted();
     }
   };
-  // A notice on the page, cut to the length wasm takes (through the heap: ccall puts strings on the small wasm stack).
-  function notice(text) {
+  // A notice on the page, cut to the length wasm takes (through the heap: ccall puts strings on the
+  // small wasm stack); its kind (src/app/core/notice.h) says how it looks and how long it stays.
+  var NOTICE = { info: 0, success: 1, error: 2 };
+  function notice(text, kind) {
     wake();
-    withBytes(new TextEncoder().encode(String(text).slice(0, limits.noticeChars)), function (p, n) { direct('lens_notice', p, n); });
+    withBytes(new TextEncoder().encode(String(text).slice(0, limits.noticeChars)), function (p, n) { direct('lens_notice', p, n, kind); });
   }
 
   var api = {
@@ -748,7 +750,7 @@
     e.preventDefault();
     if (!isReady || !e.dataTransfer || !e.dataTransfer.files.length) return;
     var file = e.dataTransfer.files[0], shownName = file.name.slice(0, 200);
-    function refused(why) { if (!stopped) notice(shownName + ' could not be loaded: ' + why.replace(/^lens\.loadBundle: /, '')); }
+    function refused(why) { if (!stopped) notice(shownName + ' could not be loaded: ' + why.replace(/^lens\.loadBundle: /, ''), NOTICE.error); }
     // A file larger than any model the page reads is refused before it is read at all.
     try { checkFileSize(file.size); } catch (err) { refused(err.message); return; }
     file.arrayBuffer().then(function (buf) {

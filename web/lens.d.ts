@@ -93,7 +93,16 @@ declare global {
       testDigits: 'absent' | 'loading' | 'loaded' | 'failed';
       /** Whether the help overlay is open. */
       help: boolean;
+      /** The line under the top bar, or null when none is shown. An error (in red) stays until
+       *  the reader's next click, touch or key; a success or info goes after the next one, or
+       *  by itself after 6 s. */
+      notice: Notice | null;
       view: View;
+    }
+
+    interface Notice {
+      text: string;
+      kind: 'info' | 'success' | 'error';
     }
 
     interface NeuronFacts {

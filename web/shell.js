@@ -85,6 +85,15 @@
   var gl = canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false,
                                          preserveDrawingBuffer: true });
 
+  // A click or a touch gives the page the keyboard. SDL cancels the default of a mouse press on
+  // the canvas, and with it the browser's own move of the focus: in an iframe (an embed in a
+  // post) the keys went on reaching the host page. Taken here, before SDL sees the press.
+  window.addEventListener('pointerdown', function (e) {
+    if (e.target !== canvas || (document.hasFocus() && document.activeElement === canvas)) return;
+    window.focus();
+    canvas.focus({ preventScroll: true });
+  }, { capture: true, passive: true });
+
   var firstFrameDrawn;
   var afterFirstFrame = new Promise(function (resolve) { firstFrameDrawn = resolve; });
 

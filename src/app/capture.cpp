@@ -25,7 +25,7 @@ void capture_view(AppState& s, const Renderer& r, ImDrawData* data) {
     e.view_error = std::string(kViewName) + ": " + std::to_string(w) + "x" + std::to_string(h) +
                    " is more than this browser's WebGL can draw (at most " + std::to_string(max_size) + " pixels a side)";
     e.view_done = true;
-    if (e.view_download) s.notice = "Export: " + e.view_error;
+    if (e.view_download) notice_error(s.notice, "Export: " + e.view_error);
     return;
   }
   GLuint fbo = 0, colour = 0;
@@ -60,10 +60,12 @@ void capture_view(AppState& s, const Renderer& r, ImDrawData* data) {
   e.view_png = png_encode(img);
   e.view_done = true;
   if (e.view_png.empty()) e.view_error = std::string(kViewName) + ": the PNG could not be encoded";
-  if (e.view_download && e.view_png.empty()) s.notice = "Export: " + e.view_error;
+  if (e.view_download && e.view_png.empty()) notice_error(s.notice, "Export: " + e.view_error);
   if (e.view_download && !e.view_png.empty()) {  // the menu's: saved, then not kept (it can be 100 MB)
     const std::string id = s.model() ? s.model()->bundle.info.id : "mnist-lens";
-    js_download(id + "-view-" + (e.view_dark ? "dark" : "light") + "-" + std::to_string(scale) + "x.png", e.view_png);
+    const std::string file = id + "-view-" + (e.view_dark ? "dark" : "light") + "-" + std::to_string(scale) + "x.png";
+    js_download(file, e.view_png);
+    notice_success(s.notice, "Saved " + file + " (in your downloads).");
     e.view_png = {};
     e.view_done = false;
   }

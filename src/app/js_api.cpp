@@ -378,6 +378,8 @@ EMSCRIPTEN_KEEPALIVE const char* lens_state() {
   nlohmann::json out = {{"model", s.model()->bundle.info.id}, {"predicted", s.live.predicted}, {"dead", dead}, {"tab", tab_name(s.tab)},
                         {"selected", {{"layer", s.sel_layer}, {"neuron", s.sel_unit}}},
                         {"analysis", a ? a->progress() : 0.f}, {"statsReady", a && a->has_stats}, {"analysisDone", a && a->done()}, {"help", s.show_help}};
+  out["notice"] = s.notice.empty() ? nlohmann::json(nullptr)
+                                   : nlohmann::json{{"text", s.notice.text}, {"kind", notice_kind_name(s.notice.kind)}};
   // Where the statistics came from ("sidecar", "measured", or null before there are any) and
   // the test digits' state ("absent", "loading", "loaded", "failed").
   out["statsSource"] = a && a->has_stats ? nlohmann::json(a->stats_from_file ? "sidecar" : "measured") : nlohmann::json(nullptr);
@@ -428,13 +430,15 @@ EMSCRIPTEN_KEEPALIVE const char* lens_set_explain_class(int k) {
 EMSCRIPTEN_KEEPALIVE const char* lens_canvas_rect() { return ok(rect_json(g_state->input_rect)); }
 
 // The first-visit help overlay (lens-api.js remembers the visit in localStorage).
-EMSCRIPTEN_KEEPALIVE void lens_show_help() { g_state->show_help = true; }
+EMSCRIPTEN_KEEPALIVE void lens_show_help() { g_state->show_help = !g_state->embed; }
 
-// A notice from the page (why a dropped file was refused): n bytes of UTF-8, cut at kApiMaxNoticeChars.
-EMSCRIPTEN_KEEPALIVE void lens_notice(const std::uint8_t* text, int n) {
+// A notice from the page (why a dropped file was refused, a copied link): n bytes of UTF-8, cut at
+// kApiMaxNoticeChars; kind 0 info, 1 success, 2 error (NoticeKind; anything else is an error).
+EMSCRIPTEN_KEEPALIVE void lens_notice(const std::uint8_t* text, int n, int kind) {
   std::size_t len = std::min(std::size_t(std::max(0, n)), 4 * kApiMaxNoticeChars);
   while (len > 0 && len < std::size_t(n) && (text[len] & 0xC0) == 0x80) --len;  // no character cut in half
-  g_state->notice = text_of(text, int(len));
+  const NoticeKind k = kind == int(NoticeKind::Info) || kind == int(NoticeKind::Success) ? NoticeKind(kind) : NoticeKind::Error;
+  notice_show(g_state->notice, k, text_of(text, int(len)));
 }
 
 // 1 when the wheel at (x, y) (CSS pixels) scrolls a window of the page, 0 when it may go to the host page.

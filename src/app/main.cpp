@@ -74,6 +74,7 @@ struct App {
   bool applied_dark = true, applied_contrast = false;
   std::string last_hash;
   int frames_to_draw = kSettleFrames;  // frames still to draw before the page goes idle
+  double notice_timer_for = -1;         // shown_ms of the notice a fade timer was set for
   double last_frame_start = 0;          // ms, for the time the page waits between frames
 };
 
@@ -230,6 +231,20 @@ static void canvas_event(AppState& s, const SDL_Event& e) {
     canvas_pointer_event(s, PointerPhase::Up, float(e.button.x), float(e.button.y));
 }
 
+// The reader's actions (a pointer going down, a key): each one takes the notice on screen away
+// (notice.h). Moves, wheels and key releases are no actions: reading is not acting.
+static bool reader_action(const SDL_Event& e) {
+  return e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_FINGERDOWN || e.type == SDL_KEYDOWN;
+}
+
+// A success or info notice goes by itself: the page, asleep by then, is woken when it is due.
+static void notice_fade(App& app, double now_ms) {
+  const double left = notice_tick(app.state.notice, now_ms);
+  if (left <= 0 || app.notice_timer_for == app.state.notice.shown_ms) return;
+  app.notice_timer_for = app.state.notice.shown_ms;
+  EM_ASM({ setTimeout(function () { if (Module['lensPage']) Module['lensPage'].wake(); }, $0); }, left + 1);
+}
+
 // Keeps the address bar a deep link to what is on screen (replaceState: no history spam,
 // and no hashchange event, so it never fights the links it came from).
 // Not while a stroke is being drawn: each replaceState costs the browser a few ms of its own
@@ -275,6 +290,7 @@ static void frame(void* arg) {
   SDL_Event event;
   bool changed = false;
   while (SDL_PollEvent(&event)) {
+    if (reader_action(event)) notice_action(s.notice);  // before the action, which may set one
     ImGui_ImplSDL2_ProcessEvent(&event);
     canvas_event(s, event);
     key_event(s, event);
@@ -310,6 +326,7 @@ static void frame(void* arg) {
   hand_over_wants(s);
   app_refresh_live(s);
   gfx_refresh(s, app.gfx, emscripten_get_now());
+  notice_fade(app, t0);
 
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();

@@ -38,17 +38,21 @@ void export_request_view(AppState& s, int scale, bool dark, bool download) {
 static void export_download(AppState& s, FigureName name, int layer, int neuron) {
   const int scale = name == FigureName::View ? std::min(s.exports.scale, kViewScaleMax) : s.exports.scale;
   const auto r = check_figure(s, figure_name(name), layer, neuron, scale, s.exports.dark ? "dark" : "light");
-  if (!r) { s.notice = "Export: " + r.error; return; }
+  if (!r) return notice_error(s.notice, "Export: " + r.error);
   if (name == FigureName::View) return export_request_view(s, r->scale, r->dark, true);
   const auto png = export_figure_png(s, *r);
-  if (!png) { s.notice = "Export: " + png.error; return; }
-  js_download(figure_filename(s, *r), *png);
+  if (!png) return notice_error(s.notice, "Export: " + png.error);
+  const std::string file = figure_filename(s, *r);
+  js_download(file, *png);
+  notice_success(s.notice, "Saved " + file + " (in your downloads).");
 }
 
 static void export_report(AppState& s) {
   const auto page = app_report(s);
-  if (!page) { s.notice = "Report: " + page.error; return; }
-  js_download(s.model()->bundle.info.id + "-report.zip", report_zip(*page));
+  if (!page) return notice_error(s.notice, "Report: " + page.error);
+  const std::string file = s.model()->bundle.info.id + "-report.zip";
+  js_download(file, report_zip(*page));
+  notice_success(s.notice, "Saved " + file + " (in your downloads).");
 }
 
 struct ExportItem {

@@ -58,7 +58,7 @@ static void remove_button(AppState& s, double now_ms) {
   const bool clicked = ui::small_button("Remove", "Remove this model from the page (the models that ship with it stay); its memory goes to the next model you load");
   ui::track("Remove model");
   if (!clicked) return;
-  if (const auto r = model_library_remove(s, s.current, now_ms); !r) s.notice = r.error;
+  if (const auto r = model_library_remove(s, s.current, now_ms); !r) notice_error(s.notice, r.error);
 }
 
 void panel_top_bar(AppState& s, double now_ms) {
@@ -175,8 +175,32 @@ static void view_controls(AppState& s, float x, bool same_row) {
   if (ui::small_button("?", "How to use this page")) s.show_help = true;
 }
 
-// Embed mode's one row: the name (a link to the full page), the model, and the embed code.
+// Embed mode has no tabs: away from the drawing (a card, a neuron link or a key opened another
+// view), a big button at the start of its row goes back, as Esc does. Returns the row's height.
+static float back_to_drawing_button(AppState& s) {
+  const char* label = s.is_image_model() ? "\u2190 Back to the drawing" : "\u2190 Back to the plane";
+  const ImVec2 size(std::max(ui::kTouchTargetPx, ImGui::CalcTextSize(label).x + 2 * ui::em()),
+                    std::max(ui::kTouchTargetPx, ImGui::GetFrameHeight()));
+  const ui::Palette& p = ui::palette(s.dark);
+  ImGui::PushStyleColor(ImGuiCol_Button, p.accent);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, p.accent);
+  ImGui::PushStyleColor(ImGuiCol_Text, p.paper);
+  const bool back = ImGui::Button(label, size);
+  ImGui::PopStyleColor(3);
+  ui::track("Back to the drawing");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to where you draw (Esc)");
+  if (back) app_back_to_drawing(s);
+  return size.y;
+}
+
+// Embed mode's one row: the way back (away from the drawing), the name (a link to the full
+// page), the model, and the embed code.
 static void panel_embed_bar(AppState& s, double now_ms) {
+  if (app_away_from_drawing(s)) {
+    const float y = ImGui::GetCursorPosY(), h = back_to_drawing_button(s);
+    ImGui::SameLine();
+    ImGui::SetCursorPosY(y + 0.5f * (h - ImGui::GetFrameHeight()));  // the rest centred on it
+  }
   ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).accent);
   if (ui::small_button("MNIST Lens", "Open the full page in a new tab")) s.share_wanted = ShareRequest::OpenFullPage;
   ImGui::PopStyleColor();
@@ -290,6 +314,33 @@ void panel_help(AppState& s) {
   ImGui::End();
 }
 
+// The notice (app/core/notice.h) on a tint of its own: an error in the error colour, a success
+// (with a check mark) or news in the text colour on the accent's soft tint. It wraps rather
+// than run off the edge: an error must be read to the end.
+static void panel_notice(AppState& s) {
+  if (s.notice.empty()) return;
+  const ui::Palette& p = ui::palette(s.dark);
+  const bool error = s.notice.kind == NoticeKind::Error;
+  const std::string text = (s.notice.kind == NoticeKind::Success ? "\u2713 " : "") + s.notice.text;
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float dismiss = ImGui::CalcTextSize("dismiss").x + 2 * st.FramePadding.x + 2 * st.ItemSpacing.x;
+  const float pad = 0.4f * ui::em(), wrap = std::max(8 * ui::em(), ImGui::GetContentRegionAvail().x - dismiss - 2 * pad);
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + pad);
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const ImU32 tint = error ? (p.dead & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 40) : p.accent_soft;
+  ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(at.x - pad, at.y - 0.5f * pad), ImVec2(at.x + size.x + pad, at.y + size.y + 0.5f * pad),
+                                            tint, 0.3f * ui::em());
+  ImGui::PushStyleColor(ImGuiCol_Text, error ? ImGui::ColorConvertU32ToFloat4(p.dead) : st.Colors[ImGuiCol_Text]);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ui::track("notice");
+  ImGui::SameLine(0, pad + st.ItemSpacing.x);
+  if (ImGui::SmallButton("dismiss")) notice_clear(s.notice);
+}
+
 void panel_page(AppState& s, Gfx& g, double now_ms) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
@@ -301,13 +352,7 @@ void panel_page(AppState& s, Gfx& g, double now_ms) {
   if (ImGui::Begin("##page", nullptr, flags)) {
     if (s.embed) panel_embed_bar(s, now_ms);
     else panel_top_bar(s, now_ms);
-    if (!s.notice.empty()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).dead);
-      ImGui::TextUnformatted(s.notice.c_str());
-      ImGui::PopStyleColor();
-      ImGui::SameLine();
-      if (ImGui::SmallButton("dismiss")) s.notice.clear();
-    }
+    panel_notice(s);
     for (const std::string& e : s.load_errors) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e.c_str());
     ImGui::Separator();
     if (!s.model()) {

@@ -157,7 +157,7 @@ static void run_controls(AppState& s, double now_ms) {
   if (training_buttons(s, active, true, now_ms)) {
     auto r = train_request_from_recipe(form_recipe(s));
     if (r) app_train_start(s, std::move(*r), now_ms);
-    else s.notice = r.error;
+    else notice_error(s.notice, r.error);
   }
   ImGui::SameLine();
   if (ImGui::Button("New seed")) {

@@ -77,7 +77,7 @@ static void xor_training(AppState& s, float width, double now_ms) {
     nlohmann::json r = train_config_to_json(c);
     r["dataset"] = "xor";
     if (auto req = train_request_from_recipe(r)) app_train_start(s, std::move(*req), now_ms);
-    else s.notice = req.error;
+    else notice_error(s.notice, req.error);
   };
   if (training_buttons(s, mine, false, now_ms)) start();
   ImGui::SameLine();

@@ -220,6 +220,7 @@ bool rich_text(const Paragraph& p, bool dark, int* layer, int* unit, float max_w
       if (span.style == Span::Style::Strong) dl->AddText(ImVec2(pos.x + 1, pos.y), color, w.c_str(), w.c_str() + visible);
       if (is_link) {
         const ImVec2 lo = pos, hi(pos.x + ink, pos.y + ImGui::GetTextLineHeight());
+        track_rect(("link:" + std::to_string(span.layer) + "." + std::to_string(span.unit)).c_str(), lo, hi);  // its first word
         const bool over = hovered_window && ImGui::IsMouseHoveringRect(lo, hi);
         if (over) {
           dl->AddLine(ImVec2(lo.x, hi.y), hi, color, 1.f);

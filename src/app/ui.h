@@ -14,6 +14,8 @@
 namespace lens::ui {
 
 float em();  // current font size in pixels
+// The smallest button a finger hits reliably, in CSS pixels (WCAG 2.5.5's 44 x 44 target).
+constexpr float kTouchTargetPx = 44.f;
 
 struct Palette {
   ImU32 accent, accent_soft, positive, negative, dead, text_dim, card_bg, card_border, bar_bg, paper, ink;
@@ -49,6 +51,7 @@ void wrapped(const std::string& text);
 // A paragraph of the explanations (interpret/prose.h), wrapped at the available width,
 // never inside a word or number. Strong spans are bold-ish; neuron references are links:
 // clicking one stores it in *layer, *unit and returns true. max_width > 0 caps the line length.
+// Each link is tracked as "link:L.U" (its first word), so a browser test can click it.
 bool rich_text(const Paragraph& p, bool dark, int* layer = nullptr, int* unit = nullptr, float max_width = 0);
 // The same, noting the paragraph's text in the FrameRecord (browser tests read what a person reads).
 bool rich_text(AppState& s, const Paragraph& p, int* layer = nullptr, int* unit = nullptr, float max_width = 0);

@@ -145,6 +145,9 @@ test('the Export menu downloads a figure, the whole view and the report zip', { 
   await clickItem(page, 'export:2x');
   const [figure] = await Promise.all([page.waitForEvent('download'), clickItem(page, 'export:Confusion matrix')]);
   assert.equal(figure.suggestedFilename(), 'mlp32-confusion-dark-2x.png');
+  // The page says where it went, as a success (not in the error red; it fades after 6 s: using.md, Notices).
+  assert.deepEqual((await page.evaluate(() => window.lens.state())).notice,
+    { text: 'Saved mlp32-confusion-dark-2x.png (in your downloads).', kind: 'success' });
   const png = readFileSync(await figure.path());
   const d = await decode(page, png, 2, 2);
   assert.deepEqual([d.width, d.height], [412 * 2, 420 * 2]);

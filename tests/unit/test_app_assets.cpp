@@ -91,7 +91,7 @@ TEST(AppAssets, RefusedDigitsCountAsFailed) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error.find("truncated"), std::string::npos) << r.error;
   EXPECT_EQ(s->test.size(), 0);
-  EXPECT_NE(s->notice.find("could not be loaded"), std::string::npos) << s->notice;
+  EXPECT_NE(s->notice.text.find("could not be loaded"), std::string::npos) << s->notice.text;
   EXPECT_FALSE(app_test_set_loading(*s));
   EXPECT_FALSE(app_need_test_set(*s));
   EXPECT_TRUE(taken(*s).empty()) << "a failed asset is not asked for again";
@@ -121,7 +121,7 @@ TEST(AppAssets, TrainingStopsWhenItsImagesFail) {
   ASSERT_TRUE(asked);
   ASSERT_TRUE(app_asset_failed(*s, AssetKind::TrainDigits, "", "HTTP 503", 0));
   EXPECT_EQ(s->training.status, TrainingSession::Status::Idle);
-  EXPECT_NE(s->notice.find("HTTP 503"), std::string::npos) << s->notice;
+  EXPECT_NE(s->notice.text.find("HTTP 503"), std::string::npos) << s->notice.text;
 }
 
 // A picked model whose bundle fails stays listed and the view stays; picked again, it is asked
@@ -144,7 +144,7 @@ TEST(AppAssets, APickedModelIsFetchedAgainAfterAFailure) {
   EXPECT_TRUE(s.models[0].pending);
   EXPECT_EQ(s.models[0].fetch_error, "HTTP 404");
   EXPECT_EQ(s.model_wanted, -1);
-  EXPECT_NE(s.notice.find("mlp6 could not be loaded (HTTP 404)"), std::string::npos) << s.notice;
+  EXPECT_NE(s.notice.text.find("mlp6 could not be loaded (HTTP 404)"), std::string::npos) << s.notice.text;
 
   app_select_model(s, 0, 0);  // again
   EXPECT_TRUE(s.models[0].fetch_error.empty());

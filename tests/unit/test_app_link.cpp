@@ -29,7 +29,7 @@ TEST(AppLink, OpensTheModelTabNeuronThemeAndScaleItNames) {
   EXPECT_EQ(s->ui_scale, 1.5f);
   EXPECT_FALSE(s->show_help);
   EXPECT_EQ(link->help, std::optional<bool>(false));
-  EXPECT_EQ(s->notice, "");
+  EXPECT_EQ(s->notice.text, "");
   ASSERT_EQ(s->ablation.clamp.size(), 1u);  // the switch went through app_select_model
   EXPECT_EQ(s->ablation.clamp[0].size(), 6);
 }
@@ -102,23 +102,23 @@ TEST(AppLink, TrainingRecipeRoundTrips) {
   EXPECT_NE(h.find("&recipe=%7B"), std::string::npos) << h;
   EXPECT_LT(h.size(), 400u) << "only the settings that differ from the defaults: " << h;
   auto t = test::app_with_models();
-  ASSERT_TRUE(link_open(*t, h, 0)) << t->notice;
+  ASSERT_TRUE(link_open(*t, h, 0)) << t->notice.text;
   EXPECT_EQ(t->tab, Tab::Train);
   EXPECT_EQ(train_config_to_json(t->train_form), train_config_to_json(s->train_form));
   EXPECT_EQ(link_format(*t), h);
   // Without a tab the recipe opens the Train tab; an XOR recipe the XOR lesson.
   auto u = test::app_with_models("xor");
   ASSERT_TRUE(link_open(*u, "#recipe=" + std::string("%7B%22dataset%22%3A%22xor%22%2C%22layers%22%3A%5B2%2C3%2C1%5D%2C%22head%22%3A%22sigmoid%22%7D"), 0))
-      << u->notice;
+      << u->notice.text;
   EXPECT_EQ(u->tab, Tab::Explore);
   EXPECT_EQ(u->xor_form.sizes, (std::vector<int>{2, 3, 1}));
   // A bad recipe is refused like any bad link part, and changes nothing.
   auto v = test::app_with_models();
   const std::string before = test::view_of(*v);
   EXPECT_FALSE(link_open(*v, "#recipe=%7B%22layers%22%3A%5B784%2C999%2C10%5D%7D", 0));
-  EXPECT_NE(v->notice.find("2 to 256 neurons"), std::string::npos) << v->notice;
+  EXPECT_NE(v->notice.text.find("2 to 256 neurons"), std::string::npos) << v->notice.text;
   EXPECT_FALSE(link_open(*v, "#recipe=%5B%5B%5B%5B%5B%5B%5B%5B%5B%5B%5D%5D%5D%5D%5D%5D%5D%5D%5D%5D", 0));
-  EXPECT_NE(v->notice.find("recipe is not a JSON object"), std::string::npos) << v->notice;
+  EXPECT_NE(v->notice.text.find("recipe is not a JSON object"), std::string::npos) << v->notice.text;
   EXPECT_EQ(test::view_of(*v), before);
 }
 
@@ -131,7 +131,7 @@ TEST(AppLink, EmptyHashChangesNothing) {
     ASSERT_TRUE(link) << hash << ": " << link.error;
     EXPECT_EQ(view_of(*s), before) << hash;
     EXPECT_EQ(link->help, std::nullopt);
-    EXPECT_EQ(s->notice, "");
+    EXPECT_EQ(s->notice.text, "");
   }
 }
 
@@ -177,7 +177,7 @@ TEST(AppLink, OverlongHashIsRefusedBeforeParsing) {
   ASSERT_FALSE(link);
   EXPECT_EQ(link.error, "the link is " + std::to_string(huge.size()) + " characters long, more than the 16384 a link may have");
   EXPECT_EQ(view_of(*s), before);
-  EXPECT_TRUE(has(s->notice, "more than the 16384")) << s->notice;
+  EXPECT_TRUE(has(s->notice.text, "more than the 16384")) << s->notice.text;
 
   std::string longest = "#model=mlp6&help=0";  // padding with empty parts up to the limit is still a link
   longest.resize(kMaxLinkLength, '&');
@@ -208,7 +208,8 @@ TEST_P(AppLinkRefused, ChangesNothingAndSaysWhy) {
   EXPECT_TRUE(has(link.error, GetParam().message)) << GetParam().hash << ": " << link.error;
   EXPECT_EQ(view_of(*s), before);
   EXPECT_EQ(s->analysis(), analysis);
-  EXPECT_EQ(s->notice, "This link could not be opened (" + link.error + "), so the default view is shown.");
+  EXPECT_EQ(s->notice.text, "This link could not be opened (" + link.error + "), so the default view is shown.");
+  EXPECT_EQ(s->notice.kind, NoticeKind::Error);
 }
 
 INSTANTIATE_TEST_SUITE_P(

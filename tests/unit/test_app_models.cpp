@@ -115,7 +115,7 @@ TEST(AppModels, TestSetFailureIsReportedInTheNotice) {
   app_test_set_failed(*s, "HTTP 404");
   EXPECT_FALSE(app_test_set_loading(*s));
   EXPECT_EQ(s->test_error, "HTTP 404");
-  EXPECT_NE(s->notice.find("could not be loaded (HTTP 404)"), std::string::npos) << s->notice;
+  EXPECT_NE(s->notice.text.find("could not be loaded (HTTP 404)"), std::string::npos) << s->notice.text;
 }
 
 // Switching model clears the ablation and sizes it for the new model's hidden layers;

@@ -280,7 +280,7 @@ TEST(AppTraining, ADivergedRunAddsNoModel) {
   EXPECT_EQ(s->training.model, -1);
   EXPECT_FALSE(s->training.run);
   EXPECT_EQ(s->training.error.rfind("training diverged at epoch 1, step ", 0), 0u) << s->training.error;
-  EXPECT_NE(s->notice.find(s->training.error), std::string::npos) << s->notice;
+  EXPECT_NE(s->notice.text.find(s->training.error), std::string::npos) << s->notice.text;
   for (const LoadedModel& m : s->models) EXPECT_EQ(bundle_weights_problem(m.bundle.net), "") << m.bundle.info.id;
   // Training again works as before.
   app_train_start(*s, request(train_preset_xor()), 0);

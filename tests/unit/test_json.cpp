@@ -68,7 +68,7 @@ TEST(JsonParse, EveryBoundaryHasTheSameLimits) {
   std::string hash = "#recipe=";
   for (char c : "{\"a\":" + nested(kJsonMaxDepth) + "}") hash += c == '[' ? "%5B" : c == ']' ? "%5D" : std::string(1, c);
   EXPECT_FALSE(link_open(*s, hash, 0));
-  EXPECT_NE(s->notice.find("nested 65 levels deep"), std::string::npos) << s->notice;
+  EXPECT_NE(s->notice.text.find("nested 65 levels deep"), std::string::npos) << s->notice.text;
   EXPECT_EQ(test::view_of(*s), before);
 
   const auto options = check_import_options("{\"name\": " + nested(kJsonMaxDepth) + "}");

@@ -328,7 +328,8 @@ TEST(StatsFileApp, BadSidecarFallsBackToMeasuring) {
   damaged[40] ^= 1;
   const std::string why = app_stats_arrived(*s, i, damaged, 0);
   EXPECT_NE(why.find("checksum"), std::string::npos) << why;
-  EXPECT_NE(s->notice.find("measuring on the test digits instead"), std::string::npos) << s->notice;
+  EXPECT_NE(s->notice.text.find("measuring on the test digits instead"), std::string::npos) << s->notice.text;
+  EXPECT_EQ(s->notice.kind, NoticeKind::Error) << "a file that could not be used is a failure";
   EXPECT_EQ(s->models[std::size_t(i)].sidecar, LoadedModel::Sidecar::Failed);
   EXPECT_TRUE(asset_awaited(s->assets, AssetKind::TestDigits));
   EXPECT_TRUE(app_analysis_waiting(*s));
@@ -348,7 +349,8 @@ TEST(StatsFileApp, TestDigitViewsWaitForTheDigits) {
   EXPECT_EQ(s->source, InputSource::Drawing);
   app_set_test_set(*s, few_digits(), 0);  // not the digits the sidecar was measured on
   EXPECT_FALSE(s->analysis()->stats_from_file) << "measured again on these";
-  EXPECT_NE(s->notice.find("other test digits"), std::string::npos) << s->notice;
+  EXPECT_NE(s->notice.text.find("other test digits"), std::string::npos) << s->notice.text;
+  EXPECT_EQ(s->notice.kind, NoticeKind::Info) << "news, not a failure: the page measures again by itself";
   EXPECT_FALSE(s->pending_mistake);
   ASSERT_EQ(s->source, InputSource::TestImage);
   const Mlp& net = s->model()->bundle.net;

@@ -77,9 +77,9 @@ void app_stats_failed(AppState& s, int index, const std::string& why, double now
   LoadedModel& m = s.models[std::size_t(index)];
   m.sidecar = LoadedModel::Sidecar::Failed;
   asset_settle(s.assets, AssetKind::Stats, m.bundle.info.id);
-  s.notice = "The statistics file of " + m.bundle.info.id + " could not be used (" + why +
-             "): measuring on the test digits instead.";
-  std::fprintf(stderr, "MNIST Lens: %s\n", s.notice.c_str());  // the page's console
+  notice_error(s.notice, "The statistics file of " + m.bundle.info.id + " could not be used (" + why +
+                            "): measuring on the test digits instead.");
+  std::fprintf(stderr, "MNIST Lens: %s\n", s.notice.text.c_str());  // the page's console
   if (s.analyses.size() != s.models.size()) s.analyses.resize(s.models.size());
   start_analysis(s, index, now_ms);
 }
@@ -152,8 +152,8 @@ void app_set_test_set(AppState& s, DataSet test, double now_ms) {
       continue;
     }
     if (a && a->stats_from_file) {
-      s.notice = "The statistics file of " + m.bundle.info.id + " was measured on other test digits than these: measuring again.";
-      std::fprintf(stderr, "MNIST Lens: %s\n", s.notice.c_str());
+      notice_info(s.notice, "The statistics file of " + m.bundle.info.id + " was measured on other test digits than these: measuring again.");
+      std::fprintf(stderr, "MNIST Lens: %s\n", s.notice.text.c_str());
       m.sidecar = LoadedModel::Sidecar::Failed;
     }
     a.reset();
@@ -174,7 +174,7 @@ void app_test_set_failed(AppState& s, const std::string& why) {
   s.pending_mistake = false;
   s.pending_test_index = -1;
   s.test_error = why.empty() ? "unknown error" : why;
-  s.notice = "The MNIST test digits could not be loaded (" + s.test_error + "): statistics are unavailable.";
+  notice_error(s.notice, "The MNIST test digits could not be loaded (" + s.test_error + "): statistics are unavailable.");
 }
 
 void app_work(AppState& s, double budget_ms, double (*now_ms)()) {
@@ -351,8 +351,12 @@ bool app_key(AppState& s, Key key, char c, double now_ms) {
     case Key::Backspace: app_undo(s); return true;
     case Key::Delete: app_clear_input(s); return true;
     case Key::Escape:
-      if (!s.show_help) return false;
-      s.show_help = false;
+      if (s.show_help && !s.embed) {
+        s.show_help = false;
+        return true;
+      }
+      if (!s.embed || !app_away_from_drawing(s)) return false;
+      app_back_to_drawing(s);
       return true;
     case Key::Left: case Key::Up: if (s.tab != Tab::Neuron) return false; step_neuron(s, -1); return true;
     case Key::Right: case Key::Down: if (s.tab != Tab::Neuron) return false; step_neuron(s, 1); return true;
@@ -367,7 +371,7 @@ bool app_key(AppState& s, Key key, char c, double now_ms) {
     case 'p': case 'P': step_neuron(s, -1); s.tab = Tab::Neuron; return true;
     case '[': if (models > 0) app_select_model(s, model_library_step(s, s.current, -1), now_ms); return models > 0;
     case ']': if (models > 0) app_select_model(s, model_library_step(s, s.current, 1), now_ms); return models > 0;
-    case '?': s.show_help = !s.show_help; return true;
+    case '?': if (s.embed) return false; s.show_help = !s.show_help; return true;
     case 'f': case 'F': s.fullscreen_wanted = true; return true;
     case '+': case '=': return step_scale(s, 1);
     case '-': return step_scale(s, -1);
@@ -379,5 +383,13 @@ bool app_key(AppState& s, Key key, char c, double now_ms) {
   }
   return false;
 }
+
+// A model of the plane shows its plane on every tab but Train (panel_page.cpp).
+bool app_away_from_drawing(const AppState& s) {
+  if (!s.model()) return false;
+  return s.is_image_model() ? s.tab != Tab::Explore : s.tab == Tab::Train;
+}
+
+void app_back_to_drawing(AppState& s) { s.tab = Tab::Explore; }
 
 }  // namespace lens

@@ -11,6 +11,7 @@
 #include "app/core/assets.h"
 #include "app/core/drawing.h"
 #include "app/core/live_input.h"
+#include "app/core/notice.h"
 #include "app/core/training_session.h"
 #include "interpret/model_analysis.h"
 #include "core/formats/bundle.h"
@@ -106,7 +107,7 @@ struct AppState {
   ShareRequest share_wanted = ShareRequest::None;
   bool show_help = false;
   bool show_saliency = false;
-  std::string notice;                  // a short message (e.g. a bad link), shown until dismissed
+  Notice notice;                       // what just happened, in a word: an error, a success, news (notice.h)
   // Export (app/core/export.h): the menu's choices, and a capture of the whole view, which
   // the shell reads back from WebGL in the next frame it draws.
   struct Export {
@@ -188,8 +189,15 @@ void app_next_mistake(AppState& s);
 constexpr float kTextScales[] = {1.f, 1.25f, 1.5f, 2.f, 2.5f, 3.f};
 constexpr int kTextScaleCount = int(sizeof kTextScales / sizeof kTextScales[0]);
 
+// In embed mode Esc goes back to the drawing (app_back_to_drawing) and '?' does nothing (an
+// embed shows no help).
 enum class Key { Char, Backspace, Delete, Escape, Left, Right, Up, Down };
 bool app_key(AppState& s, Key key, char c, double now_ms);
+
+// Embed mode shows no tabs, so every view but the drawing (the plane, for a model of the
+// plane) offers a way back to it, and Esc takes it: an embed never shows a view it cannot leave.
+bool app_away_from_drawing(const AppState& s);
+void app_back_to_drawing(AppState& s);
 
 // Ablation of the current model: hidden neurons switched off (held at 0).
 bool app_neuron_off(const AppState& s, int layer, int unit);

@@ -181,7 +181,7 @@ static void diverged(AppState& s, double now_ms, const std::string& why) {
   const int back = model_library_find(s, t.shown_before);
   s.current = -1;
   if (!s.models.empty()) app_select_model(s, back >= 0 ? back : 0, now_ms);
-  s.notice = "Training stopped: " + t.error + ". The model was not kept.";
+  notice_error(s.notice, "Training stopped: " + t.error + ". The model was not kept.");
 }
 
 static void begin(AppState& s, double now_ms) {
@@ -191,7 +191,7 @@ static void begin(AppState& s, double now_ms) {
   auto data = recipe_data(t.request.dataset, c, s.train_subset);
   if (!data) {  // train_request_from_recipe refuses such recipes first
     t.status = TrainingSession::Status::Idle;
-    s.notice = "Training cannot start: " + data.error + ".";
+    notice_error(s.notice, "Training cannot start: " + data.error + ".");
     return;
   }
   t.train = std::move(data->train);
@@ -262,7 +262,7 @@ void app_set_train_set(AppState& s, DataSet train, double now_ms) {
 void app_train_set_failed(AppState& s, const std::string& why) {
   asset_settle(s.assets, AssetKind::TrainDigits);
   if (s.training.status == TrainingSession::Status::WaitingForData) s.training.status = TrainingSession::Status::Idle;
-  s.notice = "The MNIST training images could not be loaded (" + why + "), so training cannot start.";
+  notice_error(s.notice, "The MNIST training images could not be loaded (" + why + "), so training cannot start.");
 }
 
 void app_train_set_pace(AppState& s, int pace) {

@@ -247,6 +247,7 @@ void link_apply(AppState& s, const Link& link, double now_ms) {
   if (link.scale) s.ui_scale = *link.scale;
   if (link.help) s.show_help = *link.help;
   if (link.embed) s.embed = *link.embed;
+  if (s.embed) s.show_help = false;  // an embed shows no help (panel_page.cpp): none that Esc could not close
   if (link.off)
     for (const NeuronRef& n : *link.off) app_set_neuron_off(s, n.layer, n.unit, true);
   if (link.explain_class) {
@@ -264,7 +265,7 @@ void link_apply(AppState& s, const Link& link, double now_ms) {
 Result<Link> link_open(AppState& s, std::string_view hash, double now_ms) {
   auto link = link_parse(s, hash);
   if (!link) {
-    s.notice = "This link could not be opened (" + link.error + "), so the default view is shown.";
+    notice_error(s.notice, "This link could not be opened (" + link.error + "), so the default view is shown.");
     return link;
   }
   link_apply(s, *link, now_ms);

@@ -46,7 +46,7 @@ void model_library_failed(AppState& state, int index, const std::string& why) {
   asset_settle(state.assets, AssetKind::Model, m.bundle.info.id);
   m.fetch_error = why.empty() ? "unknown error" : why;
   if (state.model_wanted == index) state.model_wanted = -1;
-  state.notice = m.bundle.info.id + " could not be loaded (" + m.fetch_error + ").";
+  notice_error(state.notice, m.bundle.info.id + " could not be loaded (" + m.fetch_error + ").");
 }
 
 void model_library_load(AppState& state, const std::string& folder) {
