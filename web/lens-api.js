@@ -340,7 +340,12 @@
       if (kind === 3) { window.open(pageUrl(hash, false), '_blank', 'noopener'); return; }
       var text = kind === 1 ? pageUrl(hash, false) : api.embedCode();
       var what = kind === 1 ? 'the link to this view' : 'the embed code (700x500)';
-      function prompted() { window.prompt('Copy ' + what + ':', text); }
+      // In a frame the post did not allow the clipboard (allow="clipboard-write"), the browser
+      // refuses the copy and blocks prompt() too: say so rather than do nothing.
+      function prompted() {
+        if (window.self !== window.top) notice('This frame may not use the clipboard: open the full page (the MNIST Lens button) to copy ' + what + '.', NOTICE.error);
+        else window.prompt('Copy ' + what + ':', text);
+      }
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(text).then(function () { notice('Copied ' + what + ' to the clipboard.', NOTICE.success); }, prompted);
       } else prompted();
@@ -520,7 +525,7 @@
       });
       var title = 'MNIST Lens: ' + currentId();
       return '<iframe src="' + escapeHtml(pageUrl(location.hash, true)) + '" width="' + size.width + '" height="' + size.height +
-        '" style="border:0;max-width:100%" title="' + escapeHtml(title) + '" loading="lazy" allow="fullscreen"></iframe>';
+        '" style="border:0;max-width:100%" title="' + escapeHtml(title) + '" loading="lazy" allow="fullscreen; clipboard-write"></iframe>';
     },
 
     // --- neurons ---

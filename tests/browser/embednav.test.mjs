@@ -206,3 +206,37 @@ test('a bad link is an error in red that stays until the next action, then goes'
   await frame.waitForFunction(() => window.lens.state().notice === null, null, { timeout: 5000 });
   assert.deepEqual(errors, [], 'no console errors in the post or the embed');
 });
+
+// The real clipboard, no stub: the embed's own Embed button copies its code when the post's
+// iframe allows clipboard-write (as lens.embedCode() writes it), and says it cannot when not.
+test('the Embed button copies to the real clipboard when the iframe allows it, and says why not when not', { timeout: 90000 }, async () => {
+  for (const allow of ['fullscreen; clipboard-write', 'fullscreen']) {
+    const post = await startHost(`<!doctype html><meta charset="utf-8"><title>A post</title><body>
+<iframe id="lens" src="${server.url}index.html#model=mlp32&embed=1" width="700" height="500" style="border:0" title="MNIST Lens" allow="${allow}"></iframe></body>`);
+    const ctx = await browser.newContext({ viewport: { width: 900, height: 700 } });
+    try {
+      await ctx.grantPermissions(['clipboard-read', 'clipboard-write']);
+      const p = await ctx.newPage();
+      await p.goto(post.url);
+      const el = await p.waitForSelector('#lens');
+      const f = await el.contentFrame();
+      await f.waitForFunction(() => window.lens && window.lens.ready, null, { timeout: 60000 });
+      await f.evaluate(() => window.lens.ready);
+      const at = await el.boundingBox();
+      const r = await f.waitForFunction(() => window.lens._test.itemRect('Embed'), null, { timeout: 10000 }).then((h) => h.jsonValue());
+      await p.mouse.click(at.x + r.x + r.width / 2, at.y + r.y + r.height / 2);
+      await f.waitForFunction(() => window.lens.state().notice, null, { timeout: 10000 });
+      const n = await f.evaluate(() => window.lens.state().notice);
+      if (allow.includes('clipboard-write')) {
+        assert.equal(n.kind, 'success', JSON.stringify(n));
+        assert.match(await p.evaluate(() => navigator.clipboard.readText()), /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/index\.html#model=mlp32.*allow="fullscreen; clipboard-write"><\/iframe>$/);
+      } else {
+        assert.equal(n.kind, 'error', JSON.stringify(n));
+        assert.match(n.text, /^This frame may not use the clipboard: open the full page/);
+      }
+    } finally {
+      await ctx.close();
+      post.stop();
+    }
+  }
+});
