@@ -30,6 +30,7 @@ if (all) {
     ['projector', desktop, 1, '#model=mlp6&help=0&scale=1.5', async (p) => p.evaluate((s) => window.lens.drawStroke(s), two)],
     ['tablet-neuron', tablet, 2, '#model=mlp128&tab=neuron&layer=0&neuron=3&help=0', null],
     ['neuron-shapes', desktop, 1, '#model=mlp6-dead&tab=neuron&layer=0&neuron=1&help=0', null],
+    ['xor-720p-200', { width: 1280, height: 720 }, 1, '#model=xor&help=0&scale=2', null],
     // What a 700x500 iframe of a post shows after a click on a card: the way back to the drawing.
     ['embed-neuron', { width: 700, height: 500 }, 1, '#model=mlp6-dead&tab=neuron&layer=0&neuron=1&embed=1', null],
   );
