@@ -67,8 +67,9 @@ void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
     }
     return;
   }
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(std::max(3.f * em, ImGui::GetContentRegionAvail().x));
+  // The brush beside the buttons when it has room for its label, else on a row of its own.
+  ui::same_line_if_fits(6.f * em);
+  ImGui::SetNextItemWidth(std::max(6.f * em, std::min(side - (ImGui::GetCursorScreenPos().x - p0.x), ImGui::GetContentRegionAvail().x)));
   ImGui::SliderFloat("##brush", &s.drawing.brush_radius, 4.f, 24.f, "brush %.0f");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Brush size. MNIST strokes are about 2-3 pixels wide out of 28.");
   if (s.test_error.empty()) {  // the digits are fetched on the first click
@@ -391,6 +392,23 @@ static void explore_short(AppState& s, Gfx& g, ImVec2 avail) {
   ImGui::EndChild();
 }
 
+// A phone held upright: the canvas across the width (a finger needs the room), the prediction as
+// ten columns under it, then the cards, in one column that scrolls.
+static void explore_phone(AppState& s, Gfx& g, ImVec2 avail) {
+  const float em = ui::em();
+  ImGui::BeginChild("##phone", ImVec2(0, avail.y), true);
+  const float w = ImGui::GetContentRegionAvail().x;
+  panel_draw(s, g, std::min(w, avail.y * 0.55f));
+  ImGui::Spacing();
+  panel_prediction_compact(s, w, 3.f * em);
+  ImGui::Spacing();
+  panel_contributions(s, w);
+  ImGui::Separator();
+  const int H = s.hidden_layers();
+  for (int l = 0; l < H; ++l) panel_neuron_grid(s, g, l, w, std::max(14.f * em, avail.y * 0.5f));
+  ImGui::EndChild();
+}
+
 // Short screens get explore_short: below this height (in lines of text) the bar list, the
 // attribution and the canvas do not all fit.
 constexpr float kShortScreenEm = 27.f;
@@ -422,6 +440,8 @@ void panel_explore(AppState& s, Gfx& g) {
     const float per = (ImGui::GetContentRegionAvail().y - H * 2.2f * em) / float(std::max(1, H));
     for (int l = 0; l < H; ++l) panel_neuron_grid(s, g, l, w, per);
     ImGui::EndChild();
+  } else if (avail.x < 36 * em) {
+    explore_phone(s, g, avail);
   } else {
     // Portrait / narrow: drawing and prediction side by side, the neurons below.
     const float half = (avail.x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;

@@ -133,6 +133,28 @@ test('mlp6-dead at the projector settings: the banner says which neuron carries 
   }
 });
 
+// A phone held upright: the canvas spans most of the width (at least 60%), on screen, and a
+// finger's stroke on it draws (a vertical line reads as a 1).
+test('on a 390x844 phone the canvas is at least 60% of the width and a finger draws on it', { timeout: 60000 }, async () => {
+  const { page, errors, context } = await openPage(browser, `${server.url}#model=mlp128&help=0`, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, skipHelp: true });
+  await waitReady(page);
+  await animationFrames(page, 3);
+  const r = await page.evaluate(() => window.lens.canvasRect());
+  assert.ok(inside(r, 390, 844) && r.width >= 0.6 * 390, `canvas ${JSON.stringify(r)}`);
+  const cdp = await context.newCDPSession(page);
+  const at = (y) => [{ x: r.x + 0.5 * r.width, y: r.y + y * r.height, id: 1 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0.15) });
+  for (let i = 1; i <= 12; i++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(0.15 + 0.7 * i / 12) });
+    await animationFrames(page, 1);  // one move per frame, as a finger draws
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await animationFrames(page, 2);
+  assert.equal(await page.evaluate(() => window.lens.state().predicted), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('theme and text size: the buttons cycle dark, light, contrast; + and - step the text size', { timeout: 60000 }, async () => {
   const { page, errors, context } = await openPage(browser, server.url + '#model=mlp32', { skipHelp: true });
   await waitReady(page);
