@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, openPage, waitReady, pointerStroke, animationFrames, framesDrawn } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, pointerStroke, animationFrames, framesDrawn, fingerStrokeDown } from './harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let server, browser;
@@ -207,16 +207,7 @@ test('every model can be selected and analysed without errors', async () => {
 test('drawing with a finger (touch events) works like a mouse', async () => {
   const { page, context } = await openPage(browser, server.url + '#model=mlp128&help=0', { skipHelp: true, hasTouch: true });
   await waitReady(page);
-  const r = await page.evaluate(() => window.lens.canvasRect());
-  const cdp = await context.newCDPSession(page);
-  const at = (y) => [{ x: r.x + 0.5 * r.width, y: r.y + y * r.height, id: 1 }];
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0.15) });
-  for (let i = 1; i <= 12; i++) {
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(0.15 + 0.7 * i / 12) });
-    await animationFrames(page, 1);  // one move per frame, as a finger draws
-  }
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-  await animationFrames(page, 2);  // handled by the page
+  await fingerStrokeDown(page, context);
   const s = await page.evaluate(() => window.lens.state());
   assert.equal(s.predicted, 1, `touch stroke predicted ${s.predicted}`);
   await context.close();

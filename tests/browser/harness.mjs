@@ -123,6 +123,21 @@ export async function pointerStroke(page, points) {
   await animationFrames(page, 2);
 }
 
+// A finger's stroke down the middle of the canvas (a 1), from 15% to 85% of its height, with
+// real touch events (CDP), one move a frame as a finger draws. Resolves once the page handled it.
+export async function fingerStrokeDown(page, context) {
+  const r = await page.evaluate(() => window.lens.canvasRect());
+  const cdp = await context.newCDPSession(page);
+  const at = (y) => [{ x: r.x + 0.5 * r.width, y: r.y + y * r.height, id: 1 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0.15) });
+  for (let i = 1; i <= 12; i++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(0.15 + 0.7 * i / 12) });
+    await animationFrames(page, 1);
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await animationFrames(page, 2);
+}
+
 // Clicks the ImGui item whose label is `label` (ui::track in the page), found by asking the
 // page where it drew it, with real pointer events. Resolves once the page has handled the click.
 export async function clickItem(page, label) {

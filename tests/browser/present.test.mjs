@@ -5,7 +5,7 @@
 // and the prediction, passes the wheel to the post and copies its own embed code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, waitReady, animationFrames, followLink } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, animationFrames, followLink, fingerStrokeDown } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -141,15 +141,7 @@ test('on a 390x844 phone the canvas is at least 60% of the width and a finger dr
   await animationFrames(page, 3);
   const r = await page.evaluate(() => window.lens.canvasRect());
   assert.ok(inside(r, 390, 844) && r.width >= 0.6 * 390, `canvas ${JSON.stringify(r)}`);
-  const cdp = await context.newCDPSession(page);
-  const at = (y) => [{ x: r.x + 0.5 * r.width, y: r.y + y * r.height, id: 1 }];
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0.15) });
-  for (let i = 1; i <= 12; i++) {
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(0.15 + 0.7 * i / 12) });
-    await animationFrames(page, 1);  // one move per frame, as a finger draws
-  }
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-  await animationFrames(page, 2);
+  await fingerStrokeDown(page, context);
   assert.equal(await page.evaluate(() => window.lens.state().predicted), 1);
   assert.deepEqual(errors, []);
   await context.close();
