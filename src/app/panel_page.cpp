@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "app/core/model_library.h"
@@ -250,7 +251,10 @@ void panel_story_banner(AppState& s) {
   if (story.empty()) return;  // the story is for networks that lost most of their neurons
   const float width = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().WindowPadding.x - ImGui::GetStyle().ScrollbarSize;
   if (short_screen) story = leading_sentences(story, 1.6f * width);
-  const float lines = short_screen ? 2.f : check.empty() ? (width < 50 * ui::em() ? 4.f : 2.f) : (width < 50 * ui::em() ? 7.f : 3.f);
+  const float most = short_screen ? 2.f : check.empty() ? (width < 50 * ui::em() ? 4.f : 2.f) : (width < 50 * ui::em() ? 7.f : 3.f);
+  // No taller than its text: a story that fits one line leaves the second to the canvas and cards.
+  const float text_lines = std::ceil(ImGui::CalcTextSize(render_plain(story).c_str(), nullptr, false, width).y / ImGui::GetTextLineHeight());
+  const float lines = std::clamp(text_lines, 1.f, most);
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(ui::palette(s.dark).accent_soft));
   const float h = ImGui::GetTextLineHeightWithSpacing() * lines + 2 * ImGui::GetStyle().WindowPadding.y;
   ImGui::BeginChild("##story", ImVec2(0, h), true);
