@@ -359,17 +359,19 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
 
 // --- layout ------------------------------------------------------------------------------
 
-// The hidden layers' cards, sharing the height of the current child window.
-static void neuron_grids(AppState& s, Gfx& g) {
+// The hidden layers' cards, sharing the height of the current child window; each layer gets at
+// least `smallest` (the window scrolls where that does not fit).
+static void neuron_grids(AppState& s, Gfx& g, float smallest = 0) {
   const float em = ui::em();
   const int H = s.hidden_layers();
   const float w = ImGui::GetContentRegionAvail().x;
-  const float per = (ImGui::GetContentRegionAvail().y - H * 2.2f * em) / float(std::max(1, H));
+  const float per = std::max(smallest, (ImGui::GetContentRegionAvail().y - H * 2.2f * em) / float(std::max(1, H)));
   for (int l = 0; l < H; ++l) panel_neuron_grid(s, g, l, w, per);
 }
 
 // A short, wide screen (a 720p projector at 200%, an iframe in a post): the canvas as tall as
-// the screen allows on the left; the prediction as columns and the neuron cards on the right.
+// the screen allows on the left; the story banner, the prediction as columns and the neuron
+// cards on the right (a banner across the top took the height the canvas and cards need).
 static void explore_short(AppState& s, Gfx& g, ImVec2 avail) {
   const float em = ui::em();
   const float pad = ImGui::GetStyle().WindowPadding.x;
@@ -383,12 +385,14 @@ static void explore_short(AppState& s, Gfx& g, ImVec2 avail) {
   panel_draw(s, g, side, true);
   ImGui::EndChild();
   ImGui::SameLine();
-  ImGui::BeginChild("##right", ImVec2(0, avail.y), true, ImGuiWindowFlags_NoScrollbar);
+  // Scrolls only where even the smallest cards do not fit below the banner (720p at 250%).
+  ImGui::BeginChild("##right", ImVec2(0, avail.y), true);
+  panel_story_banner(s);
   // The bars give up height first, down to a strip, so that a row of cards stays on screen.
-  const float bars = std::clamp((avail.y - 10.5f * em) * 0.6f, 1.2f * em, 3.2f * em);
+  const float bars = std::clamp((ImGui::GetContentRegionAvail().y - 10.5f * em) * 0.6f, 1.2f * em, 3.2f * em);
   panel_prediction_compact(s, ImGui::GetContentRegionAvail().x, bars);
   ImGui::Separator();
-  neuron_grids(s, g);
+  neuron_grids(s, g, 4.f * em);  // a row of the smallest cards (3 em) and their bars
   ImGui::EndChild();
 }
 
@@ -415,11 +419,11 @@ constexpr float kShortScreenEm = 27.f;
 
 void panel_explore(AppState& s, Gfx& g) {
   const float em = ui::em();
+  if (const ImVec2 all = ImGui::GetContentRegionAvail(); (s.embed || all.y < kShortScreenEm * em) && all.x >= all.y * 1.2f)
+    return explore_short(s, g, all);
   panel_story_banner(s);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  if ((s.embed || avail.y < kShortScreenEm * em) && avail.x >= avail.y * 1.2f) return explore_short(s, g, avail);
   const bool wide = avail.x >= avail.y * 1.05f && avail.x >= 44 * em;  // landscape: three columns
-  const int H = s.hidden_layers();
   if (wide) {
     const float left = std::clamp(std::min(avail.x * 0.3f, avail.y - 12.5f * em), 12.f * em, 21.f * em);
     const float mid = std::clamp(avail.x * 0.26f, 13.f * em, 19.f * em);
@@ -436,9 +440,7 @@ void panel_explore(AppState& s, Gfx& g) {
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("##right", ImVec2(0, avail.y), true);
-    const float w = ImGui::GetContentRegionAvail().x;
-    const float per = (ImGui::GetContentRegionAvail().y - H * 2.2f * em) / float(std::max(1, H));
-    for (int l = 0; l < H; ++l) panel_neuron_grid(s, g, l, w, per);
+    neuron_grids(s, g);
     ImGui::EndChild();
   } else if (avail.x < 36 * em) {
     explore_phone(s, g, avail);
@@ -458,9 +460,7 @@ void panel_explore(AppState& s, Gfx& g) {
     panel_contributions(s, half - 1.4f * em);
     ImGui::EndChild();
     ImGui::BeginChild("##right", ImVec2(0, 0), true);
-    const float w = ImGui::GetContentRegionAvail().x;
-    const float per = (ImGui::GetContentRegionAvail().y - H * 2.2f * em) / float(std::max(1, H));
-    for (int l = 0; l < H; ++l) panel_neuron_grid(s, g, l, w, per);
+    neuron_grids(s, g);
     ImGui::EndChild();
   }
 }

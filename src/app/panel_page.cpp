@@ -251,7 +251,8 @@ void panel_story_banner(AppState& s) {
   if (story.empty()) return;  // the story is for networks that lost most of their neurons
   const float width = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().WindowPadding.x - ImGui::GetStyle().ScrollbarSize;
   if (short_screen) story = leading_sentences(story, 1.6f * width);
-  const float most = short_screen ? 2.f : check.empty() ? (width < 50 * ui::em() ? 4.f : 2.f) : (width < 50 * ui::em() ? 7.f : 3.f);
+  // In a narrow column (the short layout's right-hand side) its one sentence takes up to four lines.
+  const float most = short_screen ? (width < 30 * ui::em() ? 4.f : 2.f) : check.empty() ? (width < 50 * ui::em() ? 4.f : 2.f) : (width < 50 * ui::em() ? 7.f : 3.f);
   // No taller than its text: a story that fits one line leaves the second to the canvas and cards.
   const float text_lines = std::ceil(ImGui::CalcTextSize(render_plain(story).c_str(), nullptr, false, width).y / ImGui::GetTextLineHeight());
   const float lines = std::clamp(text_lines, 1.f, most);
