@@ -663,6 +663,9 @@
       heapInUse: function () { need(); return direct('lens_test_heap_in_use'); },
       // The explanation paragraphs the last frame drew (plain text).
       shownText: function () { need(); return peek('_test.shownText', 'lens_shown_text'); },
+      // The windows whose content overflows where no scrollbar reaches it: what a reader cannot
+      // see and cannot know is there ("name: N px cut at the bottom, M px at the right").
+      cutOff: function () { need(); return peek('_test.cutOff', 'lens_cut_off'); },
       bench: {
         // The bare dense product W x of the selected model's first layer, reps times over the
         // inputs (a Float32Array of whole inputs, cycled): milliseconds spent inside wasm.

@@ -264,6 +264,8 @@ declare global {
       /** The bytes of wasm's memory malloc has handed out and not had back. */
       heapInUse(): number;
       shownText(): string[];
+      /** Windows whose content overflows where no scrollbar reaches it, one line each. */
+      cutOff(): string[];
       bench: {
         matvec(inputs: Float32Array, reps: number): number;
         priorLayer(layer: number): Promise<{ ms: number; images: Float32Array }>;

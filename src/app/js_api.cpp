@@ -656,6 +656,9 @@ EMSCRIPTEN_KEEPALIVE const char* lens_item_rect(const char* label) {
 // The explanation paragraphs the last frame drew, as plain text: for tests of what a person reads.
 EMSCRIPTEN_KEEPALIVE const char* lens_shown_text() { return ok(g_seen->text); }
 
+// The windows of the last frame whose content overflows with no scrollbar to reach it.
+EMSCRIPTEN_KEEPALIVE const char* lens_cut_off() { return ok(g_seen->cut_off); }
+
 // The bare dense product y = W x of the current model's first layer, `reps` times over `count`
 // inputs at x (cycled); returns the milliseconds it took inside wasm.
 EMSCRIPTEN_KEEPALIVE double lens_bench_matvec(int reps, const float* x, int count, float* y) {

@@ -258,11 +258,19 @@ static void sync_url_hash(const AppState& s, std::string& last) {
 }
 
 // Where the wheel scrolls something: windows (cards, text, popups) whose content overflows.
-static void scrollable_windows(AppState& s) {
+// Content that overflows where the window shows no scrollbar is cut off: a reader cannot know it
+// is there (the browser tests look for it at every size the README promises).
+static void scrollable_windows(AppState& s, ui::FrameRecord& seen) {
   s.scroll_rects.clear();
-  for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
-    if (w->Active && !w->Hidden && (w->ScrollMax.y > 0 || w->ScrollMax.x > 0))
-      s.scroll_rects.push_back({w->Pos.x, w->Pos.y, w->Size.x, w->Size.y});
+  for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
+    if (!w->Active || w->Hidden || (w->ScrollMax.y <= 0 && w->ScrollMax.x <= 0)) continue;
+    s.scroll_rects.push_back({w->Pos.x, w->Pos.y, w->Size.x, w->Size.y});
+    const float below = w->ScrollbarY ? 0.f : w->ScrollMax.y, right = w->ScrollbarX ? 0.f : w->ScrollMax.x;
+    if (below < 1.f && right < 1.f) continue;
+    char what[256];
+    std::snprintf(what, sizeof what, "%s: %.0f px cut at the bottom, %.0f px at the right", w->Name, double(below), double(right));
+    seen.cut_off.push_back(what);
+  }
 }
 
 // The Share menu's requests, carried out by lens-api.js while the click still counts as one.
@@ -338,7 +346,7 @@ static void frame(void* arg) {
   if (capture.active) capture_view(s, app.renderer, ImGui::GetDrawData());
   app_refresh_live(s);  // panels may have changed the input: the next frame shows it
   share(s);
-  scrollable_windows(s);
+  scrollable_windows(s, app.seen);
 
   // Only what changed since the last frame is drawn again (damage.h); a frame that changed
   // nothing draws nothing, and the browser keeps showing the last one.

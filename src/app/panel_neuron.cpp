@@ -22,7 +22,8 @@ static void neuron_picker(AppState& s) {
     ImGui::SetNextItemWidth(9 * em);
     int l = s.sel_layer;  // numbered from 0, as in links, the JS API and the report
     if (ImGui::SliderInt("##layer", &l, 0, H - 1, "hidden layer %d")) { s.sel_layer = l; s.sel_unit = 0; }
-    ImGui::SameLine();
+    // The neuron's arrows and slider stay together, on the next line where they do not fit (a phone).
+    ui::same_line_if_fits(9 * em + 2 * ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().ItemSpacing.x);
   }
   s.sel_layer = std::clamp(s.sel_layer, 0, H - 1);
   const int U = net.layers[std::size_t(s.sel_layer)].outputs();
@@ -273,20 +274,23 @@ void panel_neuron(AppState& s, Gfx& g) {
   const bool stats = a && a->has_stats;
   const NeuronFacts* e = a ? a->neuron(l, h) : nullptr;
   const ui::Palette& pal = ui::palette(s.dark);
-  ImGui::SameLine(0, 2 * em);
   if (stats && a->stats.layers[std::size_t(l)].is_dead(h)) {
+    ImGui::SameLine(0, 2 * em);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "DEAD");
   } else if (stats) {
     const LayerStats& L = a->stats.layers[std::size_t(l)];
-    // Three facts, each kept whole: at a projector's text size they wrap between facts, never inside one.
+    // Three facts, each kept whole: on a phone or at a projector's text size they wrap between
+    // facts, never inside one, and a fact that starts a line has no separator before it.
     char facts[3][64];
     std::snprintf(facts[0], sizeof facts[0], "active on %s of test digits", pct(L.active_rate(h), 1).c_str());
-    std::snprintf(facts[1], sizeof facts[1], "| max %s", fmt("%.2f", double(L.max(h))).c_str());
-    std::snprintf(facts[2], sizeof facts[2], "| selectivity %s", fmt("%.2f", double(L.selectivity(h))).c_str());
-    ImGui::TextUnformatted(facts[0]);
-    for (int i = 1; i < 3; ++i) {
-      ui::same_line_if_fits(ImGui::CalcTextSize(facts[i]).x + (i == 2 ? ImGui::CalcTextSize(" (?)").x + em : 0.f));
-      ImGui::TextUnformatted(facts[i]);
+    std::snprintf(facts[1], sizeof facts[1], "max %s", fmt("%.2f", double(L.max(h))).c_str());
+    std::snprintf(facts[2], sizeof facts[2], "selectivity %s", fmt("%.2f", double(L.selectivity(h))).c_str());
+    for (int i = 0; i < 3; ++i) {
+      const float gap = i == 0 ? 2 * em : ImGui::CalcTextSize("| ").x;
+      const float help = i == 2 ? ImGui::CalcTextSize(" (?)").x + em : 0.f;
+      const bool beside = ui::same_line_if_fits(gap + ImGui::CalcTextSize(facts[i]).x + help);
+      if (beside && i == 0) ImGui::SameLine(0, 2 * em);
+      ImGui::Text("%s%s", beside && i > 0 ? "| " : "", facts[i]);
     }
     ui::help_marker("Selectivity: (mean on its best digit - mean on the others) / (their sum). 1 = responds to one digit only, 0 = to all alike.");
   }
@@ -312,7 +316,6 @@ void panel_neuron(AppState& s, Gfx& g) {
   const bool wide = avail.x >= 50 * em;
   const bool two = !wide && avail.x >= 30 * em;  // tablet portrait: two columns
   const float col = wide ? (avail.x - 2 * em) / 3.f : two ? (avail.x - em) / 2.f : avail.x;
-  ImGui::BeginChild("##insp", ImVec2(0, 0), false);
   // Column 1: the maximization image and its controls.
   ImGui::BeginGroup();
   ui::title("What excites it most", "Activation maximization: starting from a blank image, gradient ascent changes the pixels to "
@@ -361,7 +364,6 @@ void panel_neuron(AppState& s, Gfx& g) {
   }
   ablation_switch(s, h);
   ImGui::EndGroup();
-  ImGui::EndChild();
 }
 
 }  // namespace lens

@@ -79,7 +79,7 @@ static void confusion_matrix(const NetworkStats& st, bool dark) {
   const float em = ui::em();
   ui::title("Confusion matrix", "Rows: the true digit; columns: the network's answer. The diagonal counts correct answers; "
                                 "bright cells off the diagonal are the mistakes it makes most.");
-  const float cell = 2.3f * em;
+  const float cell = std::min(2.3f * em, ImGui::GetContentRegionAvail().x / 11.f);  // a phone: the matrix fits the width
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ui::Palette& pal = ui::palette(dark);
@@ -107,16 +107,31 @@ static void confusion_matrix(const NetworkStats& st, bool dark) {
   ImGui::Dummy(ImVec2(11 * cell, 11 * cell));
 }
 
+// A row that is one click target however many lines its text wraps to (ImGui's Selectable
+// keeps to one line, and cut long rows off on a phone or at a projector's text size).
+static bool wrapped_selectable(const char* text) {
+  const float width = ImGui::GetContentRegionAvail().x;
+  const ImVec2 at = ImGui::GetCursorScreenPos(), size = ImGui::CalcTextSize(text, nullptr, false, width);
+  ImGui::PushID(text);
+  const bool clicked = ImGui::Selectable("##row", false, 0, ImVec2(width, size.y));
+  ImGui::PopID();
+  ImGui::GetWindowDrawList()->AddText(ImGui::GetFont(), ImGui::GetFontSize(), at, ImGui::GetColorU32(ImGuiCol_Text), text, nullptr, width);
+  return clicked;
+}
+
 void panel_network(AppState& s) {
   const float em = ui::em();
   ModelAnalysis* a = s.analysis();
   const BundleInfo& info = s.model()->bundle.info;
   ui::title("The network in words", "A summary written from the measurements below: accuracy, dead neurons, and which "
                                     "neurons the answer depends on most (found by switching each off in turn).");
-  if (!info.notes.empty()) ImGui::TextDisabled("%s", info.notes.c_str());
   const InputNorm& norm = s.model()->bundle.net.norm;
-  if (norm.identity()) ImGui::TextDisabled("Input: raw pixels in [0, 1] (the model records no normalization).");
-  else ImGui::TextDisabled("Input: (pixel - %s) / %s, the normalization the model was trained with.", fmt("%.4g", double(norm.mean)).c_str(), fmt("%.4g", double(norm.std)).c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  if (!info.notes.empty()) ui::wrapped(info.notes);
+  ui::wrapped(norm.identity() ? std::string("Input: raw pixels in [0, 1] (the model records no normalization).")
+                              : "Input: (pixel - " + fmt("%.4g", double(norm.mean)) + ") / " + fmt("%.4g", double(norm.std)) +
+                                    ", the normalization the model was trained with.");
+  ImGui::PopStyleColor();
   if (!a || !a->done()) {
     ImGui::TextDisabled("Measuring the network... %d%%", int(100 * (a ? a->progress() : 0.f)));
     return;
@@ -140,7 +155,7 @@ void panel_network(AppState& s) {
   for (int c = 0; c < 10; ++c) {
     char label[32];
     std::snprintf(label, sizeof label, "%d: %s", c, pct(st.class_accuracy(c), 1).c_str());
-    ui::bar(16 * em, 1.1f * em, st.class_accuracy(c), pal.accent, label);
+    ui::bar(std::min(16 * em, ImGui::GetContentRegionAvail().x), 1.1f * em, st.class_accuracy(c), pal.accent, label);
   }
   ImGui::EndGroup();
   if (wide) ImGui::SameLine(0, 2 * em);
@@ -160,7 +175,7 @@ void panel_network(AppState& s) {
       char label[160];
       std::snprintf(label, sizeof label, "hidden layer %zu, neuron %d: %s. %s", l, h, points(imp(h), 2).c_str(),
                     render_plain(neuron_one_line(*a->neuron(int(l), h))).c_str());
-      if (ImGui::Selectable(label)) {
+      if (wrapped_selectable(label)) {
         s.sel_layer = int(l);
         s.sel_unit = h;
         s.tab = Tab::Neuron;

@@ -77,11 +77,12 @@ void panel_top_bar(AppState& s, double now_ms) {
   // does not fit); on a phone they do not fit beside it even so, and get a row of their own.
   const float avail = ImGui::GetContentRegionAvail().x;
   const float controls = view_controls_width();
-  const bool controls_row = avail < 6.f * em + controls + em;
   const bool removable = model_library_removable(s, s.current);
   const float remove = removable ? remove_button_width() : 0.f;
-  ImGui::SetNextItemWidth((controls_row ? std::min(22.f * em, avail)
-                                        : std::max(6.f * em, std::min({22.f * em, avail * 0.45f, avail - controls - em}))) - remove);
+  const bool controls_row = avail < 6.f * em + remove + controls + em;
+  // At least 6 em for the list itself: a model's id ("trained-1") stays readable beside Remove.
+  ImGui::SetNextItemWidth(controls_row ? std::min(22.f * em, avail) - remove
+                                       : std::max(6.f * em, std::min({22.f * em, avail * 0.45f, avail - controls - em}) - remove));
   model_picker(s, now_ms);
   if (removable) remove_button(s, now_ms);
   const bool narrow = controls_row || ImGui::GetContentRegionAvail().x < 48 * em + controls;
@@ -360,6 +361,9 @@ void panel_page(AppState& s, Gfx& g, double now_ms) {
     panel_notice(s);
     for (const std::string& e : s.load_errors) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e.c_str());
     ImGui::Separator();
+    // The tab's own area: a tab longer than the screen (a projector at 300%, a phone) scrolls
+    // here, with a scrollbar, under a header that stays put.
+    ImGui::BeginChild("##body", ImVec2(0, 0), false);
     if (!s.model()) {
       ImGui::TextUnformatted("No model could be loaded.");
     } else {
@@ -374,6 +378,7 @@ void panel_page(AppState& s, Gfx& g, double now_ms) {
         case Tab::Train: break;
       }
     }
+    ImGui::EndChild();
   }
   ImGui::End();
   if (!s.embed) panel_help(s);

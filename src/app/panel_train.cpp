@@ -37,7 +37,11 @@ static nlohmann::json form_recipe(const AppState& s) {
 
 static void recipe_controls(AppState& s, float width) {
   TrainConfig& c = s.train_form;
-  const float em = ui::em(), w = std::max(4 * em, width - 9 * em);
+  const float em = ui::em();
+  float label_w = 0;  // the controls take what their longest label leaves
+  for (const char* label : {"hidden layers", "layer 0 width", "learning rate", "weight init", "activation"})
+    label_w = std::max(label_w, ImGui::CalcTextSize(label).x);
+  const float w = std::max(4 * em, width - label_w - ImGui::GetStyle().ItemInnerSpacing.x);
   ui::title("Recipe", "The same settings lens-train takes. Training uses the first 20,000 MNIST training images "
                       "(a validation split is held out); the test accuracy is measured on the 10,000 test images.");
   if (ui::small_button("Healthy", "784-32-10 ReLU, Adam: about 93% after 2 epochs, at full speed")) {
@@ -118,12 +122,13 @@ bool training_buttons(AppState& s, bool active, bool with_stop, double now_ms) {
   const char* toggle = t.running() ? "Pause" : "Play";
   if (ImGui::Button(toggle)) t.running() ? app_train_pause(s) : app_train_resume(s);
   ui::track(toggle);
-  ImGui::SameLine();
+  const float pad = 2 * ImGui::GetStyle().FramePadding.x;
+  ui::same_line_if_fits(ImGui::CalcTextSize("Step").x + pad);
   if (ImGui::Button("Step")) app_train_step_once(s, now_ms);
   ui::track("Step");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("One mini-batch, then pause.");
   if (with_stop) {
-    ImGui::SameLine();
+    ui::same_line_if_fits(ImGui::CalcTextSize("Stop").x + pad);
     if (ImGui::Button("Stop")) app_train_stop(s, now_ms);
     ui::track("Stop");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("End now: the model keeps its weights and is measured on the test set.");
@@ -159,7 +164,7 @@ static void run_controls(AppState& s, double now_ms) {
     if (r) app_train_start(s, std::move(*r), now_ms);
     else notice_error(s.notice, r.error);
   }
-  ImGui::SameLine();
+  ui::same_line_if_fits(ImGui::CalcTextSize("New seed").x + 2 * ImGui::GetStyle().FramePadding.x);
   if (ImGui::Button("New seed")) {
     s.train_form.seed += 1;
     if (active) app_train_reset(s, s.train_form.seed, now_ms);
@@ -251,19 +256,21 @@ void draw_training_curves(const AppState& s, float w, float h) {
   series(&TrainingPoint::val_accuracy, 1.f, pal.positive);
   death_marks(t, pal, p, w, h, epochs);
   const TrainingPoint& last = t.curve.back();
-  auto key = [&](ImU32 color, const std::string& text) {
+  // The legend: each key whole, on the next line where the row is full (a projector, a phone).
+  const float line = ImGui::GetTextLineHeight();
+  auto key = [&](ImU32 color, const std::string& text, bool first) {
+    if (!first) ui::same_line_if_fits(line * 2.2f + ImGui::CalcTextSize(text.c_str()).x);
+    ImGui::BeginGroup();
     const ImVec2 q = ImGui::GetCursorScreenPos();
-    const float line = ImGui::GetTextLineHeight();
     dl->AddRectFilled(ImVec2(q.x, q.y + line * 0.4f), ImVec2(q.x + line, q.y + line * 0.6f), color);
     ImGui::Dummy(ImVec2(line * 1.2f, line));
     ImGui::SameLine(0, 0);
     ImGui::TextUnformatted(text.c_str());
-    ImGui::SameLine(0, line);
+    ImGui::EndGroup();
   };
-  key(pal.accent, "training loss " + fmt("%.3f", last.loss));
-  key(pal.negative, "validation loss " + fmt("%.3f", last.val_loss));
-  key(pal.positive, "validation accuracy " + pct(last.val_accuracy));
-  ImGui::NewLine();
+  key(pal.accent, "training loss " + fmt("%.3f", last.loss), true);
+  key(pal.negative, "validation loss " + fmt("%.3f", last.val_loss), false);
+  key(pal.positive, "validation accuracy " + pct(last.val_accuracy), false);
 }
 
 // One row per hidden neuron that has died: from the epoch it died to now.
@@ -320,20 +327,24 @@ void panel_train(AppState& s, Gfx& g, double now_ms) {
   draw_training_curves(s, right, 7 * em);
   const bool showing = t.model >= 0 && s.current == t.model && s.is_image_model();
   const float side = std::min(11 * em, right * 0.3f);
-  if (showing) {  // drawing keeps working while it trains: the answer is the current network's
-    const float h = std::max(side + 6.5f * em, 15 * em);
-    ImGui::BeginChild("##train-draw", ImVec2(side, h), false, ImGuiWindowFlags_NoScrollbar);
+  // Drawing keeps working while it trains: the answer is the current network's. The canvas, the
+  // bars and the deaths side by side where they fit, else each below the one before (the tab scrolls).
+  if (showing) {
+    ImGui::BeginGroup();
     panel_draw(s, g, side);
-    ImGui::EndChild();
-    ImGui::SameLine(0, em);
-    ImGui::BeginChild("##train-prediction", ImVec2(std::min(13 * em, right - side - em), h), false, ImGuiWindowFlags_NoScrollbar);
-    panel_prediction(s, std::min(13 * em, right - side - em));
-    ImGui::EndChild();
-    ImGui::SameLine(0, em);
+    ImGui::EndGroup();
+    const float bars = std::min(13 * em, right);
+    ui::same_line_if_fits(bars + em);
+    ImGui::BeginGroup();
+    panel_prediction(s, bars);
+    ImGui::EndGroup();
   }
-  ImGui::BeginGroup();
-  if (!t.died_at.empty()) death_timeline(s, std::max(8 * em, ImGui::GetContentRegionAvail().x));
-  ImGui::EndGroup();
+  if (!t.died_at.empty()) {
+    if (showing) ui::same_line_if_fits(12 * em);
+    ImGui::BeginGroup();
+    death_timeline(s, std::max(8 * em, ImGui::GetContentRegionAvail().x));
+    ImGui::EndGroup();
+  }
   if (showing) panel_neuron_grid(s, g, 0, right, std::max(6 * em, ImGui::GetContentRegionAvail().y));
   ImGui::EndGroup();
 }

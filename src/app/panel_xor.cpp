@@ -60,16 +60,19 @@ static void xor_training(AppState& s, float width, double now_ms) {
   const bool mine = t.request.dataset == "xor" && t.active();
   ui::title("Train it yourself", "Gradient descent on 400 noisy points around the four corners, 16 at a time. Some seeds "
                                  "get stuck with one corner wrong: press New seed to start again from other random weights.");
-  ImGui::PushItemWidth(std::min(9 * em, width * 0.4f));
+  const float item_w = std::min(9 * em, width * 0.4f);
+  // A control and its label, beside the one before it where the row has room.
+  auto beside = [&](const char* label) { ui::same_line_if_fits(item_w + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x); };
+  ImGui::PushItemWidth(item_w);
   int hidden = c.sizes[1];
   if (ImGui::SliderInt("hidden units", &hidden, kXorMinHidden, kXorMaxHidden)) c.sizes = {2, hidden, 1};
-  ImGui::SameLine();
+  beside("activation");
   static const char* acts[] = {"tanh", "relu", "sigmoid"};
   static const Activation values[] = {Activation::Tanh, Activation::ReLU, Activation::Sigmoid};
   int a = int(std::find(values, values + 3, c.hidden) - values) % 3;
   if (ImGui::Combo("activation", &a, acts, 3)) c.hidden = values[a];
   ImGui::SliderFloat("learning rate", &c.lr, 0.001f, 1.f, "%.3f", ImGuiSliderFlags_Logarithmic);
-  ImGui::SameLine();
+  beside("seed");
   int seed = int(c.seed);
   if (ImGui::InputInt("seed", &seed)) c.seed = std::uint64_t(std::max(0, seed));
   ImGui::PopItemWidth();
@@ -80,16 +83,18 @@ static void xor_training(AppState& s, float width, double now_ms) {
     else notice_error(s.notice, req.error);
   };
   if (training_buttons(s, mine, false, now_ms)) start();
-  ImGui::SameLine();
+  ui::same_line_if_fits(ImGui::CalcTextSize("New seed").x + 2 * ImGui::GetStyle().FramePadding.x);
   if (ImGui::Button("New seed")) {
     c.seed += 1;
     start();
   }
   ui::track("New seed");
   if (t.request.dataset == "xor" && t.run) {
-    ImGui::SameLine();
-    ImGui::Text("epoch %s of %d, %d of 4 corners right", fmt("%.1f", t.epoch()).c_str(), t.request.config.epochs,
-                int(std::lround(4 * evaluate(t.run->net(), xor_points()).accuracy)));
+    char progress[96];
+    std::snprintf(progress, sizeof progress, "epoch %s of %d, %d of 4 corners right", fmt("%.1f", t.epoch()).c_str(), t.request.config.epochs,
+                  int(std::lround(4 * evaluate(t.run->net(), xor_points()).accuracy)));
+    ui::same_line_if_fits(ImGui::CalcTextSize(progress).x);
+    ui::wrapped(progress);
     draw_training_curves(s, width, 5 * em);
   }
 }
@@ -158,12 +163,12 @@ static void plane_neuron(AppState& s, Gfx& g) {
   for (const Paragraph& p : plane_summary(facts)) {
     if (!p.empty() && p[0].text.find(plane_unit_name(facts, l, h)) != std::string::npos) ui::rich_text(p, s.dark, nullptr, nullptr, width);
   }
+  auto point = [](const Eigen::Vector2f& q) { return "(" + fmt("%.2f", double(q(0))) + ", " + fmt("%.2f", double(q(1))) + ")"; };
   if (unit && !path.empty())
-    ImGui::Text("ascent: from (%s, %s) to (%s, %s) in %zu steps", fmt("%.2f", double(path.front()(0))).c_str(), fmt("%.2f", double(path.front()(1))).c_str(),
-                fmt("%.2f", double(path.back()(0))).c_str(), fmt("%.2f", double(path.back()(1))).c_str(), path.size() - 1);
+    ui::wrapped("ascent: from " + point(path.front()) + " to " + point(path.back()) + " in " + std::to_string(path.size() - 1) + " steps");
   if (l + 1 == facts.hidden_layers) {
     const Dense& o = net.layers.back();
-    ImGui::Text("Its vote: the output's logit changes by %s for each unit of its activation.", fmt("%+.2f", double(o.W(0, h))).c_str());
+    ui::wrapped("Its vote: the output's logit changes by " + fmt("%+.2f", double(o.W(0, h))) + " for each unit of its activation.");
   }
   ImGui::EndGroup();
 }
@@ -258,8 +263,9 @@ void panel_xor(AppState& s, Gfx& g, double now_ms) {
     const LayerTrace* lt = s.live.trace.layers.size() > std::size_t(u.layer) ? &s.live.trace.layers[std::size_t(u.layer)] : nullptr;
     const float z = lt ? lt->z(u.unit, 0) : 0.f, a = lt ? lt->a(u.unit, 0) : 0.f;
     const char* act = activation_name(u.activation);
-    ImGui::TextWrapped("%s = %s(%s %s) = %s(%s) = %s", plane_unit_name(facts, u.layer, u.unit).c_str(), act, sum.c_str(),
-                fmt("%+.2f", double(u.bias)).c_str(), act, fmt("%+.2f", double(z)).c_str(), fmt("%+.2f", double(a)).c_str());
+    const std::string name = plane_unit_name(facts, u.layer, u.unit), bias = fmt("%+.2f", double(u.bias));
+    ui::phrases({name + " = " + act + "(" + sum + " " + bias + ")", std::string("= ") + act + "(" + fmt("%+.2f", double(z)) + ")",
+                 "= " + fmt("%+.2f", double(a))});
   }
   const Dense& o = net.layers.back();
   std::string sum;

@@ -85,7 +85,7 @@ void apply_theme(bool dark, bool contrast, float scale) {
 }
 
 void help_marker(const char* help) {
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::CalcTextSize("(?)").x);  // on the next line rather than cut off
   ImGui::TextDisabled("(?)");
   if (ImGui::IsItemHovered()) {
     ImGui::BeginTooltip();
@@ -105,9 +105,11 @@ void title(const char* text, const char* help, float width) {
   if (help) help_marker(help);
 }
 
-void same_line_if_fits(float width) {
+bool same_line_if_fits(float width) {
   const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x;
-  if (used + width <= ImGui::GetContentRegionMax().x) ImGui::SameLine();
+  const bool fits = used + width <= ImGui::GetContentRegionMax().x;
+  if (fits) ImGui::SameLine();
+  return fits;
 }
 
 void bar(float w, float h, float value, ImU32 color, const char* label) {
@@ -169,6 +171,13 @@ void wrapped(const std::string& text) {
   ImGui::PushTextWrapPos(0.f);
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
+}
+
+void phrases(const std::vector<std::string>& parts) {
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i) same_line_if_fits(ImGui::CalcTextSize(parts[i].c_str()).x);
+    wrapped(parts[i]);
+  }
 }
 
 static FrameRecord* frame_record() { return static_cast<FrameRecord*>(ImGui::GetIO().UserData); }

@@ -40,14 +40,19 @@ bool small_button(const char* label, const char* tooltip);
 struct FrameRecord {
   std::vector<std::pair<std::string, AppState::Rect>> items;  // tracked items by label, in CSS pixels
   std::vector<std::string> text;                              // explanation paragraphs, as plain text
+  std::vector<std::string> cut_off;  // windows whose content overflows where no scrollbar reaches it
 };
 // Notes where the item just drawn is, under its label, so a browser test can click it like a person.
 void track(const char* label);
 // The same for a shape drawn straight into a draw list (a mark on a chart), from lo to hi.
 void track_rect(const char* label, ImVec2 lo, ImVec2 hi);
-// SameLine() when an item `width` wide still fits on the current line, else a new line.
-void same_line_if_fits(float width);
+// SameLine() when an item `width` wide still fits on the current line, else a new line;
+// says which.
+bool same_line_if_fits(float width);
 void wrapped(const std::string& text);
+// Phrases kept whole, side by side while they fit and on the next line when not (an equation's
+// "= tanh(+2.85)" never breaks inside a number). A phrase wider than the line wraps at spaces.
+void phrases(const std::vector<std::string>& parts);
 // A paragraph of the explanations (interpret/prose.h), wrapped at the available width,
 // never inside a word or number. Strong spans are bold-ish; neuron references are links:
 // clicking one stores it in *layer, *unit and returns true. max_width > 0 caps the line length.
