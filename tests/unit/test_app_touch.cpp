@@ -127,6 +127,16 @@ TEST(TouchGesture, FlingGlidesOnSlowingWithItsTimeConstant) {
   EXPECT_FALSE(f.pressed);
 }
 
+// Touch events 100 ms apart (a slow phone or a busy page): the last two moves give the speed.
+TEST(TouchGesture, FlingOnASlowScreenStillGlides) {
+  TouchGesture g;
+  Frames f;
+  const double t = swipe(g, f, 200, 700, 200, 400, 3, 0, 100);  // 100 px every 100 ms
+  touch_up(g, 1, 200, 400, t + 5);
+  ASSERT_EQ(g.mode, TouchMode::Gliding);
+  EXPECT_FLOAT_EQ(g.glide_v0, -1.f);
+}
+
 TEST(TouchGesture, FingerDownStopsAGlideAndThatTapClicksNothing) {
   TouchGesture g;
   Frames f;

@@ -23,19 +23,21 @@ static TouchPointer released_nowhere() { return {true, false, false, 0, 0}; }
 static void note_sample(TouchGesture& g, double t, float y) {
   g.samples.push_back({t, y});
   const double keep_from = t - 2 * kReleaseSpeedWindowMs;
-  g.samples.erase(g.samples.begin(), std::find_if(g.samples.begin(), g.samples.end(),
-                                                  [&](const TouchGesture::Sample& s) { return s.t >= keep_from; }));
+  std::size_t old = 0;  // the last two stay whatever their age (release_speed on a slow screen)
+  while (old + 2 < g.samples.size() && g.samples[old].t < keep_from) ++old;
+  g.samples.erase(g.samples.begin(), g.samples.begin() + std::ptrdiff_t(old));
 }
 
-// px/ms over the swipe's last kReleaseSpeedWindowMs: a finger that stopped before it lifted has none.
-static float release_speed(const TouchGesture& g) {
-  if (g.samples.empty()) return 0;
+// px/ms at the swipe's end: over its last kReleaseSpeedWindowMs of moves, or its last two moves
+// if they are further apart (a slow screen); none when the finger rested before it lifted.
+static float release_speed(const TouchGesture& g, double up_ms) {
+  if (g.samples.size() < 2) return 0;
   const TouchGesture::Sample& last = g.samples.back();
-  for (const TouchGesture::Sample& s : g.samples) {
-    if (s.t < last.t - kReleaseSpeedWindowMs) continue;
-    return last.t - s.t >= 1 ? float((last.y - s.y) / (last.t - s.t)) : 0.f;
-  }
-  return 0;
+  if (up_ms - last.t > kRestBeforeLiftMs) return 0;
+  std::size_t from = g.samples.size() - 2;
+  while (from > 0 && g.samples[from - 1].t >= last.t - kReleaseSpeedWindowMs) --from;
+  const TouchGesture::Sample& first = g.samples[from];
+  return last.t - first.t >= 1 ? float((last.y - first.y) / (last.t - first.t)) : 0.f;
 }
 
 StrokeStep touch_down(TouchGesture& g, std::int64_t id, float x, float y, double t_ms, const TouchScene& scene) {
@@ -140,8 +142,7 @@ StrokeStep touch_up(TouchGesture& g, std::int64_t id, float x, float y, double t
       return {};
     case TouchMode::Scrolling: {
       g.pending_dy += y - g.last_y;
-      note_sample(g, t_ms, y);
-      const float v = release_speed(g);
+      const float v = release_speed(g, t_ms);
       if (std::abs(v) >= kFlingMinSpeed) {
         g.mode = TouchMode::Gliding;
         g.glide_t0 = t_ms;

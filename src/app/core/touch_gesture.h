@@ -16,6 +16,7 @@ constexpr double kFlingTimeConstantMs = 300.0;   // a glide's speed falls to 1/e
 constexpr float kFlingMinSpeed = 0.05f;          // px/ms at release (50 px/s): slower lifts just stop
 constexpr float kGlideStopSpeed = 0.01f;         // px/ms: a glide ends below this (3 px short of its end)
 constexpr double kReleaseSpeedWindowMs = 80.0;   // the speed at release is measured over this much of the swipe's end
+constexpr double kRestBeforeLiftMs = 50.0;       // a finger still for this long before it lifts flings nothing
 
 struct TouchRect {
   float x = 0, y = 0, w = 0, h = 0;
