@@ -305,12 +305,13 @@ static void touch_pinch(App& app, const TouchFrame& f) {
   app.state.ui_scale = pinch_text_scale(app.pinch_base_scale, f.pinch_ratio, kTextScales, kTextScaleCount);
 }
 
-// The window a vertical swipe over w scrolls: w or the nearest child-window ancestor that can
-// scroll (a popup scrolls itself or nothing, never the window behind it).
-static std::uint32_t swipe_target(const ImGuiWindow* w) {
+// The windows a vertical swipe over w may scroll, innermost first: w and its child-window
+// ancestors that can scroll (a popup scrolls itself or nothing, never the window behind it).
+static std::vector<TouchScroller> swipe_chain(const ImGuiWindow* w) {
+  std::vector<TouchScroller> chain;
   for (; w; w = (w->Flags & ImGuiWindowFlags_ChildWindow) && !(w->Flags & ImGuiWindowFlags_Popup) ? w->ParentWindow : nullptr)
-    if (w->ScrollMax.y > 0) return w->ID;
-  return 0;
+    if (w->ScrollMax.y > 0) chain.push_back({w->ID, w->Scroll.y > 0.5f, w->Scroll.y < w->ScrollMax.y - 0.5f});
+  return chain;
 }
 
 // Where fingers may land next: the windows front-most first (ImGui keeps them back to front,
@@ -326,7 +327,7 @@ static void touch_scene_update(App& app) {
     const ImGuiWindow* w = windows[i];
     if (!w->Active || w->Hidden || (w->Flags & ImGuiWindowFlags_NoMouseInputs)) continue;
     const ImRect& r = w->OuterRectClipped;
-    TouchArea a{{r.Min.x, r.Min.y, r.GetWidth(), r.GetHeight()}, swipe_target(w)};
+    TouchArea a{{r.Min.x, r.Min.y, r.GetWidth(), r.GetHeight()}, swipe_chain(w)};
     const bool overlay = w->Flags & (ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Modal);
     if (!overlay && !input_owner_found && in.w > 0 && r.Min.x <= in.x && r.Min.y <= in.y && r.Max.x >= in.x + in.w - 0.5f &&
         r.Max.y >= in.y + in.h - 0.5f)

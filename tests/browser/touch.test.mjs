@@ -120,6 +120,13 @@ test('on a phone a swipe scrolls the panel under the finger, a tap clicks, a str
   assert.ok(cardAfter && Math.abs(card.y - cardAfter.y - 60) <= 8, `the card moved with the finger: ${card.y} -> ${cardAfter?.y}`);
   s = await state();
   assert.equal(s.tab, 'explore', 'a swipe that ends over a card does not open it');
+  // Back down by 60: the cards are at their top again. A swipe further down on them scrolls the panel around them.
+  await fingerPath(page, cdp, center(cardAfter), [cx, cy]);
+  assert.ok(Math.abs((await page.evaluate(() => window.lens._test.itemRect('first card of layer 0'))).y - card.y) <= 8, 'the cards back at their top');
+  const panelBefore = await canvasY();
+  await fingerPath(page, cdp, [cx, cy], [cx, cy + 100]);
+  assert.ok(Math.abs(await canvasY() - panelBefore - 100) <= 10, `at the cards' top a swipe down moves the panel: ${panelBefore} -> ${await canvasY()}`);
+  card = await page.evaluate(() => window.lens._test.itemRect('first card of layer 0'));
 
   // A fling: a fast swipe down, lifted while moving, glides on past the finger's path (here back to the top).
   const before = await canvasY();

@@ -20,7 +20,7 @@ constexpr std::uint32_t kPanel = 7;  // the scrolling panel's window
 TouchScene phone() {
   TouchScene s;
   s.input = {20, 150, 300, 300};
-  s.areas = {{{0, 140, 390, 704}, kPanel, true}, {{0, 0, 390, 140}, 0, false}};
+  s.areas = {{{0, 140, 390, 704}, {{kPanel, true, true}}, true}, {{0, 0, 390, 140}, {}, false}};
   return s;
 }
 
@@ -99,6 +99,22 @@ TEST(TouchGesture, VerticalSwipeScrollsByTheFingersPathAndPressesNothing) {
   EXPECT_EQ(g.mode, TouchMode::Idle);
   EXPECT_FLOAT_EQ(f.scrolled, -240.f);
   EXPECT_FALSE(f.pressed);
+}
+
+// Cards in a window of their own inside the panel, scrolled to their top: a swipe down on them
+// scrolls the panel (they cannot go that way), a swipe up scrolls the cards.
+TEST(TouchGesture, SwipeScrollsTheInnermostWindowThatCanGoItsWay) {
+  constexpr std::uint32_t kCards = 9;
+  TouchScene s = phone();
+  s.areas.insert(s.areas.begin(), TouchArea{{20, 500, 350, 340}, {{kCards, false, true}, {kPanel, true, true}}, false});
+  for (const float to : {700.f, 500.f}) {
+    TouchGesture g;
+    touch_down(g, 1, 200, 600, 0, s);
+    touch_move(g, 1, 200, to, 16);
+    const TouchFrame f = touch_frame(g, 20);
+    EXPECT_EQ(f.scroll_id, to > 600 ? kPanel : kCards);
+    EXPECT_EQ(f.scroll_dy, to - 600);
+  }
 }
 
 TEST(TouchGesture, FlingGlidesOnSlowingWithItsTimeConstant) {
@@ -190,7 +206,7 @@ TEST(TouchGesture, StrokeOnTheCanvasDrawsAndNeverScrolls) {
 
 TEST(TouchGesture, CanvasUnderAPopupIsNoPlaceToDraw) {
   TouchScene s = phone();
-  s.areas.insert(s.areas.begin(), TouchArea{{0, 100, 390, 400}, 0, false});  // a model list open over the canvas
+  s.areas.insert(s.areas.begin(), TouchArea{{0, 100, 390, 400}, {}, false});  // a model list open over the canvas
   TouchGesture g;
   EXPECT_EQ(touch_down(g, 1, 170, 200, 0, s).kind, StrokeStep::None);
   EXPECT_EQ(g.mode, TouchMode::Pressing);

@@ -40,6 +40,13 @@ static float release_speed(const TouchGesture& g, double up_ms) {
   return last.t - first.t >= 1 ? float((last.y - first.y) / (last.t - first.t)) : 0.f;
 }
 
+// The innermost window that can scroll the way the finger goes (dy < 0: up), else the innermost.
+static std::uint32_t swipe_target(const std::vector<TouchScroller>& chain, float dy) {
+  for (const TouchScroller& w : chain)
+    if (dy < 0 ? w.below : w.above) return w.id;
+  return chain.front().id;
+}
+
 StrokeStep touch_down(TouchGesture& g, std::int64_t id, float x, float y, double t_ms, const TouchScene& scene) {
   if (finger(g, id)) return {};  // a repeated down: the browser lost an up
   g.touched = true;
@@ -76,8 +83,9 @@ StrokeStep touch_down(TouchGesture& g, std::int64_t id, float x, float y, double
     g.mode = TouchMode::Drawing;
     return {StrokeStep::Down, x, y};
   }
-  g.scroll_id = under ? under->scroll_id : 0;
-  g.mode = g.scroll_id ? TouchMode::Pending : TouchMode::Pressing;
+  g.scrollers = under ? under->scrollers : std::vector<TouchScroller>{};
+  g.scroll_id = 0;
+  g.mode = g.scrollers.empty() ? TouchMode::Pressing : TouchMode::Pending;
   return {};
 }
 
@@ -96,6 +104,7 @@ StrokeStep touch_move(TouchGesture& g, std::int64_t id, float x, float y, double
       if (std::hypot(dx, dy) <= kTouchSlopPx) return {};
       if (std::abs(dy) > std::abs(dx)) {  // the panel follows the finger from where it went down
         g.mode = TouchMode::Scrolling;
+        g.scroll_id = swipe_target(g.scrollers, dy);
         g.pending_dy += y - g.last_y;
         g.last_y = y;
         note_sample(g, t_ms, y);

@@ -23,10 +23,18 @@ struct TouchRect {
   bool contains(float px, float py) const { return w > 0 && h > 0 && px >= x && py >= y && px <= x + w && py <= y + h; }
 };
 
-// A window a finger may land on, and the window a vertical swipe there scrolls (0: none).
+// A window a swipe may scroll, and which ways it still can.
+struct TouchScroller {
+  std::uint32_t id = 0;
+  bool above = false;  // content above the view: a finger moving down scrolls it
+  bool below = false;  // content below the view: a finger moving up scrolls it
+};
+
+// A window a finger may land on, and the windows a vertical swipe there may scroll, innermost
+// first: the swipe scrolls the first that can go its way (at the cards' end, the panel around them).
 struct TouchArea {
   TouchRect rect;
-  std::uint32_t scroll_id = 0;
+  std::vector<TouchScroller> scrollers;
   bool input = false;  // the window that shows the input surface (a popup over it does not)
 };
 
@@ -82,7 +90,8 @@ struct TouchGesture {
   std::vector<Finger> fingers;   // on the screen now (the first one leads)
   float start_x = 0, start_y = 0;
   float last_y = 0;
-  std::uint32_t scroll_id = 0;   // the window under the start, if one can scroll there
+  std::vector<TouchScroller> scrollers;  // what a swipe from the start may scroll
+  std::uint32_t scroll_id = 0;   // what this swipe scrolls
   bool caught_glide = false;     // this finger stopped a glide: a tap only stops it
   std::vector<Sample> samples;   // the swipe's recent positions, for the speed at release
   float pending_dy = 0;          // scroll not yet handed to a frame
