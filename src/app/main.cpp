@@ -246,9 +246,9 @@ static bool finger_as_mouse(const SDL_Event& e) {
 
 static void stroke_step(AppState& s, StrokeTakeBack& back, const StrokeStep& step) {
   switch (step.kind) {
-    case StrokeStep::Down:
+    case StrokeStep::Down:  // on the canvas or the XOR plane (whose input ImGui's press sets)
       back = stroke_snapshot(s);
-      back.held = canvas_pointer_event(s, PointerPhase::Down, step.x, step.y);
+      canvas_pointer_event(s, PointerPhase::Down, step.x, step.y);
       break;
     case StrokeStep::Move: canvas_pointer_event(s, PointerPhase::Move, step.x, step.y); break;
     case StrokeStep::Up:

@@ -190,6 +190,22 @@ test('on a phone a swipe scrolls the panel under the finger, a tap clicks, a str
   assert.deepEqual(after.input, drawn, 'the stroke the pinch began with was taken back');
   assert.equal(after.predicted, 1);
   assert.equal(after.scale, 1, 'a small spread keeps the text size');
+
+  // The XOR plane: a finger on it picks the point under it; a pinch begun on it puts the point back.
+  await page.evaluate(() => window.lens.selectModel('xor'));
+  await settled(page);
+  const plane = await page.evaluate(() => window.lens.canvasRect());
+  const inputAt = () => page.evaluate(() => Object.values(window.lens.state().input));
+  await tap(page, cdp, plane.x + 0.25 * plane.width, plane.y + 0.5 * plane.height);
+  const picked = await inputAt();
+  assert.ok(Math.abs(picked[0] - 0.125) < 0.05 && Math.abs(picked[1] - 0.5) < 0.05, `a tap picks the point under it: ${picked}`);
+  const p1 = { x: plane.x + 0.75 * plane.width, y: plane.y + 0.25 * plane.height, id: 1 };
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [p1] });
+  await page.waitForFunction((x) => Object.values(window.lens.state().input)[0] > x + 0.3, picked[0], { timeout: 10000 });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [p1, { x: p1.x - 40, y: p1.y + 40, id: 2 }] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await settled(page);
+  assert.deepEqual(await inputAt(), picked, 'the pinch put the picked point back');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -10,14 +10,15 @@
 namespace lens {
 
 struct StrokeTakeBack {
-  bool held = false;  // a stroke began since the snapshot
+  bool held = false;  // taken, and not yet used or let go (the finger lifted)
   Drawing drawing;
   InputSource source = InputSource::Drawing;
   int test_index = -1, pending_test_index = -1;
   Eigen::VectorXf input;
 };
 
-// Just before a pointer goes down on the canvas: what to return to.
+// Just before a finger goes down on the input surface (the canvas, or the XOR plane, whose
+// input a press sets): what to return to.
 StrokeTakeBack stroke_snapshot(const AppState& s);
 // Puts the input back as the snapshot has it (nothing when no stroke began).
 void stroke_take_back(AppState& s, StrokeTakeBack& t);
