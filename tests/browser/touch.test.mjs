@@ -17,7 +17,11 @@ const W = 390, H = 844;
 // One finger along a straight path, one move an animation frame as a finger moves. `lift`:
 // 'still' waits until the page is idle before lifting (a finger that stopped: no glide),
 // 'moving' lifts right after the last move (a fling).
-async function fingerPath(page, cdp, [x0, y0], [x1, y1], { steps = 10, lift = 'still', midway } = {}) {
+/** @param {number[]} from @param {number[]} to
+ *  @param {{steps?: number, lift?: string, midway?: () => Promise<unknown>}} [how] */
+async function fingerPath(page, cdp, from, to, how = {}) {
+  const [[x0, y0], [x1, y1]] = [from, to];
+  const { steps = 10, lift = 'still', midway = undefined } = how;
   const at = (k) => [{ x: x0 + (x1 - x0) * k / steps, y: y0 + (y1 - y0) * k / steps, id: 1 }];
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
   for (let i = 1; i <= steps; i++) {
@@ -49,6 +53,7 @@ async function pinch(page, cdp, cx, cy, from, to, steps = 8) {
   await settled(page);
 }
 
+/** @returns {number[]} */
 const center = (r) => [r.x + r.width / 2, r.y + r.height / 2];
 const pageScroll = (page) => page.evaluate(() => ({ x: window.scrollX, y: window.scrollY, top: visualViewport.offsetTop, left: visualViewport.offsetLeft, zoom: visualViewport.scale }));
 const still = { x: 0, y: 0, top: 0, left: 0, zoom: 1 };
