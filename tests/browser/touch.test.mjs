@@ -85,7 +85,7 @@ async function brushGrab(page) {
 }
 
 test('on a phone a swipe scrolls the panel under the finger, a tap clicks, a stroke draws, two fingers set the text size', { timeout: 240000 }, async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}#model=mlp32`, { viewport: { width: W, height: H }, deviceScaleFactor: 2, hasTouch: true, skipHelp: true });
+  const { page, errors, context } = await openPage(browser, `${server.url}#model=mlp32`, { viewport: { width: W, height: H }, deviceScaleFactor: 1, hasTouch: true, skipHelp: true });
   await waitReady(page);
   await settled(page);
   const cdp = await context.newCDPSession(page);
