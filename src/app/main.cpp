@@ -20,6 +20,8 @@
 #include "app/core/link.h"
 #include "app/core/app_training.h"
 #include "app/core/glyph_set.h"
+#include "app/core/stroke_take_back.h"
+#include "app/core/touch_gesture.h"
 #include "app/damage.h"
 #include "app/gfx.h"
 #include "app/js_api.h"
@@ -76,6 +78,11 @@ struct App {
   int frames_to_draw = kSettleFrames;  // frames still to draw before the page goes idle
   double notice_timer_for = -1;         // shown_ms of the notice a fade timer was set for
   double last_frame_start = 0;          // ms, for the time the page waits between frames
+  TouchGesture touch;                   // what the fingers are doing (touch_gesture.h)
+  TouchScene touch_scene;               // where they may land, as the last frame laid it out
+  StrokeTakeBack stroke_back;           // the input before a finger's stroke, should a pinch take it back
+  int pinch_serial = 0;                 // the pinch the text scale below belongs to
+  float pinch_base_scale = 1.f;         // the text scale when that pinch began
 };
 
 static bool platform_init(Platform& p) {
@@ -221,7 +228,7 @@ static void key_event(AppState& s, const SDL_Event& e) {
   if ((k >= SDLK_a && k <= SDLK_z) || (k >= SDLK_1 && k <= SDLK_9)) app_key(s, Key::Char, char(k), now);
 }
 
-// SDL turns touch and pen input into mouse events too, so this covers all pointers.
+// Mouse and pen: SDL turns pen input into mouse events. Fingers go through finger_event.
 static void canvas_event(AppState& s, const SDL_Event& e) {
   if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT)
     canvas_pointer_event(s, PointerPhase::Down, float(e.button.x), float(e.button.y));
@@ -229,6 +236,104 @@ static void canvas_event(AppState& s, const SDL_Event& e) {
     canvas_pointer_event(s, PointerPhase::Move, float(e.motion.x), float(e.motion.y));
   else if (e.type == SDL_MOUSEBUTTONUP && e.button.button == SDL_BUTTON_LEFT)
     canvas_pointer_event(s, PointerPhase::Up, float(e.button.x), float(e.button.y));
+}
+
+// SDL's mouse copy of the first finger: the finger's own events drive the page (finger_event).
+static bool finger_as_mouse(const SDL_Event& e) {
+  return (e.type == SDL_MOUSEMOTION && e.motion.which == SDL_TOUCH_MOUSEID) ||
+         ((e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_MOUSEBUTTONUP) && e.button.which == SDL_TOUCH_MOUSEID);
+}
+
+static void stroke_step(AppState& s, StrokeTakeBack& back, const StrokeStep& step) {
+  switch (step.kind) {
+    case StrokeStep::Down:  // on the canvas or the XOR plane (whose input ImGui's press sets)
+      back = stroke_snapshot(s);
+      canvas_pointer_event(s, PointerPhase::Down, step.x, step.y);
+      break;
+    case StrokeStep::Move: canvas_pointer_event(s, PointerPhase::Move, step.x, step.y); break;
+    case StrokeStep::Up:
+      canvas_pointer_event(s, PointerPhase::Up, step.x, step.y);
+      back.held = false;
+      break;
+    case StrokeStep::TakeBack: stroke_take_back(s, back); break;
+    case StrokeStep::None: break;
+  }
+}
+
+// A finger: the touch gesture says what it means (a stroke, a tap, a swipe, a pinch).
+static void finger_event(App& app, const SDL_Event& e) {
+  if (e.type != SDL_FINGERDOWN && e.type != SDL_FINGERMOTION && e.type != SDL_FINGERUP) return;
+  int w = 0, h = 0;
+  SDL_GetWindowSize(app.platform.window, &w, &h);  // CSS pixels, as the layout
+  const float x = e.tfinger.x * float(w), y = e.tfinger.y * float(h);
+  const double t = double(e.tfinger.timestamp);  // SDL_GetTicks: the clock touch_frame is given
+  const std::int64_t id = std::int64_t(e.tfinger.fingerId);
+  TouchGesture& g = app.touch;
+  const StrokeStep step = e.type == SDL_FINGERDOWN ? touch_down(g, id, x, y, t, app.touch_scene)
+                          : e.type == SDL_FINGERMOTION ? touch_move(g, id, x, y, t)
+                                                       : touch_up(g, id, x, y, t);
+  stroke_step(app.state, app.stroke_back, step);
+}
+
+// The finger's pointer for ImGui in place of the backend's (SDL's mouse copy of the finger),
+// after ImGui_ImplSDL2_NewFrame and before ImGui::NewFrame.
+static void touch_pointer(const TouchPointer& p) {
+  if (!p.own) return;
+  ImGuiIO& io = ImGui::GetIO();
+  io.MouseDown[0] = p.down;
+  io.MousePos = p.visible ? ImVec2(p.x, p.y) : ImVec2(-FLT_MAX, -FLT_MAX);
+}
+
+// A swipe moves the window's content with the finger (after ImGui::NewFrame: Begin applies it).
+static void touch_scroll(TouchGesture& g, const TouchFrame& f) {
+  if (!f.scroll_id || f.scroll_dy == 0) return;
+  ImGuiWindow* w = ImGui::FindWindowByID(f.scroll_id);
+  if (!w) return touch_scroll_blocked(g);
+  const float from = w->ScrollTarget.y < FLT_MAX ? w->ScrollTarget.y : w->Scroll.y;
+  const float to = std::clamp(from - f.scroll_dy, 0.f, w->ScrollMax.y);
+  if (to == from) return touch_scroll_blocked(g);  // at its end: a glide stops there
+  ImGui::SetScrollY(w, to);
+}
+
+// A pinch sets the text size: the step nearest to the size at its start times its spread.
+static void touch_pinch(App& app, const TouchFrame& f) {
+  if (!(f.pinch_ratio > 0)) return;
+  if (f.pinch_serial != app.pinch_serial) {
+    app.pinch_serial = f.pinch_serial;
+    app.pinch_base_scale = app.state.ui_scale;
+  }
+  app.state.ui_scale = pinch_text_scale(app.pinch_base_scale, f.pinch_ratio, kTextScales, kTextScaleCount);
+}
+
+// The windows a vertical swipe over w may scroll, innermost first: w and its child-window
+// ancestors that can scroll (a popup scrolls itself or nothing, never the window behind it).
+static std::vector<TouchScroller> swipe_chain(const ImGuiWindow* w) {
+  std::vector<TouchScroller> chain;
+  for (; w; w = (w->Flags & ImGuiWindowFlags_ChildWindow) && !(w->Flags & ImGuiWindowFlags_Popup) ? w->ParentWindow : nullptr)
+    if (w->ScrollMax.y > 0) chain.push_back({w->ID, w->Scroll.y > 0.5f, w->Scroll.y < w->ScrollMax.y - 0.5f});
+  return chain;
+}
+
+// Where fingers may land next: the windows front-most first (ImGui keeps them back to front,
+// each child after its parent), and the input surface with the window that shows it.
+static void touch_scene_update(App& app) {
+  TouchScene& t = app.touch_scene;
+  const AppState::Rect& in = app.state.input_rect;
+  t.input = {in.x, in.y, in.w, in.h};
+  t.areas.clear();
+  bool input_owner_found = false;
+  const ImVector<ImGuiWindow*>& windows = ImGui::GetCurrentContext()->Windows;
+  for (int i = windows.Size - 1; i >= 0; --i) {
+    const ImGuiWindow* w = windows[i];
+    if (!w->Active || w->Hidden || (w->Flags & ImGuiWindowFlags_NoMouseInputs)) continue;
+    const ImRect& r = w->OuterRectClipped;
+    TouchArea a{{r.Min.x, r.Min.y, r.GetWidth(), r.GetHeight()}, swipe_chain(w)};
+    const bool overlay = w->Flags & (ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Modal);
+    if (!overlay && !input_owner_found && in.w > 0 && r.Min.x <= in.x && r.Min.y <= in.y && r.Max.x >= in.x + in.w - 0.5f &&
+        r.Max.y >= in.y + in.h - 0.5f)
+      a.input = input_owner_found = true;
+    t.areas.push_back(a);
+  }
 }
 
 // The reader's actions (a pointer going down, a key): each one takes the notice on screen away
@@ -299,11 +404,15 @@ static void frame(void* arg) {
   bool changed = false;
   while (SDL_PollEvent(&event)) {
     if (reader_action(event)) notice_action(s.notice);  // before the action, which may set one
+    changed = true;
+    if (finger_as_mouse(event)) continue;
+    if (event.type == SDL_MOUSEMOTION || event.type == SDL_MOUSEBUTTONDOWN) touch_mouse_used(app.touch);
     ImGui_ImplSDL2_ProcessEvent(&event);
     canvas_event(s, event);
+    finger_event(app, event);
     key_event(s, event);
-    changed = true;
   }
+  changed |= touch_busy(app.touch);  // a glide, or a tap's release still to show
   // lens-api.js marks every call into the app (the JS API, links, dropped files, downloads).
   changed |= EM_ASM_INT({ const t = Module['lensTouched']; Module['lensTouched'] = false; return t ? 1 : 0; }) != 0;
   const ModelAnalysis* analysis = s.analysis();
@@ -337,7 +446,11 @@ static void frame(void* arg) {
   notice_fade(app, t0);
 
   ImGui_ImplSDL2_NewFrame();
+  const TouchFrame touch = touch_frame(app.touch, double(SDL_GetTicks()));
+  touch_pointer(touch.pointer);
+  touch_pinch(app, touch);  // the new size from the next frame on (apply_presentation)
   ImGui::NewFrame();
+  touch_scroll(app.touch, touch);
   if (capture.active) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no hover highlight or tooltip in a figure
   app.seen = {};
   s.input_rect = {};  // the panel that shows an input surface this frame sets it
@@ -347,6 +460,7 @@ static void frame(void* arg) {
   app_refresh_live(s);  // panels may have changed the input: the next frame shows it
   share(s);
   scrollable_windows(s, app.seen);
+  touch_scene_update(app);
 
   // Only what changed since the last frame is drawn again (damage.h); a frame that changed
   // nothing draws nothing, and the browser keeps showing the last one.
