@@ -73,8 +73,10 @@ void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
   ImGui::SliderFloat("##brush", &s.drawing.brush_radius, 4.f, 24.f, "brush %.0f");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Brush size. MNIST strokes are about 2-3 pixels wide out of 28.");
   if (s.test_error.empty()) {  // the digits are fetched on the first click
-    if (ui::small_button("Random test digit", "Load a real handwritten digit from the MNIST test set (R)"))
-      app_random_test_digit(s);
+    const char* random = "Random test digit";  // shorter where the whole label does not fit (a phone at 150%)
+    if (ImGui::CalcTextSize(random).x + 2 * ImGui::GetStyle().FramePadding.x > ImGui::GetContentRegionAvail().x) random = "Random digit";
+    if (ui::small_button(random, "Load a real handwritten digit from the MNIST test set (R)")) app_random_test_digit(s);
+    ui::track("Random test digit");
     ui::same_line_if_fits(ImGui::CalcTextSize("Next mistake").x + 2 * ImGui::GetStyle().FramePadding.x);
     if (ui::small_button("Next mistake", "Load the next test digit this model gets wrong (M)")) app_next_mistake(s);
   }
@@ -123,10 +125,12 @@ void panel_prediction(AppState& s, float width) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("P(%d) = %.4f; logit %.3f", k, double(L.probs(k)), double(L.trace.logits()(k, 0)));
     ImGui::PopID();
   }
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   if (L.blank) ImGui::TextDisabled("Nothing drawn yet: these are the network's guesses for an empty image.");
   if (L.ablated)
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "With the switched-off neurons: %d (%s)",
                        L.ablated_predicted, pct(L.ablated_probs(std::max(0, L.ablated_predicted)), 0).c_str());
+  ImGui::PopTextWrapPos();
 }
 
 // The prediction as ten columns side by side: a fifth of the height of the bar list, for
@@ -219,7 +223,9 @@ void panel_contributions(AppState& s, float width) {
     ImGui::PopID();
   }
   const float bias = s.model()->bundle.net.layers.back().b(cls);
-  ImGui::TextDisabled("sum %s + bias %s = logit %s", fmt("%+.2f", double(c.sum())).c_str(), fmt("%+.2f", double(bias)).c_str(), fmt("%+.2f", double(c.sum() + bias)).c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ui::phrases({"sum " + fmt("%+.2f", double(c.sum())), "+ bias " + fmt("%+.2f", double(bias)), "= logit " + fmt("%+.2f", double(c.sum() + bias))});
+  ImGui::PopStyleColor();
 }
 
 // --- neuron cards ----------------------------------------------------------------------

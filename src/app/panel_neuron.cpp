@@ -30,7 +30,9 @@ static void neuron_picker(AppState& s) {
   if (s.sel_unit < 0 || s.sel_unit >= U) s.sel_unit = 0;
   if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) s.sel_unit = (s.sel_unit + U - 1) % U;
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(9 * em);
+  // Narrower on a phone at a large text size, so the next arrow stays on the row.
+  const float room = ImGui::GetContentRegionAvail().x - ImGui::GetFrameHeight() - ImGui::GetStyle().ItemSpacing.x;
+  ImGui::SetNextItemWidth(std::clamp(room, 4 * em, 9 * em));
   ImGui::SliderInt("##unit", &s.sel_unit, 0, U - 1, "neuron %d");
   ImGui::SameLine();
   if (ImGui::ArrowButton("##next", ImGuiDir_Right)) s.sel_unit = (s.sel_unit + 1) % U;
@@ -93,12 +95,13 @@ static void formula(AppState& s, int h) {
   const float z = s.live.trace.layers[std::size_t(l)].z(h, 0), a = s.live.trace.layers[std::size_t(l)].a(h, 0);
   ui::title("The formula, with your digit's numbers", "z = sum of (weight x input) over every input, plus the bias; "
                                                      "the activation function then turns z into the neuron's output.");
-  ImGui::Text("z = sum(w_i x_i) + b = %s %s = %s", fmt("%.3f", double(terms.sum())).c_str(), fmt("%+.3f", double(d.b(h))).c_str(), fmt("%.3f", double(z)).c_str());
-  const char* act = activation_name(d.act);
+  // Each equation breaks only at its '=' signs (a phone, a projector's text size).
+  ui::phrases({"z = sum(w_i x_i) + b", "= " + fmt("%.3f", double(terms.sum())) + " " + fmt("%+.3f", double(d.b(h))), "= " + fmt("%.3f", double(z))});
+  const std::string act = activation_name(d.act), value = "= " + fmt("%.3f", double(a));
   if (d.act == Activation::ReLU)
-    ImGui::Text("a = relu(z) = max(0, z) = %s%s", fmt("%.3f", double(a)).c_str(), z <= 0 ? "   (z <= 0: silent)" : "");
+    ui::phrases({"a = relu(z)", "= max(0, z)", z <= 0 ? value + "   (z <= 0: silent)" : value});
   else
-    ImGui::Text("a = %s(z) = %s", act, fmt("%.3f", double(a)).c_str());
+    ui::phrases({"a = " + act + "(z)", value});
   std::vector<int> order(std::size_t(terms.size()));
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](int x, int y) { return std::abs(terms(x)) > std::abs(terms(y)); });
@@ -110,10 +113,11 @@ static void formula(AppState& s, int h) {
   for (int k = 0; k < 3 && k < int(order.size()); ++k) {
     const int i = order[std::size_t(k)];
     if (terms(i) == 0.f) break;
-    if (l == 0 && net.inputs() == kPixels)
-      ImGui::BulletText("pixel (%d, %d): %s x %s = %s", i % kSide, i / kSide, fmt("%.2f", double(d.W(h, i))).c_str(), fmt("%.2f", double(in(i))).c_str(), fmt("%+.2f", double(terms(i))).c_str());
-    else
-      ImGui::BulletText("neuron %d of hidden layer %d: %s x %s = %s", i, l - 1, fmt("%.2f", double(d.W(h, i))).c_str(), fmt("%.2f", double(in(i))).c_str(), fmt("%+.2f", double(terms(i))).c_str());
+    const std::string what = l == 0 && net.inputs() == kPixels
+                                 ? "pixel (" + std::to_string(i % kSide) + ", " + std::to_string(i / kSide) + "):"
+                                 : "neuron " + std::to_string(i) + " of hidden layer " + std::to_string(l - 1) + ":";
+    ImGui::Bullet();
+    ui::phrases({what, fmt("%.2f", double(d.W(h, i))) + " x " + fmt("%.2f", double(in(i))), "= " + fmt("%+.2f", double(terms(i)))});
   }
 }
 
@@ -149,7 +153,7 @@ static void diverse_rows(AppState& s, Gfx& g, int l, int h, float side) {
   // The prior arrived after the click: its images follow without another click.
   if (mine && d.prior.cols() == 0 && s.prior.decoder) app_show_diverse(s, l, h, kCount);
   if (!mine) {
-    if (ImGui::Button("Show 3 different images"))
+    if (ImGui::Button(ui::fitting_label("Show 3 different images###diverse", "3 more images###diverse", 2 * ImGui::GetStyle().FramePadding.x)))
       app_show_diverse(s, l, h, kCount);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Three maximization images at once, pushed apart by a penalty on how alike they are: "
@@ -237,7 +241,7 @@ static void ablation_switch(AppState& s, int h) {
   bool off = app_neuron_off(s, s.sel_layer, h);
   ui::title("Switch it off", "Ablation: hold this neuron's output at 0 and re-score all 10,000 test digits. "
                              "The drop shows how much the network relies on it.");
-  if (ImGui::Checkbox("neuron switched off", &off)) app_set_neuron_off(s, s.sel_layer, h, off);
+  if (ImGui::Checkbox(ui::fitting_label("neuron switched off###off", "switched off###off", ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x), &off)) app_set_neuron_off(s, s.sel_layer, h, off);
   if (s.ablation.any()) {
     // Re-scoring needs the test digits: fetched when a neuron is first switched off.
     const AblationScorer* scorer = app_ablation_scorer(s);
@@ -255,7 +259,7 @@ static void ablation_switch(AppState& s, int h) {
     if (s.live.ablated && !s.live.blank)
       ImGui::Text("your digit: %d (%s) -> %d (%s)", s.live.predicted, pct(s.live.probs(s.live.predicted), 0).c_str(),
                   s.live.ablated_predicted, pct(s.live.ablated_probs(s.live.ablated_predicted), 0).c_str());
-    if (ImGui::SmallButton("switch all back on")) app_ablation_reset(s);
+    if (ImGui::SmallButton(ui::fitting_label("switch all back on###on", "all back on###on", 2 * ImGui::GetStyle().FramePadding.x))) app_ablation_reset(s);
   } else if (const NeuronFacts* f = a ? a->neuron(s.sel_layer, h) : nullptr) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ui::rich_text(neuron_importance(*f), s.dark);
@@ -275,7 +279,7 @@ void panel_neuron(AppState& s, Gfx& g) {
   const NeuronFacts* e = a ? a->neuron(l, h) : nullptr;
   const ui::Palette& pal = ui::palette(s.dark);
   if (stats && a->stats.layers[std::size_t(l)].is_dead(h)) {
-    ImGui::SameLine(0, 2 * em);
+    if (ui::same_line_if_fits(2 * em + ImGui::CalcTextSize("DEAD").x)) ImGui::SameLine(0, 2 * em);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "DEAD");
   } else if (stats) {
     const LayerStats& L = a->stats.layers[std::size_t(l)];
@@ -298,13 +302,16 @@ void panel_neuron(AppState& s, Gfx& g) {
     ui::rich_text(s, neuron_summary(*e));
     if (e->status == NeuronStatus::Dead) ui::rich_text(s, neuron_dead_detail(*e));
     if (const Paragraph story = neuron_ladder_story(*e, a->network.layers[std::size_t(l)].ladder); !story.empty()) ui::rich_text(s, story);
+    ImGui::PushTextWrapPos(0.f);
     if (e->score_defined)
       ImGui::TextDisabled("explanation score %s", fmt("%.2f", double(e->score)).c_str());
     else
       ImGui::TextDisabled("explanation score n/a (%s)", e->silent() ? "the activation is constant" : "the summary names every digit alike");
+    ImGui::PopTextWrapPos();
     if (e->shape_score_defined) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("| shapes %s", fmt("%.2f", double(e->shape_score)).c_str());
+      const std::string shapes = "shapes " + fmt("%.2f", double(e->shape_score));
+      const bool beside = ui::same_line_if_fits(ImGui::CalcTextSize(("| " + shapes).c_str()).x);
+      ImGui::TextDisabled("%s%s", beside ? "| " : "", shapes.c_str());
     }
     ui::help_marker("How well the summary predicts the neuron: simulate its activation from the digit classes the summary names "
                     "(strong = 1, moderate = 0.5, others 0) and correlate with the real activations over the test set. 1 = perfect, 0 = no better than chance. "
@@ -324,7 +331,7 @@ void panel_neuron(AppState& s, Gfx& g) {
   prior_pair(s, g, l, h, big);
   diverse_rows(s, g, l, h, big);
   if (a && a->done()) {
-    ImGui::Checkbox("maximization settings", &s.show_actmax_settings);
+    ImGui::Checkbox(ui::fitting_label("maximization settings###settings", "settings###settings", ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x), &s.show_actmax_settings);
     if (s.show_actmax_settings) actmax_controls(s);
   }
   ImGui::EndGroup();
@@ -362,7 +369,9 @@ void panel_neuron(AppState& s, Gfx& g) {
       else ImGui::TextDisabled(s.test_error.empty() ? "loading test digits…" : "(the test digits could not be loaded)");
     }
   }
+  ImGui::PushTextWrapPos(0.f);  // the last column: its lines wrap at the window's edge (a phone)
   ablation_switch(s, h);
+  ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 }
 

@@ -22,11 +22,13 @@ static std::string model_label(const LoadedModel& m) {
   return m.bundle.info.name + acc;
 }
 
-static void view_controls(AppState& s, float x, bool same_row = true);
-static void model_picker(AppState& s, double now_ms);
+static void view_controls(AppState& s, float x, bool same_row = true, bool stacked = false);
+static void model_picker(AppState& s, double now_ms, bool with_remove);
+static void remove_current_model(AppState& s, double now_ms);
 static float view_controls_width();
 
-static void model_picker(AppState& s, double now_ms) {
+// with_remove: the list ends with "Remove this model" (where the header has no room for the button).
+static void model_picker(AppState& s, double now_ms, bool with_remove) {
   const float em = ui::em();
   // The name when it fits the box, else the id (never a name cut off mid-word).
   std::string shown = s.model() ? model_label(*s.model()) : "no model";
@@ -46,20 +48,79 @@ static void model_picker(AppState& s, double now_ms) {
       }
       ImGui::PopID();
     }
+    if (with_remove) {
+      ImGui::Separator();
+      if (ImGui::Selectable("Remove this model")) remove_current_model(s, now_ms);
+      ui::track("Remove model");
+    }
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered() && s.model()) ImGui::SetTooltip("The network being explained. Every model is pre-trained on MNIST (XOR on its four points).");
 }
 
 // A model loaded or trained here can be removed, which frees its memory for another one.
-static float remove_button_width() { return ImGui::CalcTextSize("Remove").x + 2 * ImGui::GetStyle().FramePadding.x + ImGui::GetStyle().ItemSpacing.x; }
+static float remove_button_width(const char* label) {
+  return ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x + ImGui::GetStyle().ItemSpacing.x;
+}
+
+static void remove_current_model(AppState& s, double now_ms) {
+  if (const auto r = model_library_remove(s, s.current, now_ms); !r) notice_error(s.notice, r.error);
+}
 
 static void remove_button(AppState& s, double now_ms) {
   ImGui::SameLine(0, 4);
   const bool clicked = ui::small_button("Remove", "Remove this model from the page (the models that ship with it stay); its memory goes to the next model you load");
   ui::track("Remove model");
-  if (!clicked) return;
-  if (const auto r = model_library_remove(s, s.current, now_ms); !r) notice_error(s.notice, r.error);
+  if (clicked) remove_current_model(s, now_ms);
+}
+
+static const char* kTabLabels[] = {"Explore", "Neuron", "Outputs", "Network", "Train"};
+static const char* kTabHelp[] = {"Draw a digit and watch every neuron respond.",
+                                 "One neuron up close: what it looks for, how it votes, its formula.",
+                                 "What the network thinks each digit looks like.",
+                                 "The whole network in words: accuracy, dead neurons, which features carry the work.",
+                                 "Train a network here and watch its neurons form, or die."};
+
+static float tab_buttons_width() {
+  float w = 0;
+  for (const char* label : kTabLabels) w += ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x + 4;
+  return w;
+}
+
+static void tab_buttons(AppState& s, bool narrow) {
+  for (int t = 0; t < kTabCount; ++t) {
+    if (t > 0 || !narrow) ImGui::SameLine(0, t == 0 ? ui::em() : 4);
+    const bool on = int(s.tab) == t;
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
+    if (ImGui::Button(kTabLabels[t])) s.tab = Tab(t);
+    if (t == 0) ui::track("tab bar");  // where the header's last row is
+    if (on) ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kTabHelp[t]);
+  }
+}
+
+// The tabs as one list (a phone at a large text size).
+static void tab_list(AppState& s) {
+  float widest = 0;
+  for (const char* label : kTabLabels) widest = std::max(widest, ImGui::CalcTextSize(label).x);
+  ImGui::SetNextItemWidth(widest + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x);
+  if (ImGui::BeginCombo("##tabs", kTabLabels[int(s.tab)])) {
+    for (int t = 0; t < kTabCount; ++t) {
+      if (ImGui::Selectable(kTabLabels[t], int(s.tab) == t)) s.tab = Tab(t);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kTabHelp[t]);
+    }
+    ImGui::EndCombo();
+  }
+  ui::track("tab bar");
+}
+
+// The view controls in a menu (a phone at a large text size): theme, text size, share, export, help.
+static void view_menu(AppState& s) {
+  if (ui::small_button("Menu", "Theme, text size, share, export and help")) ImGui::OpenPopup("##view-menu");
+  ui::track("Menu");
+  if (!ImGui::BeginPopup("##view-menu")) return;
+  view_controls(s, 0.f, false, true);
+  ImGui::EndPopup();
 }
 
 void panel_top_bar(AppState& s, double now_ms) {
@@ -77,38 +138,37 @@ void panel_top_bar(AppState& s, double now_ms) {
   // does not fit); on a phone they do not fit beside it even so, and get a row of their own.
   const float avail = ImGui::GetContentRegionAvail().x;
   const float controls = view_controls_width();
+  // Remove (a model loaded or trained here) moves into the model list before the header takes a
+  // third row (a 720p projector at 250%).
   const bool removable = model_library_removable(s, s.current);
-  const float remove = removable ? remove_button_width() : 0.f;
-  const bool controls_row = avail < 6.f * em + remove + controls + em;
+  const bool controls_row = avail < 6.f * em + controls + em;
+  const bool remove_button_shown = removable && (controls_row || avail >= 6.f * em + remove_button_width("Remove") + controls + em);
+  const float remove = remove_button_shown ? remove_button_width("Remove") : 0.f;
   // At least 6 em for the list itself: a model's id ("trained-1") stays readable beside Remove.
   ImGui::SetNextItemWidth(controls_row ? std::min(22.f * em, avail) - remove
                                        : std::max(6.f * em, std::min({22.f * em, avail * 0.45f, avail - controls - em}) - remove));
-  model_picker(s, now_ms);
-  if (removable) remove_button(s, now_ms);
+  model_picker(s, now_ms, removable && !remove_button_shown);
+  if (remove_button_shown) remove_button(s, now_ms);
   const bool narrow = controls_row || ImGui::GetContentRegionAvail().x < 48 * em + controls;
   const float right = ImGui::GetWindowContentRegionMax().x;
-  if (narrow) {  // model and view controls on the first row(s), tabs and progress on the next
+  const float row = right - ImGui::GetWindowContentRegionMin().x;
+  // A phone at a large text size: where the tabs or the view controls do not fit one row, they
+  // become a list and a menu, side by side, so the header stays two rows and the tab has the screen.
+  const bool compact = tab_buttons_width() > row || controls > row;
+  if (narrow && !compact) {  // model and view controls on the first row(s), tabs and progress on the next
     view_controls(s, right - controls, !controls_row);
   }
-  static const char* kTabLabels[] = {"Explore", "Neuron", "Outputs", "Network", "Train"};
-  static const char* kTabHelp[] = {"Draw a digit and watch every neuron respond.",
-                                   "One neuron up close: what it looks for, how it votes, its formula.",
-                                   "What the network thinks each digit looks like.",
-                                   "The whole network in words: accuracy, dead neurons, which features carry the work.",
-                                   "Train a network here and watch its neurons form, or die."};
-  for (int t = 0; t < kTabCount; ++t) {
-    if (t > 0 || !narrow) ImGui::SameLine(0, t == 0 ? em : 4);
-    const bool on = int(s.tab) == t;
-    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
-    if (ImGui::Button(kTabLabels[t])) s.tab = Tab(t);
-    if (t == 0) ui::track("tab bar");  // where the header's last row is
-    if (on) ImGui::PopStyleColor();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kTabHelp[t]);
+  if (compact) {
+    tab_list(s);
+    ImGui::SameLine();
+    view_menu(s);
+  } else {
+    tab_buttons(s, narrow);
   }
   // Progress of the model analysis, then (wide layout) theme, scale, help.
   ModelAnalysis* a = s.analysis();
   if (a && !a->done()) {
-    ImGui::SameLine(0, em);
+    if (!ui::same_line_if_fits(6.f * em)) ImGui::SameLine(0, em);
     const float w = std::max(4.f * em, (narrow ? right : right - controls) - ImGui::GetCursorPosX() - em);
     char label[96];
     std::snprintf(label, sizeof label, "%s %d%%", a->phase_label, int(100 * a->progress()));
@@ -141,10 +201,11 @@ static float view_controls_width() {
   return button("Contrast") + 4.5f * ui::em() + st.ItemSpacing.x + button("Share") + button("Export") + button("?") + ui::em();
 }
 
-static void view_controls(AppState& s, float x, bool same_row) {
+// Stacked: one under the other (in the header's menu on a phone).
+static void view_controls(AppState& s, float x, bool same_row, bool stacked) {
   const float em = ui::em();
   if (same_row) ImGui::SameLine(x);
-  else ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), x));  // a row of their own, right-aligned
+  else if (!stacked) ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), x));  // a row of their own, right-aligned
   // Dark -> light -> high contrast (black on white, for a washed-out projector) -> dark.
   const char* next = s.contrast ? "Dark" : s.dark ? "Light" : "Contrast";
   const bool theme = ui::small_button(next, "Switch the theme: dark, light, or high contrast for a projector");
@@ -154,7 +215,12 @@ static void view_controls(AppState& s, float x, bool same_row) {
     else if (s.dark) s.dark = false;
     else s.contrast = true;
   }
-  ImGui::SameLine();
+  // Each control beside the one before while it fits, else on the next row (a phone at 200%).
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const auto beside = [&](const char* label) {
+    if (!stacked) ui::same_line_if_fits(ImGui::CalcTextSize(label).x + 2 * st.FramePadding.x);
+  };
+  if (!stacked) ui::same_line_if_fits(4.5f * em);
   ImGui::SetNextItemWidth(4.5f * em);
   char current[16];
   std::snprintf(current, sizeof current, "%s", pct(s.ui_scale, 0).c_str());
@@ -167,13 +233,13 @@ static void view_controls(AppState& s, float x, bool same_row) {
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Text size: 200%% to 300%% for a projector (+ and - keys)");
-  ImGui::SameLine();
+  beside("Share");
   if (ui::small_button("Share", "A link to this view, the code to embed it in a post, full screen")) ImGui::OpenPopup("##share");
   ui::track("Share");
   share_menu(s);
-  ImGui::SameLine();
+  beside("Export");
   panel_export_menu(s);
-  ImGui::SameLine();
+  beside("?");
   if (ui::small_button("?", "How to use this page")) s.show_help = true;
 }
 
@@ -208,7 +274,7 @@ static void panel_embed_bar(AppState& s, double now_ms) {
   ImGui::PopStyleColor();
   ImGui::SameLine();
   ImGui::SetNextItemWidth(std::min(16.f * ui::em(), ImGui::GetContentRegionAvail().x * 0.5f));
-  model_picker(s, now_ms);
+  model_picker(s, now_ms, model_library_removable(s, s.current));  // the embed bar has no Remove button
   ImGui::SameLine();
   if (ui::small_button("Embed", "Copy the <iframe> code of this view, to put it in your own post"))
     s.share_wanted = ShareRequest::EmbedCode;

@@ -23,9 +23,21 @@ static void set_form(AppState& s, const nlohmann::json& recipe) {
   if (auto c = train_config_from_json(recipe)) s.train_form = *c;
 }
 
-static void combo(const char* label, int& value, const char* const* names, int count, float width) {
-  ImGui::SetNextItemWidth(width);
-  ImGui::Combo(label, &value, names, count);
+// The recipe's controls share one width; where their labels do not fit beside them (a phone
+// at 200%), each label goes above its control.
+struct FieldLayout {
+  float width = 0;
+  bool label_above = false;
+};
+
+static std::string field(const FieldLayout& f, const char* label) {
+  if (f.label_above) ImGui::TextUnformatted(label);
+  ImGui::SetNextItemWidth(f.width);
+  return f.label_above ? std::string("##") + label : std::string(label);
+}
+
+static void combo(const FieldLayout& f, const char* label, int& value, const char* const* names, int count) {
+  ImGui::Combo(field(f, label).c_str(), &value, names, count);
 }
 
 // The recipe the form describes, as lens-train would read it.
@@ -41,7 +53,8 @@ static void recipe_controls(AppState& s, float width) {
   float label_w = 0;  // the controls take what their longest label leaves
   for (const char* label : {"hidden layers", "layer 0 width", "learning rate", "weight init", "activation"})
     label_w = std::max(label_w, ImGui::CalcTextSize(label).x);
-  const float w = std::max(4 * em, width - label_w - ImGui::GetStyle().ItemInnerSpacing.x);
+  const float beside = width - label_w - ImGui::GetStyle().ItemInnerSpacing.x;
+  const FieldLayout f = beside >= 5 * em ? FieldLayout{beside, false} : FieldLayout{width, true};
   ui::title("Recipe", "The same settings lens-train takes. Training uses the first 20,000 MNIST training images "
                       "(a validation split is held out); the test accuracy is measured on the 10,000 test images.");
   if (ui::small_button("Healthy", "784-32-10 ReLU, Adam: about 93% after 2 epochs, at full speed")) {
@@ -59,8 +72,7 @@ static void recipe_controls(AppState& s, float width) {
   }
   ui::track("Kill the neurons");
   int hidden = int(c.sizes.size()) - 2;
-  ImGui::SetNextItemWidth(w);
-  if (ImGui::SliderInt("hidden layers", &hidden, 1, kTrainMaxHiddenLayers)) {
+  if (ImGui::SliderInt(field(f, "hidden layers").c_str(), &hidden, 1, kTrainMaxHiddenLayers)) {
     std::vector<int> sizes = {kPixels};
     for (int l = 0; l < hidden; ++l) sizes.push_back(l + 1 < int(c.sizes.size()) - 1 ? c.sizes[std::size_t(l) + 1] : 32);
     sizes.push_back(kClasses);
@@ -69,47 +81,40 @@ static void recipe_controls(AppState& s, float width) {
   for (int l = 1; l + 1 < int(c.sizes.size()); ++l) {
     char label[32];
     std::snprintf(label, sizeof label, "layer %d width", l - 1);
-    ImGui::SetNextItemWidth(w);
-    ImGui::SliderInt(label, &c.sizes[std::size_t(l)], kTrainMinWidth, kTrainMaxWidth);
+    ImGui::SliderInt(field(f, label).c_str(), &c.sizes[std::size_t(l)], kTrainMinWidth, kTrainMaxWidth);
   }
   static const char* acts[] = {"relu", "leaky_relu", "sigmoid", "tanh"};
   static const Activation act_values[] = {Activation::ReLU, Activation::LeakyReLU, Activation::Sigmoid, Activation::Tanh};
   int a = int(std::find(act_values, act_values + 4, c.hidden) - act_values) % 4;
-  combo("activation", a, acts, 4, w);
+  combo(f, "activation", a, acts, 4);
   c.hidden = act_values[a];
   static const char* inits[] = {"he", "xavier", "uniform"};
   int init = int(c.init);
-  combo("weight init", init, inits, 3, w);
+  combo(f, "weight init", init, inits, 3);
   c.init = Init(init);
-  ImGui::SetNextItemWidth(w);
-  ImGui::SliderFloat("bias start", &c.bias_init, -3.f, 1.f, "%.2f");
+  ImGui::SliderFloat(field(f, "bias start").c_str(), &c.bias_init, -3.f, 1.f, "%.2f");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hidden biases at the start. Negative values switch ReLUs off before they learn anything.");
   static const char* opts[] = {"sgd", "adam"};
   int opt = int(c.optimizer);
-  combo("optimizer", opt, opts, 2, w);
+  combo(f, "optimizer", opt, opts, 2);
   c.optimizer = Optimizer(opt);
-  ImGui::SetNextItemWidth(w);
-  ImGui::SliderFloat("learning rate", &c.lr, 1e-4f, 1.f, "%.4f", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderFloat(field(f, "learning rate").c_str(), &c.lr, 1e-4f, 1.f, "%.4f", ImGuiSliderFlags_Logarithmic);
   if (c.optimizer == Optimizer::Sgd) {
-    ImGui::SetNextItemWidth(w);
-    ImGui::SliderFloat("momentum", &c.momentum, 0.f, 0.99f, "%.2f");
+    ImGui::SliderFloat(field(f, "momentum").c_str(), &c.momentum, 0.f, 0.99f, "%.2f");
   }
   static const char* schedules[] = {"constant", "step", "cosine"};
   int sch = int(c.schedule);
-  combo("schedule", sch, schedules, 3, w);
+  combo(f, "schedule", sch, schedules, 3);
   c.schedule = Schedule(sch);
   static const char* batches[] = {"16", "32", "64", "128", "256"};
   static const int batch_values[] = {16, 32, 64, 128, 256};
   int b = int(std::find(batch_values, batch_values + 5, c.batch) - batch_values) % 5;
-  combo("batch", b, batches, 5, w);
+  combo(f, "batch", b, batches, 5);
   c.batch = batch_values[b];
-  ImGui::SetNextItemWidth(w);
-  ImGui::SliderFloat("L2", &c.l2, 0.f, 0.01f, "%.4f");
-  ImGui::SetNextItemWidth(w);
-  ImGui::SliderInt("epochs", &c.epochs, 1, kTrainMaxEpochs);
+  ImGui::SliderFloat(field(f, "L2").c_str(), &c.l2, 0.f, 0.01f, "%.4f");
+  ImGui::SliderInt(field(f, "epochs").c_str(), &c.epochs, 1, kTrainMaxEpochs);
   int seed = int(c.seed);
-  ImGui::SetNextItemWidth(w);
-  if (ImGui::InputInt("seed", &seed)) c.seed = std::uint64_t(std::max(0, seed));
+  if (ImGui::InputInt(field(f, "seed").c_str(), &seed)) c.seed = std::uint64_t(std::max(0, seed));
 }
 
 bool training_buttons(AppState& s, bool active, bool with_stop, double now_ms) {
@@ -146,7 +151,7 @@ static void speed_control(AppState& s) {
   // ImGui prints this label as the slider's format: it holds no '%'.
   const std::string label = pace <= 0 ? std::string("full speed")
                                       : with_commas(pace) + " samples/s" + (pace == kTrainLessonPace ? " (lesson pace)" : "");
-  ImGui::SetNextItemWidth(std::max(8 * ui::em(), ImGui::GetContentRegionAvail().x - 4 * ui::em()));
+  ImGui::SetNextItemWidth(std::max(4 * ui::em(), ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("speed").x - ImGui::GetStyle().ItemInnerSpacing.x));
   if (ImGui::SliderInt("speed", &at, 0, stops, label.c_str(), ImGuiSliderFlags_NoInput))
     app_train_set_pace(s, at == stops ? 0 : kTrainPaceStops[at]);
   ui::track("speed");
@@ -312,11 +317,14 @@ void panel_train(AppState& s, Gfx& g, double now_ms) {
   const float beside = std::min(22 * em, 0.4f * avail.x);
   const bool wide = avail.x - beside - em >= 16 * em;
   const float left = wide ? beside : avail.x;
-  ImGui::BeginChild("##recipe", ImVec2(left, wide ? 0 : 26 * em), false);
-  recipe_controls(s, left - em);
+  // Beside the curves the recipe scrolls on its own; above them (a phone) it is part of the tab.
+  if (wide) ImGui::BeginChild("##recipe", ImVec2(left, 0), false);
+  else ImGui::BeginGroup();
+  recipe_controls(s, ImGui::GetContentRegionAvail().x - (wide ? 0.f : em));
   ImGui::Separator();
   run_controls(s, now_ms);
-  ImGui::EndChild();
+  if (wide) ImGui::EndChild();
+  else ImGui::EndGroup();
   if (wide) ImGui::SameLine(0, em);
   ImGui::BeginGroup();
   const float right = wide ? avail.x - left - em : avail.x;

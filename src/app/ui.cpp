@@ -1,5 +1,7 @@
 #include "app/ui.h"
 
+#include <imgui_internal.h>  // the text wrap position in force (phrases)
+
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -173,10 +175,20 @@ void wrapped(const std::string& text) {
   ImGui::PopTextWrapPos();
 }
 
+const char* fitting_label(const char* label, const char* shorter, float extra) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + extra <= ImGui::GetContentRegionAvail().x ? label : shorter;
+}
+
 void phrases(const std::vector<std::string>& parts) {
+  // The line ends at the wrap position in force (a column's), else at the window's edge.
+  const float wrap = ImGui::GetCurrentWindow()->DC.TextWrapPos;
+  const float end = wrap > 0 ? wrap : ImGui::GetContentRegionMax().x;
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i) same_line_if_fits(ImGui::CalcTextSize(parts[i].c_str()).x);
-    wrapped(parts[i]);
+    if (i) {
+      const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x;
+      if (used + ImGui::CalcTextSize(parts[i].c_str()).x <= end) ImGui::SameLine();
+    }
+    ImGui::TextWrapped("%s", parts[i].c_str());
   }
 }
 

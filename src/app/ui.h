@@ -50,6 +50,9 @@ void track_rect(const char* label, ImVec2 lo, ImVec2 hi);
 // says which.
 bool same_line_if_fits(float width);
 void wrapped(const std::string& text);
+// `label`, or `shorter` where the control would not fit the row with the whole label (a phone at
+// a large text size); `extra` is what the control adds to its text (padding, a check box).
+const char* fitting_label(const char* label, const char* shorter, float extra);
 // Phrases kept whole, side by side while they fit and on the next line when not (an equation's
 // "= tanh(+2.85)" never breaks inside a number). A phrase wider than the line wraps at spaces.
 void phrases(const std::vector<std::string>& parts);

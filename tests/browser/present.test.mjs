@@ -1,5 +1,5 @@
-// The page in a lecture hall and in a blog post, as the lecturer and the blogger meet it:
-// projector sizes keep the canvas and a row of neuron cards on screen; the theme and text
+// The page in a lecture hall and in a blog post, as the lecturer and the blogger meet it (every
+// tab at every promised size: layout.test.mjs): the XOR plane fills a projector; the theme and text
 // size keys and buttons work; a copied link reopens the exact view (drawing, switched-off
 // neuron, explained class); embed mode in a 700x500 iframe of a plain page shows the canvas
 // and the prediction, passes the wheel to the post and copies its own embed code.
@@ -31,26 +31,6 @@ async function click(target, mouse, label, offset = { x: 0, y: 0 }) {
 }
 
 const inside = (r, w, h) => r && r.x >= 0 && r.y >= 0 && r.x + r.width <= w + 0.5 && r.y + r.height <= h + 0.5;
-
-for (const [width, height, scale] of [[1280, 720, 2], [1920, 1080, 2], [1920, 1080, 3]]) {
-  test(`at ${width}x${height} and ${scale * 100}% text the canvas and a row of neuron cards are on screen`, { timeout: 240000 }, async () => {
-    for (const model of ['mlp32', 'mlp6-dead', 'mlp2x64']) {
-      const { page, errors, context } = await openPage(browser, `${server.url}#model=${model}&scale=${scale}`, { viewport: { width, height }, skipHelp: true });
-      await waitReady(page);
-      // mlp6-dead's story banner (shown once its analysis is done) takes room too.
-      if (model === 'mlp6-dead') await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 120000 });
-      const f = await page.evaluate(() => window.lens.perf().frame);
-      await page.waitForFunction((f0) => window.lens.perf().frame >= f0 + 3, f, { timeout: 30000 });
-      const canvas = await page.evaluate(() => window.lens.canvasRect());
-      assert.ok(inside(canvas, width, height), `${model}: canvas ${JSON.stringify(canvas)} on screen`);
-      assert.ok(canvas.width >= 0.25 * height, `${model}: canvas ${canvas.width} px wide is big enough to draw on`);
-      const card = await page.evaluate(() => window.lens._test.itemRect('first card of layer 0'));
-      assert.ok(inside(card, width, height), `${model}: first neuron card ${JSON.stringify(card)} on screen`);
-      assert.deepEqual(errors, []);
-      await context.close();
-    }
-  });
-}
 
 // The XOR half of a lecture, projected: the header keeps to two rows, the plane is a large
 // square on screen (at least 40% of the window's height, as it fills the height at 100%), and
