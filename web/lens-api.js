@@ -511,7 +511,7 @@
     // The drawing canvas in CSS pixels relative to the viewport: {x, y, width, height}.
     canvasRect: function () { need(); return peek('canvasRect', 'lens_canvas_rect'); },
     // The address of the view on screen (what the address bar holds), without embed mode.
-    link: function () { need(); return pageUrl(location.hash, false); },
+    link: function () { need(); return pageUrl(currentHash(), false); },
     // An <iframe> snippet of the view on screen in embed mode; width and height in CSS pixels
     // (default 700x500, from 320x240 to 1920x1440).
     embedCode: function (options) {
@@ -524,7 +524,7 @@
         size[d[0]] = v;
       });
       var title = 'MNIST Lens: ' + currentId();
-      return '<iframe src="' + escapeHtml(pageUrl(location.hash, true)) + '" width="' + size.width + '" height="' + size.height +
+      return '<iframe src="' + escapeHtml(pageUrl(currentHash(), true)) + '" width="' + size.width + '" height="' + size.height +
         '" style="border:0;max-width:100%" title="' + escapeHtml(title) + '" loading="lazy" allow="fullscreen; clipboard-write"></iframe>';
     },
 
@@ -707,6 +707,9 @@
 
   function escapeHtml(t) { return String(t).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
   // This page's address with a view's hash, in embed mode or not.
+  // The view's link as the app holds it now: the address bar is brought up to date at the end of
+  // the next frame, so right after a call it can still show the view before.
+  function currentHash() { return peek('link', 'lens_link') || location.hash; }
   function pageUrl(hash, embed) {
     var parts = String(hash || '').replace(/^#/, '').split('&').filter(function (p) { return p && !/^(embed|help)=/.test(p); });
     if (embed) parts.push('embed=1');

@@ -201,6 +201,10 @@ EMSCRIPTEN_KEEPALIVE const char* lens_limits() {
              {"modelsBytes", kPageModelsBudgetBytes}});
 }
 
+// The link of the view as the app holds it now (the address bar follows at the end of a frame:
+// a link read right after a call would lag behind it).
+EMSCRIPTEN_KEEPALIVE const char* lens_link() { return ok(link_format(*g_state)); }
+
 EMSCRIPTEN_KEEPALIVE const char* lens_model_id() {
   return ok(g_state->model() ? nlohmann::json(g_state->model()->bundle.info.id) : nlohmann::json(nullptr));
 }
