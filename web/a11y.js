@@ -127,7 +127,11 @@
         el.setAttribute('aria-label', n.name);
         break;
       case 'status':  // announced once the sentence settles (never mid-stroke), and only when it changed
-        if (!n.busy && el.textContent !== n.value) el.textContent = n.value;
+        if (n.busy || el.textContent === n.value) break;
+        // A region that arrives with its text is not read out: a new one is filled a moment later.
+        el.dataset.say = n.value;
+        if (el.isConnected) el.textContent = n.value;
+        else setTimeout(function () { el.textContent = el.dataset.say; }, 100);
         break;
       default:
         el.textContent = n.name;

@@ -280,7 +280,11 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
   const char* sorts[] = {"by index", "by activation"};
   ImGui::PushID(layer);
   if (show_sort) {
-    if (ImGui::Combo("##sort", &sort, sorts, 2)) s.sort_by_activation = sort == 1;
+    if (ui::combo_begin("##sort", "Order of the cards", sorts[sort])) {
+      for (int k = 0; k < 2; ++k)
+        if (ui::option(sorts[k], sort == k)) s.sort_by_activation = k == 1;
+      ui::combo_end();
+    }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Order of the cards: neuron number, or strongest response to the current input first");
   }
 

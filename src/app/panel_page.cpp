@@ -415,7 +415,7 @@ static void panel_notice(AppState& s) {
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ui::track("notice");
-  ui::declare(A11yRole::Text, text);
+  ui::declare(A11yRole::Status, "Notice", -1, text);  // a second polite live region: errors are heard
   ImGui::SameLine(0, pad + st.ItemSpacing.x);
   if (ImGui::SmallButton("dismiss")) notice_clear(s.notice);
   ui::declare(A11yRole::Button, "Dismiss the notice");

@@ -116,3 +116,22 @@ test('a stroke with the mouse draws through the mirror and its prediction reache
   assert.deepEqual(v, [], 'axe-core on the Explore tab');
   assert.deepEqual(errors, []);
 });
+
+test('a list: Enter on the model button opens it as a listbox of the models, Esc closes it and focus goes back', { timeout: 60000 }, async () => {
+  const model = await page.evaluate(() => window.lens.model());
+  await page.evaluate(() => /** @type {HTMLElement} */ (document.querySelector('main#a11y button[aria-haspopup=listbox][aria-label^="Model:"]')).focus());
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[aria-label^="Model:"]').getAttribute('aria-expanded') === 'true', null, { timeout: 10000 })
+    .catch(() => assert.fail('Enter opened the model list'));
+  const options = await page.evaluate(() => [...document.querySelectorAll('[role=listbox][aria-label=Model] [role=option]')]
+    .map((o) => [o.getAttribute('aria-label'), o.getAttribute('aria-selected')]));
+  const models = await page.evaluate(() => window.lens.models());
+  assert.equal(options.length, models.length, JSON.stringify(options));
+  assert.equal(options.filter(([, sel]) => sel === 'true').length, 1, 'one option is the model shown');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.querySelector('[aria-label^="Model:"]').getAttribute('aria-expanded') === 'false' &&
+    !document.querySelector('[role=listbox]'), null, { timeout: 10000 }).catch(() => assert.fail('Esc closed the list'));
+  assert.match((await focused()).name, /^Model: /, 'focus is on the model button');
+  assert.equal(await page.evaluate(() => window.lens.model()), model, 'Esc picked nothing');
+  assert.deepEqual(errors, []);
+});
