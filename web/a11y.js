@@ -126,8 +126,8 @@
       case 'image':
         el.setAttribute('aria-label', n.name);
         break;
-      case 'status':  // announced once the sentence settles (never mid-stroke), and only when it changed
-        if (n.busy || el.textContent === n.value) break;
+      case 'status':  // announced when the sentence changed (the app sends nothing mid-stroke)
+        if (el.textContent === n.value) break;
         // A region that arrives with its text is not read out: a new one is filled a moment later.
         el.dataset.say = n.value;
         if (el.isConnected) el.textContent = n.value;

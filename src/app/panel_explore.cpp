@@ -112,10 +112,10 @@ static void panel_network_input(AppState& s, Gfx& g, float width) {
 // --- prediction and attribution ------------------------------------------------------
 
 // The prediction in words for the accessible mirror: the live status (announced when a stroke
-// ends) and every class's probability.
+// ends: the mirror waits for it, main.cpp) and every class's probability.
 static void prediction_declare(const AppState& s, ImVec2 lo, ImVec2 hi) {
   const LiveInput& L = s.live;
-  ui::live_status(a11y_prediction_status(L.probs, L.blank), s.drawing.stroke_open, lo, hi);
+  ui::live_status(a11y_prediction_status(L.probs, L.blank), lo, hi);
   std::string all = "Probabilities:";
   for (int k = 0; k < kClasses; ++k) all += (k ? ", " : " ") + std::to_string(k) + " " + pct(L.probs(k), 1);
   ui::declare_at(A11yRole::Text, all, lo, hi);

@@ -323,9 +323,9 @@ bool option(const char* label, bool selected) {
   return picked;
 }
 
-void live_status(const std::string& sentence, bool busy, ImVec2 lo, ImVec2 hi) {
+void live_status(const std::string& sentence, ImVec2 lo, ImVec2 hi) {
   A11yNode n;
-  n.role = A11yRole::Status, n.name = "Prediction", n.value = sentence, n.busy = busy;
+  n.role = A11yRole::Status, n.name = "Prediction", n.value = sentence;
   declare_at(std::move(n), lo, hi);
 }
 

@@ -73,8 +73,9 @@ bool combo_begin(const char* id, const char* name, const char* preview, ImGuiCom
 void combo_end();
 // A list's item (ImGui::Selectable), declared as an option.
 bool option(const char* label, bool selected);
-// The live status (aria-live): `sentence` announced once it stops changing, never mid-stroke.
-void live_status(const std::string& sentence, bool busy, ImVec2 lo, ImVec2 hi);
+// The prediction's live status (aria-live): `sentence` is announced when it changes (the mirror
+// is not updated while a stroke is drawn: main.cpp).
+void live_status(const std::string& sentence, ImVec2 lo, ImVec2 hi);
 // Notes where the item just drawn is, under its label, so a browser test can click it like a person.
 void track(const char* label);
 // The same for a shape drawn straight into a draw list (a mark on a chart), from lo to hi.

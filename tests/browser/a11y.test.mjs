@@ -97,6 +97,13 @@ test('the Neuron tab: its summary is in the accessibility tree as lens.explain w
 test('a stroke with the mouse draws through the mirror and its prediction reaches the tree; axe on Explore finds nothing', { timeout: 120000 }, async () => {
   await page.evaluate(() => { window.lens.setTab('explore'); window.lens.clear(); });
   await page.waitForFunction(() => window.lens.canvasRect().width > 0, null, { timeout: 10000 });
+  // The status is heard once a stroke: it changes when the stroke ends, not with every move.
+  await page.waitForFunction(() => document.querySelector('main#a11y [role=status][aria-live=polite]')?.textContent === 'Nothing drawn yet.', null, { timeout: 10000 });
+  await page.evaluate(() => {
+    window.__statusChanges = 0;
+    new MutationObserver(() => { window.__statusChanges++; })
+      .observe(document.querySelector('main#a11y [role=status][aria-live=polite]'), { childList: true, characterData: true, subtree: true });
+  });
   const one = []; for (let i = 0; i <= 12; i++) one.push([0.5, 0.15 + 0.7 * i / 12]);
   await pointerStroke(page, one);
   const s = await state();
@@ -106,6 +113,7 @@ test('a stroke with the mouse draws through the mirror and its prediction reache
     return e && /^Predicted \d/.test(e.textContent) && e.textContent;
   }, null, { timeout: 10000 }).then((h) => h.jsonValue());
   assert.match(status, new RegExp(`^Predicted ${s.predicted}, \\d+%\\. Next: \\d, \\d+%\\.$`));
+  assert.equal(await page.evaluate(() => window.__statusChanges), 1, 'the status changed once in a 12-move stroke');
   assert.ok((await axTexts()).some((t) => t.includes(`Predicted ${s.predicted},`)), 'the accessibility tree holds the prediction');
   // Every control of the tab is in the mirror: the canvas, its buttons, the brush, the cards.
   const names = await page.evaluate(() => [...document.querySelectorAll('main#a11y [aria-label]')].map((e) => e.getAttribute('aria-label')));

@@ -56,7 +56,6 @@ std::string a11y_json(const A11yTree& t) {
     if (n.state >= 0) j["state"] = n.state != 0;
     if (n.role == A11yRole::Slider) j["now"] = n.now, j["min"] = n.min, j["max"] = n.max, j["step"] = n.step;
     if (n.role == A11yRole::Heading) j["level"] = n.level;
-    if (n.busy) j["busy"] = true;
     out.push_back(std::move(j));
   }
   // Replacement, not an exception, for text that is not UTF-8 (a model's name from a file).

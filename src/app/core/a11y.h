@@ -27,7 +27,7 @@ enum class A11yRole {
   Heading,   // <h2>, `level` 2..4
   Text,      // <p>
   Image,     // role=img with a name that says what it shows
-  Status,    // the aria-live=polite region: `value` is what it announces
+  Status,    // an aria-live=polite region: `value` is what it announces
 };
 
 struct A11yNode {
@@ -38,7 +38,6 @@ struct A11yNode {
   int state = -1;     // pressed, selected, checked or expanded: 1 or 0; -1: the role has none
   float now = 0, min = 0, max = 0, step = 1;  // a slider's value and range
   int level = 0;                              // a heading's level
-  bool busy = false;  // a status mid-stroke: the sentence waits until the stroke ends
   float x = 0, y = 0, w = 0, h = 0;           // where it is drawn, CSS pixels
 };
 
@@ -55,7 +54,7 @@ std::string a11y_next_id(const A11yTree& t, A11yRole role, const std::string& na
 const std::string& a11y_add(A11yTree& t, A11yNode n);
 const A11yNode* a11y_find(const A11yTree& t, const std::string& id);
 // The list as JSON for web/a11y.js: [{id, role, name, value?, state?, now?, min?, max?, step?,
-// level?, busy?, rect: [x, y, w, h]}]; rectangles rounded to 1/10 px so that a sub-pixel jitter
+// level?, rect: [x, y, w, h]}]; rectangles rounded to 1/10 px so that a sub-pixel jitter
 // does not count as a change.
 std::string a11y_json(const A11yTree& t);
 const char* a11y_role_name(A11yRole role);
