@@ -15,7 +15,7 @@
   var root = null;        // the <main>
   var shown = {};         // id -> {el, key}: the element of each node and the node it shows
   var order = '';         // the ids in DOM order
-  var groups = [];        // the tablist and listbox containers, reused by position
+  var groups = {};        // the tablist and listbox containers, by role and name
   var opener = null;      // the id of the list button last pressed: focus goes back there when its list closes
 
   function page() { return Module.lensPage; }
@@ -160,30 +160,32 @@
     while (parent.children.length > first + kids.length) parent.removeChild(parent.lastChild);
   }
 
-  // A run of tabs goes into a tablist, a run of options into a listbox named after its button.
-  function group(index, role, label) {
-    var g = groups[index];
-    if (!g || g.getAttribute('role') !== role) {
-      g = groups[index] = document.createElement('div');
+  // A run of tabs goes into a tablist, a run of options into a listbox named after its button;
+  // the same container each time (a list opening before the tabs does not move them).
+  function group(role, label, used) {
+    var key = role + ':' + label, g = groups[key];
+    if (!g) {
+      g = groups[key] = document.createElement('div');
       g.setAttribute('role', role);
+      g.setAttribute('aria-label', label);
     }
-    g.setAttribute('aria-label', label);
+    used[key] = g;
     return g;
   }
 
   function arrange(nodes) {
-    var had = document.activeElement, top = [], count = 0;
+    var had = document.activeElement, top = [], used = {};
     for (var i = 0; i < nodes.length;) {
       var role = nodes[i].role;
       if (role !== 'tab' && role !== 'option') { top.push(shown[nodes[i++].id].el); continue; }
       var before = i > 0 ? nodes[i - 1] : null;
-      var g = group(count++, role === 'tab' ? 'tablist' : 'listbox', role === 'tab' ? 'Tabs' : before && before.role === 'combobox' ? before.name : 'Choices');
+      var g = group(role === 'tab' ? 'tablist' : 'listbox', role === 'tab' ? 'Tabs' : before && before.role === 'combobox' ? before.name : 'Choices', used);
       var kids = [];
       while (i < nodes.length && nodes[i].role === role) kids.push(shown[nodes[i++].id].el);
       place(g, kids, 0);
       top.push(g);
     }
-    groups.length = count;
+    groups = used;
     place(root, top, 1);  // after the <h1>
     if (had && had !== document.body && had.isConnected && document.activeElement !== had) had.focus({ preventScroll: true });
   }
