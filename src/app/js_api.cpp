@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/core/a11y.h"
 #include "app/core/api_args.h"
 #include "app/core/app_training.h"
 #include "app/core/assets.h"
@@ -662,6 +663,25 @@ EMSCRIPTEN_KEEPALIVE const char* lens_shown_text() { return ok(g_seen->text); }
 
 // The windows of the last frame whose content overflows with no scrollbar to reach it.
 EMSCRIPTEN_KEEPALIVE const char* lens_cut_off() { return ok(g_seen->cut_off); }
+
+// The accessible mirror's way back (web/a11y.js, app/core/a11y.h). A press of the DOM control
+// `id`: its ImGui item is pressed at its centre over the next frames. False when the last frame
+// declared no such node (the page changed under the reader).
+EMSCRIPTEN_KEEPALIVE const char* lens_a11y_press(const char* id) {
+  const A11yNode* n = id && g_seen->inbox ? a11y_find(g_seen->a11y, id) : nullptr;
+  if (!n) return ok(false);
+  a11y_press(g_seen->inbox->press, *n);
+  return ok(true);
+}
+
+// A slider's new value from the DOM (arrow keys, Home, End): its helper applies it in the next
+// frame as a drag would (ui::slider_int, ui::slider_float).
+EMSCRIPTEN_KEEPALIVE const char* lens_a11y_set(const char* id, double value) {
+  const A11yNode* n = id && g_seen->inbox ? a11y_find(g_seen->a11y, id) : nullptr;
+  if (!n || n->role != A11yRole::Slider || !std::isfinite(value)) return ok(false);
+  g_seen->inbox->values.push_back({n->id, float(value)});
+  return ok(true);
+}
 
 // The bare dense product y = W x of the current model's first layer, `reps` times over `count`
 // inputs at x (cycled); returns the milliseconds it took inside wasm.
