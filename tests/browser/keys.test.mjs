@@ -124,7 +124,7 @@ test('without a pointer: the arrows move a pen, Space inks, the page reads the d
   assert.deepEqual([s.keyboard.shortcuts, s.tab, s.input.some((v) => v > 0)], [false, 'explore', true], 'C and 2 do nothing with shortcuts off');
   await key(page, 'Delete');
   assert.ok((await page.evaluate(() => window.lens.state().input)).every((v) => v === 0), 'Delete still clears');
-  const refused = await page.evaluate(() => { try { window.lens.setShortcuts('no'); return 'accepted'; } catch (e) { return e.message; } });
+  const refused = await page.evaluate(() => { try { window.lens.setShortcuts(/** @type {any} */ ('no')); return 'accepted'; } catch (e) { return e.message; } });
   assert.equal(refused, 'lens.setShortcuts: on must be true or false, got string');
   await page.evaluate(() => window.lens.setShortcuts(true));
   await key(page, '2');
