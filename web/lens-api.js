@@ -506,6 +506,13 @@
       if (typeof off !== 'boolean') throw new Error('lens.setNeuronOff: off must be true or false, got ' + shown(off));
       ask('setNeuronOff', 'lens_set_neuron_off', ['number', 'number', 'number'], [layer, neuron, off ? 1 : 0]);
     },
+    // Single-character keys (Z, C, R, 1-5, ?, ...) on or off: off for speech input and screen
+    // readers (WCAG 2.1.4). The arrows, Space, Esc, Backspace and Delete keep working.
+    setShortcuts: function (on) {
+      need();
+      if (typeof on !== 'boolean') throw new Error('lens.setShortcuts: on must be true or false, got ' + shown(on));
+      ask('setShortcuts', 'lens_set_shortcuts', ['number'], [on ? 1 : 0]);
+    },
     // The class "How the answer was made" explains; null for the predicted one.
     setExplainClass: function (k) {
       need();

@@ -390,6 +390,8 @@ EMSCRIPTEN_KEEPALIVE const char* lens_state() {
   out["statsSource"] = a && a->has_stats ? nlohmann::json(a->stats_from_file ? "sidecar" : "measured") : nlohmann::json(nullptr);
   out["testDigits"] = state_test_digits(s);
   out["view"] = view_json(s);
+  out["keyboard"] = {{"shortcuts", s.shortcuts},
+                     {"pen", {{"shown", s.pen.shown}, {"down", s.pen.down}, {"x", s.pen.x / kCanvasSide}, {"y", s.pen.y / kCanvasSide}}}};
   // The answer with the switched-off neurons held at 0 (what the page shows beside the whole network's).
   const LiveInput& L = s.live;
   out["ablated"] = L.ablated ? nlohmann::json{{"predicted", L.ablated_predicted},
@@ -412,6 +414,12 @@ EMSCRIPTEN_KEEPALIVE const char* lens_set_tab(const char* name) {
   const auto t = check_tab(name ? name : "");
   if (!t) return fail(t.error);
   g_state->tab = *t;
+  return ok();
+}
+
+// Single-character shortcuts on or off (WCAG 2.1.4); the help has the same switch.
+EMSCRIPTEN_KEEPALIVE const char* lens_set_shortcuts(int on) {
+  g_state->shortcuts = on != 0;
   return ok();
 }
 

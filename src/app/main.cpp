@@ -218,14 +218,16 @@ static void key_event(AppState& s, const SDL_Event& e) {
   if (e.type != SDL_KEYDOWN || (e.key.keysym.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))) return;
   const SDL_Keycode k = e.key.keysym.sym;
   const double now = emscripten_get_now();
+  const bool shift = (e.key.keysym.mod & KMOD_SHIFT) != 0;
   switch (k) {
     case SDLK_BACKSPACE: app_key(s, Key::Backspace, 0, now); return;
     case SDLK_DELETE: app_key(s, Key::Delete, 0, now); return;
     case SDLK_ESCAPE: app_key(s, Key::Escape, 0, now); return;
-    case SDLK_LEFT: app_key(s, Key::Left, 0, now); return;
-    case SDLK_RIGHT: app_key(s, Key::Right, 0, now); return;
-    case SDLK_UP: app_key(s, Key::Up, 0, now); return;
-    case SDLK_DOWN: app_key(s, Key::Down, 0, now); return;
+    case SDLK_LEFT: app_key(s, Key::Left, 0, now, shift); return;
+    case SDLK_RIGHT: app_key(s, Key::Right, 0, now, shift); return;
+    case SDLK_UP: app_key(s, Key::Up, 0, now, shift); return;
+    case SDLK_DOWN: app_key(s, Key::Down, 0, now, shift); return;
+    case SDLK_SPACE: app_key(s, Key::Space, 0, now); return;
     default: break;
   }
   if ((k >= SDLK_a && k <= SDLK_z) || (k >= SDLK_1 && k <= SDLK_9)) app_key(s, Key::Char, char(k), now);

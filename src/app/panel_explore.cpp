@@ -17,6 +17,21 @@ namespace lens {
 
 // --- drawing -----------------------------------------------------------------------
 
+// The keyboard pen (keyboard_pen.h) on the canvas: a ring the brush's size, filled while the ink
+// is down, and a line saying which keys do what.
+static void keyboard_pen(const AppState& s, ImDrawList* dl, ImVec2 p0, float side) {
+  const ui::Palette& pal = ui::palette(s.dark);
+  const float k = side / float(kCanvasSide);
+  const ImVec2 at(p0.x + s.pen.x * k, p0.y + s.pen.y * k);
+  const float r = std::max(4.f, s.drawing.brush_radius * k);
+  if (s.pen.down) dl->AddCircleFilled(at, r, pal.accent);
+  dl->AddCircle(at, r + 2.f, IM_COL32(0, 0, 0, 255), 0, 3.f);
+  dl->AddCircle(at, r + 2.f, pal.accent, 0, 1.5f);
+  const char* keys = s.pen.down ? "pen down: arrows draw, Space lifts" : "pen up: arrows move, Space inks";
+  const ImVec2 ts = ImGui::CalcTextSize(keys);
+  if (ts.x < side - 8.f) dl->AddText(ImVec2(p0.x + 6, p0.y + side - ts.y - 4), pal.text_dim, keys);
+}
+
 
 // The canvas in words: what is on it.
 static std::string canvas_name(const AppState& s) {
@@ -58,6 +73,7 @@ void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
     std::snprintf(buf, sizeof buf, "MNIST test digit #%d, labelled %d", s.test_index, s.test.labels[std::size_t(s.test_index)]);
     dl->AddText(ImVec2(p0.x + 6, p0.y + 4), ui::palette(s.dark).text_dim, buf);
   }
+  if (s.pen.shown && s.tab == Tab::Explore) keyboard_pen(s, dl, p0, side);
   s.canvas_rect = {p0.x, p0.y, side, side};
   s.input_rect = s.canvas_rect;
   s.canvas_visible_frame = s.frame;

@@ -370,6 +370,8 @@ void panel_help(AppState& s) {
     ImGui::PushTextWrapPos(0.f);
     help_bullet("Draw a digit in the black square with a mouse, pen or finger. The bars show what the network "
                       "thinks it is, updated as you draw.");
+    help_bullet("Without a pointer: in the Explore tab the arrow keys move a pen over the square (Shift: finer), "
+                "Space puts the ink down or lifts it, Esc puts the pen away.");
     help_bullet("Each card is a hidden neuron: its picture is the input that excites it most, the bar under it "
                       "how strongly it responds to your digit right now. Grey cards are dead neurons.");
     help_bullet("Click a card to inspect the neuron: what it responds to, how it votes, its formula with your "
@@ -379,6 +381,11 @@ void panel_help(AppState& s) {
     help_bullet("Keys: Z or Backspace undo, C or Delete clear, R random test digit, M next misclassified digit, "
                 "N / P (or the arrows in the Neuron tab) next / previous neuron, [ and ] previous / next model, "
                 "1-5 the tabs, ? this help, Esc closes it.");
+    ImGui::Checkbox("single-key shortcuts", &s.shortcuts);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Off: letters, digits and symbols do nothing (for speech input and screen readers); the arrows, "
+                        "Space, Esc, Backspace and Delete still work.");
+    ui::track("single-key shortcuts");
     help_bullet("The address bar always holds a link to what you see (model, tab, neuron): copy it into slides or a post.");
     help_bullet("Train: train a network here and watch its neurons form, or die (try the \"Kill the neurons\" preset).");
     help_bullet("Trained your own model with lens-train, PyTorch or Keras? Drop its .lens or .onnx file onto the page to inspect it.");
