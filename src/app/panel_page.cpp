@@ -381,7 +381,7 @@ void panel_help(AppState& s) {
     help_bullet("Keys: Z or Backspace undo, C or Delete clear, R random test digit, M next misclassified digit, "
                 "N / P (or the arrows in the Neuron tab) next / previous neuron, [ and ] previous / next model, "
                 "1-5 the tabs, ? this help, Esc closes it.");
-    ImGui::Checkbox("single-key shortcuts", &s.shortcuts);
+    ui::switch_box("single-key shortcuts", "Single-key shortcuts", &s.shortcuts);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Off: letters, digits and symbols do nothing (for speech input and screen readers); the arrows, "
                         "Space, Esc, Backspace and Delete still work.");
