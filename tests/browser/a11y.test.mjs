@@ -131,6 +131,10 @@ test('a list: Enter on the model button opens it as a listbox of the models, Esc
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[aria-label^="Model:"]').getAttribute('aria-expanded') === 'true', null, { timeout: 10000 })
     .catch(() => assert.fail('Enter opened the model list'));
+  // The list is drawn over the next frames (ImGui sizes a popup in its first): wait for it to settle.
+  const count = await page.evaluate(() => window.lens.models().length);
+  await page.waitForFunction((n) => document.querySelectorAll('[role=listbox][aria-label=Model] [role=option]').length >= n, count, { timeout: 10000 })
+    .catch(() => {});
   const options = await page.evaluate(() => [...document.querySelectorAll('[role=listbox][aria-label=Model] [role=option]')]
     .map((o) => [o.getAttribute('aria-label'), o.getAttribute('aria-selected')]));
   const models = await page.evaluate(() => window.lens.models());
