@@ -107,9 +107,9 @@ void title(const char* text, const char* help, float width) {
   if (help) help_marker(help);
 }
 
-bool same_line_if_fits(float width) {
+bool same_line_if_fits(float width, float right) {
   const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x;
-  const bool fits = used + width <= ImGui::GetContentRegionMax().x;
+  const bool fits = used + width <= (right > 0 ? right : ImGui::GetContentRegionMax().x);
   if (fits) ImGui::SameLine();
   return fits;
 }
@@ -184,10 +184,7 @@ void phrases(const std::vector<std::string>& parts) {
   const float wrap = ImGui::GetCurrentWindow()->DC.TextWrapPos;
   const float end = wrap > 0 ? wrap : ImGui::GetContentRegionMax().x;
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i) {
-      const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x;
-      if (used + ImGui::CalcTextSize(parts[i].c_str()).x <= end) ImGui::SameLine();
-    }
+    if (i) same_line_if_fits(ImGui::CalcTextSize(parts[i].c_str()).x, end);
     ImGui::TextWrapped("%s", parts[i].c_str());
   }
 }

@@ -48,7 +48,8 @@ void track(const char* label);
 void track_rect(const char* label, ImVec2 lo, ImVec2 hi);
 // SameLine() when an item `width` wide still fits on the current line, else a new line;
 // says which.
-bool same_line_if_fits(float width);
+// `right`: where the line ends (window-relative x); by default the window's content edge.
+bool same_line_if_fits(float width, float right = 0.f);
 void wrapped(const std::string& text);
 // `label`, or `shorter` where the control would not fit the row with the whole label (a phone at
 // a large text size); `extra` is what the control adds to its text (padding, a check box).
