@@ -335,6 +335,11 @@
     aborted: function (what) { stop(new WebAssembly.RuntimeError(String(what))); },
     // shell.js's calls (the asset queue) through the one reply decoder: the value, or an Error.
     value: value,
+    // The accessible mirror's way back (a11y.js): press the item behind a DOM control, or set a
+    // slider's value; false when the last frame drew no such control. Quiet before the page is
+    // ready or after it stopped: a mirror control then does nothing.
+    a11yPress: function (id) { return isReady && !stopped && value('a11y', 'lens_a11y_press', ['string'], [id]); },
+    a11ySet: function (id, v) { return isReady && !stopped && value('a11y', 'lens_a11y_set', ['string', 'number'], [id, v]); },
     // The Share menu (main.cpp): 1 copy the link, 2 copy the embed code, 3 open the full page.
     share: function (kind, hash) {
       if (kind === 3) { window.open(pageUrl(hash, false), '_blank', 'noopener'); return; }
@@ -500,6 +505,13 @@
       checkIndices('lens.setNeuronOff', layer, neuron);
       if (typeof off !== 'boolean') throw new Error('lens.setNeuronOff: off must be true or false, got ' + shown(off));
       ask('setNeuronOff', 'lens_set_neuron_off', ['number', 'number', 'number'], [layer, neuron, off ? 1 : 0]);
+    },
+    // Single-character keys (Z, C, R, 1-5, ?, ...) on or off: off for speech input and screen
+    // readers (WCAG 2.1.4). The arrows, Space, Esc, Backspace and Delete keep working.
+    setShortcuts: function (on) {
+      need();
+      if (typeof on !== 'boolean') throw new Error('lens.setShortcuts: on must be true or false, got ' + shown(on));
+      ask('setShortcuts', 'lens_set_shortcuts', ['number'], [on ? 1 : 0]);
     },
     // The class "How the answer was made" explains; null for the predicted one.
     setExplainClass: function (k) {

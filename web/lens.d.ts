@@ -98,6 +98,8 @@ declare global {
        *  by itself after 6 s. */
       notice: Notice | null;
       view: View;
+      /** The keyboard: whether single-character shortcuts work, and the keyboard pen (arrows move it, Space inks; x, y from 0 to 1 across the canvas). */
+      keyboard: { shortcuts: boolean; pen: { shown: boolean; down: boolean; x: number; y: number } };
     }
 
     interface Notice {
@@ -328,6 +330,8 @@ declare global {
       setNeuronOff(layer: number, neuron: number, off: boolean): void;
       /** The class "How the answer was made" explains; null: the predicted one. */
       setExplainClass(k: number | null): void;
+      /** Single-character keys on or off (WCAG 2.1.4); the arrows, Space, Esc, Backspace and Delete keep working. */
+      setShortcuts(on: boolean): void;
       /** The input surface in CSS pixels relative to the viewport (for real pointer events): the drawing canvas, or the square of the plane when the model is a model of the plane (xor). */
       canvasRect(): Rect;
       /** The address of the view on screen. */

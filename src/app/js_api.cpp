@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/core/a11y.h"
 #include "app/core/api_args.h"
 #include "app/core/app_training.h"
 #include "app/core/assets.h"
@@ -389,6 +390,8 @@ EMSCRIPTEN_KEEPALIVE const char* lens_state() {
   out["statsSource"] = a && a->has_stats ? nlohmann::json(a->stats_from_file ? "sidecar" : "measured") : nlohmann::json(nullptr);
   out["testDigits"] = state_test_digits(s);
   out["view"] = view_json(s);
+  out["keyboard"] = {{"shortcuts", s.shortcuts},
+                     {"pen", {{"shown", s.pen.shown}, {"down", s.pen.down}, {"x", s.pen.x / kCanvasSide}, {"y", s.pen.y / kCanvasSide}}}};
   // The answer with the switched-off neurons held at 0 (what the page shows beside the whole network's).
   const LiveInput& L = s.live;
   out["ablated"] = L.ablated ? nlohmann::json{{"predicted", L.ablated_predicted},
@@ -411,6 +414,12 @@ EMSCRIPTEN_KEEPALIVE const char* lens_set_tab(const char* name) {
   const auto t = check_tab(name ? name : "");
   if (!t) return fail(t.error);
   g_state->tab = *t;
+  return ok();
+}
+
+// Single-character shortcuts on or off (WCAG 2.1.4); the help has the same switch.
+EMSCRIPTEN_KEEPALIVE const char* lens_set_shortcuts(int on) {
+  g_state->shortcuts = on != 0;
   return ok();
 }
 
@@ -662,6 +671,25 @@ EMSCRIPTEN_KEEPALIVE const char* lens_shown_text() { return ok(g_seen->text); }
 
 // The windows of the last frame whose content overflows with no scrollbar to reach it.
 EMSCRIPTEN_KEEPALIVE const char* lens_cut_off() { return ok(g_seen->cut_off); }
+
+// The accessible mirror's way back (web/a11y.js, app/core/a11y.h). A press of the DOM control
+// `id`: its ImGui item is pressed at its centre over the next frames. False when the last frame
+// declared no such node (the page changed under the reader).
+EMSCRIPTEN_KEEPALIVE const char* lens_a11y_press(const char* id) {
+  const A11yNode* n = id && g_seen->inbox ? a11y_find(g_seen->a11y, id) : nullptr;
+  if (!n) return ok(false);
+  a11y_press(g_seen->inbox->press, *n);
+  return ok(true);
+}
+
+// A slider's new value from the DOM (arrow keys, Home, End): its helper applies it in the next
+// frame as a drag would (ui::slider_int, ui::slider_float).
+EMSCRIPTEN_KEEPALIVE const char* lens_a11y_set(const char* id, double value) {
+  const A11yNode* n = id && g_seen->inbox ? a11y_find(g_seen->a11y, id) : nullptr;
+  if (!n || n->role != A11yRole::Slider || !std::isfinite(value)) return ok(false);
+  g_seen->inbox->values.push_back({n->id, float(value)});
+  return ok(true);
+}
 
 // The bare dense product y = W x of the current model's first layer, `reps` times over `count`
 // inputs at x (cycled); returns the milliseconds it took inside wasm.

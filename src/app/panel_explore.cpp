@@ -17,6 +17,29 @@ namespace lens {
 
 // --- drawing -----------------------------------------------------------------------
 
+// The keyboard pen (keyboard_pen.h) on the canvas: a ring the brush's size, filled while the ink
+// is down, and a line saying which keys do what.
+static void keyboard_pen(const AppState& s, ImDrawList* dl, ImVec2 p0, float side) {
+  const ui::Palette& pal = ui::palette(s.dark);
+  const float k = side / float(kCanvasSide);
+  const ImVec2 at(p0.x + s.pen.x * k, p0.y + s.pen.y * k);
+  const float r = std::max(4.f, s.drawing.brush_radius * k);
+  if (s.pen.down) dl->AddCircleFilled(at, r, pal.accent);
+  dl->AddCircle(at, r + 2.f, IM_COL32(0, 0, 0, 255), 0, 3.f);
+  dl->AddCircle(at, r + 2.f, pal.accent, 0, 1.5f);
+  const char* keys = s.pen.down ? "pen down: arrows draw, Space lifts" : "pen up: arrows move, Space inks";
+  const ImVec2 ts = ImGui::CalcTextSize(keys);
+  if (ts.x < side - 8.f) dl->AddText(ImVec2(p0.x + 6, p0.y + side - ts.y - 4), pal.text_dim, keys);
+}
+
+
+// The canvas in words: what is on it.
+static std::string canvas_name(const AppState& s) {
+  if (s.source == InputSource::TestImage && s.test_index >= 0)
+    return "Drawing canvas: MNIST test digit #" + std::to_string(s.test_index) + ", labelled " +
+           std::to_string(s.test.labels[std::size_t(s.test_index)]);
+  return s.live.blank ? "Drawing canvas, empty: draw a digit here" : "Drawing canvas with your digit";
+}
 
 void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
   const float em = ui::em();
@@ -29,7 +52,7 @@ void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
   // The strokes themselves come from every pointer event (canvas_pointer_event), not from
   // ImGui's once-per-frame mouse position, so fast strokes keep all their points. The
   // button only tells whether the canvas is uncovered and under the pointer.
-  ImGui::InvisibleButton("##canvas", ImVec2(side, side));
+  ui::invisible_button("##canvas", ImVec2(side, side), A11yRole::Image, canvas_name(s));
   // Touch and pen have no hover before they press, so what matters is only that no
   // popup (e.g. an open model list) covers the canvas.
   s.canvas_covered = ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
@@ -50,6 +73,7 @@ void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
     std::snprintf(buf, sizeof buf, "MNIST test digit #%d, labelled %d", s.test_index, s.test.labels[std::size_t(s.test_index)]);
     dl->AddText(ImVec2(p0.x + 6, p0.y + 4), ui::palette(s.dark).text_dim, buf);
   }
+  if (s.pen.shown && s.tab == Tab::Explore) keyboard_pen(s, dl, p0, side);
   s.canvas_rect = {p0.x, p0.y, side, side};
   s.input_rect = s.canvas_rect;
   s.canvas_visible_frame = s.frame;
@@ -70,7 +94,7 @@ void panel_draw(AppState& s, Gfx& g, float width, bool compact) {
   // The brush beside the buttons when it has room for its label, else on a row of its own.
   ui::same_line_if_fits(6.f * em);
   ImGui::SetNextItemWidth(std::max(6.f * em, std::min(side - (ImGui::GetCursorScreenPos().x - p0.x), ImGui::GetContentRegionAvail().x)));
-  ImGui::SliderFloat("##brush", &s.drawing.brush_radius, 4.f, 24.f, "brush %.0f");
+  ui::slider_float("##brush", "Brush size", &s.drawing.brush_radius, 4.f, 24.f, "brush %.0f", 1.f);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Brush size. MNIST strokes are about 2-3 pixels wide out of 28.");
   if (s.test_error.empty()) {  // the digits are fetched on the first click
     const char* random = "Random test digit";  // shorter where the whole label does not fit (a phone at 150%)
@@ -89,9 +113,11 @@ static void panel_network_input(AppState& s, Gfx& g, float width) {
                                      "orange pixels push that class up, purple ones push it down.");
   const float side = std::min(width, 9.f * em);
   ImGui::Image(s.show_saliency ? g.saliency.imgui_id() : g.input.imgui_id(), ImVec2(side, side));
+  ui::declare(A11yRole::Image, s.show_saliency ? "What the network sees: the 28 by 28 input, coloured by saliency"
+                                               : "What the network sees: your digit as 28 by 28 pixels");
   ui::same_line_if_fits(ImGui::CalcTextSize("saliency").x + 3 * em);
   ImGui::BeginGroup();
-  ImGui::Checkbox("saliency", &s.show_saliency);
+  ui::switch_box("saliency", "Saliency colours", &s.show_saliency);
   if (s.show_saliency && s.live.saliency_class >= 0) {
     ImGui::TextDisabled("for class %d", s.live.saliency_class);
     ui::diverging_legend(std::max(4.f * em, width - side - em), 0.6f * em, s.live.saliency.cwiseAbs().maxCoeff(), "");
@@ -101,6 +127,16 @@ static void panel_network_input(AppState& s, Gfx& g, float width) {
 
 // --- prediction and attribution ------------------------------------------------------
 
+// The prediction in words for the accessible mirror: the live status (announced when a stroke
+// ends: the mirror waits for it, main.cpp) and every class's probability.
+static void prediction_declare(const AppState& s, ImVec2 lo, ImVec2 hi) {
+  const LiveInput& L = s.live;
+  ui::live_status(a11y_prediction_status(L.probs, L.blank), lo, hi);
+  std::string all = "Probabilities:";
+  for (int k = 0; k < kClasses; ++k) all += (k ? ", " : " ") + std::to_string(k) + " " + pct(L.probs(k), 1);
+  ui::declare_at(A11yRole::Text, all, lo, hi);
+}
+
 void panel_prediction(AppState& s, float width) {
   const float em = ui::em();
   ui::title("Prediction", "The softmax output: the network's probability for each digit. The highlighted bar is its "
@@ -108,6 +144,7 @@ void panel_prediction(AppState& s, float width) {
   const ui::Palette& pal = ui::palette(s.dark);
   const LiveInput& L = s.live;
   if (L.probs.size() != kClasses) return;
+  const ImVec2 bars = ImGui::GetCursorScreenPos();
   for (int k = 0; k < kClasses; ++k) {
     ImGui::PushID(k);
     const bool win = k == L.predicted && !L.blank;
@@ -125,6 +162,7 @@ void panel_prediction(AppState& s, float width) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("P(%d) = %.4f; logit %.3f", k, double(L.probs(k)), double(L.trace.logits()(k, 0)));
     ImGui::PopID();
   }
+  prediction_declare(s, bars, ImVec2(bars.x + width, ImGui::GetCursorScreenPos().y));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   if (L.blank) ImGui::TextDisabled("Nothing drawn yet: these are the network's guesses for an empty image.");
   if (L.ablated)
@@ -164,6 +202,7 @@ void panel_prediction_compact(AppState& s, float width, float bar_height) {
     dl->AddText(ImVec2(x - ts.x / 2, p0.y + h + 2), win ? pal.accent : ImGui::GetColorU32(ImGuiCol_Text), digit);
   }
   ImGui::InvisibleButton("##probs", ImVec2(width, h + ImGui::GetTextLineHeight() + 4));
+  prediction_declare(s, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
   if (ImGui::IsItemHovered()) {
     const int k = std::clamp(int((ImGui::GetIO().MousePos.x - p0.x) / col), 0, kClasses - 1);
     ImGui::SetTooltip("P(%d) = %.4f; logit %.3f", k, double(L.probs(k)), double(L.trace.logits()(k, 0)));
@@ -196,7 +235,9 @@ void panel_contributions(AppState& s, float width) {
     std::snprintf(b, sizeof b, "%d", k);
     const bool on = k == cls;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
-    if (ImGui::SmallButton(b)) { s.explain_class = k; s.live_dirty = true; }
+    const bool picked = ImGui::SmallButton(b);
+    ui::declare(A11yRole::Button, "Explain class " + std::string(b), on ? 1 : 0);
+    if (picked) { s.explain_class = k; s.live_dirty = true; }
     if (on) ImGui::PopStyleColor();
     ImGui::PopID();
   }
@@ -212,7 +253,10 @@ void panel_contributions(AppState& s, float width) {
     ImGui::PushID(h);
     char label[48];
     std::snprintf(label, sizeof label, "#%d", h);
-    if (ImGui::Selectable(label, s.sel_layer == last && s.sel_unit == h, 0, ImVec2(2.6f * em, 0))) {
+    const bool picked = ImGui::Selectable(label, s.sel_layer == last && s.sel_unit == h, 0, ImVec2(2.6f * em, 0));
+    ui::declare(A11yRole::Button, "Neuron " + std::to_string(h) + ", contribution " + fmt("%+.2f", double(c(h))),
+                s.sel_layer == last && s.sel_unit == h ? 1 : 0);
+    if (picked) {
       s.sel_layer = last;
       s.sel_unit = h;
     }
@@ -252,7 +296,11 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
   const char* sorts[] = {"by index", "by activation"};
   ImGui::PushID(layer);
   if (show_sort) {
-    if (ImGui::Combo("##sort", &sort, sorts, 2)) s.sort_by_activation = sort == 1;
+    if (ui::combo_begin("##sort", "Order of the cards", sorts[sort])) {
+      for (int k = 0; k < 2; ++k)
+        if (ui::option(sorts[k], sort == k)) s.sort_by_activation = k == 1;
+      ui::combo_end();
+    }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Order of the cards: neuron number, or strongest response to the current input first");
   }
 
@@ -296,7 +344,10 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
     ImGui::PushID(h);
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float bar_h = 0.45f * em;
-    if (ImGui::InvisibleButton("##card", ImVec2(card, card + bar_h + 2))) {
+    const Liveness live = app_card_liveness(s, layer, h);  // the rule and the measurement the list of dead neurons reads
+    const bool dead = live == Liveness::Dead, nearly = live == Liveness::NearlyDead;
+    const std::string name = "Neuron " + std::to_string(h) + (dead ? ", dead" : nearly ? ", nearly dead" : "");
+    if (ui::invisible_button("##card", ImVec2(card, card + bar_h + 2), A11yRole::Button, name)) {
       s.sel_layer = layer;
       s.sel_unit = h;
       s.tab = Tab::Neuron;
@@ -304,8 +355,6 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
     if (i == 0) ui::track(("first card of layer " + std::to_string(layer)).c_str());  // for the browser tests' layout checks
     const bool hovered = ImGui::IsItemHovered();
     const NeuronFacts* facts = a ? a->neuron(layer, h) : nullptr;
-    const Liveness live = app_card_liveness(s, layer, h);  // the rule and the measurement the list of dead neurons reads
-    const bool dead = live == Liveness::Dead, nearly = live == Liveness::NearlyDead;
     split.SetCurrentChannel(dl, kBackgrounds);
     const bool picture = atlas && atlas->count > h;
     if (!picture || dead) dl->AddRectFilled(p, ImVec2(p.x + card, p.y + card), pal.card_bg, 4.f);  // under a faded or missing picture only

@@ -100,20 +100,24 @@ void panel_export_menu(AppState& s) {
   ImGui::TextDisabled("PNG, for slides, posts and print");
   if (ImGui::RadioButton("Light", !s.exports.dark)) s.exports.dark = false;
   ui::track("export:Light");
+  ui::declare(A11yRole::Button, "Light figures", s.exports.dark ? 0 : 1);
   ImGui::SameLine();
   if (ImGui::RadioButton("Dark", s.exports.dark)) s.exports.dark = true;
   ui::track("export:Dark");
+  ui::declare(A11yRole::Button, "Dark figures", s.exports.dark ? 1 : 0);
   static const int kScales[] = {1, 2, 4, 8};
   for (int k : kScales) {
     ImGui::SameLine();
     const std::string label = std::to_string(k) + "x";
     if (ImGui::RadioButton(label.c_str(), s.exports.scale == k)) s.exports.scale = k;
     ui::track(("export:" + label).c_str());
+    ui::declare(A11yRole::Button, "Scale " + label, s.exports.scale == k ? 1 : 0);
   }
   ImGui::Separator();
   for (const ExportItem& item : export_items(s)) {
     if (ImGui::MenuItem(item.label.c_str())) export_download(s, item.name, item.layer, item.neuron);
     ui::track(("export:" + item.label).c_str());
+    ui::declare(A11yRole::Button, "Download " + item.label);
     if (item.name == FigureName::View && ImGui::IsItemHovered())
       ImGui::SetTooltip("The page as it is now, redrawn at up to 4x");
   }
@@ -122,6 +126,7 @@ void panel_export_menu(AppState& s) {
     const bool ready = report_ready(s);
     if (ImGui::MenuItem("Download report (.zip)", nullptr, false, ready)) export_report(s);
     ui::track("export:Download report (.zip)");
+    ui::declare(A11yRole::Button, "Download report (.zip)");
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
       ImGui::SetTooltip(ready ? "The Markdown report lens-report writes for this model, with its figures"
                               : "Available when the analysis has finished");

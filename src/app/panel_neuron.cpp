@@ -21,21 +21,25 @@ static void neuron_picker(AppState& s) {
   if (H > 1) {
     ImGui::SetNextItemWidth(9 * em);
     int l = s.sel_layer;  // numbered from 0, as in links, the JS API and the report
-    if (ImGui::SliderInt("##layer", &l, 0, H - 1, "hidden layer %d")) { s.sel_layer = l; s.sel_unit = 0; }
+    if (ui::slider_int("##layer", "Hidden layer", &l, 0, H - 1, "hidden layer %d")) { s.sel_layer = l; s.sel_unit = 0; }
     // The neuron's arrows and slider stay together, on the next line where they do not fit (a phone).
     ui::same_line_if_fits(9 * em + 2 * ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().ItemSpacing.x);
   }
   s.sel_layer = std::clamp(s.sel_layer, 0, H - 1);
   const int U = net.layers[std::size_t(s.sel_layer)].outputs();
   if (s.sel_unit < 0 || s.sel_unit >= U) s.sel_unit = 0;
-  if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) s.sel_unit = (s.sel_unit + U - 1) % U;
+  const bool prev = ImGui::ArrowButton("##prev", ImGuiDir_Left);
+  ui::declare(A11yRole::Button, "Previous neuron");
+  if (prev) s.sel_unit = (s.sel_unit + U - 1) % U;
   ImGui::SameLine();
   // Narrower on a phone at a large text size, so the next arrow stays on the row.
   const float room = ImGui::GetContentRegionAvail().x - ImGui::GetFrameHeight() - ImGui::GetStyle().ItemSpacing.x;
   ImGui::SetNextItemWidth(std::clamp(room, 4 * em, 9 * em));
-  ImGui::SliderInt("##unit", &s.sel_unit, 0, U - 1, "neuron %d");
+  ui::slider_int("##unit", "Neuron", &s.sel_unit, 0, U - 1, "neuron %d");
   ImGui::SameLine();
-  if (ImGui::ArrowButton("##next", ImGuiDir_Right)) s.sel_unit = (s.sel_unit + 1) % U;
+  const bool next = ImGui::ArrowButton("##next", ImGuiDir_Right);
+  ui::declare(A11yRole::Button, "Next neuron");
+  if (next) s.sel_unit = (s.sel_unit + 1) % U;
 }
 
 static void class_chart(AppState& s, const LayerStats& L, int h, const NeuronFacts* e, float width) {
@@ -153,7 +157,8 @@ static void diverse_rows(AppState& s, Gfx& g, int l, int h, float side) {
   // The prior arrived after the click: its images follow without another click.
   if (mine && d.prior.cols() == 0 && s.prior.decoder) app_show_diverse(s, l, h, kCount);
   if (!mine) {
-    if (ImGui::Button(ui::fitting_label("Show 3 different images###diverse", "3 more images###diverse", 2 * ImGui::GetStyle().FramePadding.x)))
+    if (ui::button(ui::fitting_label("Show 3 different images###diverse", "3 more images###diverse", 2 * ImGui::GetStyle().FramePadding.x),
+                   "Show 3 different images"))
       app_show_diverse(s, l, h, kCount);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Three maximization images at once, pushed apart by a penalty on how alike they are: "
@@ -241,7 +246,9 @@ static void ablation_switch(AppState& s, int h) {
   bool off = app_neuron_off(s, s.sel_layer, h);
   ui::title("Switch it off", "Ablation: hold this neuron's output at 0 and re-score all 10,000 test digits. "
                              "The drop shows how much the network relies on it.");
-  if (ImGui::Checkbox(ui::fitting_label("neuron switched off###off", "switched off###off", ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x), &off)) app_set_neuron_off(s, s.sel_layer, h, off);
+  if (ui::switch_box(ui::fitting_label("neuron switched off###off", "switched off###off", ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x),
+                     "Neuron switched off", &off))
+    app_set_neuron_off(s, s.sel_layer, h, off);
   if (s.ablation.any()) {
     // Re-scoring needs the test digits: fetched when a neuron is first switched off.
     const AblationScorer* scorer = app_ablation_scorer(s);
@@ -256,10 +263,13 @@ static void ablation_switch(AppState& s, int h) {
     const Score& sc = s.ablation_score;
     ImGui::Text("test accuracy %s -> %s (%s points)", pct(a->base_score.accuracy, 2).c_str(), pct(sc.accuracy, 2).c_str(),
                 fmt("%+.2f", 100.0 * (sc.accuracy - a->base_score.accuracy)).c_str());
+    ui::declare(A11yRole::Text, "Test accuracy " + pct(a->base_score.accuracy, 2) + " becomes " + pct(sc.accuracy, 2) + " with it off");
     if (s.live.ablated && !s.live.blank)
       ImGui::Text("your digit: %d (%s) -> %d (%s)", s.live.predicted, pct(s.live.probs(s.live.predicted), 0).c_str(),
                   s.live.ablated_predicted, pct(s.live.ablated_probs(s.live.ablated_predicted), 0).c_str());
-    if (ImGui::SmallButton(ui::fitting_label("switch all back on###on", "all back on###on", 2 * ImGui::GetStyle().FramePadding.x))) app_ablation_reset(s);
+    const bool all_on = ImGui::SmallButton(ui::fitting_label("switch all back on###on", "all back on###on", 2 * ImGui::GetStyle().FramePadding.x));
+    ui::declare(A11yRole::Button, "Switch all neurons back on");
+    if (all_on) app_ablation_reset(s);
   } else if (const NeuronFacts* f = a ? a->neuron(s.sel_layer, h) : nullptr) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ui::rich_text(neuron_importance(*f), s.dark);
@@ -281,6 +291,7 @@ void panel_neuron(AppState& s, Gfx& g) {
   if (stats && a->stats.layers[std::size_t(l)].is_dead(h)) {
     if (ui::same_line_if_fits(2 * em + ImGui::CalcTextSize("DEAD").x)) ImGui::SameLine(0, 2 * em);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.dead), "DEAD");
+    ui::declare(A11yRole::Text, "Dead: it never fires on a test digit");
   } else if (stats) {
     const LayerStats& L = a->stats.layers[std::size_t(l)];
     // Three facts, each kept whole: on a phone or at a projector's text size they wrap between
@@ -295,6 +306,7 @@ void panel_neuron(AppState& s, Gfx& g) {
       const bool beside = ui::same_line_if_fits(gap + ImGui::CalcTextSize(facts[i]).x + help);
       if (beside && i == 0) ImGui::SameLine(0, 2 * em);
       ImGui::Text("%s%s", beside && i > 0 ? "| " : "", facts[i]);
+      ui::declare(A11yRole::Text, facts[i]);
     }
     ui::help_marker("Selectivity: (mean on its best digit - mean on the others) / (their sum). 1 = responds to one digit only, 0 = to all alike.");
   }
@@ -331,7 +343,8 @@ void panel_neuron(AppState& s, Gfx& g) {
   prior_pair(s, g, l, h, big);
   diverse_rows(s, g, l, h, big);
   if (a && a->done()) {
-    ImGui::Checkbox(ui::fitting_label("maximization settings###settings", "settings###settings", ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x), &s.show_actmax_settings);
+    ui::switch_box(ui::fitting_label("maximization settings###settings", "settings###settings", ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x),
+                   "Maximization settings", &s.show_actmax_settings);
     if (s.show_actmax_settings) actmax_controls(s);
   }
   ImGui::EndGroup();

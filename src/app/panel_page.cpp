@@ -34,11 +34,11 @@ static void model_picker(AppState& s, double now_ms, bool with_remove) {
   std::string shown = s.model() ? model_label(*s.model()) : "no model";
   const float room = ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - 2 * ImGui::GetStyle().FramePadding.x;
   if (s.model() && ImGui::CalcTextSize(shown.c_str()).x > room) shown = s.model()->bundle.info.id;
-  if (ImGui::BeginCombo("##model", shown.c_str())) {
+  if (ui::combo_begin("##model", "Model", shown.c_str())) {
     for (std::size_t i = 0; i < s.models.size(); ++i) {
       if (s.models[i].removed) continue;
       ImGui::PushID(int(i));
-      if (ImGui::Selectable(model_label(s.models[i]).c_str(), int(i) == s.current)) app_select_model(s, int(i), now_ms);
+      if (ui::option(model_label(s.models[i]).c_str(), int(i) == s.current)) app_select_model(s, int(i), now_ms);
       if (ImGui::IsItemHovered() && !s.models[i].bundle.info.notes.empty()) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(em * 26);
@@ -50,10 +50,10 @@ static void model_picker(AppState& s, double now_ms, bool with_remove) {
     }
     if (with_remove) {
       ImGui::Separator();
-      if (ImGui::Selectable("Remove this model")) remove_current_model(s, now_ms);
+      if (ui::option("Remove this model", false)) remove_current_model(s, now_ms);
       ui::track("Remove model");
     }
-    ImGui::EndCombo();
+    ui::combo_end();
   }
   if (ImGui::IsItemHovered() && s.model()) ImGui::SetTooltip("The network being explained. Every model is pre-trained on MNIST (XOR on its four points).");
 }
@@ -92,7 +92,7 @@ static void tab_buttons(AppState& s, bool narrow) {
     if (t > 0 || !narrow) ImGui::SameLine(0, t == 0 ? ui::em() : 4);
     const bool on = int(s.tab) == t;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
-    if (ImGui::Button(kTabLabels[t])) s.tab = Tab(t);
+    if (ui::button(kTabLabels[t], nullptr, A11yRole::Tab, on ? 1 : 0)) s.tab = Tab(t);
     if (t == 0) ui::track("tab bar");  // where the header's last row is
     if (on) ImGui::PopStyleColor();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kTabHelp[t]);
@@ -104,12 +104,12 @@ static void tab_list(AppState& s) {
   float widest = 0;
   for (const char* label : kTabLabels) widest = std::max(widest, ImGui::CalcTextSize(label).x);
   ImGui::SetNextItemWidth(widest + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x);
-  if (ImGui::BeginCombo("##tabs", kTabLabels[int(s.tab)])) {
+  if (ui::combo_begin("##tabs", "Tab", kTabLabels[int(s.tab)])) {
     for (int t = 0; t < kTabCount; ++t) {
-      if (ImGui::Selectable(kTabLabels[t], int(s.tab) == t)) s.tab = Tab(t);
+      if (ui::option(kTabLabels[t], int(s.tab) == t)) s.tab = Tab(t);
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kTabHelp[t]);
     }
-    ImGui::EndCombo();
+    ui::combo_end();
   }
   ui::track("tab bar");
 }
@@ -173,6 +173,7 @@ void panel_top_bar(AppState& s, double now_ms) {
     char label[96];
     std::snprintf(label, sizeof label, "%s %d%%", a->phase_label, int(100 * a->progress()));
     ImGui::ProgressBar(a->progress(), ImVec2(w, 0), label);
+    ui::declare(A11yRole::Text, label);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Computing statistics and maximization images for this model in the background, a few milliseconds per frame, so the page never freezes.");
   }
@@ -208,7 +209,8 @@ static void view_controls(AppState& s, float x, bool same_row, bool stacked) {
   else if (!stacked) ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), x));  // a row of their own, right-aligned
   // Dark -> light -> high contrast (black on white, for a washed-out projector) -> dark.
   const char* next = s.contrast ? "Dark" : s.dark ? "Light" : "Contrast";
-  const bool theme = ui::small_button(next, "Switch the theme: dark, light, or high contrast for a projector");
+  const std::string theme_name = std::string("Theme: switch to ") + (s.contrast ? "dark" : s.dark ? "light" : "high contrast");
+  const bool theme = ui::small_button(next, "Switch the theme: dark, light, or high contrast for a projector", theme_name.c_str());
   ui::track(next);
   if (theme) {
     if (s.contrast) s.contrast = false, s.dark = true;
@@ -224,13 +226,13 @@ static void view_controls(AppState& s, float x, bool same_row, bool stacked) {
   ImGui::SetNextItemWidth(4.5f * em);
   char current[16];
   std::snprintf(current, sizeof current, "%s", pct(s.ui_scale, 0).c_str());
-  if (ImGui::BeginCombo("##scale", current, ImGuiComboFlags_NoArrowButton)) {
+  if (ui::combo_begin("##scale", "Text size", current, ImGuiComboFlags_NoArrowButton)) {
     for (float v : kTextScales) {
       char label[16];
       std::snprintf(label, sizeof label, "%s", pct(v, 0).c_str());
-      if (ImGui::Selectable(label, std::abs(s.ui_scale - v) < 0.01f)) s.ui_scale = v;
+      if (ui::option(label, std::abs(s.ui_scale - v) < 0.01f)) s.ui_scale = v;
     }
-    ImGui::EndCombo();
+    ui::combo_end();
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Text size: 200%% to 300%% for a projector (+ and - keys)");
   beside("Share");
@@ -240,7 +242,7 @@ static void view_controls(AppState& s, float x, bool same_row, bool stacked) {
   beside("Export");
   panel_export_menu(s);
   beside("?");
-  if (ui::small_button("?", "How to use this page")) s.show_help = true;
+  if (ui::small_button("?", "How to use this page", "Help")) s.show_help = true;
 }
 
 // Embed mode has no tabs: away from the drawing (a card, a neuron link or a key opened another
@@ -253,7 +255,7 @@ static float back_to_drawing_button(AppState& s) {
   ImGui::PushStyleColor(ImGuiCol_Button, p.accent);
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, p.accent);
   ImGui::PushStyleColor(ImGuiCol_Text, p.paper);
-  const bool back = ImGui::Button(label, size);
+  const bool back = ui::button(label, "Back to the drawing", A11yRole::Button, -1, size);
   ImGui::PopStyleColor(3);
   ui::track("Back to the drawing");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to where you draw (Esc)");
@@ -270,7 +272,7 @@ static void panel_embed_bar(AppState& s, double now_ms) {
     ImGui::SetCursorPosY(y + 0.5f * (h - ImGui::GetFrameHeight()));  // the rest centred on it
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ui::palette(s.dark).accent);
-  if (ui::small_button("MNIST Lens", "Open the full page in a new tab")) s.share_wanted = ShareRequest::OpenFullPage;
+  if (ui::small_button("MNIST Lens", "Open the full page in a new tab", "MNIST Lens: open the full page")) s.share_wanted = ShareRequest::OpenFullPage;
   ImGui::PopStyleColor();
   ImGui::SameLine();
   ImGui::SetNextItemWidth(std::min(16.f * ui::em(), ImGui::GetContentRegionAvail().x * 0.5f));
@@ -336,6 +338,7 @@ void panel_story_banner(AppState& s) {
 static void help_bullet(const char* text) {
   ImGui::Bullet();
   ImGui::TextWrapped("%s", text);
+  ui::declare(A11yRole::Text, text);
 }
 
 void panel_help(AppState& s) {
@@ -361,9 +364,14 @@ void panel_help(AppState& s) {
   ImGui::SetNextWindowFocus();
   if (ImGui::Begin("How to use MNIST Lens", &s.show_help, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                                             ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
+    const ImVec2 title_lo = ImGui::GetWindowPos();
+    ui::declare_at(A11yRole::Heading, "How to use MNIST Lens", title_lo,
+                   ImVec2(title_lo.x + ImGui::GetWindowWidth(), title_lo.y + ImGui::GetFrameHeight()));
     ImGui::PushTextWrapPos(0.f);
     help_bullet("Draw a digit in the black square with a mouse, pen or finger. The bars show what the network "
                       "thinks it is, updated as you draw.");
+    help_bullet("Without a pointer: in the Explore tab the arrow keys move a pen over the square (Shift: finer), "
+                "Space puts the ink down or lifts it, Esc puts the pen away.");
     help_bullet("Each card is a hidden neuron: its picture is the input that excites it most, the bar under it "
                       "how strongly it responds to your digit right now. Grey cards are dead neurons.");
     help_bullet("Click a card to inspect the neuron: what it responds to, how it votes, its formula with your "
@@ -373,12 +381,17 @@ void panel_help(AppState& s) {
     help_bullet("Keys: Z or Backspace undo, C or Delete clear, R random test digit, M next misclassified digit, "
                 "N / P (or the arrows in the Neuron tab) next / previous neuron, [ and ] previous / next model, "
                 "1-5 the tabs, ? this help, Esc closes it.");
+    ui::switch_box("single-key shortcuts", "Single-key shortcuts", &s.shortcuts);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Off: letters, digits and symbols do nothing (for speech input and screen readers); the arrows, "
+                        "Space, Esc, Backspace and Delete still work.");
+    ui::track("single-key shortcuts");
     help_bullet("The address bar always holds a link to what you see (model, tab, neuron): copy it into slides or a post.");
     help_bullet("Train: train a network here and watch its neurons form, or die (try the \"Kill the neurons\" preset).");
     help_bullet("Trained your own model with lens-train, PyTorch or Keras? Drop its .lens or .onnx file onto the page to inspect it.");
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
-    if (ImGui::Button("Got it", ImVec2(8 * em, 0))) s.show_help = false;
+    if (ui::button("Got it", "Got it: close the help", A11yRole::Button, -1, ImVec2(8 * em, 0))) s.show_help = false;
     const ImVec2 p = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     s.help_rect = AppState::Rect{p.x, p.y, size.x, size.y};
     ui::track_rect("help window", p, ImVec2(p.x + size.x, p.y + size.y));
@@ -409,8 +422,10 @@ static void panel_notice(AppState& s) {
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ui::track("notice");
+  ui::declare(A11yRole::Status, "Notice", -1, text);  // a second polite live region: errors are heard
   ImGui::SameLine(0, pad + st.ItemSpacing.x);
   if (ImGui::SmallButton("dismiss")) notice_clear(s.notice);
+  ui::declare(A11yRole::Button, "Dismiss the notice");
 }
 
 void panel_page(AppState& s, Gfx& g, double now_ms) {

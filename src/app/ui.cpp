@@ -3,7 +3,9 @@
 #include <imgui_internal.h>  // the text wrap position in force (phrases)
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "figures/colormap.h"
@@ -104,6 +106,7 @@ void title(const char* text, const char* help, float width) {
   ImGui::PushTextWrapPos(right - (help ? ImGui::CalcTextSize(" (?)").x + 8 : 0));
   ImGui::TextUnformatted(text);
   ImGui::PopTextWrapPos();
+  declare(A11yRole::Heading, text);
   if (help) help_marker(help);
 }
 
@@ -163,8 +166,8 @@ void diverging_legend(float w, float h, float limit, const char* what) {
   ImGui::TextDisabled("%s", hi);
 }
 
-bool small_button(const char* label, const char* tooltip) {
-  const bool pressed = ImGui::Button(label);
+bool small_button(const char* label, const char* tooltip, const char* name) {
+  const bool pressed = button(label, name);
   if (tooltip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tooltip);
   return pressed;
 }
@@ -191,6 +194,138 @@ void phrases(const std::vector<std::string>& parts) {
 
 static FrameRecord* frame_record() { return static_cast<FrameRecord*>(ImGui::GetIO().UserData); }
 
+// --- the accessible mirror ------------------------------------------------------------
+
+// What a label shows: ImGui's "##id" or "###id" suffix is no part of it.
+static std::string shown_part(const char* label) {
+  const char* end = std::strstr(label, "##");
+  return end ? std::string(label, end) : std::string(label);
+}
+
+void declare_at(A11yNode n, ImVec2 lo, ImVec2 hi) {
+  FrameRecord* r = frame_record();
+  if (!r || n.name.empty()) return;
+  n.x = lo.x, n.y = lo.y, n.w = std::max(0.f, hi.x - lo.x), n.h = std::max(0.f, hi.y - lo.y);
+  a11y_add(r->a11y, std::move(n));
+}
+
+void declare_at(A11yRole role, const std::string& name, ImVec2 lo, ImVec2 hi) {
+  A11yNode n;
+  n.role = role, n.name = name;
+  if (role == A11yRole::Heading) n.level = 2;
+  declare_at(std::move(n), lo, hi);
+}
+
+void declare(A11yRole role, const std::string& name, int state, const std::string& value) {
+  // Where it shows: a control scrolled out of its window's view is not declared (a press there
+  // would reach nothing); text is, at the part in view.
+  const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+  ImRect r(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  const bool text = role == A11yRole::Heading || role == A11yRole::Text || role == A11yRole::Status;
+  if (!text && !clip.Overlaps(r)) return;
+  r.ClipWithFull(clip);
+  A11yNode n;
+  n.role = role, n.name = name, n.state = state, n.value = value;
+  if (role == A11yRole::Heading) n.level = 2;
+  declare_at(std::move(n), r.Min, r.Max);
+}
+
+bool button(const char* label, const char* name, A11yRole role, int state, ImVec2 size) {
+  const bool pressed = ImGui::Button(label, size);
+  declare(role, name ? std::string(name) : shown_part(label), state);
+  return pressed;
+}
+
+bool invisible_button(const char* id, ImVec2 size, A11yRole role, const std::string& name) {
+  const bool pressed = ImGui::InvisibleButton(id, size);
+  declare(role, name);
+  return pressed;
+}
+
+bool switch_box(const char* label, const char* name, bool* on) {
+  const bool changed = ImGui::Checkbox(label, on);
+  declare(A11yRole::Switch, name, *on ? 1 : 0);
+  return changed;
+}
+
+// The value the DOM set for the slider about to be declared under `name`, if any.
+static bool value_from_dom(const std::string& name, float* v) {
+  FrameRecord* r = frame_record();
+  return r && r->inbox && a11y_take_value(*r->inbox, a11y_next_id(r->a11y, A11yRole::Slider, name), v);
+}
+
+static void declare_slider(const std::string& name, float now, float min, float max, float step, const std::string& shown) {
+  FrameRecord* r = frame_record();
+  const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+  ImRect rect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  if (!r || !clip.Overlaps(rect)) return;
+  rect.ClipWithFull(clip);
+  A11yNode n;
+  n.role = A11yRole::Slider, n.name = name, n.value = shown, n.now = now, n.min = min, n.max = max, n.step = step;
+  declare_at(std::move(n), rect.Min, rect.Max);
+}
+
+bool slider_int(const char* id, const char* name, int* v, int min, int max, const char* format) {
+  float set = 0;
+  const bool from_dom = value_from_dom(name, &set);
+  if (from_dom) *v = std::clamp(int(std::lround(set)), min, max);
+  const bool dragged = ImGui::SliderInt(id, v, min, max, format);
+  char shown[64];
+  std::snprintf(shown, sizeof shown, format, *v);
+  declare_slider(name, float(*v), float(min), float(max), 1.f, shown);
+  return dragged || from_dom;
+}
+
+bool slider_float(const char* id, const char* name, float* v, float min, float max, const char* format, float step) {
+  float set = 0;
+  const bool from_dom = value_from_dom(name, &set);
+  if (from_dom) *v = std::clamp(set, min, max);
+  const bool dragged = ImGui::SliderFloat(id, v, min, max, format);
+  char shown[64];
+  std::snprintf(shown, sizeof shown, format, double(*v));
+  declare_slider(name, *v, min, max, step, shown);
+  return dragged || from_dom;
+}
+
+bool combo_begin(const char* id, const char* name, const char* preview, ImGuiComboFlags flags) {
+  FrameRecord* r = frame_record();
+  // Declared before its options (reading order); its rectangle is known once ImGui has drawn it.
+  const std::size_t at = r ? r->a11y.nodes.size() : 0;
+  if (r) {
+    A11yNode n;
+    n.role = A11yRole::Combobox, n.name = name, n.value = preview;
+    a11y_add(r->a11y, std::move(n));
+  }
+  const bool open = ImGui::BeginCombo(id, preview, flags);
+  if (!r) return open;
+  r->a11y.nodes[at].state = open ? 1 : 0;
+  if (open) r->open_combos.push_back(at);
+  else r->a11y.nodes[at].x = ImGui::GetItemRectMin().x, r->a11y.nodes[at].y = ImGui::GetItemRectMin().y,
+       r->a11y.nodes[at].w = ImGui::GetItemRectSize().x, r->a11y.nodes[at].h = ImGui::GetItemRectSize().y;
+  return open;
+}
+
+void combo_end() {
+  ImGui::EndCombo();  // the combo is the last item again (ImGui restores it when the list ends)
+  FrameRecord* r = frame_record();
+  if (!r || r->open_combos.empty()) return;
+  A11yNode& n = r->a11y.nodes[r->open_combos.back()];
+  r->open_combos.pop_back();
+  n.x = ImGui::GetItemRectMin().x, n.y = ImGui::GetItemRectMin().y, n.w = ImGui::GetItemRectSize().x, n.h = ImGui::GetItemRectSize().y;
+}
+
+bool option(const char* label, bool selected) {
+  const bool picked = ImGui::Selectable(label, selected);
+  declare(A11yRole::Option, shown_part(label), selected ? 1 : 0);
+  return picked;
+}
+
+void live_status(const std::string& sentence, ImVec2 lo, ImVec2 hi) {
+  A11yNode n;
+  n.role = A11yRole::Status, n.name = "Prediction", n.value = sentence;
+  declare_at(std::move(n), lo, hi);
+}
+
 void track(const char* label) { track_rect(label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()); }
 
 void track_rect(const char* label, ImVec2 lo, ImVec2 hi) {
@@ -210,8 +345,11 @@ static std::vector<std::string> words(const std::string& text) {
 }
 
 bool rich_text(AppState& s, const Paragraph& p, int* layer, int* unit, float max_width) {
-  if (FrameRecord* r = frame_record()) r->text.push_back(render_plain(p));
-  return rich_text(p, s.dark, layer, unit, max_width);
+  const std::string plain = render_plain(p);
+  if (FrameRecord* r = frame_record()) r->text.push_back(plain);
+  const bool clicked = rich_text(p, s.dark, layer, unit, max_width);
+  declare(A11yRole::Text, plain);  // the paragraph's box (its Dummy)
+  return clicked;
 }
 
 bool rich_text(const Paragraph& p, bool dark, int* layer, int* unit, float max_width) {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/core/a11y.h"
 #include "app/core/app_state.h"
 #include "interpret/prose.h"
 
@@ -34,14 +35,47 @@ void bar(float w, float h, float value, ImU32 color, const char* label);
 void signed_bar(float w, float h, float value, ImU32 pos, ImU32 neg);
 // A diverging colour legend with labels at both ends.
 void diverging_legend(float w, float h, float limit, const char* what);
-bool small_button(const char* label, const char* tooltip);
-// What the last frame drew, for the browser tests only (lens._test.itemRect, lens._test.shownText),
-// not product state: the shell owns one and points ImGui's io.UserData at it (main.cpp).
+// A button declared to the accessible mirror under its label (less any "##id"), or under `name`
+// where the label is a symbol ("?").
+bool small_button(const char* label, const char* tooltip, const char* name = nullptr);
+// What the last frame drew: for the browser tests (lens._test.itemRect, lens._test.shownText)
+// and for the accessible mirror (a11y, web/a11y.js). The shell owns one and points ImGui's
+// io.UserData at it (main.cpp).
 struct FrameRecord {
   std::vector<std::pair<std::string, AppState::Rect>> items;  // tracked items by label, in CSS pixels
   std::vector<std::string> text;                              // explanation paragraphs, as plain text
   std::vector<std::string> cut_off;  // windows whose content overflows where no scrollbar reaches it
+  A11yTree a11y;                     // what the panels declared they drew, in reading order
+  A11yInbox* inbox = nullptr;        // what the DOM mirror asked for (presses, slider values); the shell's
+  std::vector<std::size_t> open_combos;  // combo nodes whose rectangle is known after their list (combo_end)
 };
+
+// --- the accessible mirror (app/core/a11y.h): each helper draws an item and declares it ---
+// Declares the item just drawn, at its rectangle (clipped to the window, as it shows).
+void declare(A11yRole role, const std::string& name, int state = -1, const std::string& value = "");
+// Declares a node at a rectangle of its own (a paragraph, a live status).
+void declare_at(A11yNode n, ImVec2 lo, ImVec2 hi);
+void declare_at(A11yRole role, const std::string& name, ImVec2 lo, ImVec2 hi);
+// A button that shows `label` (or an ImGui::Button of `size` when given), declared as `role`
+// (Button or Tab) with `name`; state as A11yNode::state (a tab's "selected").
+bool button(const char* label, const char* name, A11yRole role = A11yRole::Button, int state = -1, ImVec2 size = ImVec2(0, 0));
+// An ImGui::InvisibleButton (a card, the canvas) declared as `role` with `name`.
+bool invisible_button(const char* id, ImVec2 size, A11yRole role, const std::string& name);
+// A checkbox declared as a switch named `name`.
+bool switch_box(const char* label, const char* name, bool* on);
+// Sliders declared with their range; a value the DOM set (arrow keys) is applied as a drag's
+// would be: the call returns true, so the caller's side effects run.
+bool slider_int(const char* id, const char* name, int* v, int min, int max, const char* format);
+bool slider_float(const char* id, const char* name, float* v, float min, float max, const char* format, float step);
+// ImGui::BeginCombo declared as a combobox named `name` showing `preview`; its items are
+// options (ui::option). combo_end only when combo_begin returned true.
+bool combo_begin(const char* id, const char* name, const char* preview, ImGuiComboFlags flags = 0);
+void combo_end();
+// A list's item (ImGui::Selectable), declared as an option.
+bool option(const char* label, bool selected);
+// The prediction's live status (aria-live): `sentence` is announced when it changes (the mirror
+// is not updated while a stroke is drawn: main.cpp).
+void live_status(const std::string& sentence, ImVec2 lo, ImVec2 hi);
 // Notes where the item just drawn is, under its label, so a browser test can click it like a person.
 void track(const char* label);
 // The same for a shape drawn straight into a draw list (a mark on a chart), from lo to hi.

@@ -94,3 +94,41 @@ test('a deep link on a first visit opens its view without the help over it', { t
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// Drawing without a pointer (WCAG 2.1.1): real key presses on a fresh page draw a 1 with the
+// keyboard pen; single-key shortcuts can be turned off (WCAG 2.1.4) while the named keys work.
+test('without a pointer: the arrows move a pen, Space inks, the page reads the digit; shortcuts can be turned off', { timeout: 120000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#model=mlp32&help=0', { skipHelp: true });
+  await waitReady(page);
+  for (let i = 0; i < 10; i++) await key(page, 'ArrowUp');
+  let s = await page.evaluate(() => window.lens.state());
+  const pen = s.keyboard.pen;
+  assert.deepEqual([pen.shown, pen.down, pen.x], [true, false, 0.5]);
+  assert.ok(Math.abs(pen.y - (0.5 - 10 / 28)) < 1e-6, `ten MNIST pixels up: y ${pen.y}`);
+  assert.ok(s.input.every((v) => v === 0), 'a pen that is up leaves no ink');
+  await key(page, ' ');
+  for (let i = 0; i < 20; i++) await key(page, 'ArrowDown');
+  s = await page.evaluate(() => window.lens.state());
+  assert.equal(s.keyboard.pen.down, true);
+  assert.equal(s.predicted, 1, 'a bar down the middle, drawn with the keys, reads as a 1');
+  await key(page, ' ');
+  await key(page, 'Escape');
+  s = await page.evaluate(() => window.lens.state());
+  assert.deepEqual([s.keyboard.pen.shown, s.keyboard.pen.down], [false, false], 'Space lifts the pen, Esc puts it away');
+  assert.equal(s.predicted, 1, 'the ink stays');
+
+  await page.evaluate(() => window.lens.setShortcuts(false));
+  await key(page, 'c');
+  await key(page, '2');
+  s = await page.evaluate(() => window.lens.state());
+  assert.deepEqual([s.keyboard.shortcuts, s.tab, s.input.some((v) => v > 0)], [false, 'explore', true], 'C and 2 do nothing with shortcuts off');
+  await key(page, 'Delete');
+  assert.ok((await page.evaluate(() => window.lens.state().input)).every((v) => v === 0), 'Delete still clears');
+  const refused = await page.evaluate(() => { try { window.lens.setShortcuts(/** @type {any} */ ('no')); return 'accepted'; } catch (e) { return e.message; } });
+  assert.equal(refused, 'lens.setShortcuts: on must be true or false, got string');
+  await page.evaluate(() => window.lens.setShortcuts(true));
+  await key(page, '2');
+  assert.equal(await page.evaluate(() => window.lens.state().tab), 'neuron');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -10,5 +10,6 @@ declare global {
     [testValue: `__${string}`]: any;
     copiedText: any;  // present.test.mjs: what the page copied
     glCalls: any;     // redraw.test.mjs: the WebGL calls counted
+    axe: any;         // a11y.test.mjs: axe-core, added to the page by the test
   }
 }

@@ -288,5 +288,63 @@ TEST(AppLiveInput, SwitchingBetweenXorAndImageModelsResizesTheInput) {
   expect_live_matches_input(*s);
 }
 
+// Drawing without a pointer: on the Explore tab the arrows move a pen and Space inks; the ink
+// is the input at once, as a pointer's is. Esc puts the pen away; a pointer takes over from it.
+TEST(AppKeys, TheKeyboardPenDrawsADigitWithArrowsAndSpace) {
+  auto s = test::app_with_models("mlp32");
+  lay_out_canvas(*s);
+  ASSERT_EQ(s->tab, Tab::Explore);
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(app_key(*s, Key::Up, 0, 0));
+  EXPECT_TRUE(s->pen.shown);
+  EXPECT_FLOAT_EQ(s->pen.y, kCanvasSide / 2.f - 10 * kPenStep) << "ten MNIST pixels up";
+  EXPECT_TRUE(s->drawing.strokes.empty()) << "a pen that is up leaves no ink";
+  EXPECT_TRUE(app_key(*s, Key::Space, 0, 0));
+  EXPECT_TRUE(s->pen.down);
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(app_key(*s, Key::Down, 0, 0));
+  app_refresh_live(*s);
+  ASSERT_EQ(s->drawing.strokes.size(), 1u);
+  EXPECT_FALSE(s->live.blank) << "the ink is the network's input while the pen is still down";
+  EXPECT_EQ(s->live.predicted, 1) << "a vertical bar down the middle reads as a 1";
+  EXPECT_TRUE(app_key(*s, Key::Space, 0, 0));
+  EXPECT_FALSE(s->pen.down);
+  EXPECT_FALSE(s->drawing.stroke_open) << "Space lifts the pen and ends the stroke";
+  EXPECT_TRUE(app_key(*s, Key::Right, 0, 0, true));
+  EXPECT_FLOAT_EQ(s->pen.x, kCanvasSide / 2.f + kPenStep / 4) << "Shift moves a quarter step";
+  for (int i = 0; i < 40; ++i) app_key(*s, Key::Right, 0, 0);
+  EXPECT_FLOAT_EQ(s->pen.x, float(kCanvasSide)) << "the pen stays on the canvas";
+  EXPECT_TRUE(app_key(*s, Key::Escape, 0, 0));
+  EXPECT_FALSE(s->pen.shown) << "Esc puts the pen away";
+  EXPECT_EQ(s->drawing.strokes.size(), 1u) << "and keeps the ink";
+  // Space on, then a pointer stroke: the pen's stroke ends and the pen goes away.
+  app_key(*s, Key::Space, 0, 0);
+  pointer_stroke(*s, 60, 140, 220, 140);
+  EXPECT_FALSE(s->pen.shown);
+  EXPECT_EQ(s->drawing.strokes.size(), 3u) << "the pen's dot, then the pointer's stroke";
+  // Elsewhere the arrows keep their meaning: the Neuron tab steps through neurons.
+  s->tab = Tab::Neuron;
+  s->sel_layer = 0, s->sel_unit = 0;
+  EXPECT_TRUE(app_key(*s, Key::Right, 0, 0));
+  EXPECT_EQ(s->sel_unit, 1);
+  EXPECT_FALSE(app_key(*s, Key::Space, 0, 0)) << "Space inks only where one draws";
+}
+
+// WCAG 2.1.4: single-character shortcuts can be turned off; the named keys keep working.
+TEST(AppKeys, SingleKeyShortcutsCanBeTurnedOff) {
+  auto s = test::app_with_models("mlp32");
+  lay_out_canvas(*s);
+  pointer_stroke(*s, 140, 40, 140, 240);
+  s->shortcuts = false;
+  for (char c : {'c', 'z', '2', '?', ']'}) EXPECT_FALSE(app_key(*s, Key::Char, c, 0)) << c;
+  EXPECT_EQ(s->drawing.strokes.size(), 1u);
+  EXPECT_EQ(s->tab, Tab::Explore);
+  EXPECT_FALSE(s->show_help);
+  EXPECT_TRUE(app_key(*s, Key::Delete, 0, 0));
+  EXPECT_TRUE(s->drawing.strokes.empty()) << "Delete still clears";
+  EXPECT_TRUE(app_key(*s, Key::Up, 0, 0)) << "the arrows still move the pen";
+  s->shortcuts = true;
+  EXPECT_TRUE(app_key(*s, Key::Char, '2', 0));
+  EXPECT_EQ(s->tab, Tab::Neuron);
+}
+
 }  // namespace
 }  // namespace lens

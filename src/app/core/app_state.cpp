@@ -261,6 +261,7 @@ bool canvas_pointer_event(AppState& s, PointerPhase phase, float x, float y) {
     case PointerPhase::Down:
       if (!canvas_shown || x < r.x || y < r.y || x > r.x + r.w || y > r.y + r.h) return false;
       s.show_help = false;  // drawing is what the help asks for: it steps aside
+      pen_put_away(s.pen, s.drawing);  // a pointer takes over from the keyboard pen
       if (s.source != InputSource::Drawing) drawing_clear(s.drawing);
       drawing_begin(s.drawing, cx, cy);
       break;
@@ -345,12 +346,44 @@ static bool step_scale(AppState& s, int by) {
   return true;
 }
 
-bool app_key(AppState& s, Key key, char c, double now_ms) {
+// The keyboard pen works where one draws: the Explore tab of a model of images.
+static bool pen_here(const AppState& s) { return s.model() && s.is_image_model() && s.tab == Tab::Explore; }
+
+// An arrow moves the pen; with it down, the new ink is the input at once (as a pointer's is).
+static bool pen_arrow(AppState& s, int dx, int dy, bool fine) {
+  if (pen_move(s.pen, s.drawing, dx, dy, fine)) app_set_input_from_drawing(s);
+  return true;
+}
+
+// Space puts the pen down (on a test digit shown, a new drawing starts, as with a pointer) or lifts it.
+static bool pen_space(AppState& s) {
+  if (!s.pen.down && s.source != InputSource::Drawing) drawing_clear(s.drawing);
+  pen_toggle(s.pen, s.drawing);
+  app_set_input_from_drawing(s);
+  return true;
+}
+
+// The arrows: the keyboard pen where one draws; the previous or next neuron in the Neuron tab.
+static bool arrow_key(AppState& s, Key key, bool shift) {
+  const int dx = key == Key::Left ? -1 : key == Key::Right ? 1 : 0, dy = key == Key::Up ? -1 : key == Key::Down ? 1 : 0;
+  if (pen_here(s)) return pen_arrow(s, dx, dy, shift);
+  if (s.tab != Tab::Neuron) return false;
+  step_neuron(s, dx + dy);
+  return true;
+}
+
+bool app_key(AppState& s, Key key, char c, double now_ms, bool shift) {
   const int models = int(s.models.size());
+  if (s.pen.down && !s.drawing.stroke_open) s.pen.down = false;  // undone or cleared under it
   switch (key) {
-    case Key::Backspace: app_undo(s); return true;
-    case Key::Delete: app_clear_input(s); return true;
+    case Key::Backspace: pen_put_away(s.pen, s.drawing); app_undo(s); return true;
+    case Key::Delete: pen_put_away(s.pen, s.drawing); app_clear_input(s); return true;
+    case Key::Space: return pen_here(s) && pen_space(s);
     case Key::Escape:
+      if (s.pen.shown) {
+        pen_put_away(s.pen, s.drawing);
+        return true;
+      }
       if (s.show_help && !s.embed) {
         s.show_help = false;
         return true;
@@ -358,13 +391,13 @@ bool app_key(AppState& s, Key key, char c, double now_ms) {
       if (!s.embed || !app_away_from_drawing(s)) return false;
       app_back_to_drawing(s);
       return true;
-    case Key::Left: case Key::Up: if (s.tab != Tab::Neuron) return false; step_neuron(s, -1); return true;
-    case Key::Right: case Key::Down: if (s.tab != Tab::Neuron) return false; step_neuron(s, 1); return true;
+    case Key::Left: case Key::Right: case Key::Up: case Key::Down: return arrow_key(s, key, shift);
     case Key::Char: break;
   }
+  if (!s.shortcuts) return false;
   switch (c) {
-    case 'z': case 'Z': app_undo(s); return true;
-    case 'c': case 'C': app_clear_input(s); return true;
+    case 'z': case 'Z': pen_put_away(s.pen, s.drawing); app_undo(s); return true;
+    case 'c': case 'C': pen_put_away(s.pen, s.drawing); app_clear_input(s); return true;
     case 'r': case 'R': app_random_test_digit(s); return true;
     case 'm': case 'M': app_next_mistake(s); return true;
     case 'n': case 'N': step_neuron(s, 1); s.tab = Tab::Neuron; return true;

@@ -10,6 +10,7 @@
 #include "app/core/app_prior.h"
 #include "app/core/assets.h"
 #include "app/core/drawing.h"
+#include "app/core/keyboard_pen.h"
 #include "app/core/live_input.h"
 #include "app/core/notice.h"
 #include "app/core/training_session.h"
@@ -79,6 +80,8 @@ struct AppState {
 
   // The input.
   Drawing drawing;
+  KeyboardPen pen;          // drawing with the arrows and Space (keyboard_pen.h)
+  bool shortcuts = true;    // single-character keys (Z, C, R, 1-5, ?, ...); off for WCAG 2.1.4
   InputSource source = InputSource::Drawing;
   int test_index = -1;                 // shown test image, when source == TestImage
   int pending_test_index = -1;         // a link's test digit, shown once the test set arrives
@@ -191,8 +194,10 @@ constexpr int kTextScaleCount = int(sizeof kTextScales / sizeof kTextScales[0]);
 
 // In embed mode Esc goes back to the drawing (app_back_to_drawing) and '?' does nothing (an
 // embed shows no help).
-enum class Key { Char, Backspace, Delete, Escape, Left, Right, Up, Down };
-bool app_key(AppState& s, Key key, char c, double now_ms);
+enum class Key { Char, Backspace, Delete, Escape, Left, Right, Up, Down, Space };
+// shift: the arrows move the keyboard pen a quarter step. With s.shortcuts off, Key::Char does
+// nothing (the named keys still work).
+bool app_key(AppState& s, Key key, char c, double now_ms, bool shift = false);
 
 // Embed mode shows no tabs, so every view but the drawing (the plane, for a model of the
 // plane) offers a way back to it, and Esc takes it: an embed never shows a view it cannot leave.
