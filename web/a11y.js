@@ -35,6 +35,8 @@
     var el = document.createElement(tag);
     el.className = 'a11y-box';
     el.dataset.id = id;
+    // Focused while scrolled out of its panel's view (Tab reached it): the app scrolls it in.
+    el.addEventListener('focus', function () { var p = page(); if (p && el.dataset.offscreen) p.a11yReveal(id); });
     return el;
   }
 
@@ -46,7 +48,7 @@
         el.type = 'button';
         if (n.role === 'tab') el.setAttribute('role', 'tab');
         if (n.role === 'combobox') el.setAttribute('aria-haspopup', 'listbox');
-        el.addEventListener('click', function () { if (n.role === 'combobox') opener = n.id; press(n.id); });
+        el.addEventListener('click', function () { opener = n.role === 'combobox' ? n.id : null; press(n.id); });
         keepKeys(el, PRESS_KEYS);
         return el;
       case 'option':  // a div: an <option> lives only in a <select>
@@ -75,6 +77,15 @@
         el.addEventListener('input', function () { var p = page(); if (p) p.a11ySet(n.id, Number(el.value)); });
         keepKeys(el, SLIDER_KEYS);
         return el;
+      case 'number':  // typed whole: the app takes the value when the field is left or Enter is pressed
+        el = control('input', n.id);
+        el.type = 'number';
+        el.addEventListener('change', function () { var p = page(); if (p && el.value !== '') p.a11ySet(n.id, Number(el.value)); });
+        // Every key but Tab and Esc stays with the field: digits would be the app's shortcuts.
+        ['keydown', 'keyup', 'keypress'].forEach(function (type) {
+          el.addEventListener(type, function (e) { if (e.key !== 'Tab' && e.key !== 'Escape') e.stopPropagation(); });
+        });
+        return el;
       case 'heading':
         el = document.createElement('h' + Math.min(6, Math.max(2, n.level || 2)));
         break;
@@ -97,6 +108,7 @@
   // Shows node n in its element: where it is drawn, its name and its state.
   function apply(el, n) {
     if (el.classList.contains('a11y-box')) {
+      if (n.offscreen) el.dataset.offscreen = '1'; else delete el.dataset.offscreen;
       var s = el.style, r = n.rect;
       s.left = r[0] + 'px'; s.top = r[1] + 'px'; s.width = r[2] + 'px'; s.height = r[3] + 'px';
     }
@@ -122,6 +134,11 @@
         el.min = String(n.min); el.max = String(n.max); el.step = String(n.step);
         el.value = String(n.now);
         el.setAttribute('aria-valuetext', n.value || String(n.now));
+        break;
+      case 'number':
+        el.setAttribute('aria-label', n.name);
+        el.min = String(n.min); el.max = String(n.max); el.step = String(n.step);
+        if (document.activeElement !== el) el.value = String(n.now);  // not under the reader's typing
         break;
       case 'image':
         el.setAttribute('aria-label', n.name);
@@ -211,10 +228,12 @@
     var joined = ids.join('\n');
     if (joined !== order) { order = joined; arrange(nodes); }
     // The focused control went (a list closed, a card opened the Neuron tab): to the list's
-    // button if it is still there, else to the start of the mirror.
+    // button if it is still there, else to the current tab, so that the next Tab goes into the
+    // tab's content (the tabs come just before it), else to the start of the mirror.
     if (lost) {
       var back = opener && shown[opener];
-      (back ? back.el : root).focus({ preventScroll: true });
+      var tab = root.querySelector('[role=tab][aria-selected=true]');
+      (back ? back.el : tab || root).focus({ preventScroll: true });
     }
   }
 

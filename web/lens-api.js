@@ -339,6 +339,7 @@
     // slider's value; false when the last frame drew no such control. Quiet before the page is
     // ready or after it stopped: a mirror control then does nothing.
     a11yPress: function (id) { return isReady && !stopped && value('a11y', 'lens_a11y_press', ['string'], [id]); },
+    a11yReveal: function (id) { return isReady && !stopped && value('a11y', 'lens_a11y_reveal', ['string'], [id]); },
     a11ySet: function (id, v) { return isReady && !stopped && value('a11y', 'lens_a11y_set', ['string', 'number'], [id, v]); },
     // The Share menu (main.cpp): 1 copy the link, 2 copy the embed code, 3 open the full page.
     share: function (kind, hash) {
@@ -678,6 +679,9 @@
       // The windows whose content overflows where no scrollbar reaches it: what a reader cannot
       // see and cannot know is there ("name: N px cut at the bottom, M px at the right").
       cutOff: function () { need(); return peek('_test.cutOff', 'lens_cut_off'); },
+      // What the last frame declared to the accessible mirror (src/app/core/a11y.h): role, name,
+      // rect [x, y, w, h] in CSS pixels, and per role value, state, now/min/max/step, level.
+      a11yNodes: function () { need(); return peek('_test.a11yNodes', 'lens_a11y_nodes'); },
       bench: {
         // The bare dense product W x of the selected model's first layer, reps times over the
         // inputs (a Float32Array of whole inputs, cycled): milliseconds spent inside wasm.

@@ -268,6 +268,11 @@ declare global {
       shownText(): string[];
       /** Windows whose content overflows where no scrollbar reaches it, one line each. */
       cutOff(): string[];
+      /** What the last frame declared to the accessible mirror: the nodes web/a11y.js shows. */
+      a11yNodes(): Array<{ id: string; role: string; name: string; rect: [number, number, number, number]; value?: string;
+                           state?: boolean; now?: number; min?: number; max?: number; step?: number; level?: number;
+                           /** A control scrolled out of its panel's view: declared at the view's edge, 0 high. */
+                           offscreen?: boolean }>;
       bench: {
         matvec(inputs: Float32Array, reps: number): number;
         priorLayer(layer: number): Promise<{ ms: number; images: Float32Array }>;

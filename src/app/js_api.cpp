@@ -672,13 +672,26 @@ EMSCRIPTEN_KEEPALIVE const char* lens_shown_text() { return ok(g_seen->text); }
 // The windows of the last frame whose content overflows with no scrollbar to reach it.
 EMSCRIPTEN_KEEPALIVE const char* lens_cut_off() { return ok(g_seen->cut_off); }
 
+// What the last frame declared to the accessible mirror, as web/a11y.js gets it.
+EMSCRIPTEN_KEEPALIVE const char* lens_a11y_nodes() { return ok(nlohmann::json::parse(a11y_json(g_seen->a11y))); }
+
 // The accessible mirror's way back (web/a11y.js, app/core/a11y.h). A press of the DOM control
 // `id`: its ImGui item is pressed at its centre over the next frames. False when the last frame
 // declared no such node (the page changed under the reader).
 EMSCRIPTEN_KEEPALIVE const char* lens_a11y_press(const char* id) {
   const A11yNode* n = id && g_seen->inbox ? a11y_find(g_seen->a11y, id) : nullptr;
   if (!n) return ok(false);
-  a11y_press(g_seen->inbox->press, *n);
+  if (n->offscreen) g_seen->inbox->reveal = n->id;  // brought into view first: a press now would reach another item
+  else a11y_press(g_seen->inbox->press, *n);
+  return ok(true);
+}
+
+// The DOM focused the control `id` while it is scrolled out of view: its window scrolls to it in
+// the next frame. False when the last frame declared no such node.
+EMSCRIPTEN_KEEPALIVE const char* lens_a11y_reveal(const char* id) {
+  const A11yNode* n = id && g_seen->inbox ? a11y_find(g_seen->a11y, id) : nullptr;
+  if (!n) return ok(false);
+  if (n->offscreen) g_seen->inbox->reveal = n->id;
   return ok(true);
 }
 
@@ -686,7 +699,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_a11y_press(const char* id) {
 // frame as a drag would (ui::slider_int, ui::slider_float).
 EMSCRIPTEN_KEEPALIVE const char* lens_a11y_set(const char* id, double value) {
   const A11yNode* n = id && g_seen->inbox ? a11y_find(g_seen->a11y, id) : nullptr;
-  if (!n || n->role != A11yRole::Slider || !std::isfinite(value)) return ok(false);
+  if (!n || (n->role != A11yRole::Slider && n->role != A11yRole::Number) || !std::isfinite(value)) return ok(false);
   g_seen->inbox->values.push_back({n->id, float(value)});
   return ok(true);
 }

@@ -438,7 +438,7 @@ static void frame(void* arg) {
     if (event.type == SDL_KEYDOWN && event.key.keysym.sym == SDLK_ESCAPE) app.a11y_inbox.close_popups = true;
   }
   changed |= touch_busy(app.touch);  // a glide, or a tap's release still to show
-  changed |= a11y_press_busy(app.a11y_inbox.press) || !app.a11y_inbox.values.empty();  // a DOM control's press or value
+  changed |= a11y_press_busy(app.a11y_inbox.press) || !app.a11y_inbox.values.empty() || !app.a11y_inbox.reveal.empty();  // from the DOM mirror
   // lens-api.js marks every call into the app (the JS API, links, dropped files, downloads).
   changed |= EM_ASM_INT({ const t = Module['lensTouched']; Module['lensTouched'] = false; return t ? 1 : 0; }) != 0;
   const ModelAnalysis* analysis = s.analysis();
@@ -491,6 +491,7 @@ static void frame(void* arg) {
   scrollable_windows(s, app.seen);
   touch_scene_update(app);
   app.a11y_inbox.values.clear();  // a value for a slider no longer drawn is dropped, not applied later
+  app.a11y_inbox.reveal.clear();
   a11y_publish(app);
 
   // Only what changed since the last frame is drawn again (damage.h); a frame that changed

@@ -8,6 +8,7 @@
 
 #include "app/panels.h"
 #include "app/ui.h"
+#include "interpret/image_words.h"
 #include "interpret/numbers.h"
 #include "core/constants.h"
 #include "interpret/concepts.h"
@@ -63,6 +64,9 @@ static void class_chart(AppState& s, const LayerStats& L, int h, const NeuronFac
     dl->AddText(ImVec2(p.x + c * bw + bw * 0.5f - ImGui::CalcTextSize(lab).x * 0.5f, p.y + ch + 2), ImGui::GetColorU32(ImGuiCol_Text), lab);
   }
   ImGui::InvisibleButton("##chart", ImVec2(width, ch + em * 1.3f));
+  std::string said = "Mean activation by digit:";
+  for (int c = 0; c < 10; ++c) said += (c ? ", " : " ") + std::to_string(c) + ": " + fmt("%.2f", double(m(c)));
+  ui::declare(A11yRole::Image, said);
   if (ImGui::IsItemHovered()) {
     const int c = std::clamp(int((ImGui::GetIO().MousePos.x - p.x) / bw), 0, 9);
     ImGui::SetTooltip("digit %d: mean activation %.3f over its test images", c, double(m(c)));
@@ -131,6 +135,10 @@ static void prior_pair(AppState& s, Gfx& g, int l, int h, float side) {
   const float em = ui::em();
   ImGui::BeginGroup();
   atlas_image(layer_atlas(g.actmax, l), h, ImVec2(side, side));
+  const ModelAnalysis* a = s.analysis();
+  if (a && std::size_t(l) < a->actmax.size() && h < a->actmax[std::size_t(l)].cols())
+    ui::declare(A11yRole::Image, "Neuron " + std::to_string(h) + ": the image that excites it most (raw) has its ink mostly " +
+                                     where_in_words(a->actmax[std::size_t(l)].col(h), kSide));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
   ImGui::TextDisabled("Raw: any pixels at all; what it reacts to, not a digit.");
   ImGui::PopTextWrapPos();
@@ -139,6 +147,9 @@ static void prior_pair(AppState& s, Gfx& g, int l, int h, float side) {
   ImGui::BeginGroup();
   const PriorGallery* pg = app_prior_gallery(s, l);
   atlas_image(pg && pg->done(l) ? layer_atlas(g.prior, l) : nullptr, h, ImVec2(side, side));
+  if (pg && pg->done(l) && h < pg->images(l).cols())
+    ui::declare(A11yRole::Image, "Neuron " + std::to_string(h) + ": the digit-like image that excites it most has its ink mostly " +
+                                     where_in_words(pg->images(l).col(h), kSide));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
   if (!s.prior.error.empty()) ImGui::TextDisabled("Digit prior unavailable: %s", s.prior.error.c_str());
   else if (!pg || !pg->done(l)) ImGui::TextDisabled("Digit prior: computing…");
@@ -221,24 +232,24 @@ static void actmax_controls(AppState& s) {
   ActmaxConfig& c = s.inspector_config;
   const float em = ui::em();
   ImGui::PushItemWidth(9 * em);
-  ImGui::SliderInt("steps", &c.steps, 16, 512);
-  ImGui::SliderFloat("step size", &c.lr, 0.005f, 0.2f, "%.3f");
-  ImGui::SliderFloat("L2 decay", &c.l2, 0.f, 0.2f, "%.3f");
+  ui::slider_int("steps", "steps", &c.steps, 16, 512);
+  ui::slider_float("step size", "step size", &c.lr, 0.005f, 0.2f, "%.3f", 0.005f);
+  ui::slider_float("L2 decay", "L2 decay", &c.l2, 0.f, 0.2f, "%.3f", 0.005f);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pulls every pixel towards 0, so only ink the neuron needs survives.");
-  ImGui::SliderFloat("smoothness (TV)", &c.tv, 0.f, 0.5f, "%.3f");
+  ui::slider_float("smoothness (TV)", "smoothness (total variation)", &c.tv, 0.f, 0.5f, "%.3f", 0.01f);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Total variation: neighbouring pixels should agree, which favours strokes over noise.");
-  ImGui::SliderFloat("blur", &c.blur_sigma, 0.f, 1.5f, "%.2f px");
-  ImGui::SliderInt("jitter", &c.jitter, 0, 3, "%d px");
+  ui::slider_float("blur", "blur", &c.blur_sigma, 0.f, 1.5f, "%.2f px", 0.05f);
+  ui::slider_int("jitter", "jitter", &c.jitter, 0, 3, "%d px");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Random shifts while optimizing: the image must work wherever it sits, which removes pixel-exact noise.");
   int start = int(c.start);
   const char* starts[] = {"zeros", "noise", "mean digit"};
-  ImGui::Combo("start", &start, starts, 3);
+  ui::combo("start", "start image", &start, starts, 3);
   c.start = ActmaxStart(start);
   ImGui::PopItemWidth();
-  if (ImGui::Button("Regenerate this layer")) analysis_regenerate_actmax(*s.analysis(), s.sel_layer, c);
+  if (ui::button("Regenerate this layer", nullptr)) analysis_regenerate_actmax(*s.analysis(), s.sel_layer, c);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Re-run activation maximization for every neuron of this layer with these settings.");
   ImGui::SameLine();
-  if (ImGui::SmallButton("defaults")) c = ActmaxConfig{};
+  if (ui::button("defaults", "Maximization settings back to their defaults")) c = ActmaxConfig{};
 }
 
 static void ablation_switch(AppState& s, int h) {
@@ -356,6 +367,11 @@ void panel_neuron(AppState& s, Gfx& g) {
                                   "purple: ink there lowers it. Colour-blind safe diverging scale.");
     const float side = std::min(col - em, 10 * em);
     ImGui::Image(g.weights.imgui_id(), ImVec2(side, side));
+    {
+      const Eigen::VectorXf w = s.model()->bundle.net.layers[0].W.row(h).transpose();
+      ui::declare(A11yRole::Image, "Incoming weights of neuron " + std::to_string(h) + ": positive (ink there raises it) mostly " +
+                                       where_in_words(w, kSide, 1.f) + "; negative (ink there lowers it) mostly " + where_in_words(w, kSide, -1.f));
+    }
     const float lim = s.model()->bundle.net.layers[0].W.row(h).cwiseAbs().maxCoeff();
     ui::diverging_legend(side, 0.6f * em, lim, "weight");
   }

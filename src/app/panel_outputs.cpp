@@ -4,14 +4,32 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/panels.h"
 #include "app/ui.h"
+#include "interpret/image_words.h"
 #include "core/constants.h"
 #include "interpret/concepts.h"
 #include "interpret/numbers.h"
 
 namespace lens {
+
+// One class's pictures and figures in words, for the accessible mirror.
+static std::string class_description(AppState& s, int k, const Eigen::MatrixXf& own, const PriorGallery* pg, int out) {
+  const ModelAnalysis* a = s.analysis();
+  std::string d = "Class " + std::to_string(k) + ":";
+  if (own.cols() > k && a) {
+    d += " the image that raises its logit most has its ink mostly " + where_in_words(a->actmax[std::size_t(out)].col(k), kSide) +
+         "; the network gives that image " + pct(own(k, k), 1) + " for " + std::to_string(k) + ".";
+  }
+  if (pg && k < pg->images(out).cols()) d += " Its digit-like image has its ink mostly " + where_in_words(pg->images(out).col(k), kSide) + ".";
+  if (s.live.probs.size() > k && !s.live.blank) d += " Your digit: p " + pct(s.live.probs(k), 1) + ".";
+  return d;
+}
+
 
 void panel_outputs(AppState& s, Gfx& g) {
   const float em = ui::em();
@@ -72,7 +90,28 @@ void panel_outputs(AppState& s, Gfx& g) {
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
     ui::track(("output class " + std::to_string(k)).c_str());
+    ui::declare(A11yRole::Image, class_description(s, k, own, prior_ready ? pg : nullptr, out));
   }
+}
+
+// The matrix in words: how many test digits are right, and the five commonest mistakes.
+static std::string confusion_in_words(const NetworkStats& st) {
+  int right = 0, all = 0;
+  std::vector<std::pair<int, int>> mistakes;  // (count, true * 10 + answer)
+  for (int r = 0; r < 10; ++r)
+    for (int c = 0; c < 10; ++c) {
+      const int n = st.confusion(r, c);
+      all += n;
+      if (r == c) right += n;
+      else if (n > 0) mistakes.push_back({n, r * 10 + c});
+    }
+  std::sort(mistakes.begin(), mistakes.end(), [](auto x, auto y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
+  std::string d = "Confusion matrix: " + with_commas(right) + " of " + with_commas(all) + " test digits answered right.";
+  if (!mistakes.empty()) d += " Commonest mistakes:";
+  for (std::size_t i = 0; i < std::min<std::size_t>(5, mistakes.size()); ++i)
+    d += (i ? ", " : " ") + std::to_string(mistakes[i].second / 10) + " read as " + std::to_string(mistakes[i].second % 10) + " (" +
+         std::to_string(mistakes[i].first) + ")";
+  return mistakes.empty() ? d : d + ".";
 }
 
 static void confusion_matrix(const NetworkStats& st, bool dark) {
@@ -105,6 +144,7 @@ static void confusion_matrix(const NetworkStats& st, bool dark) {
     }
   }
   ImGui::Dummy(ImVec2(11 * cell, 11 * cell));
+  ui::declare(A11yRole::Image, confusion_in_words(st));
 }
 
 // A row that is one click target however many lines its text wraps to (ImGui's Selectable
@@ -114,6 +154,7 @@ static bool wrapped_selectable(const char* text) {
   const ImVec2 at = ImGui::GetCursorScreenPos(), size = ImGui::CalcTextSize(text, nullptr, false, width);
   ImGui::PushID(text);
   const bool clicked = ImGui::Selectable("##row", false, 0, ImVec2(width, size.y));
+  ui::declare(A11yRole::Button, text);
   ImGui::PopID();
   ImGui::GetWindowDrawList()->AddText(ImGui::GetFont(), ImGui::GetFontSize(), at, ImGui::GetColorU32(ImGuiCol_Text), text, nullptr, width);
   return clicked;

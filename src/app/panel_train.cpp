@@ -4,6 +4,8 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <limits>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <iterator>
@@ -37,7 +39,7 @@ static std::string field(const FieldLayout& f, const char* label) {
 }
 
 static void combo(const FieldLayout& f, const char* label, int& value, const char* const* names, int count) {
-  ImGui::Combo(field(f, label).c_str(), &value, names, count);
+  ui::combo(field(f, label).c_str(), label, &value, names, count);
 }
 
 // The recipe the form describes, as lens-train would read it.
@@ -72,7 +74,7 @@ static void recipe_controls(AppState& s, float width) {
   }
   ui::track("Kill the neurons");
   int hidden = int(c.sizes.size()) - 2;
-  if (ImGui::SliderInt(field(f, "hidden layers").c_str(), &hidden, 1, kTrainMaxHiddenLayers)) {
+  if (ui::slider_int(field(f, "hidden layers").c_str(), "hidden layers", &hidden, 1, kTrainMaxHiddenLayers)) {
     std::vector<int> sizes = {kPixels};
     for (int l = 0; l < hidden; ++l) sizes.push_back(l + 1 < int(c.sizes.size()) - 1 ? c.sizes[std::size_t(l) + 1] : 32);
     sizes.push_back(kClasses);
@@ -81,7 +83,7 @@ static void recipe_controls(AppState& s, float width) {
   for (int l = 1; l + 1 < int(c.sizes.size()); ++l) {
     char label[32];
     std::snprintf(label, sizeof label, "layer %d width", l - 1);
-    ImGui::SliderInt(field(f, label).c_str(), &c.sizes[std::size_t(l)], kTrainMinWidth, kTrainMaxWidth);
+    ui::slider_int(field(f, label).c_str(), label, &c.sizes[std::size_t(l)], kTrainMinWidth, kTrainMaxWidth);
   }
   static const char* acts[] = {"relu", "leaky_relu", "sigmoid", "tanh"};
   static const Activation act_values[] = {Activation::ReLU, Activation::LeakyReLU, Activation::Sigmoid, Activation::Tanh};
@@ -92,15 +94,15 @@ static void recipe_controls(AppState& s, float width) {
   int init = int(c.init);
   combo(f, "weight init", init, inits, 3);
   c.init = Init(init);
-  ImGui::SliderFloat(field(f, "bias start").c_str(), &c.bias_init, -3.f, 1.f, "%.2f");
+  ui::slider_float(field(f, "bias start").c_str(), "bias start", &c.bias_init, -3.f, 1.f, "%.2f", 0.05f);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hidden biases at the start. Negative values switch ReLUs off before they learn anything.");
   static const char* opts[] = {"sgd", "adam"};
   int opt = int(c.optimizer);
   combo(f, "optimizer", opt, opts, 2);
   c.optimizer = Optimizer(opt);
-  ImGui::SliderFloat(field(f, "learning rate").c_str(), &c.lr, 1e-4f, 1.f, "%.4f", ImGuiSliderFlags_Logarithmic);
+  ui::slider_float(field(f, "learning rate").c_str(), "learning rate", &c.lr, 1e-4f, 1.f, "%.4f", 1e-4f, ImGuiSliderFlags_Logarithmic);
   if (c.optimizer == Optimizer::Sgd) {
-    ImGui::SliderFloat(field(f, "momentum").c_str(), &c.momentum, 0.f, 0.99f, "%.2f");
+    ui::slider_float(field(f, "momentum").c_str(), "momentum", &c.momentum, 0.f, 0.99f, "%.2f", 0.01f);
   }
   static const char* schedules[] = {"constant", "step", "cosine"};
   int sch = int(c.schedule);
@@ -111,30 +113,30 @@ static void recipe_controls(AppState& s, float width) {
   int b = int(std::find(batch_values, batch_values + 5, c.batch) - batch_values) % 5;
   combo(f, "batch", b, batches, 5);
   c.batch = batch_values[b];
-  ImGui::SliderFloat(field(f, "L2").c_str(), &c.l2, 0.f, 0.01f, "%.4f");
-  ImGui::SliderInt(field(f, "epochs").c_str(), &c.epochs, 1, kTrainMaxEpochs);
+  ui::slider_float(field(f, "L2").c_str(), "L2 weight decay", &c.l2, 0.f, 0.01f, "%.4f", 1e-4f);
+  ui::slider_int(field(f, "epochs").c_str(), "epochs", &c.epochs, 1, kTrainMaxEpochs);
   int seed = int(c.seed);
-  if (ImGui::InputInt(field(f, "seed").c_str(), &seed)) c.seed = std::uint64_t(std::max(0, seed));
+  if (ui::input_int(field(f, "seed").c_str(), "seed", &seed, 0, std::numeric_limits<int>::max())) c.seed = std::uint64_t(std::max(0, seed));
 }
 
 bool training_buttons(AppState& s, bool active, bool with_stop, double now_ms) {
   TrainingSession& t = s.training;
   if (!active) {
-    const bool pressed = ImGui::Button("Train");
+    const bool pressed = ui::button("Train", nullptr);
     ui::track("Train");
     return pressed;
   }
   const char* toggle = t.running() ? "Pause" : "Play";
-  if (ImGui::Button(toggle)) t.running() ? app_train_pause(s) : app_train_resume(s);
+  if (ui::button(toggle, nullptr)) t.running() ? app_train_pause(s) : app_train_resume(s);
   ui::track(toggle);
   const float pad = 2 * ImGui::GetStyle().FramePadding.x;
   ui::same_line_if_fits(ImGui::CalcTextSize("Step").x + pad);
-  if (ImGui::Button("Step")) app_train_step_once(s, now_ms);
+  if (ui::button("Step", "Step one mini-batch")) app_train_step_once(s, now_ms);
   ui::track("Step");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("One mini-batch, then pause.");
   if (with_stop) {
     ui::same_line_if_fits(ImGui::CalcTextSize("Stop").x + pad);
-    if (ImGui::Button("Stop")) app_train_stop(s, now_ms);
+    if (ui::button("Stop", nullptr)) app_train_stop(s, now_ms);
     ui::track("Stop");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("End now: the model keeps its weights and is measured on the test set.");
   }
@@ -152,7 +154,7 @@ static void speed_control(AppState& s) {
   const std::string label = pace <= 0 ? std::string("full speed")
                                       : with_commas(pace) + " samples/s" + (pace == kTrainLessonPace ? " (lesson pace)" : "");
   ImGui::SetNextItemWidth(std::max(4 * ui::em(), ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("speed").x - ImGui::GetStyle().ItemInnerSpacing.x));
-  if (ImGui::SliderInt("speed", &at, 0, stops, label.c_str(), ImGuiSliderFlags_NoInput))
+  if (ui::slider_int("speed", "Training speed", &at, 0, stops, label.c_str(), ImGuiSliderFlags_NoInput))
     app_train_set_pace(s, at == stops ? 0 : kTrainPaceStops[at]);
   ui::track("speed");
   if (ImGui::IsItemHovered())
@@ -170,14 +172,14 @@ static void run_controls(AppState& s, double now_ms) {
     else notice_error(s.notice, r.error);
   }
   ui::same_line_if_fits(ImGui::CalcTextSize("New seed").x + 2 * ImGui::GetStyle().FramePadding.x);
-  if (ImGui::Button("New seed")) {
+  if (ui::button("New seed", "New seed: start again from other random weights")) {
     s.train_form.seed += 1;
     if (active) app_train_reset(s, s.train_form.seed, now_ms);
   }
   ui::track("New seed");
   if (t.model >= 0 && t.status == TrainingSession::Status::Done) {
     const Bundle& b = s.models[std::size_t(t.model)].bundle;
-    if (ImGui::Button("Download .lens")) js_download(b.info.id + ".lens", bundle_write(b));
+    if (ui::button("Download .lens", "Download the trained model (.lens)")) js_download(b.info.id + ".lens", bundle_write(b));
     ui::track("Download .lens");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("The trained weights with their recipe and seed: drop the file on the page again, or run lens-report on it.");
@@ -201,6 +203,7 @@ static void run_controls(AppState& s, double now_ms) {
                     t.test_accuracy >= 0 ? pct(t.test_accuracy, 2).c_str() : "");
   }
   ImGui::TextWrapped("%s", line);
+  ui::declare(A11yRole::Text, line);
 }
 
 // A mark on the curves where each neuron died: a tick up from the chart's foot at the epoch of its
@@ -227,6 +230,21 @@ static void death_marks(const TrainingSession& t, const ui::Palette& pal, ImVec2
     }
 }
 
+// What the curves show, in words: where they end and when neurons died.
+static std::string curves_description(const TrainingSession& t) {
+  if (t.curve.empty()) return "Learning curves: no training yet.";
+  const TrainingPoint& first = t.curve.front();
+  const TrainingPoint& last = t.curve.back();
+  std::string d = "Learning curves over " + fmt("%.2f", last.epoch) + " epochs: training loss from " + fmt("%.3f", first.loss) +
+                  " to " + fmt("%.3f", last.loss) + ", validation loss from " + fmt("%.3f", first.val_loss) + " to " +
+                  fmt("%.3f", last.val_loss) + ", validation accuracy from " + pct(first.val_accuracy) + " to " + pct(last.val_accuracy) + ".";
+  int deaths = 0;
+  for (const auto& layer : t.died_at)
+    for (double at : layer) deaths += !std::isnan(at);
+  if (deaths > 0) d += " " + std::to_string(deaths) + (deaths == 1 ? " neuron died" : " neurons died") + ", marked on the curves.";
+  return d;
+}
+
 // Loss (train and validation) on the left axis, validation accuracy on the right, over epochs.
 void draw_training_curves(const AppState& s, float w, float h) {
   const TrainingSession& t = s.training;
@@ -235,6 +253,7 @@ void draw_training_curves(const AppState& s, float w, float h) {
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(w, h));
   ui::track("learning curves");
+  ui::declare(A11yRole::Image, curves_description(t));
   dl->AddRect(p, ImVec2(p.x + w, p.y + h), pal.card_border);
   if (t.curve.empty()) {
     ImGui::TextDisabled("(no training yet)");
@@ -306,6 +325,7 @@ static void death_timeline(const AppState& s, float w) {
       dl->AddRectFilled(ImVec2(x0, p.y + 2), ImVec2(std::max(x0 + 2, x1), p.y + row - 2), pal.dead);
       dl->AddText(ImVec2(p.x + 4, p.y), ImGui::GetColorU32(ImGuiCol_Text), label);
       ImGui::Dummy(ImVec2(w, row));
+      ui::declare(A11yRole::Text, std::string(1, char(std::toupper(label[0]))) + (label + 1) + ".");
     }
 }
 

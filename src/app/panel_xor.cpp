@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 #include "app/core/app_training.h"
 #include "app/panels.h"
@@ -65,16 +66,16 @@ static void xor_training(AppState& s, float width, double now_ms) {
   auto beside = [&](const char* label) { ui::same_line_if_fits(item_w + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x); };
   ImGui::PushItemWidth(item_w);
   int hidden = c.sizes[1];
-  if (ImGui::SliderInt("hidden units", &hidden, kXorMinHidden, kXorMaxHidden)) c.sizes = {2, hidden, 1};
+  if (ui::slider_int("hidden units", "hidden units", &hidden, kXorMinHidden, kXorMaxHidden)) c.sizes = {2, hidden, 1};
   beside("activation");
   static const char* acts[] = {"tanh", "relu", "sigmoid"};
   static const Activation values[] = {Activation::Tanh, Activation::ReLU, Activation::Sigmoid};
   int a = int(std::find(values, values + 3, c.hidden) - values) % 3;
-  if (ImGui::Combo("activation", &a, acts, 3)) c.hidden = values[a];
-  ImGui::SliderFloat("learning rate", &c.lr, 0.001f, 1.f, "%.3f", ImGuiSliderFlags_Logarithmic);
+  if (ui::combo("activation", "activation", &a, acts, 3)) c.hidden = values[a];
+  ui::slider_float("learning rate", "learning rate", &c.lr, 0.001f, 1.f, "%.3f", 0.001f, ImGuiSliderFlags_Logarithmic);
   beside("seed");
   int seed = int(c.seed);
-  if (ImGui::InputInt("seed", &seed)) c.seed = std::uint64_t(std::max(0, seed));
+  if (ui::input_int("seed", "seed", &seed, 0, std::numeric_limits<int>::max())) c.seed = std::uint64_t(std::max(0, seed));
   ImGui::PopItemWidth();
   auto start = [&]() {
     nlohmann::json r = train_config_to_json(c);
@@ -84,7 +85,7 @@ static void xor_training(AppState& s, float width, double now_ms) {
   };
   if (training_buttons(s, mine, false, now_ms)) start();
   ui::same_line_if_fits(ImGui::CalcTextSize("New seed").x + 2 * ImGui::GetStyle().FramePadding.x);
-  if (ImGui::Button("New seed")) {
+  if (ui::button("New seed", "New seed: start again from other random weights")) {
     c.seed += 1;
     start();
   }
@@ -119,7 +120,7 @@ static void plane_neuron(AppState& s, Gfx& g) {
     if (u.layer != 0 || u.unit != 0) ImGui::SameLine();
     const bool on = u.layer == s.sel_layer && u.unit == s.sel_unit;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
-    if (ImGui::Button(name.c_str())) s.sel_layer = u.layer, s.sel_unit = u.unit;
+    if (ui::button(name.c_str(), nullptr, A11yRole::Button, on ? 1 : 0)) s.sel_layer = u.layer, s.sel_unit = u.unit;
     if (on) ImGui::PopStyleColor();
   }
   const int l = s.sel_layer, h = s.sel_unit;

@@ -65,8 +65,17 @@ bool invisible_button(const char* id, ImVec2 size, A11yRole role, const std::str
 bool switch_box(const char* label, const char* name, bool* on);
 // Sliders declared with their range; a value the DOM set (arrow keys) is applied as a drag's
 // would be: the call returns true, so the caller's side effects run.
-bool slider_int(const char* id, const char* name, int* v, int min, int max, const char* format);
-bool slider_float(const char* id, const char* name, float* v, float min, float max, const char* format, float step);
+bool slider_int(const char* id, const char* name, int* v, int min, int max, const char* format = "%d", ImGuiSliderFlags flags = 0);
+bool slider_float(const char* id, const char* name, float* v, float min, float max, const char* format, float step,
+                  ImGuiSliderFlags flags = 0);
+// ImGui::InputInt declared as a number field named `name`, its value kept in [min, max].
+bool input_int(const char* id, const char* name, int* v, int min, int max);
+// ImGui::Combo over `names`, declared as a combobox named `name` whose items are options.
+bool combo(const char* id, const char* name, int* value, const char* const* names, int count);
+// One choice of a few (ImGui::RadioButton), declared as a toggle button, pressed when chosen.
+bool radio(const char* label, bool chosen);
+// A menu's item (ImGui::MenuItem), declared as a button.
+bool menu_item(const char* label, bool enabled = true);
 // ImGui::BeginCombo declared as a combobox named `name` showing `preview`; its items are
 // options (ui::option). combo_end only when combo_begin returned true.
 bool combo_begin(const char* id, const char* name, const char* preview, ImGuiComboFlags flags = 0);

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startServer, launchBrowser, openPage, waitReady, pointerStroke } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, pointerStroke, followLink, settled } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 let server, browser, page, errors, context;
@@ -25,14 +25,19 @@ const focused = () => page.evaluate(() => {
   const e = document.activeElement;
   return e ? { role: e.getAttribute('role') || e.tagName.toLowerCase(), name: e.getAttribute('aria-label') || '' } : null;
 });
-// Presses Tab until the focused control is `role` named `name`; fails after `most` presses.
-async function tabTo(role, name, most = 80) {
+// Presses Tab (Shift+Tab with back) until the focused control is `role` named `name` (a string
+// or a pattern); fails after `most` presses. Returns the presses it took.
+async function tabTo(role, name, most = 80, on = page, back = false) {
+  const what = () => on.evaluate(() => {
+    const e = document.activeElement;
+    return e ? { role: e.getAttribute('role') || e.tagName.toLowerCase(), name: e.getAttribute('aria-label') || '' } : null;
+  });
   for (let i = 0; i < most; i++) {
-    const f = await focused();
-    if (f && f.role === role && f.name === name) return i;
-    await page.keyboard.press('Tab');
+    const f = await what();
+    if (f && f.role === role && (typeof name === 'string' ? f.name === name : name.test(f.name))) return i;
+    await on.keyboard.press(back ? 'Shift+Tab' : 'Tab');
   }
-  assert.fail(`Tab did not reach the ${role} "${name}" in ${most} presses (at ${JSON.stringify(await focused())})`);
+  assert.fail(`${back ? 'Shift+Tab' : 'Tab'} did not reach the ${role} "${name}" in ${most} presses (at ${JSON.stringify(await what())})`);
 }
 // Every name and text in Chromium's accessibility tree (what a screen reader is given).
 async function axTexts() {
@@ -41,9 +46,9 @@ async function axTexts() {
   await cdp.detach();
   return nodes.filter((n) => !n.ignored).map((n) => String(n.name?.value ?? '')).filter(Boolean);
 }
-async function axe() {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const r = await page.evaluate(() => window.axe.run(document));
+async function axe(on = page) {
+  if (!(await on.evaluate(() => typeof window.axe === 'object'))) await on.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const r = await on.evaluate(() => window.axe.run(document));
   return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
 }
 
@@ -146,4 +151,205 @@ test('a list: Enter on the model button opens it as a listbox of the models, Esc
   assert.match((await focused()).name, /^Model: /, 'focus is on the model button');
   assert.equal(await page.evaluate(() => window.lens.model()), model, 'Esc picked nothing');
   assert.deepEqual(errors, []);
+});
+
+// The issue's walk, from a fresh load and with only Tab, Shift+Tab, arrows, Enter, Space and Esc:
+// the Train tab, the "Kill the neurons" preset at full speed, its end, a dead neuron's card, its
+// switch. The page is only read (to wait for what it says); every action is a key press.
+test('keyboard only, from a fresh load: train "Kill the neurons", open a dead neuron, switch a neuron off', { timeout: 240000 }, async () => {
+  const fresh = await openPage(browser, server.url);  // a first visit: the help shows
+  const p = fresh.page;
+  await waitReady(p);
+  await p.waitForFunction(() => window.lens.state().help, null, { timeout: 10000 });
+  await p.keyboard.press('Escape');
+  await p.waitForFunction(() => !window.lens.state().help, null, { timeout: 10000 });
+  await tabTo('tab', 'Train', 80, p);
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => window.lens.state().tab === 'train', null, { timeout: 10000 })
+    .catch(() => assert.fail('Enter on the Train tab opened it'));
+  await tabTo('button', 'Kill the neurons', 80, p);
+  await p.keyboard.press('Enter');
+  // The preset fills the recipe: a 784-6-10 network (the layer's width slider says 6).
+  await p.waitForFunction(() => /** @type {HTMLInputElement} */ (document.querySelector('input[type=range][aria-label="layer 0 width"]'))?.value === '6', null, { timeout: 10000 })
+    .catch(() => assert.fail('Enter on "Kill the neurons" set the recipe'));
+  // The speed slider: End is full speed (the preset's lesson pace takes a minute an epoch).
+  await tabTo('input', 'Training speed', 80, p);
+  await p.keyboard.press('End');
+  await p.waitForFunction(() => window.lens.trainingState().speed === null, null, { timeout: 10000 })
+    .catch(() => assert.fail('End on the speed slider chose full speed'));
+  // Back to the Train button, which comes before the speed.
+  await tabTo('button', 'Train', 20, p, true);
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => window.lens.trainingState().status === 'done', null, { timeout: 120000 })
+    .catch(() => assert.fail('Enter on Train trained the recipe to its end'));
+  const t = await p.evaluate(() => window.lens.trainingState());
+  const dead = t.dead[0];
+  assert.ok(dead.length >= 1, `some neuron died (${JSON.stringify(t.diedAt)})`);
+  // The Train tab says so in words: the status and a row per dead neuron.
+  const texts = await p.evaluate(() => [...document.querySelectorAll('main#a11y p')].map((e) => e.textContent));
+  assert.ok(texts.some((x) => /^done: epoch/.test(x)), `the status is in the mirror (${texts.slice(0, 8).join(' | ')})`);
+  for (const u of dead) assert.ok(texts.some((x) => x.startsWith(`Neuron ${u} died at epoch`)), `the mirror says neuron ${u} died`);
+  // A dead neuron's card opens it in the Neuron tab.
+  await p.waitForFunction(() => [...document.querySelectorAll('main#a11y button')].some((b) => /^Neuron \d+, dead$/.test(b.getAttribute('aria-label') || '')), null, { timeout: 20000 })
+    .catch(() => assert.fail('the cards of the trained model are in the mirror, the dead ones named so'));
+  await tabTo('button', /^Neuron \d+, dead$/, 120, p);
+  const card = await p.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  const unit = Number(/^Neuron (\d+)/.exec(card)[1]);
+  assert.ok(dead.includes(unit), `the card "${card}" is one of the dead ${JSON.stringify(dead)}`);
+  await p.keyboard.press('Enter');
+  await p.waitForFunction((u) => { const s = window.lens.state(); return s.tab === 'neuron' && s.selected.neuron === u; }, unit, { timeout: 10000 })
+    .catch(() => assert.fail(`Enter on "${card}" opened neuron ${unit}`));
+  // The card went with the tab it was on: focus is on the Neuron tab, just before its content.
+  await p.waitForFunction(() => document.activeElement?.getAttribute('role') === 'tab' && document.activeElement.getAttribute('aria-label') === 'Neuron', null, { timeout: 10000 })
+    .catch(async () => assert.fail(`focus went to the Neuron tab (it is on ${await p.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))})`));
+  // Its switch: Space turns it off.
+  const presses = await tabTo('switch', 'Neuron switched off', 120, p);
+  console.log(`the switch of the dead neuron ${unit}: ${presses} Tab presses from the Neuron tab`);
+  await p.keyboard.press('Space');
+  await p.waitForFunction((u) => window.lens.state().view.off.some(([l, n]) => l === 0 && n === u), unit, { timeout: 10000 })
+    .catch(() => assert.fail('Space on the switch switched the neuron off'));
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context.close();
+});
+
+// axe-core on every tab in the three themes (mlp6-dead: cards, the dead neurons' story, the
+// Train tab's recipe), on the XOR lesson's tabs, and on an embed in a 700x500 frame.
+test('axe-core finds nothing on any tab, in the dark, light and high-contrast themes, and in an embed', { timeout: 240000 }, async () => {
+  const views = [];
+  for (const theme of ['dark', 'light', 'contrast'])
+    for (const tab of ['explore', 'neuron', 'outputs', 'network', 'train']) views.push(`#model=mlp6-dead&tab=${tab}&theme=${theme}&help=0`);
+  for (const tab of ['explore', 'neuron', 'outputs', 'network', 'train']) views.push(`#model=xor&tab=${tab}&help=0`);
+  const { page: p, errors: e, context: c } = await openPage(browser, server.url + '#help=0', { skipHelp: true });
+  await waitReady(p);
+  const found = [];
+  let checked = 0;
+  for (const hash of views) {
+    await followLink(p, hash);
+    const tab = /tab=(\w+)/.exec(hash)[1];
+    await p.waitForFunction((t) => window.lens.state().tab === t && window.lens.state().analysisDone, tab, { timeout: 60000 });
+    await settled(p);
+    await p.waitForFunction((t) => document.querySelector(`main#a11y [role=tab][aria-selected=true]`)?.getAttribute('aria-label')?.toLowerCase() === t, tab, { timeout: 10000 });
+    const controls = await p.evaluate(() => document.querySelectorAll('main#a11y .a11y-box').length);
+    assert.ok(controls >= 8, `${hash}: the mirror holds the tab's controls (${controls})`);
+    for (const v of await axe(p)) found.push(`${hash}: ${v}`);
+    checked++;
+  }
+  await c.close();
+  const embed = await openPage(browser, server.url + '#model=mlp32&embed=1', { viewport: { width: 700, height: 500 } });
+  await waitReady(embed.page);
+  for (const hash of ['#model=mlp32&embed=1&tab=neuron', '#model=mlp32&embed=1&tab=explore']) {
+    await followLink(embed.page, hash);
+    await settled(embed.page);
+    for (const v of await axe(embed.page)) found.push(`embed ${hash}: ${v}`);
+    checked++;
+  }
+  console.log(`axe-core ${require('axe-core/package.json').version}: ${checked} views, ${found.length} violations`);
+  assert.deepEqual(found, []);
+  assert.deepEqual(e, []);
+  assert.deepEqual(embed.errors, []);
+  await embed.context.close();
+});
+
+// WCAG 1.4.3 and 1.4.11 measured on what the page drew: a screenshot, decoded by the browser,
+// and for every text and control the mirror declares, the colour of its background (the commonest
+// in its rectangle) against the drawn colour farthest from it (the glyphs' cores). Text needs
+// 4.5:1. The focus ring needs 3:1 against the colours just outside it.
+const contrastInPage = async (p, png, boxes, inset = 2) => p.evaluate(async ({ b64, boxes, inset }) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+  const cv = new OffscreenCanvas(bitmap.width, bitmap.height), g = cv.getContext('2d');
+  g.drawImage(bitmap, 0, 0);
+  const lum = (r, gr, b) => {
+    const f = (c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(gr) + 0.0722 * f(b);
+  };
+  const ratio = (a, b) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  return boxes.map(({ name, rect: [x, y, w, h] }) => {
+    // Inside the rectangle's edge (a control's frame, antialiased, is not its text).
+    x = Math.max(0, Math.round(x + inset)); y = Math.max(0, Math.round(y + inset));
+    w = Math.min(bitmap.width - x, Math.round(w - 2 * inset)); h = Math.min(bitmap.height - y, Math.round(h - 2 * inset));
+    if (w < 2 || h < 2) return null;
+    const d = g.getImageData(x, y, w, h).data, counts = new Map();
+    for (let i = 0; i < d.length; i += 4) { const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2]; counts.set(k, (counts.get(k) || 0) + 1); }
+    let bg = 0, most = -1;
+    for (const [k, n] of counts) if (n > most) { most = n; bg = k; }
+    const lb = lum(bg >> 16, (bg >> 8) & 255, bg & 255);
+    let best = 1, fg = bg;
+    for (const k of counts.keys()) { const r = ratio(lb, lum(k >> 16, (k >> 8) & 255, k & 255)); if (r > best) { best = r; fg = k; } }
+    const hex = (k) => '#' + k.toString(16).padStart(6, '0');
+    return { name, ratio: best, bg: hex(bg), fg: hex(fg) };
+  }).filter(Boolean);
+}, { b64: png.toString('base64'), boxes, inset });
+
+test('contrast measured from screenshots: text at least 4.5:1 and the focus ring at least 3:1, in each theme', { timeout: 180000 }, async () => {
+  const { page: p, errors: e, context: c } = await openPage(browser, server.url + '#help=0', { skipHelp: true });
+  await waitReady(p);
+  const low = [], lowest = {};
+  let measured = 0;
+  for (const theme of ['dark', 'light', 'contrast']) {
+    for (const tab of ['explore', 'neuron', 'network', 'train']) {
+      await followLink(p, `#model=mlp6-dead&tab=${tab}&theme=${theme}&help=0`);
+      await p.waitForFunction((t) => window.lens.state().tab === t && window.lens.state().analysisDone, tab, { timeout: 60000 });
+      await settled(p);
+      // Text and the controls that carry a label; not pictures, the canvas or sliders (their text is
+      // measured with the rest of the row), and only what is on screen whole.
+      const nodes = (await p.evaluate(() => window.lens._test.a11yNodes()))
+        .filter((n) => ['text', 'heading', 'button', 'tab', 'combobox'].includes(n.role) && !/^Neuron \d+/.test(n.name) && n.rect[2] > 4 && n.rect[3] > 4
+          && n.rect[1] >= 0 && n.rect[1] + n.rect[3] <= 800);
+      const shot = await p.screenshot();
+      for (const r of await contrastInPage(p, shot, nodes)) {
+        measured++;
+        if (!lowest[theme] || r.ratio < lowest[theme].ratio) lowest[theme] = { ...r, tab };
+        if (r.ratio < 4.5) low.push(`${theme} ${tab}: "${r.name.slice(0, 60)}" ${r.ratio.toFixed(2)}:1 (${r.fg} on ${r.bg})`);
+      }
+    }
+    // The focus ring around a focused control, against the page just outside it.
+    await p.evaluate(() => /** @type {HTMLElement} */ (document.querySelector('main#a11y [role=tab]')).focus());
+    await p.keyboard.press('Tab');
+    await p.keyboard.press('Shift+Tab');  // a keyboard focus, so :focus-visible applies
+    const ring = await p.evaluate(() => {
+      const el = document.activeElement, r = el.getBoundingClientRect();
+      return { color: getComputedStyle(el).outlineColor, width: getComputedStyle(el).outlineWidth, rect: [r.x - 9, r.y + r.height, r.width + 18, 9], name: el.getAttribute('aria-label') };
+    });
+    assert.equal(ring.width, '3px');
+    const shot = await p.screenshot();
+    // The band below it: 3 rows of ring (1 px off the control), then the page beyond.
+    const [m] = await contrastInPage(p, shot, [{ name: 'focus ring around ' + ring.name, rect: ring.rect }], 0);
+    console.log(`${theme}: focus ring ${ring.color} around "${ring.name}": ${m.ratio.toFixed(2)}:1 (${m.fg} on ${m.bg})`);
+    assert.ok(m.ratio >= 3, `${theme}: the focus ring is ${m.ratio.toFixed(2)}:1 (${m.fg} on ${m.bg})`);
+  }
+  for (const [theme, r] of Object.entries(lowest))
+    console.log(`${theme}: lowest text contrast ${r.ratio.toFixed(2)}:1 on ${r.tab}, "${r.name.slice(0, 50)}" (${r.fg} on ${r.bg})`);
+  console.log(`${measured} texts and controls measured`);
+  assert.deepEqual(low, []);
+  assert.deepEqual(e, []);
+  await c.close();
+});
+
+// A control scrolled out of its panel's view is still in the Tab order; reached by Tab, the
+// panel scrolls it into view, and the focus ring sits on it there (a phone's Neuron tab is
+// taller than the screen).
+test('Tab reaches a control scrolled out of view, and its panel scrolls it into view', { timeout: 120000 }, async () => {
+  const phone = await openPage(browser, server.url + '#model=mlp32&tab=neuron&help=0', { skipHelp: true, viewport: { width: 390, height: 844 }, hasTouch: true });
+  const p = phone.page;
+  await waitReady(p);
+  await settled(p);
+  const nodes = await p.evaluate(() => window.lens._test.a11yNodes());
+  const hidden = nodes.filter((n) => n.offscreen && (n.role === 'button' || n.role === 'switch'));
+  assert.ok(hidden.length > 0, `some button is below the fold (${nodes.filter((n) => n.offscreen).map((n) => n.name).join(', ')})`);
+  const target = hidden[0];
+  assert.equal(nodes.filter((n) => n.name === target.name && n.role === target.role).length, 1);
+  await p.evaluate(() => /** @type {HTMLElement} */ (document.querySelector('main#a11y [role=tab][aria-selected=true]')).focus());
+  await tabTo(target.role, target.name, 120, p);
+  await p.waitForFunction(([name, role]) => {
+    const n = window.lens._test.a11yNodes().find((x) => x.name === name && x.role === role);
+    return n && !n.offscreen && n.rect[1] >= 0 && n.rect[1] + n.rect[3] <= innerHeight && n.rect[3] > 0;
+  }, [target.name, target.role], { timeout: 10000 }).catch(() => assert.fail(`"${target.name}" was scrolled into view when Tab reached it`));
+  // The focus ring is where the control now is.
+  const [box, node] = await p.evaluate(([name, role]) => [document.activeElement.getBoundingClientRect().toJSON(),
+    window.lens._test.a11yNodes().find((x) => x.name === name && x.role === role)], [target.name, target.role]);
+  assert.ok(Math.abs(box.y - node.rect[1]) < 2 && box.height > 4, `the focused element sits on the control (${JSON.stringify(box)} vs ${node.rect})`);
+  console.log(`phone, Neuron tab: ${hidden.length} buttons and switches below the fold; Tab brought "${target.name}" into view at y = ${Math.round(node.rect[1])}`);
+  assert.deepEqual(phone.errors, []);
+  await phone.context.close();
 });

@@ -13,6 +13,7 @@ const char* a11y_role_name(A11yRole role) {
     case A11yRole::Tab: return "tab";
     case A11yRole::Switch: return "switch";
     case A11yRole::Slider: return "slider";
+    case A11yRole::Number: return "number";
     case A11yRole::Combobox: return "combobox";
     case A11yRole::Option: return "option";
     case A11yRole::Heading: return "heading";
@@ -54,8 +55,9 @@ std::string a11y_json(const A11yTree& t) {
                         {"rect", {tenth(n.x), tenth(n.y), tenth(n.w), tenth(n.h)}}};
     if (!n.value.empty()) j["value"] = n.value;
     if (n.state >= 0) j["state"] = n.state != 0;
-    if (n.role == A11yRole::Slider) j["now"] = n.now, j["min"] = n.min, j["max"] = n.max, j["step"] = n.step;
+    if (n.role == A11yRole::Slider || n.role == A11yRole::Number) j["now"] = n.now, j["min"] = n.min, j["max"] = n.max, j["step"] = n.step;
     if (n.role == A11yRole::Heading) j["level"] = n.level;
+    if (n.offscreen) j["offscreen"] = true;
     out.push_back(std::move(j));
   }
   // Replacement, not an exception, for text that is not UTF-8 (a model's name from a file).

@@ -22,6 +22,7 @@ enum class A11yRole {
   Tab,       // role=tab in a role=tablist; `state`: selected
   Switch,    // <input type=checkbox role=switch>; `state`: checked
   Slider,    // <input type=range>: now, min, max, step; `value`: what the slider shows ("brush 12")
+  Number,    // <input type=number>: now, min, max, step (a seed)
   Combobox,  // a button that opens a list; `value`: the choice shown; `state`: the list is open
   Option,    // an item of the open list (role=option in a role=listbox); `state`: selected
   Heading,   // <h2>, `level` 2..4
@@ -39,6 +40,7 @@ struct A11yNode {
   float now = 0, min = 0, max = 0, step = 1;  // a slider's value and range
   int level = 0;                              // a heading's level
   float x = 0, y = 0, w = 0, h = 0;           // where it is drawn, CSS pixels
+  bool offscreen = false;  // a control scrolled out of its window's view: at the edge it is nearest, 0 high
 };
 
 // What one frame declared, in reading order.
@@ -80,6 +82,7 @@ struct A11yInbox {
   A11yPress press;
   std::vector<A11yValue> values;
   bool close_popups = false;  // Esc: close the open list or menu
+  std::string reveal;         // the id of an offscreen control the DOM focused: its window scrolls to it
 };
 // The value waiting for this id, if any (taken: applied once).
 bool a11y_take_value(A11yInbox& in, const std::string& id, float* value);
