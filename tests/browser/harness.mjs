@@ -42,7 +42,7 @@ export async function launchBrowser() {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-quic',
-      '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(process.env.DBGPORT ? ['--remote-debugging-port=' + process.env.DBGPORT] : [])],
     // playwright gives every launch a fresh, empty user data dir of its own.
   });
 }

@@ -24,9 +24,10 @@ TEST(ImageWords, OneBlobIsNamedByItsRegion) {
 
 TEST(ImageWords, RegionsAreListedInReadingOrder) {
   Eigen::VectorXf img = blank();
-  ink(img, 20, 20, 27, 27);  // bottom right, heavier
-  ink(img, 1, 1, 6, 6);      // top left
-  img.segment(20 * 28 + 20, 7).array() += 0.5f;
+  ink(img, 21, 21, 27, 27);  // bottom right, 36 + 3: the heaviest, under half of it all
+  img.segment(21 * 28 + 21, 6).array() += 0.5f;
+  ink(img, 1, 1, 7, 7);      // top left, 36
+  ink(img, 13, 13, 15, 15);  // the centre, 4
   EXPECT_EQ(where_in_words(img, 28), "at the top left and the bottom right");
 }
 
