@@ -31,12 +31,49 @@
   var PRESS_KEYS = ['Enter', ' '];
   var SLIDER_KEYS = ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'];
 
+  // The arrow keys within a group of controls, as ARIA's tabs, listbox and grid patterns have
+  // them: in a tablist or a listbox the previous and next one (Home, End: the first and last);
+  // in a grid of cards the nearest one that way.
+  var ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  function neighbour(el, key) {
+    var list = el.parentElement && /^(tablist|listbox)$/.test(el.parentElement.getAttribute('role') || '') ? el.parentElement : null;
+    if (list) {
+      var kids = Array.prototype.slice.call(list.children), i = kids.indexOf(el);
+      if (key === 'Home') return kids[0];
+      if (key === 'End') return kids[kids.length - 1];
+      var d = ARROWS[key];
+      return d ? kids[Math.max(0, Math.min(kids.length - 1, i + d[0] + d[1]))] : null;
+    }
+    var grid = el.dataset.grid, d2 = ARROWS[key];
+    if (!grid || !d2) return null;
+    var from = el.getBoundingClientRect(), best = null, bestScore = Infinity;
+    root.querySelectorAll('[data-grid]').forEach(function (o) {
+      if (o === el || o.dataset.grid !== grid) return;
+      var r = o.getBoundingClientRect(), dx = r.left - from.left, dy = r.top - from.top;
+      var along = dx * d2[0] + dy * d2[1], across = Math.abs(dx * d2[1]) + Math.abs(dy * d2[0]);
+      if (along <= 1) return;
+      var score = along + 4 * across;  // straight on first
+      if (score < bestScore) { bestScore = score; best = o; }
+    });
+    return best;
+  }
+  function arrowKeys(el) {
+    el.addEventListener('keydown', function (e) {
+      var to = neighbour(el, e.key);
+      if (!to && !(e.key in ARROWS && (el.dataset.grid || el.getAttribute('role') === 'tab' || el.getAttribute('role') === 'option'))) return;
+      e.preventDefault();
+      e.stopPropagation();
+      if (to && to !== el) to.focus();
+    });
+  }
+
   function control(tag, id) {
     var el = document.createElement(tag);
     el.className = 'a11y-box';
     el.dataset.id = id;
     // Focused while scrolled out of its panel's view (Tab reached it): the app scrolls it in.
     el.addEventListener('focus', function () { var p = page(); if (p && el.dataset.offscreen) p.a11yReveal(id); });
+    arrowKeys(el);
     return el;
   }
 
@@ -109,6 +146,7 @@
   function apply(el, n) {
     if (el.classList.contains('a11y-box')) {
       if (n.offscreen) el.dataset.offscreen = '1'; else delete el.dataset.offscreen;
+      if (n.grid) el.dataset.grid = n.grid; else delete el.dataset.grid;
       var s = el.style, r = n.rect;
       s.left = r[0] + 'px'; s.top = r[1] + 'px'; s.width = r[2] + 'px'; s.height = r[3] + 'px';
     }

@@ -700,7 +700,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_a11y_reveal(const char* id) {
 EMSCRIPTEN_KEEPALIVE const char* lens_a11y_set(const char* id, double value) {
   const A11yNode* n = id && g_seen->inbox ? a11y_find(g_seen->a11y, id) : nullptr;
   if (!n || (n->role != A11yRole::Slider && n->role != A11yRole::Number) || !std::isfinite(value)) return ok(false);
-  g_seen->inbox->values.push_back({n->id, float(value)});
+  g_seen->inbox->values.push_back({n->id, value});
   return ok(true);
 }
 

@@ -135,6 +135,19 @@ static void prediction_declare(const AppState& s, ImVec2 lo, ImVec2 hi) {
   std::string all = "Probabilities:";
   for (int k = 0; k < kClasses; ++k) all += (k ? ", " : " ") + std::to_string(k) + " " + pct(L.probs(k), 1);
   ui::declare_at(A11yRole::Text, all, lo, hi);
+  // Each hidden layer's most active neurons, for a reader who asks what lit up.
+  if (L.blank) return;
+  for (std::size_t l = 0; l + 1 < L.trace.layers.size(); ++l) {
+    const Eigen::VectorXf act = L.trace.layers[l].a.col(0);
+    std::vector<int> order(std::size_t(act.size()));
+    std::iota(order.begin(), order.end(), 0);
+    const std::size_t top = std::min<std::size_t>(3, order.size());
+    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(top), order.end(), [&](int x, int y) { return act(x) > act(y); });
+    std::string line = "Most active in hidden layer " + std::to_string(l) + ":";
+    for (std::size_t i = 0; i < top; ++i)
+      line += (i ? ", " : " ") + std::string("neuron ") + std::to_string(order[i]) + " (" + fmt("%.2f", double(act(order[i]))) + ")";
+    ui::declare_at(A11yRole::Text, line + ".", lo, hi);
+  }
 }
 
 void panel_prediction(AppState& s, float width) {
@@ -347,7 +360,7 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
     const Liveness live = app_card_liveness(s, layer, h);  // the rule and the measurement the list of dead neurons reads
     const bool dead = live == Liveness::Dead, nearly = live == Liveness::NearlyDead;
     const std::string name = "Neuron " + std::to_string(h) + (dead ? ", dead" : nearly ? ", nearly dead" : "");
-    if (ui::invisible_button("##card", ImVec2(card, card + bar_h + 2), A11yRole::Button, name)) {
+    if (ui::invisible_button("##card", ImVec2(card, card + bar_h + 2), A11yRole::Button, name, "cards of layer " + std::to_string(layer))) {
       s.sel_layer = layer;
       s.sel_unit = h;
       s.tab = Tab::Neuron;

@@ -260,9 +260,12 @@ bool button(const char* label, const char* name, A11yRole role, int state, ImVec
   return pressed;
 }
 
-bool invisible_button(const char* id, ImVec2 size, A11yRole role, const std::string& name) {
+bool invisible_button(const char* id, ImVec2 size, A11yRole role, const std::string& name, const std::string& grid) {
   const bool pressed = ImGui::InvisibleButton(id, size);
-  declare(role, name);
+  A11yNode n;
+  n.role = role, n.name = name, n.grid = grid;
+  const ImRect r = place_in_view(n);
+  declare_at(std::move(n), r.Min, r.Max);
   return pressed;
 }
 
@@ -273,12 +276,12 @@ bool switch_box(const char* label, const char* name, bool* on) {
 }
 
 // The value the DOM set for the slider or number field about to be declared under `name`, if any.
-static bool value_from_dom(A11yRole role, const std::string& name, float* v) {
+static bool value_from_dom(A11yRole role, const std::string& name, double* v) {
   FrameRecord* r = frame_record();
   return r && r->inbox && a11y_take_value(*r->inbox, a11y_next_id(r->a11y, role, name), v);
 }
 
-static void declare_value(A11yRole role, const std::string& name, float now, float min, float max, float step, const std::string& shown) {
+static void declare_value(A11yRole role, const std::string& name, double now, double min, double max, double step, const std::string& shown) {
   A11yNode n;
   n.role = role, n.name = name, n.value = shown, n.now = now, n.min = min, n.max = max, n.step = step;
   const ImRect r = place_in_view(n);
@@ -286,9 +289,9 @@ static void declare_value(A11yRole role, const std::string& name, float now, flo
 }
 
 bool slider_int(const char* id, const char* name, int* v, int min, int max, const char* format, ImGuiSliderFlags flags) {
-  float set = 0;
+  double set = 0;
   const bool from_dom = value_from_dom(A11yRole::Slider, name, &set);
-  if (from_dom) *v = std::clamp(int(std::lround(set)), min, max);
+  if (from_dom) *v = int(std::clamp(std::round(set), double(min), double(max)));
   const bool dragged = ImGui::SliderInt(id, v, min, max, format, flags);
   char shown[96];
   std::snprintf(shown, sizeof shown, format, *v);
@@ -298,9 +301,9 @@ bool slider_int(const char* id, const char* name, int* v, int min, int max, cons
 
 bool slider_float(const char* id, const char* name, float* v, float min, float max, const char* format, float step,
                   ImGuiSliderFlags flags) {
-  float set = 0;
+  double set = 0;
   const bool from_dom = value_from_dom(A11yRole::Slider, name, &set);
-  if (from_dom) *v = std::clamp(set, min, max);
+  if (from_dom) *v = std::clamp(float(set), min, max);
   const bool dragged = ImGui::SliderFloat(id, v, min, max, format, flags);
   char shown[96];
   std::snprintf(shown, sizeof shown, format, double(*v));
@@ -309,12 +312,12 @@ bool slider_float(const char* id, const char* name, float* v, float min, float m
 }
 
 bool input_int(const char* id, const char* name, int* v, int min, int max) {
-  float set = 0;
+  double set = 0;
   const bool from_dom = value_from_dom(A11yRole::Number, name, &set);
-  if (from_dom) *v = int(std::clamp(double(std::lround(set)), double(min), double(max)));
+  if (from_dom) *v = int(std::clamp(std::round(set), double(min), double(max)));
   const bool typed = ImGui::InputInt(id, v);
   if (typed) *v = std::clamp(*v, min, max);
-  declare_value(A11yRole::Number, name, float(*v), float(min), float(max), 1.f, std::to_string(*v));
+  declare_value(A11yRole::Number, name, *v, min, max, 1, std::to_string(*v));
   return typed || from_dom;
 }
 

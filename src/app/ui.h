@@ -60,7 +60,7 @@ void declare_at(A11yRole role, const std::string& name, ImVec2 lo, ImVec2 hi);
 // (Button or Tab) with `name`; state as A11yNode::state (a tab's "selected").
 bool button(const char* label, const char* name, A11yRole role = A11yRole::Button, int state = -1, ImVec2 size = ImVec2(0, 0));
 // An ImGui::InvisibleButton (a card, the canvas) declared as `role` with `name`.
-bool invisible_button(const char* id, ImVec2 size, A11yRole role, const std::string& name);
+bool invisible_button(const char* id, ImVec2 size, A11yRole role, const std::string& name, const std::string& grid = "");
 // A checkbox declared as a switch named `name`.
 bool switch_box(const char* label, const char* name, bool* on);
 // Sliders declared with their range; a value the DOM set (arrow keys) is applied as a drag's

@@ -120,6 +120,10 @@ test('a stroke with the mouse draws through the mirror and its prediction reache
   assert.match(status, new RegExp(`^Predicted ${s.predicted}, \\d+%\\. Next: \\d, \\d+%\\.$`));
   assert.equal(await page.evaluate(() => window.__statusChanges), 1, 'the status changed once in a 12-move stroke');
   assert.ok((await axTexts()).some((t) => t.includes(`Predicted ${s.predicted},`)), 'the accessibility tree holds the prediction');
+  // The most active neurons of each hidden layer, readable on demand: the top one is the page's.
+  const act = s.layers[0], top = act.indexOf(Math.max(...act));
+  const lit = await page.evaluate(() => [...document.querySelectorAll('main#a11y p')].map((e) => e.textContent).find((t) => t.startsWith('Most active in hidden layer 0:')));
+  assert.match(lit ?? '', new RegExp(`^Most active in hidden layer 0: neuron ${top} \\(`), `the mirror names neuron ${top} first (${lit})`);
   // Every control of the tab is in the mirror: the canvas, its buttons, the brush, the cards.
   const names = await page.evaluate(() => [...document.querySelectorAll('main#a11y [aria-label]')].map((e) => e.getAttribute('aria-label')));
   for (const n of ['Undo', 'Clear', 'Random test digit', 'Next mistake', 'Brush size', 'Help', 'Share', 'Export', 'Neuron 0'])
@@ -352,4 +356,35 @@ test('Tab reaches a control scrolled out of view, and its panel scrolls it into 
   console.log(`phone, Neuron tab: ${hidden.length} buttons and switches below the fold; Tab brought "${target.name}" into view at y = ${Math.round(node.rect[1])}`);
   assert.deepEqual(phone.errors, []);
   await phone.context.close();
+});
+
+// The arrow keys within a group, as ARIA's patterns have them: the tabs (Home, End too) and a
+// layer's grid of cards (right: the next card, down: the card below). An open list's options
+// take the same keys (a11y.js, neighbour).
+test('arrows move within the tabs and the grid of cards', { timeout: 60000 }, async () => {
+  const { page: p, errors: e, context: c } = await openPage(browser, server.url + '#model=mlp32&help=0', { skipHelp: true });
+  await waitReady(p);
+  await settled(p);
+  const at = () => p.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+  await tabTo('tab', 'Neuron', 40, p);
+  await p.keyboard.press('ArrowRight');
+  assert.equal(await at(), 'Outputs');
+  await p.keyboard.press('End');
+  assert.equal(await at(), 'Train');
+  await p.keyboard.press('Home');
+  assert.equal(await at(), 'Explore');
+  assert.equal(await p.evaluate(() => window.lens.state().tab), 'explore', 'the arrows move focus; Enter chooses');
+  await tabTo('button', 'Neuron 0', 80, p);
+  const first = await p.evaluate(() => document.activeElement.getBoundingClientRect().toJSON());
+  await p.keyboard.press('ArrowRight');
+  assert.equal(await at(), 'Neuron 1');
+  await p.keyboard.press('ArrowLeft');
+  await p.keyboard.press('ArrowDown');
+  const below = await at();
+  const r = await p.evaluate(() => document.activeElement.getBoundingClientRect().toJSON());
+  assert.match(below ?? '', /^Neuron \d+/);
+  assert.ok(r.top > first.top + first.height / 2 && Math.abs(r.left - first.left) < 2, `ArrowDown went to the card below Neuron 0 (${below})`);
+  assert.equal((await p.evaluate(() => window.lens.state())).keyboard.pen.shown, false, 'the arrows on a card do not steer the pen');
+  assert.deepEqual(e, []);
+  await c.close();
 });

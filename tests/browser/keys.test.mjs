@@ -13,9 +13,11 @@ const one = []; for (let i = 0; i <= 12; i++) one.push([0.5, 0.15 + 0.7 * i / 12
 const bar = []; for (let i = 0; i <= 8; i++) bar.push([0.25 + 0.5 * i / 8, 0.5]);
 
 // A key, then two frames drawn (the frame after the key's has handled it), however slow the machine.
+// The frames are counted from after the press: press resolves once the page has the event, and
+// frames drawn while it was on its way (a busy machine) would not have handled it.
 async function key(page, k) {
-  const f = await page.evaluate(() => window.lens.perf().frame);
   await page.keyboard.press(k);
+  const f = await page.evaluate(() => window.lens.perf().frame);
   await page.waitForFunction((f0) => window.lens.perf().frame >= f0 + 2, f, { timeout: 10000 });
 }
 

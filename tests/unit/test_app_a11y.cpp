@@ -28,6 +28,25 @@ TEST(A11yTree, IdsAreRoleAndNameWithRepeatsNumbered) {
   EXPECT_EQ(a11y_find(t, "button:Nothing"), nullptr);
 }
 
+// A number field (a seed) carries its value exactly, an offscreen control says so, and a card
+// its grid (web/a11y.js moves between a grid's controls with the arrow keys).
+TEST(A11yJson, NumberFieldsAreExactAndOffscreenAndGridAreCarried) {
+  A11yTree t;
+  A11yNode seed = node(A11yRole::Number, "seed");
+  seed.now = 20261203, seed.min = 0, seed.max = 2147483647;
+  a11y_add(t, seed);
+  A11yNode card = node(A11yRole::Button, "Neuron 3, dead");
+  card.offscreen = true, card.grid = "cards of layer 0";
+  a11y_add(t, card);
+  const nlohmann::json j = nlohmann::json::parse(a11y_json(t));
+  EXPECT_EQ(j[0]["role"], "number");
+  EXPECT_EQ(j[0]["now"].get<double>(), 20261203.0);
+  EXPECT_EQ(j[0]["max"].get<double>(), 2147483647.0);
+  EXPECT_FALSE(j[0].contains("offscreen"));
+  EXPECT_EQ(j[1]["offscreen"], true);
+  EXPECT_EQ(j[1]["grid"], "cards of layer 0");
+}
+
 // The JSON holds what each role needs and nothing else; rectangles are rounded to 1/10 px.
 TEST(A11yJson, CarriesRoleStateRangeAndRoundedRect) {
   A11yTree t;
@@ -84,7 +103,7 @@ TEST(A11yPress, HoversPressesReleasesAtTheCentreThenLeaves) {
 TEST(A11yInbox, ValueIsTakenOnceByItsId) {
   A11yInbox in;
   in.values.push_back({"slider:Neuron", 5.f});
-  float v = 0;
+  double v = 0;
   EXPECT_FALSE(a11y_take_value(in, "slider:Brush size", &v));
   EXPECT_TRUE(a11y_take_value(in, "slider:Neuron", &v));
   EXPECT_FLOAT_EQ(v, 5.f);

@@ -58,6 +58,7 @@ std::string a11y_json(const A11yTree& t) {
     if (n.role == A11yRole::Slider || n.role == A11yRole::Number) j["now"] = n.now, j["min"] = n.min, j["max"] = n.max, j["step"] = n.step;
     if (n.role == A11yRole::Heading) j["level"] = n.level;
     if (n.offscreen) j["offscreen"] = true;
+    if (!n.grid.empty()) j["grid"] = n.grid;
     out.push_back(std::move(j));
   }
   // Replacement, not an exception, for text that is not UTF-8 (a model's name from a file).
@@ -81,7 +82,7 @@ TouchPointer a11y_press_frame(A11yPress& p) {
 
 bool a11y_press_busy(const A11yPress& p) { return !p.queued.empty(); }
 
-bool a11y_take_value(A11yInbox& in, const std::string& id, float* value) {
+bool a11y_take_value(A11yInbox& in, const std::string& id, double* value) {
   for (std::size_t i = 0; i < in.values.size(); ++i) {
     if (in.values[i].id != id) continue;
     *value = in.values[i].value;

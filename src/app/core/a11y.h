@@ -37,10 +37,11 @@ struct A11yNode {
   std::string name;   // what a screen reader says for it
   std::string value;  // a slider's or combobox's shown value, a status's sentence
   int state = -1;     // pressed, selected, checked or expanded: 1 or 0; -1: the role has none
-  float now = 0, min = 0, max = 0, step = 1;  // a slider's value and range
+  double now = 0, min = 0, max = 0, step = 1;  // a slider's or number field's value and range (a seed: exact)
   int level = 0;                              // a heading's level
   float x = 0, y = 0, w = 0, h = 0;           // where it is drawn, CSS pixels
   bool offscreen = false;  // a control scrolled out of its window's view: at the edge it is nearest, 0 high
+  std::string grid;        // controls laid out as a grid (a layer's cards): the arrow keys move between them
 };
 
 // What one frame declared, in reading order.
@@ -74,7 +75,7 @@ bool a11y_press_busy(const A11yPress& p);
 // A slider's value set from the DOM (arrow keys, Home, End), for the slider helper to apply.
 struct A11yValue {
   std::string id;
-  float value = 0;
+  double value = 0;
 };
 
 // What the DOM asked of the app since the last frame.
@@ -85,7 +86,7 @@ struct A11yInbox {
   std::string reveal;         // the id of an offscreen control the DOM focused: its window scrolls to it
 };
 // The value waiting for this id, if any (taken: applied once).
-bool a11y_take_value(A11yInbox& in, const std::string& id, float* value);
+bool a11y_take_value(A11yInbox& in, const std::string& id, double* value);
 
 // The prediction in words, for the live status: "Predicted 2, 97%. Next: 3, 2%.";
 // "Nothing drawn yet." for an empty canvas.
