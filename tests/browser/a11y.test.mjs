@@ -388,3 +388,20 @@ test('arrows move within the tabs and the grid of cards', { timeout: 60000 }, as
   assert.deepEqual(e, []);
   await c.close();
 });
+
+// A neuron named in a story is a link: its button follows it as a click on the words does.
+test('a neuron link in the Network story is a button: Enter opens that neuron', { timeout: 180000 }, async () => {
+  const { page: p, errors: e, context: c } = await openPage(browser, server.url + '#model=mlp6-dead&tab=network&help=0', { skipHelp: true });
+  await waitReady(p);
+  await p.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 60000 });
+  await settled(p);
+  await p.evaluate(() => /** @type {HTMLElement} */ (document.querySelector('main#a11y [role=tab][aria-selected=true]')).focus());
+  await tabTo('button', /^Open neuron \d+$/, 80, p);
+  const name = await p.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  const unit = Number(/(\d+)$/.exec(name)[1]);
+  await p.keyboard.press('Enter');
+  await p.waitForFunction((u) => { const s = window.lens.state(); return s.tab === 'neuron' && s.selected.neuron === u; }, unit, { timeout: 10000 })
+    .catch(() => assert.fail(`Enter on "${name}" opened neuron ${unit}`));
+  assert.deepEqual(e, []);
+  await c.close();
+});
