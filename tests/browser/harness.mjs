@@ -42,7 +42,9 @@ export async function launchBrowser() {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-quic',
-      '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(process.env.DBGPORT ? ['--remote-debugging-port=' + process.env.DBGPORT] : [])],
+      '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // LENS_DEBUG_PORT=9333: attach to a test's browser (chromium.connectOverCDP) to look at a page that seems stuck.
+      ...(process.env.LENS_DEBUG_PORT ? ['--remote-debugging-port=' + process.env.LENS_DEBUG_PORT] : [])],
     // playwright gives every launch a fresh, empty user data dir of its own.
   });
 }
