@@ -82,13 +82,17 @@ static void outgoing_weights(AppState& s, int h, float width) {
   const Eigen::VectorXf w = net.layers.back().W.col(h);
   const float lim = std::max(1e-6f, w.cwiseAbs().maxCoeff());
   const ui::Palette& pal = ui::palette(s.dark);
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  std::string said = "Outgoing weights to the outputs:";
   for (int c = 0; c < net.outputs(); ++c) {
     ImGui::Text("%d", c);
     ImGui::SameLine(1.4f * em);
     ui::signed_bar(width - 5.5f * em, 0.8f * em, w(c) / lim, pal.positive, pal.negative);
     ImGui::SameLine();
     ImGui::Text("%s", fmt("%+.2f", double(w(c))).c_str());
+    said += (c ? ", " : " ") + std::to_string(c) + ": " + fmt("%+.2f", double(w(c)));
   }
+  ui::declare_at(A11yRole::Image, said, top, ImVec2(top.x + width, ImGui::GetCursorScreenPos().y));
 }
 
 static void formula(AppState& s, int h) {
@@ -114,10 +118,10 @@ static void formula(AppState& s, int h) {
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](int x, int y) { return std::abs(terms(x)) > std::abs(terms(y)); });
   if (terms.cwiseAbs().maxCoeff() == 0.f) {
-    ImGui::TextDisabled("(no input yet: every term is 0, so z is just the bias)");
+    ui::note("(no input yet: every term is 0, so z is just the bias)");
     return;
   }
-  ImGui::TextDisabled("largest terms (weight x input):");
+  ui::note("largest terms (weight x input):");
   for (int k = 0; k < 3 && k < int(order.size()); ++k) {
     const int i = order[std::size_t(k)];
     if (terms(i) == 0.f) break;
@@ -222,6 +226,8 @@ static void concept_strip(AppState& s, Gfx& g, const NeuronFacts& e) {
     if (named) ImGui::TextUnformatted(score);
     else ImGui::TextDisabled("%s", score);
     ImGui::EndGroup();
+    ui::declare(A11yRole::Image, std::string(concept_info(c.concept).phrase) + (named ? " (named in its summary)" : "") + ": drawn alone " +
+                                     ordinal(c.rank + 1) + " of " + std::to_string(kConceptCount) + ", median activation " + drawn + ", score " + score);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s: drawn alone %s of %d (median activation %s), score %s", concept_info(c.concept).phrase,
                         ordinal(c.rank + 1).c_str(), kConceptCount, drawn, score);
@@ -327,14 +333,15 @@ void panel_neuron(AppState& s, Gfx& g) {
     if (const Paragraph story = neuron_ladder_story(*e, a->network.layers[std::size_t(l)].ladder); !story.empty()) ui::rich_text(s, story);
     ImGui::PushTextWrapPos(0.f);
     if (e->score_defined)
-      ImGui::TextDisabled("explanation score %s", fmt("%.2f", double(e->score)).c_str());
+      ui::note("explanation score " + fmt("%.2f", double(e->score)));
     else
-      ImGui::TextDisabled("explanation score n/a (%s)", e->silent() ? "the activation is constant" : "the summary names every digit alike");
+      ui::note(std::string("explanation score n/a (") + (e->silent() ? "the activation is constant" : "the summary names every digit alike") + ")");
     ImGui::PopTextWrapPos();
     if (e->shape_score_defined) {
       const std::string shapes = "shapes " + fmt("%.2f", double(e->shape_score));
       const bool beside = ui::same_line_if_fits(ImGui::CalcTextSize(("| " + shapes).c_str()).x);
       ImGui::TextDisabled("%s%s", beside ? "| " : "", shapes.c_str());
+      ui::declare(A11yRole::Text, "shape score " + fmt("%.2f", double(e->shape_score)));
     }
     ui::help_marker("How well the summary predicts the neuron: simulate its activation from the digit classes the summary names "
                     "(strong = 1, moderate = 0.5, others 0) and correlate with the real activations over the test set. 1 = perfect, 0 = no better than chance. "
@@ -389,13 +396,17 @@ void panel_neuron(AppState& s, Gfx& g) {
     ui::title("Test digits that excite it most", "The test images with the highest activation for this neuron.");
     if (e && e->silent()) {
       ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + col - em);
-      ImGui::TextDisabled(e->status == NeuronStatus::Dead ? "None: it never fires on any test digit."
-                                                           : "None stands out: it gives every test digit the same value.");
+      ui::note(e->status == NeuronStatus::Dead ? "None: it never fires on any test digit."
+                                                : "None stands out: it gives every test digit the same value.");
       ImGui::PopTextWrapPos();
     } else {
       const float side = std::min(col - em, 10 * em);
-      if (app_need_test_set(s)) ImGui::Image(g.top_images.imgui_id(), ImVec2(side, side));
-      else ImGui::TextDisabled(s.test_error.empty() ? "loading test digits…" : "(the test digits could not be loaded)");
+      if (app_need_test_set(s)) {
+        ImGui::Image(g.top_images.imgui_id(), ImVec2(side, side));
+        ui::declare(A11yRole::Image, "The test digits that excite neuron " + std::to_string(h) + " most");
+      } else {
+        ui::note(s.test_error.empty() ? "loading test digits…" : "(the test digits could not be loaded)");
+      }
     }
   }
   ImGui::PushTextWrapPos(0.f);  // the last column: its lines wrap at the window's edge (a phone)

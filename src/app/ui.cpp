@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -183,6 +184,15 @@ void wrapped(const std::string& text) {
   ImGui::PushTextWrapPos(0.f);
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
+  declare(A11yRole::Text, text);
+}
+
+void note(const std::string& text) {
+  const bool wrap_here = ImGui::GetCurrentWindow()->DC.TextWrapPos < 0;  // else the caller's wrap position holds
+  if (wrap_here) ImGui::PushTextWrapPos(0.f);
+  ImGui::TextDisabled("%s", text.c_str());
+  if (wrap_here) ImGui::PopTextWrapPos();
+  declare(A11yRole::Text, text);
 }
 
 const char* fitting_label(const char* label, const char* shorter, float extra) {
@@ -193,10 +203,15 @@ void phrases(const std::vector<std::string>& parts) {
   // The line ends at the wrap position in force (a column's), else at the window's edge.
   const float wrap = ImGui::GetCurrentWindow()->DC.TextWrapPos;
   const float end = wrap > 0 ? wrap : ImGui::GetContentRegionMax().x;
+  ImVec2 lo(FLT_MAX, FLT_MAX), hi(-FLT_MAX, -FLT_MAX);
+  std::string said;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i) same_line_if_fits(ImGui::CalcTextSize(parts[i].c_str()).x, end);
     ImGui::TextWrapped("%s", parts[i].c_str());
+    lo = ImMin(lo, ImGui::GetItemRectMin()), hi = ImMax(hi, ImGui::GetItemRectMax());
+    said += (i ? " " : "") + parts[i];
   }
+  if (!parts.empty()) declare_at(A11yRole::Text, said, lo, hi);  // one paragraph for the mirror
 }
 
 static FrameRecord* frame_record() { return static_cast<FrameRecord*>(ImGui::GetIO().UserData); }
@@ -299,6 +314,15 @@ bool slider_int(const char* id, const char* name, int* v, int min, int max, cons
   return dragged || from_dom;
 }
 
+// A float slider's value as the DOM gets it: on its step, in ten digits at most (0.003, not the
+// float's 0.00299999992; 0, not 4.5e-08).
+static double on_step(float v, float step) {
+  const double snapped = step > 0 ? std::round(double(v) / double(step)) * double(step) : double(v);
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", snapped);
+  return std::strtod(text, nullptr);
+}
+
 bool slider_float(const char* id, const char* name, float* v, float min, float max, const char* format, float step,
                   ImGuiSliderFlags flags) {
   double set = 0;
@@ -307,7 +331,7 @@ bool slider_float(const char* id, const char* name, float* v, float min, float m
   const bool dragged = ImGui::SliderFloat(id, v, min, max, format, flags);
   char shown[96];
   std::snprintf(shown, sizeof shown, format, double(*v));
-  declare_value(A11yRole::Slider, name, *v, min, max, step, shown);
+  declare_value(A11yRole::Slider, name, on_step(*v, step), on_step(min, step), on_step(max, step), on_step(step, 0), shown);
   return dragged || from_dom;
 }
 

@@ -94,6 +94,8 @@ void track_rect(const char* label, ImVec2 lo, ImVec2 hi);
 // `right`: where the line ends (window-relative x); by default the window's content edge.
 bool same_line_if_fits(float width, float right = 0.f);
 void wrapped(const std::string& text);
+// Secondary text (ImGui's disabled colour), wrapped where wrapping is in force, and declared.
+void note(const std::string& text);
 // `label`, or `shorter` where the control would not fit the row with the whole label (a phone at
 // a large text size); `extra` is what the control adds to its text (padding, a check box).
 const char* fitting_label(const char* label, const char* shorter, float extra);
