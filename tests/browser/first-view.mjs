@@ -65,7 +65,13 @@ export async function firstView(page, view = FIRST_VIEWS[0]) {
   const r = await page.evaluate(() => window.lens.canvasRect());
   await page.waitForFunction(() => Module.lensSleeping === true, null, { timeout: 120000 });
   await page.mouse.move(r.x + 0.5 * r.width, r.y + 0.5 * r.height);
-  await page.waitForFunction(() => Module.lensSleeping !== true, null, { timeout: 10000 });
+  // The pointer moves on, as a visitor's does, if the first move has not woken the page. (The
+  // build's profiling saw this wait time out on 3 of about 8 runs on 2 cores, twice under heavy
+  // load; the cause is not known: docs/testing.md, "A page that seems stuck".)
+  await page.waitForFunction(() => Module.lensSleeping !== true, null, { timeout: 10000 }).catch(async () => {
+    await page.mouse.move(r.x + 0.4 * r.width, r.y + 0.4 * r.height);
+    await page.waitForFunction(() => Module.lensSleeping !== true, null, { timeout: 60000, polling: 250 });
+  });
   // What waking runs: the frames it draws, until it is idle again.
   await page.waitForFunction(() => Module.lensSleeping === true, null, { timeout: 120000 });
 }
