@@ -261,9 +261,9 @@ static ImRect place_in_view(A11yNode& n) {
   return ImRect(ImVec2(x, y), ImVec2(std::clamp(r.Max.x, x, clip.Max.x), y));
 }
 
-void declare(A11yRole role, const std::string& name, int state, const std::string& value) {
+void declare(A11yRole role, const std::string& name, int state, const std::string& value, const std::string& grid) {
   A11yNode n;
-  n.role = role, n.name = name, n.state = state, n.value = value;
+  n.role = role, n.name = name, n.state = state, n.value = value, n.grid = grid;
   if (role == A11yRole::Heading) n.level = 2;
   const ImRect r = place_in_view(n);
   declare_at(std::move(n), r.Min, r.Max);
@@ -277,10 +277,7 @@ bool button(const char* label, const char* name, A11yRole role, int state, ImVec
 
 bool invisible_button(const char* id, ImVec2 size, A11yRole role, const std::string& name, const std::string& grid) {
   const bool pressed = ImGui::InvisibleButton(id, size);
-  A11yNode n;
-  n.role = role, n.name = name, n.grid = grid;
-  const ImRect r = place_in_view(n);
-  declare_at(std::move(n), r.Min, r.Max);
+  declare(role, name, -1, "", grid);
   return pressed;
 }
 

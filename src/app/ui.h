@@ -52,7 +52,8 @@ struct FrameRecord {
 
 // --- the accessible mirror (app/core/a11y.h): each helper draws an item and declares it ---
 // Declares the item just drawn, at its rectangle (clipped to the window, as it shows).
-void declare(A11yRole role, const std::string& name, int state = -1, const std::string& value = "");
+// `grid`: the group of controls laid out as a grid it belongs to (A11yNode::grid), if any.
+void declare(A11yRole role, const std::string& name, int state = -1, const std::string& value = "", const std::string& grid = "");
 // Declares a node at a rectangle of its own (a paragraph, a live status).
 void declare_at(A11yNode n, ImVec2 lo, ImVec2 hi);
 void declare_at(A11yRole role, const std::string& name, ImVec2 lo, ImVec2 hi);
