@@ -32,7 +32,7 @@ static Eigen::MatrixXf forward_from(const Mlp& net, Eigen::MatrixXf a, std::size
     const Dense& d = net.layers[l];
     Eigen::MatrixXf z;
     gemm(d.W, a, z, &d.b);
-    a = activate(d.act, z);
+    a = activate(d.act, z, d.slope);
     if (l < ab.clamp.size()) apply_clamp(a, ab.clamp[l]);
   }
   return a;
@@ -64,7 +64,7 @@ bool AblationScorer::prepare(int max_images) {
     Eigen::MatrixXf z;
     if (net_.norm.identity()) gemm(net_.layers[0].W, data_.images.middleCols(prepared_, n), z, &net_.layers[0].b);
     else gemm(net_.layers[0].W, input_normalize(net_.norm, data_.images.middleCols(prepared_, n)), z, &net_.layers[0].b);
-    a0_.middleCols(prepared_, n) = activate(net_.layers[0].act, z);
+    a0_.middleCols(prepared_, n) = activate(net_.layers[0].act, z, net_.layers[0].slope);
     prepared_ += n;
   }
   return ready();

@@ -37,7 +37,7 @@ Eigen::MatrixXf actmax_objective_gradient(const Mlp& net, const std::vector<int>
   for (std::size_t l = net.layers.size(); l-- > 0;) {
     if (l + 1 < net.layers.size()) {
       const LayerTrace& lt = t.layers[l];
-      d = d.cwiseProduct(activate_derivative(net.layers[l].act, lt.z, lt.a));
+      d = d.cwiseProduct(activate_derivative(net.layers[l].act, lt.z, lt.a, net.layers[l].slope));
     }
     gemm_op(net.layers[l].W, true, d, false, below);
     d.swap(below);

@@ -70,7 +70,7 @@ Eigen::MatrixXf prior_code_gradient(const Mlp& net, const Mlp& decoder, const st
   Eigen::MatrixXf below;
   for (std::size_t l = decoder.layers.size(); l-- > 0;) {
     const LayerTrace& lt = t.layers[l];
-    d = d.cwiseProduct(activate_derivative(decoder.layers[l].act, lt.z, lt.a));
+    d = d.cwiseProduct(activate_derivative(decoder.layers[l].act, lt.z, lt.a, decoder.layers[l].slope));
     gemm_op(decoder.layers[l].W, true, d, false, below);
     d.swap(below);
   }

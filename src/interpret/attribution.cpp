@@ -9,7 +9,7 @@ static Eigen::MatrixXf backprop_to(const Mlp& net, const Trace& t, Eigen::Matrix
   for (int l = from_layer; l >= down_to; --l) {
     const LayerTrace& lt = t.layers[std::size_t(l)];
     if (l != from_layer)  // the trace has one column: the same act'(z) scales every seed
-      d.array().colwise() *= activate_derivative(net.layers[std::size_t(l)].act, lt.z, lt.a).col(0).array();
+      d.array().colwise() *= activate_derivative(net.layers[std::size_t(l)].act, lt.z, lt.a, net.layers[std::size_t(l)].slope).col(0).array();
     d = net.layers[std::size_t(l)].W.transpose() * d;
   }
   if (down_to == 0 && !net.norm.identity()) d *= 1.f / net.norm.std;

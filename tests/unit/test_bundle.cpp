@@ -96,9 +96,9 @@ TEST(BundleRead, RejectsBadMagic) {
 
 TEST(BundleRead, RejectsUnknownVersion) {
   Bytes b = bundle_write(tiny_bundle(1));
-  b[8] = 4;
+  b[8] = 5;
   reseal(b);
-  expect_error(b, "unsupported format version 4");
+  expect_error(b, "unsupported format version 5");
 }
 
 // A model without an input map is written as version 1, exactly the layout old readers know.

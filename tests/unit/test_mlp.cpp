@@ -85,67 +85,8 @@ TEST(CrossEntropy, MatchesDefinition) {
 
 // --- backward against central finite differences ---------------------------
 
-struct GradCheck {
-  Mlp net;
-  Eigen::MatrixXf x, y;
-  // The loss in double from the float logits, so rounding of the loss itself
-  // does not swamp the finite differences.
-  double loss() const {
-    const Eigen::MatrixXd z = mlp_forward(net, x).cast<double>();
-    double total = 0;
-    for (Eigen::Index n = 0; n < z.cols(); ++n) {
-      if (net.head == Head::Softmax) {
-        const double lse = std::log(z.col(n).array().exp().sum());
-        total -= y.col(n).cast<double>().dot((z.col(n).array() - lse).matrix());
-      } else {
-        const double p = 1 / (1 + std::exp(-z(0, n)));
-        total -= y(0, n) * std::log(p) + (1 - y(0, n)) * std::log(1 - p);
-      }
-    }
-    return total / double(z.cols());
-  }
-};
-
-// Relative error with a floor, so entries that are ~0 on both sides compare absolutely.
-double relative_error(double analytic, double numeric) {
-  return std::abs(analytic - numeric) / std::max({std::abs(analytic), std::abs(numeric), 1e-2});
-}
-
-// Central difference of the loss in one float parameter; the step is taken as
-// the difference actually stored, so rounding of p +- h does not bias it.
-double numeric_derivative(GradCheck& g, float& p) {
-  const float h = 1.f / 128, saved = p;
-  p = saved + h;
-  const float up = p;
-  const double lp = g.loss();
-  p = saved - h;
-  const float down = p;
-  const double lm = g.loss();
-  p = saved;
-  return (lp - lm) / double(up - down);
-}
-
-// True if nudging p by the finite-difference step moves any ReLU-like unit across its kink.
-bool crosses_kink(GradCheck& g, float& p) {
-  auto signs = [&] {
-    Trace t;
-    mlp_forward_trace(g.net, g.x, t);
-    std::vector<bool> s;
-    for (const LayerTrace& l : t.layers)
-      for (Eigen::Index i = 0; i < l.z.size(); ++i) s.push_back(l.z.data()[i] > 0);
-    return s;
-  };
-  const float saved = p;
-  p = saved + 1.f / 128;
-  const auto a = signs();
-  p = saved - 1.f / 128;
-  const auto b = signs();
-  p = saved;
-  return a != b;
-}
-
 void check_gradients(Activation act, Head head, std::uint64_t seed, InputNorm norm = {}) {
-  GradCheck g;
+  struct { Mlp net; Eigen::MatrixXf x, y; } g;
   const int classes = head == Head::Softmax ? 4 : 1;
   g.net = mlp_make({6, 5, 4, classes}, act, Activation::Identity, head);
   g.net.norm = norm;
@@ -155,26 +96,9 @@ void check_gradients(Activation act, Head head, std::uint64_t seed, InputNorm no
   for (Eigen::Index i = 0; i < g.x.size(); ++i) g.x.data()[i] = rng.normal();
   g.y = head == Head::Softmax ? one_hot({0, 3, 1}, 4) : Eigen::MatrixXf(Eigen::RowVector3f(1, 0, 1));
 
-  Trace t;
-  mlp_forward_trace(g.net, g.x, t);
-  const Gradients grad = mlp_backward(g.net, t, cross_entropy(head, t.logits(), g.y).dlogits);
-
-  double worst = 0;
-  int checked = 0;
-  auto check = [&](float& p, float analytic) {
-    if (crosses_kink(g, p)) return;
-    worst = std::max(worst, relative_error(analytic, numeric_derivative(g, p)));
-    ++checked;
-  };
-  for (std::size_t l = 0; l < g.net.layers.size(); ++l) {
-    Dense& d = g.net.layers[l];
-    for (Eigen::Index i = 0; i < d.W.size(); ++i) check(d.W.data()[i], grad.dW[l].data()[i]);
-    for (Eigen::Index i = 0; i < d.b.size(); ++i) check(d.b(i), grad.db[l](i));
-  }
-  for (Eigen::Index i = 0; i < g.x.size(); ++i) check(g.x.data()[i], grad.dx.data()[i]);
-
-  EXPECT_GT(checked, 80) << "too few coordinates away from kinks";
-  EXPECT_LT(worst, 1e-3) << activation_name(act) << " / " << head_name(head) << ": max relative error " << worst;
+  const test::GradientCheck r = test::check_gradients(g.net, g.x, g.y);
+  EXPECT_GT(r.checked, 80) << "too few coordinates away from kinks";
+  EXPECT_LT(r.worst, 1e-3) << activation_name(act) << " / " << head_name(head) << ": max relative error " << r.worst;
 }
 
 TEST(MlpBackward, MatchesFiniteDifferencesForEveryActivation) {

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include "core/formats/crc32.h"
 #include "core/formats/mnist.h"
+#include "core/numerics/loss.h"
 
 namespace lens::test {
 
@@ -44,6 +46,92 @@ void randomize(Mlp& net, std::uint64_t seed, float scale) {
     for (Eigen::Index i = 0; i < d.W.size(); ++i) d.W.data()[i] = scale * rng.normal();
     for (Eigen::Index i = 0; i < d.b.size(); ++i) d.b(i) = scale * rng.normal();
   }
+}
+
+
+namespace {
+struct GradCheck {  // the network and its data, changed in place by the differences
+  Mlp net;
+  Eigen::MatrixXf x, y;
+  // The loss in double from the float logits, so rounding of the loss itself
+  // does not swamp the finite differences.
+  double loss() const {
+    const Eigen::MatrixXd z = mlp_forward(net, x).cast<double>();
+    double total = 0;
+    for (Eigen::Index n = 0; n < z.cols(); ++n) {
+      if (net.head == Head::Softmax) {
+        const double lse = std::log(z.col(n).array().exp().sum());
+        total -= y.col(n).cast<double>().dot((z.col(n).array() - lse).matrix());
+      } else {
+        const double p = 1 / (1 + std::exp(-z(0, n)));
+        total -= y(0, n) * std::log(p) + (1 - y(0, n)) * std::log(1 - p);
+      }
+    }
+    return total / double(z.cols());
+  }
+};
+
+// Relative error with a floor, so entries that are ~0 on both sides compare absolutely.
+double relative_error(double analytic, double numeric) {
+  return std::abs(analytic - numeric) / std::max({std::abs(analytic), std::abs(numeric), 1e-2});
+}
+
+// Central difference of the loss in one float parameter; the step is taken as
+// the difference actually stored, so rounding of p +- h does not bias it.
+double numeric_derivative(GradCheck& g, float& p) {
+  const float h = 1.f / 128, saved = p;
+  p = saved + h;
+  const float up = p;
+  const double lp = g.loss();
+  p = saved - h;
+  const float down = p;
+  const double lm = g.loss();
+  p = saved;
+  return (lp - lm) / double(up - down);
+}
+
+// True if nudging p by the finite-difference step moves any ReLU-like unit across its kink, or a
+// max pooling's choice to another cell.
+bool crosses_kink(GradCheck& g, float& p) {
+  auto signs = [&] {
+    Trace t;
+    mlp_forward_trace(g.net, g.x, t);
+    std::vector<int> s;
+    for (const LayerTrace& l : t.layers) {
+      for (Eigen::Index i = 0; i < l.z.size(); ++i) s.push_back(l.z.data()[i] > 0);
+      s.insert(s.end(), l.argmax.begin(), l.argmax.end());
+    }
+    return s;
+  };
+  const float saved = p;
+  p = saved + 1.f / 128;
+  const auto a = signs();
+  p = saved - 1.f / 128;
+  const auto b = signs();
+  p = saved;
+  return a != b;
+}
+
+}  // namespace
+
+GradientCheck check_gradients(Mlp net, Eigen::MatrixXf x, const Eigen::MatrixXf& y) {
+  GradCheck g{std::move(net), std::move(x), y};
+  Trace t;
+  mlp_forward_trace(g.net, g.x, t);
+  const Gradients grad = mlp_backward(g.net, t, cross_entropy(g.net.head, t.logits(), g.y).dlogits);
+  GradientCheck r;
+  auto check = [&](float& p, float analytic) {
+    if (crosses_kink(g, p)) return;
+    r.worst = std::max(r.worst, relative_error(analytic, numeric_derivative(g, p)));
+    ++r.checked;
+  };
+  for (std::size_t l = 0; l < g.net.layers.size(); ++l) {
+    Layer& d = g.net.layers[l];
+    for (Eigen::Index i = 0; i < d.W.size(); ++i) check(d.W.data()[i], grad.dW[l].data()[i]);
+    for (Eigen::Index i = 0; i < d.b.size(); ++i) check(d.b(i), grad.db[l](i));
+  }
+  for (Eigen::Index i = 0; i < g.x.size(); ++i) check(g.x.data()[i], grad.dx.data()[i]);
+  return r;
 }
 
 namespace {

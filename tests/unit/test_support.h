@@ -35,6 +35,16 @@ const DataSet& mnist_test_set();
 // Fills every weight and bias of net with N(0, scale^2) from the seed.
 void randomize(Mlp& net, std::uint64_t seed, float scale = 0.5f);
 
+// mlp_backward's gradients of the cross-entropy of net on x against targets y, each weight,
+// bias and input compared with a central finite difference
+// (coordinates whose step moves a unit across a kink, or a max pooling to another cell, are
+// skipped): the largest relative error and how many were compared.
+struct GradientCheck {
+  double worst = 0;
+  int checked = 0;
+};
+GradientCheck check_gradients(Mlp net, Eigen::MatrixXf x, const Eigen::MatrixXf& y);
+
 // A gzip file (one member, fixed-Huffman deflate, written here without zlib)
 // holding head followed by `zeros` zero bytes. Zeros cost 13 bits per 258, so
 // a 1 GiB bomb takes 6.3 MB. Without with_crc the trailer's CRC is left 0

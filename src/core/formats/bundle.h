@@ -16,10 +16,14 @@ namespace lens {
 // byte for byte what version-1 readers know. Version 3 adds "kind": a "decoder" bundle holds a
 // generative model's decoder (a code of "inputs" numbers -> an image through a sigmoid layer), the
 // digit prior of activation maximization; older readers refuse it by its version instead of taking
-// it for a classifier. Classifiers are still written as version 1 or 2. The reader takes all three.
+// it for a classifier. Version 4 adds layers a converted network brings: convolutions with their
+// pooling ("kind": "conv"), a LeakyReLU slope other than 0.01 ("slope"), and a per-channel affine
+// map after the activation ("affine"); it is written only for a network that has one of them, so
+// every MLP is still written as version 1, 2 or 3, byte for byte. The reader takes all four.
 constexpr std::uint32_t kBundleVersion = 2;
 constexpr std::uint32_t kBundleVersionPlain = 1;
 constexpr std::uint32_t kBundleVersionKind = 3;
+constexpr std::uint32_t kBundleVersionLayers = 4;
 // A decoder's code has at most this many numbers (the digit prior's: 16).
 constexpr int kBundleMaxLatent = 256;
 
@@ -29,7 +33,12 @@ const char* bundle_kind_name(BundleKind k);  // "classifier", "decoder"
 constexpr float kBundleMinNormStd = 1e-4f;
 constexpr std::size_t kBundleMaxHeader = kJsonMaxBytes;          // JSON header bytes (1 MiB)
 constexpr int kBundleMaxLayers = 16;
-constexpr int kBundleMaxWidth = 16384;                           // units in one layer
+constexpr int kBundleMaxWidth = 16384;                           // units of a dense layer, taps of a filter
+constexpr int kBundleMaxMapSide = 4096;                          // channels, height, width, kernel, stride, padding
+constexpr int kBundleMaxUnits = 1 << 20;                         // values of a convolution's maps
+// Work for one input, all layers together: a bundle cannot make one digit's forward pass take
+// seconds (the PyTorch MNIST example's convnet: 12 M).
+constexpr double kBundleMaxMultiplyAdds = 128e6;
 constexpr std::size_t kBundleMaxParameters = std::size_t(1) << 24;  // 64 MB of float32
 // Largest |weight| or |bias| accepted. Trained MNIST/XOR models stay below 10
 // (the shipped ones: 9.1); values near the float limit overflow any forward pass.

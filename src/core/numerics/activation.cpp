@@ -22,11 +22,11 @@ std::optional<Activation> activation_from_name(const std::string& name) {
   return std::nullopt;
 }
 
-Eigen::MatrixXf activate(Activation act, const Eigen::Ref<const Eigen::MatrixXf>& z) {
+Eigen::MatrixXf activate(Activation act, const Eigen::Ref<const Eigen::MatrixXf>& z, float slope) {
   switch (act) {
     case Activation::Identity: return z;
     case Activation::ReLU: return z.cwiseMax(0.f);
-    case Activation::LeakyReLU: return z.unaryExpr([](float v) { return v > 0.f ? v : kLeakySlope * v; });
+    case Activation::LeakyReLU: return z.unaryExpr([slope](float v) { return v > 0.f ? v : slope * v; });
     // exp and tanh of our own: the same bits natively and in wasm (core/numerics/portable_math.h)
     case Activation::Sigmoid: return z.unaryExpr([](float v) { return sigmoid_portable(v); });
     case Activation::Tanh: return z.unaryExpr([](float v) { return tanh_portable(v); });
@@ -35,12 +35,12 @@ Eigen::MatrixXf activate(Activation act, const Eigen::Ref<const Eigen::MatrixXf>
 }
 
 Eigen::MatrixXf activate_derivative(Activation act, const Eigen::Ref<const Eigen::MatrixXf>& z,
-                                    const Eigen::Ref<const Eigen::MatrixXf>& a) {
+                                    const Eigen::Ref<const Eigen::MatrixXf>& a, float slope) {
   switch (act) {
     case Activation::Identity: return Eigen::MatrixXf::Ones(z.rows(), z.cols());
     case Activation::ReLU: return (z.array() > 0.f).cast<float>().matrix();
     case Activation::LeakyReLU:
-      return z.unaryExpr([](float v) { return v > 0.f ? 1.f : kLeakySlope; });
+      return z.unaryExpr([slope](float v) { return v > 0.f ? 1.f : slope; });
     case Activation::Sigmoid: return (a.array() * (1.f - a.array())).matrix();
     case Activation::Tanh: return (1.f - a.array().square()).matrix();
   }

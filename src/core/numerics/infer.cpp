@@ -10,11 +10,11 @@ namespace lens {
 namespace {
 
 // activate() (activation.cpp) in place: the same scalar formulas, so the same bits.
-void activate_in_place(Activation act, float* z, int n) {
+void activate_in_place(Activation act, float slope, float* z, int n) {
   switch (act) {
     case Activation::Identity: return;
     case Activation::ReLU: for (int i = 0; i < n; ++i) z[i] = std::max(z[i], 0.f); return;
-    case Activation::LeakyReLU: for (int i = 0; i < n; ++i) z[i] = z[i] > 0.f ? z[i] : kLeakySlope * z[i]; return;
+    case Activation::LeakyReLU: for (int i = 0; i < n; ++i) z[i] = z[i] > 0.f ? z[i] : slope * z[i]; return;
     case Activation::Sigmoid: for (int i = 0; i < n; ++i) z[i] = sigmoid_portable(z[i]); return;
     case Activation::Tanh: for (int i = 0; i < n; ++i) z[i] = tanh_portable(z[i]); return;
   }
@@ -65,13 +65,20 @@ void run_layers(const Mlp& net, const float* x, float* probs, InferScratch& s) {
   const float* in = first_input(net, x, s);
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const Dense& d = net.layers[l];
-    const int nnz = gather_nonzeros(in, d.inputs(), s);
     const bool last = l + 1 == net.layers.size();
     std::vector<float>& out = (l % 2 == 0) ? s.b : s.a;
     out.resize(std::size_t(d.outputs()));
     float* z = last ? probs : out.data();
+    if (d.is_conv() || d.has_affine()) {
+      // convolutions and the affine map go through mlp.h's layer_forward, as the trace does
+      layer_forward(d, Eigen::Map<const Eigen::MatrixXf>(in, d.inputs(), 1), s.trace);
+      std::copy(s.trace.a.data(), s.trace.a.data() + d.outputs(), z);
+      in = z;
+      continue;
+    }
+    const int nnz = gather_nonzeros(in, d.inputs(), s);
     gemv_sparse(d.W, s.index.data(), s.value.data(), nnz, z, d.b.data());
-    activate_in_place(d.act, z, d.outputs());
+    activate_in_place(d.act, d.slope, z, d.outputs());
     in = z;
   }
   head_in_place(net.head, probs, net.outputs());

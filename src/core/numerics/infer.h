@@ -21,6 +21,7 @@ struct InferScratch {
   std::vector<float> xn;     // the input through the net's InputNorm (when it has one)
   std::vector<int> index;    // nonzero inputs of the current layer
   std::vector<float> value;
+  LayerTrace trace;          // a convolutional layer's (or one with an affine map) products
 };
 
 // x (I) -> probabilities (O) through the net's head. x must hold net.inputs() finite values.

@@ -20,8 +20,23 @@ std::vector<int> Mlp::sizes() const {
 
 std::size_t Mlp::parameter_count() const {
   std::size_t n = 0;
-  for (const Dense& d : layers) n += std::size_t(d.W.size() + d.b.size());
+  for (const Layer& d : layers) n += std::size_t(d.W.size() + d.b.size() + d.scale.size() + d.shift.size());
   return n;
+}
+
+bool Mlp::has_conv() const {
+  for (const Layer& d : layers)
+    if (d.is_conv()) return true;
+  return false;
+}
+
+Shape3 Layer::conv_shape() const {
+  return is_conv() ? window_output(in, window, int(W.rows())) : Shape3{int(W.rows()), 1, 1};
+}
+
+Shape3 Layer::out_shape() const {
+  const Shape3 maps = conv_shape();
+  return pool.kind == PoolKind::None ? maps : window_output(maps, pool.window, maps.c);
 }
 
 Mlp mlp_make(const std::vector<int>& sizes, Activation hidden, Activation output, Head head) {
@@ -41,17 +56,51 @@ Eigen::MatrixXf input_normalize(const InputNorm& norm, const Eigen::Ref<const Ei
   return ((x.array() - norm.mean) * (1.f / norm.std)).matrix();
 }
 
-// forward: z = W x + b, a = act(z)
-static void dense_forward(const Dense& d, const Eigen::Ref<const Eigen::MatrixXf>& x, LayerTrace& t) {
-  gemm(d.W, x, t.z, &d.b);
-  t.a = activate(d.act, t.z);
+// Channel c's rows of a layer's maps, one map of P values per channel, times scale(c) plus shift(c).
+static void affine_in_place(const Layer& d, Eigen::MatrixXf& a) {
+  const Eigen::Index P = a.rows() / d.scale.size();
+  for (Eigen::Index c = 0; c < d.scale.size(); ++c)
+    a.middleRows(c * P, P).array() = a.middleRows(c * P, P).array() * d.scale(c) + d.shift(c);
+}
+
+// forward: z = W x + b (or W conv x + b), a = act(z), then the affine map and the pooling
+void layer_forward(const Layer& d, const Eigen::Ref<const Eigen::MatrixXf>& x, LayerTrace& t) {
+  if (d.is_conv()) conv_forward(d.W, d.b, d.in, d.window, x, t.z);
+  else gemm(d.W, x, t.z, &d.b);
+  Eigen::MatrixXf& a = d.pool.kind == PoolKind::None ? t.a : t.unpooled;
+  a = activate(d.act, t.z, d.slope);
+  if (d.has_affine()) affine_in_place(d, a);
+  if (d.pool.kind != PoolKind::None) pool_forward(d.pool, d.conv_shape(), t.unpooled, t.a, &t.argmax);
+}
+
+// backward of the same: from da (O,N), dz = (da through the pooling) .* scale .* act'(z), then
+// dW, db and, when wanted, dx of the weighted sum
+static void layer_backward(const Layer& d, const Eigen::Ref<const Eigen::MatrixXf>& x, const LayerTrace& t,
+                           const Eigen::MatrixXf& da, Eigen::MatrixXf& dW, Eigen::VectorXf& db, Eigen::MatrixXf* dx) {
+  Eigen::MatrixXf dz;
+  if (d.pool.kind != PoolKind::None) pool_backward(d.pool, d.conv_shape(), t.argmax, da, dz);
+  else dz = da;
+  const bool plain = d.pool.kind == PoolKind::None && !d.has_affine();
+  if (d.has_affine()) {
+    const Eigen::Index P = dz.rows() / d.scale.size();
+    for (Eigen::Index c = 0; c < d.scale.size(); ++c) dz.middleRows(c * P, P) *= d.scale(c);
+  }
+  // sigmoid's and tanh's derivatives read act(z), which t.a holds only for a plain layer
+  dz = dz.cwiseProduct(activate_derivative(d.act, t.z, plain ? t.a : activate(d.act, t.z, d.slope), d.slope));
+  if (d.is_conv()) {
+    conv_backward(d.W, d.in, d.window, x, dz, dW, db, dx);
+    return;
+  }
+  gemm_op(dz, false, x, true, dW);
+  row_sums(dz, db);
+  if (dx) gemm_op(d.W, true, dz, false, *dx);
 }
 
 Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x) {
   Eigen::MatrixXf a = net.norm.identity() ? Eigen::MatrixXf(x) : input_normalize(net.norm, x);
   LayerTrace t;
   for (const Dense& d : net.layers) {
-    dense_forward(d, a, t);
+    layer_forward(d, a, t);
     a.swap(t.a);
   }
   return a;
@@ -64,7 +113,7 @@ void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& 
   trace.layers.resize(net.layers.size());
   const Eigen::MatrixXf* in = &trace.first_input();
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    dense_forward(net.layers[l], *in, trace.layers[l]);
+    layer_forward(net.layers[l], *in, trace.layers[l]);
     in = &trace.layers[l].a;
   }
 }
@@ -75,23 +124,17 @@ void row_sums(const Eigen::MatrixXf& m, Eigen::VectorXf& out) {
   for (Eigen::Index j = 0; j < m.cols(); ++j) out += m.col(j);
 }
 
-// backward of z = W x + b, a = act(z):
-//   dz = da .* act'(z);  dW = dz x^T;  db = row sums of dz;  dx = W^T dz
-// and of the input map xn = (x - mean) / std: dx = dxn / std
+// layer by layer from the logits down, and through the input map xn = (x - mean) / std: dx = dxn / std
 Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<const Eigen::MatrixXf>& dlogits) {
   const std::size_t L = net.layers.size();
   Gradients g;
   g.dW.resize(L);
   g.db.resize(L);
-  Eigen::MatrixXf da = dlogits, dz;
+  Eigen::MatrixXf da = dlogits, dx;
   for (std::size_t l = L; l-- > 0;) {
-    const Dense& d = net.layers[l];
-    const LayerTrace& t = trace.layers[l];
     const Eigen::MatrixXf& x = l == 0 ? trace.first_input() : trace.layers[l - 1].a;
-    dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a));
-    gemm_op(dz, false, x, true, g.dW[l]);
-    row_sums(dz, g.db[l]);
-    gemm_op(d.W, true, dz, false, da);
+    layer_backward(net.layers[l], x, trace.layers[l], da, g.dW[l], g.db[l], &dx);
+    da.swap(dx);
   }
   g.dx = std::move(da);
   if (!net.norm.identity()) g.dx *= 1.f / net.norm.std;
@@ -115,11 +158,11 @@ void mlp_forward_trace(const Mlp& net, const SparseColumns& x, Trace& trace, con
       row_sums(d.W, w1);
       t.z *= inv;
       t.z.colwise() += d.b - (net.norm.mean * inv) * w1;
-      t.a = activate(d.act, t.z);
+      t.a = activate(d.act, t.z, d.slope);
       continue;
     }
     t.z.colwise() += d.b;  // after the sum, as gemm() adds it
-    t.a = activate(d.act, t.z);
+    t.a = activate(d.act, t.z, d.slope);
   }
 }
 
@@ -133,7 +176,7 @@ void mlp_backward(const Mlp& net, const Trace& trace, const SparseColumns& xt,
   for (std::size_t l = L; l-- > 0;) {
     const Dense& d = net.layers[l];
     const LayerTrace& t = trace.layers[l];
-    dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a));
+    dz = da.cwiseProduct(activate_derivative(d.act, t.z, t.a, d.slope));
     if (l == 0) {
       gemm_sparse(dz, xt, g.dW[l], beside);  // dz x^T
       if (!net.norm.identity()) {    // dz ((x - m) / s)^T = (dz x^T) / s - (m / s) (dz 1) 1^T
@@ -190,10 +233,14 @@ double mlp_magnitude_bound(const Mlp& net) {
   // inputs are in [0, 1], so the first layer sees at most this much
   double in = std::max(std::abs(double(net.norm.mean)), std::abs(1.0 - double(net.norm.mean))) / double(net.norm.std);
   double largest = 0.0;
-  for (const Dense& d : net.layers) {
+  for (const Layer& d : net.layers) {
+    // a filter's taps are its row of W, so a convolution's bound is a dense layer's
     const double z = d.W.cast<double>().cwiseAbs().rowwise().sum().maxCoeff() * in + d.b.cast<double>().cwiseAbs().maxCoeff();
     largest = std::max(largest, z);
-    in = d.act == Activation::Sigmoid || d.act == Activation::Tanh ? 1.0 : z;
+    in = d.act == Activation::Sigmoid || d.act == Activation::Tanh ? 1.0 : z * std::max(1.0, double(std::abs(d.slope)));
+    if (d.has_affine())  // pooling (max or mean) keeps the bound
+      in = in * d.scale.cast<double>().cwiseAbs().maxCoeff() + d.shift.cast<double>().cwiseAbs().maxCoeff();
+    largest = std::max(largest, in);
   }
   return largest;
 }

@@ -1,5 +1,5 @@
-// A fully connected network: dense layers, one sample per column, float32.
-// Shape letters for this file: N = batch, I = layer inputs, O = layer outputs.
+// A feed-forward network: dense layers, optionally after convolutional ones (conv.h), one sample
+// per column, float32. Shape letters for this file: N = batch, I = layer inputs, O = layer outputs.
 // The last layer's activation is normally Identity: it gives logits, and the
 // Head turns logits into probabilities (softmax over classes, or a sigmoid for
 // a single binary output such as XOR).
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/numerics/activation.h"
+#include "core/numerics/conv.h"
 #include "core/numerics/gemm.h"
 
 namespace lens {
@@ -15,13 +16,32 @@ namespace lens {
 enum class Head { Softmax, Sigmoid };
 const char* head_name(Head h);
 
-struct Dense {
-  Eigen::MatrixXf W;  // (O, I)
-  Eigen::VectorXf b;  // (O)
+enum class LayerKind { Dense, Conv };
+
+// One layer: a weighted sum (dense or convolutional), its activation, then, for the layers a
+// converted network brings, a per-channel affine map (a BatchNormalization after the activation,
+// which cannot fold into the weights before it) and a pooling. Its units are its outputs; a
+// convolutional layer's outputs are C maps (out_shape()), its units for the reader are channels.
+struct Layer {
+  LayerKind kind = LayerKind::Dense;
+  Eigen::MatrixXf W;  // dense: (O, I); conv: (C_out, K), K = C_in * kh * kw (conv.h's tap order)
+  Eigen::VectorXf b;  // (O) or (C_out)
   Activation act = Activation::Identity;
-  int inputs() const { return int(W.cols()); }
-  int outputs() const { return int(W.rows()); }
+  float slope = kLeakySlope;     // LeakyReLU's slope below 0
+  Shape3 in;                     // conv: the input maps (dense layers leave it 1 x 1 x 1)
+  Window window;                 // conv: where the filters go
+  Eigen::VectorXf scale, shift;  // per channel after the activation: a * scale + shift; empty: none
+  Pool pool;                     // conv: after the activation and the affine map
+
+  bool is_conv() const { return kind == LayerKind::Conv; }
+  bool has_affine() const { return scale.size() > 0; }
+  int inputs() const { return is_conv() ? in.size() : int(W.cols()); }
+  int channels() const { return int(W.rows()); }
+  Shape3 conv_shape() const;     // conv: the maps before pooling; dense: (O, 1, 1)
+  Shape3 out_shape() const;      // what the layer gives: after pooling
+  int outputs() const { return out_shape().size(); }
 };
+using Dense = Layer;  // the name most of the MLP code knows it by
 
 // The input map torchvision's Normalize((mean,), (std,)) applies to a one-channel image:
 // the first layer sees (x - mean) / std, x in pixel space [0, 1]. Pixels stay the interface
@@ -43,18 +63,21 @@ struct Mlp;
 double mlp_magnitude_bound(const Mlp& net);
 
 struct Mlp {
-  std::vector<Dense> layers;
+  std::vector<Layer> layers;
   Head head = Head::Softmax;
   InputNorm norm;  // applied to the input before the first layer
   int inputs() const { return layers.empty() ? 0 : layers.front().inputs(); }
   int outputs() const { return layers.empty() ? 0 : layers.back().outputs(); }
   std::vector<int> sizes() const;  // [inputs, hidden..., outputs]
+  bool has_conv() const;           // any convolutional layer (the page's views read dense layers only, so far)
   std::size_t parameter_count() const;
 };
 
 struct LayerTrace {
-  Eigen::MatrixXf z;  // pre-activation (O, N)
-  Eigen::MatrixXf a;  // activation (O, N)
+  Eigen::MatrixXf z;       // pre-activation (O, N); conv: (C * P, N) before pooling
+  Eigen::MatrixXf a;       // the layer's output (O, N)
+  Eigen::MatrixXf unpooled; // conv with pooling: the activation (after the affine map) that went into it
+  std::vector<int> argmax;  // max pooling: the row of `unpooled` each output came from
 };
 
 struct Trace {
@@ -79,6 +102,8 @@ Mlp mlp_make(const std::vector<int>& sizes, Activation hidden, Activation output
 Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x);
 // Same, recording every layer's pre-activation and activation.
 void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, Trace& trace);
+// One layer: x (I,N) -> t.z, t.a (and, with pooling, t.unpooled and t.argmax).
+void layer_forward(const Layer& d, const Eigen::Ref<const Eigen::MatrixXf>& x, LayerTrace& t);
 // Back-propagates dL/dlogits through a recorded trace.
 Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<const Eigen::MatrixXf>& dlogits);
 

@@ -43,9 +43,9 @@ void relax() {
 // The caller claims blocks too and returns once `done` counts all of them: it never waits for a
 // worker that has not turned up (a descheduled thread on a busy machine), it just runs that
 // worker's share itself. One caller at a time: `busy` sends a second one to run inline.
-class Pool {
+class ThreadPool {
  public:
-  ~Pool() { resize(0); }
+  ~ThreadPool() { resize(0); }
 
   int threads() const { return int(workers_.size()) + 1; }
 
@@ -165,8 +165,8 @@ class Pool {
   std::atomic<bool> stop_{false}, busy_{false};
 };
 
-Pool& pool() {
-  static Pool p;
+ThreadPool& pool() {
+  static ThreadPool p;
   return p;
 }
 
@@ -187,8 +187,8 @@ int worker_threads() { return pool().threads(); }
 
 void parallel_blocks_run(int blocks, void (*fn)(void*, int), void* context) {
   // Inline: one block, one thread, a block asking for blocks, or another thread's job running.
-  bool inline_run = blocks <= 1 || pool().threads() == 1 || in_blocks() || Pool::in_worker() || !pool().acquire();
-  if (!inline_run && pool().solo()) {  // the machine is busy (see Pool::run)
+  bool inline_run = blocks <= 1 || pool().threads() == 1 || in_blocks() || ThreadPool::in_worker() || !pool().acquire();
+  if (!inline_run && pool().solo()) {  // the machine is busy (see ThreadPool::run)
     pool().release();
     inline_run = true;
   }

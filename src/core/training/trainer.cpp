@@ -497,7 +497,7 @@ long Training::work(long max_macs, int max_steps, bool at_least_one) {
           p.block.colwise() += d.b;
         }
         t.z.middleCols(p.next, n) = p.block;
-        t.a.middleCols(p.next, n) = activate(d.act, p.block);
+        t.a.middleCols(p.next, n) = activate(d.act, p.block, d.slope);
         spent += unit * long(n);
         if ((p.next += n) == N) {
           p.next = 0;
@@ -519,7 +519,7 @@ long Training::work(long max_macs, int max_steps, bool at_least_one) {
       }
       case StepPieces::Phase::Dz: {  // dz = da .* act'(z), one operation per output and sample
         const LayerTrace& t = b.trace.layers[p.layer];
-        p.dz = p.da.cwiseProduct(activate_derivative(net_.layers[p.layer].act, t.z, t.a));
+        p.dz = p.da.cwiseProduct(activate_derivative(net_.layers[p.layer].act, t.z, t.a, net_.layers[p.layer].slope));
         b.g.dW[p.layer].resize(net_.layers[p.layer].W.rows(), net_.layers[p.layer].W.cols());
         p.next = 0;
         p.phase = StepPieces::Phase::Dw;
