@@ -20,8 +20,10 @@ static void summary(const Bundle& b) {
   std::printf("%s (%s): layers", b.info.name.c_str(), b.info.id.c_str());
   for (int s : b.net.sizes()) std::printf(" %d", s);
   std::printf(", activations");
-  for (const Dense& d : b.net.layers) std::printf(" %s", activation_name(d.act));
+  for (const Layer& d : b.net.layers) std::printf(" %s", activation_name(d.act));
   std::printf(", head %s\n", head_name(b.net.head));
+  if (b.net.has_conv())
+    for (std::size_t l = 0; l < b.net.layers.size(); ++l) std::printf("  layer %zu: %s\n", l, layer_description(b.net.layers[l]).c_str());
   if (b.net.norm.identity()) std::printf("input: raw pixels in [0, 1] (no normalization recorded)\n");
   else std::printf("input: (pixel - %g) / %g\n", double(b.net.norm.mean), double(b.net.norm.std));
   if (b.info.test_accuracy >= 0) std::printf("recorded test accuracy: %.2f%%\n", 100 * b.info.test_accuracy);

@@ -46,11 +46,12 @@ std::string window_problem(const Shape3& in, const Window& w) {
 
 namespace {
 
-// Images per product: a patch matrix of at most 4 M floats (16 MB), at least one image. A
-// function of the shapes only, so a result never depends on the machine.
+// Images per product: a patch matrix of at most 256 K floats (1 MB, so it stays in the
+// second-level cache while the product reads it), at least one image. A function of the shapes
+// only, so a result never depends on the machine.
 int images_per_block(int P, int K) {
   const long long per_image = (long long)P * K;
-  return int(std::max<long long>(1, (4LL << 20) / std::max<long long>(per_image, 1)));
+  return int(std::max<long long>(1, (256LL << 10) / std::max<long long>(per_image, 1)));
 }
 
 // The patch matrix m (nb*P, K) of images n0..n0+nb of x: row n*P + p holds output position p's

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "core/numerics/portable_math.h"
@@ -28,6 +29,32 @@ bool Mlp::has_conv() const {
   for (const Layer& d : layers)
     if (d.is_conv()) return true;
   return false;
+}
+
+std::string layer_description(const Layer& d) {
+  auto shape = [](const Shape3& s) { return std::to_string(s.c) + "x" + std::to_string(s.h) + "x" + std::to_string(s.w); };
+  auto window = [](const Window& w) {
+    std::string t = std::to_string(w.kh) + "x" + std::to_string(w.kw);
+    if (w.sh != 1 || w.sw != 1) t += " stride " + (w.sh == w.sw ? std::to_string(w.sh) : std::to_string(w.sh) + "x" + std::to_string(w.sw));
+    if (w.dh != 1 || w.dw != 1) t += " dilation " + std::to_string(w.dh);
+    if (w.pt || w.pl || w.pb || w.pr)
+      t += " pad " + (w.pt == w.pl && w.pl == w.pb && w.pb == w.pr ? std::to_string(w.pt)
+                                                                  : std::to_string(w.pt) + "," + std::to_string(w.pl) + "," +
+                                                                        std::to_string(w.pb) + "," + std::to_string(w.pr));
+    return t;
+  };
+  std::string act = activation_name(d.act);
+  if (d.act == Activation::LeakyReLU && d.slope != kLeakySlope) {
+    char slope[32];
+    std::snprintf(slope, sizeof slope, "%g", double(d.slope));
+    act += std::string(" ") + slope;
+  }
+  if (d.has_affine()) act += ", scaled per " + std::string(d.is_conv() ? "channel" : "unit");
+  if (!d.is_conv()) return "dense " + std::to_string(d.inputs()) + " -> " + std::to_string(d.outputs()) + ", " + act;
+  std::string t = "conv " + std::to_string(d.channels()) + " of " + window(d.window) + ", " + act + " -> " + shape(d.conv_shape());
+  if (d.pool.kind != PoolKind::None)
+    t += ", " + std::string(d.pool.kind == PoolKind::Max ? "max" : "average") + " pool " + window(d.pool.window) + " -> " + shape(d.out_shape());
+  return t;
 }
 
 Shape3 Layer::conv_shape() const {
@@ -96,10 +123,30 @@ static void layer_backward(const Layer& d, const Eigen::Ref<const Eigen::MatrixX
   if (dx) gemm_op(d.W, true, dz, false, *dx);
 }
 
+// Samples per pass of mlp_forward: the widest layer's values for them stay under 8 M floats
+// (32 MB). An MLP's 10,000 test digits go in one pass; a convnet's maps (the PyTorch example's
+// first layer: 21,632 values a digit) in passes of a few hundred. Each column is computed
+// alone, so the passes change no bit.
+static Eigen::Index samples_per_pass(const Mlp& net) {
+  Eigen::Index widest = 1;
+  for (const Layer& d : net.layers)
+    widest = std::max<Eigen::Index>(widest, d.is_conv() ? d.conv_shape().size() : d.outputs());
+  return std::max<Eigen::Index>(1, (Eigen::Index(8) << 20) / widest);
+}
+
 Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x) {
+  const Eigen::Index pass = samples_per_pass(net);
+  if (x.cols() > pass) {
+    Eigen::MatrixXf out(net.outputs(), x.cols());
+    for (Eigen::Index n0 = 0; n0 < x.cols(); n0 += pass) {
+      const Eigen::Index n = std::min(pass, x.cols() - n0);
+      out.middleCols(n0, n) = mlp_forward(net, x.middleCols(n0, n));
+    }
+    return out;
+  }
   Eigen::MatrixXf a = net.norm.identity() ? Eigen::MatrixXf(x) : input_normalize(net.norm, x);
   LayerTrace t;
-  for (const Dense& d : net.layers) {
+  for (const Layer& d : net.layers) {
     layer_forward(d, a, t);
     a.swap(t.a);
   }

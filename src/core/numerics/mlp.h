@@ -5,6 +5,7 @@
 // a single binary output such as XOR).
 #pragma once
 #include <Eigen/Core>
+#include <string>
 #include <vector>
 
 #include "core/numerics/activation.h"
@@ -42,6 +43,10 @@ struct Layer {
   int outputs() const { return out_shape().size(); }
 };
 using Dense = Layer;  // the name most of the MLP code knows it by
+
+// One line for people: "dense 128 -> 10, identity", "conv 32 of 3x3, relu -> 32x26x26, max pool
+// 2x2 stride 2 -> 32x13x13".
+std::string layer_description(const Layer& d);
 
 // The input map torchvision's Normalize((mean,), (std,)) applies to a one-channel image:
 // the first layer sees (x - mean) / std, x in pixel space [0, 1]. Pixels stay the interface
@@ -98,7 +103,8 @@ struct Gradients {
 Mlp mlp_make(const std::vector<int>& sizes, Activation hidden, Activation output = Activation::Identity,
              Head head = Head::Softmax);
 
-// x (I,N) -> logits (O,N), without keeping intermediates.
+// x (I,N) -> logits (O,N), without keeping intermediates (in passes of a few hundred samples for
+// a convnet, so 10,000 digits never hold gigabytes of maps).
 Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x);
 // Same, recording every layer's pre-activation and activation.
 void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, Trace& trace);

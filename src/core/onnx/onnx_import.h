@@ -1,9 +1,15 @@
-// ONNX -> .lens: folds a checked ONNX graph (onnx_graph.h) that is a feed-forward MLP into an
-// Mlp. What torch.onnx.export writes for an nn.Sequential of Flatten, Linear, activations and
-// Dropout (Flatten or Reshape, Gemm or MatMul + Add, Relu, LeakyRelu with slope 0.01, Sigmoid,
-// Tanh, Identity, Dropout), ending in logits, Softmax or LogSoftmax; and the MatMul + Add graphs
-// Keras converters write. A final Softmax or LogSoftmax is dropped: the bundle keeps the logits
-// before it and the page's softmax gives the same probabilities.
+// ONNX -> .lens: folds a checked ONNX graph (onnx_graph.h) that is a feed-forward network into an
+// Mlp (mlp.h: dense and convolutional layers). What torch.onnx.export writes for an MNIST MLP or
+// convnet: Conv (2-D, group 1, any kernel, stride, padding and dilation), BatchNormalization
+// (folded into the layer before when no activation comes between, else the layer's per-channel
+// affine map), Relu, LeakyRelu (any slope), Sigmoid, Tanh, MaxPool, AveragePool,
+// GlobalAveragePool, a Pad of zeros before a pooling, Dropout and Identity, Flatten or Reshape,
+// Gemm or MatMul + Add, ending in logits, Softmax or LogSoftmax; and the NHWC graphs converters
+// of TensorFlow models write (Transposes around the convolutions; the flattened features' H, W,
+// C order is turned into C, H, W in the dense weights after them). A final Softmax or
+// LogSoftmax is dropped: the bundle keeps the logits before it and the page's softmax gives the
+// same probabilities. A max pooling before the activation is moved after it (the same for a
+// rising activation); an activation after an average pooling is refused.
 //
 // ONNX has no place for the input normalization a model was trained with; options can give it,
 // and so can the model's metadata_props (keys lens.input_mean and lens.input_std), as can the
