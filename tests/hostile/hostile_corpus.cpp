@@ -58,6 +58,29 @@ Bytes with_all_weights(const Bytes& valid, float v) {
   return out;
 }
 
+// 1x28x28 -> conv 4 of 5x5, ReLU, max pool 2 -> 4x12x12 -> dense 576 -> 10.
+Mlp convnet_for_corpus() {
+  Mlp net;
+  Layer c;
+  c.kind = LayerKind::Conv;
+  c.in = Shape3{1, 28, 28};
+  c.window = Window{5, 5};
+  c.W = Eigen::MatrixXf::Zero(4, 25);
+  c.b = Eigen::VectorXf::Zero(4);
+  c.act = Activation::ReLU;
+  c.pool = Pool{PoolKind::Max, Window{2, 2, 2, 2}};
+  net.layers.push_back(c);
+  net.layers.push_back(mlp_make({net.layers[0].outputs(), 10}, Activation::Identity).layers[0]);
+  return net;
+}
+
+// h with the first `from` replaced by `to` (the test fails loudly if from is not there).
+std::string swapped(std::string h, const std::string& from, const std::string& to) {
+  const auto at = h.find(from);
+  if (at == std::string::npos) return "missing " + from;
+  return h.replace(at, from.size(), to);
+}
+
 std::string nested(int depth) {
   return std::string(std::size_t(depth), '[') + std::string(std::size_t(depth), ']');
 }
@@ -115,6 +138,13 @@ std::vector<HostileBundle> hostile_bundles() {
   fill(wide.net, 8, 0.02f);
   loads("wide-512x5", wide, true, true);
 
+  // A convnet (version 4): the reader takes it; the page does not show convnets yet.
+  Bundle conv;
+  conv.info.id = "x";
+  conv.net = convnet_for_corpus();
+  fill(conv.net, 11, 0.1f);
+  loads("convnet", conv, false);
+
   // Refused: hostile headers.
   const Bytes valid = bundle_write(constant);
   refused("nested-training", with_header(valid, [](std::string h) {
@@ -137,6 +167,19 @@ std::vector<HostileBundle> hostile_bundles() {
   refused("decoder-relu-output", with_header(decoder, [](std::string h) {
             return h.replace(h.rfind("\"activation\":\"sigmoid\""), 22, "\"activation\":\"relu\"");
           }), "sigmoid");
+  // Refused: convnets whose maps or work are not what their header says or can afford.
+  const Bytes convnet = bundle_write(conv);
+  refused("conv-pads-as-wide-as-kernel", with_header(convnet, [](std::string h) {
+            return swapped(h, "\"pads\":[0,0,0,0]", "\"pads\":[5,5,5,5]");
+          }), "padding");
+  refused("conv-maps-lie", with_header(convnet, [](std::string h) { return swapped(h, "\"in\":[1,28,28]", "\"in\":[1,28,27]"); }),
+          "size mismatch");
+  refused("conv-unknown-pool", with_header(convnet, [](std::string h) { return swapped(h, "\"kind\":\"max\"", "\"kind\":\"min\""); }),
+          "unknown kind");
+  refused("conv-work-absurd", with_header(convnet, [](std::string h) {  // 4096 filters of 25 x 25 taps
+            return swapped(swapped(h, "\"channels\":4,", "\"channels\":4096,"), "\"kernel\":[5,5]", "\"kernel\":[25,25]");
+          }), "");
+  refused("conv-nan-weights", with_all_weights(convnet, std::nanf("")), "");
   // Refused: payload.
   refused("weights-3e38", with_all_weights(valid, 3.4e38f), "");
   refused("sigmoid-1e30", with_all_weights(bundle_write(saturated), 1e30f), "");

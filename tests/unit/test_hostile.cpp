@@ -36,7 +36,7 @@ TEST(HostileBundles, RefusedWithAMessageOrAnalysedWithoutNaN) {
     }
     const Mlp& net = b->net;
     EXPECT_LT(mlp_magnitude_bound(net), 1e30);
-    if (h.heavy) {  // the browser test analyses it; here one forward pass
+    if (h.heavy || !h.page_shows) {  // the browser test analyses a heavy one; a convnet is not analysed yet: one forward pass
       EXPECT_TRUE(mlp_forward(net, test::mnist_test_set().images.leftCols(8)).allFinite());
       continue;
     }
