@@ -187,6 +187,25 @@ TEST(AppModels, AddedBundleGetsAUniqueId) {
   EXPECT_EQ(s->model()->bundle.info.id, "mlp32") << "adding does not select";
 }
 
+// A convnet, as ONNX or as a version 4 bundle, is refused by what it is (the page does not show
+// convnets yet), not by a memory estimate made for dense layers, and nothing changes.
+TEST(AppModels, AConvnetIsRefusedByWhatItIs) {
+  auto s = test::app_with_models("mlp32");
+  const auto onnx = file_read(test::onnx_fixtures_dir() + "/pytorch-mnist-example.onnx", kOnnxMaxBytes);
+  ASSERT_TRUE(onnx) << onnx.error;
+  const std::size_t count = s->models.size();
+  const auto refused = model_library_add(*s, *onnx, "(dropped)");
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(test::has(refused.error, "does not show convolutional networks yet")) << refused.error;
+  auto b = onnx_import(*onnx);
+  ASSERT_TRUE(b) << b.error;
+  const auto bundle = model_library_add(*s, bundle_write(*b), "(dropped)");
+  ASSERT_FALSE(bundle);
+  EXPECT_TRUE(test::has(bundle.error, "does not show convolutional networks yet")) << bundle.error;
+  EXPECT_EQ(s->models.size(), count);
+  EXPECT_EQ(s->model()->bundle.info.id, "mlp32");
+}
+
 // The same file added again is not held twice: the model already there answers. With other
 // options it is another model.
 TEST(AppModels, SameFileAddedAgainIsNotCopied) {
