@@ -33,7 +33,7 @@ target_dict() {
   return 0
 }
 
-# The ONNX suite's node tests for the operators the importer knows (Debian libonnx-testdata, which
+# The ONNX suite's node tests for the operators the evaluator knows (Debian libonnx-testdata, which
 # tools/bootstrap.sh installs): small real-world models, read in place, never committed.
 onnx_testdata_models() {
   local suite=/usr/share/libonnx-testdata/data/node
@@ -42,6 +42,7 @@ onnx_testdata_models() {
     return 1
   fi
   ls -d "$suite"/test_{gemm,matmul_2d,relu,leakyrelu,sigmoid,tanh,softmax,logsoftmax,flatten,reshape,dropout,identity,constant,add}* \
+    "$suite"/test_{conv_,basic_conv,maxpool,averagepool,globalaveragepool,batchnorm,transpose,sub,mul,div,edge_pad,reflect_pad}* \
     2>/dev/null | sort | while read -r d; do [ -f "$d/model.onnx" ] && echo "$d/model.onnx"; done
   return 0
 }

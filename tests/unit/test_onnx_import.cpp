@@ -91,12 +91,12 @@ TEST(OnnxImport, FoldedNetworkMatchesTheGraphEvaluator) {
 
 // An operator outside the set is refused with its name, the node's name and what is supported.
 TEST(OnnxImport, RefusesAnUnsupportedOperatorByName) {
-  const Bytes bytes = onnx_model({onnx_node("Conv", {"x", "W"}, {"y"}, "conv1")}, {onnx_tensor("W", {1, 1, 3, 3}, ramp(9, 1))},
-                                 onnx_value("x", {-1, 1, 28, 28}), onnx_value("y", {-1, 1, 26, 26}));
+  const Bytes bytes = onnx_model({onnx_node("ConvTranspose", {"x", "W"}, {"y"}, "deconv1")}, {onnx_tensor("W", {1, 1, 3, 3}, ramp(9, 1))},
+                                 onnx_value("x", {-1, 1, 28, 28}), onnx_value("y", {-1, 1, 30, 30}));
   auto b = onnx_import(bytes);
   ASSERT_FALSE(b);
-  EXPECT_NE(b.error.find("Conv"), std::string::npos) << b.error;
-  EXPECT_NE(b.error.find("'conv1'"), std::string::npos) << b.error;
+  EXPECT_NE(b.error.find("ConvTranspose"), std::string::npos) << b.error;
+  EXPECT_NE(b.error.find("'deconv1'"), std::string::npos) << b.error;
   EXPECT_NE(b.error.find("supported: Gemm"), std::string::npos) << b.error;
 }
 

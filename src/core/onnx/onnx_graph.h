@@ -3,9 +3,17 @@
 // page; the evaluator runs it as written, so the ONNX project's own backend tests (single
 // operator graphs with expected outputs) can check both against the specification.
 //
-// Supported (default domain, opsets 6-17): Gemm, MatMul (2-D), Add, Relu, LeakyRelu,
-// Sigmoid, Tanh, Softmax, LogSoftmax, Identity, Dropout (inference), Flatten, Reshape,
-// Constant. Everything else is refused with the operator and node named.
+// Supported (default domain, opsets 6-17):
+// - MLPs: Gemm, MatMul (2-D), Add, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, LogSoftmax,
+//   Identity, Dropout (inference), Flatten, Reshape, Constant;
+// - convolutional networks: Conv (2-D, group 1, optional bias), MaxPool (2-D, with its
+//   Indices in row-major order), AveragePool (2-D), GlobalAveragePool, BatchNormalization
+//   (inference), Transpose, Pad (constant mode, value 0), and Sub, Mul, Div (broadcasting, as Add).
+// Conv and the pools take images [N, C, H, W] only; their attributes (auto_pad, pads, strides,
+// dilations, ceil_mode, count_include_pad) as each opset defines them. Everything else is
+// refused with the operator and node named: other operators, 1-D and 3-D convolutions and
+// pools, grouped convolutions, training-mode BatchNormalization, other Pad modes and values,
+// and attributes the model's opset does not have.
 #pragma once
 #include <map>
 #include <string>
@@ -54,6 +62,19 @@ Result<std::vector<OnnxTensor>> onnx_graph_run(const OnnxGraph& graph, const std
 // node whose inputs are all constants without copying them. The error does not name the node.
 Result<std::vector<OnnxTensor>> onnx_node_run(const OnnxNode& node, std::int64_t opset,
                                               const std::vector<const OnnxTensor*>& inputs, OnnxBudget& budget);
+
+// Where a 2-D Conv, MaxPool or AveragePool node's window goes over an input [N, C, H, W] (for a
+// Conv, its kernel from the weight W [C_out, C_in, kh, kw]): the attributes checked and resolved
+// as the evaluator uses them (defaults, auto_pad's padding, ceil_mode's last window), so an
+// importer can fold exactly what the evaluator runs. The error does not name the node.
+struct OnnxWindow2d {
+  std::int64_t kernel[2] = {1, 1}, strides[2] = {1, 1}, dilations[2] = {1, 1};
+  std::int64_t pads[4] = {0, 0, 0, 0};  // top, left, bottom, right (ONNX's order: begins, then ends)
+  std::int64_t out[2] = {0, 0};         // H_out, W_out
+  bool ceil = false;                    // ceil_mode (and not a SAME auto_pad)
+};
+Result<OnnxWindow2d> onnx_window_2d(const OnnxNode& node, const std::vector<std::int64_t>& x_dims,
+                                    const std::vector<std::int64_t>* w_dims);
 
 // Numbers in messages as printf's %g writes them: 0.2, 1e-05, 1.67772e+07.
 std::string onnx_number_text(double v);

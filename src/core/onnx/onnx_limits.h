@@ -20,7 +20,8 @@ constexpr std::uint64_t kOnnxMaxTensorElements = std::uint64_t(1) << 24;  // in 
 constexpr std::uint64_t kOnnxMaxKeptBytes = std::uint64_t(128) << 20;     // all tensors held at once, decoded:
                                                                           // initializers, constants, attribute lists,
                                                                           // folded and evaluated values
-constexpr std::uint64_t kOnnxMaxMultiplyAdds = std::uint64_t(1) << 28;   // Gemm/MatMul work in one fold or run (268 M)
+constexpr std::uint64_t kOnnxMaxMultiplyAdds = std::uint64_t(1) << 28;   // work in one fold or run (268 M): Gemm, MatMul and
+                                                                         // Conv multiply-adds, the cells pools read
 constexpr std::size_t kOnnxMaxRank = 8;                                 // dimensions of one tensor or value
 constexpr std::size_t kOnnxMaxNodes = 4096;
 constexpr std::size_t kOnnxMaxTensors = 4096;                           // initializers + attribute tensors
