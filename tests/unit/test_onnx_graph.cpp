@@ -252,6 +252,9 @@ TEST(OnnxLimits, RefusesPadsThatAreNotZeroPaddingOfEveryAxis) {
   EXPECT_TRUE(has(run(node("Pad", {"x", "p"}, {"y"}), {&x, &neg}, nullptr, 11), "has a negative value (a crop), which is not supported"));
   EXPECT_TRUE(has(run(node("Pad", {"x", "p"}, {"y"}), {&x, &short_pads}, nullptr, 11),
                   "pads [1, 1, 1, 1] has 4 values; an input of rank 4 [1, 1, 2, 2] takes 8"));
+  // A list from the file is quoted in part: an attribute may hold 2^24 values.
+  EXPECT_TRUE(has(run(node("Pad", {"x"}, {"y"}, {ints("pads", Dims(20, 1))}), {&x}, nullptr, 10),
+                  "pads [1, 1, 1, 1, 1, 1, 1, 1, ... (20 values)] has 20 values; an input of rank 4 [1, 1, 2, 2] takes 8"));
   const OnnxTensor pads = int_tensor({0, 0, 1, 1, 0, 0, 1, 1});
   EXPECT_TRUE(has(run(node("Pad", {"x", "p", "v"}, {"y"}), {&x, &pads, &two}, nullptr, 11), "Pad with the value 2 is not supported; supported: 0"));
   EXPECT_TRUE(has(run(node("Pad", {"x", "p"}, {"y"}, {str("mode", "reflect")}), {&x, &pads}, nullptr, 11),

@@ -779,21 +779,22 @@ Err pad(const OnnxNode& n, std::int64_t opset, Spend& s, const std::vector<const
   const OnnxTensor& x = *in[0];
   if (Err e = need_float(x, "the input"); !e.empty()) return e;
   const std::size_t r = x.dims.size();
-  Dims pads;
+  const Dims* list = nullptr;  // not copied: an attribute may hold 2^24 values
   if (opset < 11) {
     const OnnxAttribute* a = n.attribute("pads");
     if (!a) return "Pad needs the attribute pads before opset 11";
-    pads = a->ints;
+    list = &a->ints;
   } else {
     const OnnxTensor* p = in.size() > 1 ? in[1] : nullptr;
     if (!p || !p->is_int() || p->dims.size() != 1) return "the pads input must be a 1-D int64 tensor";
-    pads = p->ints;
+    list = &p->ints;
     if (const OnnxTensor* v = in.size() > 2 ? in[2] : nullptr) {
       if (v->count() != 1) return "the constant_value input holds " + std::to_string(v->count()) + " values; it takes one";
       const double value = v->is_int() ? double(v->ints[0]) : double(v->values[0]);
       if (value != 0) return "Pad with the value " + onnx_number_text(value) + " is not supported; supported: 0";
     }
   }
+  const Dims& pads = *list;
   if (pads.size() != 2 * r)
     return "pads " + dims_text(pads) + " has " + count_text(pads.size(), "value") + "; an input of rank " + std::to_string(r) +
            " " + dims_text(x.dims) + " takes " + std::to_string(2 * r);
