@@ -121,7 +121,7 @@ int train_vae(const json& r, const Cli& cli) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"lens-train: train an MLP on MNIST (or XOR) and write a .lens weight bundle"};
+  CLI::App app{"lens-train: train an MLP or a small convnet (a recipe's \"conv\" layers) on MNIST (or an MLP on XOR) and write a .lens weight bundle"};
   Cli cli;
   app.add_option("--recipe", cli.recipe_path, "JSON recipe (tools/recipes/*.json); flags override its values");
   app.add_option("--out,-o", cli.out, "output bundle path (.lens)")->required();

@@ -389,11 +389,14 @@ int Training::step(int max_steps) {
   Buffers& b = *buf_;
   assert(b.pieces.phase == StepPieces::Phase::Gather && "step() between two pieces of work()");
   int ran = 0;
-  while (ran < max_steps && !done() && steps_ > 0 && net_.has_conv()) {
-    const StepEnd end = convnet_step();
-    if (end == StepEnd::Refused) return ran;
-    ++ran;
-    if (end == StepEnd::EpochEnd) return ran;  // stop at the epoch boundary, so the caller can evaluate
+  if (net_.has_conv()) {
+    while (ran < max_steps && !done() && steps_ > 0) {
+      const StepEnd end = convnet_step();
+      if (end == StepEnd::Refused) return ran;
+      ++ran;
+      if (end == StepEnd::EpochEnd) return ran;  // stop at the epoch boundary, so the caller can evaluate
+    }
+    return ran;
   }
   while (ran < max_steps && !done() && steps_ > 0) {
     shuffle_if_new_epoch();
@@ -446,9 +449,9 @@ int Training::step(int max_steps) {
   return ran;
 }
 
-// The generic passes handle convolutions; the batch's maps are dense, so the sparse first layer
-// of step() would not pay. One thread: the workers' blocks are the sparse products and the
-// optimizer's runs, and the optimizer step here is the same as for an MLP.
+// The generic passes handle convolutions; a convnet's maps are dense, so the sparse first layer
+// of an MLP's step would not pay. The passes run on the calling thread (the worker pool's blocks
+// are the MLP's sparse products); the optimizer step is the MLP's, in the same runs.
 Training::StepEnd Training::convnet_step() {
   Buffers& b = *buf_;
   shuffle_if_new_epoch();
