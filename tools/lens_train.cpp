@@ -1,4 +1,4 @@
-// lens-train: trains an MLP on MNIST (or the XOR toy task) and writes a .lens bundle
+// lens-train: trains an MLP or a small convnet (a recipe's "conv" layers) on MNIST (or the XOR toy task) and writes a .lens bundle
 // whose header records the full recipe, the seed and the measured test accuracy.
 //   lens-train --recipe tools/recipes/mlp32.json --out assets/models/mlp32.lens
 //   lens-train --layers 784,128,10 --optimizer adam --lr 1e-3 --epochs 10 --seed 1 --out m.lens
@@ -121,7 +121,7 @@ int train_vae(const json& r, const Cli& cli) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"lens-train: train an MLP on MNIST (or XOR) and write a .lens weight bundle"};
+  CLI::App app{"lens-train: train an MLP or a small convnet (a recipe's \"conv\" layers) on MNIST (or an MLP on XOR) and write a .lens weight bundle"};
   Cli cli;
   app.add_option("--recipe", cli.recipe_path, "JSON recipe (tools/recipes/*.json); flags override its values");
   app.add_option("--out,-o", cli.out, "output bundle path (.lens)")->required();
@@ -193,13 +193,17 @@ int main(int argc, char** argv) {
   }
   const DataSet& train_set = data->train;
   const DataSet& validation_set = data->validation;
-  if (c.sizes.front() != train_set.images.rows()) {
-    std::fprintf(stderr, "lens-train: the first layer has %d inputs but %s samples have %d values\n", c.sizes.front(),
+  if (train_config_inputs(c) != train_set.images.rows()) {
+    std::fprintf(stderr, "lens-train: the first layer has %d inputs but %s samples have %d values\n", train_config_inputs(c),
                  dataset.c_str(), int(train_set.images.rows()));
     return 2;
   }
 
-  std::printf("lens-train: %s, layers", dataset.c_str());
+  std::printf("lens-train: %s,", dataset.c_str());
+  for (const ConvSpec& l : c.conv)
+    std::printf(" conv %d of %dx%d%s%s,", l.channels, l.kernel, l.kernel, l.pool >= 2 ? " pool " : "",
+                l.pool >= 2 ? std::to_string(l.pool).c_str() : "");
+  std::printf(" layers");
   for (int n : c.sizes) std::printf(" %d", n);
   std::printf(", %s, %d train / %d validation / %d test, seed %llu, %d threads\n", train_config_to_json(c)["optimizer"].get<std::string>().c_str(),
               train_set.size(), validation_set.size(), test_set.size(), (unsigned long long)c.seed, worker_threads());

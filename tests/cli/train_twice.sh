@@ -2,10 +2,11 @@
 # lens-train run on the same small recipe must write byte-identical bundles with 1, 2 and 3
 # threads (each product is split into fixed blocks of its outputs, each output summed in one
 # order whatever the thread count), at batch 128 and at batch 256.
-# The digit prior's VAE recipe too (one epoch on 5,000 images).
-#   train_twice.sh LENS_TRAIN MNIST_DIR WORK_DIR [VAE_RECIPE]
+# The digit prior's VAE recipe too (one epoch on 5,000 images), and a convnet's recipe (one
+# epoch on 3,000 of the page's training images).
+#   train_twice.sh LENS_TRAIN MNIST_DIR WORK_DIR [VAE_RECIPE [CONVNET_RECIPE]]
 set -eu
-train="$1"; data="$2"; work="$3"; vae="${4:-}"
+train="$1"; data="$2"; work="$3"; vae="${4:-}"; convnet="${5:-}"
 mkdir -p "$work"
 for batch in 128 256; do
   for run in 1 2 3; do
@@ -24,4 +25,12 @@ if [ -n "$vae" ]; then
   done
   cmp "$work/vae1.lens" "$work/vae2.lens"
   echo "vae identical: $(wc -c < "$work/vae1.lens") bytes, $(grep '^test' "$work/vae1.log")"
+fi
+if [ -n "$convnet" ]; then
+  for run in 1 2; do  # a convnet's steps run on one thread; only the optimizer's blocks could move
+    "$train" --data "$data" --recipe "$convnet" --dataset mnist-subset --epochs 1 --validation 17000 --quiet \
+      --threads "$run" --out "$work/convnet$run.lens" > "$work/convnet$run.log"
+  done
+  cmp "$work/convnet1.lens" "$work/convnet2.lens"
+  echo "convnet identical: $(wc -c < "$work/convnet1.lens") bytes, $(grep '^test' "$work/convnet1.log")"
 fi

@@ -19,6 +19,26 @@ static std::string layers_text(const std::vector<int>& sizes) {
   return s;
 }
 
+// "layers 784-32-10", or for a convnet "conv 8-16 then layers 256-10" (channels, then the dense part).
+static std::string layers_text(const TrainConfig& c) {
+  if (c.conv.empty()) return "layers " + layers_text(c.sizes);
+  std::string s;
+  for (const ConvSpec& l : c.conv) s += (s.empty() ? "" : "-") + std::to_string(l.channels);
+  return "conv " + s + " then layers " + layers_text(c.sizes);
+}
+
+// A convnet's convolutional layers: their parameters, and per sample the values of their maps
+// (before and after pooling) that a step keeps.
+static void conv_memory(const TrainConfig& c, std::uint64_t& parameters, std::uint64_t& units) {
+  const std::vector<Shape3> shapes = conv_specs_shapes(c.conv);
+  for (std::size_t l = 0; l < c.conv.size(); ++l) {
+    const ConvSpec& s = c.conv[l];
+    const Shape3 maps = conv_spec_maps(s, shapes[l]);
+    parameters += std::uint64_t(s.channels) * (std::uint64_t(shapes[l].c) * std::uint64_t(s.kernel * s.kernel) + 1);
+    units += std::uint64_t(maps.size()) + std::uint64_t(shapes[l + 1].size());
+  }
+}
+
 // Without the data: the model's four copies and one batch's activations.
 static TrainMemory model_memory(const TrainConfig& c, std::uint64_t images) {
   TrainMemory m;
@@ -27,6 +47,7 @@ static TrainMemory model_memory(const TrainConfig& c, std::uint64_t images) {
     m.parameters += std::uint64_t(c.sizes[l - 1]) * std::uint64_t(c.sizes[l]) + std::uint64_t(c.sizes[l]);
     units += std::uint64_t(c.sizes[l]);
   }
+  conv_memory(c, m.parameters, units);
   // Weights, their gradient, and the optimizer's two moments (momentum SGD keeps one, Adam two).
   m.model_bytes = 4 * 4 * m.parameters;
   const std::uint64_t batch = std::min(std::uint64_t(std::max(c.batch, 1)), std::max<std::uint64_t>(images, 1));
@@ -36,7 +57,7 @@ static TrainMemory model_memory(const TrainConfig& c, std::uint64_t images) {
 
 TrainMemory train_memory(const TrainConfig& c, std::uint64_t images) {
   TrainMemory m = model_memory(c, images);
-  m.data_bytes = images * std::uint64_t(c.sizes.empty() ? 0 : c.sizes.front()) * kTrainBytesPerPixel;
+  m.data_bytes = images * std::uint64_t(train_config_inputs(c)) * kTrainBytesPerPixel;
   return m;
 }
 
@@ -44,10 +65,10 @@ Result<bool> train_config_fits(const TrainConfig& c, std::uint64_t budget) {
   using R = Result<bool>;
   const TrainMemory m = model_memory(c, std::uint64_t(c.batch));
   if (m.parameters > kTrainMaxParameters)
-    return R::fail("recipe: layers " + layers_text(c.sizes) + " have " + count_with_commas(m.parameters) +
+    return R::fail("recipe: " + layers_text(c) + " have " + count_with_commas(m.parameters) +
                    " parameters; a run trains at most " + count_with_commas(kTrainMaxParameters) + " (what one bundle holds)");
   if (m.total() > budget)
-    return R::fail("recipe: layers " + layers_text(c.sizes) + " at batch " + std::to_string(c.batch) + " need " +
+    return R::fail("recipe: " + layers_text(c) + " at batch " + std::to_string(c.batch) + " need " +
                    count_with_commas(m.total() >> 20) + " MiB for the model (" + count_with_commas(m.model_bytes >> 20) +
                    " MiB) and one batch's activations (" + count_with_commas(m.activation_bytes >> 20) +
                    " MiB), more than the " + count_with_commas(budget >> 20) +
@@ -57,7 +78,7 @@ Result<bool> train_config_fits(const TrainConfig& c, std::uint64_t budget) {
 
 std::uint64_t train_images_that_fit(const TrainConfig& c, std::uint64_t budget) {
   const TrainMemory m = model_memory(c, std::uint64_t(c.batch));
-  const std::uint64_t per_image = std::uint64_t(c.sizes.empty() ? 1 : std::max(c.sizes.front(), 1)) * kTrainBytesPerPixel;
+  const std::uint64_t per_image = std::uint64_t(std::max(train_config_inputs(c), 1)) * kTrainBytesPerPixel;
   return m.total() >= budget ? 0 : (budget - m.total()) / per_image;
 }
 

@@ -38,24 +38,46 @@ json train_config_to_json(const TrainConfig& c) {
           {"batch", c.batch}, {"epochs", c.epochs}, {"l2", c.l2}, {"seed", c.seed}, {"validation", c.validation}};
   // Written only when set, so recipes without it (and the bundles that record them) stay as they were.
   if (!c.norm.identity()) j["normalize"] = {c.norm.mean, c.norm.std};
+  if (!c.conv.empty()) j["conv"] = conv_specs_to_json(c.conv);
   return j;
 }
 
+
+// After convolutional layers, "layers" starts with their flattened maps ("auto" is filled in here),
+// and all the layers fit in a bundle.
+static std::string conv_dense_join(TrainConfig& c) {
+  const Shape3 maps = conv_specs_shapes(c.conv).back();
+  if (c.sizes.front() == 0) c.sizes.front() = maps.size();
+  if (c.sizes.front() != maps.size())
+    return "\"layers\" starts with " + std::to_string(c.sizes.front()) + " but the \"conv\" layers give " +
+           std::to_string(maps.c) + "x" + std::to_string(maps.h) + "x" + std::to_string(maps.w) + " = " +
+           std::to_string(maps.size()) + " values: start it with " + std::to_string(maps.size()) + " or \"auto\"";
+  const std::size_t layers = c.conv.size() + c.sizes.size() - 1;
+  if (layers > std::size_t(kBundleMaxLayers))
+    return "\"conv\" and \"layers\" make " + std::to_string(layers) + " layers; a bundle holds at most " +
+           std::to_string(kBundleMaxLayers);
+  return "";
+}
 
 Result<TrainConfig> train_config_from_json(const json& j) {
   using R = Result<TrainConfig>;
   if (!j.is_object()) return R::fail("recipe: expected a JSON object");
   static const std::vector<std::string> known = {"layers", "activation", "head", "init", "bias_init", "optimizer", "lr",
       "momentum", "beta1", "beta2", "adam_eps", "schedule", "lr_decay", "lr_step", "batch", "epochs", "l2", "seed",
-      "validation", "normalize", "id", "name", "notes", "dataset", "comment"};
+      "validation", "normalize", "conv", "id", "name", "notes", "dataset", "comment"};
   for (const auto& item : j.items())
     if (std::find(known.begin(), known.end(), item.key()) == known.end()) return R::fail("recipe: unknown key \"" + item.key() + "\"");
   TrainConfig c;
   RecipeFields r{j, ""};
+  r.field("conv", [&](const json& v) { r.error = conv_specs_from_json(v, c.conv); });
   r.field("layers", [&](const json& v) {
     if (!v.is_array() || v.size() < 2 || v.size() > 17) { r.error = "\"layers\" must be a list of 2 to 17 sizes"; return; }
     c.sizes.clear();
     for (const json& n : v) {
+      if (c.sizes.empty() && !c.conv.empty() && n == "auto") {  // the convolutions' flattened maps, resolved below
+        c.sizes.push_back(0);
+        continue;
+      }
       if (!n.is_number_integer() || n.get<std::int64_t>() < 1 || n.get<std::int64_t>() > 16384) {
         r.error = "\"layers\" sizes must be integers in [1, 16384]";
         return;
@@ -63,6 +85,7 @@ Result<TrainConfig> train_config_from_json(const json& j) {
       c.sizes.push_back(int(n.get<std::int64_t>()));
     }
   });
+  if (r.error.empty() && !c.conv.empty()) r.error = conv_dense_join(c);
   r.choice("activation", c.hidden, {{"relu", Activation::ReLU}, {"leaky_relu", Activation::LeakyReLU},
                                     {"sigmoid", Activation::Sigmoid}, {"tanh", Activation::Tanh},
                                     {"identity", Activation::Identity}});
@@ -98,9 +121,28 @@ Result<TrainConfig> train_config_from_json(const json& j) {
 
 // --- initialisation ------------------------------------------------------------
 
+int train_config_inputs(const TrainConfig& c) {
+  if (!c.conv.empty()) return kConvRecipeImage.size();
+  return c.sizes.empty() ? 0 : c.sizes.front();
+}
+
+Mlp train_config_network(const TrainConfig& c) {
+  Mlp net = mlp_make(c.sizes, c.hidden, Activation::Identity, c.head);
+  if (!c.conv.empty()) {
+    std::vector<Layer> layers = conv_layers_make(c.conv, c.hidden);
+    for (Layer& d : net.layers) layers.push_back(std::move(d));
+    net.layers = std::move(layers);
+  }
+  net.norm = c.norm;
+  return net;
+}
+
 void mlp_initialize(Mlp& net, Init init, float bias_init, Rng& rng) {
   for (Dense& d : net.layers) {
-    const float fan_in = float(d.inputs()), fan_out = float(d.outputs());
+    // A dense layer's fans are W's columns and rows; a filter's taps are W's columns, and each
+    // input value reaches C_out * kh * kw outputs.
+    const float taps = d.is_conv() ? float(d.window.kh * d.window.kw) : 1.f;
+    const float fan_in = float(d.W.cols()), fan_out = float(d.W.rows()) * taps;
     for (Eigen::Index i = 0; i < d.W.size(); ++i) {
       float w = 0.f;
       switch (init) {
@@ -305,14 +347,14 @@ struct Training::Buffers {
   const int* next_ids = nullptr;
   int next_n = 0, next_step = -1;  // next_step: the step it is for, -1 when none is gathered
   std::vector<int> labels;
+  Eigen::MatrixXf dense_x;  // a convnet's batch (convnet_step)
   Trace trace;
   Gradients g;
   explicit Buffers(const Mlp& net) : state(net) {}
 };
 
 Training::Training(const TrainConfig& c, const DataSet& data) : config_(c), data_(&data), rng_(c.seed) {
-  net_ = mlp_make(c.sizes, c.hidden, Activation::Identity, c.head);
-  net_.norm = c.norm;
+  net_ = train_config_network(c);
   mlp_initialize(net_, c.init, c.bias_init, rng_);
   buf_ = std::make_unique<Buffers>(net_);
 #ifndef __EMSCRIPTEN__
@@ -320,7 +362,8 @@ Training::Training(const TrainConfig& c, const DataSet& data) : config_(c), data
   // instead of reading and scanning its 784 pixels: about a fifth of lens-train's time per
   // sample at batch 256. The same batches, so the same bits. The page (wasm) gathers from the
   // dense images and keeps the memory (8 bytes a nonzero: ~24 MB for its 20,000 images).
-  buf_->images = sparse_copy(data.images);
+  // A convnet gathers its batches dense (convnet_step).
+  if (!net_.has_conv()) buf_->images = sparse_copy(data.images);
 #endif
   const int N = data.size();
   batch_ = std::min(c.batch, std::max(N, 1));
@@ -346,6 +389,15 @@ int Training::step(int max_steps) {
   Buffers& b = *buf_;
   assert(b.pieces.phase == StepPieces::Phase::Gather && "step() between two pieces of work()");
   int ran = 0;
+  if (net_.has_conv()) {
+    while (ran < max_steps && !done() && steps_ > 0) {
+      const StepEnd end = convnet_step();
+      if (end == StepEnd::Refused) return ran;
+      ++ran;
+      if (end == StepEnd::EpochEnd) return ran;  // stop at the epoch boundary, so the caller can evaluate
+    }
+    return ran;
+  }
   while (ran < max_steps && !done() && steps_ > 0) {
     shuffle_if_new_epoch();
     const int* ids = order_.data() + std::size_t(step_) * std::size_t(batch_);
@@ -395,6 +447,39 @@ int Training::step(int max_steps) {
     if (finish_step(loss.loss)) return ran;  // stop at the epoch boundary, so the caller can evaluate
   }
   return ran;
+}
+
+// The generic passes handle convolutions; a convnet's maps are dense, so the sparse first layer
+// of an MLP's step would not pay. The passes run on the calling thread (the worker pool's blocks
+// are the MLP's sparse products); the optimizer step is the MLP's, in the same runs.
+Training::StepEnd Training::convnet_step() {
+  Buffers& b = *buf_;
+  shuffle_if_new_epoch();
+  const int* ids = order_.data() + std::size_t(step_) * std::size_t(batch_);
+  b.dense_x.resize(data_->images.rows(), batch_);
+  for (int k = 0; k < batch_; ++k) {
+    b.dense_x.col(k) = data_->images.col(ids[k]);
+    b.labels[std::size_t(k)] = data_->labels[std::size_t(ids[k])];
+  }
+  lr_ = learning_rate(config_, epoch_, step_, steps_);
+  mlp_forward_trace(net_, b.dense_x, b.trace);
+  const LossResult loss = cross_entropy(net_.head, b.trace.logits(), targets_for(net_.head, net_.outputs(), b.labels));
+  if (!std::isfinite(loss.loss)) {  // the weights are not changed by a step that cannot be right
+    diverge(std::string("the loss became ") + (std::isnan(loss.loss) ? "NaN" : "infinite"));
+    return StepEnd::Refused;
+  }
+  b.g = mlp_backward(net_, b.trace, loss.dlogits);
+  optimizer_step(net_, b.g, b.state, config_, lr_);
+  return finish_step(loss.loss) ? StepEnd::EpochEnd : StepEnd::Going;
+}
+
+// A convnet's multiply-adds per step, as work() counts them: the forward pass and the backward's
+// two products (weights and inputs), each about a forward's worth.
+static long convnet_step_macs(const Mlp& net, int batch) {
+  double per_image = 0;
+  for (const Layer& d : net.layers)
+    per_image += double(d.W.size()) * double(d.is_conv() ? d.conv_shape().plane() : 1);
+  return long(3 * per_image * batch);
 }
 
 void Training::shuffle_if_new_epoch() {
@@ -454,6 +539,18 @@ long Training::work(long max_macs, int max_steps, bool at_least_one) {
     if (n == 0 && at_least_one && spent == 0) n = 1;
     return std::min(n, left);
   };
+  if (net_.has_conv()) {  // a whole step is a piece
+    const long unit = convnet_step_macs(net_, batch_);
+    while (ended < max_steps && !done() && steps_ > 0) {
+      if (spent + unit > max_macs && !(at_least_one && spent == 0)) return spent;
+      const StepEnd end = convnet_step();
+      if (end == StepEnd::Refused) return spent;
+      spent += unit;
+      ++ended;
+      if (end == StepEnd::EpochEnd) return spent;
+    }
+    return spent;
+  }
   while (ended < max_steps && !done() && steps_ > 0) {
     switch (p.phase) {
       case StepPieces::Phase::Gather: {

@@ -12,6 +12,7 @@
 #include "core/formats/mnist.h"
 #include "core/result.h"
 #include "core/numerics/rng.h"
+#include "core/training/recipe_conv.h"
 
 namespace lens {
 
@@ -20,7 +21,8 @@ enum class Optimizer { Sgd, Adam };
 enum class Schedule { Constant, Step, Cosine };
 
 struct TrainConfig {
-  std::vector<int> sizes = {784, 32, 10};
+  std::vector<ConvSpec> conv;  // convolutional layers before the dense ones (recipe_conv.h); empty: an MLP
+  std::vector<int> sizes = {784, 32, 10};  // the dense layers; after conv layers, sizes[0] is their flattened maps
   Activation hidden = Activation::ReLU;
   Head head = Head::Softmax;
   Init init = Init::He;
@@ -44,6 +46,14 @@ nlohmann::json train_config_to_json(const TrainConfig& c);
 // Unknown keys and bad values are errors (a typo in a recipe must not be ignored).
 Result<TrainConfig> train_config_from_json(const nlohmann::json& j);
 
+// The values one sample has: the first dense layer's inputs, or a convnet's image.
+int train_config_inputs(const TrainConfig& c);
+// The network a config trains, with zero weights: its convolutional layers, then the dense ones.
+Mlp train_config_network(const TrainConfig& c);
+
+// Seeded weights (N(0, 2/fan_in) for He, N(0, 2/(fan_in + fan_out)) for Xavier, U(+-1/sqrt(fan_in))),
+// the last layer's biases 0 and the others bias_init. A convolution's fans are its filter's taps,
+// C_in * kh * kw, and C_out * kh * kw (PyTorch's convention).
 void mlp_initialize(Mlp& net, Init init, float bias_init, Rng& rng);
 
 struct Evaluation {
@@ -113,12 +123,16 @@ class Training {
   Training(Training&&) noexcept;
   Training& operator=(Training&&) noexcept;
   // Runs up to max_steps mini-batches, never past the end of an epoch; returns how many ran.
+  // A convnet's step runs the generic passes (mlp_forward_trace, mlp_backward) on the dense
+  // batch on one thread: no sparse first layer, no pieces.
   int step(int max_steps);
   // The same steps, the same bits, in pieces of bounded work (the page's frames): runs until
   // max_macs multiply-adds are spent, max_steps mini-batches have ended or an epoch ends, and
   // returns the multiply-adds spent. A piece is a few columns of one product (of Z = W X,
   // dW = dz x^T or W^T dz), at most one column's worth (outputs x inputs, or outputs x batch),
   // and none runs past max_macs, except that with at_least_one the first piece always runs.
+  // A convnet's piece is a whole step (its multiply-adds counted as three forward passes): the
+  // same steps as step(), so the same bits however the work is sliced.
   long work(long max_macs, int max_steps, bool at_least_one);
   long long macs() const { return macs_; }                // multiply-adds spent by work() so far
   // Done: every epoch ran, or the run diverged (then it stops where it was).
@@ -155,6 +169,10 @@ class Training {
   void diverge(const std::string& what);
   void shuffle_if_new_epoch();
   bool finish_step(float loss);  // after the optimizer step: true at an epoch's end (or divergence)
+  // One whole step of a convnet. Refused: the loss was not finite, nothing changed (diverged());
+  // EpochEnd: the step ended an epoch, or left weights a bundle cannot hold (diverged()).
+  enum class StepEnd { Going, EpochEnd, Refused };
+  StepEnd convnet_step();
 };
 
 // Trains a fresh network (initialised from config.seed) on train, reporting on validation.
