@@ -322,6 +322,11 @@ TEST(AppTraining, RecipesOutsideThePagesLimitsAreRefused) {
   bad(r, "2 to 256 neurons");
   r["layers"] = {784, 8, 8, 8, 10};
   bad(r, "1 or 2 hidden layers");
+  // a convnet whose maps flatten to 784 would pass the sizes' check: "conv" itself is refused
+  r = train_preset_healthy();
+  r["conv"] = nlohmann::json::array({{{"channels", 4}, {"kernel", 3}, {"pad", 1}, {"pool", 2}}});
+  r["layers"] = {"auto", 10};
+  bad(r, "trains with lens-train");
   r = train_preset_healthy();
   r["epochs"] = 500;
   bad(r, "\"epochs\" must be an integer from 1 to 50 in the page (got");

@@ -25,6 +25,9 @@ Result<TrainRequest> train_request_from_recipe(const json& recipe) {
   if (auto text = recipe_text_check(recipe); !text) return R::fail(text.error);
   auto config = train_config_from_json(recipe);
   if (!config) return R::fail(config.error);
+  // The page shows and trains MLPs; a convnet recipe trains with lens-train (docs/training.md).
+  if (!config->conv.empty())
+    return R::fail("recipe: the page trains MLPs; a recipe with \"conv\" layers trains with lens-train");
   TrainRequest t;
   t.config = *config;
   t.recipe = recipe;
