@@ -72,11 +72,18 @@ void app_norm_unmeasurable(AppState& s, int index) {
   forget_computed(s, index);
 }
 
+// A number as JavaScript prints it, NaN and the infinities included (they come from the JS API).
+static std::string js_number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  return fmt("%g", v);
+}
+
 Result<InputNorm> app_norm_check(double mean, double std) {
-  if (!std::isfinite(mean) || !(std::abs(mean) <= kBundleMaxMagnitude))
-    return Result<InputNorm>::fail("mean must be a number from -10000 to 10000, got " + fmt("%g", mean));
-  if (!std::isfinite(std) || !(std >= kBundleMinNormStd && std <= kBundleMaxMagnitude))
-    return Result<InputNorm>::fail("std must be a number from 0.0001 to 10000, got " + fmt("%g", std));
+  if (!(std::abs(mean) <= kBundleMaxMagnitude))
+    return Result<InputNorm>::fail("mean must be a number from -10000 to 10000, got " + js_number(mean));
+  if (!(std >= kBundleMinNormStd && std <= kBundleMaxMagnitude))
+    return Result<InputNorm>::fail("std must be a number from 0.0001 to 10000, got " + js_number(std));
   return Result<InputNorm>::ok(InputNorm{float(mean), float(std)});
 }
 

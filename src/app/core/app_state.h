@@ -101,6 +101,14 @@ struct AppState {
   int sel_layer = 0, sel_unit = -1;    // selected neuron (layer counts hidden layers; last = output)
   bool sort_by_activation = false;
   ActmaxConfig inspector_config;       // the inspector's regularizer controls
+  // The Network tab's input normalization control (app_norm.h): the map typed as "custom", for
+  // which model, and why the last one typed was refused.
+  struct NormForm {
+    int model = -1;
+    bool custom = false;
+    float mean = 0.f, std = 1.f;
+    std::string error;
+  } norm_form;
   bool show_actmax_settings = false;
 
   // Presentation.
