@@ -173,8 +173,8 @@ TEST(AppNorm, ABadOrForbiddenChoiceIsRefusedWithAReasonAndChangesNothing) {
       {0.1, -1, "std must be a number from 0.0001 to 10000, got -1"},
       {0.1, 2e4, "std must be a number from 0.0001 to 10000, got 20000"},
       {2e4, 1, "mean must be a number from -10000 to 10000, got 20000"},
-      {std::nan(""), 1, "mean must be a number from -10000 to 10000, got n/a"},
-      {0, std::numeric_limits<double>::infinity(), "std must be a number from 0.0001 to 10000"}};
+      {std::nan(""), 1, "mean must be a number from -10000 to 10000, got NaN"},
+      {0, std::numeric_limits<double>::infinity(), "std must be a number from 0.0001 to 10000, got Infinity"}};
   for (const auto& b : bad) {
     const auto r = app_set_normalization(*s, i, b.mean, b.std, 0);
     ASSERT_FALSE(r) << b.says;
