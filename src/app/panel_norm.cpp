@@ -23,10 +23,8 @@ static std::string stated_line(const LoadedModel& m) {
 
 // Which of the control's choices the map is: a candidate, or custom.
 static int choice_of(const InputNorm& n) {
-  const auto& all = norm_candidates();
-  for (int k = 0; k < int(all.size()); ++k)
-    if (all[std::size_t(k)].norm.mean == n.mean && all[std::size_t(k)].norm.std == n.std) return k;
-  return kCustomChoice;
+  const int k = norm_candidate_index(n);
+  return k >= 0 ? k : kCustomChoice;
 }
 
 // A choice as the list shows it: "MNIST (0.1307, 0.3081): 91.3%" when it was measured.
@@ -97,7 +95,7 @@ void panel_norm(AppState& s, double now_ms) {
   const LoadedModel& m = *s.model();
   const std::string sentence = app_norm_sentence(s, s.current);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ui::wrapped(sentence.empty() ? stated_line(m) : sentence);
+  ui::rich_text(s, Paragraph{Span{sentence.empty() ? stated_line(m) : sentence}});  // never broken inside a number
   ImGui::PopStyleColor();
   if (!app_norm_changeable(s, s.current)) return;
   sync_form(s);

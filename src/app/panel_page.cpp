@@ -313,14 +313,14 @@ void panel_story_banner(AppState& s) {
   const bool facts = a && a->has_facts;
   // How the input is normalized, when the page found or was told it rather than read it from the
   // file: said before anything is measured with it.
-  const std::string norm = s.model() ? app_norm_sentence(s, s.current) : "";
+  // On a short screen (a projector at 200% or more, an iframe) the banner keeps to two lines,
+  // the sentences that fit, the story told survivors first: it must not take the canvas's room.
+  const bool short_screen = s.embed || ImGui::GetContentRegionAvail().y < 30 * ui::em();
+  const std::string norm = !s.model() ? "" : short_screen ? app_norm_sentence_short(s, s.current) : app_norm_sentence(s, s.current);
   if (!facts && norm.empty()) return;
   // A recorded accuracy the page cannot reproduce comes first: every other measurement
   // depends on feeding the model what it was trained on.
   const Paragraph check = facts ? accuracy_check(a->network) : Paragraph{};
-  // On a short screen (a projector at 200% or more, an iframe) the banner keeps to two lines,
-  // the sentences that fit, the story told survivors first: it must not take the canvas's room.
-  const bool short_screen = s.embed || ImGui::GetContentRegionAvail().y < 30 * ui::em();
   Paragraph story = !check.empty() ? check : !norm.empty() ? Paragraph{Span{norm}}
                     : short_screen ? dead_story_short(a->network) : dead_story(a->network);
   if (story.empty()) return;  // the story is for networks that lost most of their neurons
@@ -341,7 +341,9 @@ void panel_story_banner(AppState& s) {
   ImGui::BeginChild("##story", ImVec2(0, h), true);
   int layer = 0, unit = 0;
   if (ui::rich_text(s, story, &layer, &unit)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;
-  if (change && ui::small_button("Change the input normalization", "The Network tab's control: raw pixels, MNIST's, [-1, 1] or your own mean and std"))
+  if (change && ui::small_button(short_screen ? "Change##norm" : "Change the input normalization##norm",
+                                 "The Network tab's control: raw pixels, MNIST's, [-1, 1] or your own mean and std",
+                                 "Change the input normalization"))
     s.tab = Tab::Network;
   if (change) ui::track("Change the input normalization");
   ImGui::EndChild();

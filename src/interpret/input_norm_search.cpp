@@ -20,6 +20,13 @@ const std::array<NormCandidate, 3>& norm_candidates() {
   return all;
 }
 
+int norm_candidate_index(const InputNorm& norm) {
+  const auto& all = norm_candidates();
+  for (int k = 0; k < int(all.size()); ++k)
+    if (all[std::size_t(k)].norm.mean == norm.mean && all[std::size_t(k)].norm.std == norm.std) return k;
+  return -1;
+}
+
 // How many of test's digits [first, first + count) a net without a map of its own classifies right
 // when its input goes through `norm` (what mlp_forward computes for the net with that map).
 static int correct_in(const Mlp& raw, const InputNorm& norm, const DataSet& test, int first, int count) {
@@ -65,6 +72,17 @@ std::string norm_search_sentence(const NormSearch& search) {
   for (int i = 0; i < int(search.scores.size()); ++i)
     if (i != search.best) text += ", " + norm_formula(search.scores[std::size_t(i)].candidate.norm) + " " + pct(search.accuracy(i));
   return text + ".";
+}
+
+std::string norm_search_sentence_short(const NormSearch& search) {
+  int runner_up = search.best == 0 ? 1 : 0;
+  for (int i = 0; i < int(search.scores.size()); ++i)
+    if (i != search.best && search.scores[std::size_t(i)].correct > search.scores[std::size_t(runner_up)].correct) runner_up = i;
+  const InputNorm& used = search.chosen();
+  const std::string first = used.identity() ? "Raw pixels" : "Inputs normalized as " + norm_formula(used);
+  return first + ": " + pct(search.accuracy(search.best)) + " of " + with_commas(search.digits) + " test digits right, " +
+         norm_formula(search.scores[std::size_t(runner_up)].candidate.norm) + ": " + pct(search.accuracy(runner_up)) +
+         " (the best of three measured).";
 }
 
 }  // namespace lens

@@ -27,6 +27,8 @@ struct NormCandidate {
 // The candidates in the order ties are broken: raw pixels, then MNIST's (0.1307, 0.3081)
 // (torchvision's Normalize in the PyTorch MNIST example), then [-1, 1] (0.5, 0.5).
 const std::array<NormCandidate, 3>& norm_candidates();
+// The index of the candidate that is exactly this map, or -1.
+int norm_candidate_index(const InputNorm& norm);
 
 struct NormScore {
   NormCandidate candidate;
@@ -53,5 +55,9 @@ std::string norm_formula(const InputNorm& norm);
 // normalization recorded, so three were measured on 1,000 test digits and the best is used:
 // (pixel - 0.1307) / 0.3081 scores 91.8%, raw pixels 62.3%, (pixel - 0.5) / 0.5 85.0%."
 std::string norm_search_sentence(const NormSearch& search);
+// The same, shorter, for a short screen (a projector, an embed): the one used and the best other.
+// "Inputs normalized as (pixel - 0.1307) / 0.3081: 91.3% of 1,000 test digits right, raw pixels:
+// 82.3% (the best of three measured)."
+std::string norm_search_sentence_short(const NormSearch& search);
 
 }  // namespace lens

@@ -64,6 +64,9 @@ TEST(InputNormSearch, FindsMnistNormalizationForAModelTrainedOnItThatRecordsNone
   EXPECT_EQ(sentence, "No input normalization recorded, so three were measured on 1,000 test digits and the best is used: "
                       "(pixel - 0.1307) / 0.3081 scores " + pct(s.accuracy(1)) + ", raw pixels " + pct(s.accuracy(0)) +
                       ", (pixel - 0.5) / 0.5 " + pct(s.accuracy(2)) + ".");
+  EXPECT_EQ(norm_search_sentence_short(s), "Inputs normalized as (pixel - 0.1307) / 0.3081: " + pct(s.accuracy(1)) +
+                                           " of 1,000 test digits right, raw pixels: " + pct(s.accuracy(0)) + " (the best of three measured).")
+      << "the one used and the best other";
 }
 
 TEST(InputNormSearch, KeepsRawPixelsForModelsTrainedOnThem) {
@@ -75,6 +78,9 @@ TEST(InputNormSearch, KeepsRawPixelsForModelsTrainedOnThem) {
     EXPECT_TRUE(s.chosen().identity()) << file;
     EXPECT_TRUE(test::has(norm_search_sentence(s), "the best is used: raw pixels scores " + pct(s.accuracy(0)) + ", (pixel - 0.1307) / 0.3081 "))
         << norm_search_sentence(s);
+    EXPECT_EQ(norm_search_sentence_short(s), "Raw pixels: " + pct(s.accuracy(0)) + " of 1,000 test digits right, (pixel - 0.1307) / 0.3081: " +
+                                             pct(s.accuracy(1)) + " (the best of three measured).");
+    EXPECT_EQ(norm_candidate_index(s.chosen()), 0);
   }
 }
 

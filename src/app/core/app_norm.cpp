@@ -133,4 +133,16 @@ std::string app_norm_sentence(const AppState& s, int index) {
   return "";
 }
 
+std::string app_norm_sentence_short(const AppState& s, int index) {
+  const LoadedModel& m = s.models[std::size_t(index)];
+  const ModelNorm& n = m.norm;
+  if (n.origin == NormOrigin::Measured && n.search) return norm_search_sentence_short(*n.search);
+  if (n.origin == NormOrigin::Chosen && n.search) {
+    const int k = norm_candidate_index(m.bundle.net.norm);
+    return "Input normalization chosen here: " + norm_formula(m.bundle.net.norm) +
+           (k >= 0 ? " (" + pct(n.search->accuracy(k)) + " of " + with_commas(n.search->digits) + " test digits right)." : ".");
+  }
+  return app_norm_sentence(s, index);
+}
+
 }  // namespace lens

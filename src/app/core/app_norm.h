@@ -61,5 +61,7 @@ Result<InputNorm> app_norm_check(double mean, double std);
 // or, once another map was chosen, which one and what the measurement gave; empty for a map the
 // file records or the loader gave.
 std::string app_norm_sentence(const AppState& s, int index);
+// The same in fewer words, for a short screen (norm_search_sentence_short).
+std::string app_norm_sentence_short(const AppState& s, int index);
 
 }  // namespace lens
