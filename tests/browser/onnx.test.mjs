@@ -10,9 +10,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, openPage, waitReady, framesDrawn } from './harness.mjs';
 
+const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = path.join(root, 'tests/onnx');
 const manifest = JSON.parse(readFileSync(path.join(fixtures, 'fixtures.json'), 'utf8'));
@@ -343,6 +345,10 @@ test('a model that records no normalization is measured before it is shown, says
   await page.waitForFunction((t) => [...document.querySelectorAll('main#a11y p')].some((e) => e.textContent === t), refusal, { timeout: 10000 })
     .catch(async () => assert.fail(`the refusal is on the page (the mirror has: ${JSON.stringify(await mirrorTexts(page))})`));
   assert.deepEqual(await shownModel(page), before.model, 'a refused map changes nothing');
+  // The control and its fields pass axe-core, as every other tab does (a11y.test.mjs).
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(() => window.axe.run(document)).then((r) => r.violations.map((v) => `${v.id}: ${v.help}`));
+  assert.deepEqual(violations, [], 'axe-core on the Network tab with the normalization fields');
   await type('Std', '0.4');
   await apply();
   await page.waitForFunction(() => { const n = window.lens.models().find((x) => x.id === window.lens.model()).normalize; return n && Math.abs(n[1] - 0.4) < 1e-6; }, null, { timeout: 10000 })
