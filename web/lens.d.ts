@@ -64,7 +64,7 @@ declare global {
     interface NormalizeMeasurement {
       /** How many test digits (the first ones) each candidate was scored on: 1,000 (fewer only if the page has fewer). */
       digits: number;
-      /** The candidate with the highest accuracy (a tie goes to raw, then MNIST's). */
+      /** The candidate used: the most accurate, except that one must score a point more to replace an earlier one (raw, then MNIST's). */
       best: 'raw' | 'mnist' | 'symmetric';
       /** Raw pixels, MNIST's (0.1307, 0.3081) and [-1, 1] (0.5, 0.5), in that order. */
       candidates: { id: 'raw' | 'mnist' | 'symmetric'; normalize: [number, number] | null; accuracy: number }[];

@@ -1,6 +1,7 @@
 #include "interpret/input_norm_search.h"
 
 #include <algorithm>
+#include <cmath>
 #include <type_traits>
 
 #include "interpret/numbers.h"
@@ -55,9 +56,25 @@ NormSearch norm_search(const Mlp& net, const DataSet& test, int digits) {
       score.correct += correct_in(raw, c.norm, test, first, std::min(kNormSearchBlock, search.digits - first));
     search.scores.push_back(score);
   }
-  for (int i = 1; i < int(search.scores.size()); ++i)  // strictly better: a tie keeps the earlier one
-    if (search.scores[std::size_t(i)].correct > search.scores[std::size_t(search.best)].correct) search.best = i;
+  std::vector<int> correct;
+  for (const NormScore& score : search.scores) correct.push_back(score.correct);
+  search.best = norm_search_pick(correct, search.digits);
   return search;
+}
+
+int norm_search_pick(const std::vector<int>& correct, int digits) {
+  // The digits a later candidate must gain: a point of them, rounded up, and never none.
+  const int gain = std::max(1, int(std::ceil(kNormSearchMargin * digits - 1e-9)));
+  int kept = 0;
+  for (int i = 1; i < int(correct.size()); ++i)
+    if (correct[std::size_t(i)] - correct[std::size_t(kept)] >= gain) kept = i;
+  return kept;
+}
+
+bool NormSearch::best_scores_most() const {
+  for (const NormScore& score : scores)
+    if (score.correct > scores[std::size_t(best)].correct) return false;
+  return true;
 }
 
 std::string norm_formula(const InputNorm& norm) {
@@ -67,8 +84,14 @@ std::string norm_formula(const InputNorm& norm) {
 
 std::string norm_search_sentence(const NormSearch& search) {
   static_assert(std::tuple_size<std::decay_t<decltype(norm_candidates())>>::value == 3, "the sentence counts three");
-  std::string text = "No input normalization recorded, so three were measured on " + with_commas(search.digits) + " test digits and the best is used: " +
-                     norm_formula(search.chosen()) + " scores " + pct(search.accuracy(search.best));
+  const std::string used = norm_formula(search.chosen());
+  const bool plural = search.chosen().identity();  // "raw pixels score", "(pixel - m) / s scores"
+  const std::string scores = plural ? " score " : " scores ";
+  std::string text = "No input normalization recorded, so three were measured on " + with_commas(search.digits) + " test digits " +
+                     (search.best_scores_most() ? "and the best is used: " + used + scores
+                                                : "and " + used + (plural ? " are" : " is") + " kept, as no other scores a point more: " +
+                                                      used + scores) +
+                     pct(search.accuracy(search.best));
   for (int i = 0; i < int(search.scores.size()); ++i)
     if (i != search.best) text += ", " + norm_formula(search.scores[std::size_t(i)].candidate.norm) + " " + pct(search.accuracy(i));
   return text + ".";
@@ -82,7 +105,7 @@ std::string norm_search_sentence_short(const NormSearch& search) {
   const std::string first = used.identity() ? "Raw pixels" : "Inputs normalized as " + norm_formula(used);
   return first + ": " + pct(search.accuracy(search.best)) + " of " + with_commas(search.digits) + " test digits right, " +
          norm_formula(search.scores[std::size_t(runner_up)].candidate.norm) + ": " + pct(search.accuracy(runner_up)) +
-         " (the best of three measured).";
+         (search.best_scores_most() ? " (the best of three measured)." : " (kept: no other scores a point more).");
 }
 
 }  // namespace lens

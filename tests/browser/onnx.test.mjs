@@ -286,7 +286,7 @@ test('a model that records no normalization is measured before it is shown, says
   const raw = await shownModel(page);
   assert.equal(raw.normalizeSource, 'chosen');
   assert.equal(raw.normalizeMeasured.best, 'mnist', 'the measurement is kept');
-  assert.match(raw.normalizeSentence, /^Input normalization chosen here: raw pixels; measured on 1,000 test digits, raw pixels scores 82\.3%, /);
+  assert.match(raw.normalizeSentence, /^Input normalization chosen here: raw pixels; measured on 1,000 test digits, raw pixels score 82\.3%, /);
   got = await bothWays(page, images, 200);
   assert.deepEqual(got.batch, got.state, 'predict and state() both follow the chosen map');
   const rawAll = await page.evaluate((data) => Array.from(window.lens.predictBatch(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)))),

@@ -26,7 +26,7 @@ has unrecorded.json '"std": 0.30809998512268066'
 echo "ok: mlp-norm-unrecorded: $(head -n 1 "$work/unrecorded.out")"
 
 run raw "$fixtures/mlp-tanh-logsoftmax.onnx" -o "$work/raw.lens"
-has raw.out "and the best is used: raw pixels scores 88.3%"
+has raw.out "and the best is used: raw pixels score 88.3%"
 has raw.out "input: raw pixels (measured)"
 hasnt raw.json '"input_norm"'
 echo "ok: mlp-tanh-logsoftmax stays raw: $(head -n 1 "$work/raw.out")"

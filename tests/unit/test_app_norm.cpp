@@ -84,7 +84,7 @@ TEST(AppNorm, WithTheTestDigitsHereTheModelIsMeasuredAndShownAtOnce) {
   EXPECT_EQ(s->current, i);
   EXPECT_EQ(s->models[std::size_t(i)].norm.origin, NormOrigin::Measured);
   EXPECT_TRUE(s->models[std::size_t(i)].bundle.net.norm.identity()) << "trained on raw pixels, it stays on them";
-  EXPECT_TRUE(test::has(app_norm_sentence(*s, i), "the best is used: raw pixels scores "));
+  EXPECT_TRUE(test::has(app_norm_sentence(*s, i), "the best is used: raw pixels score "));
 }
 
 TEST(AppNorm, AMapTheFileRecordsOrTheLoaderGivesIsUsedAsItIs) {
@@ -147,7 +147,7 @@ TEST(AppNorm, ChoosingAnotherMapRecomputesEverythingFromTheModel) {
   app_refresh_live(*s);
   EXPECT_FALSE(s->live.probs.isApprox(mnist_probs, 1e-3f)) << "the live prediction changed";
   EXPECT_TRUE(test::has(app_norm_sentence(*s, i), "Input normalization chosen here: raw pixels; measured on 1,000 test digits, "
-                                                  "raw pixels scores ")) << app_norm_sentence(*s, i);
+                                                  "raw pixels score ")) << app_norm_sentence(*s, i);
   // The download records the chosen map.
   const auto again = bundle_read(bundle_write(m.bundle));
   ASSERT_TRUE(again) << again.error;

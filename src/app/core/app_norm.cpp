@@ -124,7 +124,7 @@ std::string app_norm_sentence(const AppState& s, int index) {
       if (!n.search) return text + ".";
       text += "; measured on " + with_commas(n.search->digits) + " test digits, ";
       for (int i = 0; i < int(n.search->scores.size()); ++i)
-        text += (i ? ", " : "") + norm_formula(n.search->scores[std::size_t(i)].candidate.norm) + (i ? " " : " scores ") +
+        text += (i ? ", " : "") + norm_formula(n.search->scores[std::size_t(i)].candidate.norm) + (i ? " " : " score ") +  // the first: raw pixels
                 pct(n.search->accuracy(i));
       return text + ".";
     }
