@@ -2,9 +2,12 @@
 // bundle the page and lens-report read.
 //   lens-import model.onnx -o model.lens [--name NAME] [--id ID] [--normalize MEAN,STD] [--accuracy A]
 // ONNX files do not record the input normalization a model was trained with: give it with
-// --normalize (torchvision's Normalize((0.1307,), (0.3081,)) is --normalize 0.1307,0.3081).
-// When the MNIST test set is found (--data, $LENS_MNIST_DIR, ../shared/data/mnist) the
-// accuracy is measured and compared with the recorded one, as the page does.
+// --normalize (torchvision's Normalize((0.1307,), (0.3081,)) is --normalize 0.1307,0.3081), or
+// record it in the file's metadata (lens.input_mean, lens.input_std). Without either, when the
+// MNIST test set is found (--data, $LENS_MNIST_DIR, ../shared/data/mnist), raw pixels, MNIST's
+// and [-1, 1] are measured on its first 1,000 digits and the best is used, as the page does
+// (interpret/input_norm_search.h), with the same sentence. The accuracy is then measured on the
+// whole test set and compared with the recorded one, as the page does.
 #include <CLI/CLI.hpp>
 
 #include <cmath>
@@ -13,10 +16,15 @@
 #include "core/formats/bundle.h"
 #include "core/formats/mnist.h"
 #include "core/onnx/onnx_import.h"
+#include "core/onnx/onnx_norm_recorded.h"
+#include "interpret/input_norm_search.h"
 
 using namespace lens;
 
-static void summary(const Bundle& b) {
+// How the input normalization was settled, for the summary's line.
+enum class NormFrom { Option, File, Measured, Unmeasured };
+
+static void summary(const Bundle& b, NormFrom from) {
   std::printf("%s (%s): layers", b.info.name.c_str(), b.info.id.c_str());
   for (int s : b.net.sizes()) std::printf(" %d", s);
   std::printf(", activations");
@@ -24,16 +32,30 @@ static void summary(const Bundle& b) {
   std::printf(", head %s\n", head_name(b.net.head));
   if (b.net.has_conv())
     for (std::size_t l = 0; l < b.net.layers.size(); ++l) std::printf("  layer %zu: %s\n", l, layer_description(b.net.layers[l]).c_str());
-  if (b.net.norm.identity()) std::printf("input: raw pixels in [0, 1] (no normalization recorded)\n");
-  else std::printf("input: (pixel - %g) / %g\n", double(b.net.norm.mean), double(b.net.norm.std));
+  const char* why = from == NormFrom::Option ? "from --normalize" : from == NormFrom::File ? "recorded in the file"
+                    : from == NormFrom::Measured ? "measured" : "none recorded, and MNIST was not found to measure one";
+  std::printf("input: %s (%s)\n", norm_formula(b.net.norm).c_str(), why);
   if (b.info.test_accuracy >= 0) std::printf("recorded test accuracy: %.2f%%\n", 100 * b.info.test_accuracy);
   else std::printf("recorded test accuracy: none (give --accuracy with what your framework measured)\n");
 }
 
+// The model records no normalization and none was given: measured on the test digits when they
+// are found, the best kept in b and the sentence printed.
+static NormFrom find_norm(Bundle& b, const Result<DataSet>& test) {
+  if (b.net.inputs() != 784) return NormFrom::File;  // a model of the plane has no pixels to normalize
+  if (!test) {
+    std::printf("normalization not measured: %s\n", test.error.c_str());
+    return NormFrom::Unmeasured;
+  }
+  const NormSearch search = norm_search(b.net, *test);
+  b.net.norm = search.chosen();
+  std::printf("%s\n", norm_search_sentence(search).c_str());
+  return NormFrom::Measured;
+}
+
 // Measures the accuracy on the 10k test images and says whether it disagrees with the record.
-static void measure(const Bundle& b, const std::string& data) {
+static void measure(const Bundle& b, const Result<DataSet>& test) {
   if (b.net.inputs() != 784) return;
-  const auto test = mnist_load(mnist_default_dir(data), "t10k");
   if (!test) {
     std::printf("not measured: %s\n", test.error.c_str());
     return;
@@ -60,11 +82,12 @@ int main(int argc, char** argv) {
   app.add_option("--name", o.name, "display name (default: the model's lens.name metadata or its producer)");
   app.add_option("--id", o.id, "model id, a-z 0-9 - _ (default: from the name)");
   app.add_option("--normalize", normalize, "MEAN,STD the model was trained with: it sees (pixel - MEAN) / STD "
-                                           "(torchvision Normalize((0.1307,), (0.3081,)) is 0.1307,0.3081)")
+                                           "(torchvision Normalize((0.1307,), (0.3081,)) is 0.1307,0.3081); without it, "
+                                           "and without the file's metadata, the best of raw, MNIST's and [-1, 1] is measured")
       ->delimiter(',')->expected(2);
   app.add_option("--accuracy", accuracy, "the test accuracy your framework measured, in [0, 1] (recorded; the page compares)")
       ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--data", data, "folder with the MNIST IDX files, to measure the accuracy");
+  app.add_option("--data", data, "folder with the MNIST IDX files, to measure the normalization and the accuracy");
   CLI11_PARSE(app, argc, argv);
   if (!normalize.empty()) {
     if (!(normalize[1] >= kBundleMinNormStd && normalize[1] <= kBundleMaxMagnitude && std::abs(normalize[0]) <= kBundleMaxMagnitude)) {
@@ -76,11 +99,13 @@ int main(int argc, char** argv) {
   if (accuracy >= 0) o.test_accuracy = accuracy;
   const auto bytes = file_read(in, kOnnxMaxBytes);
   if (!bytes) { std::fprintf(stderr, "lens-import: %s\n", bytes.error.c_str()); return 1; }
-  const auto b = onnx_import(*bytes, o);
+  auto b = onnx_import(*bytes, o);
   if (!b) { std::fprintf(stderr, "lens-import: %s: %s\n", in.c_str(), b.error.c_str()); return 1; }
+  const auto test = mnist_load(mnist_default_dir(data), "t10k");
+  const NormFrom from = o.norm ? NormFrom::Option : onnx_records_input_norm(*bytes) ? NormFrom::File : find_norm(*b, test);
   if (auto r = bundle_save(*b, out); !r) { std::fprintf(stderr, "lens-import: %s\n", r.error.c_str()); return 1; }
-  summary(*b);
-  measure(*b, data);
+  summary(*b, from);
+  measure(*b, test);
   std::printf("wrote %s\n", out.c_str());
   return 0;
 }

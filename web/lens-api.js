@@ -369,7 +369,8 @@
     ready: ready,
 
     // --- models ---
-    // [{id, name, layers: [784, ..., 10], accuracy, normalize, loaded}]
+    // [{id, name, layers: [784, ..., 10], accuracy, normalize, normalizeSource, normalizeSentence,
+    //   normalizeMeasured, loaded, shipped}]
     models: function () { need(); return peek('models', 'lens_models'); },
     model: function () { need(); return currentId(); },
     // Selects a model; resolves with its id once it is on screen (at once for a model already
@@ -385,7 +386,9 @@
     // {recorded, measured, differs, message} (message names the likely cause), else null.
     accuracyCheck: function () { need(); return peek('accuracyCheck', 'lens_accuracy_check'); },
     // Adds a model (ArrayBuffer or Uint8Array): a .lens weight bundle or an ONNX model, told
-    // apart by their bytes; selects it and returns its id. options (ONNX only, all optional):
+    // apart by their bytes; selects it and returns its id (an ONNX model that records no
+    // normalization is shown once the test digits are in to measure one: await selectModel(id)
+    // to wait for that). options (ONNX only, all optional):
     // {name, normalize: [mean, std], accuracy} (the recorded test accuracy, in [0, 1]).
     // The file's size and the options are checked here, before anything is copied into wasm.
     loadBundle: function (bytes, options) {
@@ -411,6 +414,16 @@
     }),
     // The current model as .lens bytes (what the Download button saves).
     modelBundle: function () { need(); return bytesOf(peek('modelBundle', 'lens_model_bundle')); },
+    // Another input normalization for the current model, a model loaded into the page: it then
+    // sees (pixel - mean) / std ((0, 1): raw pixels), and everything the page computed from it is
+    // computed again. Returns whether the map changed. models() says which map is in use and why.
+    setNormalization: function (mean, std) {
+      need();
+      if (typeof mean !== 'number' || typeof std !== 'number')
+        throw new Error('lens.setNormalization: expected two numbers, mean and std (0.1307, 0.3081 for MNIST\'s; 0, 1 for raw pixels), got ' +
+                        described(mean) + ' and ' + described(std));
+      return value('setNormalization', 'lens_set_normalization', ['number', 'number'], [mean, std]);
+    },
 
     // --- the input ---
     // pixels: the model's input size (784 for MNIST models, row-major 28x28), values in [0, 1].

@@ -39,12 +39,37 @@ declare global {
       layers: number[];
       /** The recorded test accuracy in [0, 1], or null. */
       accuracy: number | null;
-      /** The input map [mean, std] the model was trained with, or null for raw pixels. */
+      /** The input map [mean, std] in use: the model sees (pixel - mean) / std; null for raw pixels. */
       normalize: [number, number] | null;
+      /**
+       * Where that map came from: 'recorded' in the file (a .lens bundle always records one), 'given'
+       * by loadBundle's options, 'measured' on the test digits because the ONNX file records none
+       * ('pending' until the test digits are in; the model is shown then), 'chosen' on the page
+       * (setNormalization or the Network tab), or 'none' when nothing was recorded or given and the
+       * test digits could not be loaded to measure one (raw pixels).
+       */
+      normalizeSource: NormalizeSource;
+      /** The sentence the page shows about the map ('measured', 'chosen', 'none'), else null. */
+      normalizeSentence: string | null;
+      /** The measurement that found the map, kept when another is chosen; null when nothing was measured. */
+      normalizeMeasured: NormalizeMeasurement | null;
       /** False for a listed model whose bundle the page has not fetched yet (selectModel fetches it). */
       loaded: boolean;
       /** True for the models that ship with the page; the others (loaded or trained here) can be removed with unloadModel. */
       shipped: boolean;
+    }
+
+    type NormalizeSource = 'recorded' | 'given' | 'pending' | 'measured' | 'chosen' | 'none';
+
+    interface NormalizeMeasurement {
+      /** How many test digits (the first ones) each candidate was scored on: 1,000 (fewer only if the page has fewer). */
+      digits: number;
+      /** The candidate used: the most accurate, except that one must score a point more to replace an earlier one (raw, then MNIST's). */
+      best: 'raw' | 'mnist' | 'symmetric';
+      /** Raw pixels, MNIST's (0.1307, 0.3081) and [-1, 1] (0.5, 0.5), in that order. */
+      candidates: { id: 'raw' | 'mnist' | 'symmetric'; normalize: [number, number] | null; accuracy: number }[];
+      /** The measurement in one sentence, the best first. */
+      sentence: string;
     }
 
     interface AccuracyCheck {
@@ -299,12 +324,22 @@ declare global {
       accuracyCheck(): AccuracyCheck | null;
       /**
        * Adds a model (a .lens bundle or an ONNX model, told apart by their bytes), selects it and
-       * returns its id (made unique: mlp6 -> mlp6-2). The same bytes with the same options again
+       * returns its id (made unique: mlp6 -> mlp6-2). An ONNX model that records no normalization and
+       * is given none is shown once its normalization is measured on the test digits (at once when
+       * they are in; `await selectModel(id)` waits for it). The same bytes with the same options again
        * select the model already added. Throws with the reader's message for a malformed file or a
        * graph the page cannot show, for a file over the size limits (.lens 65 MB, ONNX 256 MB;
        * checked before it is copied) and for a model the page cannot hold beside the others.
        */
       loadBundle(bytes: ArrayBuffer | Uint8Array, options?: ImportOptions): string;
+      /**
+       * Another input normalization for the current model, which must be one loaded into the page:
+       * it then sees (pixel - mean) / std, (0, 1) being raw pixels, and everything computed from it
+       * (the prediction, statistics, images, explanations, report, .lens download) is computed again.
+       * Returns whether the map changed. Throws, changing nothing, for a mean outside [-1e4, 1e4], a std
+       * outside [1e-4, 1e4], a shipped or trained model, or a model still being measured.
+       */
+      setNormalization(mean: number, std: number): boolean;
       /**
        * Removes a model loaded or trained in the page and frees its memory; resolves with the id of
        * the model shown afterwards (a shipped one when the removed model was shown). Rejects for an

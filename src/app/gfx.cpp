@@ -47,7 +47,7 @@ void gfx_refresh(AppState& s, Gfx& g, double now_ms) {
     g.concepts_dark = int(s.dark);
   }
   ModelAnalysis* a = s.analysis();
-  const AtlasKey atlas{s.current, s.dark};
+  const AtlasKey atlas{s.current, s.model() ? s.model()->norm.version : 0, s.dark};
   if (a && (g.atlas_key != atlas || g.actmax_version != a->actmax_version)) {
     // Only the layers whose images changed go to the GPU again, and a layer still being
     // solved at most every kAtlasRefreshMs: a wide layer's atlas is megabytes, and
@@ -91,7 +91,7 @@ void gfx_refresh(AppState& s, Gfx& g, double now_ms) {
     g.diverse_dark = int(s.dark);
   }
   if (s.sel_unit >= 0 && s.sel_layer == 0 && s.sel_layer < s.hidden_layers()) {
-    const NeuronKey weights{s.current, 0, s.sel_unit, true};
+    const NeuronKey weights{s.current, 0, 0, s.sel_unit, true};  // the weights do not depend on the input map
     if (g.weights_key != weights) {
       const Eigen::VectorXf w = s.model()->bundle.net.layers[0].W.row(s.sel_unit).transpose();
       texture_upload(g.weights, image_diverging(w.data(), kSide, kSide, 1));
@@ -99,7 +99,7 @@ void gfx_refresh(AppState& s, Gfx& g, double now_ms) {
     }
   }
   if (s.sel_unit >= 0 && a && a->has_stats && s.sel_layer < s.hidden_layers() && s.test.size()) {
-    const NeuronKey top{s.current, s.sel_layer, s.sel_unit, s.dark};
+    const NeuronKey top{s.current, s.model()->norm.version, s.sel_layer, s.sel_unit, s.dark};
     if (g.top_key != top) {
       const std::vector<int>& images = a->stats.layers[std::size_t(s.sel_layer)].top[std::size_t(s.sel_unit)];
       Eigen::MatrixXf cols(kPixels, Eigen::Index(images.size()));

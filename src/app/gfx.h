@@ -28,21 +28,22 @@ struct InputKey {
   bool operator!=(const InputKey& o) const { return !(*this == o); }
 };
 
-// A model's maximization images (then each layer follows its own version).
+// A model's maximization images (then each layer follows its own version). `norm`: the model's
+// input-normalization version (app_norm.h), whose change makes every image again.
 struct AtlasKey {
-  int model = -1;
+  int model = -1, norm = 0;
   bool dark = true;
-  bool operator==(const AtlasKey& o) const { return std::tie(model, dark) == std::tie(o.model, o.dark); }
+  bool operator==(const AtlasKey& o) const { return std::tie(model, norm, dark) == std::tie(o.model, o.norm, o.dark); }
   bool operator!=(const AtlasKey& o) const { return !(*this == o); }
 };
 
 // One neuron's image: its incoming weights (the diverging scale is the same in both
 // themes, so dark stays true) or its top test digits.
 struct NeuronKey {
-  int model = -1, layer = -1, unit = -1;
+  int model = -1, norm = 0, layer = -1, unit = -1;  // norm as in AtlasKey (the top digits are measured again)
   bool dark = true;
   bool operator==(const NeuronKey& o) const {
-    return std::tie(model, layer, unit, dark) == std::tie(o.model, o.layer, o.unit, o.dark);
+    return std::tie(model, norm, layer, unit, dark) == std::tie(o.model, o.norm, o.layer, o.unit, o.dark);
   }
   bool operator!=(const NeuronKey& o) const { return !(*this == o); }
 };

@@ -182,17 +182,44 @@ EMSCRIPTEN_KEEPALIVE const std::uint8_t* lens_bytes() { return g_bytes.data(); }
 
 // --- models ---
 
+static nlohmann::json norm_json(const InputNorm& norm) { return norm.identity() ? nlohmann::json(nullptr) : nlohmann::json{norm.mean, norm.std}; }
+
+// The measurement that found a model's normalization: every candidate's score and the best.
+static nlohmann::json norm_search_json(const ModelNorm& n) {
+  if (!n.search) return nullptr;
+  nlohmann::json candidates = nlohmann::json::array();
+  for (int i = 0; i < int(n.search->scores.size()); ++i) {
+    const NormCandidate& c = n.search->scores[std::size_t(i)].candidate;
+    candidates.push_back({{"id", c.id}, {"normalize", norm_json(c.norm)}, {"accuracy", n.search->accuracy(i)}});
+  }
+  return {{"digits", n.search->digits}, {"best", n.search->scores[std::size_t(n.search->best)].candidate.id},
+          {"candidates", candidates}, {"sentence", norm_search_sentence(*n.search)}};
+}
+
 EMSCRIPTEN_KEEPALIVE const char* lens_models() {
   nlohmann::json out = nlohmann::json::array();
-  for (const LoadedModel& m : g_state->models) {
+  const AppState& s = *g_state;
+  for (std::size_t i = 0; i < s.models.size(); ++i) {
+    const LoadedModel& m = s.models[i];
     if (m.removed) continue;
-    const InputNorm& norm = m.bundle.net.norm;
+    const std::string sentence = app_norm_sentence(s, int(i));
     out.push_back({{"id", m.bundle.info.id}, {"name", m.bundle.info.name}, {"layers", m.bundle.net.sizes()},
                    {"accuracy", m.bundle.info.test_accuracy >= 0 ? nlohmann::json(m.bundle.info.test_accuracy) : nlohmann::json(nullptr)},
-                   {"normalize", norm.identity() ? nlohmann::json(nullptr) : nlohmann::json{norm.mean, norm.std}},
-                   {"loaded", !m.pending}, {"shipped", m.shipped}});
+                   {"normalize", norm_json(m.bundle.net.norm)}, {"normalizeSource", norm_origin_name(m.norm.origin)},
+                   {"normalizeSentence", sentence.empty() ? nlohmann::json(nullptr) : nlohmann::json(sentence)},
+                   {"normalizeMeasured", norm_search_json(m.norm)}, {"loaded", !m.pending}, {"shipped", m.shipped}});
   }
   return ok(out);
+}
+
+// Another input normalization for the current model (app_set_normalization): everything computed
+// from it is computed again. Replies whether the map changed.
+EMSCRIPTEN_KEEPALIVE const char* lens_set_normalization(double mean, double std) {
+  AppState& s = *g_state;
+  const auto changed = app_set_normalization(s, s.current, mean, std, emscripten_get_now());
+  if (!changed) return fail(changed.error);
+  app_refresh_live(s);
+  return ok(*changed);
 }
 
 // The limits lens-api.js checks in JavaScript before anything reaches wasm (docs/api.md, "Limits").

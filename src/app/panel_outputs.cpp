@@ -160,19 +160,16 @@ static bool wrapped_selectable(const char* text) {
   return clicked;
 }
 
-void panel_network(AppState& s) {
+void panel_network(AppState& s, double now_ms) {
   const float em = ui::em();
   ModelAnalysis* a = s.analysis();
   const BundleInfo& info = s.model()->bundle.info;
   ui::title("The network in words", "A summary written from the measurements below: accuracy, dead neurons, and which "
                                     "neurons the answer depends on most (found by switching each off in turn).");
-  const InputNorm& norm = s.model()->bundle.net.norm;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   if (!info.notes.empty()) ui::wrapped(info.notes);
-  ui::wrapped(norm.identity() ? std::string("Input: raw pixels in [0, 1] (the model records no normalization).")
-                              : "Input: (pixel - " + fmt("%.4g", double(norm.mean)) + ") / " + fmt("%.4g", double(norm.std)) +
-                                    ", the normalization the model was trained with.");
   ImGui::PopStyleColor();
+  panel_norm(s, now_ms);
   if (!a || !a->done()) {
     ImGui::TextDisabled("Measuring the network... %d%%", int(100 * (a ? a->progress() : 0.f)));
     return;

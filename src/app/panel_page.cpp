@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/core/app_norm.h"
 #include "app/core/model_library.h"
 #include "app/panels.h"
 #include "app/ui.h"
@@ -309,27 +310,42 @@ static Paragraph leading_sentences(const Paragraph& p, float width) {
 
 void panel_story_banner(AppState& s) {
   ModelAnalysis* a = s.analysis();
-  if (!a || !a->has_facts) return;
-  // A recorded accuracy the page cannot reproduce comes first: every other measurement
-  // depends on feeding the model what it was trained on.
-  const Paragraph check = accuracy_check(a->network);
+  const bool facts = a && a->has_facts;
+  // How the input is normalized, when the page found or was told it rather than read it from the
+  // file: said before anything is measured with it.
   // On a short screen (a projector at 200% or more, an iframe) the banner keeps to two lines,
   // the sentences that fit, the story told survivors first: it must not take the canvas's room.
   const bool short_screen = s.embed || ImGui::GetContentRegionAvail().y < 30 * ui::em();
-  Paragraph story = !check.empty() ? check : short_screen ? dead_story_short(a->network) : dead_story(a->network);
+  const std::string norm = !s.model() ? "" : short_screen ? app_norm_sentence_short(s, s.current) : app_norm_sentence(s, s.current);
+  if (!facts && norm.empty()) return;
+  // A recorded accuracy the page cannot reproduce comes first: every other measurement
+  // depends on feeding the model what it was trained on.
+  const Paragraph check = facts ? accuracy_check(a->network) : Paragraph{};
+  Paragraph story = !check.empty() ? check : !norm.empty() ? Paragraph{Span{norm}}
+                    : short_screen ? dead_story_short(a->network) : dead_story(a->network);
   if (story.empty()) return;  // the story is for networks that lost most of their neurons
+  // Where the normalization can be changed, the banner that is about it leads there (not in an
+  // embed, which shows no tabs).
+  const bool about_norm = !check.empty() || !norm.empty();
+  const bool change = about_norm && !s.embed && s.tab != Tab::Network && app_norm_changeable(s, s.current);
   const float width = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().WindowPadding.x - ImGui::GetStyle().ScrollbarSize;
   if (short_screen) story = leading_sentences(story, 1.6f * width);
   // In a narrow column (the short layout's right-hand side) its one sentence takes up to four lines.
-  const float most = short_screen ? (width < 30 * ui::em() ? 4.f : 2.f) : check.empty() ? (width < 50 * ui::em() ? 4.f : 2.f) : (width < 50 * ui::em() ? 7.f : 3.f);
+  const float most = short_screen ? (width < 30 * ui::em() ? 4.f : 2.f) : !about_norm ? (width < 50 * ui::em() ? 4.f : 2.f) : (width < 50 * ui::em() ? 7.f : 3.f);
   // No taller than its text: a story that fits one line leaves the second to the canvas and cards.
   const float text_lines = std::ceil(ImGui::CalcTextSize(render_plain(story).c_str(), nullptr, false, width).y / ImGui::GetTextLineHeight());
   const float lines = std::clamp(text_lines, 1.f, most);
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(ui::palette(s.dark).accent_soft));
-  const float h = ImGui::GetTextLineHeightWithSpacing() * lines + 2 * ImGui::GetStyle().WindowPadding.y;
+  const float button_row = change ? ImGui::GetFrameHeightWithSpacing() : 0.f;
+  const float h = ImGui::GetTextLineHeightWithSpacing() * lines + button_row + 2 * ImGui::GetStyle().WindowPadding.y;
   ImGui::BeginChild("##story", ImVec2(0, h), true);
   int layer = 0, unit = 0;
   if (ui::rich_text(s, story, &layer, &unit)) s.sel_layer = layer, s.sel_unit = unit, s.tab = Tab::Neuron;
+  if (change && ui::small_button(short_screen ? "Change##norm" : "Change the input normalization##norm",
+                                 "The Network tab's control: raw pixels, MNIST's, [-1, 1] or your own mean and std",
+                                 "Change the input normalization"))
+    s.tab = Tab::Network;
+  if (change) ui::track("Change the input normalization");
   ImGui::EndChild();
   ImGui::PopStyleColor();
 }
@@ -455,7 +471,7 @@ void panel_page(AppState& s, Gfx& g, double now_ms) {
         case Tab::Explore: panel_explore(s, g); break;
         case Tab::Neuron: panel_neuron(s, g); break;
         case Tab::Outputs: panel_outputs(s, g); break;
-        case Tab::Network: panel_network(s); break;
+        case Tab::Network: panel_network(s, now_ms); break;
         case Tab::Train: break;
       }
     }

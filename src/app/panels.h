@@ -17,7 +17,9 @@ void panel_contributions(AppState& s, float width);
 void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height);
 void panel_neuron(AppState& s, Gfx& g);                 // the inspector
 void panel_outputs(AppState& s, Gfx& g);
-void panel_network(AppState& s);
+void panel_network(AppState& s, double now_ms);
+// The input normalization: where it came from, and the control that changes a loaded model's (panel_norm.cpp).
+void panel_norm(AppState& s, double now_ms);
 void panel_xor(AppState& s, Gfx& g, double now_ms);    // XOR's lesson: the input square, and training it
 void panel_train(AppState& s, Gfx& g, double now_ms);  // train a network in the page
 void draw_training_curves(const AppState& s, float w, float h);

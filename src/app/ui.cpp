@@ -342,6 +342,17 @@ bool input_int(const char* id, const char* name, int* v, int min, int max) {
   return typed || from_dom;
 }
 
+bool input_float(const char* id, const char* name, float* v, float min, float max, float step, const char* format) {
+  double set = 0;
+  const bool from_dom = value_from_dom(A11yRole::Number, name, &set);
+  if (from_dom) *v = float(set);
+  const bool typed = ImGui::InputFloat(id, v, 0.f, 0.f, format);
+  char shown[64];
+  std::snprintf(shown, sizeof shown, format, double(*v));
+  declare_value(A11yRole::Number, name, on_step(*v, 0), on_step(min, 0), on_step(max, 0), on_step(step, 0), shown);
+  return typed || from_dom;
+}
+
 bool combo(const char* id, const char* name, int* value, const char* const* names, int count) {
   bool picked = false;
   if (!combo_begin(id, name, *value >= 0 && *value < count ? names[*value] : "")) return false;

@@ -71,6 +71,10 @@ bool slider_float(const char* id, const char* name, float* v, float min, float m
                   ImGuiSliderFlags flags = 0);
 // ImGui::InputInt declared as a number field named `name`, its value kept in [min, max].
 bool input_int(const char* id, const char* name, int* v, int min, int max);
+// ImGui::InputFloat declared as a number field named `name`. min, max and step are the DOM
+// field's hints only: *v keeps whatever was typed, for the caller to check and, if it must, refuse
+// with a reason (a clamped value would hide the mistake).
+bool input_float(const char* id, const char* name, float* v, float min, float max, float step, const char* format);
 // ImGui::Combo over `names`, declared as a combobox named `name` whose items are options.
 bool combo(const char* id, const char* name, int* value, const char* const* names, int count);
 // One choice of a few (ImGui::RadioButton), declared as a toggle button, pressed when chosen.

@@ -112,7 +112,7 @@ TEST(AppModels, TestSetArrivingStartsTheAnalysesOnIt) {
 // A failed download says so once, in the notice, and lets the page go on without statistics.
 TEST(AppModels, TestSetFailureIsReportedInTheNotice) {
   auto s = test::app_with_models("mlp6");
-  app_test_set_failed(*s, "HTTP 404");
+  app_test_set_failed(*s, "HTTP 404", 0);
   EXPECT_FALSE(app_test_set_loading(*s));
   EXPECT_EQ(s->test_error, "HTTP 404");
   EXPECT_NE(s->notice.text.find("could not be loaded (HTTP 404)"), std::string::npos) << s->notice.text;

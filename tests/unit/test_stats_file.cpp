@@ -358,7 +358,7 @@ TEST(StatsFileApp, TestDigitViewsWaitForTheDigits) {
   EXPECT_NE(head_predict(net.head, mlp_forward(net, s->test.images.col(i)))[0], s->test.labels[std::size_t(i)]);
 
   auto t = test::app_with_models("mlp6", true);
-  app_test_set_failed(*t, "HTTP 500");
+  app_test_set_failed(*t, "HTTP 500", 0);
   app_show_test_digit(*t, 5);
   EXPECT_EQ(t->pending_test_index, -1) << "no digits will come: nothing waits";
   EXPECT_FALSE(asset_awaited(t->assets, AssetKind::TestDigits));

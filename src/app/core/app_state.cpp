@@ -118,6 +118,10 @@ void app_select_model(AppState& s, int index, double now_ms) {
     asset_want(s.assets, AssetKind::Model, m.bundle.info.id);
     return;
   }
+  if (!app_norm_settle(s, index)) {  // measured once the test digits arrive (app_set_test_set selects it then)
+    s.model_wanted = index;
+    return;
+  }
   const bool changed = index != s.current;
   s.model_wanted = -1;  // a model picked since wins over one still on its way
   s.current = index;
@@ -167,14 +171,22 @@ void app_set_test_set(AppState& s, DataSet test, double now_ms) {
   s.pending_test_index = -1;
   if (s.pending_mistake) app_next_mistake(s);
   s.pending_mistake = false;
+  if (s.model_wanted >= 0 && s.models[std::size_t(s.model_wanted)].norm.origin == NormOrigin::Pending)
+    app_select_model(s, s.model_wanted, now_ms);  // measured now, then shown
 }
 
-void app_test_set_failed(AppState& s, const std::string& why) {
+void app_test_set_failed(AppState& s, const std::string& why, double now_ms) {
   asset_settle(s.assets, AssetKind::TestDigits);
   s.pending_mistake = false;
   s.pending_test_index = -1;
   s.test_error = why.empty() ? "unknown error" : why;
   notice_error(s.notice, "The MNIST test digits could not be loaded (" + s.test_error + "): statistics are unavailable.");
+  if (s.model_wanted >= 0 && s.models[std::size_t(s.model_wanted)].norm.origin == NormOrigin::Pending) {
+    const int wanted = s.model_wanted;
+    app_select_model(s, wanted, now_ms);  // on raw pixels (app_norm_unmeasurable)
+    notice_error(s.notice, "The MNIST test digits could not be loaded (" + s.test_error + "), so the input normalization of " +
+                               s.models[std::size_t(wanted)].bundle.info.name + " could not be measured: it sees raw pixels.");
+  }
 }
 
 void app_work(AppState& s, double budget_ms, double (*now_ms)()) {

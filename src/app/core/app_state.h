@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/core/app_norm.h"
 #include "app/core/app_prior.h"
 #include "app/core/assets.h"
 #include "app/core/drawing.h"
@@ -41,6 +42,7 @@ struct LoadedModel {
   // Its slot stays, so no index other parts of the page hold (analyses, textures) ever moves.
   bool removed = false;
   std::uint64_t source_key = 0;  // loaded from bytes: a hash of them and their options (0: shipped or trained)
+  ModelNorm norm;                // where its input normalization came from (app_norm.h)
 
   LoadedModel() = default;
   LoadedModel(Bundle b, std::string from) : bundle(std::move(b)), path(std::move(from)) {}
@@ -99,6 +101,14 @@ struct AppState {
   int sel_layer = 0, sel_unit = -1;    // selected neuron (layer counts hidden layers; last = output)
   bool sort_by_activation = false;
   ActmaxConfig inspector_config;       // the inspector's regularizer controls
+  // The Network tab's input normalization control (app_norm.h): the map typed as "custom", for
+  // which model, and why the last one typed was refused.
+  struct NormForm {
+    int model = -1;
+    bool custom = false;
+    float mean = 0.f, std = 1.f;
+    std::string error;
+  } norm_form;
   bool show_actmax_settings = false;
 
   // Presentation.
@@ -147,12 +157,15 @@ struct AppState {
   bool is_image_model() const { return model() && model()->bundle.net.inputs() == kPixels; }
 };
 
-// Switches model: resets ablation and selection, starts its analysis if needed.
+// Switches model: resets ablation and selection, starts its analysis if needed. A model listed but
+// not fetched, or whose normalization is still to be measured (app_norm.h), is shown once it can
+// be (s.model_wanted until then).
 void app_select_model(AppState& s, int index, double now_ms);
 // The MNIST test set arrived (the page fetches it while starting): analyses that
 // started without it start again, now measuring on it.
 void app_set_test_set(AppState& s, DataSet test, double now_ms);
-void app_test_set_failed(AppState& s, const std::string& why);  // says so in the notice
+// Says so in the notice; a model waiting to have its normalization measured is shown on raw pixels.
+void app_test_set_failed(AppState& s, const std::string& why, double now_ms);
 // A view needs the test digits: true when they are here, else asks the page for them (once).
 bool app_need_test_set(AppState& s);
 bool app_test_set_loading(const AppState& s);  // asked for, not here yet

@@ -92,7 +92,7 @@ static Result<bool> deliver(AppState& s, AssetKind kind, const std::string& id, 
     case AssetKind::TestDigits: {
       auto d = digits_from_files(files);
       if (!d) {
-        app_test_set_failed(s, "test images: " + d.error);
+        app_test_set_failed(s, "test images: " + d.error, now_ms);
         return refused(s.test_error);
       }
       app_set_test_set(s, std::move(*d), now_ms);
@@ -135,7 +135,7 @@ Result<bool> app_asset_failed(AppState& s, AssetKind kind, const std::string& id
   switch (kind) {
     case AssetKind::Model: model_library_failed(s, model_library_find(s, id), why); break;
     case AssetKind::Stats: app_stats_failed(s, model_library_find(s, id), why, now_ms); break;
-    case AssetKind::TestDigits: app_test_set_failed(s, why); break;
+    case AssetKind::TestDigits: app_test_set_failed(s, why, now_ms); break;
     case AssetKind::TrainDigits: app_train_set_failed(s, why); break;
     case AssetKind::Prior: app_prior_failed(s, "digit prior: " + why); break;
   }

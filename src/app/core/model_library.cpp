@@ -7,6 +7,7 @@
 #include "core/constants.h"
 #include "core/formats/bytes.h"
 #include "core/formats/json.h"
+#include "core/onnx/onnx_norm_recorded.h"
 
 namespace lens {
 
@@ -203,6 +204,7 @@ Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::st
   for (int k = 2; model_library_find(state, b->info.id) >= 0; ++k) b->info.id = base + "-" + std::to_string(k);
   state.models.push_back(LoadedModel(std::move(*b), origin));
   state.models.back().source_key = key;
+  state.models.back().norm.origin = norm_origin_on_import(!lens_file, onnx.norm.has_value(), !lens_file && onnx_records_input_norm(bytes));
   return Result<int>::ok(int(state.models.size()) - 1);
 }
 
@@ -243,6 +245,7 @@ Result<int> model_library_remove(AppState& state, int index, double now_ms) {
     app_select_model(state, next, now_ms);
   }
   if (state.training.model == index) state.training.model = -1;
+  if (state.model_wanted == index) state.model_wanted = -1;  // one waiting to be measured is not shown later
   m.removed = true;
   m.source_key = 0;
   m.bundle.net = Mlp{};

@@ -527,9 +527,13 @@ std::string clean_text(const std::string& s, std::size_t max_bytes) {
 }
 
 std::string display_name(const OnnxModel& m, const OnnxImportOptions& o) {
+  // The graph names exporters write unless told otherwise (torch.onnx.export, tf2onnx) name the
+  // exporter, not the model: every PyTorch export would be called "torch_jit".
+  bool exporters = false;
+  for (const char* name : {"torch_jit", "torch-jit-export", "main_graph", "tf2onnx"}) exporters = exporters || m.graph_name == name;
   if (!o.name.empty()) return clean_text(o.name, 200);
   if (auto it = m.metadata.find("lens.name"); it != m.metadata.end() && !it->second.empty()) return clean_text(it->second, 200);
-  if (!m.graph_name.empty() && m.graph_name != "main_graph" && m.graph_name != "torch-jit-export") return clean_text(m.graph_name, 200);
+  if (!m.graph_name.empty() && !exporters) return clean_text(m.graph_name, 200);
   return m.producer.empty() ? "ONNX model" : "ONNX model from " + clean_text(m.producer, 60);
 }
 
