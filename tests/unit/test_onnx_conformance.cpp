@@ -185,7 +185,9 @@ TEST(OnnxConformance, BackendNodeTestsPassOrAreRefusedClearly) {
     ASSERT_NE(it, cases.end()) << name << " is not in the suite";
     EXPECT_EQ(int(it->outcome), int(Outcome::Passed)) << name << ": " << it->detail;
   }
-  for (const auto& [name, why] : kMustRefuse) {
+  for (const auto& refusal : kMustRefuse) {
+    const char* name = refusal.first;  // a lambda cannot capture a structured binding in C++17 (clang refuses it)
+    const char* why = refusal.second;
     const auto it = std::find_if(cases.begin(), cases.end(), [&](const Case& c) { return c.name == name; });
     ASSERT_NE(it, cases.end()) << name << " is not in the suite";
     EXPECT_EQ(int(it->outcome), int(Outcome::Refused)) << name;
