@@ -4,13 +4,14 @@
 #include <cmath>
 
 #include "core/numerics/gemm.h"
+#include "interpret/units.h"
 
 namespace lens {
 
 Ablation Ablation::none(const Mlp& net) {
   Ablation a;
   for (std::size_t l = 0; l + 1 < net.layers.size(); ++l)
-    a.clamp.push_back(Eigen::VectorXf::Constant(net.layers[l].outputs(), std::nanf("")));
+    a.clamp.push_back(Eigen::VectorXf::Constant(layer_units(net.layers[l]), std::nanf("")));
   return a;
 }
 
@@ -21,19 +22,25 @@ bool Ablation::any() const {
   return false;
 }
 
-static void apply_clamp(Eigen::MatrixXf& a, const Eigen::VectorXf& clamp) {
-  for (Eigen::Index h = 0; h < clamp.size() && h < a.rows(); ++h)
-    if (!std::isnan(clamp(h))) a.row(h).setConstant(clamp(h));
+int Ablation::lowest_layer() const {
+  for (std::size_t l = 0; l < clamp.size(); ++l)
+    for (Eigen::Index h = 0; h < clamp[l].size(); ++h)
+      if (!std::isnan(clamp[l](h))) return int(l);
+  return int(clamp.size());
+}
+
+static void apply_clamp(const Layer& d, Eigen::MatrixXf& a, const Eigen::VectorXf& clamp) {
+  for (Eigen::Index h = 0; h < clamp.size() && h < layer_units(d); ++h)
+    if (!std::isnan(clamp(h))) unit_clamp(d, a, int(h), clamp(h));
 }
 
 // Runs layers [first, L) on activations a that already went through layer first - 1.
 static Eigen::MatrixXf forward_from(const Mlp& net, Eigen::MatrixXf a, std::size_t first, const Ablation& ab) {
+  LayerTrace t;
   for (std::size_t l = first; l < net.layers.size(); ++l) {
-    const Dense& d = net.layers[l];
-    Eigen::MatrixXf z;
-    gemm(d.W, a, z, &d.b);
-    a = activate(d.act, z, d.slope);
-    if (l < ab.clamp.size()) apply_clamp(a, ab.clamp[l]);
+    layer_forward(net.layers[l], a, t);
+    a.swap(t.a);
+    if (l < ab.clamp.size()) apply_clamp(net.layers[l], a, ab.clamp[l]);
   }
   return a;
 }
@@ -42,29 +49,45 @@ Eigen::MatrixXf mlp_forward_ablated(const Mlp& net, const Eigen::Ref<const Eigen
   return forward_from(net, input_normalize(net.norm, x), 0, ab);
 }
 
+// Layers [0, last] on images [begin, begin + count): the outputs of layer `last`.
+static Eigen::MatrixXf forward_to(const Mlp& net, const DataSet& data, int begin, int count, int last) {
+  Eigen::MatrixXf a = input_normalize(net.norm, data.images.middleCols(begin, count));
+  LayerTrace t;
+  for (int l = 0; l <= last; ++l) {
+    layer_forward(net.layers[std::size_t(l)], a, t);
+    a.swap(t.a);
+  }
+  return a;
+}
+
 AblationScorer::AblationScorer(const Mlp& net, const DataSet& data, Eigen::MatrixXf first_layer_activations)
     : AblationScorer(net, data, false) {
-  if (first_layer_activations.rows() == a0_.rows() && first_layer_activations.cols() == a0_.cols()) {
-    a0_ = std::move(first_layer_activations);
+  if (checkpoint_ == 0 && first_layer_activations.rows() == kept_.rows() && first_layer_activations.cols() == kept_.cols()) {
+    kept_ = std::move(first_layer_activations);
     prepared_ = data.size();
   }
 }
 
 AblationScorer::AblationScorer(const Mlp& net, const DataSet& data, bool prepare_now) : net_(net), data_(data) {
-  a0_.resize(net.layers[0].outputs(), data.size());
+  set_checkpoint(0);
   class_count_ = Eigen::VectorXi::Zero(net.outputs());
   for (int y : data.labels)
     if (y >= 0 && y < net.outputs()) ++class_count_(y);
   if (prepare_now) prepare(data.size());
 }
 
+void AblationScorer::set_checkpoint(int layer) {
+  const bool fits = layer >= 0 && layer < int(net_.layers.size()) &&
+                    double(net_.layers[std::size_t(layer)].outputs()) * data_.size() <= double(kAblationKeptFloats);
+  checkpoint_ = fits ? layer : -1;
+  kept_.resize(fits ? net_.layers[std::size_t(layer)].outputs() : 0, fits ? data_.size() : 0);
+  prepared_ = 0;
+}
+
 bool AblationScorer::prepare(int max_images) {
-  const int n = std::min(max_images, data_.size() - prepared_);
+  const int n = checkpoint_ < 0 ? 0 : std::min(max_images, data_.size() - prepared_);
   if (n > 0) {
-    Eigen::MatrixXf z;
-    if (net_.norm.identity()) gemm(net_.layers[0].W, data_.images.middleCols(prepared_, n), z, &net_.layers[0].b);
-    else gemm(net_.layers[0].W, input_normalize(net_.norm, data_.images.middleCols(prepared_, n)), z, &net_.layers[0].b);
-    a0_.middleCols(prepared_, n) = activate(net_.layers[0].act, z, net_.layers[0].slope);
+    kept_.middleCols(prepared_, n) = forward_to(net_, data_, prepared_, n, checkpoint_);
     prepared_ += n;
   }
   return ready();
@@ -75,9 +98,16 @@ void AblationScorer::count_correct(const Ablation& ab, int begin, int count, Eig
   if (correct.size() != C) correct = Eigen::VectorXi::Zero(C);
   count = std::min(count, data_.size() - begin);
   if (count <= 0) return;
-  Eigen::MatrixXf a0 = a0_.middleCols(begin, count);
-  if (net_.layers.size() > 1 && !ab.clamp.empty()) apply_clamp(a0, ab.clamp[0]);
-  const Eigen::MatrixXf logits = net_.layers.size() > 1 ? forward_from(net_, std::move(a0), 1, ab) : a0;
+  // from the kept outputs when no unit below them is held, else from the input
+  const std::size_t k = std::size_t(checkpoint_);
+  Eigen::MatrixXf logits;
+  if (checkpoint_ >= 0 && checkpoint_ <= ab.lowest_layer()) {
+    Eigen::MatrixXf kept = kept_.middleCols(begin, count);
+    if (k + 1 < net_.layers.size() && k < ab.clamp.size()) apply_clamp(net_.layers[k], kept, ab.clamp[k]);
+    logits = k + 1 < net_.layers.size() ? forward_from(net_, std::move(kept), k + 1, ab) : kept;
+  } else {
+    logits = forward_from(net_, input_normalize(net_.norm, data_.images.middleCols(begin, count)), 0, ab);
+  }
   const std::vector<int> predicted = head_predict(net_.head, logits);
   for (std::size_t n = 0; n < predicted.size(); ++n) {
     const int y = data_.labels[std::size_t(begin) + n];

@@ -1,6 +1,8 @@
-// Ablation: switch hidden neurons off (or clamp them to a value) and re-score a data set.
-// The first layer's pre-activations of the whole data set are computed once, so each
-// re-score only runs the (small) rest of the network: fast enough to be interactive.
+// Ablation: switch hidden units off (or clamp them to a value) and re-score a data set.
+// A layer's outputs over the whole data set (the checkpoint: the first layer's, unless they
+// would take more than kAblationKeptFloats) are computed once, so a re-score only runs the
+// layers after it: fast enough to be interactive for an MLP. A unit of a convolutional layer is
+// a channel (units.h): switched off, its whole map is held at the value.
 #pragma once
 #include <Eigen/Core>
 #include <vector>
@@ -10,12 +12,15 @@
 
 namespace lens {
 
+constexpr long kAblationKeptFloats = 16l << 20;  // 64 MB
+
 struct Ablation {
   // clamp[l][h] = value the unit is held at; NaN = left alone. One vector per hidden layer.
   std::vector<Eigen::VectorXf> clamp;
   static Ablation none(const Mlp& net);
   void switch_off(int layer, int unit) { clamp[std::size_t(layer)](unit) = 0.f; }
   bool any() const;
+  int lowest_layer() const;  // the first layer with a unit held, or the number of layers when none is
 };
 
 // Forward with hidden units clamped. x (I, N) -> logits (C, N)
@@ -33,8 +38,13 @@ class AblationScorer {
   // Ready at once from the first hidden layer's activations over data, (H0, N), e.g. the
   // ones the statistics pass already computed.
   AblationScorer(const Mlp& net, const DataSet& data, Eigen::MatrixXf first_layer_activations);
+  // Keeps layer `layer`'s outputs instead (prepared again by prepare(), in slices): the
+  // importance pass of a convnet moves it layer by layer. -1, or a layer whose outputs take more
+  // than kAblationKeptFloats: none, every score runs from the input.
+  void set_checkpoint(int layer);
+  int checkpoint() const { return checkpoint_; }
   bool prepare(int max_images);    // returns true once ready
-  bool ready() const { return prepared_ >= data_.size(); }
+  bool ready() const { return checkpoint_ < 0 || prepared_ >= data_.size(); }
   float progress() const { return data_.size() ? float(prepared_) / float(data_.size()) : 1.f; }
   Score score(const Ablation& ab) const;  // call once ready()
   // The same in pieces: counts the correct answers per class, (C), over images
@@ -46,7 +56,8 @@ class AblationScorer {
  private:
   const Mlp& net_;
   const DataSet& data_;
-  Eigen::MatrixXf a0_;             // first layer activations (H0, N), before any clamping
+  int checkpoint_ = 0;
+  Eigen::MatrixXf kept_;           // the checkpoint layer's outputs (O, N), before any clamping
   Eigen::VectorXi class_count_;
   int prepared_ = 0;
 };

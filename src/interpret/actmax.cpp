@@ -5,6 +5,7 @@
 
 #include "core/numerics/portable_math.h"
 #include "interpret/diversity.h"
+#include "interpret/units.h"
 
 namespace lens {
 
@@ -137,7 +138,7 @@ Eigen::VectorXf ActmaxSolver::achieved() const {
   const bool output = objective_ == ActmaxObjective::LogProbability && net_.head == Head::Softmax;
   const Eigen::MatrixXf values =
       output ? Eigen::MatrixXf(head_probabilities(Head::Softmax, t.layers.back().z).unaryExpr([](float p) { return log_portable(p); }))
-             : Eigen::MatrixXf(t.layers.back().a);
+             : unit_responses(net_.layers.back(), t.layers.back());
   Eigen::VectorXf out(Eigen::Index(columns_.size()));
   for (std::size_t u = 0; u < columns_.size(); ++u) out(Eigen::Index(u)) = values(columns_[u], Eigen::Index(u));
   return out;

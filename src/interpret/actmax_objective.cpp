@@ -2,11 +2,12 @@
 
 #include "core/numerics/gemm.h"
 #include "core/numerics/portable_math.h"
+#include "interpret/units.h"
 
 namespace lens {
 
 bool actmax_objective_linear(const Mlp& net, ActmaxObjective objective) {
-  return net.layers.size() == 1 && objective != ActmaxObjective::LogProbability;
+  return net.layers.size() == 1 && objective != ActmaxObjective::LogProbability;  // a channel's mean of z is linear too
 }
 
 static bool log_probability(const Mlp& net, ActmaxObjective objective) {
@@ -14,11 +15,12 @@ static bool log_probability(const Mlp& net, ActmaxObjective objective) {
 }
 
 // Forward to the target layer, then back-propagate only towards the input: with z the target
-// layer's pre-activation, dJ/dz is e_u for column u (or, for log p_k, e_k - softmax(z)).
+// layer's pre-activation, dJ/dz is e_u for column u (a channel's: 1/P at each of its P positions;
+// for log p_k, e_k - softmax(z)).
 Eigen::MatrixXf actmax_objective_gradient(const Mlp& net, const std::vector<int>& units, ActmaxObjective objective,
                                           const Eigen::MatrixXf& x) {
   const Eigen::Index U = x.cols();
-  if (actmax_objective_linear(net, objective)) {
+  if (actmax_objective_linear(net, objective) && !net.layers[0].is_conv()) {
     // A first-layer pre-activation is linear in x: its gradient is the unit's weight row
     // (divided by the input map's std).
     Eigen::MatrixXf g(x.rows(), U);
@@ -28,18 +30,19 @@ Eigen::MatrixXf actmax_objective_gradient(const Mlp& net, const std::vector<int>
   }
   Trace t;
   mlp_forward_trace(net, x, t);
+  const Layer& target = net.layers.back();
   const Eigen::MatrixXf& z = t.layers.back().z;
+  const Eigen::Index P = z.rows() / layer_units(target);
   Eigen::MatrixXf dz = Eigen::MatrixXf::Zero(z.rows(), U);
   if (log_probability(net, objective)) dz = -head_probabilities(Head::Softmax, z);
-  for (Eigen::Index u = 0; u < U; ++u) dz(units[std::size_t(u)], u) += 1.f;
-  // dx = W_1^T (... act'(z_l) .* (W_l^T dz)); dW is not needed here. The products are gemm.h's.
-  Eigen::MatrixXf d = dz, below;
-  for (std::size_t l = net.layers.size(); l-- > 0;) {
-    if (l + 1 < net.layers.size()) {
-      const LayerTrace& lt = t.layers[l];
-      d = d.cwiseProduct(activate_derivative(net.layers[l].act, lt.z, lt.a, net.layers[l].slope));
-    }
-    gemm_op(net.layers[l].W, true, d, false, below);
+  for (Eigen::Index u = 0; u < U; ++u) dz.block(units[std::size_t(u)] * P, u, P, 1).array() += 1.f / float(P);
+  // dx = W_1^T (... act'(z_l) .* (W_l^T dz)), through any pooling and convolution; no weight
+  // gradients. The products are gemm.h's.
+  Eigen::MatrixXf d, below;
+  layer_sum_backward(target, dz, d);
+  for (std::size_t l = net.layers.size() - 1; l-- > 0;) {
+    const Eigen::MatrixXf& in = l == 0 ? t.first_input() : t.layers[l - 1].a;
+    layer_backward(net.layers[l], in, t.layers[l], d, nullptr, nullptr, &below);
     d.swap(below);
   }
   if (!net.norm.identity()) d *= 1.f / net.norm.std;  // xn = (x - mean) / std
@@ -49,7 +52,7 @@ Eigen::MatrixXf actmax_objective_gradient(const Mlp& net, const std::vector<int>
 Eigen::MatrixXf actmax_objective_all(const Mlp& net, ActmaxObjective objective, const Eigen::MatrixXf& x) {
   Trace t;
   mlp_forward_trace(net, x, t);
-  const Eigen::MatrixXf& z = t.layers.back().z;
+  const Eigen::MatrixXf z = unit_preactivations(net.layers.back(), t.layers.back());
   if (!log_probability(net, objective)) return z;
   return head_probabilities(Head::Softmax, z).cwiseMax(1e-30f).unaryExpr([](float p) { return log_portable(p); });
 }

@@ -8,6 +8,7 @@
 #include "core/constants.h"
 #include "interpret/explain.h"
 #include "interpret/model_analysis.h"
+#include "interpret/units.h"
 
 namespace lens {
 
@@ -51,7 +52,7 @@ static void top_images(NeuronFacts& f, const LayerStats& L) {
 static void votes(NeuronFacts& f, const Mlp& net) {
   if (f.layer + 2 != int(net.layers.size())) return;
   f.votes_known = true;
-  const Eigen::VectorXf w = net.layers.back().W.col(f.unit);
+  const Eigen::VectorXf w = unit_outgoing_weights(net, f.layer).col(f.unit);
   f.votes.assign(w.data(), w.data() + w.size());
   const std::vector<int> order = order_desc(w);
   for (int k = 0; k < kVotesNamed && k < int(order.size()); ++k) {
@@ -82,7 +83,7 @@ static void why_dead(NeuronFacts& f, const ModelAnalysis& a) {
   f.best_preactivation = L.max_preactivation(f.unit);
   f.bias = net.layers[std::size_t(f.layer)].b(f.unit);
   f.actmax_preactivation = a.actmax_preactivation[std::size_t(f.layer)](f.unit);
-  if (f.layer != 0 || net.inputs() != kPixels) return;
+  if (f.layer != 0 || net.inputs() != kPixels || net.layers[0].is_conv()) return;  // a filter is not a picture of the digit
   const Eigen::VectorXf w = net.layers[0].W.row(f.unit).transpose();
   f.largest_weight = w.cwiseAbs().maxCoeff();
   f.weight_smoothness = weight_smoothness(w);
@@ -179,7 +180,8 @@ static LayerFacts layer_facts(const ModelAnalysis& a, int l) {
     f.largest_drop = imp.size() ? imp.maxCoeff() : 0.f;
     f.spread = f.units > 1 && f.largest_drop < kSpreadDrop && f.alive.size() > 1;
   }
-  if (f.alive.size() == 1 && l + 2 == int(net.layers.size())) {
+  // (a channel's logits depend on its whole map, not on one number)
+  if (f.alive.size() == 1 && l + 2 == int(net.layers.size()) && !net.layers[std::size_t(l)].is_conv()) {
     f.ladder = ladder(net, L, l, f.alive[0]);
     const NeuronFacts& n = a.neurons[std::size_t(l)][std::size_t(f.alive[0])];
     f.ladder.strong = n.strong, f.ladder.moderate = n.moderate;

@@ -9,7 +9,7 @@ namespace lens {
 
 // contribution(c, h) = a_h * d logit_c / d a_h for hidden layer `layer` at input x (I).
 // For the last hidden layer this is exactly a_h * W_out(c, h), and a row sums with the
-// output bias to the logit. (C, H)
+// output bias to the logit. A channel's is the sum over its positions. (C, H)
 Eigen::MatrixXf hidden_contributions(const Mlp& net, const Eigen::VectorXf& x, int layer);
 
 // The same from a forward trace of one input the caller already has (no second forward).

@@ -1,5 +1,7 @@
 #include "interpret/concepts.h"
 
+#include "interpret/units.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -279,12 +281,12 @@ std::vector<ConceptFact> concept_named(const ConceptScores& s, int unit) {
 std::vector<ConceptScores> concept_scores_all(const Mlp& net, const ConceptProbe& probe, const ConceptDigits* digits) {
   std::vector<ConceptScores> out;
   if (net.inputs() != kPixels) return out;
-  Trace t, td;
-  mlp_forward_trace(net, probe.images, t);  // applies the model's input normalization, as a drawing's forward pass does
+  // the model's input normalization applies, as in a drawing's forward pass
+  const std::vector<Eigen::MatrixXf> drawn = unit_responses_all(net, probe.images);
   const bool scored = digits && digits->images.cols() > 0;
-  if (scored) mlp_forward_trace(net, digits->images, td);
-  for (std::size_t l = 0; l < t.layers.size(); ++l)
-    out.push_back(concept_scores(t.layers[l].a, probe, scored ? td.layers[l].a : Eigen::MatrixXf(), scored ? digits : nullptr));
+  const std::vector<Eigen::MatrixXf> real = scored ? unit_responses_all(net, digits->images) : std::vector<Eigen::MatrixXf>();
+  for (std::size_t l = 0; l < drawn.size(); ++l)
+    out.push_back(concept_scores(drawn[l], probe, scored ? real[l] : Eigen::MatrixXf(), scored ? digits : nullptr));
   return out;
 }
 

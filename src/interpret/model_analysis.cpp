@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/constants.h"
+#include "interpret/units.h"
 
 namespace lens {
 
@@ -16,7 +17,7 @@ constexpr double kMaxImportanceMadds = 4e10;
 // Multiply-adds of one sample through layers [first, last].
 static double madds(const Mlp& net, int first, int last) {
   double m = 0;
-  for (int l = first; l <= last; ++l) m += double(net.layers[std::size_t(l)].W.size());
+  for (int l = first; l <= last; ++l) m += net.layers[std::size_t(l)].multiply_adds();
   return m;
 }
 
@@ -31,7 +32,7 @@ float ModelAnalysis::progress() const {
   switch (phase) {
     case Phase::Stats: return stats_share * (stats_builder ? stats_builder->progress() : 0.f);
     case Phase::Actmax: {
-      const int U = bundle->net.layers[std::size_t(actmax_layer)].outputs();
+      const int U = layer_units(bundle->net.layers[std::size_t(actmax_layer)]);
       const float in_layer = (float(actmax_first) + (solver ? solver->progress() * float(solver->units().size()) : 0.f)) / float(U);
       return stats_share + actmax_share * (float(actmax_layer) + in_layer) / float(L);
     }
@@ -39,7 +40,7 @@ float ModelAnalysis::progress() const {
     case Phase::Importance: {
       int done_units = 0, all_units = 0;
       for (int l = 0; l + 1 < L; ++l) {
-        const int H = bundle->net.layers[std::size_t(l)].outputs();
+        const int H = layer_units(bundle->net.layers[std::size_t(l)]);
         all_units += H;
         if (l < importance_layer) done_units += H;
       }
@@ -84,7 +85,7 @@ static void start_actmax_group(ModelAnalysis& a, int layer, int first) {
   const Mlp& net = a.bundle->net;
   a.actmax_layer = layer;
   a.actmax_first = first;
-  const int U = net.layers[std::size_t(layer)].outputs();
+  const int U = layer_units(net.layers[std::size_t(layer)]);
   const int group = std::min(U - first, slice_count(a.settings.slice_madds, 3.0 * madds(net, 0, layer)));
   std::vector<int> units(static_cast<std::size_t>(group));
   std::iota(units.begin(), units.end(), first);
@@ -96,6 +97,8 @@ static void finish_stats(ModelAnalysis& a) {
   a.stats = a.stats_builder->finish();
   a.has_stats = true;
   a.scorer = std::make_unique<AblationScorer>(a.bundle->net, *a.test, a.stats_builder->take_first_layer());
+  a.base_score.accuracy = a.stats.accuracy;  // what the scorer would count with nothing off
+  a.base_score.class_accuracy = a.stats.class_accuracy;
   if (!a.settings.maximize) {
     a.phase = ModelAnalysis::Phase::Ablation;
     return;
@@ -113,8 +116,8 @@ static void record_actmax_group(ModelAnalysis& a) {
   const Eigen::MatrixXf& x = a.solver->images();
   Trace t;
   mlp_forward_trace(net, x, t);
-  for (std::size_t k = 0; k < units.size(); ++k)
-    a.actmax_preactivation[std::size_t(l)](units[k]) = t.layers[std::size_t(l)].z(units[k], Eigen::Index(k));
+  const Eigen::MatrixXf z = unit_preactivations(net.layers[std::size_t(l)], t.layers[std::size_t(l)]);
+  for (std::size_t k = 0; k < units.size(); ++k) a.actmax_preactivation[std::size_t(l)](units[k]) = z(units[k], Eigen::Index(k));
   if (is_output(a, l)) {
     const Eigen::MatrixXf p = head_probabilities(net.head, t.logits());
     for (std::size_t k = 0; k < units.size(); ++k) a.output_probability(units[k]) = p(units[k], Eigen::Index(k));
@@ -132,7 +135,7 @@ static void actmax_slice(ModelAnalysis& a, double now) {
   if (!finished) return;
   record_actmax_group(a);
   const int next = a.actmax_first + per_step;
-  if (next < net.layers[std::size_t(l)].outputs()) return start_actmax_group(a, l, next);
+  if (next < layer_units(net.layers[std::size_t(l)])) return start_actmax_group(a, l, next);
   a.actmax_done[std::size_t(l)] = true;
   if (l + 1 < int(net.layers.size())) return start_actmax_group(a, l + 1, 0);
   a.solver.reset();
@@ -140,22 +143,31 @@ static void actmax_slice(ModelAnalysis& a, double now) {
   a.phase = a.test ? ModelAnalysis::Phase::Ablation : ModelAnalysis::Phase::Concepts;
 }
 
+// The layer a re-score with a unit of `layer` off starts from: an MLP's from its first layer's
+// kept outputs (cheap whatever the layer); a convnet's from the outputs of `layer` itself, kept
+// once per layer (its earlier convolutions are most of the work), or from the input when they
+// are too many to keep.
+static bool moves_checkpoint(const Mlp& net) { return net.has_conv(); }
+static int rescore_from(const Mlp& net, int layer, int images) {
+  if (!moves_checkpoint(net)) return 1;
+  return double(net.layers[std::size_t(layer)].outputs()) * images <= double(kAblationKeptFloats) ? layer + 1 : 0;
+}
+
 static double importance_madds(const ModelAnalysis& a) {
   const Mlp& net = a.bundle->net;
-  const double per_score = double(a.test->size()) * madds(net, 1, int(net.layers.size()) - 1);
-  double units = 0;
-  for (int l = 0; l + 1 < int(net.layers.size()); ++l) units += net.layers[std::size_t(l)].outputs();
-  return per_score * (units + 1);
+  const int L = int(net.layers.size()), N = a.test->size();
+  double total = 0;
+  for (int l = 0; l + 1 < L; ++l) total += double(layer_units(net.layers[std::size_t(l)])) * N * madds(net, rescore_from(net, l, N), L - 1);
+  return total;
 }
 
 static void start_importance(ModelAnalysis& a) {
   const Mlp& net = a.bundle->net;
-  a.base_score = a.scorer->score(Ablation::none(net));
   a.importance.clear();
   a.hurt_class.clear();
   a.hurt_class_accuracy.clear();
   for (int l = 0; l + 1 < int(net.layers.size()); ++l) {
-    const int H = net.layers[std::size_t(l)].outputs();
+    const int H = layer_units(net.layers[std::size_t(l)]);
     a.importance.push_back(Eigen::VectorXf::Zero(H));
     a.hurt_class.push_back(Eigen::VectorXi::Constant(H, -1));
     a.hurt_class_accuracy.push_back(Eigen::VectorXf::Zero(H));
@@ -166,13 +178,20 @@ static void start_importance(ModelAnalysis& a) {
   a.phase = a.settings.importance && affordable ? ModelAnalysis::Phase::Importance : ModelAnalysis::Phase::Concepts;
 }
 
-// One unit switched off, scored over a slice of the test set at a time.
+// One unit switched off, scored over a slice of the test set at a time (a convnet's layer
+// outputs kept first, in slices too).
 static void importance_slice(ModelAnalysis& a) {
   const Mlp& net = a.bundle->net;
-  const int l = a.importance_layer, h = a.importance_unit;
+  const int l = a.importance_layer, h = a.importance_unit, L = int(net.layers.size());
+  const int from = rescore_from(net, l, a.scorer->size());
+  if (moves_checkpoint(net) && a.scorer->checkpoint() != from - 1) a.scorer->set_checkpoint(from - 1);
+  if (!a.scorer->ready()) {
+    a.scorer->prepare(slice_count(a.settings.slice_madds, madds(net, 0, from - 1)));
+    return;
+  }
   Ablation ab = Ablation::none(net);
   ab.switch_off(l, h);
-  const int images = slice_count(a.settings.slice_madds, madds(net, 1, int(net.layers.size()) - 1));
+  const int images = slice_count(a.settings.slice_madds, madds(net, from, L - 1));
   a.scorer->count_correct(ab, a.importance_image, images, a.importance_correct);
   a.importance_image += images;
   if (a.importance_image < a.scorer->size()) return;
@@ -184,8 +203,9 @@ static void importance_slice(ModelAnalysis& a) {
   (a.base_score.class_accuracy - s.class_accuracy).maxCoeff(&k);
   a.hurt_class[std::size_t(l)](h) = int(k);
   a.hurt_class_accuracy[std::size_t(l)](h) = s.class_accuracy(k);
-  if (++a.importance_unit >= net.layers[std::size_t(l)].outputs()) a.importance_unit = 0, ++a.importance_layer;
-  if (a.importance_layer + 1 >= int(net.layers.size())) {
+  if (++a.importance_unit >= layer_units(net.layers[std::size_t(l)])) a.importance_unit = 0, ++a.importance_layer;
+  if (a.importance_layer + 1 >= L) {
+    if (moves_checkpoint(net)) a.scorer->set_checkpoint(0);  // back where a switch on the page starts from
     a.has_importance = true;
     a.phase = ModelAnalysis::Phase::Concepts;
   }
@@ -241,7 +261,7 @@ static void work_slice(ModelAnalysis& a, double now) {
       break;
     case ModelAnalysis::Phase::Ablation:
       a.phase_label = "Preparing ablation";
-      start_importance(a);
+      if (a.scorer->prepare(slice_count(a.settings.slice_madds, madds(a.bundle->net, 0, 0)))) start_importance(a);
       break;
     case ModelAnalysis::Phase::Importance:
       a.phase_label = "Switching neurons off";
@@ -269,11 +289,11 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
   a.test = images && test && test->size() > 0 && test->images.rows() == net.inputs() ? test : nullptr;
   a.shape_test = a.test;
   a.started_at = now_ms;
-  for (const Dense& d : net.layers) {
-    a.actmax.push_back(Eigen::MatrixXf::Zero(net.inputs(), d.outputs()));
+  for (const Layer& d : net.layers) {
+    a.actmax.push_back(Eigen::MatrixXf::Zero(net.inputs(), layer_units(d)));
     a.actmax_done.push_back(false);
     a.actmax_layer_version.push_back(0);
-    a.actmax_preactivation.push_back(Eigen::VectorXf::Zero(d.outputs()));
+    a.actmax_preactivation.push_back(Eigen::VectorXf::Zero(layer_units(d)));
   }
   a.output_probability = Eigen::VectorXf::Zero(net.outputs());
   if (!images) {  // a model of the plane (XOR): nothing here is about images
@@ -283,7 +303,8 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
   }
   if (a.test) {
     a.stats_builder = std::make_unique<StatsBuilder>(net, *a.test, settings.top_k);
-    a.stats_builder->keep_first_layer(true);
+    // the ablation scorer starts from them (when they fit its checkpoint: ablation.h)
+    a.stats_builder->keep_first_layer(double(net.layers[0].outputs()) * a.test->size() <= double(kAblationKeptFloats));
     a.phase = ModelAnalysis::Phase::Stats;
   } else {
     a.phase = ModelAnalysis::Phase::Actmax;
@@ -316,7 +337,7 @@ void analysis_run(ModelAnalysis& a) {
 void analysis_regenerate_actmax(ModelAnalysis& a, int layer, const ActmaxConfig& config) {
   if (!a.bundle || layer < 0 || layer >= int(a.bundle->net.layers.size())) return;
   const Mlp& net = a.bundle->net;
-  std::vector<int> units(std::size_t(net.layers[std::size_t(layer)].outputs()));
+  std::vector<int> units(std::size_t(layer_units(net.layers[std::size_t(layer)])));
   std::iota(units.begin(), units.end(), 0);
   ActmaxSolver s(net, layer, units, config, a.settings.output_objective);
   set_actmax_targets(a, layer, s);

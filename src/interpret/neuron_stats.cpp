@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "interpret/units.h"
+
 namespace lens {
 
 void LayerStats::list_dead() {
@@ -19,7 +21,7 @@ void LayerStats::list_dead() {
 StatsBuilder::StatsBuilder(const Mlp& net, const DataSet& data, int top_k, int classes)
     : net_(net), data_(data), top_k_(top_k), classes_(classes), total_(data.size()) {
   for (std::size_t l = 0; l + 1 < net.layers.size(); ++l) {
-    const int H = net.layers[l].outputs();
+    const int H = layer_units(net.layers[l]);
     class_sum_.push_back(Eigen::MatrixXd::Zero(H, classes));
     sum_.push_back(Eigen::VectorXd::Zero(H));
     sum_sq_.push_back(Eigen::VectorXd::Zero(H));
@@ -43,6 +45,12 @@ bool StatsBuilder::step(int max_images) {
     if (acts_.cols() != total_) acts_ = Eigen::MatrixXf::Zero(t.layers[0].a.rows(), total_);
     acts_.middleCols(next_, N) = t.layers[0].a;
   }
+  // per layer, each unit's response and weighted input (a channel's: the means over its map)
+  std::vector<Eigen::MatrixXf> response(class_sum_.size()), weighted(class_sum_.size());
+  for (std::size_t l = 0; l < class_sum_.size(); ++l) {
+    response[l] = unit_responses(net_.layers[l], t.layers[l]);
+    weighted[l] = unit_preactivations(net_.layers[l], t.layers[l]);
+  }
   auto by_activation = [](const std::pair<float, int>& a, const std::pair<float, int>& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);  // min-heap, ties to the lower index
   };
@@ -59,8 +67,8 @@ bool StatsBuilder::step(int max_images) {
       if (finite && predicted[std::size_t(n)] >= 0 && predicted[std::size_t(n)] < classes_) ++confusion_(label, predicted[std::size_t(n)]);
     }
     for (std::size_t l = 0; l < class_sum_.size(); ++l) {
-      const Eigen::MatrixXf& a = t.layers[l].a;
-      const Eigen::MatrixXf& z = t.layers[l].z;
+      const Eigen::MatrixXf& a = response[l];
+      const Eigen::MatrixXf& z = weighted[l];
       for (Eigen::Index h = 0; h < a.rows(); ++h) {
         const float v = finite_or_low(a(h, n));
         if (labelled) class_sum_[l](h, label) += v;
@@ -82,7 +90,7 @@ bool StatsBuilder::step(int max_images) {
       }
     }
   }
-  for (std::size_t l = 0; l < class_sum_.size(); ++l) active_[l] += liveness_count_firing(t.layers[l].a, net_.layers[l].act);
+  for (std::size_t l = 0; l < class_sum_.size(); ++l) active_[l] += liveness_count_firing(response[l], net_.layers[l].act);
   next_ += N;
   return done();
 }

@@ -1,11 +1,13 @@
 #include "interpret/prior_gallery.h"
 
+#include "interpret/units.h"
+
 namespace lens {
 
 PriorGallery::PriorGallery(const Mlp& net, const Mlp& decoder, const PriorActmaxConfig& config)
     : net_(net), decoder_(decoder), config_(config) {
   config_.count = 1;
-  for (const Dense& d : net.layers) images_.push_back(Eigen::MatrixXf::Zero(net.inputs(), d.outputs()));
+  for (const Layer& d : net.layers) images_.push_back(Eigen::MatrixXf::Zero(net.inputs(), layer_units(d)));
   done_.assign(images_.size(), false);
   wanted_.assign(images_.size(), false);
 }

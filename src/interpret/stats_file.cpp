@@ -1,5 +1,7 @@
 #include "interpret/stats_file.h"
 
+#include "interpret/units.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -236,7 +238,7 @@ std::string read_shape(Reader& r, const Bundle& bundle, std::uint32_t bundle_ide
   sh.top_k = f.top_k = int(top_k);
   for (int l = 0; l < hidden; ++l) {
     const std::uint32_t H = r.u32();
-    const int want = bundle.net.layers[std::size_t(l)].outputs();
+    const int want = layer_units(bundle.net.layers[std::size_t(l)]);
     if (r.short_read) return "truncated in the layer sizes";
     if (H != std::uint32_t(want))
       return "hidden layer " + std::to_string(l) + " has " + std::to_string(H) + " units here, " + std::to_string(want) + " in the model";

@@ -187,22 +187,28 @@ TEST(AppModels, AddedBundleGetsAUniqueId) {
   EXPECT_EQ(s->model()->bundle.info.id, "mlp32") << "adding does not select";
 }
 
-// A convnet, as ONNX or as a version 4 bundle, is refused by what it is (the page does not show
-// convnets yet), not by a memory estimate made for dense layers, and nothing changes.
-TEST(AppModels, AConvnetIsRefusedByWhatItIs) {
+// A convnet, as ONNX or as a version 4 bundle, is added (not refused by a memory estimate made
+// for dense layers); one with a convolution after a dense layer is refused by what it is, and
+// nothing changes.
+TEST(AppModels, AConvnetIsAddedAndAConvolutionAfterADenseLayerRefused) {
   auto s = test::app_with_models("mlp32");
   const auto onnx = file_read(test::onnx_fixtures_dir() + "/pytorch-mnist-example.onnx", kOnnxMaxBytes);
   ASSERT_TRUE(onnx) << onnx.error;
   const std::size_t count = s->models.size();
-  const auto refused = model_library_add(*s, *onnx, "(dropped)");
-  ASSERT_FALSE(refused);
-  EXPECT_TRUE(test::has(refused.error, "does not show convolutional networks yet")) << refused.error;
+  const auto added = model_library_add(*s, *onnx, "(dropped)");
+  ASSERT_TRUE(added) << added.error;
+  EXPECT_EQ(s->models.size(), count + 1);
+  EXPECT_TRUE(s->models[std::size_t(*added)].bundle.net.has_conv());
   auto b = onnx_import(*onnx);
   ASSERT_TRUE(b) << b.error;
-  const auto bundle = model_library_add(*s, bundle_write(*b), "(dropped)");
-  ASSERT_FALSE(bundle);
-  EXPECT_TRUE(test::has(bundle.error, "does not show convolutional networks yet")) << bundle.error;
-  EXPECT_EQ(s->models.size(), count);
+  Layer conv = b->net.layers[0];
+  conv.in = {1, 8, 16};  // reads the 128 outputs of the first dense layer as a map
+  b->net.layers.insert(b->net.layers.end() - 1, conv);
+  b->net.layers.back() = mlp_make({b->net.layers[b->net.layers.size() - 2].outputs(), 10}, Activation::Identity).layers[0];
+  const auto refused = model_library_add(*s, bundle_write(*b), "(dropped)");
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(test::has(refused.error, "a convolution after a dense layer")) << refused.error;
+  EXPECT_EQ(s->models.size(), count + 1);
   EXPECT_EQ(s->model()->bundle.info.id, "mlp32");
 }
 

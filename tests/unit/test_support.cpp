@@ -40,6 +40,34 @@ std::string onnx_fixtures_dir() { return env_or("LENS_ONNX_FIXTURES_DIR", LENS_T
 
 std::string forward_ref_dir() { return env_or("LENS_FORWARD_REF_DIR", LENS_TEST_FORWARD_REF_DIR); }
 
+Mlp small_convnet(Activation act, PoolKind pool, bool affine, std::uint64_t seed) {
+  Mlp net;
+  Layer c1;
+  c1.kind = LayerKind::Conv;
+  c1.in = {1, 8, 7};
+  c1.window = Window{3, 3, 1, 1, 1, 1, 1, 1, 1, 1};
+  c1.W.resize(3, 9);
+  c1.b.resize(3);
+  c1.act = act;
+  c1.slope = 0.1f;
+  if (pool != PoolKind::None) c1.pool = Pool{pool, Window{2, 2, 2, 2}};
+  if (affine) c1.scale = Eigen::Vector3f(0.5f, -1.5f, 2.f), c1.shift = Eigen::Vector3f(0.1f, 0.f, -0.3f);
+  net.layers.push_back(c1);
+  Layer c2;
+  c2.kind = LayerKind::Conv;
+  c2.in = net.layers[0].out_shape();
+  c2.window = Window{2, 2, 2, 1, 1, 2, 0, 1, 0, 1};
+  c2.W.resize(2, c2.in.c * 4);
+  c2.b.resize(2);
+  c2.act = act;
+  c2.slope = 0.1f;
+  net.layers.push_back(c2);
+  Layer d = mlp_make({net.layers[1].outputs(), 4}, Activation::Identity).layers[0];
+  net.layers.push_back(d);
+  randomize(net, seed, 0.4f);
+  return net;
+}
+
 void randomize(Mlp& net, std::uint64_t seed, float scale) {
   Rng rng(seed);
   for (Dense& d : net.layers) {

@@ -35,6 +35,10 @@ const DataSet& mnist_test_set();
 // Fills every weight and bias of net with N(0, scale^2) from the seed.
 void randomize(Mlp& net, std::uint64_t seed, float scale = 0.5f);
 
+// A small convnet with every kind of layer the importer can make: conv 3 of 3x3 on 1x8x7 (its
+// activation, optional pooling 2x2 and per-channel affine map), conv 2 of 2x2, dense to 4.
+Mlp small_convnet(Activation act, PoolKind pool, bool affine, std::uint64_t seed);
+
 // mlp_backward's gradients of the cross-entropy of net on x against targets y, each weight,
 // bias and input compared with a central finite difference
 // (coordinates whose step moves a unit across a kink, or a max pooling to another cell, are

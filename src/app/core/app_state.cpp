@@ -107,6 +107,7 @@ const AblationScorer* app_ablation_scorer(AppState& s) {
   ModelAnalysis* a = s.analysis();
   if (!a || !a->has_stats) return nullptr;
   if (!a->scorer && app_need_test_set(s)) analysis_attach_scorer(*a, s.test);
+  if (a->scorer && !a->scorer->ready()) a->scorer->prepare(500);  // a convnet's kept maps, a slice a frame
   return a->scorer && a->scorer->ready() ? a->scorer.get() : nullptr;
 }
 

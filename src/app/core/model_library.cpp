@@ -8,6 +8,8 @@
 #include "core/formats/bytes.h"
 #include "core/formats/json.h"
 #include "core/onnx/onnx_norm_recorded.h"
+#include "interpret/ablation.h"
+#include "interpret/units.h"
 
 namespace lens {
 
@@ -122,18 +124,30 @@ std::uint64_t model_footprint_bytes(const std::vector<int>& sizes) {
   return sizeof(float) * (parameters + 2 * std::uint64_t(kPixels) * units + std::uint64_t(kMnistTestDigits) * first_hidden);
 }
 
+// A convnet's: its parameters, its units' maximization images, and its first layer's maps over
+// the test digits when the ablation scorer keeps them (ablation.h); its statistics and passes are
+// per unit or per slice.
+std::uint64_t model_footprint_bytes(const Mlp& net) {
+  if (!net.has_conv()) return model_footprint_bytes(net.sizes());
+  std::uint64_t units = 0;
+  for (const Layer& d : net.layers) units += std::uint64_t(layer_units(d));
+  const double kept = double(net.layers.front().outputs()) * kMnistTestDigits;
+  return sizeof(float) * (std::uint64_t(net.parameter_count()) + 2 * std::uint64_t(kPixels) * units +
+                          (kept <= double(kAblationKeptFloats) ? std::uint64_t(kept) : 0));
+}
+
 std::uint64_t model_library_footprint(const AppState& state) {
   std::uint64_t total = 0;
   for (const LoadedModel& m : state.models)
-    if (!m.removed) total += model_footprint_bytes(m.bundle.net.sizes());
+    if (!m.removed) total += model_footprint_bytes(m.bundle.net);
   return total;
 }
 
 static std::string megabytes(std::uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MB"; }
 
 // Whether a model of these sizes fits beside the models on the page.
-static Result<bool> check_fits(const AppState& state, const std::vector<int>& sizes, const char* what) {
-  const std::uint64_t need = model_footprint_bytes(sizes), held = model_library_footprint(state);
+static Result<bool> check_fits(const AppState& state, const std::vector<int>& sizes, std::uint64_t need, const char* what) {
+  const std::uint64_t held = model_library_footprint(state);
   if (need <= kPageModelsBudgetBytes && held + need <= kPageModelsBudgetBytes) return Result<bool>::ok(true);
   std::string shape;
   for (int n : sizes) shape += (shape.empty() ? "" : "-") + std::to_string(n);
@@ -157,7 +171,7 @@ static std::vector<int> header_sizes(const nlohmann::json& h) {
 }
 
 // A convolutional layer's sizes are maps, not a dense layer's units: the dense estimate above
-// does not apply (and the page refuses convnets after reading them, bundle_shown_as).
+// does not apply (a convnet's is measured once its bundle is read).
 static bool header_has_conv(const nlohmann::json& h) {
   for (const auto& layer : h["layers"])
     if (layer.is_object() && layer.contains("kind") && layer["kind"].is_string() && layer["kind"] == "conv") return true;
@@ -188,7 +202,8 @@ Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::st
     // The header says how much the weights will take: a model the page cannot hold is refused
     // before they are read.
     if (const auto h = bundle_header_read(bytes); h && (*h)["layers"].size() > 0 && !header_has_conv(*h))
-      if (const auto fits = check_fits(state, header_sizes(*h), "bundle"); !fits) return Result<int>::fail(fits.error);
+      if (const auto fits = check_fits(state, header_sizes(*h), model_footprint_bytes(header_sizes(*h)), "bundle"); !fits)
+        return Result<int>::fail(fits.error);
   }
   auto b = model_bytes_read(bytes, onnx);
   if (!b) return Result<int>::fail(b.error);
@@ -198,7 +213,8 @@ Result<int> model_library_add(AppState& state, const Bytes& bytes, const std::st
   // lens-report's rule too (bundle_shown_as): the page shows exactly the models it reports on.
   if (auto shown = bundle_shown_as(*b); !shown)
     return Result<int>::fail(std::string(onnx_sniff(bytes) ? "onnx" : "bundle") + ": the page " + shown.error);
-  if (const auto fits = check_fits(state, b->net.sizes(), lens_file ? "bundle" : "onnx"); !fits) return Result<int>::fail(fits.error);
+  if (const auto fits = check_fits(state, b->net.sizes(), model_footprint_bytes(b->net), lens_file ? "bundle" : "onnx"); !fits)
+    return Result<int>::fail(fits.error);
   // Keep ids unique, so links and the picker stay unambiguous.
   const std::string base = b->info.id;
   for (int k = 2; model_library_find(state, b->info.id) >= 0; ++k) b->info.id = base + "-" + std::to_string(k);

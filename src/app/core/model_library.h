@@ -29,6 +29,7 @@ constexpr std::size_t kPageMaxOnnxBytes = kOnnxMaxBytes;
 
 // The memory a model with these layer sizes ([inputs, ..., outputs]) takes on the page.
 std::uint64_t model_footprint_bytes(const std::vector<int>& sizes);
+std::uint64_t model_footprint_bytes(const Mlp& net);  // the same, and a convnet's by its maps
 // The same over every model on the page (listed ones not fetched yet included: they hold zero weights).
 std::uint64_t model_library_footprint(const AppState& state);
 

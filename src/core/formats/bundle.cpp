@@ -347,9 +347,17 @@ Result<BundleShown> bundle_shown_as(const Bundle& b) {
   const Mlp& net = b.net;
   if (b.info.kind == BundleKind::Decoder)
     return RS::fail("\"" + b.info.id + "\" is a digit prior (a decoder that draws digits from a code), not a classifier to inspect");
-  if (net.has_conv())
-    return RS::fail("does not show convolutional networks yet (\"" + b.info.id + "\" has a convolution); lens-import reads "
-                    "them and lens-info describes them");
+  // A convnet's views read its channels, then dense units: its convolutions come first and its
+  // output layer is dense (its votes are a dense layer's weights).
+  bool dense_seen = false;
+  for (const Layer& d : net.layers) {
+    if (d.is_conv() && dense_seen)
+      return RS::fail("shows convolutional networks whose convolutions all come before their dense layers; \"" + b.info.id +
+                      "\" has a convolution after a dense layer");
+    dense_seen = dense_seen || !d.is_conv();
+  }
+  if (!net.layers.empty() && net.layers.back().is_conv())
+    return RS::fail("shows convolutional networks whose output layer is dense; \"" + b.info.id + "\" ends in a convolution");
   if (net.inputs() == 2 && net.outputs() == 1 && net.head == Head::Sigmoid) return RS::ok(BundleShown::Plane);
   const bool hidden = net.layers.size() >= 2;
   if (net.inputs() == kPixels && net.outputs() == kClasses && net.head == Head::Softmax && hidden) return RS::ok(BundleShown::Image);

@@ -122,6 +122,14 @@ void conv_forward(const Eigen::MatrixXf& W, const Eigen::VectorXf& b, const Shap
   }
 }
 
+// dZ (nb*P, C): images n0.. of dz (C*P, N), one row per output position, a column per channel.
+static void positions_by_channel(const Eigen::Ref<const Eigen::MatrixXf>& dz, int n0, int nb, int P, int C, Eigen::MatrixXf& dZ) {
+  dZ.resize(Eigen::Index(nb) * P, C);
+  for (int n = 0; n < nb; ++n)
+    for (int c = 0; c < C; ++c)
+      for (int p = 0; p < P; ++p) dZ(Eigen::Index(n) * P + p, c) = dz(Eigen::Index(c) * P + p, n0 + n);
+}
+
 // backward: dW = sum over images and positions of dz[c, p] patch_p^T; db[c] = sum of dz[c, :];
 // dpatch_p = W^T dz[:, p], added back to the pixels it was taken from
 void conv_backward(const Eigen::MatrixXf& W, const Shape3& in, const Window& win, const Eigen::Ref<const Eigen::MatrixXf>& x,
@@ -140,15 +148,27 @@ void conv_backward(const Eigen::MatrixXf& W, const Shape3& in, const Window& win
   for (int n0 = 0; n0 < N; n0 += block) {
     const int nb = std::min(block, N - n0);
     patches_of(in, win, out, x, n0, nb, patches);
-    dZ.resize(Eigen::Index(nb) * P, C);
-    for (int n = 0; n < nb; ++n)
-      for (int c = 0; c < C; ++c)
-        for (int p = 0; p < P; ++p) dZ(Eigen::Index(n) * P + p, c) = dz(Eigen::Index(c) * P + p, n0 + n);
+    positions_by_channel(dz, n0, nb, P, C, dZ);
     gemm_op(dZ, true, patches, false, part);  // (C, K)
     dW += part;
     if (!dx) continue;
     gemm_op(dZ, false, W, false, dpatches);  // (nb*P, K)
     add_patches_to(in, win, out, dpatches, n0, nb, *dx);
+  }
+}
+
+void conv_input_backward(const Eigen::MatrixXf& W, const Shape3& in, const Window& win,
+                         const Eigen::Ref<const Eigen::MatrixXf>& dz, Eigen::MatrixXf& dx) {
+  const Shape3 out = window_output(in, win, int(W.rows()));
+  const int P = out.plane(), C = out.c, N = int(dz.cols());
+  dx.setZero(in.size(), N);
+  const int block = images_per_block(P, int(W.cols()));
+  Eigen::MatrixXf dZ, dpatches;
+  for (int n0 = 0; n0 < N; n0 += block) {
+    const int nb = std::min(block, N - n0);
+    positions_by_channel(dz, n0, nb, P, C, dZ);
+    gemm_op(dZ, false, W, false, dpatches);  // (nb*P, K)
+    add_patches_to(in, win, out, dpatches, n0, nb, dx);
   }
 }
 

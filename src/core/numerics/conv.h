@@ -48,6 +48,10 @@ void conv_backward(const Eigen::MatrixXf& W, const Shape3& in, const Window& win
                    const Eigen::Ref<const Eigen::MatrixXf>& dz, Eigen::MatrixXf& dW, Eigen::VectorXf& db,
                    Eigen::MatrixXf* dx);
 
+// Only dx (C_in*H*W, N) from dz: what an input gradient (maximization, saliency) needs.
+void conv_input_backward(const Eigen::MatrixXf& W, const Shape3& in, const Window& win,
+                         const Eigen::Ref<const Eigen::MatrixXf>& dz, Eigen::MatrixXf& dx);
+
 enum class PoolKind { None, Max, Average };
 const char* pool_kind_name(PoolKind k);  // "none", "max", "average"
 

@@ -101,9 +101,9 @@ void layer_forward(const Layer& d, const Eigen::Ref<const Eigen::MatrixXf>& x, L
 }
 
 // backward of the same: from da (O,N), dz = (da through the pooling) .* scale .* act'(z), then
-// dW, db and, when wanted, dx of the weighted sum
-static void layer_backward(const Layer& d, const Eigen::Ref<const Eigen::MatrixXf>& x, const LayerTrace& t,
-                           const Eigen::MatrixXf& da, Eigen::MatrixXf& dW, Eigen::VectorXf& db, Eigen::MatrixXf* dx) {
+// dW, db and dx of the weighted sum, each when wanted
+void layer_backward(const Layer& d, const Eigen::Ref<const Eigen::MatrixXf>& x, const LayerTrace& t,
+                    const Eigen::MatrixXf& da, Eigen::MatrixXf* dW, Eigen::VectorXf* db, Eigen::MatrixXf* dx) {
   Eigen::MatrixXf dz;
   if (d.pool.kind != PoolKind::None) pool_backward(d.pool, d.conv_shape(), t.argmax, da, dz);
   else dz = da;
@@ -115,12 +115,18 @@ static void layer_backward(const Layer& d, const Eigen::Ref<const Eigen::MatrixX
   // sigmoid's and tanh's derivatives read act(z), which t.a holds only for a plain layer
   dz = dz.cwiseProduct(activate_derivative(d.act, t.z, plain ? t.a : activate(d.act, t.z, d.slope), d.slope));
   if (d.is_conv()) {
-    conv_backward(d.W, d.in, d.window, x, dz, dW, db, dx);
+    if (dW && db) conv_backward(d.W, d.in, d.window, x, dz, *dW, *db, dx);
+    else if (dx) layer_sum_backward(d, dz, *dx);
     return;
   }
-  gemm_op(dz, false, x, true, dW);
-  row_sums(dz, db);
+  if (dW) gemm_op(dz, false, x, true, *dW);
+  if (db) row_sums(dz, *db);
   if (dx) gemm_op(d.W, true, dz, false, *dx);
+}
+
+void layer_sum_backward(const Layer& d, const Eigen::MatrixXf& dz, Eigen::MatrixXf& dx) {
+  if (!d.is_conv()) return gemm_op(d.W, true, dz, false, dx);
+  conv_input_backward(d.W, d.in, d.window, dz, dx);
 }
 
 // Samples per pass of mlp_forward: the widest layer's values for them stay under 8 M floats
@@ -180,7 +186,7 @@ Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<cons
   Eigen::MatrixXf da = dlogits, dx;
   for (std::size_t l = L; l-- > 0;) {
     const Eigen::MatrixXf& x = l == 0 ? trace.first_input() : trace.layers[l - 1].a;
-    layer_backward(net.layers[l], x, trace.layers[l], da, g.dW[l], g.db[l], &dx);
+    layer_backward(net.layers[l], x, trace.layers[l], da, &g.dW[l], &g.db[l], &dx);
     da.swap(dx);
   }
   g.dx = std::move(da);

@@ -41,6 +41,7 @@ struct Layer {
   Shape3 conv_shape() const;     // conv: the maps before pooling; dense: (O, 1, 1)
   Shape3 out_shape() const;      // what the layer gives: after pooling
   int outputs() const { return out_shape().size(); }
+  double multiply_adds() const { return double(W.size()) * (is_conv() ? conv_shape().plane() : 1); }  // per sample
 };
 using Dense = Layer;  // the name most of the MLP code knows it by
 
@@ -110,6 +111,12 @@ Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::Matrix
 void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, Trace& trace);
 // One layer: x (I,N) -> t.z, t.a (and, with pooling, t.unpooled and t.argmax).
 void layer_forward(const Layer& d, const Eigen::Ref<const Eigen::MatrixXf>& x, LayerTrace& t);
+// Back through one layer from da (O,N), the gradient of its output (t from layer_forward on x):
+// the weights' gradients when dW and db are given, the input's when dx is.
+void layer_backward(const Layer& d, const Eigen::Ref<const Eigen::MatrixXf>& x, const LayerTrace& t,
+                    const Eigen::MatrixXf& da, Eigen::MatrixXf* dW, Eigen::VectorXf* db, Eigen::MatrixXf* dx);
+// The same from dz, the gradient of its weighted input z (before the activation), to dx only.
+void layer_sum_backward(const Layer& d, const Eigen::MatrixXf& dz, Eigen::MatrixXf& dx);
 // Back-propagates dL/dlogits through a recorded trace.
 Gradients mlp_backward(const Mlp& net, const Trace& trace, const Eigen::Ref<const Eigen::MatrixXf>& dlogits);
 
