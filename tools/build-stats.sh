@@ -11,7 +11,7 @@ data=()
 if [ "${1:-}" = "--data" ]; then data=(--data "$2"); shift 2; fi
 ids=("$@")
 # Every listed model over MNIST images (xor, a model of the plane, has no test set).
-[ ${#ids[@]} -eq 0 ] && ids=(mlp6-dead mlp6 mlp32 mlp128 mlp2x64)
+[ ${#ids[@]} -eq 0 ] && ids=(mlp6-dead mlp6 mlp32 mlp128 mlp2x64 cnn)
 cmake --preset native >/dev/null
 cmake --build --preset native --target lens-stats >/dev/null
 for id in "${ids[@]}"; do

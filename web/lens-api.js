@@ -320,9 +320,11 @@
       return { ok: images };
     } finally { direct('free', out); }
   }
-  function currentSizes() {
+  // The current model's inputs, then each layer's units (a convolutional layer's: its channels).
+  function currentUnits() {
     var id = currentId();
-    return peek('models', 'lens_models').filter(function (m) { return m.id === id; })[0].layers;
+    var m = peek('models', 'lens_models').filter(function (m) { return m.id === id; })[0];
+    return [m.layers[0]].concat(m.units);
   }
 
   // The page's own channel to this file (main.cpp, shell.js): not part of the API.
@@ -712,7 +714,7 @@
         priorLayer: promised(function (layer) {
           need();
           checkIndices('lens._test.bench.priorLayer', layer, 0);
-          var sizes = currentSizes(), n = sizes[0] * (sizes[layer + 1] || 0);
+          var sizes = currentUnits(), n = sizes[0] * (sizes[layer + 1] || 0);
           return until('_test.bench.priorLayer', function () {
             var p = ioBuffer(4 * Math.max(1, n)), t0 = performance.now();
             var r = ask('_test.bench.priorLayer', 'lens_bench_prior_layer', ['number', 'number'], [layer, p]);
@@ -726,7 +728,7 @@
           need();
           checkIndices('lens._test.bench.actmaxLayer', layer, 0);
           if (!Number.isInteger(steps) || steps < 1 || steps > 100000) throw new Error('lens._test.bench.actmaxLayer: steps must be an integer from 1 to 100000');
-          var sizes = currentSizes(), n = sizes[0] * (sizes[layer + 1] || 0), p = ioBuffer(4 * Math.max(1, n));
+          var sizes = currentUnits(), n = sizes[0] * (sizes[layer + 1] || 0), p = ioBuffer(4 * Math.max(1, n));
           decode('_test.bench.actmaxLayer', direct('lens_bench_actmax', layer, steps, p));
           return Module.HEAPF32.slice(p >> 2, (p >> 2) + n);
         }

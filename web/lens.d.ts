@@ -13,7 +13,9 @@
 // Numbering: hidden layers and neurons count from 0 (as in links, on the page and in
 // lens-report); the output layer is number H, the count of hidden layers. Layer and neuron
 // numbers must be integers from 0 to 2^31 - 1; names (model ids, tabs, figure names) are strings
-// of at most 256 characters without NUL or other control characters.
+// of at most 256 characters without NUL or other control characters. A convolutional layer's
+// units are its channels: wherever a call takes (layer, neuron), the neuron of such a layer is a
+// channel (select, explain, actmax, figure, setNeuronOff; links too).
 // If the app inside the page fails (a trap or an abort in wasm), the page shows why with a
 // Reload button, and every call then throws or rejects with "lens: the page stopped (...)".
 
@@ -37,6 +39,13 @@ declare global {
       name: string;
       /** Layer sizes from the input to the output: [784, ..., 10] for MNIST models, [2, ..., 1] for XOR. */
       layers: number[];
+      /**
+       * Each layer's shape, input excluded: [C, H, W] for a convolutional layer (its C channel maps
+       * of H x W before any pooling, what state().layers holds for it), [N] for a dense one.
+       */
+      shapes: ([number] | [number, number, number])[];
+      /** Each layer's units: a dense layer's neurons, a convolutional layer's channels (what select, explain, actmax, figure and setNeuronOff count). */
+      units: number[];
       /** The recorded test accuracy in [0, 1], or null. */
       accuracy: number | null;
       /** The input map [mean, std] in use: the model sees (pixel - mean) / std; null for raw pixels. */
@@ -103,7 +112,11 @@ declare global {
       predicted: number;
       /** The answer with the switched-off neurons held at 0 (view.off), or null when none is off. */
       ablated: { predicted: number; probs: Float32Array } | null;
-      /** Each hidden layer's activations: copies. */
+      /**
+       * Each hidden layer's activations: copies. A convolutional layer's are its C x H x W channel
+       * maps before pooling (models()'s shapes), channel after channel; a channel's response is
+       * the mean of its H x W values.
+       */
       layers: Float32Array[];
       /** Each hidden layer's dead neurons (empty until the statistics are in). */
       dead: number[][];

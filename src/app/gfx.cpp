@@ -7,6 +7,7 @@
 
 #include "core/constants.h"
 #include "interpret/concepts.h"
+#include "interpret/units.h"
 
 namespace lens {
 
@@ -90,13 +91,35 @@ void gfx_refresh(AppState& s, Gfx& g, double now_ms) {
     g.diverse_version = d.version;
     g.diverse_dark = int(s.dark);
   }
-  if (s.sel_unit >= 0 && s.sel_layer == 0 && s.sel_layer < s.hidden_layers()) {
-    const NeuronKey weights{s.current, 0, 0, s.sel_unit, true};  // the weights do not depend on the input map
+  const Mlp* net = s.model() ? &s.model()->bundle.net : nullptr;
+  const bool filter = net && s.sel_layer < s.hidden_layers() && net->layers[std::size_t(s.sel_layer)].is_conv();
+  if (s.sel_unit >= 0 && (s.sel_layer == 0 || filter) && s.sel_layer < s.hidden_layers()) {
+    const NeuronKey weights{s.current, 0, s.sel_layer, s.sel_unit, true};  // the weights do not depend on the input map
     if (g.weights_key != weights) {
-      const Eigen::VectorXf w = s.model()->bundle.net.layers[0].W.row(s.sel_unit).transpose();
-      texture_upload(g.weights, image_diverging(w.data(), kSide, kSide, 1));
+      const Layer& d = net->layers[std::size_t(s.sel_layer)];
+      if (filter) {
+        const FilterTiles f = filter_tiles(d, s.sel_unit);
+        texture_upload(g.weights, image_diverging(f.values.data(), f.width, f.height, 1));
+      } else {
+        const Eigen::VectorXf w = d.W.row(s.sel_unit).transpose();
+        texture_upload(g.weights, image_diverging(w.data(), kSide, kSide, 1));
+      }
       g.weights_key = weights;
     }
+  }
+  const InputKey maps{s.live.version, s.dark};
+  if (net && net->has_conv() && g.maps_key != maps && s.live.trace.layers.size() == net->layers.size()) {
+    g.maps.resize(std::size_t(s.hidden_layers()));
+    for (int l = 0; l < s.hidden_layers(); ++l) {
+      const Layer& d = net->layers[std::size_t(l)];
+      if (!d.is_conv()) continue;
+      const Eigen::VectorXf m = layer_maps(d, s.live.trace.layers[std::size_t(l)]).col(0);
+      const float top = m.maxCoeff();
+      const Eigen::VectorXf shown = top > 0 ? Eigen::VectorXf(m.cwiseMax(0.f) / top) : Eigen::VectorXf::Zero(m.size());
+      const Shape3 one = unit_map_shape(d);
+      atlas_upload_ink(g.maps[std::size_t(l)], shown.data(), layer_units(d), one.w, one.h, s.dark);
+    }
+    g.maps_key = maps;
   }
   if (s.sel_unit >= 0 && a && a->has_stats && s.sel_layer < s.hidden_layers() && s.test.size()) {
     const NeuronKey top{s.current, s.model()->norm.version, s.sel_layer, s.sel_unit, s.dark};

@@ -66,7 +66,7 @@ struct Gfx {
   Texture canvas;                 // the drawing (or the shown test digit)
   Texture input;                  // 28x28: what the network sees
   Texture saliency;               // 28x28 diverging overlay
-  Texture weights;                // selected neuron's incoming weights (first layer)
+  Texture weights;                // selected neuron's incoming weights (first layer), or a channel's filter
   Texture top_images;             // selected neuron's top activating test images (3x3)
   Texture xor_surface;            // XOR: the output over the input square
   Texture plane_unit;             // a plane model's hidden unit: its activation over the square
@@ -78,6 +78,10 @@ struct Gfx {
   std::vector<double> actmax_uploaded_at;  // per layer: when (ms)
   int actmax_version = -1;        // the analysis' overall version on the GPU
   std::vector<Atlas> prior;       // per layer: digit-prior maximization images (once computed)
+  // Per hidden layer, a convolutional one's channel maps for the live input (units.h), each
+  // scaled by the layer's largest value; uploaded when the live input changes.
+  std::vector<Atlas> maps;
+  InputKey maps_key;
   AtlasKey prior_key;             // whose images, in which theme
   Atlas diverse;                  // the inspector's several images of one neuron: raw, then digit-prior
   int diverse_version = -1;       // the DiverseImages version on the GPU ...

@@ -35,6 +35,7 @@
 #include "interpret/actmax.h"
 #include "interpret/concepts.h"
 #include "interpret/prose.h"
+#include "interpret/units.h"
 #include "report/report.h"
 
 namespace lens {
@@ -109,7 +110,7 @@ static nlohmann::json view_json(const AppState& s) {
 // The live input's numbers as a table of int32 [count, then (float pointer, length) per array]:
 // the input, the probabilities, then each hidden layer's activations. JSON for 900 numbers cost
 // more than the forward pass behind them. The pointers stay valid until the next call.
-static std::int32_t state_arrays(const LiveInput& L) {
+static std::int32_t state_arrays(const LiveInput& L, const Mlp& net) {
   static std::vector<std::int32_t> table;
   table.assign(1, 0);
   auto add = [](const float* p, Eigen::Index n) {
@@ -119,7 +120,11 @@ static std::int32_t state_arrays(const LiveInput& L) {
   };
   add(L.x.data(), L.x.size());
   add(L.probs.data(), L.probs.size());
-  for (int l = 0; l + 1 < int(L.trace.layers.size()); ++l) add(L.trace.layers[std::size_t(l)].a.data(), L.trace.layers[std::size_t(l)].a.rows());
+  // a convolutional layer's: its C x H x W maps before pooling (units.h), channel after channel
+  for (int l = 0; l + 1 < int(L.trace.layers.size()) && l + 1 < int(net.layers.size()); ++l) {
+    const Eigen::MatrixXf& maps = layer_maps(net.layers[std::size_t(l)], L.trace.layers[std::size_t(l)]);
+    add(maps.data(), maps.rows());
+  }
   return std::int32_t(reinterpret_cast<std::uintptr_t>(table.data()));
 }
 
@@ -203,7 +208,14 @@ EMSCRIPTEN_KEEPALIVE const char* lens_models() {
     const LoadedModel& m = s.models[i];
     if (m.removed) continue;
     const std::string sentence = app_norm_sentence(s, int(i));
+    nlohmann::json shapes = nlohmann::json::array(), units = nlohmann::json::array();
+    for (const Layer& d : m.bundle.net.layers) {
+      const Shape3 maps = d.conv_shape();
+      shapes.push_back(d.is_conv() ? nlohmann::json{maps.c, maps.h, maps.w} : nlohmann::json{d.outputs()});
+      units.push_back(layer_units(d));
+    }
     out.push_back({{"id", m.bundle.info.id}, {"name", m.bundle.info.name}, {"layers", m.bundle.net.sizes()},
+                   {"shapes", shapes}, {"units", units},
                    {"accuracy", m.bundle.info.test_accuracy >= 0 ? nlohmann::json(m.bundle.info.test_accuracy) : nlohmann::json(nullptr)},
                    {"normalize", norm_json(m.bundle.net.norm)}, {"normalizeSource", norm_origin_name(m.norm.origin)},
                    {"normalizeSentence", sentence.empty() ? nlohmann::json(nullptr) : nlohmann::json(sentence)},
@@ -424,7 +436,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_state() {
   out["ablated"] = L.ablated ? nlohmann::json{{"predicted", L.ablated_predicted},
                                                {"probs", std::vector<float>(L.ablated_probs.data(), L.ablated_probs.data() + L.ablated_probs.size())}}
                              : nlohmann::json(nullptr);
-  out["arrays"] = state_arrays(s.live);
+  out["arrays"] = state_arrays(s.live, s.model()->bundle.net);
   return ok(out);
 }
 
@@ -751,7 +763,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_bench_actmax(int layer, int steps, float* 
   const bool output = layer + 1 == int(m.bundle.net.layers.size());
   ActmaxConfig config = output ? actmax_output_defaults() : ActmaxConfig{};
   config.steps = steps;
-  std::vector<int> units(std::size_t(m.bundle.net.layers[std::size_t(layer)].outputs()));
+  std::vector<int> units(std::size_t(layer_units(m.bundle.net.layers[std::size_t(layer)])));
   for (std::size_t u = 0; u < units.size(); ++u) units[u] = int(u);
   ActmaxSolver solver(m.bundle.net, layer, units, config);
   while (!solver.step(steps)) {}

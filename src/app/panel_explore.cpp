@@ -11,6 +11,7 @@
 #include "app/renderer.h"
 #include "app/ui.h"
 #include "interpret/numbers.h"
+#include "interpret/units.h"
 #include "core/constants.h"
 
 namespace lens {
@@ -137,15 +138,16 @@ static void prediction_declare(const AppState& s, ImVec2 lo, ImVec2 hi) {
   ui::declare_at(A11yRole::Text, all, lo, hi);
   // Each hidden layer's most active neurons, for a reader who asks what lit up.
   if (L.blank) return;
-  for (std::size_t l = 0; l + 1 < L.trace.layers.size(); ++l) {
-    const Eigen::VectorXf act = L.trace.layers[l].a.col(0);
+  for (std::size_t l = 0; l < L.responses.size(); ++l) {
+    const Eigen::VectorXf& act = L.responses[l];
+    const char* unit = s.model()->bundle.net.layers[l].is_conv() ? "channel " : "neuron ";
     std::vector<int> order(std::size_t(act.size()));
     std::iota(order.begin(), order.end(), 0);
     const std::size_t top = std::min<std::size_t>(3, order.size());
     std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(top), order.end(), [&](int x, int y) { return act(x) > act(y); });
     std::string line = "Most active in hidden layer " + std::to_string(l) + ":";
     for (std::size_t i = 0; i < top; ++i)
-      line += (i ? ", " : " ") + std::string("neuron ") + std::to_string(order[i]) + " (" + fmt("%.2f", double(act(order[i]))) + ")";
+      line += (i ? ", " : " ") + std::string(unit) + std::to_string(order[i]) + " (" + fmt("%.2f", double(act(order[i]))) + ")";
     ui::declare_at(A11yRole::Text, line + ".", lo, hi);
   }
 }
@@ -290,14 +292,23 @@ void panel_contributions(AppState& s, float width) {
 void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height) {
   const float em = ui::em();
   const Mlp& net = s.model()->bundle.net;
-  const int U = net.layers[std::size_t(layer)].outputs();
+  const Layer& d = net.layers[std::size_t(layer)];
+  const int U = layer_units(d);
+  const bool conv = d.is_conv();
   ModelAnalysis* a = s.analysis();
   const ui::Palette& pal = ui::palette(s.dark);
   char title[128];
-  std::snprintf(title, sizeof title, "Hidden layer %d: %d neurons", layer, U);
-  ui::title(title, "Each card is one neuron. Picture: the input that excites it most (activation maximization). "
-                   "Bar: how strongly it responds to your digit now, relative to its strongest response on the test set. "
-                   "Grey card with 'dead': it never fires on any test digit. Click a card to inspect the neuron.");
+  if (conv) std::snprintf(title, sizeof title, "Hidden layer %d: %d channels of %dx%d", layer, U, unit_map_shape(d).h, unit_map_shape(d).w);
+  else std::snprintf(title, sizeof title, "Hidden layer %d: %d neurons", layer, U);
+  if (conv)
+    ui::title(title, "A convolutional layer: each card is one channel, a filter slid over its input. Picture: the channel's "
+                     "feature map for your digit now, brighter where the filter finds its pattern (the brightest map of the layer "
+                     "is full white). Bar: the map's mean, the channel's response, relative to its strongest on the test set. "
+                     "Click a card to inspect the channel: the image that excites it most, its filter, its digits.");
+  else
+    ui::title(title, "Each card is one neuron. Picture: the input that excites it most (activation maximization). "
+                     "Bar: how strongly it responds to your digit now, relative to its strongest response on the test set. "
+                     "Grey card with 'dead': it never fires on any test digit. Click a card to inspect the neuron.");
   const float sort_w = ImGui::CalcTextSize("by activation").x + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x;
   // Beside the title; on its own row only where a row can be spared.
   const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x;
@@ -327,8 +338,8 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
     if (rows * (c + bar_extra) <= height) { card = c; break; }
   }
   const int columns = std::max(1, int((usable_w + gap) / (card + gap)));
-  const Eigen::VectorXf act = s.live.trace.layers.size() > std::size_t(layer)
-                                  ? Eigen::VectorXf(s.live.trace.layers[std::size_t(layer)].a.col(0))
+  const Eigen::VectorXf act = s.live.responses.size() > std::size_t(layer) && s.live.responses[std::size_t(layer)].size() == U
+                                  ? s.live.responses[std::size_t(layer)]
                                   : Eigen::VectorXf::Zero(U);
   std::vector<int> order(static_cast<std::size_t>(U));
   std::iota(order.begin(), order.end(), 0);
@@ -344,7 +355,9 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
   split.Split(dl, 4);
   split.SetCurrentChannel(dl, kPictures);
   dl->AddCallback(renderer_opaque_begin, nullptr);  // the pictures are opaque: no blending
-  const Atlas* atlas = std::size_t(layer) < g.actmax.size() ? &g.actmax[std::size_t(layer)] : nullptr;
+  // a channel's card shows its live map; a neuron's, its maximization image
+  const std::vector<Atlas>& pictures = conv ? g.maps : g.actmax;
+  const Atlas* atlas = std::size_t(layer) < pictures.size() ? &pictures[std::size_t(layer)] : nullptr;
   // Only the rows in view are submitted: a 512-unit layer would otherwise draw every card.
   const int rows = (U + columns - 1) / columns;
   ImGuiListClipper clipper;
@@ -359,7 +372,7 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
     const float bar_h = 0.45f * em;
     const Liveness live = app_card_liveness(s, layer, h);  // the rule and the measurement the list of dead neurons reads
     const bool dead = live == Liveness::Dead, nearly = live == Liveness::NearlyDead;
-    const std::string name = "Neuron " + std::to_string(h) + (dead ? ", dead" : nearly ? ", nearly dead" : "");
+    const std::string name = (conv ? "Channel " : "Neuron ") + std::to_string(h) + (dead ? ", dead" : nearly ? ", nearly dead" : "");
     if (ui::invisible_button("##card", ImVec2(card, card + bar_h + 2), A11yRole::Button, name, "cards of layer " + std::to_string(layer))) {
       s.sel_layer = layer;
       s.sel_unit = h;
@@ -404,8 +417,9 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
     if (v > 0) dl->AddRectFilled(b0, ImVec2(b0.x + std::max(2.f, card * v), b1.y), pal.positive, 2.f);
     if (hovered) {
       ImGui::BeginTooltip();
-      ImGui::Text("Hidden layer %d, neuron %d", layer, h);
-      ImGui::Text("activation now: %s  (max on test set %s)", fmt("%.3f", double(act(h))).c_str(), fmt("%.2f", double(mx)).c_str());
+      ImGui::Text("Hidden layer %d, %s %d", layer, conv ? "channel" : "neuron", h);
+      ImGui::Text("%s now: %s  (max on test set %s)", conv ? "mean of its map" : "activation", fmt("%.3f", double(act(h))).c_str(),
+                  fmt("%.2f", double(mx)).c_str());
       if (facts) {
         ImGui::PushTextWrapPos(em * 24);
         ImGui::TextUnformatted(render_plain(neuron_one_line(*facts)).c_str());

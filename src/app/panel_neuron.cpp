@@ -10,6 +10,7 @@
 #include "app/ui.h"
 #include "interpret/image_words.h"
 #include "interpret/numbers.h"
+#include "interpret/units.h"
 #include "core/constants.h"
 #include "interpret/concepts.h"
 
@@ -27,19 +28,20 @@ static void neuron_picker(AppState& s) {
     ui::same_line_if_fits(9 * em + 2 * ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().ItemSpacing.x);
   }
   s.sel_layer = std::clamp(s.sel_layer, 0, H - 1);
-  const int U = net.layers[std::size_t(s.sel_layer)].outputs();
+  const int U = layer_units(net.layers[std::size_t(s.sel_layer)]);
+  const bool conv = net.layers[std::size_t(s.sel_layer)].is_conv();
   if (s.sel_unit < 0 || s.sel_unit >= U) s.sel_unit = 0;
   const bool prev = ImGui::ArrowButton("##prev", ImGuiDir_Left);
-  ui::declare(A11yRole::Button, "Previous neuron");
+  ui::declare(A11yRole::Button, conv ? "Previous channel" : "Previous neuron");
   if (prev) s.sel_unit = (s.sel_unit + U - 1) % U;
   ImGui::SameLine();
   // Narrower on a phone at a large text size, so the next arrow stays on the row.
   const float room = ImGui::GetContentRegionAvail().x - ImGui::GetFrameHeight() - ImGui::GetStyle().ItemSpacing.x;
   ImGui::SetNextItemWidth(std::clamp(room, 4 * em, 9 * em));
-  ui::slider_int("##unit", "Neuron", &s.sel_unit, 0, U - 1, "neuron %d");
+  ui::slider_int("##unit", conv ? "Channel" : "Neuron", &s.sel_unit, 0, U - 1, conv ? "channel %d" : "neuron %d");
   ImGui::SameLine();
   const bool next = ImGui::ArrowButton("##next", ImGuiDir_Right);
-  ui::declare(A11yRole::Button, "Next neuron");
+  ui::declare(A11yRole::Button, conv ? "Next channel" : "Next neuron");
   if (next) s.sel_unit = (s.sel_unit + 1) % U;
 }
 
@@ -77,9 +79,13 @@ static void outgoing_weights(AppState& s, int h, float width) {
   const Mlp& net = s.model()->bundle.net;
   if (s.sel_layer + 2 != int(net.layers.size())) return;
   const float em = ui::em();
-  ui::title("How it votes", "Its outgoing weights to the ten outputs: when the neuron fires, it adds activation x weight "
-                            "to each digit's score. Orange raises that digit, purple lowers it.");
-  const Eigen::VectorXf w = net.layers.back().W.col(h);
+  if (net.layers[std::size_t(s.sel_layer)].is_conv())
+    ui::title("How it votes", "Its outgoing weights to the ten outputs, each summed over the positions of its map: what a map "
+                              "of ones would add to each digit's score. Orange raises that digit, purple lowers it.");
+  else
+    ui::title("How it votes", "Its outgoing weights to the ten outputs: when the neuron fires, it adds activation x weight "
+                              "to each digit's score. Orange raises that digit, purple lowers it.");
+  const Eigen::VectorXf w = unit_outgoing_weights(net, s.sel_layer).col(h);
   const float lim = std::max(1e-6f, w.cwiseAbs().maxCoeff());
   const ui::Palette& pal = ui::palette(s.dark);
   const ImVec2 top = ImGui::GetCursorScreenPos();
@@ -95,11 +101,28 @@ static void outgoing_weights(AppState& s, int h, float width) {
   ui::declare_at(A11yRole::Image, said, top, ImVec2(top.x + width, ImGui::GetCursorScreenPos().y));
 }
 
+// A channel's map for the live input, and how its response comes from it.
+static void channel_map(AppState& s, Gfx& g, int h, float width) {
+  const Mlp& net = s.model()->bundle.net;
+  const int l = s.sel_layer;
+  const Layer& d = net.layers[std::size_t(l)];
+  const Shape3 one = unit_map_shape(d);
+  ui::title("Its map for your digit", "The filter slid over every position of its input: at each one, the weighted sum of the "
+                                      "pixels (or maps) under it plus the bias, through the activation. Brighter: the pattern is "
+                                      "there (scaled by the layer's largest value). The channel's response is the map's mean.");
+  const float side = std::min(width, 10 * ui::em());
+  atlas_image(layer_atlas(g.maps, l), h, ImVec2(side, side * float(one.h) / float(std::max(1, one.w))));
+  const float mean = s.live.responses.size() > std::size_t(l) ? s.live.responses[std::size_t(l)](h) : 0.f;
+  ui::declare(A11yRole::Image, "Channel " + std::to_string(h) + "'s map for your digit, " + std::to_string(one.h) + " by " +
+                                   std::to_string(one.w) + " positions, mean " + fmt("%.3f", double(mean)));
+  ui::phrases({"response = mean of its " + std::to_string(one.h) + "x" + std::to_string(one.w) + " map", "= " + fmt("%.3f", double(mean))});
+}
+
 static void formula(AppState& s, int h) {
   const Mlp& net = s.model()->bundle.net;
   const int l = s.sel_layer;
   if (s.live.trace.layers.size() <= std::size_t(l)) return;
-  const Dense& d = net.layers[std::size_t(l)];
+  const Layer& d = net.layers[std::size_t(l)];
   // The first layer's inputs are the pixels after the model's input map (x - mean) / std.
   const Eigen::VectorXf in = l == 0 ? Eigen::VectorXf(s.live.trace.first_input().col(0))
                                     : Eigen::VectorXf(s.live.trace.layers[std::size_t(l) - 1].a.col(0));
@@ -369,7 +392,25 @@ void panel_neuron(AppState& s, Gfx& g) {
   if (wide || two) ImGui::SameLine(0, em);
   // Column 2: weights and the formula.
   ImGui::BeginGroup();
-  if (l == 0 && s.is_image_model()) {
+  const Layer& layer = s.model()->bundle.net.layers[std::size_t(l)];
+  if (layer.is_conv()) {
+    const FilterTiles f = filter_tiles(layer, h);
+    const std::string help = "The weights it slides over its input: " + std::to_string(layer.window.kh) + "x" +
+                             std::to_string(layer.window.kw) +
+                             (layer.in.c > 1 ? " on each of the " + std::to_string(layer.in.c) + " channels below it" : std::string(" pixels")) +
+                             ". Orange: ink (or activity) there raises the channel; purple lowers it. Colour-blind safe diverging scale.";
+    ui::title("Its filter", help.c_str());
+    const float side = std::min(col - em, 10 * em);
+    const float lim = Eigen::Map<const Eigen::VectorXf>(f.values.data(), Eigen::Index(f.values.size())).cwiseAbs().maxCoeff();
+    ImGui::Image(g.weights.imgui_id(), ImVec2(side, side * float(f.height) / float(std::max(1, f.width))));
+    ui::declare(A11yRole::Image, "Filter of channel " + std::to_string(h) + ": " + std::to_string(layer.in.c) + " kernel" +
+                                     (layer.in.c > 1 ? "s" : "") + " of " + std::to_string(layer.window.kh) + " by " +
+                                     std::to_string(layer.window.kw) + " weights, largest magnitude " + fmt("%.2f", double(lim)));
+    ui::diverging_legend(side, 0.6f * em, lim, "weight");
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + col - em);
+    channel_map(s, g, h, col - em);
+    ImGui::PopTextWrapPos();
+  } else if (l == 0 && s.is_image_model()) {
     ui::title("Incoming weights", "One weight per input pixel. Orange: ink there raises the neuron's input sum; "
                                   "purple: ink there lowers it. Colour-blind safe diverging scale.");
     const float side = std::min(col - em, 10 * em);
@@ -382,9 +423,11 @@ void panel_neuron(AppState& s, Gfx& g) {
     const float lim = s.model()->bundle.net.layers[0].W.row(h).cwiseAbs().maxCoeff();
     ui::diverging_legend(side, 0.6f * em, lim, "weight");
   }
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + col - em);
-  formula(s, h);
-  ImGui::PopTextWrapPos();
+  if (!layer.is_conv()) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + col - em);
+    formula(s, h);
+    ImGui::PopTextWrapPos();
+  }
   ImGui::Spacing();
   outgoing_weights(s, h, col - em);
   ImGui::EndGroup();

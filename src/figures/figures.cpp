@@ -60,9 +60,16 @@ RgbaImage figure_digit(const Eigen::Ref<const Eigen::VectorXf>& pixels, const Fi
 }
 
 RgbaImage figure_weights(const Eigen::Ref<const Eigen::VectorXf>& weights, float limit, const FigureStyle& style) {
-  Raster c = raster_make(kFigureDigitSide, kFigureDigitSide, style.scale, theme(style.dark).ground);
   const Eigen::VectorXf w = weights;
-  raster_image(c, image_diverging(w.data(), kSide, kSide, 1, limit), 0, 0, kFigureDigitSide, kFigureDigitSide);
+  return figure_weight_image(w.data(), kSide, kSide, limit, style);
+}
+
+// The longer side spans a digit figure's side; the cells stay square.
+RgbaImage figure_weight_image(const float* values, int width, int height, float limit, const FigureStyle& style) {
+  const int longer = std::max(width, height);
+  const int w = kFigureDigitSide * width / longer, h = kFigureDigitSide * height / longer;
+  Raster c = raster_make(w, h, style.scale, theme(style.dark).ground);
+  raster_image(c, image_diverging(values, width, height, 1, limit), 0, 0, float(w), float(h));
   return c.image;
 }
 

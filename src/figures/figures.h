@@ -38,6 +38,8 @@ RgbaImage figure_digit(const Eigen::Ref<const Eigen::VectorXf>& pixels, const Fi
 // Incoming weights (I) on the diverging scale, full colour at +-limit (figures/tiles.h
 // weight_limits, as in the report).
 RgbaImage figure_weights(const Eigen::Ref<const Eigen::VectorXf>& weights, float limit, const FigureStyle& style);
+// Any weights laid out as a width x height picture (a convolution's filter: units.h's filter_tiles).
+RgbaImage figure_weight_image(const float* values, int width, int height, float limit, const FigureStyle& style);
 // Every unit's maximization image (I, U), numbered, dead units marked.
 RgbaImage figure_grid(const Eigen::Ref<const Eigen::MatrixXf>& images, const std::vector<int>& dead, const Font& font,
                       const FigureStyle& style);

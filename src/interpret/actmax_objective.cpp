@@ -6,8 +6,19 @@
 
 namespace lens {
 
+constexpr float kChannelLeak = 0.1f;
+
 bool actmax_objective_linear(const Mlp& net, ActmaxObjective objective) {
-  return net.layers.size() == 1 && objective != ActmaxObjective::LogProbability;  // a channel's mean of z is linear too
+  return net.layers.size() == 1 && !net.layers[0].is_conv() && objective != ActmaxObjective::LogProbability;
+}
+
+// d response / dz of a channel's map (P rows of z, one column): act'(z) times its scale, over P.
+static Eigen::VectorXf channel_seed(const Layer& d, int channel, const Eigen::Ref<const Eigen::VectorXf>& z) {
+  const Eigen::MatrixXf zm = z;
+  Eigen::VectorXf g = activate_derivative(d.act, zm, activate(d.act, zm, d.slope), d.slope).col(0);
+  if (d.act == Activation::ReLU || d.act == Activation::LeakyReLU) g = g.cwiseMax(kChannelLeak);
+  const float scale = d.has_affine() ? d.scale(channel) : 1.f;
+  return g * (scale / float(z.size()));
 }
 
 static bool log_probability(const Mlp& net, ActmaxObjective objective) {
@@ -15,8 +26,8 @@ static bool log_probability(const Mlp& net, ActmaxObjective objective) {
 }
 
 // Forward to the target layer, then back-propagate only towards the input: with z the target
-// layer's pre-activation, dJ/dz is e_u for column u (a channel's: 1/P at each of its P positions;
-// for log p_k, e_k - softmax(z)).
+// layer's pre-activation, dJ/dz is e_u for column u (a channel's: its response's derivative at
+// each of its P positions, channel_seed; for log p_k, e_k - softmax(z)).
 Eigen::MatrixXf actmax_objective_gradient(const Mlp& net, const std::vector<int>& units, ActmaxObjective objective,
                                           const Eigen::MatrixXf& x) {
   const Eigen::Index U = x.cols();
@@ -35,7 +46,11 @@ Eigen::MatrixXf actmax_objective_gradient(const Mlp& net, const std::vector<int>
   const Eigen::Index P = z.rows() / layer_units(target);
   Eigen::MatrixXf dz = Eigen::MatrixXf::Zero(z.rows(), U);
   if (log_probability(net, objective)) dz = -head_probabilities(Head::Softmax, z);
-  for (Eigen::Index u = 0; u < U; ++u) dz.block(units[std::size_t(u)] * P, u, P, 1).array() += 1.f / float(P);
+  for (Eigen::Index u = 0; u < U; ++u) {
+    const Eigen::Index rows = units[std::size_t(u)] * P;
+    if (target.is_conv()) dz.block(rows, u, P, 1) = channel_seed(target, units[std::size_t(u)], z.block(rows, u, P, 1));
+    else dz(rows, u) += 1.f;
+  }
   // dx = W_1^T (... act'(z_l) .* (W_l^T dz)), through any pooling and convolution; no weight
   // gradients. The products are gemm.h's.
   Eigen::MatrixXf d, below;
@@ -52,7 +67,9 @@ Eigen::MatrixXf actmax_objective_gradient(const Mlp& net, const std::vector<int>
 Eigen::MatrixXf actmax_objective_all(const Mlp& net, ActmaxObjective objective, const Eigen::MatrixXf& x) {
   Trace t;
   mlp_forward_trace(net, x, t);
-  const Eigen::MatrixXf z = unit_preactivations(net.layers.back(), t.layers.back());
+  // a channel's response; a neuron's (or a logit's) weighted input
+  const Layer& target = net.layers.back();
+  const Eigen::MatrixXf z = target.is_conv() ? unit_responses(target, t.layers.back()) : t.layers.back().z;
   if (!log_probability(net, objective)) return z;
   return head_probabilities(Head::Softmax, z).cwiseMax(1e-30f).unaryExpr([](float p) { return log_portable(p); });
 }

@@ -16,6 +16,11 @@ enum class ActmaxObjective { PreActivation, Logit, LogProbability };
 
 // d objective / d x (I, U). For a hidden layer (or the logit) the objective is the unit's
 // pre-activation; a one-layer net's pre-activation is linear in x, its gradient the weight row.
+// A channel's (units.h) is its response, the mean of its activation map: the mean of its
+// pre-activation is linear in the pixels too, and a pixel away from the border meets every
+// weight of the filter, so climbing it gives a uniform page. Through a (leaky) ReLU the
+// gradient takes at least kChannelLeak below 0, so a channel silent on the start image still
+// climbs.
 Eigen::MatrixXf actmax_objective_gradient(const Mlp& net, const std::vector<int>& units, ActmaxObjective objective,
                                           const Eigen::MatrixXf& x);
 

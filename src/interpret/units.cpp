@@ -1,6 +1,7 @@
 #include "interpret/units.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace lens {
 
@@ -43,6 +44,23 @@ std::vector<Eigen::MatrixXf> unit_responses_all(const Mlp& net, const Eigen::Ref
 void unit_clamp(const Layer& d, Eigen::MatrixXf& a, int unit, float value) {
   const Eigen::Index P = a.rows() / layer_units(d);
   a.middleRows(unit * P, P).setConstant(value);
+}
+
+FilterTiles filter_tiles(const Layer& d, int channel) {
+  const int C = d.in.c, kh = d.window.kh, kw = d.window.kw;
+  FilterTiles f;
+  f.columns = std::max(1, int(std::ceil(std::sqrt(double(C)))));
+  const int rows = (C + f.columns - 1) / f.columns;
+  f.width = f.columns * (kw + 1) - 1;
+  f.height = rows * (kh + 1) - 1;
+  f.values.assign(std::size_t(f.width) * std::size_t(f.height), 0.f);
+  for (int c = 0; c < C; ++c)
+    for (int i = 0; i < kh; ++i)
+      for (int j = 0; j < kw; ++j) {
+        const int y = (c / f.columns) * (kh + 1) + i, x = (c % f.columns) * (kw + 1) + j;
+        f.values[std::size_t(y) * std::size_t(f.width) + std::size_t(x)] = d.W(channel, (c * kh + i) * kw + j);
+      }
+  return f;
 }
 
 Eigen::MatrixXf unit_outgoing_weights(const Mlp& net, int layer) {

@@ -26,6 +26,13 @@ Eigen::MatrixXf unit_preactivations(const Layer& d, const LayerTrace& t);
 std::vector<Eigen::MatrixXf> unit_responses_all(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x);
 // Holds unit u of a layer's output (its rows of `a`, after any pooling) at `value`.
 void unit_clamp(const Layer& d, Eigen::MatrixXf& a, int unit, float value);
+// A channel's filter as a picture: its C_in kernels (kh x kw each) in a grid of ceil(sqrt(C_in))
+// columns, one cell of 0 between them, row after row (width x height values).
+struct FilterTiles {
+  std::vector<float> values;
+  int width = 0, height = 0, columns = 1;
+};
+FilterTiles filter_tiles(const Layer& d, int channel);
 // How much each unit of hidden layer `layer` pushes each output: the next layer's weights from
 // it (O, U). A channel's are the sums over its positions (what a map of ones would add).
 Eigen::MatrixXf unit_outgoing_weights(const Mlp& net, int layer);

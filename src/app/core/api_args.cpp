@@ -9,6 +9,7 @@
 #include "core/formats/bundle.h"
 #include "core/constants.h"
 #include "core/formats/json.h"
+#include "interpret/units.h"
 
 namespace lens {
 
@@ -79,9 +80,10 @@ Result<NeuronRef> check_neuron(const LoadedModel& m, int layer, int neuron) {
         "layer " + std::to_string(layer) + " does not exist in " + id + " (" +
         (H > 0 ? "hidden layers 0 to " + std::to_string(H - 1) + ", " : std::string("no hidden layers, ")) +
         "output layer " + std::to_string(H) + ")");
-  const int U = net.layers[std::size_t(layer)].outputs();
+  const int U = layer_units(net.layers[std::size_t(layer)]);  // a convolutional layer's units are its channels
+  const char* unit = net.layers[std::size_t(layer)].is_conv() ? "channel " : "neuron ";
   if (neuron < 0 || neuron >= U)
-    return Result<NeuronRef>::fail("neuron " + std::to_string(neuron) + " does not exist in layer " + std::to_string(layer) +
+    return Result<NeuronRef>::fail(unit + std::to_string(neuron) + " does not exist in layer " + std::to_string(layer) +
                                    " of " + id + " (it has " + std::to_string(U) + ", numbered from 0)");
   return Result<NeuronRef>::ok({layer, neuron});
 }

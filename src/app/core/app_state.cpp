@@ -8,6 +8,7 @@
 #include "app/core/model_library.h"
 #include "core/input/preprocess.h"
 #include "interpret/stats_file.h"
+#include "interpret/units.h"
 
 namespace lens {
 
@@ -339,7 +340,7 @@ static void step_neuron(AppState& s, int by) {
   if (H < 1) return;
   std::vector<std::pair<int, int>> all;
   for (int l = 0; l < H; ++l)
-    for (int u = 0; u < s.model()->bundle.net.layers[std::size_t(l)].outputs(); ++u) all.emplace_back(l, u);
+    for (int u = 0; u < layer_units(s.model()->bundle.net.layers[std::size_t(l)]); ++u) all.emplace_back(l, u);
   int at = 0;
   for (int i = 0; i < int(all.size()); ++i)
     if (all[std::size_t(i)] == std::make_pair(s.sel_layer, s.sel_unit)) at = i;

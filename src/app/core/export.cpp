@@ -8,6 +8,7 @@
 #include "figures/tiles.h"
 #include "report/report.h"
 #include "report/report_xor.h"
+#include "interpret/units.h"
 
 namespace lens {
 
@@ -54,9 +55,10 @@ Result<FigureRequest> check_figure(const AppState& s, const std::string& name, i
     case FigureName::Classes: return with_neuron(s, r, true);
     case FigureName::Weights: {
       auto checked = with_neuron(s, r, true);
-      if (checked && checked->layer != 0)
-        return Result<FigureRequest>::fail("weights: only the first hidden layer's weights (layer 0) are 28x28 images; layer " +
-                                           std::to_string(checked->layer) + " takes the previous layer's activations");
+      if (checked && checked->layer != 0 && !s.model()->bundle.net.layers[std::size_t(checked->layer)].is_conv())
+        return Result<FigureRequest>::fail("weights: only the first hidden layer's weights (layer 0) are 28x28 images, and a "
+                                           "convolutional layer's filters; layer " + std::to_string(checked->layer) +
+                                           " takes the previous layer's activations");
       return checked;
     }
     case FigureName::Grid: {
@@ -106,8 +108,13 @@ Result<Bytes> figure_png(AppState& s, const FigureRequest& r, const Font& font) 
   switch (r.name) {
     case FigureName::Actmax: img = figure_digit(analysis_actmax_single(a, r.layer, r.neuron), style); break;
     case FigureName::Weights: {
-      const Eigen::MatrixXf& W = net.layers[0].W;
-      img = figure_weights(W.row(r.neuron).transpose(), weight_limits(W)(r.neuron), style);
+      const Layer& d = net.layers[std::size_t(r.layer)];
+      if (d.is_conv()) {
+        const FilterTiles f = filter_tiles(d, r.neuron);
+        img = figure_weight_image(f.values.data(), f.width, f.height, d.W.row(r.neuron).cwiseAbs().maxCoeff(), style);
+      } else {
+        img = figure_weights(d.W.row(r.neuron).transpose(), weight_limits(d.W)(r.neuron), style);
+      }
       break;
     }
     case FigureName::Grid: {

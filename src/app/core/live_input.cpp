@@ -1,8 +1,10 @@
 #include "app/core/live_input.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "interpret/attribution.h"
+#include "interpret/units.h"
 
 namespace lens {
 
@@ -14,6 +16,8 @@ void live_update(LiveInput& live, const Mlp& net, const Ablation& ablation, int 
   live.probs = head_probabilities(net.head, live.trace.logits()).col(0);
   live.predicted = head_predict(net.head, live.trace.logits())[0];
   const int hidden = int(net.layers.size()) - 1;
+  live.responses.resize(std::size_t(std::max(0, hidden)));
+  for (int l = 0; l < hidden; ++l) live.responses[std::size_t(l)] = unit_responses(net.layers[std::size_t(l)], live.trace.layers[std::size_t(l)]).col(0);
   live.contributions = hidden > 0 ? hidden_contributions(net, live.trace, hidden - 1) : Eigen::MatrixXf();
   live.saliency_class = chosen_class >= 0 && chosen_class < net.outputs() ? chosen_class : live.predicted;
   // A single sigmoid output (XOR) has one logit whatever the predicted class.

@@ -3,6 +3,7 @@
 // stroke movement, so it must stay well under a millisecond for mlp128.
 #pragma once
 #include <Eigen/Core>
+#include <vector>
 
 #include "core/numerics/mlp.h"
 #include "interpret/ablation.h"
@@ -15,6 +16,7 @@ struct LiveInput {
   Trace trace;                       // one column
   Eigen::VectorXf probs;             // (C)
   int predicted = -1;
+  std::vector<Eigen::VectorXf> responses;  // per hidden layer (U): each unit's response (a channel's: its map's mean, units.h)
   Eigen::MatrixXf contributions;     // (C, H) of the last hidden layer
   Eigen::VectorXf saliency;          // (I) gradient x input for saliency_class
   int saliency_class = -1;

@@ -1,0 +1,25 @@
+import { startServer, launchBrowser, openPage, waitReady, settled } from './harness.mjs';
+const two = [[0.3, 0.3], [0.38, 0.2], [0.5, 0.17], [0.62, 0.21], [0.67, 0.32], [0.63, 0.45], [0.52, 0.57],
+  [0.4, 0.68], [0.3, 0.8], [0.45, 0.79], [0.6, 0.79], [0.72, 0.8]];
+const server = await startServer();
+const browser = await launchBrowser();
+const { page, errors } = await openPage(browser, server.url + '#model=cnn&help=0', { skipHelp: true });
+await waitReady(page);
+await page.evaluate((s) => window.lens.drawStroke(s), two);
+await settled(page);
+const info = await page.evaluate(() => { const m = window.lens.models().filter((m) => m.id === 'cnn')[0]; const s = window.lens.state(); return { m, layers: s.layers.map((a) => a.length), pred: s.predicted, progress: s.progress }; });
+console.log(JSON.stringify(info));
+await page.screenshot({ path: '/tmp/shots/cnn-explore.png' });
+await page.evaluate(() => { window.lens.select(0, 3); window.lens.setTab('neuron'); });
+await settled(page);
+await page.screenshot({ path: '/tmp/shots/cnn-neuron0.png' });
+await page.evaluate(() => { window.lens.select(1, 5); window.lens.setTab('neuron'); });
+await settled(page);
+await page.screenshot({ path: '/tmp/shots/cnn-neuron1.png' });
+await page.evaluate(() => window.lens.setTab('network'));
+await settled(page);
+await page.screenshot({ path: '/tmp/shots/cnn-network.png' });
+const ex = await page.evaluate(async () => { try { const e = await window.lens.explain(0, 3); return JSON.stringify(e).slice(0, 600); } catch (e) { return 'ERR ' + e.message; } });
+console.log(ex);
+console.log('errors', JSON.stringify(errors));
+await browser.close(); await server.close?.();
