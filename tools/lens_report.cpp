@@ -1,6 +1,6 @@
 // lens-report: writes a Markdown report with figures that explains a network
 // neuron by neuron, ready to publish as is (README.md + figures/ in one folder).
-//   lens-report --model assets/models/mlp32.lens --out docs/reports/mlp32 [--data DIR] [--top 9]
+//   lens-report --model assets/models/mlp32.lens --out docs/reports/mlp32 [--data DIR] [--top 9] [--images N]
 // MNIST models (784 inputs, 10 classes) are measured on the 10k test set; XOR
 // models get a smaller report of tables and a decision-region figure.
 // Exit codes: 0 done, 1 a file could not be read or written, 2 bad flags.
@@ -27,6 +27,7 @@ namespace {
 struct Cli {
   std::string model, out, data_dir, prior;
   int top = 9;
+  int images = 0;  // the first this many test images; 0: all
   bool quiet = false;
 };
 
@@ -99,6 +100,8 @@ int main(int argc, char** argv) {
                  "folder with the MNIST IDX files (default: $LENS_MNIST_DIR, else ../shared/data/mnist)");
   app.add_option("--top", cli.top, "strongest test images shown per neuron (1-25, default 9)")
       ->check(CLI::Range(1, 25));
+  app.add_option("--images", cli.images, "measure on the first N test images only (a quick look, a test; default: all 10,000)")
+      ->check(CLI::Range(1, 1000000));
   app.add_flag("--quiet,-q", cli.quiet, "no progress lines");
   app.add_option("--prior", cli.prior, "digit prior (a decoder .lens) for the digit-prior images; default: digit-prior.lens "
                  "next to the model if there is one; \"none\": raw maximization images only");
@@ -123,6 +126,10 @@ int main(int argc, char** argv) {
     auto loaded = mnist_load(mnist_default_dir(cli.data_dir), "t10k");
     if (!loaded) return fail(loaded.error);
     test = std::move(*loaded);
+    if (cli.images > 0 && cli.images < test.size()) {
+      test.images.conservativeResize(Eigen::NoChange, cli.images);
+      test.labels.resize(std::size_t(cli.images));
+    }
     clock.done("load the test set");
   }
   if (auto made = report_folder_create(cli.out); !made) return fail(made.error);

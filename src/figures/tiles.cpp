@@ -38,16 +38,20 @@ static float central_percentile_99(const Eigen::VectorXf& w) {
   return magnitude[k];
 }
 
-Eigen::VectorXf weight_limits(const Eigen::Ref<const Eigen::MatrixXf>& W) {
-  Eigen::VectorXf limit(W.rows());
-  for (Eigen::Index h = 0; h < W.rows(); ++h) limit(h) = central_percentile_99(W.row(h).transpose());
-  const float floor = 0.5f * (W.rows() ? limit.maxCoeff() : 0.f);
+// Never finer than half the layer's largest limit: weak weights look weak.
+static Eigen::VectorXf weak_looks_weak(const Eigen::VectorXf& limit) {
+  const float floor = 0.5f * (limit.size() ? limit.maxCoeff() : 0.f);
   return limit.cwiseMax(std::max(floor, 1e-12f));
 }
 
+Eigen::VectorXf weight_limits(const Eigen::Ref<const Eigen::MatrixXf>& W) {
+  Eigen::VectorXf limit(W.rows());
+  for (Eigen::Index h = 0; h < W.rows(); ++h) limit(h) = central_percentile_99(W.row(h).transpose());
+  return weak_looks_weak(limit);
+}
+
 RgbImage weight_tile(const Eigen::Ref<const Eigen::VectorXf>& w, float limit, int scale) {
-  const Eigen::VectorXf values = w;  // contiguous copy
-  return image_framed(image_diverging(values.data(), kSide, kSide, scale, limit));
+  return filter_tile(w, kSide, kSide, limit, scale);
 }
 
 RgbImage weight_grid(const Eigen::Ref<const Eigen::MatrixXf>& W, int per_row, int scale, int gap) {
@@ -56,5 +60,23 @@ RgbImage weight_grid(const Eigen::Ref<const Eigen::MatrixXf>& W, int per_row, in
   for (Eigen::Index h = 0; h < W.rows(); ++h) tiles.push_back(weight_tile(W.row(h).transpose(), limit(h), scale));
   return image_grid(tiles, per_row, gap);
 }
+
+Eigen::VectorXf filter_limits(const Eigen::Ref<const Eigen::MatrixXf>& W) {
+  return weak_looks_weak(W.cwiseAbs().rowwise().maxCoeff());
+}
+
+RgbImage filter_tile(const Eigen::Ref<const Eigen::VectorXf>& taps, int kh, int kw, float limit, int scale) {
+  const Eigen::VectorXf values = taps;  // contiguous copy: a Ref may be strided
+  return image_framed(image_diverging(values.data(), kw, kh, scale, limit));
+}
+
+RgbImage filter_strip(const Eigen::Ref<const Eigen::VectorXf>& row, int kh, int kw, float limit, int scale, int gap) {
+  const int K = kh * kw, C = int(row.size()) / K;
+  std::vector<RgbImage> tiles;
+  for (int c = 0; c < C; ++c) tiles.push_back(filter_tile(row.segment(c * K, K), kh, kw, limit, scale));
+  return image_grid(tiles, C, gap);
+}
+
+int filter_scale(int kh, int kw, int side) { return std::max(1, side / std::max(kh, kw)); }
 
 }  // namespace lens

@@ -27,4 +27,16 @@ RgbImage weight_tile(const Eigen::Ref<const Eigen::VectorXf>& w, float limit, in
 // Rows of W (H, I) as weight tiles in a grid, each at its weight_limits scale.
 RgbImage weight_grid(const Eigen::Ref<const Eigen::MatrixXf>& W, int per_row, int scale, int gap);
 
+// A convolutional layer's filters: W (C_out, C_in*kh*kw), tap (c*kh + i)*kw + j (conv.h).
+// Colour limits, one per channel: the largest |w| of its row, never below half the layer's
+// largest (as in weight_limits, so a weak filter looks weak). A filter has too few taps for a
+// percentile, and no border.
+Eigen::VectorXf filter_limits(const Eigen::Ref<const Eigen::MatrixXf>& W);
+// One kernel (kh x kw taps, row-major) as a framed diverging tile, full colour at +-limit.
+RgbImage filter_tile(const Eigen::Ref<const Eigen::VectorXf>& taps, int kh, int kw, float limit, int scale);
+// One channel's row of W: its C_in kernels side by side, input channel 0 on the left.
+RgbImage filter_strip(const Eigen::Ref<const Eigen::VectorXf>& row, int kh, int kw, float limit, int scale, int gap);
+// The scale at which a kh x kw kernel is drawn about `side` pixels across (at least 1).
+int filter_scale(int kh, int kw, int side);
+
 }  // namespace lens

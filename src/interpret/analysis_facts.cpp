@@ -98,6 +98,7 @@ static NeuronFacts neuron_facts(const ModelAnalysis& a, int l, int h) {
   NeuronFacts f;
   f.layer = l;
   f.unit = h;
+  f.channel = net.layers[std::size_t(l)].is_conv();
   f.activation = net.layers[std::size_t(l)].act;
   f.images = a.stats.images;
   f.active_rate = L.active_rate(h);
@@ -161,6 +162,7 @@ static LayerFacts layer_facts(const ModelAnalysis& a, int l) {
   LayerFacts f;
   f.layer = l;
   f.units = L.units();
+  f.channels = net.layers[std::size_t(l)].is_conv();
   f.activation = net.layers[std::size_t(l)].act;
   for (const NeuronFacts& n : a.neurons[std::size_t(l)]) {
     switch (n.status) {
@@ -239,7 +241,8 @@ static void network_facts(ModelAnalysis& a) {
   }
   if (f.dead > 0) f.advice.push_back(float(f.dead) >= kManyDeadShare * float(f.hidden_units) ? Advice::ReviveMany : Advice::ReviveFew);
   if (f.accuracy < kWeakAccuracy && f.hidden_units < kFewHiddenUnits) f.advice.push_back(Advice::MoreUnits);
-  if (f.accuracy >= kStrongAccuracy) f.advice.push_back(Advice::BeyondMlp);
+  // (a convnet is already the first advice's network)
+  if (f.accuracy >= kStrongAccuracy && !a.bundle->net.has_conv()) f.advice.push_back(Advice::BeyondMlp);
 }
 
 void analysis_facts(ModelAnalysis& a) {

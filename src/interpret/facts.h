@@ -20,6 +20,7 @@ enum class WeightShape { NotMeasured, Decayed, Speckle, Shaped };
 
 struct NeuronFacts {
   int layer = 0, unit = 0;            // hidden layer (from 0) and unit (from 0)
+  bool channel = false;               // the unit is a convolutional layer's channel (units.h), not a neuron
   Activation activation = Activation::ReLU;
   NeuronStatus status = NeuronStatus::Alive;
   int images = 0;                     // test images measured on
@@ -90,6 +91,7 @@ struct LadderFacts {
 
 struct LayerFacts {
   int layer = 0, units = 0;
+  bool channels = false;                    // a convolutional layer: its units are channels (units.h)
   Activation activation = Activation::ReLU;
   std::vector<int> dead, nearly_dead, constant, alive;  // alive = ever fires (incl. nearly dead)
   std::vector<int> carriers;                // up to kCarriersNamed units whose loss is visible, biggest first

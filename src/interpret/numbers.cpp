@@ -46,8 +46,13 @@ std::string signed_number(double v, int decimals) {
   return (negative ? "\u2212" : "") + std::string(buf);
 }
 
-std::string count_of(long long n, const char* singular, const char* plural) {
+std::string count_of(long long n, const std::string& singular, const std::string& plural) {
   return with_commas(n) + " " + (n == 1 ? singular : plural);
+}
+
+std::string capitalized(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = char(s[0] - 'a' + 'A');
+  return s;
 }
 
 std::string ordinal(int n) {

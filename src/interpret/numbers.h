@@ -12,6 +12,8 @@ std::string with_commas(long long n);                   // 10000 -> "10,000"
 std::string ordinal(int n);                             // 1 -> "1st", 12 -> "12th", 23 -> "23rd"
 std::string signed_number(double v, int decimals = 2);  // a real minus sign: "−1.25"
 // "1 neuron" / "2 neurons": count and noun agree.
-std::string count_of(long long n, const char* singular, const char* plural);
+std::string count_of(long long n, const std::string& singular, const std::string& plural);
+// "neuron" -> "Neuron", for a sentence's first word.
+std::string capitalized(std::string s);
 
 }  // namespace lens

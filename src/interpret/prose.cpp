@@ -24,27 +24,44 @@ struct Writer {
     p.push_back(Span{s, Span::Style::Strong});
     return *this;
   }
-  Writer& neuron(int layer, int unit, const std::string& s) {
-    p.push_back(Span{s, Span::Style::Plain, layer, unit});
+  Writer& neuron(int layer, int unit, const std::string& s, bool channel = false) {
+    Span x{s, Span::Style::Plain, layer, unit};
+    x.channel = channel;
+    p.push_back(x);
     return *this;
   }
-  // "neuron 3", "neurons 1, 4 and 5" with each number a reference.
-  Writer& neurons(int layer, const std::vector<int>& units, bool sentence_start = false) {
-    *this << (units.size() == 1 ? (sentence_start ? "Neuron " : "neuron ") : (sentence_start ? "Neurons " : "neurons "));
+  // "neuron 3" ("channel 3") as a reference to unit u of layer L.
+  Writer& unit(const LayerFacts& L, int u) {
+    return neuron(L.layer, u, unit_noun(L.channels) + " " + std::to_string(u), L.channels);
+  }
+  // "neuron 3", "neurons 1, 4 and 5" (or channels) with each number a reference.
+  Writer& neurons(const LayerFacts& L, const std::vector<int>& units, bool sentence_start = false) {
+    const std::string one = unit_noun(L.channels), noun = units.size() == 1 ? one : one + "s";
+    *this << (sentence_start ? capitalized(noun) : noun) << " ";
     for (std::size_t i = 0; i < units.size(); ++i) {
       if (i) *this << (i + 1 == units.size() ? " and " : ", ");
-      neuron(layer, units[i], std::to_string(units[i]));
+      neuron(L.layer, units[i], std::to_string(units[i]), L.channels);
     }
     return *this;
   }
 };
+
+}  // namespace
+
+std::string network_unit_noun(const NetworkFacts& f) {
+  bool neurons = false, channels = false;
+  for (const LayerFacts& L : f.layers) (L.channels ? channels : neurons) = true;
+  return neurons && channels ? "unit" : unit_noun(channels);
+}
+
+namespace {
 
 const char* is_are(long long n) { return n == 1 ? "is" : "are"; }
 
 std::string layer_name(int layer) { return "hidden layer " + std::to_string(layer); }
 
 std::string subject(const NeuronFacts& f) {
-  return "Neuron " + std::to_string(f.unit) + " of " + layer_name(f.layer);
+  return capitalized(unit_noun(f.channel)) + " " + std::to_string(f.unit) + " of " + layer_name(f.layer);
 }
 
 // What "never fires" means for the unit's activation function, after "so".
@@ -137,12 +154,14 @@ std::string join_classes(const std::vector<int>& c, bool with_or) {
   return s;
 }
 
-std::string neuron_title(int layer, int unit) {
-  return "Hidden layer " + std::to_string(layer) + ", neuron " + std::to_string(unit);
+std::string unit_noun(bool channel) { return channel ? "channel" : "neuron"; }
+
+std::string neuron_title(int layer, int unit, bool channel) {
+  return "Hidden layer " + std::to_string(layer) + ", " + unit_noun(channel) + " " + std::to_string(unit);
 }
 
-std::string neuron_anchor(int layer, int unit) {
-  return "hidden-layer-" + std::to_string(layer) + "-neuron-" + std::to_string(unit);
+std::string neuron_anchor(int layer, int unit, bool channel) {
+  return "hidden-layer-" + std::to_string(layer) + "-" + unit_noun(channel) + "-" + std::to_string(unit);
 }
 
 Paragraph neuron_summary(const NeuronFacts& f) {
@@ -210,7 +229,7 @@ Paragraph neuron_ladder_story(const NeuronFacts& f, const LadderFacts& d) {
   Writer w;
   if (!d.present || d.unit != f.unit || d.layer != f.layer || f.votes.empty()) return w.p;
   w.strong("It does all the work.");
-  w << " It is the only neuron of " << layer_name(f.layer) << " that ever fires, so the output layer sees each image as one number: "
+  w << " It is the only " << unit_noun(f.channel) << " of " << layer_name(f.layer) << " that ever fires, so the output layer sees each image as one number: "
     << "how strongly it responds. ";
   if (!f.shapes.empty()) w << "What it captures, in shapes: " << concept_list(f.shapes) << ". ";
   else if (f.concepts_known && !f.concepts.empty()) w << no_shape(f) << ". ";
@@ -248,13 +267,12 @@ Paragraph neuron_dead_detail(const NeuronFacts& f) {
     case WeightShape::Decayed:
       w << " Its incoming weights have decayed to almost nothing (the largest is "
         << (f.largest_weight < 1e-6f ? std::string("under a millionth") : fmt("%.1g", f.largest_weight))
-        << ", so its weight image is blank): weight decay shrinks every weight a little at each step, and a neuron that never "
-           "fires "
-        << no_gradient << " from the data to push back. Its weighted input is its bias alone, for every image.";
+        << ", so its weight image is blank): weight decay shrinks every weight a little at each step, and a " << unit_noun(f.channel)
+        << " that never fires " << no_gradient << " from the data to push back. Its weighted input is its bias alone, for every image.";
       break;
     case WeightShape::Speckle:
       w << " Its incoming weights are unstructured speckle (neighbouring weights correlate at "
-        << signed_number(f.weight_smoothness) << "): a neuron that never fires " << no_gradient
+        << signed_number(f.weight_smoothness) << "): a " << unit_noun(f.channel) << " that never fires " << no_gradient
         << ", so they are still close to the random values it started with.";
       break;
     case WeightShape::Shaped:
@@ -275,7 +293,7 @@ Paragraph neuron_dead_detail(const NeuronFacts& f) {
 Paragraph neuron_importance(const NeuronFacts& f) {
   Writer w;
   if (!f.importance_known) {
-    w << "Its importance was not measured: the model is too large to re-score the test set once per neuron.";
+    w << "Its importance was not measured: the model is too large to re-score the test set once per " << unit_noun(f.channel) << ".";
     return w.p;
   }
   if (std::abs(f.importance) < kMeaningfulDrop)
@@ -313,7 +331,7 @@ Paragraph accuracy_check(const NetworkFacts& f) {
 static void headline(Writer& w, const NetworkFacts& f) {
   w.strong(f.name);
   w << " has " << count_of(f.hidden_layers, "hidden layer", "hidden layers") << " ("
-    << count_of(f.hidden_units, "neuron", "neurons") << " in all) and classifies " << pct(f.accuracy, 2) << " of the "
+    << count_of(f.hidden_units, network_unit_noun(f), network_unit_noun(f) + "s") << " in all) and classifies " << pct(f.accuracy, 2) << " of the "
     << with_commas(f.images) << " test images correctly.";
   if (f.nonfinite_images > 0)
     w << " On " << with_commas(f.nonfinite_images) << " of them its outputs overflow (they are not finite numbers); those count as wrong.";
@@ -323,9 +341,10 @@ static void headline(Writer& w, const NetworkFacts& f) {
 }
 
 static void dead_paragraph(Writer& w, const NetworkFacts& f) {
+  const std::string hidden = "hidden " + network_unit_noun(f), hiddens = hidden + "s";
   const std::string nearly_rule = "active on under " + pct(kNearlyDeadRate, 0) + " of test images";
   if (f.dead > 0) {
-    w << std::to_string(f.dead) << " of its " << std::to_string(f.hidden_units) << " hidden neurons " << is_are(f.dead)
+    w << std::to_string(f.dead) << " of its " << std::to_string(f.hidden_units) << " " << hiddens << " " << is_are(f.dead)
       << " dead (";
     bool first = true;
     for (const LayerFacts& L : f.layers) {
@@ -333,39 +352,39 @@ static void dead_paragraph(Writer& w, const NetworkFacts& f) {
       if (!first) w << "; ";
       first = false;
       if (f.hidden_layers > 1) w << layer_name(L.layer) << ": ";
-      w.neurons(L.layer, L.dead);
+      w.neurons(L, L.dead);
     }
-    w << "). A dead neuron's weighted input never rises above 0 on any test image, so ";
+    w << "). A dead " << network_unit_noun(f) << "'s weighted input never rises above 0 on any test image, so ";
     for (std::size_t i = 0; i < f.dead_activations.size(); ++i)
       w << (i ? "; or " : "") << silent_clause(f.dead_activations[i]);
     w << ".";
     if (f.nearly_dead > 0) w << " " << std::to_string(f.nearly_dead) << " more " << is_are(f.nearly_dead) << " nearly dead (" << nearly_rule << ").";
   } else if (f.nearly_dead > 0) {
-    w << count_of(f.nearly_dead, "hidden neuron", "hidden neurons") << " " << is_are(f.nearly_dead) << " nearly dead (" << nearly_rule
+    w << count_of(f.nearly_dead, hidden, hiddens) << " " << is_are(f.nearly_dead) << " nearly dead (" << nearly_rule
       << "); none is dead.";
   } else {
-    w << "Every hidden neuron is alive: each fires on at least " << pct(kNearlyDeadRate, 0) << " of the test images.";
+    w << "Every " << hidden << " is alive: each fires on at least " << pct(kNearlyDeadRate, 0) << " of the test images.";
   }
   if (f.constant > 0)
-    w << " " << count_of(f.constant, "hidden neuron outputs", "hidden neurons output")
+    w << " " << count_of(f.constant, hidden + " outputs", hiddens + " output")
       << " the same value for every image and so carr" << (f.constant == 1 ? "ies" : "y") << " no information about the digit.";
 }
 
 static void carriers_paragraph(Writer& w, const NetworkFacts& f, const LayerFacts& L) {
   w << "In " << layer_name(L.layer);
   if (L.carriers.empty()) {
-    w << " no single neuron matters: switching any one off changes the test accuracy by less than " << points(kMeaningfulDrop, 2) << ".";
+    w << " no single " << unit_noun(L.channels) << " matters: switching any one off changes the test accuracy by less than " << points(kMeaningfulDrop, 2) << ".";
     return;
   }
   w << (L.carriers.size() == 1 ? " the work is carried by " : " the work is carried most by ");
   for (std::size_t k = 0; k < L.carriers.size(); ++k) {
     if (k) w << (k + 1 == L.carriers.size() ? " and " : ", ");
-    w.neuron(L.layer, L.carriers[k], "neuron " + std::to_string(L.carriers[k]));
+    w.unit(L, L.carriers[k]);
     w << " (switching it off costs " << points(L.carrier_drop[k]) << " and leaves " << pct(f.accuracy - L.carrier_drop[k]) << ")";
   }
   w << ".";
   if (L.largest_drop > kCrucialDrop)
-    w << " Losing neuron " << std::to_string(L.carriers.front()) << " alone would cost more than " << points(kCrucialDrop, 0)
+    w << " Losing " << unit_noun(L.channels) << " " << std::to_string(L.carriers.front()) << " alone would cost more than " << points(kCrucialDrop, 0)
       << ": the network leans on very few features.";
 }
 
@@ -374,7 +393,7 @@ static void survivors_paragraph(Writer& w, const LayerFacts& L) {
     const LadderFacts& d = L.ladder;
     w.strong("One neuron does all the work.");
     w << " Only ";
-    w.neuron(L.layer, d.unit, "neuron " + std::to_string(d.unit));
+    w.unit(L, d.unit);
     w << " of " << layer_name(L.layer) << " ever fires, so everything the output layer knows about an image is one number: how "
       << "strongly that neuron responds. As its activation rises from 0 to its test maximum of " << fmt("%.1f", d.max_activation)
       << ", the answer runs ";
@@ -389,10 +408,10 @@ static void survivors_paragraph(Writer& w, const LayerFacts& L) {
     course_check(w, d);
     return;
   }
-  w.strong("Only " + std::to_string(L.alive.size()) + " of " + std::to_string(L.units) + " neurons of " + layer_name(L.layer) +
+  w.strong("Only " + std::to_string(L.alive.size()) + " of " + std::to_string(L.units) + " " + unit_noun(L.channels) + "s of " + layer_name(L.layer) +
            " ever fire");
   w << " (";
-  w.neurons(L.layer, L.alive);
+  w.neurons(L, L.alive);
   w << "), so the next layer sees each image as just " << std::to_string(L.alive.size()) << " numbers.";
 }
 
@@ -410,7 +429,7 @@ Paragraph network_shapes(const NetworkFacts& f) {
     for (int k = 0; k < kConceptCount && k < int(L.concept_unit.size()); ++k)
       if (L.concept_unit[std::size_t(k)] >= 0) covered.push_back(k);
     if (covered.empty()) {
-      w << " names none (no neuron has a shape among its " << std::to_string(kConceptTopRanks) << " strongest drawn alone that also scores "
+      w << " names none (no " << unit_noun(L.channels) << " has a shape among its " << std::to_string(kConceptTopRanks) << " strongest drawn alone that also scores "
         << fmt("%.1f", kConceptNamed) << " on test digits)";
       continue;
     }
@@ -419,20 +438,20 @@ Paragraph network_shapes(const NetworkFacts& f) {
       const int k = covered[j];
       if (j) w << ", ";
       w << concept_info(k).phrase << " (";
-      w.neuron(L.layer, L.concept_unit[std::size_t(k)], "neuron " + std::to_string(L.concept_unit[std::size_t(k)]));
+      w.unit(L, L.concept_unit[std::size_t(k)]);
       w << ", " << fmt("%.2f", L.concept_unit_score[std::size_t(k)]) << ")";
     }
   }
   w << ". ";
   if (f.concepts_uncovered.empty()) {
-    w << "Every shape, drawn alone, is among the " << std::to_string(kConceptTopRanks) << " strongest for some neuron.";
+    w << "Every shape, drawn alone, is among the " << std::to_string(kConceptTopRanks) << " strongest for some " << network_unit_noun(f) << ".";
   } else {
     w << "Drawn alone, ";
     for (std::size_t j = 0; j < f.concepts_uncovered.size(); ++j) {
       if (j) w << (j + 1 == f.concepts_uncovered.size() ? " and " : ", ");
       w << concept_info(f.concepts_uncovered[j]).phrase;
     }
-    w << " excite no neuron more than most other shapes do.";
+    w << " excite no " << network_unit_noun(f) << " more than most other shapes do.";
   }
   return w.p;
 }
@@ -441,21 +460,22 @@ Paragraph network_advice(const NetworkFacts& f) {
   Writer w;
   if (f.advice.empty()) return w.p;
   w.strong("What would improve it.");
+  const std::string unit = network_unit_noun(f);
   const bool relu = std::find(f.dead_activations.begin(), f.dead_activations.end(), Activation::ReLU) != f.dead_activations.end();
   for (Advice a : f.advice) {
     switch (a) {
       case Advice::ReviveMany:
-        w << " Revive the dead neurons: start the hidden biases at zero or slightly positive instead of negative, or lower the "
+        w << " Revive the dead " << unit << "s: start the hidden biases at zero or slightly positive instead of negative, or lower the "
              "learning rate"
-          << (relu ? ", or use leaky ReLU so that a neuron below zero still gets a gradient." : ".");
+          << (relu ? ", or use leaky ReLU so that a " + unit + " below zero still gets a gradient." : ".");
         break;
       case Advice::ReviveFew:
-        w << " A few dead neurons are wasted capacity; a smaller learning rate or a small positive bias at the start would keep "
+        w << " A few dead " << unit << "s are wasted capacity; a smaller learning rate or a small positive bias at the start would keep "
              "them alive.";
         break;
       case Advice::MoreUnits:
-        w << " With only " << count_of(f.hidden_units, "hidden neuron", "hidden neurons")
-          << " the network cannot separate all ten digits well; more hidden neurons would help most.";
+        w << " With only " << count_of(f.hidden_units, "hidden " + unit, "hidden " + unit + "s")
+          << " the network cannot separate all ten digits well; more hidden " << unit << "s would help most.";
         break;
       case Advice::BeyondMlp:
         w << " Further gains would come from a convolutional network or data augmentation (small shifts and rotations of the "
@@ -482,8 +502,10 @@ Text network_summary(const NetworkFacts& f) {
     }
     if (L.spread) {
       Writer s;
-      s << "No single neuron of " << layer_name(L.layer) << " matters much: the worst loss from switching one off is "
-        << points(L.largest_drop) << ". What the layer knows is spread over many neurons, so read its neurons as pieces of a "
+      const std::string unit = unit_noun(L.channels);
+      s << "No single " << unit << " of " << layer_name(L.layer) << " matters much: the worst loss from switching one off is "
+        << points(L.largest_drop) << ". What the layer knows is spread over many " << unit << "s, so read its " << unit
+        << "s as pieces of a "
         << "shared code rather than as self-contained digit detectors.";
       t.push_back(s.p);
     } else if (!L.alive.empty() && (L.largest_drop != 0 || !L.carriers.empty())) {
@@ -499,19 +521,19 @@ Text network_summary(const NetworkFacts& f) {
 Paragraph dead_story(const NetworkFacts& f) {
   Writer w;
   if (f.hidden_units == 0 || float(f.dead) < kStoryDeadShare * float(f.hidden_units)) return w.p;
-  w << std::to_string(f.dead) << " of " << std::to_string(f.hidden_units) << " hidden neurons " << is_are(f.dead)
+  w << std::to_string(f.dead) << " of " << std::to_string(f.hidden_units) << " hidden " << network_unit_noun(f) << "s " << is_are(f.dead)
     << " dead: " << (f.dead == 1 ? "it never fires" : "they never fire") << " on any test digit, so "
     << (f.dead == 1 ? "it passes" : "they pass") << " nothing on. ";
   const LayerFacts& first = f.layers.front();
   if (first.alive.empty()) {
-    w << "No neuron of " << layer_name(0) << " fires at all, so the network gives the same answer for every image: "
+    w << "No " << unit_noun(first.channels) << " of " << layer_name(0) << " fires at all, so the network gives the same answer for every image: "
       << pct(f.accuracy, 0) << " accuracy.";
   } else {
-    w.neurons(0, first.alive, true);
+    w.neurons(first, first.alive, true);
     w << (first.alive.size() == 1 ? " carries" : " carry") << " all the work of " << layer_name(0)
       << ", so the network can tell only a few kinds of digit apart: " << pct(f.accuracy, 0) << " accuracy.";
   }
-  w << " Grey cards are the dead neurons; the Network tab tells the whole story.";
+  w << " Grey cards are the dead " << network_unit_noun(f) << "s; the Network tab tells the whole story.";
   return w.p;
 }
 
@@ -520,10 +542,10 @@ Paragraph dead_story_short(const NetworkFacts& f) {
   if (f.hidden_units == 0 || float(f.dead) < kStoryDeadShare * float(f.hidden_units)) return w.p;
   const LayerFacts& first = f.layers.front();
   if (first.alive.empty()) {
-    w << "No neuron of " << layer_name(0) << " fires, so every image gets the same answer (" << pct(f.accuracy, 0) << " accuracy).";
+    w << "No " << unit_noun(first.channels) << " of " << layer_name(0) << " fires, so every image gets the same answer (" << pct(f.accuracy, 0) << " accuracy).";
     return w.p;
   }
-  w.neurons(0, first.alive, true);
+  w.neurons(first, first.alive, true);
   w << (first.alive.size() == 1 ? " carries" : " carry") << " all the work: the other " << std::to_string(f.dead) << " of "
     << std::to_string(f.hidden_units) << " are dead (" << pct(f.accuracy, 0) << " accuracy).";
   return w.p;
@@ -548,7 +570,7 @@ std::string render_markdown(const Paragraph& p) {
   std::string s;
   for (const Span& x : p) {
     const std::string text = md_escape_text(x.text);
-    if (x.unit >= 0) s += "[" + text + "](#" + neuron_anchor(x.layer, x.unit) + ")";
+    if (x.unit >= 0) s += "[" + text + "](#" + neuron_anchor(x.layer, x.unit, x.channel) + ")";
     else if (x.style == Span::Style::Strong) s += "**" + text + "**";
     else s += text;
   }

@@ -15,6 +15,7 @@ struct Span {
   std::string text;
   Style style = Style::Plain;
   int layer = -1, unit = -1;  // a reference to a hidden neuron when unit >= 0
+  bool channel = false;       // ... that is a convolutional layer's channel
 };
 using Paragraph = std::vector<Span>;
 using Text = std::vector<Paragraph>;
@@ -54,10 +55,15 @@ Paragraph dead_story_short(const NetworkFacts& f);
 
 // "0, 6 and 9"; with_or: "0, 6 or 9"
 std::string join_classes(const std::vector<int>& classes, bool with_or = false);
-// "Hidden layer 0, neuron 3" and the anchor Markdown renderers derive from that
-// heading, "hidden-layer-0-neuron-3".
-std::string neuron_title(int layer, int unit);
-std::string neuron_anchor(int layer, int unit);
+// What a unit is called: "neuron", or "channel" for a convolutional layer's (units.h).
+std::string unit_noun(bool channel);
+// What the network's units are called: "neuron", "channel" (a convnet's hidden layers are all
+// convolutional) or "unit" (it has both kinds).
+std::string network_unit_noun(const NetworkFacts& f);
+// "Hidden layer 0, neuron 3" ("Hidden layer 0, channel 3") and the anchor Markdown renderers
+// derive from that heading, "hidden-layer-0-neuron-3" ("hidden-layer-0-channel-3").
+std::string neuron_title(int layer, int unit, bool channel = false);
+std::string neuron_anchor(int layer, int unit, bool channel = false);
 
 std::string render_plain(const Paragraph& p);
 std::string render_markdown(const Paragraph& p);

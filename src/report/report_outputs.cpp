@@ -5,6 +5,7 @@
 #include "interpret/thresholds.h"
 #include "interpret/prose.h"
 #include "figures/tiles.h"
+#include "interpret/units.h"
 #include "report/report_sections.h"
 #include "report/report_text.h"
 
@@ -12,12 +13,13 @@ namespace lens {
 
 // With one live unit in the last hidden layer, every logit is a line in that unit's activation:
 // each class's best image can only be "as much of it as possible" or "as little as possible".
+// Not so for a channel: the logits weigh every position of its map, not its mean.
 static std::string single_feature_outputs(const ReportContext& c) {
   const int l = c.analysis.hidden_layers() - 1;
   const std::vector<int>& alive = c.analysis.network.layers[std::size_t(l)].alive;
-  if (alive.size() != 1) return "";
+  if (alive.size() != 1 || c.bundle.net.layers[std::size_t(l)].is_conv()) return "";
   const int u = alive[0];
-  const Eigen::VectorXf w = c.bundle.net.layers.back().W.col(u);
+  const Eigen::VectorXf w = unit_outgoing_weights(c.bundle.net, l).col(u);
   const float big = 0.1f * w.cwiseAbs().maxCoeff();  // smaller weights leave a nearly blank picture
   std::vector<int> more, less, flat, sure;
   for (int k = 0; k < int(w.size()); ++k) {
@@ -77,8 +79,8 @@ void section_outputs(ReportPage& page, const ReportContext& c) {
   if (a.has_concepts) rows.push_back(shape);
   page.md += md_table(head, rows, "l" + std::string(std::size_t(C), 'r')) + "\n";
   if (a.has_concepts)
-    page.md += "The shape row: of the shapes described in the [reading guide](#how-to-read-the-neuron-sections), the one the "
-               "class's logit is named for by the neurons' rule (among the 3 that, drawn alone, raise it most, and an explanation "
+    page.md += "The shape row: of the shapes described in the [reading guide](#" + reading_guide_anchor(c) + "), the one the "
+               "class's logit is named for by the " + report_unit(c) + "s' rule (among the 3 that, drawn alone, raise it most, and an explanation "
                "score of " + fmt("%.1f", kConceptNamed) + " or more); — when none is.\n\n";
   page.md += single_feature_outputs(c);
 }

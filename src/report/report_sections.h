@@ -34,7 +34,15 @@ void section_layer(ReportPage& page, const ReportContext& c, int layer);
 
 // Shared by the MNIST and XOR reports.
 std::string layers_text(const Mlp& net);  // "784 inputs → 6 ReLU → 10 logits → softmax"
+// A dense hidden layer by its width, "32 ReLU"; a convolutional one as layer_description says it,
+// "conv 8 of 5x5, relu → 8x24x24, max pool 2x2 stride 2 → 8x12x12".
+std::string hidden_layer_text(const Layer& d);
 std::string recipe_table(const nlohmann::json& training);
-std::string neuron_link(int layer, int unit);           // [3](#layer-0-neuron-3)
+std::string neuron_link(int layer, int unit, bool channel = false);  // [3](#hidden-layer-0-neuron-3)
+// What the report calls the units: "neuron", "channel" or "unit" (prose.h's network_unit_noun).
+std::string report_unit(const ReportContext& c);
+// The reading guide's heading, "How to read the neuron sections", and its anchor.
+std::string reading_guide_title(const ReportContext& c);
+std::string reading_guide_anchor(const ReportContext& c);
 
 }  // namespace lens

@@ -9,6 +9,7 @@ out="$work/mlp6-dead"
 rm -rf "$work"
 mkdir -p "$work"
 fail() { echo "report_smoke: $*" >&2; exit 1; }
+. "$(dirname "$0")/report_lib.sh"
 
 "$report" --quiet --model "$models/mlp6-dead.lens" --data "$data" --out "$out" > "$work/run.log"
 readme="$out/README.md"
@@ -29,23 +30,8 @@ awk '$0 == "### Hidden layer 0, neuron 1" { getline; getline; s = $0; getline; g
   || fail "neuron 1 is not reported alive"
 
 # Every linked figure exists and is well formed.
-links=$(grep -o '](figures/[^)]*)' "$readme" | sed 's/^](//; s/)$//' | sort -u)
-[ -n "$links" ] || fail "README links no figures"
-count=0
-for f in $links; do
-  file="$out/$f"
-  [ -s "$file" ] || fail "missing figure $f"
-  case "$f" in
-    *.png)
-      [ "$(head -c 8 "$file" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "$f: not a PNG signature"
-      [ "$(tail -c 8 "$file" | head -c 4)" = "IEND" ] || fail "$f: PNG does not end with IEND" ;;
-    *.svg)
-      head -c 5 "$file" | grep -q '^<svg' || fail "$f: not an SVG"
-      tail -n 1 "$file" | grep -q '</svg>' || fail "$f: SVG not closed" ;;
-    *) fail "$f: unexpected figure type" ;;
-  esac
-  count=$((count + 1))
-done
+report_figures "$readme" "$out"
+count=$figure_count
 
 # Exit codes: 1 for a file that cannot be read, 2 for bad flags.
 set +e

@@ -192,6 +192,34 @@ TEST(Prose, CountsAgreeInNumber) {
   EXPECT_NE(render_plain(network_summary(n)[0]).find("(1 neuron in all)"), std::string::npos);
 }
 
+// A convolutional layer's units are channels: the same sentences, with "channel" and links to
+// the channel sections; a network of both kinds has "units".
+TEST(Prose, AConvolutionalLayersUnitsAreChannels) {
+  NetworkFacts n;
+  n.name = "m", n.hidden_layers = 1, n.hidden_units = 8, n.images = 10000;
+  LayerFacts L;
+  L.units = 8, L.channels = true, L.dead = {2, 3}, L.alive = {0, 1, 4, 5, 6, 7};
+  n.layers = {L};
+  n.dead = 2, n.dead_activations = {Activation::ReLU};
+  EXPECT_NE(render_plain(network_summary(n)[0]).find("has 1 hidden layer (8 channels in all)"), std::string::npos);
+  EXPECT_NE(render_markdown(network_summary(n)[1]).find(
+                "2 of its 8 hidden channels are dead (channels [2](#hidden-layer-0-channel-2) and [3](#hidden-layer-0-channel-3))"),
+            std::string::npos)
+      << render_markdown(network_summary(n)[1]);
+  LayerFacts dense;
+  dense.layer = 1, dense.units = 4, dense.alive = {0, 1, 2, 3};
+  n.layers.push_back(dense);
+  EXPECT_NE(render_plain(network_summary(n)[1]).find("2 of its 8 hidden units are dead"), std::string::npos);
+
+  NeuronFacts f;
+  f.layer = 0, f.unit = 3, f.channel = true, f.images = 10000, f.strong = {0}, f.strongest_mean = 1.5f;
+  EXPECT_EQ(render_plain(neuron_summary(f)).rfind("Channel 3 of hidden layer 0 fires most for 0", 0), 0u);
+  EXPECT_EQ(neuron_title(0, 3, true), "Hidden layer 0, channel 3");
+  EXPECT_EQ(neuron_anchor(0, 3, true), "hidden-layer-0-channel-3");
+  f.channel = false;
+  EXPECT_EQ(render_plain(neuron_summary(f)).rfind("Neuron 3 of hidden layer 0 fires most for 0", 0), 0u);
+}
+
 TEST(Prose, TheDeadStoryStartsItsSentencesWithCapitals) {
   NetworkFacts n;
   n.name = "m", n.hidden_layers = 1, n.hidden_units = 6, n.images = 10000, n.dead = 5, n.accuracy = 0.35f;
