@@ -115,7 +115,16 @@ try {
 
   // --- the convnet: loaded into the same page, then the same peers on it -----------------------
   const info = await page.evaluate(() => window.PB.useNet('convnet'));
-  log('convnet', JSON.stringify(info));
+  log('convnet', JSON.stringify(info), '; waiting for the page\'s own analysis of it to finish');
+  const t0 = Date.now();
+  // Here it takes the page over 10 minutes on 2 busy cores: the bench waits a minute at most, then
+  // times anyway and the report says so. The analysis runs in the page's frames, on the main
+  // thread; a timed loop of synchronous calls (lens, TF.js) lets no frame in.
+  info.analysisDone = await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 60000, polling: 500 })
+    .then(() => true, () => false);
+  info.analysis = await page.evaluate(() => window.lens.state().analysis);
+  info.analysisWaitS = (Date.now() - t0) / 1000;
+  log('convnet analysis', info.analysisDone ? 'done' : 'NOT done', 'after', info.analysisWaitS, 's');
   const convReference = await page.evaluate(() => Array.from(window.lens.predictBatch(window.PB.B.images.subarray(0, 784 * 100))));
   result.convnet = { info, batch: CONVNET_BATCH, peers: await benchNet(page, 'convnet', ['lens', 'tfjs-wasm', 'tfjs-cpu', 'ort-wasm'], CONVNET_BATCH) };
   result.convnet.peers['ort-wasm-2threads'] = await ortTwoThreads('convnet', convReference, CONVNET_BATCH);

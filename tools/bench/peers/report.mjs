@@ -63,6 +63,7 @@ if (C) {
   const convNames = ['tfjs-wasm', 'tfjs-cpu', 'ort-wasm'];
   singleRows('convnet: single-sample inference, median (p95)', CP, CL, convNames);
   batchRows(`convnet: batch of ${C.batch.toLocaleString('en-US')} (single-threaded)`, CP, CL, [...convNames, 'ort-wasm-2threads']);
+  if (C.info && C.info.analysisDone === false) rows.push(['convnet: the page\'s analysis of it', `${Math.round(100 * (C.info.analysis ?? 0))}% done after ${C.info.analysisWaitS} s: the convnet rows were timed while it ran between them`, '', '', '', '']);
   const S = C.strokes;
   if (S) rows.push(['convnet: a stroke on the page (lens.drawStroke), median (p95)', `${ms(S.callMedianMs)} (p95 ${ms(S.callP95Ms)})`,
     'its C++ compute (lens.perf().strokeMs)', `${ms(S.computeMedianMs)} (p95 ${ms(S.computeP95Ms)})`, '',
