@@ -117,7 +117,7 @@ try {
   const info = await page.evaluate(() => window.PB.useNet('convnet'));
   log('convnet', JSON.stringify(info), '; waiting for the page\'s own analysis of it to finish');
   const t0 = Date.now();
-  // Here it takes the page over 10 minutes on 2 busy cores: the bench waits a minute at most, then
+  // Here it was 43% done after 5 minutes on 2 busy cores: the bench waits a minute at most, then
   // times anyway and the report says so. The analysis runs in the page's frames, on the main
   // thread; a timed loop of synchronous calls (lens, TF.js) lets no frame in.
   info.analysisDone = await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 60000, polling: 500 })
