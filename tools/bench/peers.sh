@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# MNIST Lens against the tools people would use instead, on this machine, with the same mlp128
-# weights (assets/models/mlp128.lens) in each (the ONNX file is written from them by
-# tools/bench/peers/onnx-write.mjs). Prints one table and writes build/bench/peers.json.
+# MNIST Lens against the tools people would use instead, on this machine, with the same weights in
+# each: mlp128 (assets/models/mlp128.lens; the ONNX file is written from it by
+# tools/bench/peers/onnx-write.mjs), and a convnet, the PyTorch MNIST example
+# (tests/onnx/pytorch-mnist-example.onnx: 2 convolutions, a max-pool, 2 dense layers; 1.2 M
+# weights, about 12 M multiply-adds a digit), which the page reads with lens.loadBundle given the
+# input normalization of tests/onnx/convnets.json, ONNX Runtime Web runs as is and TF.js gets
+# from it (tools/bench/peers/onnx-read.mjs). Prints one table (the convnet's rows start
+# "convnet:") and writes build/bench/peers.json.
 #
 #   tools/bench/peers.sh
 #
@@ -9,9 +14,11 @@
 # isolated by tools/bench/peers/serve.mjs): each peer's outputs checked against lens.predict
 # within 1e-4 on 100 test images, then single-sample inference read back (median and p95),
 # a batch of the 10,000 test images, activation maximization of the 128 hidden units for 256
-# steps (MNIST Lens against the same algorithm with TF.js gradients), bytes downloaded
-# (gzipped) and time to first result in a fresh page. Peers: TensorFlow.js (wasm and cpu
-# backends), ONNX Runtime Web (wasm; 1 thread, and 2 threads for the batch), a plain JS loop.
+# steps (MNIST Lens against the same algorithm with TF.js gradients), then the same check,
+# single-sample and batch figures (1,000 test images) on the convnet, and a stroke on the page
+# (lens.drawStroke) on it; last, bytes downloaded (gzipped) and time to first result in a fresh
+# page (mlp128). Peers: TensorFlow.js (wasm and cpu backends), ONNX Runtime Web (wasm; 1 thread,
+# and 2 threads for the batch), a plain JS loop (mlp128 only).
 # Natively: bench-actmax against tools/bench/torch_actmax.py (PyTorch autograd, the faster of
 # 1 and 2 threads), and lens-train against PyTorch at batch 64 and 256 (tools/bench/bench-train.sh).
 #

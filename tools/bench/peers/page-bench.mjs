@@ -1,8 +1,10 @@
 // The in-browser half of tools/bench/peers.sh (driven by bench-peers.mjs through playwright):
-// the same mlp128 weights in MNIST Lens (window.lens), TensorFlow.js (wasm and cpu backends),
-// ONNX Runtime Web (wasm) and a plain JavaScript loop; correctness checks, single-sample and
-// batch inference, activation maximization, first results. Every figure is a measurement only.
+// the same weights in MNIST Lens (window.lens), TensorFlow.js (wasm and cpu backends), ONNX
+// Runtime Web (wasm) and, for mlp128, a plain JavaScript loop; correctness checks, single-sample
+// and batch inference, activation maximization, first results. Two networks (NETS): mlp128, and
+// the PyTorch MNIST example convnet. Every figure is a measurement only.
 import { lensModel, plainForward } from './lens-bundle.mjs';
+import { readOnnx } from './onnx-read.mjs';
 
 const PEERS = '/peers/';
 // For inference TF.js needs only its core and one backend (what the first-result pages load);
@@ -37,7 +39,17 @@ async function fetchModel() {
   return lensModel(header, new Float32Array(bytes));
 }
 
-export const B = { model: null, images: null, checkImages: [] };
+export const B = { model: null, images: null, checkImages: [], net: null };
+
+// The networks each peer runs: the ONNX file ONNX Runtime Web reads (mlp128's is written from the
+// .lens bundle by onnx-write.mjs; the convnet's is the PyTorch export itself) and, for TF.js, the
+// same layers (layersFromLens, layersFromOnnx). `meta` (serve.mjs): the convnet's name and the
+// input normalization it was trained with (tests/onnx/convnets.json; the file records none),
+// which MNIST Lens is given at loadBundle and the other peers apply to the pixels themselves.
+export const NETS = {
+  mlp128: { onnx: '/data/mlp128.onnx' },
+  convnet: { onnx: '/data/convnet.onnx', meta: '/data/convnet.json' },
+};
 
 export async function setup({ tfjs = true, ort = true, ortThreads = 1 } = {}) {
   B.model = await fetchModel();
@@ -56,39 +68,159 @@ export async function setup({ tfjs = true, ort = true, ortThreads = 1 } = {}) {
     await loadScript(PEERS + ORT);
     window.ort.env.wasm.wasmPaths = PEERS + 'onnxruntime-web/dist/';
     window.ort.env.wasm.numThreads = ortThreads;
-    B.ort = await window.ort.InferenceSession.create('/data/mlp128.onnx', { executionProviders: ['wasm'] });
   }
+  B.ortLoaded = ort;
+  await useNet('mlp128', { lens: false });
   return { images: n, crossOriginIsolated: window.crossOriginIsolated, tfjs: tfjs ? window.tf.version_core : null,
     ort: ort ? window.ort.env.versions.common : null, ortThreads };
 }
 
-// --- each peer's predict: one Float32Array(784) -> 10 probabilities, and a batch -------------
-// Weights as (inputs, outputs), the layout tf.layers.dense keeps its kernel in. (TF.js 4.22's
-// wasm backend gets fused.matMul with transposeB and a bias wrong: outputs off by up to 1 on
-// mlp128, which the check below caught, so no peer runs that form.)
-function tfModel(tf, model) {
-  const [l0, l1] = model.layers;
-  return tf.tidy(() => ({ W0: tf.transpose(tf.tensor2d(l0.W, [l0.outputs, l0.inputs])), b0: tf.tensor1d(l0.b),
-    W1: tf.transpose(tf.tensor2d(l1.W, [l1.outputs, l1.inputs])), b1: tf.tensor1d(l1.b) }));
+// --- the layers TF.js runs, read from either source ----------------------------------------
+// A network as TF.js runs it: {input: [C, H, W] or [features], head, layers}, each layer one of
+//   {kind: 'dense', W (outputs x inputs, row-major), b, inputs, outputs, activation}
+//   {kind: 'conv', W (Cout x Cin x kh x kw, ONNX's layout), b, kernel, strides, pads, activation}
+//   {kind: 'maxpool', kernel, strides}
+//   {kind: 'flatten'}  (C, H, W order, as ONNX and PyTorch flatten)
+export function layersFromLens(model) {
+  return { input: [model.layers[0].inputs], head: model.head, layers: model.layers.map((l) => ({ kind: 'dense', ...l })) };
 }
-// TF.js's fast path: fused matMul + bias + ReLU kernels in one tidy, read back with dataSync.
+
+// The chain Conv / Relu / MaxPool / Flatten / Gemm (transB) / Softmax or LogSoftmax of an ONNX
+// graph (readOnnx); anything else is refused.
+export function layersFromOnnx(graph) {
+  const layers = [], ints = (n, a, d) => n.attrs[a]?.ints?.length ? n.attrs[a].ints : d;
+  let head = null;
+  for (const n of graph.nodes) {
+    const w = (k) => graph.weights[n.inputs[k]];
+    if (head) throw new Error(n.op + ' after the softmax');
+    if (n.op === 'Conv') {
+      if ((n.attrs.group?.i ?? 1) !== 1 || ints(n, 'dilations', [1, 1]).some((v) => v !== 1)) throw new Error('grouped or dilated Conv');
+      const W = w(1);
+      layers.push({ kind: 'conv', W: W.data, shape: W.dims, b: w(2)?.data ?? new Float32Array(W.dims[0]), kernel: W.dims.slice(2),
+        strides: ints(n, 'strides', [1, 1]), pads: ints(n, 'pads', [0, 0, 0, 0]), activation: 'identity' });
+    } else if (n.op === 'Gemm') {
+      const W = w(1);
+      if (n.attrs.transB?.i !== 1 || n.attrs.transA?.i || (n.attrs.alpha?.f ?? 1) !== 1 || (n.attrs.beta?.f ?? 1) !== 1) throw new Error('Gemm other than x W^T + b');
+      layers.push({ kind: 'dense', W: W.data, b: w(2).data, outputs: W.dims[0], inputs: W.dims[1], activation: 'identity' });
+    } else if (n.op === 'Relu') {
+      const last = layers[layers.length - 1];
+      if (!last || last.activation !== 'identity') throw new Error('Relu not after a Conv or Gemm');
+      last.activation = 'relu';
+    } else if (n.op === 'MaxPool') {
+      if (ints(n, 'pads', [0, 0, 0, 0]).some((v) => v) || n.attrs.ceil_mode?.i) throw new Error('padded MaxPool');
+      layers.push({ kind: 'maxpool', kernel: ints(n, 'kernel_shape'), strides: ints(n, 'strides', ints(n, 'kernel_shape')) });
+    } else if (n.op === 'Flatten') layers.push({ kind: 'flatten' });
+    else if (n.op === 'Softmax' || n.op === 'LogSoftmax') head = 'softmax';  // TF.js gives the probabilities
+    else throw new Error('no TF.js layer here for ONNX op ' + n.op);
+  }
+  return { input: graph.inputs[0].shape.slice(1), head: head || 'softmax', layers };
+}
+
+// The tensors: dense kernels as (inputs, outputs), the layout tf.layers.dense keeps (TF.js 4.22's
+// wasm backend gets fused.matMul with transposeB and a bias wrong: outputs off by up to 1 on
+// mlp128, which the check below caught, so no peer runs that form); conv filters as
+// [kh, kw, Cin, Cout] for NHWC maps. The first dense layer after a flatten of a map gets its
+// columns permuted from C,H,W order to the H,W,C order TF.js flattens an NHWC map in.
+const TF_ACTIVATIONS = { relu: 'relu', identity: 'linear', sigmoid: 'sigmoid' };
+function tfModel(tf, net) {
+  const act = (a) => { if (!TF_ACTIVATIONS[a]) throw new Error('no fused TF.js activation for ' + a); return TF_ACTIVATIONS[a]; };
+  if (net.input.length === 3 && net.input[0] !== 1) throw new Error('an input of more than one channel');
+  let map = net.input.length === 3 ? [net.input[1], net.input[2], net.input[0]] : null, flattened = null;  // [H, W, C]
+  const out = (size, k, s, p0, p1) => Math.floor((size + p0 + p1 - k) / s) + 1;
+  return tf.tidy(() => ({ input: map ? [...map] : net.input, head: net.head, layers: net.layers.map((l) => {
+    if (l.kind === 'conv') {
+      const [co, ci, kh, kw] = l.shape, [pt, pl, pb, pr] = l.pads;
+      map = [out(map[0], kh, l.strides[0], pt, pb), out(map[1], kw, l.strides[1], pl, pr), co];
+      return { kind: 'conv', w: tf.keep(tf.transpose(tf.tensor4d(l.W, [co, ci, kh, kw]), [2, 3, 1, 0])), b: tf.keep(tf.tensor1d(l.b)),
+        strides: l.strides, pad: l.pads.some((v) => v) ? [[0, 0], [pt, pb], [pl, pr], [0, 0]] : null, activation: act(l.activation) };
+    }
+    if (l.kind === 'maxpool') {
+      map = [out(map[0], l.kernel[0], l.strides[0], 0, 0), out(map[1], l.kernel[1], l.strides[1], 0, 0), map[2]];
+      return l;
+    }
+    if (l.kind === 'flatten') { flattened = map; map = null; return l; }
+    let W = l.W;
+    if (flattened) {  // column (c, y, x) of PyTorch's flatten is column (y, x, c) of TF.js's
+      const [H, Wd, C] = flattened;
+      W = new Float32Array(l.W.length);
+      for (let o = 0; o < l.outputs; o++)
+        for (let c = 0; c < C; c++) for (let p = 0; p < H * Wd; p++) W[o * l.inputs + p * C + c] = l.W[o * l.inputs + c * H * Wd + p];
+      flattened = null;
+    }
+    return { kind: 'dense', w: tf.keep(tf.transpose(tf.tensor2d(W, [l.outputs, l.inputs]))), b: tf.keep(tf.tensor1d(l.b)), activation: act(l.activation) };
+  }) }));
+}
+const tfTensors = (m) => m.layers.flatMap((l) => [l.w, l.b].filter(Boolean));
+
+// TF.js's fast path: fused matMul / conv2d + bias + activation kernels in one tidy, read back
+// with dataSync. x: n inputs, already normalized.
 function tfForward(tf, m, x, n) {
   const out = tf.tidy(() => {
-    const h = tf.fused.matMul({ a: tf.tensor2d(x, [n, 784]), b: m.W0, bias: m.b0, activation: 'relu' });
-    return tf.softmax(tf.fused.matMul({ a: h, b: m.W1, bias: m.b1 }));
+    let h = tf.tensor(x, [n, ...m.input]);
+    for (const l of m.layers) {
+      if (l.kind === 'dense') h = tf.fused.matMul({ a: h, b: l.w, bias: l.b, activation: l.activation });
+      else if (l.kind === 'conv') h = tf.fused.conv2d({ x: l.pad ? tf.pad(h, l.pad) : h, filter: l.w, strides: l.strides, pad: 'valid', bias: l.b, activation: l.activation });
+      else if (l.kind === 'maxpool') h = tf.maxPool(h, l.kernel, l.strides, 'valid');
+      else h = tf.reshape(h, [n, -1]);
+    }
+    return m.head === 'sigmoid' ? tf.sigmoid(h) : tf.softmax(h);
   });
   const data = out.dataSync();
   out.dispose();
   return data;
 }
 
+// --- the network the peers run ----------------------------------------------------------------
+// Reads its ONNX file, makes its ONNX Runtime session (when ONNX Runtime is loaded) and, with
+// lens, loads it into MNIST Lens's page (mlp128 is the page's own; another is given to
+// lens.loadBundle with its normalization, and selected).
+export async function useNet(name, { lens = true } = {}) {
+  const spec = NETS[name];
+  if (!spec) throw new Error('unknown network ' + name);
+  const bytes = new Uint8Array(await (await fetch(spec.onnx)).arrayBuffer());
+  const meta = spec.meta ? await (await fetch(spec.meta)).json() : {};
+  const graph = readOnnx(bytes);
+  const net = { name, norm: meta.normalize || null, graph,
+    layers: name === 'mlp128' ? layersFromLens(B.model) : layersFromOnnx(graph),
+    log: graph.nodes[graph.nodes.length - 1].op === 'LogSoftmax' };
+  if (B.ortLoaded) {
+    net.ort = await window.ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+    net.inputShape = graph.inputs[0].shape.slice(1);
+  }
+  if (lens && name !== 'mlp128') {
+    const id = window.lens.loadBundle(bytes, { name: meta.name || name, normalize: meta.normalize });
+    await window.lens.selectModel(id);
+    net.lensId = id;
+  } else if (lens) await window.lens.selectModel('mlp128');
+  B.net = net;
+  return { name, lensModel: lens ? window.lens.model() : null, parameters: Object.values(graph.weights).reduce((s, t) => s + t.data.length, 0),
+    inputs: graph.inputs[0].shape, normalize: net.norm };
+}
+
+// The pixels as the network's own peers must be given them: (x - mean) / std when it was
+// trained so (MNIST Lens applies the same map itself, inside lens.predict).
+function prepared(xs) {
+  if (!B.net.norm) return xs;
+  const [mean, std] = B.net.norm, out = new Float32Array(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = (xs[i] - mean) / std;
+  return out;
+}
+// ONNX Runtime on n inputs: the probabilities (exp of the scores when the graph ends in LogSoftmax).
+async function ortRun(xs) {
+  const n = xs.length / 784, s = B.net.ort;
+  const out = (await s.run({ [s.inputNames[0]]: new window.ort.Tensor('float32', prepared(xs), [n, ...B.net.inputShape]) }))[s.outputNames[0]].data;
+  return B.net.log ? out.map(Math.exp) : out;
+}
+
+// --- each peer's predict: one Float32Array(784) -> 10 probabilities, and a batch -------------
 export async function usePeer(name) {
   const tf = window.tf;
-  if (B.tfm) { Object.values(B.tfm).forEach((t) => t.dispose()); B.tfm = null; }
+  if (B.tfm) { tf.dispose(tfTensors(B.tfm)); B.tfm = null; }
   if (name === 'lens') {
     B.one = (x) => window.lens.predict(x);
     B.batch = async (xs) => window.lens.predictBatch(xs);
   } else if (name === 'plain-js') {
+    if (B.net.name !== 'mlp128') throw new Error('the plain JS loop runs dense networks only (mlp128)');
     B.one = (x) => plainForward(B.model, x);
     B.batch = async (xs) => {
       const n = xs.length / 784, out = new Float32Array(n * 10);
@@ -98,14 +230,13 @@ export async function usePeer(name) {
   } else if (name === 'tfjs-wasm' || name === 'tfjs-cpu') {
     await tf.setBackend(name === 'tfjs-wasm' ? 'wasm' : 'cpu');
     await tf.ready();
-    B.tfm = tfModel(tf, B.model);
-    B.one = (x) => tfForward(tf, B.tfm, x, 1);
-    B.batch = async (xs) => tfForward(tf, B.tfm, xs, xs.length / 784);
+    B.tfm = tfModel(tf, B.net.layers);
+    B.one = (x) => tfForward(tf, B.tfm, prepared(x), 1);
+    B.batch = async (xs) => tfForward(tf, B.tfm, prepared(xs), xs.length / 784);
   } else if (name === 'ort-wasm') {
-    const ort = window.ort;
     B.one = null;
-    B.oneAsync = async (x) => (await B.ort.run({ x: new ort.Tensor('float32', x, [1, 784]) })).probs.data;
-    B.batch = async (xs) => (await B.ort.run({ x: new ort.Tensor('float32', xs, [xs.length / 784, 784]) })).probs.data;
+    B.oneAsync = ortRun;
+    B.batch = ortRun;
   } else throw new Error('unknown peer ' + name);
   if (B.one) B.oneAsync = async (x) => B.one(x);
   return name === 'tfjs-wasm' ? { backend: tf.getBackend(), threads: tf.wasm.getThreadsCount ? tf.wasm.getThreadsCount() : null } : {};
@@ -127,17 +258,22 @@ export async function check(batchCount = 100) {
 
 // Per-call time of B.one / B.oneAsync over the check images. performance.now() resolves to
 // ~5 us here, so calls are timed in groups of g (a group lasts >= 0.5 ms); the figures are the
-// median and 95th percentile over 1000 groups of the time per call, in microseconds.
-export async function timeSingle({ groups = 1000, minGroupMs = 0.5 } = {}) {
+// median and 95th percentile over 1000 groups of the time per call, in microseconds (fewer
+// groups, at least 100, where 1000 would take over maxMs: a convnet's call on a slow peer).
+export async function timeSingle({ groups = 1000, minGroups = 100, minGroupMs = 0.5, maxMs = 20000 } = {}) {
   const xs = B.checkImages, n = xs.length;
   let sink = 0, i = 0;
   const sync = !!B.one;
   const run = sync ? (g) => { for (let j = 0; j < g; j++) sink += B.one(xs[i++ % n])[0]; }
     : async (g) => { for (let j = 0; j < g; j++) sink += (await B.oneAsync(xs[i++ % n]))[0]; };
-  for (let w = 0; w < 3; w++) await run(50);  // warm-up (JIT tiers, caches)
-  let t0 = performance.now();
-  await run(50);
-  const g = Math.max(1, Math.ceil(minGroupMs / ((performance.now() - t0) / 50)));
+  const timed = async (g) => { const t = performance.now(); await run(g); return performance.now() - t; };
+  let warm = 0, warmMs = 0;  // warm-up (JIT tiers, caches): 150 calls, or what fits in 2 s
+  while (warm < 150 && warmMs < 2000) { warmMs += await timed(10); warm += 10; }
+  const probe = Math.max(1, Math.min(50, Math.floor(500 / (warmMs / warm))));
+  const perCall = (await timed(probe)) / probe;
+  const g = Math.max(1, Math.ceil(minGroupMs / perCall));
+  groups = Math.max(minGroups, Math.min(groups, Math.floor(maxMs / (g * perCall))));
+  let t0;
   const per = [];
   for (let k = 0; k < groups; k++) {
     t0 = performance.now();
@@ -146,17 +282,17 @@ export async function timeSingle({ groups = 1000, minGroupMs = 0.5 } = {}) {
   }
   per.sort((a, b) => a - b);
   return { medianUs: per[Math.floor(groups / 2)], p95Us: per[Math.floor(groups * 0.95)], meanUs: per.reduce((a, b) => a + b) / groups,
-    group: g, calls: g * groups, sink };
+    group: g, groups, calls: g * groups, sink };
 }
 
 // The whole batch (n images) in one call, read back: the median of `runs` after a warm-up run
-// (one run when the warm-up took over a second).
+// (5 runs; 3 when the warm-up took over a second, 1 when it took over 10 s).
 export async function timeBatch(n = 10000) {
   const xs = B.images.subarray(0, 784 * n);
   let t0 = performance.now();
   await B.batch(xs);
   const first = performance.now() - t0, times = [];
-  const runs = first > 1000 ? 1 : 5;
+  const runs = first > 10000 ? 1 : first > 1000 ? 3 : 5;
   for (let r = 0; r < runs; r++) {
     t0 = performance.now();
     const out = await B.batch(xs);
@@ -165,6 +301,26 @@ export async function timeBatch(n = 10000) {
   }
   times.sort((a, b) => a - b);
   return { ms: times[Math.floor(runs / 2)], runs, images: n };
+}
+
+// What the page does for a stroke on the current model: lens.drawStroke (the brush, the
+// preprocessing, the forward pass and what the page shows of it), timed per call in JS, and the
+// C++ compute the page itself measures for it (lens.perf().strokeMs). n short strokes, a new
+// digit every 5; medians and 95th percentiles in milliseconds.
+export function timeStrokes(n = 200) {
+  const L = window.lens, callMs = [], strokeMs = [];
+  for (let i = 0; i < n + 20; i++) {  // the first 20: warm-up
+    if (i % 5 === 0) L.clear();
+    const a = (i * 0.7) % 6.283, cx = 0.5 + 0.2 * Math.cos(a), cy = 0.5 + 0.2 * Math.sin(a);
+    const pts = [[cx, cy], [0.5 + 0.1 * Math.cos(a + 2), 0.5 + 0.3 * Math.sin(a + 2)], [0.5, 0.5 + 0.25 * Math.cos(a)]];
+    const t0 = performance.now();
+    L.drawStroke(pts);
+    const t = performance.now() - t0;
+    if (i >= 20) { callMs.push(t); strokeMs.push(L.perf().strokeMs); }
+  }
+  const q = (v, f) => [...v].sort((x, y) => x - y)[Math.floor(v.length * f)];
+  L.clear();
+  return { strokes: n, callMedianMs: q(callMs, 0.5), callP95Ms: q(callMs, 0.95), computeMedianMs: q(strokeMs, 0.5), computeP95Ms: q(strokeMs, 0.95) };
 }
 
 // The bare 128x784 product in the same wasm build as lens.predict (src/core/numerics/infer.h).
@@ -300,5 +456,5 @@ export async function firstResult(peer) {
   if (peer === 'tfjs-wasm') window.tf.wasm.setWasmPaths(PEERS + '@tensorflow/tfjs-backend-wasm/dist/');
   await window.tf.setBackend(peer === 'tfjs-wasm' ? 'wasm' : 'cpu');
   const model = await fetchModel();
-  return Array.from(tfForward(window.tf, tfModel(window.tf, model), x, 1));
+  return Array.from(tfForward(window.tf, tfModel(window.tf, layersFromLens(model)), x, 1));
 }

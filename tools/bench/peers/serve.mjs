@@ -8,6 +8,8 @@
 //   /data/mlp128.json, /data/mlp128.f32   the bundle's header and float32 parameters, as lens-info
 //                                         (the page's own bundle reader) reads them
 //   /data/mlp128.onnx                     the same weights written as ONNX
+//   /data/convnet.onnx                    the PyTorch MNIST example convnet (tests/onnx/pytorch-mnist-example.onnx)
+//   /data/convnet.json                    its name and input normalization (from tests/onnx/convnets.json)
 import { createServer } from 'node:http';
 import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -22,10 +24,15 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
   '.json': 'application/json', '.data': 'application/octet-stream', '.gz': 'application/gzip', '.lens': 'application/octet-stream',
   '.onnx': 'application/octet-stream', '.f32': 'application/octet-stream', '.ttf': 'font/ttf', '.css': 'text/css' };
 
+export const CONVNET = 'pytorch-mnist-example';
+
 export async function startBenchServer({ site = path.join(root, 'build/web/site'), model = path.join(root, 'assets/models/mlp128.lens') } = {}) {
   const lens = await readLensBundle(model, root);
+  const fixtures = JSON.parse(readFileSync(path.join(root, 'tests/onnx/convnets.json'), 'utf8'));
+  const convnet = fixtures.models.find((m) => m.id === CONVNET);
   const generated = { '/data/mlp128.json': Buffer.from(JSON.stringify(lens.header)), '/data/mlp128.f32': Buffer.from(lens.floats.buffer),
-    '/data/mlp128.onnx': writeOnnx(lens.model) };
+    '/data/mlp128.onnx': writeOnnx(lens.model), '/data/convnet.onnx': readFileSync(path.join(root, 'tests/onnx', convnet.onnx)),
+    '/data/convnet.json': Buffer.from(JSON.stringify({ name: convnet.id, normalize: convnet.normalize, what: convnet.what })) };
   const mounts = [['/peers/', path.join(here, 'node_modules')], ['/bench/', here], ['/', site]];
   const gzipCache = new Map();
   const server = createServer((req, res) => {
