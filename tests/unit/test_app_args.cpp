@@ -23,7 +23,7 @@ TEST(ApiArgs, ModelIdMustBeLoaded) {
   EXPECT_EQ(s->models[std::size_t(*ok)].bundle.info.id, "mlp6-dead");
   const auto bad = check_model_id(*s, "mlp9000");
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error, "unknown model id \"mlp9000\" (known: xor, mlp6-dead, mlp6, mlp32, mlp128, mlp2x64)");
+  EXPECT_EQ(bad.error, "unknown model id \"mlp9000\" (known: xor, mlp6-dead, mlp6, mlp32, mlp128, mlp2x64, cnn)");
 }
 
 // Names from the API are printable and short: a NUL (where a C string would end, so that

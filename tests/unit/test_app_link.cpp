@@ -6,6 +6,7 @@
 #include "app/core/ink_code.h"
 #include "app/core/link.h"
 #include "app_fixture.h"
+#include "interpret/units.h"
 
 namespace lens {
 namespace {
@@ -82,7 +83,7 @@ TEST(AppLink, EveryViewFormatsToALinkThatReopensIt) {
       s->dark = m % 2 == 0;
       const int last = s->hidden_layers() - 1;  // its last neuron selected, or nothing
       s->sel_layer = tab == Tab::Explore ? 0 : last;
-      s->sel_unit = tab == Tab::Explore ? -1 : s->model()->bundle.net.layers[std::size_t(last)].outputs() - 1;
+      s->sel_unit = tab == Tab::Explore ? -1 : layer_units(s->model()->bundle.net.layers[std::size_t(last)]) - 1;
       const std::string hash = link_format(*s);
       auto fresh = app_with_models(s->model()->bundle.info.id == "mlp32" ? "mlp6" : "mlp32");
       const auto link = link_open(*fresh, hash, 0);
@@ -161,7 +162,7 @@ TEST(AppLink, ErrorNamesEveryProblem) {
   const auto link = link_parse(*s, "#model=nope&tab=kitchen&layer=x&neuron=1&theme=blue&scale=3.5&help=yes&colour=red");
   ASSERT_FALSE(link);
   EXPECT_EQ(link.error,
-            "unknown key \"colour\"; unknown model id \"nope\" (known: xor, mlp6-dead, mlp6, mlp32, mlp128, mlp2x64); "
+            "unknown key \"colour\"; unknown model id \"nope\" (known: xor, mlp6-dead, mlp6, mlp32, mlp128, mlp2x64, cnn); "
             "unknown tab \"kitchen\" (explore, neuron, outputs, network, train); layer \"x\" is not a number; "
             "theme \"blue\" must be dark, light or contrast; scale \"3.5\" must be a number from 1 to 3; help \"yes\" must be 0 or 1");
 }
@@ -215,7 +216,7 @@ TEST_P(AppLinkRefused, ChangesNothingAndSaysWhy) {
 INSTANTIATE_TEST_SUITE_P(
     BadLinks, AppLinkRefused,
     ::testing::Values(
-        BadLink{"#model=nope", "unknown model id \"nope\" (known: xor, mlp6-dead, mlp6, mlp32, mlp128, mlp2x64)"},
+        BadLink{"#model=nope", "unknown model id \"nope\" (known: xor, mlp6-dead, mlp6, mlp32, mlp128, mlp2x64, cnn)"},
         BadLink{"#model=MLP32", "unknown model id \"MLP32\""},
         BadLink{"#tab=kitchen", "unknown tab \"kitchen\" (explore, neuron, outputs, network, train)"},
         BadLink{"#colour=red", "unknown key \"colour\""},
