@@ -177,11 +177,10 @@ static void layer_overview(ReportPage& page, const ReportContext& c, int l) {
                "Maximization images of all " + units + " of " + layer + ". " + order + "."});
   if (l == 0 && d.is_conv())
     page.md +=
-        "These images say little about a channel of hidden layer 0. Its weighted input, added up over all positions, is "
-        "linear in the pixels: a pixel away from the border meets every weight of the filter once, so the search inks it "
-        "when the filter's weights add up to clearly more than 0 (a dark square) and leaves it blank otherwise; only a band "
-        "along the border, which fewer of the filter's positions reach, shows part of its pattern. The filters below say "
-        "more.\n\n";
+        "A channel's image climbs the mean of its whole map, so it repeats what the filter looks for wherever it fits: "
+        "stripes or slants, a texture rather than a digit. A filter whose weights add up to clearly more than 0 is excited "
+        "most by ink everywhere (a filled square), and a channel that fires on blank paper by an empty page; the filters "
+        "below show what each one weighs.\n\n";
   if (d.is_conv()) filters_overview(page, d, l, per_row, scale);
   else if (l == 0) {
     const std::string w = page.png("l0-weights-grid.png", weight_grid(c.bundle.net.layers[0].W, per_row, scale, 4));

@@ -238,7 +238,7 @@ test('a dropped bundle is validated: a good one is added and selected, a corrupt
   assert.deepEqual(listed.filter((m) => !m.shipped).map((m) => m.id), ['mlp6-2']);
   assert.equal(await page.evaluate(() => window.lens.unloadModel('mlp6-2')), 'mlp32');
   assert.equal(await page.evaluate(() => window.lens.model()), 'mlp32');
-  assert.equal((await page.evaluate(() => window.lens.models())).length, 6);
+  assert.equal((await page.evaluate(() => window.lens.models())).length, 7);
   // The page's Remove button does the same for the model shown; a shipped model has none.
   await page.evaluate((b) => window.lens.loadBundle(new Uint8Array(b)), good);
   await framesDrawn(page, 2);
@@ -246,7 +246,7 @@ test('a dropped bundle is validated: a good one is added and selected, a corrupt
   assert.ok(button, 'a Remove button beside a loaded model');
   await page.mouse.click(button.x + button.width / 2, button.y + button.height / 2);
   await page.waitForFunction(() => window.lens.model() === 'mlp32');
-  assert.equal((await page.evaluate(() => window.lens.models())).length, 6);
+  assert.equal((await page.evaluate(() => window.lens.models())).length, 7);
   await framesDrawn(page, 2);
   assert.equal(await page.evaluate(() => window.lens._test.itemRect('Remove model')), null, 'no Remove button beside a shipped model');
   assert.deepEqual(errors, []);

@@ -11,7 +11,8 @@ test('page loads, reports ready, no console errors', async () => {
   const { page, errors, context } = await openPage(browser, server.url);
   await waitReady(page);
   const models = await page.evaluate(() => window.lens.models());
-  assert.deepEqual(models.map((m) => m.id), ['xor', 'mlp6-dead', 'mlp6', 'mlp32', 'mlp128', 'mlp2x64']);
+  assert.deepEqual(models.map((m) => m.id), ['xor', 'mlp6-dead', 'mlp6', 'mlp32', 'mlp128', 'mlp2x64', 'cnn']);
+  assert.deepEqual(models.find((m) => m.id === 'cnn').shapes, [[8, 24, 24], [16, 8, 8], [10]], 'a convnet\'s layers as channel maps');
   const mlp128 = models.find((m) => m.id === 'mlp128');
   assert.deepEqual(mlp128.layers, [784, 128, 10]);
   assert.ok(mlp128.accuracy >= 0.98, `mlp128 accuracy ${mlp128.accuracy}`);
