@@ -7,19 +7,16 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-order=(xor mlp6-dead mlp6 mlp32 mlp128 mlp2x64)
+order=(xor mlp6-dead mlp6 mlp32 mlp128 mlp2x64 cnn)
 # Bundles that are not classifiers: the digit prior (a VAE decoder, recipe kind "vae") that
 # activation maximization searches in. Built like the others, but not listed in models.json's
 # picker list; the page fetches it only when digit-prior images are first needed.
 extra=(digit-prior)
-# Convnets (recipes with "conv" layers): rebuilt here like the others, but the page does not show
-# convnets yet, so they are neither in models.json's picker list nor measured for a sidecar.
-convnets=(cnn)
 default=mlp32
 data=()
 if [ "${1:-}" = "--data" ]; then data=(--data "$2"); shift 2; fi
 ids=("$@")
-[ ${#ids[@]} -eq 0 ] && ids=("${order[@]}" "${extra[@]}" "${convnets[@]}")
+[ ${#ids[@]} -eq 0 ] && ids=("${order[@]}" "${extra[@]}")
 
 cmake --preset native >/dev/null
 cmake --build --preset native --target lens-train >/dev/null

@@ -46,7 +46,7 @@ test('the courses\' convnets load and give PyTorch\'s probabilities on 1000 test
     let worst = 0, same = 0;
     for (let i = 0; i < kImages; i++) {
       for (let c = 0; c < 10; c++) worst = Math.max(worst, Math.abs(got.probs[i * 10 + c] - want[i * 10 + c]));
-      same += argmax(got.probs, i) === argmax(want, i);
+      if (argmax(got.probs, i) === argmax(want, i)) same++;
     }
     console.log(`${m.id}: shapes ${JSON.stringify(got.shapes)}, max |p_page - p_torch| = ${worst.toExponential(2)}, same answer on ${same} of ${kImages}`);
     assert.ok(worst <= 1e-4, `${m.id}: page and PyTorch differ by ${worst}`);
@@ -109,7 +109,8 @@ test('the shipped convnet: channel cards of live maps, channels through the API,
   assert.match(more.summary, /^Channel 3 of hidden layer 0/);
   assert.equal(more.pixels, 784);
   assert.equal(more.width, more.height, 'a 5x5 filter is drawn square');
-  assert.ok(more.deeperWidth > more.deeperHeight, `layer 1's filter: its 8 kernels in a grid, wider than tall (${more.deeperWidth}x${more.deeperHeight})`);
+  // layer 1's filter: its 8 kernels (one per channel below) in a 3 x 3 grid, 17 x 17 cells
+  assert.equal(more.deeperWidth, more.deeperHeight, `layer 1's filter grid is square (${more.deeperWidth}x${more.deeperHeight})`);
   assert.deepEqual(errors, []);
   await context.close();
 });
