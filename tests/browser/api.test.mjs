@@ -227,7 +227,7 @@ test('a dropped bundle is validated: a good one is added and selected, a corrupt
   const id = await page.evaluate((b) => window.lens.loadBundle(new Uint8Array(b)), good);
   assert.equal(id, 'mlp6-2', 'a clashing id gets a suffix');
   assert.equal(await page.evaluate(() => window.lens.model()), 'mlp6-2');
-  assert.equal((await page.evaluate(() => window.lens.models())).length, 7);
+  assert.equal((await page.evaluate(() => window.lens.models())).length, 8);
   const bad = good.slice(0, good.length - 100);
   const message = await page.evaluate((b) => { try { window.lens.loadBundle(new Uint8Array(b)); return null; } catch (e) { return e.message; } }, bad);
   assert.match(message ?? '', /truncated/);

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <functional>
 
+#include "core/constants.h"
 #include "core/formats/bundle.h"
 #include "core/formats/crc32.h"
 #include "core/numerics/rng.h"
@@ -138,12 +139,19 @@ std::vector<HostileBundle> hostile_bundles() {
   fill(wide.net, 8, 0.02f);
   loads("wide-512x5", wide, true, true);
 
-  // A convnet (version 4): the reader takes it; the page does not show convnets yet.
+  // A convnet (version 4): the reader takes it and the page shows it, a channel per unit.
   Bundle conv;
   conv.info.id = "x";
   conv.net = convnet_for_corpus();
   fill(conv.net, 11, 0.1f);
-  loads("convnet", conv, false);
+  loads("convnet", conv);
+  // A convolution after a dense layer: read, but neither the page nor lens-report shows it.
+  Bundle late = conv;
+  late.net.layers.insert(late.net.layers.begin(), mlp_make({kPixels, 128}, Activation::ReLU).layers[0]);
+  late.net.layers[1].in = Shape3{1, 8, 16};
+  late.net.layers[2] = mlp_make({late.net.layers[1].outputs(), 10}, Activation::Identity).layers[0];
+  fill(late.net, 12, 0.1f);
+  loads("conv-after-dense", late, false);
 
   // Refused: hostile headers.
   const Bytes valid = bundle_write(constant);
