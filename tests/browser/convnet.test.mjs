@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, openPage, waitReady, settled } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, settled, framesDrawn } from './harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = path.join(root, 'tests/onnx');
@@ -111,6 +111,42 @@ test('the shipped convnet: channel cards of live maps, channels through the API,
   assert.equal(more.width, more.height, 'a 5x5 filter is drawn square');
   // layer 1's filter: its 8 kernels (one per channel below) in a 3 x 3 grid, 17 x 17 cells
   assert.equal(more.deeperWidth, more.deeperHeight, `layer 1's filter grid is square (${more.deeperWidth}x${more.deeperHeight})`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// The convnet's story (its recipe's notes, on the Network tab) names what its first layer's
+// channels see; drawn live, each named channel responds most to its stroke among a horizontal, a
+// vertical, a rising (/) and a falling (\) stroke and the blank page, and the ink channels to
+// any stroke more than to the blank page.
+test('the shipped convnet\'s story holds when drawn: each first-layer channel it names answers most to its stroke', { timeout: 300000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#model=cnn', { skipHelp: true });
+  await waitReady(page);
+  await page.evaluate(() => window.lens.setTab('network'));
+  await framesDrawn(page, 2);
+  const story = await page.evaluate(() => window.lens._test.a11yNodes().map((n) => n.name).find((t) => t.includes('see strokes by their direction')));
+  assert.ok(story, 'the Network tab tells the story');
+  for (const claim of ['horizontal in channel 3', 'rising like / in 1 and 6', 'falling like \\ in 4', 'vertical in 7', 'ink anywhere (2 and 5)', 'blank paper around the strokes (0)'])
+    assert.ok(story.includes(claim), `the story says "${claim}": ${story}`);
+  await page.evaluate(() => window.lens.setTab('explore'));
+  const strokes = { horizontal: [[0.2, 0.5], [0.8, 0.5]], vertical: [[0.5, 0.2], [0.5, 0.8]], rising: [[0.25, 0.75], [0.75, 0.25]],
+    falling: [[0.25, 0.25], [0.75, 0.75]], blank: null };
+  const response = {};  // input -> each channel's response, the mean of its 24 x 24 map
+  for (const [name, points] of Object.entries(strokes)) {
+    response[name] = await page.evaluate((points) => {
+      window.lens.clear();
+      if (points) window.lens.drawStroke(points);
+      const maps = window.lens.state().layers[0], out = [];
+      for (let c = 0; c < 8; c++) { let sum = 0; for (let i = 0; i < 576; i++) sum += maps[c * 576 + i]; out.push(sum / 576); }
+      return out;
+    }, points);
+  }
+  const most = (c) => Object.keys(response).reduce((a, b) => (response[b][c] > response[a][c] ? b : a));
+  const named = { 3: 'horizontal', 1: 'rising', 6: 'rising', 4: 'falling', 7: 'vertical', 0: 'blank' };
+  for (const [c, stroke] of Object.entries(named))
+    assert.equal(most(Number(c)), stroke, `channel ${c}: ${JSON.stringify(Object.fromEntries(Object.entries(response).map(([k, v]) => [k, v[c].toFixed(3)])))}`);
+  for (const c of [2, 5])
+    for (const s of ['horizontal', 'vertical', 'rising', 'falling']) assert.ok(response[s][c] > response.blank[c], `channel ${c} (ink anywhere): ${s}`);
   assert.deepEqual(errors, []);
   await context.close();
 });

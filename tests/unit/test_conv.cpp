@@ -15,12 +15,7 @@
 namespace lens {
 namespace {
 
-Eigen::MatrixXf random_images(int rows, int n, std::uint64_t seed) {
-  Rng rng(seed);
-  Eigen::MatrixXf x(rows, n);
-  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = rng.normal();
-  return x;
-}
+Eigen::MatrixXf random_images(int rows, int n, std::uint64_t seed) { return test::random_matrix(rows, n, seed, true); }
 
 // The definition, straight: out[c, oy, ox] = b[c] + sum over ci, i, j of W[c, ci, i, j] x[ci, iy, ix].
 Eigen::MatrixXd direct_conv(const Eigen::MatrixXf& W, const Eigen::VectorXf& b, const Shape3& in, const Window& w,

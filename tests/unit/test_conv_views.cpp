@@ -16,12 +16,7 @@
 namespace lens {
 namespace {
 
-Eigen::MatrixXf random_pixels(int rows, int n, std::uint64_t seed) {
-  Rng rng(seed);
-  Eigen::MatrixXf x(rows, n);
-  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = rng.uniform();
-  return x;
-}
+Eigen::MatrixXf random_pixels(int rows, int n, std::uint64_t seed) { return test::random_matrix(rows, n, seed, false); }
 
 Mlp truncated(const Mlp& net, int layer) {
   Mlp t = net;

@@ -40,6 +40,13 @@ std::string onnx_fixtures_dir() { return env_or("LENS_ONNX_FIXTURES_DIR", LENS_T
 
 std::string forward_ref_dir() { return env_or("LENS_FORWARD_REF_DIR", LENS_TEST_FORWARD_REF_DIR); }
 
+Eigen::MatrixXf random_matrix(int rows, int n, std::uint64_t seed, bool normal) {
+  Rng rng(seed);
+  Eigen::MatrixXf x(rows, n);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = normal ? rng.normal() : rng.uniform();
+  return x;
+}
+
 Mlp small_convnet(Activation act, PoolKind pool, bool affine, std::uint64_t seed) {
   Mlp net;
   Layer c1;

@@ -32,6 +32,9 @@ inline bool has(const std::string& text, const std::string& part) { return text.
 // The 10k MNIST test set, loaded once (empty, with a test failure, when it cannot be read).
 const DataSet& mnist_test_set();
 
+// A rows x n matrix of N(0, 1) values (normal) or uniform ones in [0, 1), from the seed.
+Eigen::MatrixXf random_matrix(int rows, int n, std::uint64_t seed, bool normal);
+
 // Fills every weight and bias of net with N(0, scale^2) from the seed.
 void randomize(Mlp& net, std::uint64_t seed, float scale = 0.5f);
 
