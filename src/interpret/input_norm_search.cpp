@@ -40,26 +40,48 @@ static int correct_in(const Mlp& raw, const InputNorm& norm, const DataSet& test
   return correct;
 }
 
-NormSearch norm_search(const Mlp& net, const DataSet& test, int digits) {
-  NormSearch search;
-  search.digits = std::clamp(digits, 0, test.size());
-  // A copy of the weights only when the net has a map to set aside (a model that records none has not).
-  Mlp copy;
-  if (!net.norm.identity()) {
-    copy = net;
-    copy.norm = InputNorm{};
+NormSearchBuilder::NormSearchBuilder(const Mlp& net, const DataSet& test, int digits) : raw_(net), test_(test) {
+  raw_.norm = InputNorm{};
+  search_.digits = std::clamp(digits, 0, test.size());
+  for (const NormCandidate& c : norm_candidates()) search_.scores.push_back(NormScore{c, 0});
+}
+
+bool NormSearchBuilder::step(int max_images) {
+  for (int left = std::max(1, max_images); left > 0 && !done();) {
+    const int count = std::min({kNormSearchBlock, search_.digits - next_, left});
+    if (count > 0) {
+      search_.scores[std::size_t(candidate_)].correct += correct_in(raw_, search_.scores[std::size_t(candidate_)].candidate.norm, test_, next_, count);
+      next_ += count;
+      left -= count;
+    }
+    if (next_ >= search_.digits) ++candidate_, next_ = 0;
   }
-  const Mlp& raw = net.norm.identity() ? net : copy;
-  for (const NormCandidate& c : norm_candidates()) {
-    NormScore score{c, 0};
-    for (int first = 0; first < search.digits; first += kNormSearchBlock)
-      score.correct += correct_in(raw, c.norm, test, first, std::min(kNormSearchBlock, search.digits - first));
-    search.scores.push_back(score);
-  }
+  return done();
+}
+
+float NormSearchBuilder::progress() const {
+  const int all = int(norm_candidates().size()) * std::max(1, search_.digits);
+  return done() ? 1.f : float(candidate_ * search_.digits + next_) / float(all);
+}
+
+double NormSearchBuilder::multiply_adds_per_image() const {
+  double m = 0;
+  for (const Layer& d : raw_.layers) m += d.multiply_adds();
+  return m;
+}
+
+NormSearch NormSearchBuilder::finish() const {
+  NormSearch search = search_;
   std::vector<int> correct;
   for (const NormScore& score : search.scores) correct.push_back(score.correct);
   search.best = norm_search_pick(correct, search.digits);
   return search;
+}
+
+NormSearch norm_search(const Mlp& net, const DataSet& test, int digits) {
+  NormSearchBuilder b(net, test, digits);
+  while (!b.step(kNormSearchBlock)) {}
+  return b.finish();
 }
 
 int norm_search_pick(const std::vector<int>& correct, int digits) {

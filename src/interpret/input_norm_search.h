@@ -61,6 +61,25 @@ int norm_search_pick(const std::vector<int>& correct, int digits);
 // one (norm_search_pick). The net's own map is ignored.
 NormSearch norm_search(const Mlp& net, const DataSet& test, int digits = kNormSearchDigits);
 
+// The same search in pieces, so the page measures a convnet (36 G multiply-adds for the PyTorch
+// example's three candidates) over frames instead of at once. finish() equals norm_search().
+class NormSearchBuilder {
+ public:
+  NormSearchBuilder(const Mlp& net, const DataSet& test, int digits = kNormSearchDigits);
+  // Scores up to max_images more (candidate, digit) pairs; true once every candidate is scored.
+  bool step(int max_images);
+  bool done() const { return candidate_ >= int(norm_candidates().size()); }
+  float progress() const;
+  double multiply_adds_per_image() const;
+  NormSearch finish() const;  // once done()
+
+ private:
+  Mlp raw_;  // the net without a map of its own
+  const DataSet& test_;
+  NormSearch search_;
+  int candidate_ = 0, next_ = 0;
+};
+
 // "raw pixels" for the identity, else "(pixel - 0.1307) / 0.3081".
 std::string norm_formula(const InputNorm& norm);
 // The one sentence the page shows and lens-import prints, the one used first in it: "No input

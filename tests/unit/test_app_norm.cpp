@@ -10,6 +10,7 @@
 #include "app/core/model_library.h"
 #include "core/formats/bundle.h"
 #include "core/numerics/infer.h"
+#include "core/onnx/onnx_import.h"
 #include "app_fixture.h"
 #include "test_support.h"
 
@@ -85,6 +86,37 @@ TEST(AppNorm, WithTheTestDigitsHereTheModelIsMeasuredAndShownAtOnce) {
   EXPECT_EQ(s->models[std::size_t(i)].norm.origin, NormOrigin::Measured);
   EXPECT_TRUE(s->models[std::size_t(i)].bundle.net.norm.identity()) << "trained on raw pixels, it stays on them";
   EXPECT_TRUE(test::has(app_norm_sentence(*s, i), "the best is used: raw pixels score "));
+}
+
+// A convnet's search (the PyTorch example: 12 M multiply-adds a digit, three candidates) is not
+// done at once, which would freeze the page for seconds: it goes on in app_work's slices, the
+// notice says so, and the model is shown with the same map the whole search picks.
+TEST(AppNorm, AConvnetIsMeasuredOverFramesThenShown) {
+  auto s = test::app_with_models("mlp32");
+  app_set_test_set(*s, dataset_slice(test::mnist_test_set(), 0, 100), 0);  // 100 digits: 3.6e9 multiply-adds
+  const int before = s->current;
+  const int i = drop(*s, fixture_bytes("pytorch-mnist-example.onnx"));
+  const LoadedModel& m = s->models[std::size_t(i)];
+  EXPECT_EQ(s->current, before) << "not shown while it is measured";
+  EXPECT_EQ(m.norm.origin, NormOrigin::Pending);
+  ASSERT_TRUE(m.norm.measuring);
+  EXPECT_LT(m.norm.measuring->progress(), 1.f);
+  EXPECT_TRUE(test::has(s->notice.text, "Measuring which input normalization " + m.bundle.info.id + " was trained with, on 100 test digits"))
+      << s->notice.text;
+  int frames = 0;
+  for (; s->current != i && frames < 10000; ++frames) app_work(*s, 5, &norm_clock);
+  EXPECT_GT(frames, 3) << "over several frames";
+  ASSERT_EQ(s->current, i);
+  EXPECT_EQ(m.norm.origin, NormOrigin::Measured);
+  EXPECT_FALSE(m.norm.measuring);
+  ASSERT_TRUE(m.norm.search);
+  const auto imported = onnx_import(fixture_bytes("pytorch-mnist-example.onnx"));
+  ASSERT_TRUE(imported) << imported.error;
+  const NormSearch whole = norm_search(imported->net, s->test);
+  for (std::size_t k = 0; k < whole.scores.size(); ++k) EXPECT_EQ(m.norm.search->scores[k].correct, whole.scores[k].correct);
+  EXPECT_EQ(m.norm.search->best, whole.best);
+  EXPECT_STREQ(m.norm.search->scores[std::size_t(m.norm.search->best)].candidate.id, "mnist");
+  EXPECT_TRUE(s->notice.empty()) << s->notice.text;
 }
 
 TEST(AppNorm, AMapTheFileRecordsOrTheLoaderGivesIsUsedAsItIs) {

@@ -1,5 +1,6 @@
 #include "app/core/app_norm.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "app/core/app_state.h"
@@ -45,6 +46,15 @@ static void forget_computed(AppState& s, int index) {
   }
 }
 
+// Work the search does at once when a model is picked: every MLP's whole search (mlp128's is
+// 3e8 multiply-adds); a convnet's goes on over frames.
+constexpr double kAtOnceMultiplyAdds = 1e9;
+
+static std::string measuring_notice(const AppState& s, const LoadedModel& m) {
+  return "Measuring which input normalization " + m.bundle.info.id + " was trained with, on " +
+         with_commas(std::min(kNormSearchDigits, s.test.size())) + " test digits: it is shown when that is done";
+}
+
 bool app_norm_settle(AppState& s, int index) {
   LoadedModel& m = s.models[std::size_t(index)];
   if (m.norm.origin != NormOrigin::Pending) return true;
@@ -56,13 +66,35 @@ bool app_norm_settle(AppState& s, int index) {
     notice_info(s.notice, waiting_notice(m));
     return false;
   }
-  NormSearch found = norm_search(m.bundle.net, s.test);
+  if (!m.norm.measuring) {
+    m.norm.measuring = std::make_shared<NormSearchBuilder>(m.bundle.net, s.test);
+    const double per_image = std::max(1.0, m.norm.measuring->multiply_adds_per_image());
+    m.norm.measuring->step(int(std::min(1e9, kAtOnceMultiplyAdds / per_image)));
+  }
+  if (!m.norm.measuring->done()) {
+    notice_info(s.notice, measuring_notice(s, m));
+    return false;
+  }
+  NormSearch found = m.norm.measuring->finish();
+  m.norm.measuring.reset();
   m.bundle.net.norm = found.chosen();
   m.norm.search = std::move(found);
   m.norm.origin = NormOrigin::Measured;
   forget_computed(s, index);
-  if (s.notice.text == waiting_notice(m)) notice_clear(s.notice);  // done: the Explore banner says what was found
+  // done: the Explore banner says what was found
+  if (s.notice.text == waiting_notice(m) || s.notice.text == measuring_notice(s, m)) notice_clear(s.notice);
   return true;
+}
+
+void app_norm_work(AppState& s, double budget_ms, double (*now_ms)()) {
+  if (s.model_wanted < 0) return;
+  const LoadedModel& m = s.models[std::size_t(s.model_wanted)];
+  if (m.norm.origin != NormOrigin::Pending || !m.norm.measuring) return;
+  const double t0 = now_ms();
+  // a few million multiply-adds a step, as the analysis slices its work
+  const int per_step = int(std::clamp(4e6 / std::max(1.0, m.norm.measuring->multiply_adds_per_image()), 1.0, 1e6));
+  while (!m.norm.measuring->step(per_step) && now_ms() - t0 < budget_ms) {}
+  if (m.norm.measuring->done()) app_select_model(s, s.model_wanted, now_ms());  // settles it and shows it
 }
 
 void app_norm_unmeasurable(AppState& s, int index) {

@@ -7,6 +7,7 @@
 // the test digits; then it is measured and shown with the best map. Every later computation,
 // the live prediction, the analysis, the images, the report and the .lens download, uses it.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -32,6 +33,9 @@ const char* norm_origin_name(NormOrigin origin);
 struct ModelNorm {
   NormOrigin origin = NormOrigin::Recorded;
   std::optional<NormSearch> search;  // what was measured, kept when another map is chosen
+  // Pending and being measured: a convnet's search goes on over frames (app_norm_work). Shared so
+  // that a LoadedModel stays copyable; one owner in practice.
+  std::shared_ptr<NormSearchBuilder> measuring;
   int version = 0;                   // bumps whenever the map in use changes (the shell's images follow it)
 };
 
@@ -41,7 +45,12 @@ NormOrigin norm_origin_on_import(bool onnx, bool given, bool recorded_in_file);
 // Whether model `index` can be shown: true once its normalization is settled. A Pending one is
 // measured now when the test digits are here; otherwise they are asked for and the notice says
 // what the page waits for (app_select_model then keeps the model wanted, not shown).
+// An MLP's search takes milliseconds and is done at once; a larger model's (about 1e9
+// multiply-adds and more) is measured over frames by app_norm_work, and the notice says so.
 bool app_norm_settle(AppState& s, int index);
+// One frame's share of the measuring of the model waiting to be shown (s.model_wanted), within
+// budget_ms; shows it once measured.
+void app_norm_work(AppState& s, double budget_ms, double (*now_ms)());
 // The test digits could not be loaded: a model waiting for them is shown on raw pixels.
 void app_norm_unmeasurable(AppState& s, int index);
 

@@ -192,10 +192,14 @@ void app_test_set_failed(AppState& s, const std::string& why, double now_ms) {
 }
 
 void app_work(AppState& s, double budget_ms, double (*now_ms)()) {
+  // A model waiting to be shown is measured first (it may be shown by the end of it).
+  const double t0 = now_ms();
+  app_norm_work(s, budget_ms, now_ms);
+  const double left = std::max(0.0, budget_ms - (now_ms() - t0));
   ModelAnalysis* a = s.analysis();
   if (a && !a->shape_test && s.test.size() && a->bundle && a->bundle->net.inputs() == s.test.images.rows()) a->shape_test = &s.test;
   if (a) a->shape_test_coming = !a->shape_test && app_test_set_loading(s);
-  if (a && !app_analysis_waiting(s)) analysis_work(*a, budget_ms, now_ms);
+  if (a && !app_analysis_waiting(s) && left > 0) analysis_work(*a, left, now_ms);
 }
 
 void app_set_input_from_drawing(AppState& s) {
