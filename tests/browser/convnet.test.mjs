@@ -150,3 +150,29 @@ test('the shipped convnet\'s story holds when drawn: each first-layer channel it
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// The PyTorch example records no normalization: the page measures three maps on 1,000 test digits
+// (3.6e10 multiply-adds) over frames, drawing all the while, then shows it with MNIST's map.
+test('the PyTorch example, recording no normalization, is measured over frames while the page keeps drawing', { timeout: 600000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url, { skipHelp: true });
+  await waitReady(page);
+  const data = readFileSync(path.join(fixtures, 'pytorch-mnist-example.onnx')).toString('base64');
+  const r = await page.evaluate(async (data) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const id = window.lens.loadBundle(bytes, { name: 'PyTorch example' });
+    const frame0 = window.lens.perf().frame, t0 = performance.now();
+    const notice = window.lens.state().notice;
+    await window.lens.selectModel(id);
+    const m = window.lens.models().find((x) => x.id === id);
+    return { ms: performance.now() - t0, frames: window.lens.perf().frame - frame0, notice: notice && notice.text,
+             source: m.normalizeSource, normalize: m.normalize, shown: window.lens.model() === id };
+  }, data);
+  console.log(`PyTorch example: normalization measured in ${Math.round(r.ms)} ms over ${r.frames} frames`);
+  assert.ok(r.shown);
+  assert.match(r.notice, /^Measuring (the|which) input normalization/);
+  assert.ok(r.frames >= 5, `the page drew ${r.frames} frames while measuring`);
+  assert.equal(r.source, 'measured');
+  assert.deepEqual(r.normalize.map((v) => Number(v.toFixed(4))), [0.1307, 0.3081]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
