@@ -442,7 +442,7 @@ static void frame(void* arg) {
   // lens-api.js marks every call into the app (the JS API, links, dropped files, downloads).
   changed |= EM_ASM_INT({ const t = Module['lensTouched']; Module['lensTouched'] = false; return t ? 1 : 0; }) != 0;
   const ModelAnalysis* analysis = s.analysis();
-  changed |= s.live_dirty || s.model_wanted >= 0 || s.training.running() || app_prior_pending(s) || (analysis && !analysis->done() && !app_analysis_waiting(s));
+  changed |= s.live_dirty || s.model_wanted >= 0 || app_ablation_scoring(s) || s.training.running() || app_prior_pending(s) || (analysis && !analysis->done() && !app_analysis_waiting(s));
   changed |= !s.assets.queued.empty();  // a fetch to ask for
   if (changed) app.frames_to_draw = kSettleFrames;
   const bool hidden = EM_ASM_INT({ return Module['lensHidden'] ? 1 : 0; }) != 0;  // a hidden tab or off-screen iframe

@@ -296,9 +296,10 @@ static void ablation_switch(AppState& s, int h) {
       ImGui::TextDisabled(app_test_set_loading(s) ? "(loading test digits…)" : "(test-set scoring is still being prepared)");
       return;
     }
-    if (s.scored_version != s.ablation_version) {  // re-score only when the ablation changed
-      s.ablation_score = scorer->score(s.ablation);
-      s.scored_version = s.ablation_version;
+    // an MLP's re-score is done now; a convnet's goes on over frames (app_work)
+    if (!app_ablation_scored(s, 0.0, [] { return 0.0; })) {
+      ImGui::TextDisabled("(re-scoring the 10,000 test digits: %d%%)", int(100 * app_ablation_scoring_progress(s)));
+      return;
     }
     const Score& sc = s.ablation_score;
     ImGui::Text("test accuracy %s -> %s (%s points)", pct(a->base_score.accuracy, 2).c_str(), pct(sc.accuracy, 2).c_str(),

@@ -125,6 +125,13 @@ Score AblationScorer::score_from(const Eigen::VectorXi& correct) const {
   return s;
 }
 
+double AblationScorer::rescore_multiply_adds(int lowest_layer) const {
+  const int from = checkpoint_ >= 0 && checkpoint_ <= lowest_layer ? checkpoint_ + 1 : 0;
+  double m = 0;
+  for (std::size_t l = std::size_t(from); l < net_.layers.size(); ++l) m += net_.layers[l].multiply_adds();
+  return m * data_.size();
+}
+
 Score AblationScorer::score(const Ablation& ab) const {
   Eigen::VectorXi correct;
   count_correct(ab, 0, data_.size(), correct);

@@ -51,6 +51,9 @@ class AblationScorer {
   // [begin, begin + count), then turns the counts into a Score.
   void count_correct(const Ablation& ab, int begin, int count, Eigen::VectorXi& correct) const;
   Score score_from(const Eigen::VectorXi& correct) const;
+  // Multiply-adds of a whole re-score with units of `lowest_layer` or later held (from the kept
+  // outputs when the checkpoint allows, else from the input).
+  double rescore_multiply_adds(int lowest_layer) const;
   int size() const { return data_.size(); }
 
  private:

@@ -21,7 +21,8 @@ void analysis_start_from_file(ModelAnalysis& a, const Bundle& bundle, StatsFile 
 
 void analysis_attach_scorer(ModelAnalysis& a, const DataSet& test) {
   if (!a.bundle || a.scorer || a.bundle->net.inputs() != test.images.rows() || test.size() == 0) return;
-  a.scorer = std::make_unique<AblationScorer>(a.bundle->net, test);
+  // an MLP's first layer over the test digits at once; a convnet's maps in slices (prepare())
+  a.scorer = std::make_unique<AblationScorer>(a.bundle->net, test, !a.bundle->net.has_conv());
 }
 
 StatsFile analysis_stats_file(const ModelAnalysis& a) {

@@ -104,7 +104,8 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
 bool analysis_work(ModelAnalysis& a, double budget_ms, double (*now_ms)());
 // Started with the measurements of a statistics sidecar instead of a test set: only the
 // maximization images, shapes and facts are computed. No test set is needed, and none is
-// attached (a.test stays null); analysis_attach_scorer adds one for interactive ablation.
+// attached (a.test stays null); analysis_attach_scorer adds one for interactive ablation (a
+// convnet's kept maps prepared in slices, AblationScorer::prepare).
 void analysis_start_from_file(ModelAnalysis& a, const Bundle& bundle, StatsFile file, double now_ms,
                               const AnalysisSettings& settings = {});
 // The ablation scorer over the test set, for an analysis that has none yet (from a sidecar).

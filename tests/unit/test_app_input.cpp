@@ -271,6 +271,37 @@ TEST(AppLiveInput, AblationGivesTheAblatedNetworksAnswerToo) {
   EXPECT_FALSE(app_neuron_off(*s, 0, 3));
 }
 
+// Switching a channel of the shipped convnet off re-scores the test digits over frames (its
+// first layer's maps are kept in slices too), to the score the whole re-score gives; an MLP's is
+// done at once.
+TEST(AppLiveInput, AConvnetsSwitchIsScoredOverFramesAnMlpsAtOnce) {
+  auto s = test::app_with_models("cnn");
+  app_set_test_set(*s, dataset_slice(test::mnist_test_set(), 0, 2000), 0);
+  app_select_model(*s, model_library_find(*s, "cnn"), 0);
+  double clock = 0;
+  static double* now = nullptr;
+  now = &clock;
+  auto tick = [] { return *now += 1.0; };  // 1 ms a read
+  app_set_neuron_off(*s, 0, 3, true);
+  int frames = 0, scoring = 0;  // frames in all; frames with a scorer ready and the score not in yet
+  for (; app_ablation_scoring(*s) && frames < 20000; ++frames) {
+    app_work(*s, 3, tick);
+    scoring += app_ablation_scorer(*s) && app_ablation_scoring(*s);
+  }
+  EXPECT_GT(scoring, 2) << "over several frames";
+  EXPECT_FALSE(app_ablation_scoring(*s));
+  const AblationScorer* scorer = app_ablation_scorer(*s);
+  ASSERT_TRUE(scorer);
+  EXPECT_EQ(s->ablation_score.accuracy, scorer->score(s->ablation).accuracy);
+  EXPECT_GT(s->ablation_score.accuracy, 0.5f) << "one channel off of eight: still mostly right";
+
+  auto m = test::app_with_models("mlp32");
+  app_set_test_set(*m, dataset_slice(test::mnist_test_set(), 0, 2000), 0);
+  app_set_neuron_off(*m, 0, 3, true);
+  if (!app_ablation_scorer(*m)) app_work(*m, 1e9, tick);  // its scorer: from the analysis
+  EXPECT_TRUE(app_ablation_scored(*m, 0, tick)) << "an MLP's re-score is done at once";
+}
+
 // XOR takes two numbers, not a drawing: switching to it and back resizes the input.
 TEST(AppLiveInput, SwitchingBetweenXorAndImageModelsResizesTheInput) {
   auto s = test::app_with_models("mlp32");

@@ -112,6 +112,38 @@ const AblationScorer* app_ablation_scorer(AppState& s) {
   return a->scorer && a->scorer->ready() ? a->scorer.get() : nullptr;
 }
 
+// Above this, a re-score is spread over frames: every MLP's is far below (mlp128's: 1.3e7).
+constexpr double kAblationAtOnceMultiplyAdds = 1e8;
+
+bool app_ablation_scored(AppState& s, double budget_ms, double (*now_ms)()) {
+  if (s.scored_version == s.ablation_version) return true;
+  const AblationScorer* scorer = app_ablation_scorer(s);
+  if (!scorer) return false;
+  if (s.scoring_version != s.ablation_version) {
+    s.scoring_version = s.ablation_version;
+    s.scoring_image = 0;
+    s.scoring_correct = Eigen::VectorXi();
+  }
+  const bool at_once = scorer->rescore_multiply_adds(s.ablation.lowest_layer()) <= kAblationAtOnceMultiplyAdds;
+  const double t0 = now_ms();
+  constexpr int kSlice = 250;  // test digits a step
+  do {
+    scorer->count_correct(s.ablation, s.scoring_image, kSlice, s.scoring_correct);
+    s.scoring_image += kSlice;
+  } while (s.scoring_image < scorer->size() && (at_once || now_ms() - t0 < budget_ms));
+  if (s.scoring_image < scorer->size()) return false;
+  s.ablation_score = scorer->score_from(s.scoring_correct);
+  s.scored_version = s.ablation_version;
+  return true;
+}
+
+float app_ablation_scoring_progress(const AppState& s) {
+  const int n = s.test.size();
+  return s.scoring_version == s.ablation_version && n > 0 ? std::min(1.f, float(s.scoring_image) / float(n)) : 0.f;
+}
+
+bool app_ablation_scoring(const AppState& s) { return s.ablation.any() && s.scored_version != s.ablation_version && s.test.size() > 0; }
+
 void app_select_model(AppState& s, int index, double now_ms) {
   if (index < 0 || index >= int(s.models.size())) return;
   if (LoadedModel& m = s.models[std::size_t(index)]; m.pending) {  // fetched first (model_library_arrived selects it)
@@ -200,6 +232,7 @@ void app_work(AppState& s, double budget_ms, double (*now_ms)()) {
   if (a && !a->shape_test && s.test.size() && a->bundle && a->bundle->net.inputs() == s.test.images.rows()) a->shape_test = &s.test;
   if (a) a->shape_test_coming = !a->shape_test && app_test_set_loading(s);
   if (a && !app_analysis_waiting(s) && left > 0) analysis_work(*a, left, now_ms);
+  if (app_ablation_scoring(s)) app_ablation_scored(s, std::max(1.0, budget_ms - (now_ms() - t0)), now_ms);
 }
 
 void app_set_input_from_drawing(AppState& s) {

@@ -94,7 +94,11 @@ struct AppState {
   Ablation ablation;                   // for the current model
   int ablation_version = 0;            // bumps whenever `ablation` changes
   int scored_version = -1;             // the version ablation_score belongs to
-  Score ablation_score;                // the test set re-scored with `ablation` (cached: a few ms)
+  Score ablation_score;                // the test set re-scored with `ablation` (cached: a few ms for an MLP)
+  // A convnet's re-score goes on over frames (app_ablation_work): the version being scored, how
+  // far it got and its correct answers so far.
+  int scoring_version = -1, scoring_image = 0;
+  Eigen::VectorXi scoring_correct;
 
   // Navigation.
   Tab tab = Tab::Explore;
@@ -223,6 +227,14 @@ bool app_neuron_off(const AppState& s, int layer, int unit);
 std::vector<std::pair<int, int>> app_neurons_off(const AppState& s);
 void app_set_neuron_off(AppState& s, int layer, int unit, bool off);
 void app_ablation_reset(AppState& s);
+
+// The current ablation's score on the test digits: true once s.ablation_score is for it. An MLP's
+// re-score (milliseconds) is done at once; a convnet's (about 1e8 multiply-adds and more) a slice
+// at a time within budget_ms, frame after frame; progress() says how far it got.
+bool app_ablation_scored(AppState& s, double budget_ms, double (*now_ms)());
+float app_ablation_scoring_progress(const AppState& s);
+// A re-score is under way (the page keeps drawing until it is done).
+bool app_ablation_scoring(const AppState& s);
 
 // Pointer input for the drawing canvas, in CSS pixels (mouse, pen and touch all arrive
 // as these); returns true if the event drew.
