@@ -232,7 +232,7 @@ test('a dropped bundle is validated: a good one is added and selected, a corrupt
   const message = await page.evaluate((b) => { try { window.lens.loadBundle(new Uint8Array(b)); return null; } catch (e) { return e.message; } }, bad);
   assert.match(message ?? '', /truncated/);
   assert.equal(await page.evaluate(() => window.lens.model()), 'mlp6-2', 'nothing changed');
-  assert.equal((await page.evaluate(() => window.lens.models())).length, 7);
+  assert.equal((await page.evaluate(() => window.lens.models())).length, 8);
   // A loaded model is not shipped, and can be removed: the page then shows a shipped model.
   const listed = await page.evaluate(() => window.lens.models());
   assert.deepEqual(listed.filter((m) => !m.shipped).map((m) => m.id), ['mlp6-2']);

@@ -17,14 +17,14 @@ let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-// { "L.U": summary } from the report's "### Hidden layer L, neuron U" sections.
+// { "L.U": summary } from the report's "### Hidden layer L, neuron U" (or "channel U") sections.
 function reportSummaries(model) {
   const out = mkdtempSync(path.join(os.tmpdir(), `lens-report-${model}-`));
   execFileSync(report, ['--quiet', '--model', path.join(root, 'assets/models', `${model}.lens`), '--data', mnist, '--out', out]);
   const lines = readFileSync(path.join(out, 'README.md'), 'utf8').split('\n');
   const summaries = {};
   lines.forEach((line, i) => {
-    const m = /^### Hidden layer (\d+), neuron (\d+)$/.exec(line);
+    const m = /^### Hidden layer (\d+), (?:neuron|channel) (\d+)$/.exec(line);
     if (m) summaries[`${m[1]}.${m[2]}`] = lines[i + 2].replace(/\\([*_`[\]<|\\])/g, '$1');
   });
   return summaries;
@@ -40,7 +40,7 @@ test('lens.explain says of every hidden neuron of every shipped model what lens-
   for (const m of models) {
     const expected = reportSummaries(m.id);
     await page.evaluate((id) => window.lens.selectModel(id), m.id);
-    const hidden = m.layers.slice(1, -1);
+    const hidden = m.units.slice(0, -1);  // each hidden layer's neurons, or a convolutional layer's channels
     const got = await page.evaluate(async (hidden) => {
       const out = {};
       for (let l = 0; l < hidden.length; l++)
