@@ -126,7 +126,7 @@ bool app_ablation_scored(AppState& s, double budget_ms, double (*now_ms)()) {
   }
   const bool at_once = scorer->rescore_multiply_adds(s.ablation.lowest_layer()) <= kAblationAtOnceMultiplyAdds;
   const double t0 = now_ms();
-  constexpr int kSlice = 250;  // test digits a step
+  constexpr int kSlice = 100;  // test digits a step: cnn's are 2.7e7 multiply-adds
   do {
     scorer->count_correct(s.ablation, s.scoring_image, kSlice, s.scoring_correct);
     s.scoring_image += kSlice;
