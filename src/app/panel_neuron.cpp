@@ -298,7 +298,8 @@ static void ablation_switch(AppState& s, int h) {
     }
     // an MLP's re-score is done now; a convnet's goes on over frames (app_work)
     if (!app_ablation_scored(s, 0.0, [] { return 0.0; })) {
-      ImGui::TextDisabled("(re-scoring the 10,000 test digits: %d%%)", int(100 * app_ablation_scoring_progress(s)));
+      ImGui::TextDisabled("(re-scoring the %s test digits: %d%%)", with_commas(s.test.size()).c_str(),
+                          int(100 * app_ablation_scoring_progress(s)));
       return;
     }
     const Score& sc = s.ablation_score;

@@ -95,7 +95,7 @@ struct AppState {
   int ablation_version = 0;            // bumps whenever `ablation` changes
   int scored_version = -1;             // the version ablation_score belongs to
   Score ablation_score;                // the test set re-scored with `ablation` (cached: a few ms for an MLP)
-  // A convnet's re-score goes on over frames (app_ablation_work): the version being scored, how
+  // A convnet's re-score goes on over frames (app_ablation_scored): the version being scored, how
   // far it got and its correct answers so far.
   int scoring_version = -1, scoring_image = 0;
   Eigen::VectorXi scoring_correct;
