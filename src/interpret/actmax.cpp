@@ -132,6 +132,7 @@ bool ActmaxSolver::step(int max_steps) {
 }
 
 Eigen::VectorXf ActmaxSolver::achieved() const {
+  if (net_.layers.back().is_conv()) return actmax_objective_value(net_, columns_, objective_, x_);  // a channel's response
   Trace t;
   mlp_forward_trace(net_, x_, t);
   // Hidden units report their activation, output classes the objective (logit or log p).

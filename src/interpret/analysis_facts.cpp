@@ -98,6 +98,7 @@ static NeuronFacts neuron_facts(const ModelAnalysis& a, int l, int h) {
   NeuronFacts f;
   f.layer = l;
   f.unit = h;
+  f.actmax_known = a.actmax_done[std::size_t(l)];
   f.channel = net.layers[std::size_t(l)].is_conv();
   f.activation = net.layers[std::size_t(l)].act;
   f.images = a.stats.images;

@@ -42,7 +42,8 @@ struct NeuronFacts {
   // Dead: why.
   float best_preactivation = 0;       // highest weighted input on any test image
   float bias = 0;
-  float actmax_preactivation = 0;     // what the maximization image reaches
+  float actmax_preactivation = 0;     // what the maximization image reaches ...
+  bool actmax_known = true;           // ... once its layer's images exist (analysis_actmax_late)
   WeightShape weights = WeightShape::NotMeasured;
   float weight_smoothness = 0, largest_weight = 0;
 

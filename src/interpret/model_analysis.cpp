@@ -34,6 +34,16 @@ float ModelAnalysis::progress() const {
     case Phase::Actmax: {
       const int U = layer_units(bundle->net.layers[std::size_t(actmax_layer)]);
       const float in_layer = (float(actmax_first) + (solver ? solver->progress() * float(solver->units().size()) : 0.f)) / float(U);
+      if (actmax_late_round) {  // the explanations are out: this is the late layers' own progress
+        int done_units = 0, all_units = 0;
+        for (int l = 0; l < L; ++l) {
+          if (!analysis_actmax_late(*this, l)) continue;
+          const int H = layer_units(bundle->net.layers[std::size_t(l)]);
+          all_units += H;
+          if (l < actmax_layer) done_units += H;
+        }
+        return (float(done_units) + in_layer * float(U)) / float(std::max(1, all_units));
+      }
       return stats_share + actmax_share * (float(actmax_layer) + in_layer) / float(L);
     }
     case Phase::Ablation: return 0.75f + 0.05f * (scorer ? scorer->progress() : 0.f);
@@ -66,6 +76,27 @@ static const ActmaxConfig& actmax_config(const ModelAnalysis& a, int layer) {
   return is_output(a, layer) ? a.settings.output : a.settings.hidden;
 }
 
+// One image's forward work at a layer's maximization step: the layers below it and the target
+// itself, a channel alone (a C_out-th of a convolutional layer: actmax_objective.h).
+static double actmax_column_madds(const Mlp& net, int layer) {
+  const Layer& d = net.layers[std::size_t(layer)];
+  return madds(net, 0, layer - 1) + d.multiply_adds() / (d.is_conv() ? d.channels() : 1);
+}
+
+bool analysis_actmax_late(const ModelAnalysis& a, int layer) {
+  const Mlp& net = a.bundle->net;
+  const double cost = 3.0 * actmax_config(a, layer).steps * layer_units(net.layers[std::size_t(layer)]) * actmax_column_madds(net, layer);
+  return net.has_conv() && cost > a.settings.actmax_eager_madds;
+}
+
+// The next layer from `from` to maximize now: before the explanations, the layers that are not
+// late; after them (a.actmax_late_round), the rest. -1: none.
+static int next_actmax_layer(const ModelAnalysis& a, int from) {
+  for (int l = from; l < int(a.bundle->net.layers.size()); ++l)
+    if (!a.actmax_done[std::size_t(l)] && (a.actmax_late_round || !analysis_actmax_late(a, l))) return l;
+  return -1;
+}
+
 // A hidden unit's image must beat its strongest test digit (ActmaxSolver::set_targets), once the
 // statistics say what that is.
 static void set_actmax_targets(const ModelAnalysis& a, int layer, ActmaxSolver& solver) {
@@ -86,11 +117,18 @@ static void start_actmax_group(ModelAnalysis& a, int layer, int first) {
   a.actmax_layer = layer;
   a.actmax_first = first;
   const int U = layer_units(net.layers[std::size_t(layer)]);
-  const int group = std::min(U - first, slice_count(a.settings.slice_madds, 3.0 * madds(net, 0, layer)));
+  const int group = std::min(U - first, slice_count(a.settings.slice_madds, 3.0 * actmax_column_madds(net, layer)));
   std::vector<int> units(static_cast<std::size_t>(group));
   std::iota(units.begin(), units.end(), first);
   a.solver = std::make_unique<ActmaxSolver>(net, layer, std::move(units), actmax_config(a, layer), a.settings.output_objective);
   set_actmax_targets(a, layer, *a.solver);
+}
+
+// The first group of the layers to maximize now, or the phase after them when there are none.
+static void start_actmax(ModelAnalysis& a) {
+  a.phase = ModelAnalysis::Phase::Actmax;
+  if (const int l = next_actmax_layer(a, 0); l >= 0) return start_actmax_group(a, l, 0);
+  a.phase = a.test ? ModelAnalysis::Phase::Ablation : ModelAnalysis::Phase::Concepts;
 }
 
 static void finish_stats(ModelAnalysis& a) {
@@ -103,8 +141,7 @@ static void finish_stats(ModelAnalysis& a) {
     a.phase = ModelAnalysis::Phase::Ablation;
     return;
   }
-  a.phase = ModelAnalysis::Phase::Actmax;
-  start_actmax_group(a, 0, 0);
+  start_actmax(a);
 }
 
 // Pre-activation each unit reaches on its own image (for hidden units), and for
@@ -124,11 +161,13 @@ static void record_actmax_group(ModelAnalysis& a) {
   }
 }
 
+static void finish_late_actmax(ModelAnalysis& a, double now);
+
 static void actmax_slice(ModelAnalysis& a, double now) {
   const Mlp& net = a.bundle->net;
   const int l = a.actmax_layer;
   const int per_step = int(a.solver->units().size());
-  const bool finished = a.solver->step(slice_count(a.settings.slice_madds, 3.0 * per_step * madds(net, 0, l)));
+  const bool finished = a.solver->step(slice_count(a.settings.slice_madds, 3.0 * per_step * actmax_column_madds(net, l)));
   a.actmax[std::size_t(l)].middleCols(a.actmax_first, per_step) = a.solver->images();
   ++a.actmax_version;
   ++a.actmax_layer_version[std::size_t(l)];
@@ -137,9 +176,10 @@ static void actmax_slice(ModelAnalysis& a, double now) {
   const int next = a.actmax_first + per_step;
   if (next < layer_units(net.layers[std::size_t(l)])) return start_actmax_group(a, l, next);
   a.actmax_done[std::size_t(l)] = true;
-  if (l + 1 < int(net.layers.size())) return start_actmax_group(a, l + 1, 0);
+  if (const int next = next_actmax_layer(a, l + 1); next >= 0) return start_actmax_group(a, next, 0);
   a.solver.reset();
-  a.stats_actmax_ms = now;
+  if (a.actmax_late_round) return finish_late_actmax(a, now);
+  if (next_actmax_layer(a, 0) < 0) a.stats_actmax_ms = now;  // else when the late layers are done
   a.phase = a.test ? ModelAnalysis::Phase::Ablation : ModelAnalysis::Phase::Concepts;
 }
 
@@ -246,6 +286,16 @@ static void facts_slice(ModelAnalysis& a) {
     a.has_facts = true;
   }
   a.phase = ModelAnalysis::Phase::Done;
+  if (!a.settings.maximize || a.actmax_late_round) return;
+  a.actmax_late_round = true;  // the late layers' images, then their facts again
+  if (next_actmax_layer(a, 0) >= 0) start_actmax(a);
+}
+
+// The late layers' images are in: the facts that read them (a dead unit's best image) are redone.
+static void finish_late_actmax(ModelAnalysis& a, double now) {
+  a.stats_actmax_ms = now;
+  if (a.has_stats) analysis_facts(a);
+  a.phase = ModelAnalysis::Phase::Done;
 }
 
 static void work_slice(ModelAnalysis& a, double now) {
@@ -256,7 +306,7 @@ static void work_slice(ModelAnalysis& a, double now) {
         finish_stats(a);
       break;
     case ModelAnalysis::Phase::Actmax:
-      a.phase_label = "Maximizing";
+      a.phase_label = a.actmax_late_round ? "Explained; maximizing later layers" : "Maximizing";
       actmax_slice(a, now);
       break;
     case ModelAnalysis::Phase::Ablation:
@@ -307,8 +357,7 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
     a.stats_builder->keep_first_layer(double(net.layers[0].outputs()) * a.test->size() <= double(kAblationKeptFloats));
     a.phase = ModelAnalysis::Phase::Stats;
   } else {
-    a.phase = ModelAnalysis::Phase::Actmax;
-    start_actmax_group(a, 0, 0);
+    start_actmax(a);
   }
 }
 

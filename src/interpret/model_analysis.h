@@ -30,6 +30,11 @@ struct AnalysisSettings {
   bool maximize = true;                                // false: measure only (statistics, ablation, the shapes; lens-stats)
   // Work per slice in multiply-adds, so one slice of even a large model fits a frame.
   double slice_madds = 4e6;
+  // A convnet's dense layers repeat every convolution at each of each unit's steps (the PyTorch
+  // example's 128 units: minutes in the page). A convnet's layers whose maximization costs more
+  // multiply-adds than this go last, after the explanations; an MLP's whole maximization takes
+  // seconds and keeps its order.
+  double actmax_eager_madds = 2e10;
 };
 
 struct ModelAnalysis {
@@ -56,6 +61,7 @@ struct ModelAnalysis {
   std::vector<int> actmax_layer_version;              // per layer: bumps when its images change
   int actmax_version = 0;                             // bumps when any image changes
   int actmax_layer = 0, actmax_first = 0;             // the group of units being solved
+  bool actmax_late_round = false;                     // maximizing the late layers, after the facts (analysis_actmax_late)
   std::unique_ptr<ActmaxSolver> solver;
 
   // Ablation: the test set re-scored with each hidden unit alone switched off.
@@ -118,6 +124,10 @@ void analysis_run(ModelAnalysis& a);
 void analysis_regenerate_actmax(ModelAnalysis& a, int layer, const ActmaxConfig& config);
 // Fills a.neurons and a.network from the measurements (analysis_facts.cpp).
 void analysis_facts(ModelAnalysis& a);
+// Whether a layer's maximization waits until the facts are written: a convnet's layer whose
+// images would cost over settings.actmax_eager_madds. The explanations come first; progress()
+// then counts the late layers alone.
+bool analysis_actmax_late(const ModelAnalysis& a, int layer);
 // One unit's maximization image: the finished batch's column, or solved now with the same settings.
 Eigen::VectorXf analysis_actmax_single(const ModelAnalysis& a, int layer, int unit);
 

@@ -281,7 +281,9 @@ Paragraph neuron_dead_detail(const NeuronFacts& f) {
       break;
     case WeightShape::NotMeasured: break;
   }
-  if (f.actmax_preactivation <= 0)
+  if (!f.actmax_known)
+    w << " Its maximization image is still being computed.";
+  else if (f.actmax_preactivation <= 0)
     w << " Even the image built to excite it gets its weighted input no higher than " << signed_number(f.actmax_preactivation)
       << ": no input in [0, 1] can switch it on.";
   else

@@ -67,6 +67,32 @@ TEST(Conv, MatchesTheDefinitionInDouble) {
   }
 }
 
+// One filter (maximizing one channel) goes straight from the maps, without a patch matrix, and
+// still gives the bits of its channel in the whole layer, forward and back.
+TEST(Conv, OneFilterGivesItsChannelsBitsInTheWholeLayer) {
+  int k = 0;
+  for (const ConvCase& c : kConvCases) {
+    const Eigen::MatrixXf W = random_images(c.channels, c.in.c * c.w.kh * c.w.kw, 40 + k);
+    const Eigen::VectorXf b = random_images(c.channels, 1, 50 + k);
+    const Eigen::MatrixXf x = random_images(c.in.size(), 2, 60 + k);
+    const int P = window_output(c.in, c.w, 1).plane();
+    Eigen::MatrixXf z, z1, dx, dx1;
+    conv_forward(W, b, c.in, c.w, x, z);
+    for (int ch = 0; ch < c.channels; ++ch) {
+      const Eigen::MatrixXf w1 = W.row(ch);
+      conv_forward(w1, b.segment(ch, 1), c.in, c.w, x, z1);
+      EXPECT_EQ((z1 - z.middleRows(Eigen::Index(ch) * P, P)).cwiseAbs().maxCoeff(), 0.f) << "case " << k << " channel " << ch;
+      const Eigen::MatrixXf dz1 = random_images(P, 2, 70 + k);
+      Eigen::MatrixXf dz = Eigen::MatrixXf::Zero(z.rows(), 2);
+      dz.middleRows(Eigen::Index(ch) * P, P) = dz1;
+      conv_input_backward(W, c.in, c.w, dz, dx);
+      conv_input_backward(w1, c.in, c.w, dz1, dx1);
+      EXPECT_EQ((dx1 - dx).cwiseAbs().maxCoeff(), 0.f) << "case " << k << " channel " << ch;
+    }
+    ++k;
+  }
+}
+
 TEST(Conv, OutputSizesAreOnnxs) {
   EXPECT_EQ(window_steps(28, 3, 1, 1, 0, 0, false), 26);
   EXPECT_EQ(window_steps(28, 5, 2, 1, 0, 0, false), 12);

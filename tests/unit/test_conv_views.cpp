@@ -6,6 +6,9 @@
 
 #include <cmath>
 
+#include "core/formats/bytes.h"
+#include "core/onnx/onnx_limits.h"
+#include "core/onnx/onnx_import.h"
 #include "interpret/ablation.h"
 #include "interpret/actmax_objective.h"
 #include "interpret/attribution.h"
@@ -78,6 +81,21 @@ TEST(ConvUnits, ChannelObjectiveGradientMatchesFiniteDifferences) {
         }
       }
     }
+}
+
+// Each image column climbs only its own channel, computed alone (a C_out-th of the layer's
+// work): its value is what the whole layer gives that channel on that image.
+TEST(ConvUnits, EachColumnsChannelAloneGivesTheWholeLayersResponse) {
+  Mlp net = test::small_convnet(Activation::ReLU, PoolKind::Max, true, 31);
+  net.norm = InputNorm{0.1307f, 0.3081f};
+  const Eigen::MatrixXf x = random_pixels(net.inputs(), 3, 32);
+  for (int layer = 0; layer < 2; ++layer) {
+    const Mlp part = truncated(net, layer);
+    const std::vector<int> units = layer == 0 ? std::vector<int>{2, 0, 1} : std::vector<int>{1, 0, 1};
+    const Eigen::MatrixXf all = actmax_objective_all(part, ActmaxObjective::PreActivation, x);
+    const Eigen::VectorXf mine = actmax_objective_value(part, units, ActmaxObjective::PreActivation, x);
+    for (int u = 0; u < 3; ++u) EXPECT_NEAR(mine(u), all(units[std::size_t(u)], u), 1e-6f) << "layer " << layer << " column " << u;
+  }
 }
 
 // Saliency and the logits' input gradients go back through pooling one seed at a time.
@@ -183,6 +201,63 @@ TEST(ConvAnalysis, TheShippedConvnetIsAnalysedWhole) {
   ASSERT_TRUE(a.has_facts);
   EXPECT_EQ(a.neurons[0].size(), 8u);
   EXPECT_EQ(a.neurons[1].size(), 16u);
+}
+
+// A convnet's dense layers repeat every convolution at each maximization step: the PyTorch
+// example's would take minutes in the page, so its channels are maximized and everything is
+// explained first, and those layers' images come after, with the facts redone.
+TEST(ConvAnalysis, CostlyLayersAreMaximizedAfterTheExplanations) {
+  const auto onnx = file_read(test::onnx_fixtures_dir() + "/pytorch-mnist-example.onnx", kOnnxMaxBytes);
+  ASSERT_TRUE(onnx) << onnx.error;
+  const auto example = onnx_import(*onnx);
+  ASSERT_TRUE(example) << example.error;
+  ModelAnalysis costs;
+  costs.bundle = &*example;
+  EXPECT_FALSE(analysis_actmax_late(costs, 0));  // 32 channels of 26x26
+  EXPECT_FALSE(analysis_actmax_late(costs, 1));  // 64 channels of 24x24: each alone, 1.8e10 in all
+  EXPECT_TRUE(analysis_actmax_late(costs, 2));   // 128 units after 1.1e7 multiply-adds of convolutions
+  EXPECT_TRUE(analysis_actmax_late(costs, 3));   // the 10 classes
+  const Bundle b = test::shipped("cnn");
+  costs.bundle = &b;
+  for (int l = 0; l < 3; ++l) EXPECT_FALSE(analysis_actmax_late(costs, l)) << "cnn layer " << l;
+
+  // the order, on cnn with a budget that sends its second conv layer and its classes last
+  const DataSet& all = test::mnist_test_set();
+  DataSet test;
+  test.images = all.images.leftCols(300);
+  test.labels.assign(all.labels.begin(), all.labels.begin() + 300);
+  AnalysisSettings late;
+  late.actmax_eager_madds = 1e9;
+  late.importance = false;
+  ModelAnalysis a;
+  analysis_start(a, b, &test, 0, late);
+  ASSERT_TRUE(analysis_actmax_late(a, 1) && analysis_actmax_late(a, 2) && !analysis_actmax_late(a, 0));
+  static double clock = 0;
+  const auto tick = [] { return clock += 1; };
+  while (!a.has_facts && !a.done()) analysis_work(a, 0, tick);  // a slice at a time
+  ASSERT_TRUE(a.has_facts);
+  EXPECT_FALSE(a.done());
+  EXPECT_TRUE(a.actmax_late_round);
+  EXPECT_TRUE(a.actmax_done[0]);
+  EXPECT_FALSE(a.actmax_done[1]);
+  EXPECT_FALSE(a.neuron(1, 0)->actmax_known);
+  EXPECT_TRUE(a.neuron(0, 0)->actmax_known);
+  const float at_facts = a.progress();
+  analysis_work(a, 0, tick);
+  EXPECT_GE(a.progress(), at_facts);  // the late layers' own progress, from 0
+  EXPECT_LT(a.progress(), 0.5f);
+  analysis_run(a);
+  ASSERT_TRUE(a.done());
+  EXPECT_TRUE(a.actmax_done[1] && a.actmax_done[2]);
+  EXPECT_TRUE(a.neuron(1, 0)->actmax_known);
+  // the same images as in the usual order
+  AnalysisSettings usual;
+  usual.importance = false;
+  ModelAnalysis u;
+  analysis_start(u, b, &test, 0, usual);
+  analysis_run(u);
+  for (int l = 0; l < 3; ++l) EXPECT_EQ(a.actmax[std::size_t(l)], u.actmax[std::size_t(l)]) << "layer " << l;
+  EXPECT_EQ(a.neuron(1, 3)->actmax_preactivation, u.neuron(1, 3)->actmax_preactivation);
 }
 
 }  // namespace

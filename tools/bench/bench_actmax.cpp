@@ -14,6 +14,7 @@
 
 #include "core/formats/bundle.h"
 #include "interpret/actmax.h"
+#include "interpret/units.h"
 
 int main(int argc, char** argv) {
   std::string model, images_out;
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench-actmax: --layer must be from 0 to %d for %s\n", layers - 1, model.c_str());
     return 2;
   }
-  std::vector<int> units(std::size_t(net.layers[std::size_t(layer)].outputs()));
+  std::vector<int> units(std::size_t(lens::layer_units(net.layers[std::size_t(layer)])));  // a convolutional layer's units are its channels
   for (std::size_t u = 0; u < units.size(); ++u) units[u] = int(u);
   const lens::ActmaxConfig config = layer + 1 == layers ? lens::actmax_output_defaults() : lens::ActmaxConfig{};
   std::vector<double> ms;

@@ -102,6 +102,55 @@ void add_patches_to(const Shape3& in, const Window& w, const Shape3& out, const 
       }
 }
 
+// One filter (C_out = 1, as when maximizing one channel): the taps straight from the maps and
+// back, without the patch matrix, which would cost as much as the product. The order is the
+// product's: each output sums its taps in ascending order from +0 (taps in the padding add
+// nothing), then the bias; each pixel's gradient adds its taps' in ascending order.
+template <class F>
+void each_tap(const Shape3& in, const Window& w, const Shape3& out, F&& f) {
+  for (int c = 0; c < in.c; ++c)
+    for (int i = 0; i < w.kh; ++i)
+      for (int j = 0; j < w.kw; ++j) {
+        const int k = (c * w.kh + i) * w.kw + j;
+        const int ox0 = std::max(0, (w.pl - j * w.dw + w.sw - 1) / w.sw);  // first ox with ix >= 0
+        int ox1 = out.w;
+        while (ox1 > ox0 && (ox1 - 1) * w.sw - w.pl + j * w.dw >= in.w) --ox1;
+        for (int oy = 0; oy < out.h; ++oy) {
+          const int iy = oy * w.sh - w.pt + i * w.dh;
+          if (iy < 0 || iy >= in.h) continue;
+          f(k, oy * out.w, c * in.plane() + iy * in.w - w.pl + j * w.dw, ox0, ox1);
+        }
+      }
+}
+
+void conv_forward_one(const Eigen::MatrixXf& W, float b, const Shape3& in, const Window& w, const Shape3& out,
+                      const float* x, float* z) {
+  std::fill(z, z + out.plane(), 0.f);
+  each_tap(in, w, out, [&](int k, int row, int from, int ox0, int ox1) {
+    const float wk = W(0, k);
+    float* __restrict to = z + row;
+    const float* __restrict src = x + from;
+    if (w.sw == 1)  // the common case, kept apart so the compiler vectorizes it
+      for (int ox = ox0; ox < ox1; ++ox) to[ox] += wk * src[ox];
+    else
+      for (int ox = ox0; ox < ox1; ++ox) to[ox] += wk * src[ox * w.sw];
+  });
+  for (int p = 0; p < out.plane(); ++p) z[p] += b;
+}
+
+void conv_input_backward_one(const Eigen::MatrixXf& W, const Shape3& in, const Window& w, const Shape3& out,
+                             const float* dz, float* dx) {
+  each_tap(in, w, out, [&](int k, int row, int at, int ox0, int ox1) {
+    const float wk = W(0, k);
+    float* __restrict to = dx + at;
+    const float* __restrict from = dz + row;
+    if (w.sw == 1)
+      for (int ox = ox0; ox < ox1; ++ox) to[ox] += from[ox] * wk;
+    else
+      for (int ox = ox0; ox < ox1; ++ox) to[ox * w.sw] += from[ox] * wk;
+  });
+}
+
 }  // namespace
 
 // forward: z[c, p] = sum_k W(c, k) patch_p(k) + b(c), for every image
@@ -110,6 +159,10 @@ void conv_forward(const Eigen::MatrixXf& W, const Eigen::VectorXf& b, const Shap
   const Shape3 out = window_output(in, win, int(W.rows()));
   const int P = out.plane(), C = out.c, N = int(x.cols());
   z.resize(Eigen::Index(C) * P, N);
+  if (C == 1) {
+    for (int n = 0; n < N; ++n) conv_forward_one(W, b(0), in, win, out, x.col(n).data(), z.col(n).data());
+    return;
+  }
   const int block = images_per_block(P, int(W.cols()));
   Eigen::MatrixXf patches, prod;
   for (int n0 = 0; n0 < N; n0 += block) {
@@ -162,6 +215,10 @@ void conv_input_backward(const Eigen::MatrixXf& W, const Shape3& in, const Windo
   const Shape3 out = window_output(in, win, int(W.rows()));
   const int P = out.plane(), C = out.c, N = int(dz.cols());
   dx.setZero(in.size(), N);
+  if (C == 1) {
+    for (int n = 0; n < N; ++n) conv_input_backward_one(W, in, win, out, dz.col(n).data(), dx.col(n).data());
+    return;
+  }
   const int block = images_per_block(P, int(W.cols()));
   Eigen::MatrixXf dZ, dpatches;
   for (int n0 = 0; n0 < N; n0 += block) {

@@ -160,12 +160,16 @@ Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::Matrix
 }
 
 void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, Trace& trace) {
+  mlp_forward_trace_first(net, x, int(net.layers.size()), trace);
+}
+
+void mlp_forward_trace_first(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, int layers, Trace& trace) {
   trace.x = x;
   if (net.norm.identity()) trace.xn.resize(0, 0);
   else trace.xn = input_normalize(net.norm, x);
-  trace.layers.resize(net.layers.size());
+  trace.layers.resize(std::size_t(layers));
   const Eigen::MatrixXf* in = &trace.first_input();
-  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+  for (std::size_t l = 0; l < std::size_t(layers); ++l) {
     layer_forward(net.layers[l], *in, trace.layers[l]);
     in = &trace.layers[l].a;
   }

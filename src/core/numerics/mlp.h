@@ -109,6 +109,8 @@ Mlp mlp_make(const std::vector<int>& sizes, Activation hidden, Activation output
 Eigen::MatrixXf mlp_forward(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x);
 // Same, recording every layer's pre-activation and activation.
 void mlp_forward_trace(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, Trace& trace);
+// The same through the first `layers` layers only (trace.layers has that many).
+void mlp_forward_trace_first(const Mlp& net, const Eigen::Ref<const Eigen::MatrixXf>& x, int layers, Trace& trace);
 // One layer: x (I,N) -> t.z, t.a (and, with pooling, t.unpooled and t.argmax).
 void layer_forward(const Layer& d, const Eigen::Ref<const Eigen::MatrixXf>& x, LayerTrace& t);
 // Back through one layer from da (O,N), the gradient of its output (t from layer_forward on x):
