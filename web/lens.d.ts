@@ -285,6 +285,10 @@ declare global {
       analysisWallMs: number;
       conceptsMs: number;
       statsActmaxWallMs: number;
+      /** When the explanations were written, ms from the analysis' start; -1 until then. */
+      explainedWallMs: number;
+      /** Per layer, when its maximization images were done, ms from the analysis' start; -1 until then. */
+      layersMaximizedWallMs: number[];
       /** Fraction of the screen the last drawn frame drew again. */
       redrawn: number;
       dirty: number;

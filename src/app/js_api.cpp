@@ -668,6 +668,14 @@ EMSCRIPTEN_KEEPALIVE const char* lens_report(int zip) {
   return ok_bytes(zip ? report_zip(*page) : Bytes(page->md.begin(), page->md.end()));
 }
 
+// Per layer: when its maximization images were done, in ms from the analysis' start (-1: not yet).
+static nlohmann::json layers_maximized_ms(const ModelAnalysis* a) {
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t l = 0; a && l < a->actmax_done_ms.size(); ++l)
+    out.push_back(a->actmax_done[l] ? a->actmax_done_ms[l] - a->started_at : -1.0);
+  return out;
+}
+
 // Timings for benchmarks: frame time, per-stroke compute, analysis progress.
 EMSCRIPTEN_KEEPALIVE const char* lens_perf() {
   AppState& s = *g_state;
@@ -677,6 +685,8 @@ EMSCRIPTEN_KEEPALIVE const char* lens_perf() {
              {"analysisWallMs", a && a->done() ? a->finished_at - a->started_at : -1.0},
              {"conceptsMs", a && a->has_concepts ? a->concepts_ms : -1.0},
              {"statsActmaxWallMs", a && a->stats_actmax_ms > 0 ? a->stats_actmax_ms - a->started_at : -1.0},
+             {"explainedWallMs", a && a->facts_ms > 0 ? a->facts_ms - a->started_at : -1.0},
+             {"layersMaximizedWallMs", layers_maximized_ms(a)},
              {"redrawn", s.redrawn}, {"dirty", s.dirty}, {"regions", s.regions}, {"frame", s.frame}, {"prior", prior_json(s)}});
 }
 

@@ -176,6 +176,7 @@ static void actmax_slice(ModelAnalysis& a, double now) {
   const int next = a.actmax_first + per_step;
   if (next < layer_units(net.layers[std::size_t(l)])) return start_actmax_group(a, l, next);
   a.actmax_done[std::size_t(l)] = true;
+  a.actmax_done_ms[std::size_t(l)] = now;
   if (const int next = next_actmax_layer(a, l + 1); next >= 0) return start_actmax_group(a, next, 0);
   a.solver.reset();
   if (a.actmax_late_round) return finish_late_actmax(a, now);
@@ -280,10 +281,11 @@ static void concepts_slice(ModelAnalysis& a) {
   a.phase = a.settings.maximize ? ModelAnalysis::Phase::Facts : ModelAnalysis::Phase::Done;
 }
 
-static void facts_slice(ModelAnalysis& a) {
+static void facts_slice(ModelAnalysis& a, double now) {
   if (a.has_stats) {
     analysis_facts(a);
     a.has_facts = true;
+    a.facts_ms = now;
   }
   a.phase = ModelAnalysis::Phase::Done;
   if (!a.settings.maximize || a.actmax_late_round) return;
@@ -323,7 +325,7 @@ static void work_slice(ModelAnalysis& a, double now) {
       break;
     case ModelAnalysis::Phase::Facts:
       a.phase_label = "Explaining";
-      facts_slice(a);
+      facts_slice(a, now);
       break;
     case ModelAnalysis::Phase::Done: break;
   }
@@ -342,6 +344,7 @@ void analysis_start(ModelAnalysis& a, const Bundle& bundle, const DataSet* test,
   for (const Layer& d : net.layers) {
     a.actmax.push_back(Eigen::MatrixXf::Zero(net.inputs(), layer_units(d)));
     a.actmax_done.push_back(false);
+    a.actmax_done_ms.push_back(0);
     a.actmax_layer_version.push_back(0);
     a.actmax_preactivation.push_back(Eigen::VectorXf::Zero(layer_units(d)));
   }

@@ -96,6 +96,8 @@ struct ModelAnalysis {
   double seconds_spent = 0;                           // compute time so far
   double started_at = 0, finished_at = 0;             // wall clock (ms)
   double stats_actmax_ms = 0;                         // clock when statistics and all images were done
+  std::vector<double> actmax_done_ms;                 // per layer: clock when its images were done (0: not yet)
+  double facts_ms = 0;                                // clock when the facts were first written
 
   float progress() const;                             // overall, 0..1
   bool done() const { return phase == Phase::Done; }
