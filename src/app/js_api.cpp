@@ -764,14 +764,13 @@ EMSCRIPTEN_KEEPALIVE double lens_bench_matvec(int reps, const float* x, int coun
 }
 
 // Maximizes every unit of a layer of the current model for `steps` steps with the page's settings
-// for that layer (ActmaxConfig defaults for hidden units), from scratch, into out (inputs x units,
+// for that layer (actmax_layer_defaults), from scratch, into out (inputs x units,
 // unit after unit).
 EMSCRIPTEN_KEEPALIVE const char* lens_bench_actmax(int layer, int steps, float* out) {
   const LoadedModel& m = *g_state->model();
   if (auto r = check_neuron(m, layer, 0); !r) return fail(r.error);
   if (steps < 1 || steps > 100000) return fail("steps must be from 1 to 100000");
-  const bool output = layer + 1 == int(m.bundle.net.layers.size());
-  ActmaxConfig config = output ? actmax_output_defaults() : ActmaxConfig{};
+  ActmaxConfig config = actmax_layer_defaults(m.bundle.net, layer);
   config.steps = steps;
   std::vector<int> units(std::size_t(layer_units(m.bundle.net.layers[std::size_t(layer)])));
   for (std::size_t u = 0; u < units.size(); ++u) units[u] = int(u);

@@ -16,6 +16,17 @@ ActmaxConfig actmax_output_defaults() {
   return c;
 }
 
+ActmaxConfig actmax_channel_defaults() {
+  ActmaxConfig c;
+  c.steps = 128;
+  return c;
+}
+
+ActmaxConfig actmax_layer_defaults(const Mlp& net, int layer) {
+  if (layer + 1 == int(net.layers.size())) return actmax_output_defaults();
+  return net.layers[std::size_t(layer)].is_conv() ? actmax_channel_defaults() : ActmaxConfig{};
+}
+
 ActmaxSolver::ActmaxSolver(const Mlp& net, int layer, std::vector<int> units, const ActmaxConfig& config,
                            ActmaxObjective output_objective, const Eigen::VectorXf* mean_image)
     : units_(std::move(units)), config_(config), objective_(output_objective), rng_(config.seed) {
@@ -62,7 +73,12 @@ bool ActmaxSolver::relax_if_short() {
 }
 
 Eigen::MatrixXf ActmaxSolver::objective_gradient(const Eigen::MatrixXf& x) const {
-  return actmax_objective_gradient(net_, columns_, objective_, x);
+  // A channel's response is the mean over its P positions, so its gradient on a pixel is about
+  // P times smaller than a neuron's, and the penalties (tuned for neurons) would hold its image
+  // near blank: it climbs the map's sum instead, the same direction at a neuron's scale.
+  const Layer& target = net_.layers.back();
+  const float weight = target.is_conv() ? float(unit_map_shape(target).size()) : 1.f;
+  return weight * actmax_objective_gradient(net_, columns_, objective_, x);
 }
 
 // Adds the gradients of the penalties (to be ascended): -l2 x and -tv * grad TV(x),

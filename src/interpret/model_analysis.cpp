@@ -73,7 +73,8 @@ const NeuronFacts* ModelAnalysis::neuron(int layer, int unit) const {
 static bool is_output(const ModelAnalysis& a, int layer) { return layer + 1 == int(a.bundle->net.layers.size()); }
 
 static const ActmaxConfig& actmax_config(const ModelAnalysis& a, int layer) {
-  return is_output(a, layer) ? a.settings.output : a.settings.hidden;
+  if (is_output(a, layer)) return a.settings.output;
+  return a.bundle->net.layers[std::size_t(layer)].is_conv() ? a.settings.channels : a.settings.hidden;
 }
 
 // One image's forward work at a layer's maximization step: the layers below it and the target

@@ -25,6 +25,7 @@ struct AnalysisSettings {
   int top_k = 9;                                       // strongest test images kept per unit
   ActmaxConfig hidden = {};                            // maximization of hidden units
   ActmaxConfig output = actmax_output_defaults();      // maximization of output classes
+  ActmaxConfig channels = actmax_channel_defaults();   // maximization of convolutional channels
   ActmaxObjective output_objective = ActmaxObjective::Logit;
   bool importance = true;                              // re-score the test set with each unit off
   bool maximize = true;                                // false: measure only (statistics, ablation, the shapes; lens-stats)

@@ -70,7 +70,7 @@ Result<Eigen::MatrixXf> app_prior_actmax(AppState& s, int layer, int unit, int c
 
 Eigen::MatrixXf app_raw_actmax_diverse(AppState& s, int layer, int unit, int count) {
   const bool output = layer + 1 == int(s.model()->bundle.net.layers.size());
-  ActmaxConfig c = output ? actmax_output_defaults() : ActmaxConfig{};
+  ActmaxConfig c = actmax_layer_defaults(s.model()->bundle.net, layer);
   c.count = count;
   c.diversity = kRawDiversity;
   ActmaxSolver solver(s.model()->bundle.net, layer, {unit}, c, s.analysis()->settings.output_objective);
