@@ -168,6 +168,14 @@ static void prior_pair(AppState& s, Gfx& g, int l, int h, float side) {
                                      where_in_words(a->actmax[std::size_t(l)].col(h), kSide));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
   ImGui::TextDisabled("Raw: any pixels at all; what it reacts to, not a digit.");
+  if (a && std::size_t(l) < a->actmax_done.size() && !a->actmax_done[std::size_t(l)]) {
+    // a convnet's costly layer stays blank until the late round reaches it: say why
+    const bool waiting = analysis_actmax_late(*a, l) && !(a->actmax_late_round && a->phase == ModelAnalysis::Phase::Actmax);
+    const std::string why = waiting ? "Not computed yet: this layer's images come after the explanations, since each step repeats every convolution."
+                                    : a->actmax_late_round ? "Being computed: " + std::to_string(int(100 * a->progress())) + "% of the later layers' images done."
+                                    : "Being computed: " + std::to_string(int(100 * a->progress())) + "% of the analysis done.";
+    ui::note(why);
+  }
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
   ImGui::SameLine(0, em);
@@ -278,7 +286,7 @@ static void actmax_controls(AppState& s) {
   if (ui::button("Regenerate this layer", nullptr)) analysis_regenerate_actmax(*s.analysis(), s.sel_layer, c);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Re-run activation maximization for every neuron of this layer with these settings.");
   ImGui::SameLine();
-  if (ui::button("defaults", "Maximization settings back to their defaults")) c = ActmaxConfig{};
+  if (ui::button("defaults", "Maximization settings back to their defaults")) c = actmax_layer_defaults(s.model()->bundle.net, s.sel_layer);
 }
 
 static void ablation_switch(AppState& s, int h) {
@@ -286,8 +294,10 @@ static void ablation_switch(AppState& s, int h) {
   bool off = app_neuron_off(s, s.sel_layer, h);
   ui::title("Switch it off", "Ablation: hold this neuron's output at 0 and re-score all 10,000 test digits. "
                              "The drop shows how much the network relies on it.");
-  if (ui::switch_box(ui::fitting_label("neuron switched off###off", "switched off###off", ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x),
-                     "Neuron switched off", &off))
+  const bool channel = s.model()->bundle.net.layers[std::size_t(s.sel_layer)].is_conv();
+  if (ui::switch_box(ui::fitting_label(channel ? "channel switched off###off" : "neuron switched off###off", "switched off###off",
+                                       ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x),
+                     channel ? "Channel switched off" : "Neuron switched off", &off))
     app_set_neuron_off(s, s.sel_layer, h, off);
   if (s.ablation.any()) {
     // Re-scoring needs the test digits: fetched when a neuron is first switched off.

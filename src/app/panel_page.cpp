@@ -176,7 +176,9 @@ void panel_top_bar(AppState& s, double now_ms) {
     ImGui::ProgressBar(a->progress(), ImVec2(w, 0), label);
     ui::declare(A11yRole::Text, label);
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Computing statistics and maximization images for this model in the background, a few milliseconds per frame, so the page never freezes.");
+      ImGui::SetTooltip(a->actmax_late_round
+                            ? "The explanations are written; the maximization images of this convnet's later layers, which repeat every convolution at each step, are being computed in the background, a few milliseconds per frame."
+                            : "Computing statistics and maximization images for this model in the background, a few milliseconds per frame, so the page never freezes.");
   }
   if (!narrow) view_controls(s, right - controls);
 }

@@ -309,7 +309,7 @@ static void work_slice(ModelAnalysis& a, double now) {
         finish_stats(a);
       break;
     case ModelAnalysis::Phase::Actmax:
-      a.phase_label = a.actmax_late_round ? "Explained; maximizing later layers" : "Maximizing";
+      a.phase_label = "Maximizing";  // in the late round too: the bar is short, and its tooltip tells
       actmax_slice(a, now);
       break;
     case ModelAnalysis::Phase::Ablation:
