@@ -231,7 +231,10 @@ void app_work(AppState& s, double budget_ms, double (*now_ms)()) {
   ModelAnalysis* a = s.analysis();
   if (a && !a->shape_test && s.test.size() && a->bundle && a->bundle->net.inputs() == s.test.images.rows()) a->shape_test = &s.test;
   if (a) a->shape_test_coming = !a->shape_test && app_test_set_loading(s);
-  if (a && !app_analysis_waiting(s) && left > 0) analysis_work(*a, left, now_ms);
+  // A convnet's late layers take a step of every convolution per slice (the PyTorch example's:
+  // about 10 ms), more than a frame spares while a stroke is being drawn: they wait for the pen.
+  const bool pen_first = a && a->actmax_late_round && s.drawing.stroke_open;
+  if (a && !app_analysis_waiting(s) && left > 0 && !pen_first) analysis_work(*a, left, now_ms);
   if (app_ablation_scoring(s)) app_ablation_scored(s, std::max(1.0, budget_ms - (now_ms() - t0)), now_ms);
 }
 
