@@ -125,6 +125,25 @@ export async function pointerStroke(page, points) {
   await animationFrames(page, 2);
 }
 
+// A person drawing circles on the canvas for `ms` milliseconds with real pointer events, one move
+// every 8 ms (the benchmarks' load): every `every` moves, sample(lens.perf()) is called. Resolves
+// with the frames drawn per second meanwhile.
+export async function drawCirclesFor(page, ms, every, sample) {
+  const r = await page.evaluate(() => window.lens.canvasRect());
+  await page.mouse.move(r.x + r.width * 0.3, r.y + r.height * 0.3);
+  await page.mouse.down();
+  const f0 = (await page.evaluate(() => window.lens.perf())).frame, t0 = Date.now();
+  for (let i = 0; Date.now() - t0 < ms; i++) {
+    const a = i / 40;
+    await page.mouse.move(r.x + r.width * (0.5 + 0.3 * Math.cos(a)), r.y + r.height * (0.5 + 0.3 * Math.sin(a)));
+    await page.waitForTimeout(8);
+    if (i % every === 0) sample(await page.evaluate(() => window.lens.perf()));
+  }
+  const f1 = (await page.evaluate(() => window.lens.perf())).frame, t1 = Date.now();
+  await page.mouse.up();
+  return (f1 - f0) / ((t1 - t0) / 1000);
+}
+
 // A finger's stroke down the middle of the canvas (a 1), from 15% to 85% of its height, with
 // real touch events (CDP), one move a frame as a finger draws. Resolves once the page handled it.
 export async function fingerStrokeDown(page, context) {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, openPage, waitReady } from '../../tests/browser/harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, drawCirclesFor } from '../../tests/browser/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -38,26 +38,11 @@ try {
   p.layersMaximizedWallMs.forEach((ms, l) => console.log(`layer ${l} (${units[l]} units): images ${s(ms)}`));
   console.log(`explained ${s(p.explainedWallMs)} after the analysis started (load ${load()})`);
 
-  const r = await page.evaluate(() => window.lens.canvasRect());
-  await page.mouse.move(r.x + r.width * 0.3, r.y + r.height * 0.3);
-  await page.mouse.down();
-  const f0 = (await page.evaluate(() => window.lens.perf())).frame, t0 = Date.now();
   const strokeMs = [], frameMs = [];
-  for (let i = 0; Date.now() - t0 < 3000; i++) {
-    const a = i / 40;
-    await page.mouse.move(r.x + r.width * (0.5 + 0.3 * Math.cos(a)), r.y + r.height * (0.5 + 0.3 * Math.sin(a)));
-    await page.waitForTimeout(8);
-    if (i % 4 === 0) {
-      const q = await page.evaluate(() => window.lens.perf());
-      strokeMs.push(q.strokeMs);
-      frameMs.push(q.frameMs);
-    }
-  }
-  const f1 = (await page.evaluate(() => window.lens.perf())).frame, t1 = Date.now();
-  await page.mouse.up();
+  const fps = await drawCirclesFor(page, 3000, 4, (p) => { strokeMs.push(p.strokeMs); frameMs.push(p.frameMs); });
   const q = (v, at) => [...v].sort((x, y) => x - y)[Math.min(v.length - 1, Math.floor(v.length * at))] || 0;
   const late = await page.evaluate(() => !window.lens.state().analysisDone);
-  console.log(`drawing on Explore${late ? ' while the dense layers are maximized' : ''}: ${((f1 - f0) / ((t1 - t0) / 1000)).toFixed(1)} frames/s;` +
+  console.log(`drawing on Explore${late ? ' while the dense layers are maximized' : ''}: ${fps.toFixed(1)} frames/s;` +
     ` stroke compute ${q(strokeMs, 0.5).toFixed(2)} ms median, ${q(strokeMs, 0.95).toFixed(2)} ms p95;` +
     ` frame ${q(frameMs, 0.5).toFixed(1)} ms median (load ${load()})`);
   if (waitAll) {

@@ -4,7 +4,7 @@
 //   node tools/bench/bench-draw-fps.mjs [--size WxH] [--dpr N] [--runs N] [MODEL...]
 // Defaults: 1280x800, dpr 1, one run, mlp128 mlp32 mlp6.
 import { loadavg } from 'node:os';
-import { startServer, launchBrowser, openPage, waitReady } from '../../tests/browser/harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, drawCirclesFor } from '../../tests/browser/harness.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -29,25 +29,10 @@ try {
       { skipHelp: true, viewport: { width, height }, deviceScaleFactor: dpr });
     await waitReady(page);
     await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 120000 });
-    const r = await page.evaluate(() => window.lens.canvasRect());
-    await page.mouse.move(r.x + r.width * 0.3, r.y + r.height * 0.3);
-    await page.mouse.down();
-    const f0 = (await page.evaluate(() => window.lens.perf())).frame, t0 = Date.now();
     const frameMs = [], renderMs = [];
-    for (let i = 0; Date.now() - t0 < 3000; i++) {
-      const a = i / 40;
-      await page.mouse.move(r.x + r.width * (0.5 + 0.3 * Math.cos(a)), r.y + r.height * (0.5 + 0.3 * Math.sin(a)));
-      await page.waitForTimeout(8);
-      if (i % 8 === 0) {
-        const p = await page.evaluate(() => window.lens.perf());
-        frameMs.push(p.frameMs);
-        renderMs.push(p.renderMs);
-      }
-    }
-    const f1 = (await page.evaluate(() => window.lens.perf())).frame, t1 = Date.now();
-    await page.mouse.up();
+    const fps = await drawCirclesFor(page, 3000, 8, (p) => { frameMs.push(p.frameMs); renderMs.push(p.renderMs); });
     const median = (v) => v.sort((x, y) => x - y)[Math.floor(v.length / 2)] || 0;
-    console.log(`${model} ${width}x${height}@${dpr}: ${((f1 - f0) / ((t1 - t0) / 1000)).toFixed(1)} frames/s while drawing` +
+    console.log(`${model} ${width}x${height}@${dpr}: ${fps.toFixed(1)} frames/s while drawing` +
       ` (frame ${median(frameMs).toFixed(1)} ms, render call ${median(renderMs).toFixed(1)} ms median;` +
       ` load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
     await context.close();
