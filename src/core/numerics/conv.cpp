@@ -55,7 +55,8 @@ int images_per_block(int P, int K) {
 }
 
 // The patch matrix m (nb*P, K) of images n0..n0+nb of x: row n*P + p holds output position p's
-// taps of image n (0 in the padding).
+// taps of image n (0 in the padding). A tap's column is, row after row of outputs, a run of the
+// map between two stretches of padding: copied as a run.
 void patches_of(const Shape3& in, const Window& w, const Shape3& out, const Eigen::Ref<const Eigen::MatrixXf>& x, int n0, int nb,
                 Eigen::MatrixXf& m) {
   const int P = out.plane();
@@ -64,16 +65,24 @@ void patches_of(const Shape3& in, const Window& w, const Shape3& out, const Eige
     for (int i = 0; i < w.kh; ++i)
       for (int j = 0; j < w.kw; ++j) {
         float* col = m.col((Eigen::Index(c) * w.kh + i) * w.kw + j).data();
+        const int ox0 = std::min(out.w, std::max(0, (w.pl - j * w.dw + w.sw - 1) / w.sw));  // first ox with ix >= 0
+        int ox1 = out.w;
+        while (ox1 > ox0 && (ox1 - 1) * w.sw - w.pl + j * w.dw >= in.w) --ox1;
         for (int n = 0; n < nb; ++n) {
           const float* map = x.col(n0 + n).data() + Eigen::Index(c) * in.plane();
           float* to = col + Eigen::Index(n) * P;
           for (int oy = 0; oy < out.h; ++oy) {
             const int iy = oy * w.sh - w.pt + i * w.dh;
-            const bool row_in = iy >= 0 && iy < in.h;
-            for (int ox = 0; ox < out.w; ++ox) {
-              const int ix = ox * w.sw - w.pl + j * w.dw;
-              to[oy * out.w + ox] = row_in && ix >= 0 && ix < in.w ? map[iy * in.w + ix] : 0.f;
+            float* row = to + oy * out.w;
+            if (iy < 0 || iy >= in.h) {
+              std::fill(row, row + out.w, 0.f);
+              continue;
             }
+            const float* from = map + iy * in.w - w.pl + j * w.dw;
+            std::fill(row, row + ox0, 0.f);
+            if (w.sw == 1) std::copy(from + ox0, from + ox1, row + ox0);
+            else for (int ox = ox0; ox < ox1; ++ox) row[ox] = from[ox * w.sw];
+            std::fill(row + ox1, row + out.w, 0.f);
           }
         }
       }
@@ -273,6 +282,27 @@ void each_window(const Pool& pool, const Shape3& in, F&& f) {
 
 }  // namespace
 
+namespace {
+
+// Every window's cells (rows of the map, in kernel order) and how many of its cells lie within
+// the padded map: the same for every image, so listed once a call.
+struct WindowTable {
+  std::vector<int> start, cells, padded;  // window o's cells are cells[start[o] .. start[o + 1])
+};
+
+WindowTable window_table(const Pool& pool, const Shape3& in) {
+  WindowTable t;
+  each_window(pool, in, [&](int, int padded, auto&& cells) {  // o ascending
+    t.start.push_back(int(t.cells.size()));
+    cells([&](int r) { t.cells.push_back(r); });
+    t.padded.push_back(padded);
+  });
+  t.start.push_back(int(t.cells.size()));
+  return t;
+}
+
+}  // namespace
+
 void pool_forward(const Pool& pool, const Shape3& in, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::MatrixXf& y,
                   std::vector<int>* argmax) {
   const Shape3 out = window_output(in, pool.window, in.c);
@@ -280,24 +310,26 @@ void pool_forward(const Pool& pool, const Shape3& in, const Eigen::Ref<const Eig
   y.resize(O, N);
   const bool max = pool.kind == PoolKind::Max;
   if (max && argmax) argmax->assign(std::size_t(O * N), -1);
+  const WindowTable t = window_table(pool, in);
   for (Eigen::Index n = 0; n < N; ++n) {
     const float* img = x.col(n).data();
-    each_window(pool, in, [&](int o, int padded, auto&& cells) {
-      float best = 0.f, sum = 0.f;
-      int at = -1, count = 0;
-      cells([&](int r) {
-        if (at < 0 || img[r] > best) best = img[r], at = r;
-        sum = sum + img[r];
-        ++count;
-      });
+    for (Eigen::Index o = 0; o < O; ++o) {
+      const int* first = t.cells.data() + t.start[std::size_t(o)];
+      const int* last = t.cells.data() + t.start[std::size_t(o) + 1];
       if (max) {
+        float best = 0.f;
+        int at = -1;
+        for (const int* r = first; r != last; ++r)
+          if (at < 0 || img[*r] > best) best = img[*r], at = *r;
         y(o, n) = at < 0 ? 0.f : best;
         if (argmax) (*argmax)[std::size_t(n * O + o)] = at;
       } else {
-        const int divisor = pool.count_pad ? padded : count;
+        float sum = 0.f;
+        for (const int* r = first; r != last; ++r) sum = sum + img[*r];
+        const int divisor = pool.count_pad ? t.padded[std::size_t(o)] : int(last - first);
         y(o, n) = divisor ? sum / float(divisor) : 0.f;
       }
-    });
+    }
   }
 }
 
@@ -305,6 +337,7 @@ void pool_backward(const Pool& pool, const Shape3& in, const std::vector<int>& a
                    const Eigen::Ref<const Eigen::MatrixXf>& dy, Eigen::MatrixXf& dx) {
   const Eigen::Index N = dy.cols(), O = dy.rows();
   dx.setZero(in.size(), N);
+  const WindowTable t = pool.kind == PoolKind::Max ? WindowTable{} : window_table(pool, in);
   for (Eigen::Index n = 0; n < N; ++n) {
     float* d = dx.col(n).data();
     if (pool.kind == PoolKind::Max) {
@@ -312,14 +345,13 @@ void pool_backward(const Pool& pool, const Shape3& in, const std::vector<int>& a
         if (const int r = argmax[std::size_t(n * O + o)]; r >= 0) d[r] += dy(o, n);
       continue;
     }
-    each_window(pool, in, [&](int o, int padded, auto&& cells) {
-      int count = 0;
-      cells([&](int) { ++count; });
-      const int divisor = pool.count_pad ? padded : count;
-      if (!divisor) return;
+    for (Eigen::Index o = 0; o < O; ++o) {
+      const int count = t.start[std::size_t(o) + 1] - t.start[std::size_t(o)];
+      const int divisor = pool.count_pad ? t.padded[std::size_t(o)] : count;
+      if (!divisor) continue;
       const float g = dy(o, n) / float(divisor);
-      cells([&](int r) { d[r] += g; });
-    });
+      for (int k = t.start[std::size_t(o)]; k < t.start[std::size_t(o) + 1]; ++k) d[t.cells[std::size_t(k)]] += g;
+    }
   }
 }
 
