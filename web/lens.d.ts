@@ -427,7 +427,7 @@ declare global {
        */
       trainSpeed(speed: number | 'lesson' | 'full'): number | null;
       /** The Train tab's presets by name, as recipes train() takes. */
-      trainPresets(): { healthy: Recipe; kill: Recipe };
+      trainPresets(): { healthy: Recipe; kill: Recipe; convnet: Recipe };
       /** Ends training now: the model keeps its weights and is measured on the test set. */
       stopTraining(): void;
       pauseTraining(): void;
