@@ -1,0 +1,82 @@
+// A convnet trains in the page: lens.train with a one-layer convnet for an epoch of the shipped
+// subset reaches a sensible accuracy and joins the picker as a convnet, analysed like cnn; the
+// Train tab's Convnet preset starts by real clicks and stops with its test digits measured; a
+// convnet beyond the page's limits is refused, naming the limit.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, waitReady, clickItem } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+// 4 filters of 5x5 then 2x2 pooling and 576 -> 10: about 63,000 multiply-adds a digit, a fifth of
+// cnn's, so an epoch of the 18,000 training digits stays well inside the test's time on busy cores.
+const small = {
+  dataset: 'mnist', conv: [{ channels: 4, kernel: 5, pool: 2 }], layers: ['auto', 10], normalize: [0.1307, 0.3081],
+  optimizer: 'adam', lr: 0.003, batch: 32, epochs: 1, seed: 1, validation: 2000,
+};
+
+test('lens.train: a 4-channel convnet for 1 epoch of the subset passes 90% on the test set, joins the picker and is analysed', { timeout: 180000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#tab=train&help=0', { skipHelp: true });
+  await waitReady(page);
+  const count = await page.evaluate(() => window.lens.models().length);
+  const done = page.evaluate((r) => window.lens.train(r), small);
+  // It goes on over frames: the epoch moves while the page keeps answering.
+  await page.waitForFunction(() => window.lens.trainingState().epoch > 0.2, null, { timeout: 60000 });
+  const mid = await page.evaluate(() => window.lens.trainingState());
+  assert.equal(mid.status, 'running');
+  assert.ok(mid.epoch < 1, `epoch ${mid.epoch}`);
+  assert.deepEqual(mid.dead, [], 'a convnet\'s channels are judged by their cards, not timed');
+  const r = await done;
+  assert.equal(r.id, 'trained-1');
+  console.log(`in-page convnet 4x5x5 pool 2, 1 epoch: test accuracy ${(100 * r.testAccuracy).toFixed(2)}%, ${Math.round(r.samplesPerSecond)} samples/s`);
+  assert.ok(r.testAccuracy > 0.9, `test accuracy ${r.testAccuracy}`);
+  const st = await page.evaluate(() => window.lens.trainingState());
+  assert.equal(st.status, 'done');
+  assert.ok(st.curve.length >= 10, `${st.curve.length} curve points`);
+  assert.deepEqual(st.recipe.conv, [{ channels: 4, kernel: 5, stride: 1, pad: 0, pool: 2 }]);
+  const models = await page.evaluate(() => window.lens.models());
+  assert.equal(models.length, count + 1, 'the trained model joins the picker');
+  const m = models.at(-1);
+  assert.equal(m.id, 'trained-1');
+  assert.equal(m.accuracy, r.testAccuracy);
+  assert.deepEqual(m.shapes, [[4, 24, 24], [10]], 'its first layer is 4 channel maps');
+  assert.deepEqual(m.units, [4, 10]);
+  assert.equal(await page.evaluate(() => window.lens.model()), 'trained-1');
+  // Analysed like cnn: its statistics and explanations on the whole test set.
+  await page.waitForFunction(() => window.lens.state().analysisDone, null, { timeout: 120000 });
+  const s = await page.evaluate(() => window.lens.state());
+  assert.ok(s.statsReady);
+  assert.equal(s.layers[0].length, 4 * 24 * 24);
+  // Beyond the page's limits: refused with the limit, and nothing starts.
+  const refused = await page.evaluate((r) => window.lens.train({ ...r, conv: [r.conv[0], r.conv[0], r.conv[0]] }).then(() => 'trained', (e) => e.message), small);
+  assert.match(refused, /^lens\.train: recipe: the page trains convnets with at most 2 "conv" layers \(this one has 3\); lens-train takes more/);
+  assert.equal(await page.evaluate(() => window.lens.trainingState().status), 'done');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the Train tab by real clicks: the Convnet preset trains cnn\'s layers, and Stop keeps the model with its test accuracy', { timeout: 180000 }, async () => {
+  const { page, errors, context } = await openPage(browser, server.url + '#tab=train&help=0', { skipHelp: true });
+  await waitReady(page);
+  const presets = await page.evaluate(() => window.lens.trainPresets());
+  assert.deepEqual(presets.convnet.layers, ['auto', 10]);
+  await clickItem(page, 'Convnet');
+  await clickItem(page, 'Train');
+  await page.waitForFunction(() => { const t = window.lens.trainingState(); return t.status === 'running' && t.samples >= 640; }, null, { timeout: 60000 });
+  const st = await page.evaluate(() => window.lens.trainingState());
+  assert.deepEqual(st.recipe.conv.map((c) => [c.channels, c.kernel, c.pool]), [[8, 5, 2], [16, 5, 2]]);
+  assert.deepEqual(st.recipe.layers, [256, 10]);
+  assert.equal(st.speed, null, 'full speed');
+  await clickItem(page, 'Stop');
+  // The test digits are measured over the next frames; then it is done, with its accuracy.
+  await page.waitForFunction(() => window.lens.trainingState().status === 'done', null, { timeout: 60000 });
+  const end = await page.evaluate(() => window.lens.trainingState());
+  assert.ok(end.testAccuracy > 0.3, `test accuracy ${end.testAccuracy} after ${end.samples} samples`);
+  const m = (await page.evaluate(() => window.lens.models())).find((x) => x.id === end.model);
+  assert.deepEqual(m.units, [8, 16, 10]);
+  assert.equal(m.accuracy, end.testAccuracy);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
