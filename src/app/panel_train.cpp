@@ -75,7 +75,7 @@ static void recipe_controls(AppState& s, float width) {
   ui::track("Kill the neurons");
   ui::same_line_if_fits(ImGui::CalcTextSize("Convnet").x + 2 * ImGui::GetStyle().FramePadding.x);
   if (ui::small_button("Convnet", "cnn's layers: 8 then 16 filters of 5x5, each with 2x2 max pooling, then 256 -> 10; Adam "
-                                  "for 2 epochs at full speed. Each step is a whole frame's work, so it trains slower than the MLPs."))
+                                  "for 2 epochs at full speed: about 97.6%. Each step is a frame's work, so it trains slower than the MLPs."))
   {
     set_form(s, train_preset_convnet());
     app_train_set_pace(s, train_preset_pace("convnet"));

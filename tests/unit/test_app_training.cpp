@@ -385,6 +385,7 @@ TEST(AppTraining, AConvnetTrainsAStepAFrameAndIsMeasuredOverFrames) {
   app_set_train_set(*s, dataset_slice(train_subset(), 0, 4000), 0);  // 2,000 to train on: 32 steps
   nlohmann::json r = train_preset_convnet();
   r["epochs"] = 1;
+  r["batch"] = 64;  // a step over kTrainFrameMacs still runs whole
   app_train_start(*s, request(r), 0);
   ASSERT_EQ(s->training.status, TrainingSession::Status::Running);
   EXPECT_EQ(s->models[std::size_t(s->training.model)].bundle.info.name, "Trained conv 8-16, 256-10 (seed 5)");
