@@ -1,10 +1,19 @@
 // A convnet trains in the page: lens.train with a one-layer convnet for an epoch of the shipped
-// subset reaches a sensible accuracy and joins the picker as a convnet, analysed like cnn; the
+// subset reaches a sensible accuracy, the same as lens-train's from the recipe, and joins the
+// picker as a convnet, analysed like cnn; the
 // Train tab's Convnet preset starts by real clicks and stops with its test digits measured; a
 // convnet beyond the page's limits is refused, naming the limit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, openPage, waitReady, clickItem } from './harness.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const mnist = process.env.LENS_MNIST_DIR || path.resolve(root, '../shared/data/mnist');
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -36,6 +45,13 @@ test('lens.train: a 4-channel convnet for 1 epoch of the subset passes 90% on th
   assert.equal(st.status, 'done');
   assert.ok(st.curve.length >= 10, `${st.curve.length} curve points`);
   assert.deepEqual(st.recipe.conv, small.conv);
+  // lens-train trains the same weights from the recipe the page recorded (the page's wasm and the
+  // native build sum in one order), so it prints the page's accuracy to the last digit.
+  const out = mkdtempSync(path.join(os.tmpdir(), 'lens-convtrain-'));
+  writeFileSync(path.join(out, 'recipe.json'), JSON.stringify(st.recipe));
+  const log = execFileSync(path.join(root, 'build/native/tools/lens-train'), ['--recipe', path.join(out, 'recipe.json'), '--data', mnist, '--quiet', '--out', path.join(out, 'm.lens')]).toString();
+  const native = Number(/test: .*accuracy ([\d.]+)%/.exec(log)[1]) / 100;
+  assert.ok(Math.abs(native - r.testAccuracy) < 5e-5, `lens-train ${native} vs page ${r.testAccuracy}`);
   const models = await page.evaluate(() => window.lens.models());
   assert.equal(models.length, count + 1, 'the trained model joins the picker');
   const m = models.at(-1);
