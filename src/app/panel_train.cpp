@@ -216,6 +216,11 @@ static void run_controls(AppState& s, double now_ms) {
       std::snprintf(line, sizeof line, "Fetching the 20,000 training images (3.2 MB)...");
       break;
     default:  // at a pace, the pace; else how fast it trains
+      if (t.tested >= 0) {  // a convnet's last frames: its weights are final
+        std::snprintf(line, sizeof line, "%s: measuring the test digits, %s of %s", training_status_name(t.status),
+                      with_commas(t.tested).c_str(), with_commas(s.test.size()).c_str());
+        break;
+      }
       std::snprintf(line, sizeof line, "%s: epoch %s of %d, %s samples/s%s%s%s", training_status_name(t.status), fmt("%.2f", t.epoch()).c_str(),
                     t.request.config.epochs, with_commas(t.pace > 0 && t.active() ? t.pace : (long long)t.samples_per_second()).c_str(),
                     t.pace > 0 && t.active() ? " (paced)" : "", t.test_accuracy >= 0 ? ", test accuracy " : "",

@@ -91,7 +91,8 @@ struct TrainingSession {
   double pace_clock_ms = -1;                 // when the credit was last topped up; < 0: not yet
   double next_probe_epoch = 0;
   double compute_ms = 0;             // time spent in training steps
-  long long frame_macs = 0;          // multiply-adds of training the last frame ran (at most kTrainFrameMacs)
+  long long frame_macs = 0;          // multiply-adds of training the last frame ran (at most kTrainFrameMacs, or one
+                                     // convnet step: kTrainMaxConvStepMacs)
   float test_accuracy = -1;          // on the 10k test set, once done
   // A convnet's test set is measured over frames once its run has ended (10,000 digits of cnn are
   // 3.2 G multiply-adds, seconds of wasm): the digits measured so far (-1: not measuring), and how
