@@ -86,7 +86,9 @@ test('the Train tab by real clicks: the Convnet preset trains cnn\'s layers, and
   assert.deepEqual(st.recipe.layers, [256, 10]);
   assert.equal(st.speed, null, 'full speed');
   await clickItem(page, 'Stop');
-  // The test digits are measured over the next frames; then it is done, with its accuracy.
+  // The test digits are measured over the next frames (the status line says so); then it is
+  // done, with its accuracy.
+  await page.waitForFunction(() => window.lens._test.a11yNodes().some((n) => /^running: measuring the test digits, [\d,]+ of 10,000$/.test(n.name)), null, { timeout: 30000 });
   await page.waitForFunction(() => window.lens.trainingState().status === 'done', null, { timeout: 60000 });
   const end = await page.evaluate(() => window.lens.trainingState());
   assert.ok(end.testAccuracy > 0.3, `test accuracy ${end.testAccuracy} after ${end.samples} samples`);
