@@ -655,7 +655,7 @@
       var text = JSON.stringify(typeof speed === 'number' && !isFinite(speed) ? String(speed) : speed === undefined ? null : speed);
       return value('trainSpeed', 'lens_train_speed', ['string'], [text]);
     },
-    // The Train tab's presets by name ({healthy, kill}), as recipes train() takes.
+    // The Train tab's presets by name ({healthy, kill, convnet}), as recipes train() takes.
     trainPresets: function () { need(); return peek('trainPresets', 'lens_train_presets'); },
     // Ends training now: the model keeps its weights and is measured on the test set.
     stopTraining: function () { need(); wake(); direct('lens_stop_training'); },

@@ -237,7 +237,10 @@ declare global {
     /** A training recipe: the JSON lens-train reads (tools/recipes/*.json keys). */
     interface Recipe {
       dataset?: 'mnist' | 'xor';
-      layers?: number[];
+      /** A convnet's layers before the dense ones, within the page's limits (docs/training.md). */
+      conv?: { channels: number; kernel: number; stride?: number; pad?: number; pool?: number }[];
+      /** After "conv", "layers" starts with "auto" (their flattened maps) or that number. */
+      layers?: (number | 'auto')[];
       [key: string]: unknown;
     }
 
@@ -264,7 +267,7 @@ declare global {
       /** The pace set by trainSpeed() or the Train tab's speed control, in samples a second; null at full speed. */
       speed: number | null;
       curve: TrainingPoint[];
-      /** Each hidden layer's dead units. */
+      /** Each hidden layer's dead units; [] for a convnet (its cards judge its channels: state().dead). */
       dead: number[][];
       /** Per layer and unit: the epoch at which it last went dead, or null. The Train tab's curves mark each death at that epoch. */
       diedAt: (number | null)[][];
@@ -427,7 +430,7 @@ declare global {
        */
       trainSpeed(speed: number | 'lesson' | 'full'): number | null;
       /** The Train tab's presets by name, as recipes train() takes. */
-      trainPresets(): { healthy: Recipe; kill: Recipe };
+      trainPresets(): { healthy: Recipe; kill: Recipe; convnet: Recipe };
       /** Ends training now: the model keeps its weights and is measured on the test set. */
       stopTraining(): void;
       pauseTraining(): void;

@@ -586,7 +586,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_train_speed(const char* text) {
 
 // The Train tab's presets by name, as recipes lens.train takes.
 EMSCRIPTEN_KEEPALIVE const char* lens_train_presets() {
-  return ok({{"healthy", train_preset_healthy()}, {"kill", train_preset_kill()}});
+  return ok({{"healthy", train_preset_healthy()}, {"kill", train_preset_kill()}, {"convnet", train_preset_convnet()}});
 }
 
 EMSCRIPTEN_KEEPALIVE void lens_stop_training() { app_train_stop(*g_state, emscripten_get_now()); }

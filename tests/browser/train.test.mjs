@@ -67,7 +67,7 @@ test('the Train tab by real clicks: "Kill the neurons" starts alive at lesson pa
   const { page, errors, context } = await openPage(browser, server.url + '#tab=train&help=0', { skipHelp: true });
   await waitReady(page);
   const presets = await page.evaluate(() => window.lens.trainPresets());
-  assert.deepEqual(Object.keys(presets).sort(), ['healthy', 'kill']);
+  assert.deepEqual(Object.keys(presets).sort(), ['convnet', 'healthy', 'kill']);
   await clickItem(page, 'Kill the neurons');
   await clickItem(page, 'Train');
   // The preset trains at lesson pace, its six neurons alive at the start.

@@ -12,6 +12,7 @@
 #include "app_fixture.h"
 #include "core/constants.h"
 #include "core/training/recipe.h"
+#include "core/training/train_budget.h"
 #include "interpret/liveness.h"
 
 namespace lens {
@@ -322,11 +323,25 @@ TEST(AppTraining, RecipesOutsideThePagesLimitsAreRefused) {
   bad(r, "2 to 256 neurons");
   r["layers"] = {784, 8, 8, 8, 10};
   bad(r, "1 or 2 hidden layers");
-  // a convnet whose maps flatten to 784 would pass the sizes' check: "conv" itself is refused
-  r = train_preset_healthy();
-  r["conv"] = nlohmann::json::array({{{"channels", 4}, {"kernel", 3}, {"pad", 1}, {"pool", 2}}});
-  r["layers"] = {"auto", 10};
-  bad(r, "trains with lens-train");
+  // a convnet's first dense size is its flattened maps: the MLP's 784-...-10 rule is not its
+  r = train_preset_convnet();
+  r["conv"].push_back({{"channels", 8}, {"kernel", 3}, {"pad", 1}});
+  bad(r, "at most 2 \"conv\" layers (this one has 3); lens-train takes more");
+  r = train_preset_convnet();
+  r["conv"][1]["channels"] = 64;
+  bad(r, "\"conv\" layer 2 has 64 channels; the page trains at most 32 a layer");
+  r = train_preset_convnet();
+  r["conv"][0]["kernel"] = 9;
+  bad(r, "\"conv\" layer 1 has a 9 x 9 kernel; the page trains kernels up to 7 x 7");
+  r = train_preset_convnet();
+  r["batch"] = 256;  // 3 x 256 x 322,560
+  bad(r, "one step of this convnet at batch 256 is 247,726,080 multiply-adds; the page runs a convnet's step within one frame and "
+         "takes at most 134,217,728: lower \"batch\"");
+  r = train_preset_convnet();
+  r["layers"] = {"auto", 8, 8, 8, 10};
+  bad(r, "after its \"conv\" layers the page trains 0 to 2 hidden dense layers and 10 outputs");
+  r["layers"] = {"auto", 300, 10};
+  bad(r, "2 to 256 neurons");
   r = train_preset_healthy();
   r["epochs"] = 500;
   bad(r, "\"epochs\" must be an integer from 1 to 50 in the page (got");
@@ -342,10 +357,71 @@ TEST(AppTraining, RecipesOutsideThePagesLimitsAreRefused) {
   r = train_preset_xor();
   r["layers"] = {2, 9, 1};
   bad(r, "H from 2 to 4");
+  // cnn's own recipe (tools/recipes/cnn.json's layers) is accepted, with or without a dense hidden layer.
+  r = train_preset_convnet();
+  r["dataset"] = "mnist";
+  r["epochs"] = 6;
+  r["validation"] = 5000;
+  auto cnn = train_request_from_recipe(r);
+  ASSERT_TRUE(cnn) << cnn.error;
+  EXPECT_EQ(cnn->config.conv.size(), 2u);
+  EXPECT_EQ(cnn->config.sizes, (std::vector<int>{256, 10})) << "\"auto\": 16 maps of 4 x 4";
+  EXPECT_EQ(cnn->recipe["dataset"], "mnist-subset");
+  EXPECT_EQ(3 * 64 * train_sample_macs(cnn->config), 61931520u) << "the figure kTrainMaxConvStepMacs's comment gives";
+  r["layers"] = {"auto", 64, 10};
+  EXPECT_TRUE(train_request_from_recipe(r));
   // lens-train's own recipe for the shipped mlp32 is accepted, and trained on the subset.
   const auto t = train_request_from_recipe({{"dataset", "mnist"}, {"layers", {784, 32, 10}}, {"epochs", 3}});
   ASSERT_TRUE(t) << t.error;
   EXPECT_EQ(t->recipe["dataset"], "mnist-subset");
+}
+
+// A convnet trains in the page: a frame runs one whole step (its work bounded by the page's limit),
+// the finished model's test digits are measured over the next frames, not in one, and the model
+// is the one lens-train's Training makes from the same recipe and data, bit for bit.
+TEST(AppTraining, AConvnetTrainsAStepAFrameAndIsMeasuredOverFrames) {
+  auto s = test::app_with_models("mlp32");
+  app_set_test_set(*s, dataset_slice(test::mnist_test_set(), 0, 2000), 0);
+  app_set_train_set(*s, dataset_slice(train_subset(), 0, 4000), 0);  // 2,000 to train on: 32 steps
+  nlohmann::json r = train_preset_convnet();
+  r["epochs"] = 1;
+  r["batch"] = 64;  // a step over kTrainFrameMacs still runs whole
+  app_train_start(*s, request(r), 0);
+  ASSERT_EQ(s->training.status, TrainingSession::Status::Running);
+  EXPECT_EQ(s->models[std::size_t(s->training.model)].bundle.info.name, "Trained conv 8-16, 256-10 (seed 5)");
+  const long step = long(3 * 64 * train_sample_macs(s->training.request.config));
+  int frames = 0, measuring = 0;
+  for (; frames < 10000 && s->training.status != TrainingSession::Status::Done; ++frames) {
+    const long before = s->training.run->samples_seen();
+    app_train_work(*s, 2.0, &clock_ms);  // a short frame: a step still runs whole
+    app_work(*s, 2.0, &clock_ms);
+    if (s->training.tested >= 0) ++measuring;
+    else if (s->training.status == TrainingSession::Status::Running) {
+      EXPECT_EQ(s->training.run->samples_seen() - before, 64) << "frame " << frames << ": one step";
+      EXPECT_EQ(s->training.frame_macs, step) << "frame " << frames;
+      EXPECT_LE(step, kTrainMaxConvStepMacs);
+    }
+  }
+  ASSERT_EQ(s->training.status, TrainingSession::Status::Done);
+  EXPECT_EQ(s->training.run->samples_seen(), 31 * 64) << "2,000 images make 31 whole batches of 64";
+  EXPECT_GE(measuring, 2) << "the 2,000 test digits took more than one frame (104 a slice)";
+  EXPECT_EQ(s->training.tested, -1);
+  const Bundle& b = s->models[std::size_t(s->training.model)].bundle;
+  EXPECT_TRUE(b.net.has_conv());
+  EXPECT_FLOAT_EQ(s->training.test_accuracy, evaluate(b.net, s->test).accuracy);
+  EXPECT_FLOAT_EQ(b.info.test_accuracy, s->training.test_accuracy);
+  std::printf("convnet, 31 steps of batch 64: test accuracy %.2f%% on 2,000 digits\n", 100.0 * s->training.test_accuracy);
+  EXPECT_GT(s->training.test_accuracy, 0.25f) << "chance is 10%; 31 steps are not an epoch of the subset";
+  EXPECT_TRUE(s->training.died_at.empty()) << "a convnet's channels are judged by their cards";
+  EXPECT_TRUE(analysed(*s).has_stats);
+  // The same bits as lens-train's Training over the same data.
+  Training cli(s->training.request.config, s->training.train);
+  while (!cli.done()) cli.step(1000);
+  ASSERT_EQ(cli.net().layers.size(), b.net.layers.size());
+  for (std::size_t l = 0; l < b.net.layers.size(); ++l) {
+    EXPECT_EQ(cli.net().layers[l].W, b.net.layers[l].W) << "layer " << l;
+    EXPECT_EQ(cli.net().layers[l].b, b.net.layers[l].b) << "layer " << l;
+  }
 }
 
 }  // namespace

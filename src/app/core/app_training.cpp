@@ -8,11 +8,16 @@
 #include "app/core/model_library.h"
 #include "core/constants.h"
 #include "core/training/recipe.h"
+#include "core/training/train_budget.h"
 #include "interpret/liveness.h"
+#include "interpret/units.h"
 
 namespace lens {
 
 constexpr int kProbeImages = 1000;          // validation images measured at each curve point
+// A convnet's curve point measures fewer: cnn's forward pass is 13 times an MLP's of 32 units, and
+// a point is measured within one frame.
+constexpr int kConvProbeImages = 250;
 constexpr double kMnistProbeEvery = 0.1;    // epochs between curve points
 constexpr double kXorProbeEvery = 1.0;
 constexpr int kLiveTestImages = 2000;       // test images the live analysis measures on
@@ -30,6 +35,7 @@ AnalysisSettings live_analysis_settings() {
 }
 
 static bool is_xor(const TrainingSession& t) { return t.request.dataset == "xor"; }
+static bool is_conv(const TrainingSession& t) { return !t.request.config.conv.empty(); }
 
 // The speed control. At a pace, each frame adds the samples the time since the last frame allows
 // (a gap longer than kPaceMaxGapMs counts as that long: a hidden tab does not save up a burst),
@@ -52,7 +58,9 @@ static int pace_allows(TrainingSession& t, double now_ms) {
 
 static std::string default_name(const TrainRequest& r) {
   std::string layers;
-  for (int n : r.config.sizes) layers += (layers.empty() ? "" : "-") + std::to_string(n);
+  for (const ConvSpec& c : r.config.conv) layers += (layers.empty() ? "conv " : "-") + std::to_string(c.channels);
+  if (!layers.empty()) layers += ", ";
+  for (std::size_t l = 0; l < r.config.sizes.size(); ++l) layers += (l ? "-" : "") + std::to_string(r.config.sizes[l]);
   return (r.dataset == "xor" ? "XOR " : "Trained ") + layers + " (seed " + std::to_string(r.config.seed) + ")";
 }
 
@@ -101,7 +109,7 @@ static void measure_liveness(TrainingSession& t, const Mlp& net, const DataSet& 
     Trace trace;
     mlp_forward_trace(net, images.images.middleCols(first, std::min(kSlice, images.size() - first)), trace);
     for (std::size_t l = 0; l < firing.size(); ++l) {
-      const Eigen::VectorXi count = liveness_count_firing(trace.layers[l].a, net.layers[l].act);
+      const Eigen::VectorXi count = liveness_count_firing(unit_responses(net.layers[l], trace.layers[l]), net.layers[l].act);
       firing[l] = first == 0 ? count : Eigen::VectorXi(firing[l] + count);
     }
   }
@@ -130,15 +138,23 @@ static void measure_probe(AppState& s, bool done = false) {
     const Evaluation e = evaluate(net, t.probe);
     p.val_loss = e.loss, p.val_accuracy = e.accuracy;
   }
-  if (const DataSet& images = liveness_images(s, done); images.size() > 0) measure_liveness(t, net, images, p.epoch);
+  // A convnet's channels are not timed (the whole test set's forward passes would take seconds in
+  // one frame): its cards judge them from their analysis (app_card_liveness).
+  if (const DataSet& images = liveness_images(s, done); images.size() > 0 && !is_conv(t)) measure_liveness(t, net, images, p.epoch);
   t.curve.push_back(p);
 }
 
 static void diverged(AppState& s, double now_ms, const std::string& why);
 
+static void complete(AppState& s);
+
 static void finish(AppState& s) {
   TrainingSession& t = s.training;
   if (!t.run) return;
+  if (t.tested >= 0) {  // a convnet's test set is being measured: that goes on
+    t.status = TrainingSession::Status::Running;
+    return;
+  }
   // Stopped between the trainer's own checks (once an epoch): weights a bundle cannot hold are
   // no model to keep, download or measure.
   if (std::string problem = bundle_weights_problem(t.run->net()); !problem.empty()) {
@@ -148,14 +164,26 @@ static void finish(AppState& s) {
   }
   publish_weights(s);
   measure_probe(s, /*done=*/true);
+  if (is_conv(t) && s.test.size() > 0) {  // measured over the next frames (measure_test)
+    t.tested = 0;
+    t.test_correct = 0;
+    t.status = TrainingSession::Status::Running;
+    return;
+  }
+  complete(s);
+}
+
+// The end of a run whose weights are final: Done, its test accuracy, its analysis.
+static void complete(AppState& s) {
+  TrainingSession& t = s.training;
   t.status = TrainingSession::Status::Done;
   Bundle& b = s.models[std::size_t(t.model)].bundle;
   const DataSet corners = is_xor(t) ? xor_points() : DataSet{};
   const DataSet& test = is_xor(t) ? corners : s.test;
-  if (test.size() > 0) {
-    t.test_accuracy = evaluate(b.net, test).accuracy;
-    b.info.test_accuracy = t.test_accuracy;
-  }
+  if (t.tested >= 0 && t.tested == test.size()) t.test_accuracy = float(t.test_correct) / float(t.tested);
+  else if (test.size() > 0) t.test_accuracy = evaluate(b.net, test).accuracy;
+  if (t.test_accuracy >= 0) b.info.test_accuracy = t.test_accuracy;
+  t.tested = -1;
   // The finished model is analysed like any shipped one, on the whole test set.
   if (!is_xor(t)) {
     auto& a = s.analyses[std::size_t(t.model)];
@@ -170,6 +198,7 @@ static void diverged(AppState& s, double now_ms, const std::string& why) {
   TrainingSession& t = s.training;
   const std::size_t m = std::size_t(t.model);
   t.error = why;
+  t.tested = -1;
   t.status = TrainingSession::Status::Diverged;
   t.run.reset();
   t.model = -1;
@@ -196,7 +225,8 @@ static void begin(AppState& s, double now_ms) {
   }
   t.train = std::move(data->train);
   t.validation = std::move(data->validation);
-  t.probe = is_xor(t) ? t.validation : dataset_slice(t.validation, 0, std::min(kProbeImages, t.validation.size()));
+  const int probe = is_conv(t) ? kConvProbeImages : kProbeImages;
+  t.probe = is_xor(t) ? t.validation : dataset_slice(t.validation, 0, std::min(probe, t.validation.size()));
   t.run = std::make_unique<Training>(c, t.train);
   t.curve.clear();
   t.died_at.clear();
@@ -206,6 +236,7 @@ static void begin(AppState& s, double now_ms) {
   t.next_probe_epoch = 0;
   t.compute_ms = 0;
   t.test_accuracy = -1;
+  t.tested = -1;
   t.error.clear();
   if (t.model < 0 || s.current != t.model) t.shown_before = s.model() ? s.model()->bundle.info.id : "";
   Bundle b;
@@ -307,6 +338,22 @@ static long train_pieces(AppState& s, long max_macs, int max_steps, bool at_leas
   return spent;
 }
 
+// Test digits of a finished convnet until the frame's share is spent (at least one slice of about
+// a frame's multiply-adds); the last slice completes the run.
+static void measure_test(AppState& s, double end_ms, double (*now_ms)()) {
+  TrainingSession& t = s.training;
+  const Mlp& net = s.models[std::size_t(t.model)].bundle.net;
+  const std::uint64_t per_image = std::max<std::uint64_t>(1, train_sample_macs(t.request.config));
+  const int slice = int(std::clamp<std::uint64_t>(std::uint64_t(kTrainFrameMacs) / per_image, 1, 1000));
+  do {
+    const int n = std::min(slice, s.test.size() - t.tested);
+    const std::vector<int> predicted = head_predict(net.head, mlp_forward(net, s.test.images.middleCols(t.tested, n)));
+    for (int i = 0; i < n; ++i) t.test_correct += predicted[std::size_t(i)] == s.test.labels[std::size_t(t.tested + i)];
+    t.tested += n;
+  } while (t.tested < s.test.size() && now_ms() < end_ms);
+  if (t.tested >= s.test.size()) complete(s);
+}
+
 // The page shows the weights once per frame, not after every slice of steps.
 static void publish_if_training(AppState& s) {
   if (s.training.run && s.training.status != TrainingSession::Status::Done) publish_weights(s);
@@ -316,6 +363,7 @@ void app_train_work(AppState& s, double budget_ms, double (*now_ms)()) {
   TrainingSession& t = s.training;
   if (!t.running() || !t.run) return;
   t.frame_macs = 0;
+  if (t.tested >= 0) return measure_test(s, now_ms() + budget_ms * kTrainShare, now_ms);
   const int allowed = pace_allows(t, now_ms());
   if (allowed == 0) return;
   const long seen = t.run->samples_seen();

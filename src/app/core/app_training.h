@@ -22,7 +22,8 @@ void app_train_step_once(AppState& s, double now_ms);   // one mini-batch, then 
 void app_train_stop(AppState& s, double now_ms);        // ends now: the model keeps its weights and is measured
 void app_train_reset(AppState& s, std::uint64_t seed, double now_ms);  // the same recipe from another seed
 // The speed control, for this run and the next: samples a second (kTrainMinPace..kTrainMaxPace),
-// or 0 for full speed. The frame budget (kTrainFrameMacs) holds at every pace.
+// or 0 for full speed. The frame budget (kTrainFrameMacs; a convnet's whole step, within the page's
+// limit kTrainMaxConvStepMacs) holds at every pace.
 void app_train_set_pace(AppState& s, int pace);
 
 // A hidden unit's liveness as its card shows it. The model being trained (or just trained) reads

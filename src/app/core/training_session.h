@@ -20,6 +20,14 @@ namespace lens {
 // Limits of the page's trainer (lens-train takes more).
 constexpr int kTrainMaxHiddenLayers = 2, kTrainMinWidth = 2, kTrainMaxWidth = 256, kTrainMaxEpochs = 50;
 constexpr int kXorMinHidden = 2, kXorMaxHidden = 4, kXorMaxEpochs = 2000;
+// A convnet in the page: its step is one piece of work (Training::work runs it whole, on one
+// thread), so its size bounds a frame. At most two "conv" layers of up to 32 channels and 7 x 7
+// kernels, then 0 to kTrainMaxHiddenLayers dense hidden layers; and one step, about three
+// forward passes of the batch, at most kTrainMaxConvStepMacs multiply-adds (cnn's recipe at
+// batch 64: 61.9 M, about 25 ms of the page's wasm on the 2-core development machine, so the
+// limit is a frame of about 55 ms; lens-train takes more).
+constexpr int kTrainMaxConvLayers = 2, kTrainMaxConvChannels = 32, kTrainMaxConvKernel = 7;
+constexpr long kTrainMaxConvStepMacs = 128L << 20;
 // The most multiply-adds of training one frame runs, whatever the batch (a step of
 // [784, 256, 256, 10] at batch 18,000 is about 14 G): about 10 ms of the page's wasm. A frame
 // also stops at its time budget; a step that needs more goes on in the next frames
@@ -48,6 +56,7 @@ Result<TrainRequest> train_request_from_recipe(const nlohmann::json& recipe);
 nlohmann::json train_preset_healthy();      // 784-32-10 ReLU, Adam: about 93% in 2 epochs
 nlohmann::json train_preset_kill();         // 784-6-10 ReLU, SGD with heavy momentum: alive at first, five die in turn
 int train_preset_pace(const std::string& name);  // "healthy": 0 (full speed), "kill": kTrainLessonPace
+nlohmann::json train_preset_convnet();      // cnn's layers (8 then 16 filters of 5x5), 2 epochs: about 97.6%
 nlohmann::json train_preset_xor();          // 2-2-1 tanh, the XOR lesson
 TrainConfig train_config_of(const nlohmann::json& preset);  // a preset as a TrainConfig
 // lens.trainSpeed's argument as a pace: "lesson" (kTrainLessonPace), "full" (0), or a number of
@@ -82,8 +91,13 @@ struct TrainingSession {
   double pace_clock_ms = -1;                 // when the credit was last topped up; < 0: not yet
   double next_probe_epoch = 0;
   double compute_ms = 0;             // time spent in training steps
-  long long frame_macs = 0;          // multiply-adds of training the last frame ran (at most kTrainFrameMacs)
+  long long frame_macs = 0;          // multiply-adds of training the last frame ran (at most kTrainFrameMacs, or one
+                                     // convnet step: kTrainMaxConvStepMacs)
   float test_accuracy = -1;          // on the 10k test set, once done
+  // A convnet's test set is measured over frames once its run has ended (10,000 digits of cnn are
+  // 3.2 G multiply-adds, seconds of wasm): the digits measured so far (-1: not measuring), and how
+  // many of them it got right. The status stays running until they are all measured.
+  int tested = -1, test_correct = 0;
   int trained_count = 0;             // models trained so far (for their ids)
   int version = 0;                   // bumps whenever the model's weights change
   std::string error;                 // why the last run ended without a model (Diverged)

@@ -76,6 +76,17 @@ Result<bool> train_config_fits(const TrainConfig& c, std::uint64_t budget) {
   return R::ok(true);
 }
 
+std::uint64_t train_sample_macs(const TrainConfig& c) {
+  std::uint64_t macs = 0;
+  const std::vector<Shape3> shapes = conv_specs_shapes(c.conv);
+  for (std::size_t l = 0; l < c.conv.size(); ++l) {
+    const ConvSpec& s = c.conv[l];
+    macs += std::uint64_t(conv_spec_maps(s, shapes[l]).size()) * std::uint64_t(shapes[l].c) * std::uint64_t(s.kernel * s.kernel);
+  }
+  for (std::size_t l = 1; l < c.sizes.size(); ++l) macs += std::uint64_t(c.sizes[l - 1]) * std::uint64_t(c.sizes[l]);
+  return macs;
+}
+
 std::uint64_t train_images_that_fit(const TrainConfig& c, std::uint64_t budget) {
   const TrainMemory m = model_memory(c, std::uint64_t(c.batch));
   const std::uint64_t per_image = std::uint64_t(std::max(train_config_inputs(c), 1)) * kTrainBytesPerPixel;

@@ -44,6 +44,11 @@ Result<bool> train_config_fits(const TrainConfig& config, std::uint64_t budget_b
 // The most images that fit beside the model and one batch within budget_bytes (0 if none).
 std::uint64_t train_images_that_fit(const TrainConfig& config, std::uint64_t budget_bytes = kTrainMemoryBudgetBytes);
 
+// Multiply-adds of one sample's forward pass through config's network (a convolution's: its
+// filter's taps at every position of its maps). A training step costs about three of these a
+// sample, as Training::work counts a convnet's.
+std::uint64_t train_sample_macs(const TrainConfig& config);
+
 // 1234567 -> "1,234,567": the counts in these messages are long.
 std::string count_with_commas(std::uint64_t n);
 
