@@ -288,6 +288,8 @@ declare global {
       analysisWallMs: number;
       conceptsMs: number;
       statsActmaxWallMs: number;
+      /** When the statistics were measured on the test digits, ms from the analysis' start; -1 until then, or when they came with the model (a sidecar). */
+      statsWallMs: number;
       /** When the explanations were written, ms from the analysis' start; -1 until then. */
       explainedWallMs: number;
       /** Per layer, when its maximization images were done, ms from the analysis' start; -1 until then. */

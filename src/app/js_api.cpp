@@ -685,6 +685,7 @@ EMSCRIPTEN_KEEPALIVE const char* lens_perf() {
              {"analysisWallMs", a && a->done() ? a->finished_at - a->started_at : -1.0},
              {"conceptsMs", a && a->has_concepts ? a->concepts_ms : -1.0},
              {"statsActmaxWallMs", a && a->stats_actmax_ms > 0 ? a->stats_actmax_ms - a->started_at : -1.0},
+             {"statsWallMs", a && a->stats_ms > 0 ? a->stats_ms - a->started_at : -1.0},
              {"explainedWallMs", a && a->facts_ms > 0 ? a->facts_ms - a->started_at : -1.0},
              {"layersMaximizedWallMs", layers_maximized_ms(a)},
              {"redrawn", s.redrawn}, {"dirty", s.dirty}, {"regions", s.regions}, {"frame", s.frame}, {"prior", prior_json(s)}});

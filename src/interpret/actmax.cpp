@@ -18,7 +18,7 @@ ActmaxConfig actmax_output_defaults() {
 
 ActmaxConfig actmax_channel_defaults() {
   ActmaxConfig c;
-  c.steps = 128;
+  c.steps = 64;
   return c;
 }
 

@@ -305,8 +305,10 @@ static void work_slice(ModelAnalysis& a, double now) {
   switch (a.phase) {
     case ModelAnalysis::Phase::Stats:
       a.phase_label = "Measuring neurons";
-      if (a.stats_builder->step(slice_count(a.settings.slice_madds, madds(a.bundle->net, 0, int(a.bundle->net.layers.size()) - 1))))
+      if (a.stats_builder->step(slice_count(a.settings.slice_madds, madds(a.bundle->net, 0, int(a.bundle->net.layers.size()) - 1)))) {
+        a.stats_ms = now;
         finish_stats(a);
+      }
       break;
     case ModelAnalysis::Phase::Actmax:
       a.phase_label = "Maximizing";  // in the late round too: the bar is short, and its tooltip tells

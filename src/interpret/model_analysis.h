@@ -99,6 +99,7 @@ struct ModelAnalysis {
   double stats_actmax_ms = 0;                         // clock when statistics and all images were done
   std::vector<double> actmax_done_ms;                 // per layer: clock when its images were done (0: not yet)
   double facts_ms = 0;                                // clock when the facts were first written
+  double stats_ms = 0;                                // clock when the statistics were measured (0: not, or from a sidecar)
 
   float progress() const;                             // overall, 0..1
   bool done() const { return phase == Phase::Done; }

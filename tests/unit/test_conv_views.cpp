@@ -227,7 +227,7 @@ TEST(ConvAnalysis, CostlyLayersAreMaximizedAfterTheExplanations) {
   test.images = all.images.leftCols(300);
   test.labels.assign(all.labels.begin(), all.labels.begin() + 300);
   AnalysisSettings late;
-  late.actmax_eager_madds = 4e8;
+  late.actmax_eager_madds = 2e8;
   late.importance = false;
   ModelAnalysis a;
   analysis_start(a, b, &test, 0, late);

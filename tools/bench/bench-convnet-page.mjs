@@ -33,9 +33,13 @@ try {
   }, data);
   await page.waitForFunction(() => window.lens.perf().explainedWallMs >= 0, null, { timeout: 600000, polling: 250 });
   const p = await page.evaluate(() => window.lens.perf());
-  const units = await page.evaluate(() => window.lens.models().find((m) => m.id === window.lens.model()).units);
+  const { units, shapes } = await page.evaluate(() => window.lens.models().find((m) => m.id === window.lens.model()));
+  const lastConv = shapes.map((x) => x.length === 3).lastIndexOf(true);
   const s = (ms) => (ms < 0 ? 'not yet' : `${(ms / 1000).toFixed(2)} s`);
+  console.log(`statistics on the 10,000 test digits ${s(p.statsWallMs)}`);
   p.layersMaximizedWallMs.forEach((ms, l) => console.log(`layer ${l} (${units[l]} units): images ${s(ms)}`));
+  const convDone = Math.max(...p.layersMaximizedWallMs.slice(0, lastConv + 1));  // in layer order, after the statistics
+  console.log(`the channels' images (layers 0 to ${lastConv}) took ${s(convDone - p.statsWallMs)} after the statistics`);
   console.log(`explained ${s(p.explainedWallMs)} after the analysis started (load ${load()})`);
 
   const strokeMs = [], frameMs = [];
