@@ -173,10 +173,14 @@ void panel_top_bar(AppState& s, double now_ms) {
     const float w = std::max(4.f * em, (narrow ? right : right - controls) - ImGui::GetCursorPosX() - em);
     char label[96];
     std::snprintf(label, sizeof label, "%s %d%%", a->phase_label, int(100 * a->progress()));
-    ImGui::ProgressBar(a->progress(), ImVec2(w, 0), label);
+    char shown[16];  // the percentage alone where the bar is too short for the phase's name
+    std::snprintf(shown, sizeof shown, "%d%%", int(100 * a->progress()));
+    const bool fits = ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x <= w;
+    ImGui::ProgressBar(a->progress(), ImVec2(w, 0), fits ? label : shown);
     ui::declare(A11yRole::Text, label);
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip(a->actmax_late_round
+      ImGui::SetTooltip("%s. %s", label,
+                        a->actmax_late_round
                             ? "The explanations are written; the maximization images of this convnet's later layers, which repeat every convolution at each step, are being computed in the background, a few milliseconds per frame."
                             : "Computing statistics and maximization images for this model in the background, a few milliseconds per frame, so the page never freezes.");
   }
