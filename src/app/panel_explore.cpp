@@ -297,9 +297,12 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
   const bool conv = d.is_conv();
   ModelAnalysis* a = s.analysis();
   const ui::Palette& pal = ui::palette(s.dark);
+  // A convnet's costly dense layer is maximized after the explanations: its cards stay plain till then.
+  const bool images_later = !conv && a && std::size_t(layer) < a->actmax_done.size() && !a->actmax_done[std::size_t(layer)] &&
+                            analysis_actmax_late(*a, layer);
   char title[128];
   if (conv) std::snprintf(title, sizeof title, "Hidden layer %d: %d channels of %dx%d", layer, U, unit_map_shape(d).h, unit_map_shape(d).w);
-  else std::snprintf(title, sizeof title, "Hidden layer %d: %d neurons", layer, U);
+  else std::snprintf(title, sizeof title, "Hidden layer %d: %d neurons%s", layer, U, images_later ? " (pictures to come)" : "");
   if (conv)
     ui::title(title, "A convolutional layer: each card is one channel, a filter slid over its input. Picture: the channel's "
                      "feature map for your digit now, brighter where the filter finds its pattern (the brightest map of the layer "
@@ -382,7 +385,7 @@ void panel_neuron_grid(AppState& s, Gfx& g, int layer, float width, float height
     const bool hovered = ImGui::IsItemHovered();
     const NeuronFacts* facts = a ? a->neuron(layer, h) : nullptr;
     split.SetCurrentChannel(dl, kBackgrounds);
-    const bool picture = atlas && atlas->count > h;
+    const bool picture = atlas && atlas->count > h && !images_later;
     if (!picture || dead) dl->AddRectFilled(p, ImVec2(p.x + card, p.y + card), pal.card_bg, 4.f);  // under a faded or missing picture only
     split.SetCurrentChannel(dl, dead ? kFadedPictures : kPictures);
     if (picture) {

@@ -186,7 +186,8 @@ static void prior_pair(AppState& s, Gfx& g, int l, int h, float side) {
     ui::declare(A11yRole::Image, "Neuron " + std::to_string(h) + ": the digit-like image that excites it most has its ink mostly " +
                                      where_in_words(pg->images(l).col(h), kSide));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
-  if (!s.prior.error.empty()) ImGui::TextDisabled("Digit prior unavailable: %s", s.prior.error.c_str());
+  if (app_prior_layer_costly(s, l)) ui::note("Digit prior: not computed for this layer, whose every step repeats every convolution.");
+  else if (!s.prior.error.empty()) ImGui::TextDisabled("Digit prior unavailable: %s", s.prior.error.c_str());
   else if (!pg || !pg->done(l)) ImGui::TextDisabled("Digit prior: computing…");
   else ImGui::TextDisabled("Digit prior: the digit-like image that excites it most.");
   ImGui::PopTextWrapPos();
@@ -202,6 +203,7 @@ static void diverse_rows(AppState& s, Gfx& g, int l, int h, float side) {
   const bool mine = d.model == s.current && d.layer == l && d.unit == h;
   // The prior arrived after the click: its images follow without another click.
   if (mine && d.prior.cols() == 0 && s.prior.decoder) app_show_diverse(s, l, h, kCount);
+  if (!mine && app_prior_layer_costly(s, l)) return;  // seconds of every convolution, on a click
   if (!mine) {
     if (ui::button(ui::fitting_label("Show 3 different images###diverse", "3 more images###diverse", 2 * ImGui::GetStyle().FramePadding.x),
                    "Show 3 different images"))

@@ -60,9 +60,14 @@ void panel_outputs(AppState& s, Gfx& g) {
   const PriorGallery* pg = app_prior_gallery(s, out);
   const bool prior_ready = pg && pg->done(out) && g.prior.size() > std::size_t(out) && g.prior[std::size_t(out)].count > 0;
   ImGui::PushTextWrapPos(0.f);
+  if (a && a->actmax_done.size() > std::size_t(out) && !a->actmax_done[std::size_t(out)] && analysis_actmax_late(*a, out))
+    ui::note("The raw images are computed after the explanations, in the background: each step repeats every convolution.");
   ImGui::TextDisabled("Left of each pair: raw maximization (any pixels; what the class reacts to). Right: through the digit "
                       "prior (the digit-like image it prefers). %s",
-                      !s.prior.error.empty() ? s.prior.error.c_str() : prior_ready ? "" : "Digit prior: computing…");
+                      app_prior_layer_costly(s, out) ? "Digit prior: not computed for this convnet's classes, whose every step repeats every convolution."
+                      : !s.prior.error.empty()        ? s.prior.error.c_str()
+                      : prior_ready                   ? ""
+                                                      : "Digit prior: computing…");
   ImGui::PopTextWrapPos();
   const float half = (side - 0.25f * em) / 2.f;
   for (int k = 0; k < net.outputs(); ++k) {

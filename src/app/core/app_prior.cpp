@@ -36,8 +36,13 @@ bool app_prior_want(AppState& s) {
   return false;
 }
 
+bool app_prior_layer_costly(AppState& s, int layer) {
+  const ModelAnalysis* a = s.analysis();
+  return a && a->bundle && layer >= 0 && layer < int(a->bundle->net.layers.size()) && analysis_actmax_late(*a, layer);
+}
+
 PriorGallery* app_prior_gallery(AppState& s, int layer) {
-  if (!s.is_image_model() || s.current < 0) return nullptr;
+  if (!s.is_image_model() || s.current < 0 || app_prior_layer_costly(s, layer)) return nullptr;
   if (!app_prior_want(s)) return nullptr;
   auto& all = s.prior.galleries;
   if (all.size() <= std::size_t(s.current)) all.resize(std::size_t(s.current) + 1);

@@ -42,8 +42,12 @@ bool app_prior_want(AppState& s);
 Result<bool> app_prior_arrived(AppState& s, const Bytes& bytes);
 void app_prior_failed(AppState& s, const std::string& why);
 
+// A convnet's layer whose every step repeats every convolution (analysis_actmax_late): its
+// digit-prior images, all its units at once, would hold the page for seconds a step, and its
+// extra raw images for seconds. The page does not offer them there.
+bool app_prior_layer_costly(AppState& s, int layer);
 // The current model's gallery with `layer` wanted, or null while the decoder is not here (then
-// the fetch is asked for) or the model is not an MNIST model.
+// the fetch is asked for), the model is not an MNIST model or the layer is costly.
 PriorGallery* app_prior_gallery(AppState& s, int layer);
 // Whether the page has digit-prior work to do (a fetch under way, or images to compute).
 bool app_prior_pending(const AppState& s);
