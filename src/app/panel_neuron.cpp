@@ -171,9 +171,9 @@ static void prior_pair(AppState& s, Gfx& g, int l, int h, float side) {
   if (a && std::size_t(l) < a->actmax_done.size() && !a->actmax_done[std::size_t(l)]) {
     // a convnet's costly layer stays blank until the late round reaches it: say why
     const bool waiting = analysis_actmax_late(*a, l) && !(a->actmax_late_round && a->phase == ModelAnalysis::Phase::Actmax);
+    const std::string of = a->actmax_late_round ? "% of the later layers' images done." : "% of the analysis done.";
     const std::string why = waiting ? "Not computed yet: this layer's images come after the explanations, since each step repeats every convolution."
-                                    : a->actmax_late_round ? "Being computed: " + std::to_string(int(100 * a->progress())) + "% of the later layers' images done."
-                                    : "Being computed: " + std::to_string(int(100 * a->progress())) + "% of the analysis done.";
+                                    : "Being computed: " + std::to_string(int(100 * a->progress())) + of;
     ui::note(why);
   }
   ImGui::PopTextWrapPos();

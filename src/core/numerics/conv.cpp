@@ -54,6 +54,14 @@ int images_per_block(int P, int K) {
   return int(std::max<long long>(1, (256LL << 10) / std::max<long long>(per_image, 1)));
 }
 
+// The outputs ox in [ox0, ox1) of a row whose tap j falls on the map (ix = ox*sw - pl + j*dw in
+// [0, W)); those outside take the padding.
+void columns_on_map(const Shape3& in, const Window& w, const Shape3& out, int j, int& ox0, int& ox1) {
+  ox0 = std::min(out.w, std::max(0, (w.pl - j * w.dw + w.sw - 1) / w.sw));
+  ox1 = out.w;
+  while (ox1 > ox0 && (ox1 - 1) * w.sw - w.pl + j * w.dw >= in.w) --ox1;
+}
+
 // The patch matrix m (nb*P, K) of images n0..n0+nb of x: row n*P + p holds output position p's
 // taps of image n (0 in the padding). A tap's column is, row after row of outputs, a run of the
 // map between two stretches of padding: copied as a run.
@@ -65,9 +73,8 @@ void patches_of(const Shape3& in, const Window& w, const Shape3& out, const Eige
     for (int i = 0; i < w.kh; ++i)
       for (int j = 0; j < w.kw; ++j) {
         float* col = m.col((Eigen::Index(c) * w.kh + i) * w.kw + j).data();
-        const int ox0 = std::min(out.w, std::max(0, (w.pl - j * w.dw + w.sw - 1) / w.sw));  // first ox with ix >= 0
-        int ox1 = out.w;
-        while (ox1 > ox0 && (ox1 - 1) * w.sw - w.pl + j * w.dw >= in.w) --ox1;
+        int ox0, ox1;
+        columns_on_map(in, w, out, j, ox0, ox1);
         for (int n = 0; n < nb; ++n) {
           const float* map = x.col(n0 + n).data() + Eigen::Index(c) * in.plane();
           float* to = col + Eigen::Index(n) * P;
@@ -121,9 +128,8 @@ void each_tap(const Shape3& in, const Window& w, const Shape3& out, F&& f) {
     for (int i = 0; i < w.kh; ++i)
       for (int j = 0; j < w.kw; ++j) {
         const int k = (c * w.kh + i) * w.kw + j;
-        const int ox0 = std::max(0, (w.pl - j * w.dw + w.sw - 1) / w.sw);  // first ox with ix >= 0
-        int ox1 = out.w;
-        while (ox1 > ox0 && (ox1 - 1) * w.sw - w.pl + j * w.dw >= in.w) --ox1;
+        int ox0, ox1;
+        columns_on_map(in, w, out, j, ox0, ox1);
         for (int oy = 0; oy < out.h; ++oy) {
           const int iy = oy * w.sh - w.pt + i * w.dh;
           if (iy < 0 || iy >= in.h) continue;
